@@ -1,0 +1,61 @@
+package org.hebb4j.kernel;
+
+import java.util.Locale;
+
+/** Elementwise activations, spec/kernels.md#activations. Derivatives take the pre-activation a. */
+public enum Activation {
+  LINEAR, RELU, TANH, SIGMOID;
+
+  /** act(a) in float32. */
+  public float apply(float a) {
+    switch (this) {
+      case LINEAR: return a;
+      case RELU: return a > 0f ? a : 0f;
+      case TANH: return (float) Math.tanh(a);
+      case SIGMOID: return sigmoid(a);
+      default: throw new AssertionError(this);
+    }
+  }
+
+  /** act'(a) in float32. */
+  public float derivative(float a) {
+    switch (this) {
+      case LINEAR: return 1f;
+      case RELU: return a > 0f ? 1f : 0f;
+      case TANH: {
+        float t = (float) Math.tanh(a);
+        return 1f - t * t;
+      }
+      case SIGMOID: {
+        float s = sigmoid(a);
+        return s * (1f - s);
+      }
+      default: throw new AssertionError(this);
+    }
+  }
+
+  /** Numerically safe logistic function: never evaluates exp of a large positive number. */
+  static float sigmoid(float a) {
+    if (a >= 0f) {
+      return (float) (1.0 / (1.0 + Math.exp(-a)));
+    }
+    double e = Math.exp(a);
+    return (float) (e / (1.0 + e));
+  }
+
+  /** The lower-case name used on the command line and in test vectors. */
+  public String id() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+
+  /** Parses "linear", "relu", "tanh" or "sigmoid". */
+  public static Activation parse(String s) {
+    for (Activation a : values()) {
+      if (a.id().equals(s)) {
+        return a;
+      }
+    }
+    throw new IllegalArgumentException(
+        "unknown activation '" + s + "' (expected linear, relu, tanh or sigmoid)");
+  }
+}

@@ -1,0 +1,176 @@
+package org.hebb4j.kernel;
+
+/**
+ * The reference implementation: plain loops, float32 accumulation, left-to-right order. Every other
+ * implementation is checked against it and against the golden vectors. spec/kernels.md.
+ */
+public class ScalarKernels implements Kernels {
+
+  @Override
+  public String name() {
+    return "scalar";
+  }
+
+  @Override
+  public int vectorBitSize() {
+    return 0;
+  }
+
+  @Override
+  public float dot(int n, float[] x, int xOff, float[] y, int yOff) {
+    float acc = 0f;
+    for (int i = 0; i < n; i++) {
+      acc += x[xOff + i] * y[yOff + i];
+    }
+    return acc;
+  }
+
+  @Override
+  public void axpy(int n, float alpha, float[] x, int xOff, float[] y, int yOff) {
+    for (int i = 0; i < n; i++) {
+      y[yOff + i] += alpha * x[xOff + i];
+    }
+  }
+
+  @Override
+  public void scale(int n, float alpha, float[] x, int xOff) {
+    for (int i = 0; i < n; i++) {
+      x[xOff + i] *= alpha;
+    }
+  }
+
+  @Override
+  public float sum(int n, float[] x, int xOff) {
+    float acc = 0f;
+    for (int i = 0; i < n; i++) {
+      acc += x[xOff + i];
+    }
+    return acc;
+  }
+
+  @Override
+  public float sumSquares(int n, float[] x, int xOff) {
+    float acc = 0f;
+    for (int i = 0; i < n; i++) {
+      acc += x[xOff + i] * x[xOff + i];
+    }
+    return acc;
+  }
+
+  @Override
+  public float variance(int n, float[] x, int xOff) {
+    float mu = mean(n, x, xOff);
+    float acc = 0f;
+    for (int i = 0; i < n; i++) {
+      float d = x[xOff + i] - mu;
+      acc += d * d;
+    }
+    return acc / n;
+  }
+
+  @Override
+  public void activate(Activation act, int n, float[] a, int aOff, float[] z, int zOff) {
+    for (int i = 0; i < n; i++) {
+      z[zOff + i] = act.apply(a[aOff + i]);
+    }
+  }
+
+  @Override
+  public void activateBackward(Activation act, int n, float[] a, int aOff, float[] dz, int dzOff,
+      float[] da, int daOff) {
+    for (int i = 0; i < n; i++) {
+      da[daOff + i] = dz[dzOff + i] * act.derivative(a[aOff + i]);
+    }
+  }
+
+  @Override
+  public void outerAcc(int m, int n, float alpha, float[] x, int xOff, float[] y, int yOff,
+      float[] a, int aOff, int lda) {
+    for (int i = 0; i < m; i++) {
+      axpy(n, alpha * x[xOff + i], y, yOff, a, aOff + i * lda);
+    }
+  }
+
+  @Override
+  public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+      float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+      float beta, float[] c, int cOff, int ldc) {
+    for (int i = 0; i < m; i++) {
+      int ci = cOff + i * ldc;
+      scaleOrClear(n, beta, c, ci);
+      if (!transB) {
+        // row i of C += alpha A(i,p) * row p of B
+        for (int p = 0; p < k; p++) {
+          float aip = alpha * (transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p]);
+          int bp = bOff + p * ldb;
+          for (int j = 0; j < n; j++) {
+            c[ci + j] += aip * b[bp + j];
+          }
+        }
+      } else {
+        // C(i,j) += alpha * sum_p A(i,p) B(j,p)
+        for (int j = 0; j < n; j++) {
+          int bj = bOff + j * ldb;
+          float acc = 0f;
+          for (int p = 0; p < k; p++) {
+            acc += (transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p]) * b[bj + p];
+          }
+          c[ci + j] += alpha * acc;
+        }
+      }
+    }
+  }
+
+  /** BLAS beta convention: beta == 0 overwrites (NaN in C is not propagated). */
+  static void scaleOrClear(int n, float beta, float[] c, int off) {
+    if (beta == 0f) {
+      java.util.Arrays.fill(c, off, off + n, 0f);
+    } else if (beta != 1f) {
+      for (int j = 0; j < n; j++) {
+        c[off + j] *= beta;
+      }
+    }
+  }
+
+  @Override
+  public void avgPool2dForward(Pool2dShape s, float[] x, float[] y) {
+    int oh = s.oh(), ow = s.ow(), size = s.size();
+    float inv = 1f / (size * size);
+    for (int plane = 0; plane < s.n() * s.c(); plane++) {
+      int xp = plane * s.h() * s.w(), yp = plane * oh * ow;
+      for (int oy = 0; oy < oh; oy++) {
+        for (int ox = 0; ox < ow; ox++) {
+          float acc = 0f;
+          for (int i = 0; i < size; i++) {
+            int row = xp + (oy * s.stride() + i) * s.w() + ox * s.stride();
+            for (int j = 0; j < size; j++) {
+              acc += x[row + j];
+            }
+          }
+          y[yp + oy * ow + ox] = acc * inv;
+        }
+      }
+    }
+  }
+
+  @Override
+  public void avgPool2dBackward(Pool2dShape s, float[] dy, float[] dx) {
+    int oh = s.oh(), ow = s.ow(), size = s.size();
+    float inv = 1f / (size * size);
+    java.util.Arrays.fill(dx, 0, s.inputSize(), 0f);
+    for (int plane = 0; plane < s.n() * s.c(); plane++) {
+      int xp = plane * s.h() * s.w(), yp = plane * oh * ow;
+      for (int oy = 0; oy < oh; oy++) {
+        for (int ox = 0; ox < ow; ox++) {
+          float g = dy[yp + oy * ow + ox] * inv;
+          for (int i = 0; i < size; i++) {
+            int row = xp + (oy * s.stride() + i) * s.w() + ox * s.stride();
+            for (int j = 0; j < size; j++) {
+              dx[row + j] += g;
+            }
+          }
+        }
+      }
+    }
+  }
+}

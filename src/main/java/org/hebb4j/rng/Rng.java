@@ -1,0 +1,113 @@
+package org.hebb4j.rng;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The project's only source of randomness: SplitMix64 with bit-exact uniform, Gaussian, integer and
+ * shuffle draws and named sub-streams, all defined in spec/rng.md so that numpy (or anything else)
+ * can reproduce them. Not thread-safe: give each thread or layer its own stream with
+ * {@link #derive(String)}.
+ */
+public final class Rng {
+
+  private static final long GOLDEN = 0x9E3779B97F4A7C15L;
+  private static final double TWO_PI = 2.0 * Math.PI;
+
+  private final long seed;
+  private long state;
+
+  /** (R1) A stream whose state starts at {@code seed}. */
+  public Rng(long seed) {
+    this.seed = seed;
+    this.state = seed;
+  }
+
+  /** The seed this stream started from. */
+  public long seed() {
+    return seed;
+  }
+
+  /** (R2) SplitMix64 output finaliser. */
+  public static long mix64(long z) {
+    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+    return z ^ (z >>> 31);
+  }
+
+  /** (R3) Next raw 64-bit output. */
+  public long nextLong() {
+    state += GOLDEN;
+    return mix64(state);
+  }
+
+  /** (R4) Uniform double in [0, 1): the top 53 bits times 2^-53. */
+  public double uniformDouble() {
+    return (nextLong() >>> 11) * 0x1.0p-53;
+  }
+
+  /** (R5) Uniform float in [0, 1): the top 24 bits times 2^-24. */
+  public float uniformFloat() {
+    return (nextLong() >>> 40) * 0x1.0p-24f;
+  }
+
+  /** (R6) Standard normal by Box-Muller (cosine branch only), two raw draws per value. */
+  public double gaussian() {
+    double u1 = 1.0 - uniformDouble();
+    double u2 = uniformDouble();
+    return Math.sqrt(-2.0 * StrictMath.log(u1)) * StrictMath.cos(TWO_PI * u2);
+  }
+
+  /** (R6) The Gaussian draw rounded to float32. */
+  public float gaussianFloat() {
+    return (float) gaussian();
+  }
+
+  /** (R7) Uniform integer in [0, bound) by rejection on 63-bit draws (no modulo bias). */
+  public int nextInt(int bound) {
+    if (bound <= 0) {
+      throw new IllegalArgumentException("bound must be positive, got " + bound);
+    }
+    long limit = Long.MAX_VALUE - Long.remainderUnsigned(Long.MAX_VALUE, bound);
+    while (true) {
+      long u = nextLong() >>> 1;
+      if (u < limit) {
+        return (int) (u % bound);
+      }
+    }
+  }
+
+  /** (R8) Fisher-Yates shuffle: for i = n-1 down to 1, swap a[i] and a[nextInt(i + 1)]. */
+  public void shuffle(int[] a) {
+    for (int i = a.length - 1; i > 0; i--) {
+      int j = nextInt(i + 1);
+      int t = a[i];
+      a[i] = a[j];
+      a[j] = t;
+    }
+  }
+
+  /** Fills {@code out[off, off+n)} with {@code std * gaussianFloat()}. */
+  public void fillGaussian(float[] out, int off, int n, float std) {
+    for (int i = 0; i < n; i++) {
+      out[off + i] = (float) (std * gaussian());
+    }
+  }
+
+  /**
+   * (R9) An independent named stream: seed' = mix64(seed ^ fnv1a64(UTF-8 bytes of name)). Depends
+   * only on this stream's starting seed and the name, never on draws already made.
+   */
+  public Rng derive(String name) {
+    return new Rng(mix64(seed ^ fnv1a64(name)));
+  }
+
+  /** (R10) 64-bit FNV-1a over the UTF-8 bytes of {@code s}. */
+  public static long fnv1a64(String s) {
+    long h = 0xcbf29ce484222325L;
+    for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
+      h ^= (b & 0xff);
+      h *= 0x100000001b3L;
+    }
+    return h;
+  }
+}
