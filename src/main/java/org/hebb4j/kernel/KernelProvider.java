@@ -75,9 +75,14 @@ public final class KernelProvider {
     if (!c2Enabled()) {
       return new Choice(SCALAR, "C2 compiler not active (interpreter or C1 only)");
     }
-    Kernels v = loadVector();
-    if (v == null) {
-      return new Choice(SCALAR, "preferred vector size below 128 bits");
+    Kernels v;
+    try {
+      v = instantiateVector();
+    } catch (ReflectiveOperationException | LinkageError e) {
+      return new Choice(SCALAR, "vector kernels failed to load: " + e);
+    }
+    if (v.vectorBitSize() < 128) {
+      return new Choice(SCALAR, "preferred vector size " + v.vectorBitSize() + " bits, below 128");
     }
     return new Choice(v, "Vector API, " + v.vectorBitSize() + "-bit vectors");
   }
@@ -87,11 +92,15 @@ public final class KernelProvider {
       return null;
     }
     try {
-      Kernels k = (Kernels) Class.forName(VECTOR_CLASS).getDeclaredConstructor().newInstance();
+      Kernels k = instantiateVector();
       return k.vectorBitSize() >= 128 ? k : null;
     } catch (ReflectiveOperationException | LinkageError e) {
       return null;
     }
+  }
+
+  private static Kernels instantiateVector() throws ReflectiveOperationException {
+    return (Kernels) Class.forName(VECTOR_CLASS).getDeclaredConstructor().newInstance();
   }
 
   /** True unless the JVM runs interpreted (-Xint) or stops tiered compilation before C2. */

@@ -1,0 +1,172 @@
+package org.hebb4j.cli;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Parsed arguments of one command: {@code --name value}, {@code --name=value}, flags and
+ * positionals. Every getter validates and fails with a {@link UsageException} naming the option.
+ */
+public final class Args {
+
+  private final Map<String, String> values = new HashMap<>();
+  private final List<String> positional = new ArrayList<>();
+
+  /** Parses {@code argv} against the command's declared options. */
+  static Args parse(String[] argv, List<Option> options) {
+    Map<String, Option> byName = new HashMap<>();
+    for (Option o : options) {
+      byName.put(o.name(), o);
+    }
+    Args a = new Args();
+    boolean onlyPositional = false;
+    for (int i = 0; i < argv.length; i++) {
+      String s = argv[i];
+      if (onlyPositional || !s.startsWith("--") || s.equals("-")) {
+        if (!onlyPositional && s.startsWith("-") && !s.equals("-") && !isNumber(s)) {
+          throw new UsageException("unknown option " + s);
+        }
+        a.positional.add(s);
+        continue;
+      }
+      if (s.equals("--")) {
+        onlyPositional = true;
+        continue;
+      }
+      String name = s.substring(2), value = null;
+      int eq = name.indexOf('=');
+      if (eq >= 0) {
+        value = name.substring(eq + 1);
+        name = name.substring(0, eq);
+      }
+      Option o = byName.get(name);
+      if (o == null) {
+        throw new UsageException("unknown option --" + name);
+      }
+      if (o.isFlag()) {
+        if (value != null) {
+          throw new UsageException("--" + name + " takes no value");
+        }
+        value = "true";
+      } else if (value == null) {
+        if (i + 1 >= argv.length) {
+          throw new UsageException("--" + name + " needs a value (" + o.value() + ")");
+        }
+        value = argv[++i];
+      }
+      if (a.values.put(name, value) != null) {
+        throw new UsageException("--" + name + " given more than once");
+      }
+    }
+    return a;
+  }
+
+  private static boolean isNumber(String s) {
+    try {
+      Double.parseDouble(s);
+      return true;
+    } catch (NumberFormatException e) {
+      return false;
+    }
+  }
+
+  public List<String> positional() {
+    return positional;
+  }
+
+  public boolean has(String name) {
+    return values.containsKey(name);
+  }
+
+  public boolean flag(String name) {
+    return values.containsKey(name);
+  }
+
+  public String string(String name, String dflt) {
+    return values.getOrDefault(name, dflt);
+  }
+
+  /** One of {@code allowed}. */
+  public String choice(String name, String dflt, String... allowed) {
+    String v = string(name, dflt);
+    for (String a : allowed) {
+      if (a.equals(v)) {
+        return v;
+      }
+    }
+    throw new UsageException("--" + name + ": '" + v + "' is not one of "
+        + String.join(", ", allowed));
+  }
+
+  public Path path(String name, Path dflt) {
+    String v = values.get(name);
+    if (v == null) {
+      return dflt;
+    }
+    if (v.isEmpty()) {
+      throw new UsageException("--" + name + ": empty path");
+    }
+    return Path.of(v);
+  }
+
+  /** An integer in [min, max]. */
+  public int integer(String name, int dflt, int min, int max) {
+    String v = values.get(name);
+    if (v == null) {
+      return dflt;
+    }
+    long n;
+    try {
+      n = Long.parseLong(v.trim());
+    } catch (NumberFormatException e) {
+      throw new UsageException("--" + name + ": expected an integer, got '" + v + "'");
+    }
+    if (n < min || n > max) {
+      throw new UsageException("--" + name + ": must be between " + min + " and " + max
+          + ", got " + n);
+    }
+    return (int) n;
+  }
+
+  /** A finite number in [min, max]. */
+  public double number(String name, double dflt, double min, double max) {
+    String v = values.get(name);
+    if (v == null) {
+      return dflt;
+    }
+    return parseNumber("--" + name, v, min, max);
+  }
+
+  /** A comma-separated list of finite numbers in [min, max]. */
+  public double[] numbers(String name, double[] dflt, double min, double max) {
+    String v = values.get(name);
+    if (v == null) {
+      return dflt.clone();
+    }
+    String[] parts = v.split(",", -1);
+    double[] out = new double[parts.length];
+    for (int i = 0; i < parts.length; i++) {
+      out[i] = parseNumber("--" + name, parts[i], min, max);
+    }
+    return out;
+  }
+
+  static double parseNumber(String what, String v, double min, double max) {
+    double d;
+    try {
+      d = Double.parseDouble(v.trim());
+    } catch (NumberFormatException e) {
+      throw new UsageException(what + ": expected a number, got '" + v + "'");
+    }
+    if (!Double.isFinite(d)) {
+      throw new UsageException(what + ": expected a finite number, got '" + v + "'");
+    }
+    if (d < min || d > max) {
+      throw new UsageException(what + ": must be between " + min + " and " + max + ", got " + v);
+    }
+    return d;
+  }
+}
