@@ -1,0 +1,41 @@
+package org.hebb4j.parallel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import org.junit.jupiter.api.Test;
+
+class WorkersTest {
+
+  @Test
+  void everyChunkRunsExactlyOnceForEveryThreadCount() {
+    for (int threads = 1; threads <= 4; threads++) {
+      try (Workers w = new Workers(threads)) {
+        for (int round = 0; round < 200; round++) {
+          int chunks = 1 + round % 37;
+          AtomicIntegerArray hits = new AtomicIntegerArray(chunks);
+          w.run(chunks, hits::incrementAndGet);
+          for (int i = 0; i < chunks; i++) {
+            assertEquals(1, hits.get(i));
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void aFailingChunkIsRethrownToTheCaller() {
+    try (Workers w = new Workers(2)) {
+      assertThrows(IllegalStateException.class, () -> w.run(8, i -> {
+        if (i == 5) {
+          throw new IllegalStateException("chunk 5");
+        }
+      }));
+      int[] ok = new int[3];
+      w.run(3, i -> ok[i] = i + 1);
+      assertEquals(6, ok[0] + ok[1] + ok[2]);
+    }
+    assertThrows(IllegalArgumentException.class, () -> new Workers(0));
+  }
+}
