@@ -26,6 +26,8 @@ public final class HebbCnn {
 
   static final int IMAGES_PER_TASK = 4;
   static final int CHANNELS_PER_TASK = 4;
+  /** Pruned layers keeping at most this fraction use {@link SparseConv} instead of GEMM. */
+  static final double SPARSE_KEEP = 0.25;
 
   private final HebbCnnConfig config;
   private final Kernels k;
@@ -43,6 +45,7 @@ public final class HebbCnn {
   // parameters and state
   private final float[][] w;
   private final float[][] mask;     // null when nothing is pruned
+  private final SparseConv[] sparse; // non-null for strongly pruned layers
   private final float[][] theta;
   private final float[] lr;
   private final int[] kw;           // winners per position
@@ -101,6 +104,7 @@ public final class HebbCnn {
     outSize = new int[layers];
     w = new float[layers][];
     mask = new float[layers][];
+    sparse = new SparseConv[layers];
     theta = new float[layers][];
     lr = new float[layers];
     kw = new int[layers];
@@ -138,6 +142,9 @@ public final class HebbCnn {
       maxOut = Math.max(maxOut, o * p);
       maxPos = Math.max(maxPos, p);
       initLayer(l, ly, rng);
+      if (mask[l] != null && ly.keep() <= SPARSE_KEEP) {
+        sparse[l] = new SparseConv(s, mask[l]);
+      }
       c = o;
       h = ph[l];
       wd = pw[l];
@@ -368,8 +375,12 @@ public final class HebbCnn {
       Conv2dShape cs = conv[l];
       int o = cs.o(), p = cs.positions(), q = cs.patchSize(), kk = kw[l];
       // (K12) u = W col, via (K18) im2col and GEMM
-      Patches.im2col(cs, in[l], i * len, s.col);
-      k.gemm(false, false, o, p, q, 1f, w[l], 0, q, s.col, 0, p, 0f, s.u, 0, p);
+      if (sparse[l] != null) {
+        sparse[l].forward(w[l], in[l], i * len, s.u); // kept taps only (same sum, fewer terms)
+      } else {
+        Patches.im2col(cs, in[l], i * len, s.col);
+        k.gemm(false, false, o, p, q, 1f, w[l], 0, q, s.col, 0, p, 0f, s.u, 0, p);
+      }
       // (C1) winners, (C2)/(C3) output
       Competition.winners(o, p, kk, s.u, 0, theta[l], win[l], i * p * kk);
       if (config.triangle()) {

@@ -86,7 +86,11 @@ class HebbCnnTest {
 
   @Test
   void resultsAreBitIdenticalForAnyThreadCount() {
-    HebbCnnConfig cfg = small(true, 0.3, 1, 1);
+    bitIdentical(small(true, 0.3, 1, 1)); // dense GEMM path
+    bitIdentical(small(false, 0.1, 1, 2)); // sparse pruned path, k = 2
+  }
+
+  static void bitIdentical(HebbCnnConfig cfg) {
     float[] x = images(new Rng(9), 10, 324);
     float[][] ref = null;
     for (int threads : new int[] {1, 2, 3}) {
