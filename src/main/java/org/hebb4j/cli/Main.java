@@ -16,7 +16,8 @@ public final class Main {
   private static final Map<String, Command> COMMANDS = new LinkedHashMap<>();
 
   static {
-    for (Command c : List.<Command>of(new InfoCommand(), new VerifyCommand())) {
+    for (Command c : List.<Command>of(new InfoCommand(), new VerifyCommand(),
+        new org.hebb4j.experiment.hebbcnn.HebbCnnCommand())) {
       COMMANDS.put(c.name(), c);
     }
   }
@@ -58,7 +59,7 @@ public final class Main {
     }
     try {
       return c.run(Args.parse(rest, c.options()), out, err);
-    } catch (UsageException e) {
+    } catch (UsageException | org.hebb4j.data.DataException e) {
       err.println("hebb4j " + c.name() + ": " + e.getMessage());
       return 2;
     } catch (org.hebb4j.nn.DivergedException e) {
