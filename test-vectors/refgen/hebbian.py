@@ -297,7 +297,7 @@ def triangle_file():
 
 
 # =============================================================================================
-# standardize (P1)
+# standardize (T1)
 
 def standardize_ref(x, eps):
     N = x.shape[0]
@@ -415,7 +415,7 @@ def zca_fit_file():
 
 
 # =============================================================================================
-# ridge_fit (D1)-(D4)
+# ridge_fit (L1)-(L4)
 
 def ridge_ref(X, Y, alpha):
     mx, my = X.mean(axis=0), Y.mean(axis=0)

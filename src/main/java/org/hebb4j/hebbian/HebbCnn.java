@@ -10,7 +10,7 @@ import org.hebb4j.rng.Rng;
 
 /**
  * A Hebbian convolutional network (spec/hebbcnn.md#network): for every layer, per-sample
- * standardisation of its input (P1), convolution without bias (K12, im2col + GEMM), k-WTA on
+ * standardisation of its input (T1), convolution without bias (K12, im2col + GEMM), k-WTA on
  * {@code u - theta} giving the binary plasticity signal (C1)-(C2), the triangle (C3) or binary
  * output, average pooling, and, when training, the Hebbian update (H5) from the binary signal
  * followed by the pruning mask (N2) and per-filter L2 normalisation (N1), then the homeostatic
@@ -367,7 +367,7 @@ public final class HebbCnn {
     for (int l = 0; l < layers; l++) {
       float[] src = l == 0 ? curImages : pooled[l - 1];
       int len = inSize[l];
-      // (P1) per-sample standardisation of the layer input
+      // (T1) per-sample standardisation of the layer input
       if (!Standardize.sample(k, len, src, i * len, in[l], i * len, Standardize.EPS)) {
         badLayer[i] = l + 1;
         return;

@@ -3,7 +3,7 @@ package org.hebb4j.hebbian;
 import org.hebb4j.kernel.Kernels;
 
 /**
- * Per-sample standardisation (spec/hebbian-rules.md#standardize, (P1)):
+ * Per-sample standardisation (spec/hebbian-rules.md#standardize, (T1)):
  * {@code z = (x - mean) / sqrt(var + eps)} over all values of one sample, with the population
  * variance computed in two passes (spec/kernels.md#reductions (K6), (K7)).
  */

@@ -2,7 +2,7 @@ package org.hebb4j.linalg;
 
 /**
  * Cholesky factorisation {@code A = L L^T} of a symmetric positive definite matrix in double
- * precision, and solves with it (spec/hebbcnn.md#ridge, equation (D3)).
+ * precision, and solves with it (spec/hebbcnn.md#ridge, equation (L3)).
  */
 public final class Cholesky {
 

@@ -5,7 +5,7 @@ import org.hebb4j.parallel.Workers;
 
 /**
  * Column means and the centred Gram matrix {@code G = Xc^T Xc} of a tall float32 data matrix X
- * (n samples x d features, row-major), accumulated in double (spec/hebbcnn.md#gram, (D1)).
+ * (n samples x d features, row-major), accumulated in double (spec/hebbcnn.md#gram, (L1)).
  *
  * <p>The product is formed with the kernels' float32 GEMM on blocks of {@value #SAMPLE_BLOCK}
  * samples, each block's product being added into the double accumulator, so rounding error grows

@@ -4,7 +4,7 @@ import org.hebb4j.kernel.Kernels;
 import org.hebb4j.parallel.Workers;
 
 /**
- * Ridge regression with an unpenalised intercept (spec/hebbcnn.md#ridge, (D1)-(D4)):
+ * Ridge regression with an unpenalised intercept (spec/hebbcnn.md#ridge, (L1)-(L4)):
  * {@code W = (Xc^T Xc + alpha I)^-1 Xc^T Yc}, {@code b = mean(Y) - mean(X) W}, solved in double
  * by Cholesky. Used as the linear decoder onto one-hot labels.
  */
@@ -42,11 +42,11 @@ public final class Ridge {
     double[] mx = Gram.means(x, n, d);
     double[] my = Gram.means(y, n, c);
     Gram.center(x, n, d, mx);
-    double[] a = Gram.gram(k, workers, x, n, d); // (D1) Xc^T Xc
+    double[] a = Gram.gram(k, workers, x, n, d); // (L1) Xc^T Xc
     for (int j = 0; j < d; j++) {
-      a[j * d + j] += alpha; // (D2)
+      a[j * d + j] += alpha; // (L2)
     }
-    // (D2) right-hand side Xc^T Yc in double, split by fixed blocks of features
+    // (L2) right-hand side Xc^T Yc in double, split by fixed blocks of features
     double[] rhs = new double[d * c];
     final int blk = 32;
     workers.run((d + blk - 1) / blk, bi -> {
@@ -65,9 +65,9 @@ public final class Ridge {
         }
       }
     });
-    Cholesky.of(a, d).solveInPlace(rhs, c); // (D3)
+    Cholesky.of(a, d).solveInPlace(rhs, c); // (L3)
     double[] b = new double[c];
-    for (int q = 0; q < c; q++) { // (D4)
+    for (int q = 0; q < c; q++) { // (L4)
       double s = my[q];
       for (int j = 0; j < d; j++) {
         s -= mx[j] * rhs[j * c + q];

@@ -96,7 +96,7 @@ final class HebbianOps {
     return new Outputs().put("z", z);
   }
 
-  /** spec/hebbian-rules.md#standardize (P1). */
+  /** spec/hebbian-rules.md#standardize (T1). */
   static Outputs standardize(VectorCase c, Kernels k) {
     Tensor x = c.tensor("x");
     c.check(x.rank() >= 1 && x.dim(0) >= 1, "x", "needs a leading sample axis");
@@ -120,7 +120,7 @@ final class HebbianOps {
         .put("W", Tensor.of(toFloat(z.matrix()), d, d));
   }
 
-  /** spec/hebbcnn.md#ridge (D1)-(D4). */
+  /** spec/hebbcnn.md#ridge (L1)-(L4). */
   static Outputs ridgeFit(VectorCase c, Kernels k) {
     Tensor x = c.tensor("X", 2), y = c.tensor("Y", 2);
     c.check(y.dim(0) == x.dim(0), "Y", "expected " + x.dim(0) + " rows");

@@ -23,9 +23,9 @@ import org.hebb4j.rng.Rng;
 
 /**
  * The Hebbian-CNN experiment of spec/hebbcnn.md#experiment: preprocess (per-image
- * standardisation (P1), ZCA whitening (Z1)-(Z3)), train each variant's network without labels,
+ * standardisation (T1), ZCA whitening (Z1)-(Z3)), train each variant's network without labels,
  * freeze it, collect per-layer quadrant features and the flattened last layer for the train and
- * test sets, fit ridge decoders (D1)-(D4) on one-hot labels, and write decoding.csv,
+ * test sets, fit ridge decoders (L1)-(L4) on one-hot labels, and write decoding.csv,
  * training-log.csv, filter PNGs and run.txt.
  */
 public final class HebbCnnExperiment {
@@ -94,7 +94,7 @@ public final class HebbCnnExperiment {
     log.append("variant,epoch,layer,channels,theta_mean,theta_min,theta_max,target_rate,"
         + "win_rate_min,win_rate_max,dead_channels,weight_norm_mean,weight_change\n");
 
-    // (P1) per-image standardisation
+    // (T1) per-image standardisation
     say("preprocessing: standardising " + nTr + " + " + nTe + " images");
     float[] xTr = train.x().clone(), xTe = test.x().clone();
     Standardize.all(k, nTr, d, xTr, xTr, Standardize.EPS);
