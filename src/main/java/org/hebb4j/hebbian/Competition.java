@@ -47,6 +47,38 @@ public final class Competition {
     }
   }
 
+  /**
+   * {@link #winners} with a scratch array of at least {@code positions} floats, which lets k = 1
+   * run channel by channel over contiguous memory with the same result: a channel replaces the
+   * best so far only when strictly larger (ties keep the lower channel, NaN never enters), and
+   * the winner needs a value above 0.
+   */
+  public static void winners(int channels, int positions, int k, float[] u, int uOff,
+      float[] theta, int[] win, int wOff, float[] scratch) {
+    if (k != 1) {
+      winners(channels, positions, k, u, uOff, theta, win, wOff);
+      return;
+    }
+    java.util.Arrays.fill(scratch, 0, positions, Float.NEGATIVE_INFINITY);
+    java.util.Arrays.fill(win, wOff, wOff + positions, -1);
+    for (int c = 0; c < channels; c++) {
+      int base = uOff + c * positions;
+      float t = theta[c];
+      for (int pos = 0; pos < positions; pos++) {
+        float v = u[base + pos] - t;
+        if (v > scratch[pos]) {
+          scratch[pos] = v;
+          win[wOff + pos] = c;
+        }
+      }
+    }
+    for (int pos = 0; pos < positions; pos++) {
+      if (!(scratch[pos] > 0f)) {
+        win[wOff + pos] = -1;
+      }
+    }
+  }
+
   /** (C2) The binary signal y[c][pos] (1 for a winner, else 0) from {@link #winners} output. */
   public static void binary(int channels, int positions, int k, int[] win, int wOff, float[] y,
       int yOff) {

@@ -57,6 +57,8 @@ public final class HebbCnn {
   private final int[] badLayer;     // per image: first layer with a non-finite input, 0 if none
   private final float[][] dw;       // [O, Q]
   private final long[][] batchWins; // per layer and channel, this batch
+  private final int[][] bucket;     // per layer: (image * positions + pos) grouped by winner
+  private final int[][] bucketStart; // per layer: channel c's entries [start[c], start[c+1])
 
   // per-task workspaces
   private final Workspace[] ws;
@@ -77,12 +79,14 @@ public final class HebbCnn {
     final float[] u;
     final float[] z;
     final float[] sum;
+    final float[] ext;
 
-    Workspace(int colSize, int outSize, int positions) {
+    Workspace(int colSize, int outSize, int positions, int extSize) {
       col = new float[colSize];
       u = new float[outSize];
       z = new float[outSize];
       sum = new float[positions];
+      ext = new float[extSize];
     }
   }
 
@@ -113,11 +117,13 @@ public final class HebbCnn {
     pooled = new float[layers][];
     dw = new float[layers][];
     batchWins = new long[layers][];
+    bucket = new int[layers][];
+    bucketStart = new int[layers][];
     statWins = new long[layers][];
     statSamples = new long[layers];
     badLayer = new int[capacity];
     int c = config.inChannels(), h = config.height(), wd = config.width();
-    int maxCol = 1, maxOut = 1, maxPos = 1;
+    int maxCol = 1, maxOut = 1, maxPos = 1, maxExt = 0;
     for (int l = 0; l < layers; l++) {
       HebbCnnConfig.Layer ly = config.layers().get(l);
       Conv2dShape s = new Conv2dShape(1, c, h, wd, ly.channels(), ly.kernel(), ly.kernel(),
@@ -137,6 +143,8 @@ public final class HebbCnn {
       win[l] = new int[Math.multiplyExact(capacity, p * ly.k())];
       pooled[l] = new float[Math.multiplyExact(capacity, outSize[l])];
       batchWins[l] = new long[o];
+      bucket[l] = new int[win[l].length];
+      bucketStart[l] = new int[o + 1];
       statWins[l] = new long[o];
       maxCol = Math.max(maxCol, s.colSize());
       maxOut = Math.max(maxOut, o * p);
@@ -144,6 +152,7 @@ public final class HebbCnn {
       initLayer(l, ly, rng);
       if (mask[l] != null && ly.keep() <= SPARSE_KEEP) {
         sparse[l] = new SparseConv(s, mask[l]);
+        maxExt = Math.max(maxExt, sparse[l].scratchSize());
       }
       c = o;
       h = ph[l];
@@ -151,7 +160,7 @@ public final class HebbCnn {
     }
     ws = new Workspace[(capacity + IMAGES_PER_TASK - 1) / IMAGES_PER_TASK];
     for (int t = 0; t < ws.length; t++) {
-      ws[t] = new Workspace(maxCol, maxOut, maxPos);
+      ws[t] = new Workspace(maxCol, maxOut, maxPos, maxExt);
     }
   }
 
@@ -376,13 +385,13 @@ public final class HebbCnn {
       int o = cs.o(), p = cs.positions(), q = cs.patchSize(), kk = kw[l];
       // (K12) u = W col, via (K18) im2col and GEMM
       if (sparse[l] != null) {
-        sparse[l].forward(w[l], in[l], i * len, s.u); // kept taps only (same sum, fewer terms)
+        sparse[l].forward(w[l], in[l], i * len, s.u, s.ext); // kept taps only
       } else {
         Patches.im2col(cs, in[l], i * len, s.col);
         k.gemm(false, false, o, p, q, 1f, w[l], 0, q, s.col, 0, p, 0f, s.u, 0, p);
       }
       // (C1) winners, (C2)/(C3) output
-      Competition.winners(o, p, kk, s.u, 0, theta[l], win[l], i * p * kk);
+      Competition.winners(o, p, kk, s.u, 0, theta[l], win[l], i * p * kk, s.sum);
       if (config.triangle()) {
         Competition.triangle(o, p, s.u, 0, theta[l], s.z, 0, s.sum);
       } else {
@@ -434,6 +443,23 @@ public final class HebbCnn {
       st[c] += cnt[c];
     }
     statSamples[l] += (long) n * conv[l].positions();
+    // group the (image, position) pairs by winning channel, keeping their order (counting sort)
+    int[] start = bucketStart[l], b = bucket[l];
+    start[0] = 0;
+    for (int c = 0; c < cnt.length; c++) {
+      start[c + 1] = start[c] + (int) cnt[c];
+    }
+    int kk = kw[l];
+    for (int t = 0; t < total; t++) {
+      int c = wl[t];
+      if (c >= 0) {
+        b[start[c]++] = t / kk; // image * positions + pos
+      }
+    }
+    for (int c = cnt.length; c > 0; c--) { // restore the starts
+      start[c] = start[c - 1];
+    }
+    start[0] = 0;
   }
 
   /**
@@ -445,19 +471,19 @@ public final class HebbCnn {
   private void updateTask(int t) {
     int l = curLayer, n = curN;
     Conv2dShape cs = conv[l];
-    int o = cs.o(), q = cs.patchSize(), p = cs.positions(), kk = kw[l], len = inSize[l];
+    int o = cs.o(), q = cs.patchSize(), p = cs.positions(), len = inSize[l];
     int o0 = t * CHANNELS_PER_TASK, o1 = Math.min(o, o0 + CHANNELS_PER_TASK);
     float[] d = dw[l], wl = w[l], x = in[l];
-    int[] wn = win[l];
+    int[] b = bucket[l], start = bucketStart[l];
+    SparseConv sp = sparse[l];
     Arrays.fill(d, o0 * q, o1 * q, 0f);
-    for (int i = 0; i < n; i++) {
-      int wb = i * p * kk;
-      for (int pos = 0; pos < p; pos++) {
-        for (int slot = 0; slot < kk; slot++) {
-          int c = wn[wb + pos * kk + slot];
-          if (c >= o0 && c < o1) {
-            Patches.addPatch(cs, x, i * len, pos, d, c * q);
-          }
+    for (int c = o0; c < o1; c++) {
+      for (int e = start[c]; e < start[c + 1]; e++) { // (image, position) ascending
+        int i = b[e] / p, pos = b[e] - i * p;
+        if (sp != null) {
+          sp.addKeptPatch(c, x, i * len, pos, d, c * q);
+        } else {
+          Patches.addPatch(cs, x, i * len, pos, d, c * q);
         }
       }
     }

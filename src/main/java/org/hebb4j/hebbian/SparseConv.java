@@ -72,6 +72,58 @@ final class SparseConv {
     return index.length;
   }
 
+  /**
+   * Floats of scratch {@link #forward(float[], float[], int, float[], float[])} needs: o * oh * w
+   * (stride 1 and no padding), else 0.
+   */
+  int scratchSize() {
+    return s.stride() == 1 && s.pad() == 0 ? s.o() * s.oh() * s.w() : 0;
+  }
+
+  /**
+   * u [o, oh*ow] = conv(x image at xOff, w) over the kept taps. With stride 1 and no padding, each
+   * tap is one long contiguous loop over an output laid out with the input's row stride (in
+   * {@code ext}, at least {@link #scratchSize()} floats; columns past ow are dropped), which
+   * performs the same additions in the same order as the row-by-row form.
+   */
+  void forward(float[] w, float[] x, int xOff, float[] u, float[] ext) {
+    if (s.stride() != 1 || s.pad() != 0) {
+      forward(w, x, xOff, u);
+      return;
+    }
+    int o = s.o(), q = s.patchSize(), oh = s.oh(), ow = s.ow(), wd = s.w();
+    int plane = oh * wd, len = (oh - 1) * wd + ow, positions = oh * ow;
+    for (int oc = 0; oc < o; oc++) {
+      int eb = oc * plane;
+      Arrays.fill(ext, eb, eb + len, 0f);
+      for (int t = start[oc]; t < start[oc + 1]; t++) {
+        float wt = w[oc * q + index[t]];
+        int base = xOff + offset[t];
+        for (int m = 0; m < len; m++) {
+          ext[eb + m] += wt * x[base + m];
+        }
+      }
+      int ub = oc * positions;
+      for (int i = 0; i < oh; i++) {
+        System.arraycopy(ext, eb + i * wd, u, ub + i * ow, ow);
+      }
+    }
+  }
+
+  /**
+   * dst[dOff + tap] += the input value under output position pos for every kept tap of filter oc
+   * (the kept part of {@link Patches#addPatch}; the pruned part is discarded by the mask anyway).
+   */
+  void addKeptPatch(int oc, float[] x, int xOff, int pos, float[] dst, int dOff) {
+    int ow = s.ow(), pi = pos / ow, pj = pos - pi * ow;
+    int shift = pi * s.stride() * s.w() + pj * s.stride();
+    for (int t = start[oc]; t < start[oc + 1]; t++) {
+      if (pi >= iLo[t] && pi < iHi[t] && pj >= jLo[t] && pj < jHi[t]) {
+        dst[dOff + index[t]] += x[xOff + offset[t] + shift];
+      }
+    }
+  }
+
   /** u [o, oh*ow] = conv(x image at xOff, w) over the kept taps. */
   void forward(float[] w, float[] x, int xOff, float[] u) {
     int o = s.o(), q = s.patchSize(), ow = s.ow(), positions = s.positions();

@@ -75,9 +75,10 @@ final class HebbianOps {
           + o + " channels");
     }
     int[] win = new int[p * kk];
+    float[] scratch = new float[p];
     Tensor y = Tensor.zeros(u.shape());
     for (int i = 0; i < n; i++) {
-      Competition.winners(o, p, kk, u.data(), i * o * p, theta.data(), win, 0);
+      Competition.winners(o, p, kk, u.data(), i * o * p, theta.data(), win, 0, scratch);
       Competition.binary(o, p, kk, win, 0, y.data(), i * o * p);
     }
     return new Outputs().put("y", y);

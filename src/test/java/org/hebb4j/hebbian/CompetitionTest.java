@@ -62,4 +62,28 @@ class CompetitionTest {
     assertEquals(0.75f, theta[0], 1e-7);
     assertEquals(-0.75f, theta[1], 1e-7);
   }
+
+  /** The k = 1 fast path agrees with the general selection, ties and NaN included. */
+  @Test
+  void fastPathForOneWinnerAgreesWithTheGeneralOne() {
+    org.hebb4j.rng.Rng r = new org.hebb4j.rng.Rng(4);
+    int ch = 7, p = 50;
+    for (int trial = 0; trial < 20; trial++) {
+      float[] u = new float[ch * p], theta = new float[ch];
+      for (int i = 0; i < u.length; i++) {
+        u[i] = r.nextInt(5) - 2; // many ties and zeros
+      }
+      if (trial % 5 == 4) {
+        u[3] = Float.NaN;
+        u[p + 3] = Float.NaN;
+      }
+      for (int c = 0; c < ch; c++) {
+        theta[c] = trial % 2 == 0 ? 0f : r.nextInt(3) - 1;
+      }
+      int[] a = new int[p], b = new int[p];
+      Competition.winners(ch, p, 1, u, 0, theta, a, 0);
+      Competition.winners(ch, p, 1, u, 0, theta, b, 0, new float[p]);
+      assertArrayEquals(a, b);
+    }
+  }
 }

@@ -32,10 +32,15 @@ class SparseConvTest {
       }
       float[] dense = new float[s.outputSize()], sp = new float[s.outputSize()];
       K.conv2dForward(s, x, wt, null, dense, new float[s.colSize()]);
-      new SparseConv(s, mask).forward(wt, x, 0, sp);
+      SparseConv sc = new SparseConv(s, mask);
+      sc.forward(wt, x, 0, sp);
       for (int i = 0; i < dense.length; i++) {
         assertEquals(dense[i], sp[i], 1e-5, s.toString());
       }
+      // the contiguous stride-1 form performs the same additions in the same order
+      float[] sp2 = new float[s.outputSize()];
+      sc.forward(wt, x, 0, sp2, new float[Math.max(1, sc.scratchSize())]);
+      org.junit.jupiter.api.Assertions.assertArrayEquals(sp, sp2, s.toString());
     }
   }
 }
