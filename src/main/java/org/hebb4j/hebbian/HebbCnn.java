@@ -52,6 +52,7 @@ public final class HebbCnn {
 
   // per-batch buffers
   private final float[][] in;       // standardised inputs [batch, C, H, W]
+  private final float[][] rows;     // dense layers: input patches [batch, positions, Q] (im2row)
   private final int[][] win;        // winners [batch, positions, k]
   private final float[][] pooled;   // outputs [batch, O, PH, PW]
   private final int[] badLayer;     // per image: first layer with a non-finite input, 0 if none
@@ -75,14 +76,14 @@ public final class HebbCnn {
   private final IntConsumer updateTask = this::updateTask;
 
   private static final class Workspace {
-    final float[] col;
+    final float[] uAll;
     final float[] u;
     final float[] z;
     final float[] sum;
     final float[] ext;
 
-    Workspace(int colSize, int outSize, int positions, int extSize) {
-      col = new float[colSize];
+    Workspace(int uAllSize, int outSize, int positions, int extSize) {
+      uAll = new float[uAllSize];
       u = new float[outSize];
       z = new float[outSize];
       sum = new float[positions];
@@ -113,6 +114,7 @@ public final class HebbCnn {
     lr = new float[layers];
     kw = new int[layers];
     in = new float[layers][];
+    rows = new float[layers][];
     win = new int[layers][];
     pooled = new float[layers][];
     dw = new float[layers][];
@@ -123,7 +125,7 @@ public final class HebbCnn {
     statSamples = new long[layers];
     badLayer = new int[capacity];
     int c = config.inChannels(), h = config.height(), wd = config.width();
-    int maxCol = 1, maxOut = 1, maxPos = 1, maxExt = 0;
+    int maxUAll = 0, maxOut = 1, maxPos = 1, maxExt = 0;
     for (int l = 0; l < layers; l++) {
       HebbCnnConfig.Layer ly = config.layers().get(l);
       Conv2dShape s = new Conv2dShape(1, c, h, wd, ly.channels(), ly.kernel(), ly.kernel(),
@@ -146,13 +148,15 @@ public final class HebbCnn {
       bucket[l] = new int[win[l].length];
       bucketStart[l] = new int[o + 1];
       statWins[l] = new long[o];
-      maxCol = Math.max(maxCol, s.colSize());
       maxOut = Math.max(maxOut, o * p);
       maxPos = Math.max(maxPos, p);
       initLayer(l, ly, rng);
       if (mask[l] != null && ly.keep() <= SPARSE_KEEP) {
         sparse[l] = new SparseConv(s, mask[l]);
         maxExt = Math.max(maxExt, sparse[l].scratchSize());
+      } else {
+        rows[l] = new float[Math.multiplyExact(capacity, Math.multiplyExact(p, q))];
+        maxUAll = Math.max(maxUAll, Math.multiplyExact(o, IMAGES_PER_TASK * p));
       }
       c = o;
       h = ph[l];
@@ -160,7 +164,7 @@ public final class HebbCnn {
     }
     ws = new Workspace[(capacity + IMAGES_PER_TASK - 1) / IMAGES_PER_TASK];
     for (int t = 0; t < ws.length; t++) {
-      ws[t] = new Workspace(maxCol, maxOut, maxPos, maxExt);
+      ws[t] = new Workspace(maxUAll, maxOut, maxPos, maxExt);
     }
   }
 
@@ -364,40 +368,48 @@ public final class HebbCnn {
     }
   }
 
+  /** The images of task t, layer after layer (one GEMM per layer for all of them). */
   private void forwardTask(int t) {
     Workspace s = ws[t];
-    int i1 = Math.min(curN, (t + 1) * IMAGES_PER_TASK);
-    for (int i = t * IMAGES_PER_TASK; i < i1; i++) {
-      forwardImage(i, s);
-    }
-  }
-
-  private void forwardImage(int i, Workspace s) {
+    int i0 = t * IMAGES_PER_TASK, i1 = Math.min(curN, i0 + IMAGES_PER_TASK), m = i1 - i0;
     for (int l = 0; l < layers; l++) {
       float[] src = l == 0 ? curImages : pooled[l - 1];
       int len = inSize[l];
-      // (T1) per-sample standardisation of the layer input
-      if (!Standardize.sample(k, len, src, i * len, in[l], i * len, Standardize.EPS)) {
-        badLayer[i] = l + 1;
-        return;
-      }
       Conv2dShape cs = conv[l];
       int o = cs.o(), p = cs.positions(), q = cs.patchSize(), kk = kw[l];
-      // (K12) u = W col, via (K18) im2col and GEMM
-      if (sparse[l] != null) {
-        sparse[l].forward(w[l], in[l], i * len, s.u, s.ext); // kept taps only
-      } else {
-        Patches.im2col(cs, in[l], i * len, s.col);
-        k.gemm(false, false, o, p, q, 1f, w[l], 0, q, s.col, 0, p, 0f, s.u, 0, p);
+      for (int i = i0; i < i1; i++) {
+        // (T1) per-sample standardisation of the layer input (NaN propagates; reported later)
+        if (!Standardize.sample(k, len, src, i * len, in[l], i * len, Standardize.EPS)
+            && badLayer[i] == 0) {
+          badLayer[i] = l + 1;
+        }
+        if (sparse[l] == null) {
+          Patches.im2row(cs, in[l], i * len, rows[l], i * p * q); // (K18), transposed
+        }
       }
-      // (C1) winners, (C2)/(C3) output
-      Competition.winners(o, p, kk, s.u, 0, theta[l], win[l], i * p * kk, s.sum);
-      if (config.triangle()) {
-        Competition.triangle(o, p, s.u, 0, theta[l], s.z, 0, s.sum);
-      } else {
-        Competition.binary(o, p, kk, win[l], i * p * kk, s.z, 0);
+      if (sparse[l] == null) {
+        // (K12) u = W col for the task's images at once: [o, m p] = W [o, q] x rows^T [q, m p]
+        k.gemm(false, true, o, m * p, q, 1f, w[l], 0, q, rows[l], i0 * p * q, q, 0f, s.uAll, 0,
+            m * p);
       }
-      pool(l, s.z, pooled[l], i * outSize[l]);
+      for (int i = i0; i < i1; i++) {
+        if (sparse[l] != null) {
+          sparse[l].forward(w[l], in[l], i * len, s.u, s.ext); // kept taps only
+        } else {
+          int g = (i - i0) * p;
+          for (int c = 0; c < o; c++) {
+            System.arraycopy(s.uAll, c * m * p + g, s.u, c * p, p);
+          }
+        }
+        // (C1) winners, (C2)/(C3) output, pooling
+        Competition.winners(o, p, kk, s.u, 0, theta[l], win[l], i * p * kk, s.sum);
+        if (config.triangle()) {
+          Competition.triangle(o, p, s.u, 0, theta[l], s.z, 0, s.sum);
+        } else {
+          Competition.binary(o, p, kk, win[l], i * p * kk, s.z, 0);
+        }
+        pool(l, s.z, pooled[l], i * outSize[l]);
+      }
     }
   }
 
@@ -483,7 +495,11 @@ public final class HebbCnn {
         if (sp != null) {
           sp.addKeptPatch(c, x, i * len, pos, d, c * q);
         } else {
-          Patches.addPatch(cs, x, i * len, pos, d, c * q);
+          float[] r = rows[l];
+          int ro = b[e] * q, dOff = c * q; // the im2row row of (image, pos): its input patch
+          for (int j = 0; j < q; j++) {
+            d[dOff + j] += r[ro + j];
+          }
         }
       }
     }

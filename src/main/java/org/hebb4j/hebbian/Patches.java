@@ -51,6 +51,40 @@ public final class Patches {
   }
 
   /**
+   * The transposed panel ("im2row"): rows[rOff + pos * patchSize() + (c kh + u) kw + v] =
+   * x[image][c][i s - p + u][j s - p + v] for pos = i ow + j, 0 outside the image. Row pos is the
+   * input patch under output position pos, contiguous.
+   */
+  public static void im2row(Conv2dShape s, float[] x, int xOff, float[] rows, int rOff) {
+    int oh = s.oh(), ow = s.ow(), q = s.patchSize(), hw = s.h() * s.w();
+    int kh = s.kh(), kw = s.kw();
+    for (int i = 0; i < oh; i++) {
+      int y0 = i * s.stride() - s.pad();
+      for (int j = 0; j < ow; j++) {
+        int x0 = j * s.stride() - s.pad();
+        int r = rOff + (i * ow + j) * q;
+        boolean inside = y0 >= 0 && y0 + kh <= s.h() && x0 >= 0 && x0 + kw <= s.w();
+        for (int c = 0; c < s.c(); c++) {
+          int plane = xOff + c * hw;
+          for (int u = 0; u < kh; u++) {
+            int d = r + (c * kh + u) * kw;
+            int iy = y0 + u;
+            if (inside) {
+              System.arraycopy(x, plane + iy * s.w() + x0, rows, d, kw);
+              continue;
+            }
+            for (int v = 0; v < kw; v++) {
+              int ix = x0 + v;
+              rows[d + v] = (iy >= 0 && iy < s.h() && ix >= 0 && ix < s.w())
+                  ? x[plane + iy * s.w() + ix] : 0f;
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /**
    * dst[dOff + (c kh + u) kw + v] += x[image at xOff][c][i s - p + u][j s - p + v] for the output
    * position pos = i ow + j (terms outside the image are 0 and skipped).
    */
