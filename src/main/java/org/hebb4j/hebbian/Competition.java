@@ -102,21 +102,21 @@ public final class Competition {
       float[] z, int zOff, float[] sum) {
     java.util.Arrays.fill(sum, 0, positions, 0f);
     for (int c = 0; c < channels; c++) {
-      int base = uOff + c * positions;
+      int ub = uOff + c * positions, zb = zOff + c * positions;
       float t = theta[c];
       for (int pos = 0; pos < positions; pos++) {
-        sum[pos] += u[base + pos] - t;
+        float v = u[ub + pos] - t;
+        z[zb + pos] = v;
+        sum[pos] += v;
       }
     }
     for (int pos = 0; pos < positions; pos++) {
       sum[pos] /= channels;
     }
     for (int c = 0; c < channels; c++) {
-      int ub = uOff + c * positions, zb = zOff + c * positions;
-      float t = theta[c];
+      int zb = zOff + c * positions;
       for (int pos = 0; pos < positions; pos++) {
-        float v = (u[ub + pos] - t) - sum[pos];
-        z[zb + pos] = v > 0f ? v : 0f;
+        z[zb + pos] = Math.max(z[zb + pos] - sum[pos], 0f);
       }
     }
   }
