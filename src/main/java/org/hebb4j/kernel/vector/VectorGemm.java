@@ -19,8 +19,8 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Packing reads op(A) and op(B) through their transposes, so all four transpose cases share one
  * micro-kernel, and pads the last panels with zeros, so the micro-kernel never sees a ragged edge.
  * Edge tiles are computed in full and copied back with a scalar loop (no masked loads or stores).
- * The micro-kernel keeps an MR x NR = 4 x (3 vectors) tile of C in 12 vector registers,
- * accumulating over k with one broadcast of A and three FMAs per row, and touches C once.
+ * The micro-kernel keeps an MR x NR = 4 x (2 vectors) tile of C in 8 vector registers,
+ * accumulating over k with one broadcast of A and two FMAs per row, and touches C once.
  * alpha is folded into the packed A; beta is applied at write-back of the first k block only, and
  * beta == 0 stores without reading C (NaN in C is not propagated), as in BLAS.
  *
@@ -37,8 +37,8 @@ final class VectorGemm {
   static final int L = S.length();
   /** Rows of the C tile held in registers. */
   static final int MR = 4;
-  /** Columns of the C tile held in registers: three vectors. */
-  static final int NR = 3 * L;
+  /** Columns of the C tile held in registers: two vectors. */
+  static final int NR = 2 * L;
   /** Depth of one packed block: KC x NR floats of B stay in L1 while a panel of A streams by. */
   static final int KC = 256;
   /** Rows of A packed at once (a multiple of MR): MC x KC floats stay in L2. */
@@ -117,55 +117,48 @@ final class VectorGemm {
 
   /**
    * The micro-kernel: C[0:MR, 0:NR] (at c[cOff], stride ldc) = sum_p pa[p][0:MR] x pb[p][0:NR] +
-   * beta C. pa is an MR-interleaved panel (pa[aOff + p MR + r]), pb an NR-interleaved one.
+   * beta C. pa is an MR-interleaved panel (pa[aOff + p MR + r]), pb an NR-interleaved one. Eight
+   * accumulators: with more (6 x 2 or 4 x 3 tiles), C2 spills on JDK 25 and runs at half speed.
    */
   private static void kernel(int kc, float[] pa, int aOff, float[] pb, int bOff,
       float beta, float[] c, int cOff, int ldc) {
-    FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00;
-    FloatVector c10 = c00, c11 = c00, c12 = c00;
-    FloatVector c20 = c00, c21 = c00, c22 = c00;
-    FloatVector c30 = c00, c31 = c00, c32 = c00;
+    FloatVector c00 = FloatVector.zero(S), c01 = c00;
+    FloatVector c10 = c00, c11 = c00;
+    FloatVector c20 = c00, c21 = c00;
+    FloatVector c30 = c00, c31 = c00;
     for (int p = 0; p < kc; p++) {
       int bp = bOff + p * NR;
       FloatVector b0 = FloatVector.fromArray(S, pb, bp);
       FloatVector b1 = FloatVector.fromArray(S, pb, bp + L);
-      FloatVector b2 = FloatVector.fromArray(S, pb, bp + 2 * L);
       int ap = aOff + p * MR;
       FloatVector a0 = FloatVector.broadcast(S, pa[ap]);
       c00 = a0.fma(b0, c00);
       c01 = a0.fma(b1, c01);
-      c02 = a0.fma(b2, c02);
       FloatVector a1 = FloatVector.broadcast(S, pa[ap + 1]);
       c10 = a1.fma(b0, c10);
       c11 = a1.fma(b1, c11);
-      c12 = a1.fma(b2, c12);
       FloatVector a2 = FloatVector.broadcast(S, pa[ap + 2]);
       c20 = a2.fma(b0, c20);
       c21 = a2.fma(b1, c21);
-      c22 = a2.fma(b2, c22);
       FloatVector a3 = FloatVector.broadcast(S, pa[ap + 3]);
       c30 = a3.fma(b0, c30);
       c31 = a3.fma(b1, c31);
-      c32 = a3.fma(b2, c32);
     }
-    store(c00, c01, c02, beta, c, cOff);
-    store(c10, c11, c12, beta, c, cOff + ldc);
-    store(c20, c21, c22, beta, c, cOff + 2 * ldc);
-    store(c30, c31, c32, beta, c, cOff + 3 * ldc);
+    store(c00, c01, beta, c, cOff);
+    store(c10, c11, beta, c, cOff + ldc);
+    store(c20, c21, beta, c, cOff + 2 * ldc);
+    store(c30, c31, beta, c, cOff + 3 * ldc);
   }
 
   /** One row of the tile: C = acc (beta 0), C + acc (beta 1), or beta C + acc. */
-  private static void store(FloatVector v0, FloatVector v1, FloatVector v2, float beta,
-      float[] c, int off) {
+  private static void store(FloatVector v0, FloatVector v1, float beta, float[] c, int off) {
     if (beta != 0f) {
       FloatVector bv = FloatVector.broadcast(S, beta);
       v0 = FloatVector.fromArray(S, c, off).fma(bv, v0);
       v1 = FloatVector.fromArray(S, c, off + L).fma(bv, v1);
-      v2 = FloatVector.fromArray(S, c, off + 2 * L).fma(bv, v2);
     }
     v0.intoArray(c, off);
     v1.intoArray(c, off + L);
-    v2.intoArray(c, off + 2 * L);
   }
 
   /** A ragged tile: the micro-kernel writes a full tile into {@code tile}, a scalar loop copies. */
