@@ -27,7 +27,7 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Workspace: the packed panels and the edge tile live in a per-thread {@link Workspace} held by a
  * {@link ThreadLocal}. Its arrays are grown (reallocated) only when a call needs more than they
  * hold, so steady-state calls allocate nothing. The largest it gets is KC * (MC + NC) floats plus
- * padding (about 1.3 MB); it lives as long as the thread.
+ * padding (about 1.2 MB with 256-bit vectors); it lives as long as the thread.
  */
 final class VectorGemm {
 
@@ -213,13 +213,18 @@ final class VectorGemm {
       int dst = jp * NR * kc;
       int cols = Math.min(NR, nc - jp * NR);
       int jBase = j0 + jp * NR;
-      if (!transB) {
+      if (!transB && cols == NR) {
+        for (int p = 0; p < kc; p++) {
+          int src = bOff + (p0 + p) * ldb + jBase;
+          FloatVector.fromArray(S, b, src).intoArray(pb, dst + p * NR);
+          FloatVector.fromArray(S, b, src + L).intoArray(pb, dst + p * NR + L);
+        }
+      } else if (!transB) {
         for (int p = 0; p < kc; p++) {
           int src = bOff + (p0 + p) * ldb + jBase;
           int d = dst + p * NR;
-          System.arraycopy(b, src, pb, d, cols);
-          for (int j = cols; j < NR; j++) {
-            pb[d + j] = 0f;
+          for (int j = 0; j < NR; j++) {
+            pb[d + j] = j < cols ? b[src + j] : 0f;
           }
         }
       } else {
