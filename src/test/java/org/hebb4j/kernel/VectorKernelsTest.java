@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import java.util.Arrays;
 import org.hebb4j.rng.Rng;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,18 +32,17 @@ class VectorKernelsTest {
 
   private static final int[] SIZES = {1, 3, 7, 17, 33, 100};
   private static final Kernels REF = KernelProvider.scalar();
-  private static Kernels vec;
+  private static final Kernels VEC = KernelProvider.vector().orElse(null);
 
-  @BeforeAll
-  static void load() {
-    vec = KernelProvider.vector().orElse(null);
-    Assumptions.assumeTrue(vec != null, "Vector API kernels unavailable");
+  @BeforeEach
+  void requireVectorApi() {
+    Assumptions.assumeTrue(VEC != null, "Vector API kernels unavailable");
   }
 
   @Test
   void identifiesItself() {
-    assertEquals("vector", vec.name());
-    assertTrue(vec.vectorBitSize() >= 128, "vector width " + vec.vectorBitSize());
+    assertEquals("vector", VEC.name());
+    assertTrue(VEC.vectorBitSize() >= 128, "vector width " + VEC.vectorBitSize());
   }
 
   @Test
@@ -51,18 +50,18 @@ class VectorKernelsTest {
     Rng rng = new Rng(1);
     for (int n : SIZES) {
       float[] x = random(rng, n + 5), y = random(rng, n + 9);
-      check(REF.dot(n, x, 5, y, 9), vec.dot(n, x, 5, y, 9), n, "dot n=" + n);
-      check(REF.sum(n, x, 5), vec.sum(n, x, 5), n, "sum n=" + n);
-      check(REF.sumSquares(n, y, 9), vec.sumSquares(n, y, 9), n, "sumSquares n=" + n);
-      check(REF.mean(n, x, 5), vec.mean(n, x, 5), n, "mean n=" + n);
-      check(REF.variance(n, x, 5), vec.variance(n, x, 5), n, "variance n=" + n);
+      check(REF.dot(n, x, 5, y, 9), VEC.dot(n, x, 5, y, 9), n, "dot n=" + n);
+      check(REF.sum(n, x, 5), VEC.sum(n, x, 5), n, "sum n=" + n);
+      check(REF.sumSquares(n, y, 9), VEC.sumSquares(n, y, 9), n, "sumSquares n=" + n);
+      check(REF.mean(n, x, 5), VEC.mean(n, x, 5), n, "mean n=" + n);
+      check(REF.variance(n, x, 5), VEC.variance(n, x, 5), n, "variance n=" + n);
     }
     // A large offset mean: the two-pass variance must not cancel catastrophically.
     float[] z = random(rng, 1000);
     for (int i = 0; i < z.length; i++) {
       z[i] += 1000f;
     }
-    check(REF.variance(1000, z, 0), vec.variance(1000, z, 0), 1000, "variance offset");
+    check(REF.variance(1000, z, 0), VEC.variance(1000, z, 0), 1000, "variance offset");
   }
 
   @Test
@@ -72,17 +71,17 @@ class VectorKernelsTest {
       float[] x = random(rng, n + 3), y0 = random(rng, n + 11);
       float[] yr = y0.clone(), yv = y0.clone();
       REF.axpy(n, -0.75f, x, 3, yr, 4);
-      vec.axpy(n, -0.75f, x, 3, yv, 4);
+      VEC.axpy(n, -0.75f, x, 3, yv, 4);
       checkAll(yr, yv, 1, "axpy n=" + n);
       REF.scale(n, 1.25f, yr, 2);
-      vec.scale(n, 1.25f, yv, 2);
+      VEC.scale(n, 1.25f, yv, 2);
       checkAll(yr, yv, 1, "scale n=" + n);
       for (int m : new int[] {1, 4, 9}) {
         int lda = n + 6;
         float[] a0 = random(rng, 3 + m * lda), u = random(rng, m + 1);
         float[] ar = a0.clone(), av = a0.clone();
         REF.outerAcc(m, n, 0.5f, u, 1, y0, 2, ar, 3, lda);
-        vec.outerAcc(m, n, 0.5f, u, 1, y0, 2, av, 3, lda);
+        VEC.outerAcc(m, n, 0.5f, u, 1, y0, 2, av, 3, lda);
         checkAll(ar, av, 1, "outerAcc " + m + "x" + n);
       }
     }
@@ -101,20 +100,20 @@ class VectorKernelsTest {
         float[] dz = random(rng, n + 1);
         float[] zr = random(rng, n + 4), zv = zr.clone();
         REF.activate(act, n, a, 2, zr, 3);
-        vec.activate(act, n, a, 2, zv, 3);
+        VEC.activate(act, n, a, 2, zv, 3);
         checkAll(zr, zv, 1, act + " forward n=" + n);
         float[] dr = random(rng, n + 7), dv = dr.clone();
         REF.activateBackward(act, n, a, 2, dz, 1, dr, 7);
-        vec.activateBackward(act, n, a, 2, dz, 1, dv, 7);
+        VEC.activateBackward(act, n, a, 2, dz, 1, dv, 7);
         checkAll(dr, dv, 1, act + " backward n=" + n);
         // In place: z aliases a, da aliases dz.
         float[] ir = a.clone(), iv = a.clone();
         REF.activate(act, n, ir, 2, ir, 2);
-        vec.activate(act, n, iv, 2, iv, 2);
+        VEC.activate(act, n, iv, 2, iv, 2);
         checkAll(ir, iv, 1, act + " in place n=" + n);
         float[] gr = dz.clone(), gv = dz.clone();
         REF.activateBackward(act, n, a, 2, gr, 1, gr, 1);
-        vec.activateBackward(act, n, a, 2, gv, 1, gv, 1);
+        VEC.activateBackward(act, n, a, 2, gv, 1, gv, 1);
         checkAll(gr, gv, 1, act + " backward in place n=" + n);
       }
     }
@@ -189,7 +188,7 @@ class VectorKernelsTest {
     }
     float[] cr = c0.clone(), cv = c0.clone();
     REF.gemm(ta, tb, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, cr, cOff, ldc);
-    vec.gemm(ta, tb, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, cv, cOff, ldc);
+    VEC.gemm(ta, tb, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, cv, cOff, ldc);
     String what = "gemm transA=" + ta + " transB=" + tb + " " + m + "x" + n + "x" + k
         + " alpha=" + alpha + " beta=" + beta;
     checkAll(cr, cv, Math.max(k, 1), what);
@@ -211,20 +210,20 @@ class VectorKernelsTest {
       for (float[] bb : new float[][] {bias, null}) {
         float[] yr = random(rng, s.outputSize()), yv = yr.clone();
         REF.conv2dForward(s, x, w, bb, yr, colR);
-        vec.conv2dForward(s, x, w, bb, yv, colV);
+        VEC.conv2dForward(s, x, w, bb, yv, colV);
         checkAll(yr, yv, s.patchSize(), "conv2d forward " + s + " bias=" + (bb != null));
       }
       float[] dxr = random(rng, s.inputSize()), dxv = dxr.clone();
       REF.conv2dBackwardData(s, dy, w, dxr, colR);
-      vec.conv2dBackwardData(s, dy, w, dxv, colV);
+      VEC.conv2dBackwardData(s, dy, w, dxv, colV);
       checkAll(dxr, dxv, s.o() * s.kh() * s.kw(), "conv2d backward data " + s);
       float[] dwr = random(rng, s.weightSize()), dwv = dwr.clone();
       REF.conv2dBackwardWeights(s, x, dy, dwr, colR);
-      vec.conv2dBackwardWeights(s, x, dy, dwv, colV);
+      VEC.conv2dBackwardWeights(s, x, dy, dwv, colV);
       checkAll(dwr, dwv, s.n() * s.positions(), "conv2d backward weights " + s);
       float[] dbr = new float[s.o()], dbv = new float[s.o()];
       REF.conv2dBackwardBias(s, dy, dbr);
-      vec.conv2dBackwardBias(s, dy, dbv);
+      VEC.conv2dBackwardBias(s, dy, dbv);
       checkAll(dbr, dbv, s.n() * s.positions(), "conv2d backward bias " + s);
     }
   }
