@@ -22,6 +22,7 @@ final class FilterGrid {
   static final int ZOOM = 8;
   static final int GAP = 2;
   static final int BG = 0x3050a0; // separators: dark blue, distinct from every weight colour
+  static final int INNER = 0x5a5a5a; // gaps between the tiles of one strip
 
   private FilterGrid() {}
 
@@ -79,6 +80,9 @@ final class FilterGrid {
       Arrays.sort(order, (a, b) -> norm[b] != norm[a] ? Double.compare(norm[b], norm[a]) : a - b);
       float scale = maxAbs(w, f * q, q);
       int x0 = GAP + (f % perRow) * (strip + 3 * GAP), y0 = GAP + (f / perRow) * (tile + GAP);
+      for (int yy = y0; yy < y0 + tile; yy++) { // thin mid-grey gaps inside a strip
+        Arrays.fill(img, yy * width + x0, yy * width + x0 + strip, INNER);
+      }
       for (int i = 0; i < top; i++) {
         int ch = order[i];
         for (int u = 0; u < k; u++) {

@@ -74,7 +74,8 @@ public final class HebbCnnCommand implements Command {
         Option.of("burn-in", "N", "first N batches without weight updates", "200"),
         Option.of("batch", "N", "batch size", "100"),
         Option.of("theta-rate", "R", "homeostatic threshold rate", "3.0"),
-        Option.of("pad", "P", "zero padding added around each whitened image", "0"));
+        Option.of("pad", "P", "zero padding around each whitened image, or auto: up to 32x32, the "
+            + "size the paper's architecture was built for", "auto"));
   }
 
   /** Parses and validates every option (UsageException with one line on error). */
@@ -91,7 +92,7 @@ public final class HebbCnnCommand implements Command {
     }
     long seed = (long) seedValue;
     int threads = a.integer("threads", Workers.defaultThreads(), 1, 1024);
-    int pad = a.integer("pad", 0, 0, 1000);
+    int pad = "auto".equals(a.string("pad", "auto")) ? -1 : a.integer("pad", 0, 0, 1000);
     HebbRule rule = HebbRule.parse(a.choice("rule", "instar", "plain", "instar", "oja"));
     int[] channels = ints(a, "channels", HebbCnnConfig.PAPER_CHANNELS, 1, 1 << 16);
     int n = channels.length;

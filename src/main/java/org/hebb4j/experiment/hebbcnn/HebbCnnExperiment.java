@@ -40,6 +40,14 @@ public final class HebbCnnExperiment {
       int[] k, double keep, int burnIn, int batch, double thetaRate, double zcaEps,
       double alpha) {
 
+    /**
+     * The input padding for h x w images: {@code pad} when >= 0, else (auto) enough to make the
+     * smaller side at least 32, the input size of the paper's architecture.
+     */
+    public int pad(int h, int w) {
+      return pad >= 0 ? pad : Math.max(0, (32 - Math.min(h, w) + 1) / 2);
+    }
+
     /** The network configuration of one variant (validated: may throw IAE). */
     HebbCnnConfig config(String variant, int c, int h, int w) {
       boolean triangle = variant.contains("triangle");
@@ -51,7 +59,8 @@ public final class HebbCnnExperiment {
           keeps[l] = keep; // layer 1 is never pruned (paper)
         }
       }
-      return HebbCnnConfig.custom(c, h + 2 * pad, w + 2 * pad, channels, kernels, lr, k, keeps,
+      int p = pad(h, w);
+      return HebbCnnConfig.custom(c, h + 2 * p, w + 2 * p, channels, kernels, lr, k, keeps,
           rule, thetaRate, triangle, burnIn, batch);
     }
   }
@@ -106,9 +115,9 @@ public final class HebbCnnExperiment {
     float[] zTr = xTr.clone(), zTe = xTe.clone();
     zca.apply(k, workers, zTr, nTr);
     zca.apply(k, workers, zTe, nTe);
-    if (st.pad() > 0) {
-      zTr = pad(zTr, nTr, c, h, w, st.pad());
-      zTe = pad(zTe, nTe, c, h, w, st.pad());
+    if (st.pad(h, w) > 0) {
+      zTr = pad(zTr, nTr, c, h, w, st.pad(h, w));
+      zTe = pad(zTe, nTe, c, h, w, st.pad(h, w));
     }
     lap("preprocessing (standardise + ZCA)", t0);
 
@@ -133,7 +142,7 @@ public final class HebbCnnExperiment {
     HebbCnnConfig cfg = st.config(variant, c, h, w);
     Rng rng = new Rng(st.seed()).derive("hebbcnn");
     HebbCnn net = new HebbCnn(cfg, k, workers, rng);
-    int hp = h + 2 * st.pad(), wp = w + 2 * st.pad(), len = c * hp * wp;
+    int hp = h + 2 * st.pad(h, w), wp = w + 2 * st.pad(h, w), len = c * hp * wp;
     int b = cfg.batch();
     float[] buf = new float[b * len];
     int batches = (nTr + b - 1) / b;
@@ -362,7 +371,8 @@ public final class HebbCnnExperiment {
     sb.append("channels: ").append(Arrays.toString(st.channels())).append(", kernels: ")
         .append(Arrays.toString(st.kernels())).append(", lr: ").append(Arrays.toString(st.lr()))
         .append(", k: ").append(Arrays.toString(st.k())).append(", pruning keep (layers 2+): ")
-        .append(st.keep()).append(", input padding: ").append(st.pad()).append("\n");
+        .append(st.keep()).append(", input padding: ").append(st.pad(train.h(), train.w()))
+        .append(st.pad() < 0 ? " (auto)" : "").append("\n");
     sb.append("ZCA eps: ").append(st.zcaEps()).append(", ridge alpha: ").append(st.alpha())
         .append("\n\n").append(table()).append("\ntimings:\n").append(timing);
     return sb.toString();
