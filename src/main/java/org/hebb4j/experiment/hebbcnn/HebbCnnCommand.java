@@ -69,8 +69,8 @@ public final class HebbCnnCommand implements Command {
         Option.of("kernels", "LIST", "kernel sizes per layer", "5,3,3"),
         Option.of("lr", "LIST", "learning rates per layer", "1e-4,1e-4,1e-3"),
         Option.of("k", "LIST", "winners per position, one value or one per layer", "1"),
-        Option.of("keep", "F", "kept fraction of the weights of layers 2+ when pruning, in (0,1]",
-            "0.01"),
+        Option.of("keep", "F", "fraction of weights kept when pruning, in (0,1]: one value for "
+            + "layers 2+, or one per layer", "0.01"),
         Option.of("burn-in", "N", "first N batches without weight updates", "200"),
         Option.of("batch", "N", "batch size", "100"),
         Option.of("theta-rate", "R", "homeostatic threshold rate", "3.0"),
@@ -109,10 +109,12 @@ public final class HebbCnnCommand implements Command {
       k = new int[n];
       Arrays.fill(k, k0);
     }
-    double keep = a.number("keep", HebbCnnConfig.PAPER_PRUNE_KEEP, -Double.MAX_VALUE,
-        Double.MAX_VALUE);
-    if (!(keep > 0 && keep <= 1)) {
-      throw new UsageException("--keep: the kept fraction must be in (0, 1], got " + fmt(keep));
+    double[] keep = a.numbers("keep", new double[] {HebbCnnConfig.PAPER_PRUNE_KEEP},
+        -Double.MAX_VALUE, Double.MAX_VALUE);
+    for (double x : keep) {
+      if (!(x > 0 && x <= 1)) {
+        throw new UsageException("--keep: the kept fraction must be in (0, 1], got " + fmt(x));
+      }
     }
     int burnIn = a.integer("burn-in", HebbCnnConfig.PAPER_BURN_IN, 0, Integer.MAX_VALUE);
     int batch = a.integer("batch", HebbCnnConfig.PAPER_BATCH, 1, 1 << 20);
@@ -120,6 +122,10 @@ public final class HebbCnnCommand implements Command {
     if (kernels.length != n || lr.length != n || k.length != n) {
       throw new UsageException("--channels, --kernels, --lr and --k must list one value per "
           + "layer (got " + n + ", " + kernels.length + ", " + lr.length + ", " + k.length + ")");
+    }
+    if (keep.length != 1 && keep.length != n) {
+      throw new UsageException("--keep: give one value (layers 2+) or one per layer (" + n
+          + "), got " + keep.length);
     }
     for (int l = 0; l < n; l++) {
       if (k[l] < 1 || k[l] > channels[l]) {

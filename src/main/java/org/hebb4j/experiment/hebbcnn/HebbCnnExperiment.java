@@ -37,7 +37,7 @@ public final class HebbCnnExperiment {
   /** Everything the experiment needs; see {@link HebbCnnCommand} for meanings and defaults. */
   public record Settings(List<String> variants, int epochs, int trainLimit, int testLimit,
       long seed, int threads, int pad, HebbRule rule, int[] channels, int[] kernels, double[] lr,
-      int[] k, double keep, int burnIn, int batch, double thetaRate, double zcaEps,
+      int[] k, double[] keep, int burnIn, int batch, double thetaRate, double zcaEps,
       double alpha) {
 
     /**
@@ -55,8 +55,12 @@ public final class HebbCnnExperiment {
       double[] keeps = new double[channels.length];
       Arrays.fill(keeps, 1.0);
       if (prune) {
-        for (int l = 1; l < keeps.length; l++) {
-          keeps[l] = keep; // layer 1 is never pruned (paper)
+        if (keep.length == channels.length) {
+          keeps = keep.clone(); // one value per layer
+        } else {
+          for (int l = 1; l < keeps.length; l++) {
+            keeps[l] = keep[0]; // one value: layers 2+, layer 1 is not pruned (paper)
+          }
         }
       }
       int p = pad(h, w);
@@ -370,8 +374,8 @@ public final class HebbCnnExperiment {
         st.seed(), st.batch(), st.burnIn(), st.rule().id(), st.thetaRate()));
     sb.append("channels: ").append(Arrays.toString(st.channels())).append(", kernels: ")
         .append(Arrays.toString(st.kernels())).append(", lr: ").append(Arrays.toString(st.lr()))
-        .append(", k: ").append(Arrays.toString(st.k())).append(", pruning keep (layers 2+): ")
-        .append(st.keep()).append(", input padding: ").append(st.pad(train.h(), train.w()))
+        .append(", k: ").append(Arrays.toString(st.k())).append(", pruning keep: ")
+        .append(Arrays.toString(st.keep())).append(st.keep().length == 1 ? " (layers 2+)" : "").append(", input padding: ").append(st.pad(train.h(), train.w()))
         .append(st.pad() < 0 ? " (auto)" : "").append("\n");
     sb.append("ZCA eps: ").append(st.zcaEps()).append(", ridge alpha: ").append(st.alpha())
         .append("\n\n").append(table()).append("\ntimings:\n").append(timing);

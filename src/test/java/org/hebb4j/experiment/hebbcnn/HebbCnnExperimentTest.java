@@ -59,7 +59,8 @@ class HebbCnnExperimentTest {
     Dataset train = synthetic("syn-train", 300, 14, r), test = synthetic("syn-test", 150, 14, r);
     HebbCnnExperiment.Settings st = new HebbCnnExperiment.Settings(
         List.of("triangle", "pruning"), 2, 300, 150, 1, 2, 0, HebbRule.INSTAR,
-        new int[] {8, 12}, new int[] {3, 3}, new double[] {0.01, 0.01}, new int[] {1, 1}, 0.2, 3,
+        new int[] {8, 12}, new int[] {3, 3}, new double[] {0.01, 0.01}, new int[] {1, 1},
+        new double[] {0.2}, 3,
         20, 3.0, 1e-3, 1.0);
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (Workers w = new Workers(2)) {
@@ -191,6 +192,7 @@ class HebbCnnExperimentTest {
         {"hebbcnn", "--k", "0"},
         {"hebbcnn", "--keep", "0"},
         {"hebbcnn", "--keep", "1.5"},
+        {"hebbcnn", "--keep", "1,0.5"},
         {"hebbcnn", "--lr", "-1e-4,1e-4,1e-3"},
         {"hebbcnn", "--batch", "0"},
         {"hebbcnn", "--channels", "10,10"},
