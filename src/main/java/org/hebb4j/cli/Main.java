@@ -16,7 +16,10 @@ public final class Main {
   private static final Map<String, Command> COMMANDS = new LinkedHashMap<>();
 
   static {
-    for (Command c : List.<Command>of(new InfoCommand(), new VerifyCommand())) {
+    for (Command c : List.<Command>of(new InfoCommand(), new VerifyCommand(),
+        new EmergenceCommand(),
+        new PhaseCommand(),
+        new ClassifyCommand())) {
       COMMANDS.put(c.name(), c);
     }
   }
