@@ -59,11 +59,11 @@ public enum Loss {
       for (int j = 0; j < dim; j++) {
         s += Math.exp(out[off + j] - m);
       }
-      double lse = m + Math.log(s);
-      total += lse - out[off + label];
+      // lse - out_label = (m - out_label) + log s: no absorption of log s into a huge m
+      total += ((double) m - out[off + label]) + Math.log(s);
       if (e != null) {
         for (int j = 0; j < dim; j++) {
-          double p = Math.exp(out[off + j] - lse);
+          double p = Math.exp(out[off + j] - m) / s;
           e[off + j] = (float) (scale * (j == label ? p - 1.0 : p));
         }
       }
