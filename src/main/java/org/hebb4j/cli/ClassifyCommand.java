@@ -72,12 +72,13 @@ final class ClassifyCommand implements Command {
     }
     Path data = a.path("data", FashionMnist.DEFAULT_DIR);
     List<Rule> rules = EmergenceCommand.rules(a, "sgd");
-    double[] gammas = Experiments.grid(a, "gammas", new double[] {0, 5e-5, 5e-4, 5e-3}, 0, 1e3);
+    double[] gammas = Experiments.grid(a, "gammas", new double[] {0, 5e-5, 5e-4, 5e-3}, false,
+        1e3);
     Activation act = EmergenceCommand.activation(a, "tanh");
     int epochs = a.integer("epochs", a.flag("paper") ? PAPER_EPOCHS : DEFAULT_EPOCHS, 1,
         1_000_000);
-    double lr = a.number("lr", 0.01, Double.MIN_NORMAL, 1e3);
-    double adamLr = a.number("adam-lr", 1e-3, Double.MIN_NORMAL, 1e3);
+    double lr = Experiments.positive(a, "lr", 0.01, 1e6);
+    double adamLr = Experiments.positive(a, "adam-lr", 1e-3, 1e6);
     int batch = a.integer("batch", 256, 1, 1 << 20);
     int hidden = a.integer("hidden", 128, 1, 1 << 16);
     double window = a.number("window", 0.2, 1e-9, 1);

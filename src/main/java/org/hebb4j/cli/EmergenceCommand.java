@@ -114,13 +114,14 @@ final class EmergenceCommand implements Command {
     }
     boolean paper = a.flag("paper");
     List<Rule> rules = rules(a, "sgd,adam,adamw,dfa,randomnn");
-    double[] gammas = Experiments.grid(a, "gammas", new double[] {0, 5e-5, 5e-4, 5e-3}, 0, 1e3);
+    double[] gammas = Experiments.grid(a, "gammas", new double[] {0, 5e-5, 5e-4, 5e-3}, false,
+        1e3);
     Activation act = activation(a, "tanh");
     int seeds = a.integer("seeds", paper ? PAPER_SEEDS : DEFAULT_SEEDS, 1, 10000);
     long seed = Experiments.seed(a);
     int steps = a.integer("steps", paper ? PAPER_STEPS : DEFAULT_STEPS, 1, 100_000_000);
-    double lr = a.number("lr", 0.1, Double.MIN_NORMAL, 1e3);
-    double adamLr = a.number("adam-lr", 1e-3, Double.MIN_NORMAL, 1e3);
+    double lr = Experiments.positive(a, "lr", 0.1, 1e6);
+    double adamLr = Experiments.positive(a, "adam-lr", 1e-3, 1e6);
     int hidden = a.integer("hidden", 128, 1, 1 << 16);
     int nTrain = a.integer("train", 20000, 1, 10_000_000);
     int nVal = a.integer("val", 2000, 1, 10_000_000);

@@ -31,6 +31,15 @@ final class Experiments {
     return Option.of("out", "DIR", "output folder", "runs/" + name + "-YYYYMMDD-HHMMSS");
   }
 
+  /** A number > 0 (at most {@code max}). */
+  static double positive(Args a, String name, double dflt, double max) {
+    double v = a.number(name, dflt, 0, max);
+    if (v == 0) {
+      throw new UsageException("--" + name + ": must be positive, got " + a.string(name, ""));
+    }
+    return v;
+  }
+
   static int threads(Args a) {
     return a.integer("threads", Workers.defaultThreads(), 1, 1024);
   }
@@ -61,32 +70,41 @@ final class Experiments {
     return dir;
   }
 
-  /** A list of numbers: "a,b,c", or "LO:HI:N" for N log-spaced values from LO to HI. */
-  static double[] grid(Args a, String name, double[] dflt, double min, double max) {
+  /**
+   * A list of increasing numbers: "a,b,c", or "LO:HI:N" for N log-spaced values from LO to HI.
+   * Values must be > 0 when {@code positive}, else >= 0, and at most {@code max}.
+   */
+  static double[] grid(Args a, String name, double[] dflt, boolean positive, double max) {
     String v = a.string(name, null);
     if (v == null) {
       return dflt.clone();
     }
+    double[] out;
     if (v.contains(":")) {
       String[] p = v.split(":", -1);
       if (p.length != 3) {
         throw new UsageException("--" + name + ": expected LO:HI:N or a comma list, got '" + v
             + "'");
       }
-      double lo = Args.parseNumber("--" + name, p[0], Double.MIN_NORMAL, max);
-      double hi = Args.parseNumber("--" + name, p[1], lo, max);
-      double n = Args.parseNumber("--" + name + " (count)", p[2], 1, 1000);
+      double lo = Args.parseNumber("--" + name, p[0], 0, max);
+      double hi = Args.parseNumber("--" + name, p[1], 0, max);
+      double n = Args.parseNumber("--" + name + " (count N)", p[2], 1, 1000);
       if (n != Math.rint(n)) {
-        throw new UsageException("--" + name + ": count must be an integer, got '" + p[2] + "'");
+        throw new UsageException("--" + name + ": the count N must be an integer, got '" + p[2]
+            + "'");
       }
-      if (lo < min) {
-        throw new UsageException("--" + name + ": must be at least " + min + ", got " + lo);
+      if (lo == 0 || hi < lo) {
+        throw new UsageException("--" + name + ": LO:HI:N needs 0 < LO <= HI, got '" + v + "'");
       }
-      return org.hebb4j.emergence.Phase.logspace(lo, hi, (int) n);
+      out = org.hebb4j.emergence.Phase.logspace(lo, hi, (int) n);
+    } else {
+      out = a.numbers(name, dflt, 0, max);
     }
-    double[] out = a.numbers(name, dflt, min, max);
-    for (int i = 1; i < out.length; i++) {
-      if (!(out[i] > out[i - 1])) {
+    for (int i = 0; i < out.length; i++) {
+      if (positive && out[i] == 0) {
+        throw new UsageException("--" + name + ": values must be positive, got '" + v + "'");
+      }
+      if (i > 0 && !(out[i] > out[i - 1])) {
         throw new UsageException("--" + name + ": values must increase, got '" + v + "'");
       }
     }

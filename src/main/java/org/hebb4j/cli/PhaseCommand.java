@@ -61,14 +61,14 @@ final class PhaseCommand implements Command {
       throw new UsageException("takes no arguments, got '" + a.positional().get(0) + "'");
     }
     String model = a.choice("model", "linear", "linear", "mlp");
-    double[] sigmas = Experiments.grid(a, "sigmas", Phase.logspace(1e-3, 1e-1, 9),
-        Double.MIN_NORMAL, 1e6);
-    double[] gammas = Experiments.grid(a, "gammas", Phase.logspace(1e-5, 1, 11),
-        Double.MIN_NORMAL, 1e3);
+    double[] sigmas = Experiments.grid(a, "sigmas", Phase.logspace(1e-3, 1e-1, 9), true,
+        1e6);
+    double[] gammas = Experiments.grid(a, "gammas", Phase.logspace(1e-5, 1, 11), true,
+        1e3);
     int seeds = a.integer("seeds", 1, 1, 10000);
     long seed = Experiments.seed(a);
     int steps = a.integer("steps", model.equals("mlp") ? 3000 : 1000, 1, 100_000_000);
-    double lr = a.number("lr", 0.1, Double.MIN_NORMAL, 1e3);
+    double lr = Experiments.positive(a, "lr", 0.1, 1e6);
     int nTrain = a.integer("train", 20000, 1, 10_000_000);
     int nVal = a.integer("val", 2000, 1, 10_000_000);
     int batch = a.integer("batch", 256, 1, nTrain);
