@@ -61,7 +61,7 @@ public final class Main {
     }
     try {
       return c.run(Args.parse(rest, c.options()), out, err);
-    } catch (UsageException e) {
+    } catch (UsageException | org.hebb4j.data.DataException e) {
       err.println("hebb4j " + c.name() + ": " + e.getMessage());
       return 2;
     } catch (org.hebb4j.nn.DivergedException e) {

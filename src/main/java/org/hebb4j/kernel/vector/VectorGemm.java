@@ -1,0 +1,257 @@
+package org.hebb4j.kernel.vector;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Register-blocked SGEMM with the Vector API, spec/kernels.md#gemm (K11): C = alpha op(A) op(B) +
+ * beta C.
+ *
+ * <p>The classic Goto/BLIS layout, kept small:
+ *
+ * <pre>
+ * for jc in steps of NC over n:                         columns of C and B
+ *   for pc in steps of KC over k:                       pack B[pc:pc+KC, jc:jc+NC] into NR-wide panels
+ *     for ic in steps of MC over m:                     pack alpha A[ic:ic+MC, pc:pc+KC] into MR-tall panels
+ *       for each NR panel of B, each MR panel of A:     micro-kernel: MR x NR tile of C
+ * </pre>
+ *
+ * <p>Packing reads op(A) and op(B) through their transposes, so all four transpose cases share one
+ * micro-kernel, and pads the last panels with zeros, so the micro-kernel never sees a ragged edge.
+ * Edge tiles are computed in full and copied back with a scalar loop (no masked loads or stores).
+ * The micro-kernel keeps an MR x NR = 4 x (2 vectors) tile of C in 8 vector registers,
+ * accumulating over k with one broadcast of A and two FMAs per row, and touches C once.
+ * alpha is folded into the packed A; beta is applied at write-back of the first k block only, and
+ * beta == 0 stores without reading C (NaN in C is not propagated), as in BLAS.
+ *
+ * <p>Workspace: the packed panels and the edge tile live in a per-thread {@link Workspace} held by a
+ * {@link ThreadLocal}. Its arrays are grown (reallocated) only when a call needs more than they
+ * hold, so steady-state calls allocate nothing. The largest it gets is KC * (MC + NC) floats plus
+ * padding (about 1.2 MB with 256-bit vectors); it lives as long as the thread.
+ */
+final class VectorGemm {
+
+  private VectorGemm() {}
+
+  static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+  static final int L = S.length();
+  /** Rows of the C tile held in registers. */
+  static final int MR = 4;
+  /** Columns of the C tile held in registers: two vectors. */
+  static final int NR = 2 * L;
+  /** Depth of one packed block: KC x NR floats of B stay in L1 while a panel of A streams by. */
+  static final int KC = 256;
+  /** Rows of A packed at once (a multiple of MR): MC x KC floats stay in L2. */
+  static final int MC = 32 * MR;
+  /** Columns of B packed at once (a multiple of NR). */
+  static final int NC = NR * (1024 / NR);
+
+  /** Per-thread packing buffers, grown on demand and then reused. */
+  static final class Workspace {
+    float[] a = new float[0];
+    float[] b = new float[0];
+    final float[] tile = new float[MR * NR];
+
+    float[] a(int size) {
+      if (a.length < size) {
+        a = new float[size];
+      }
+      return a;
+    }
+
+    float[] b(int size) {
+      if (b.length < size) {
+        b = new float[size];
+      }
+      return b;
+    }
+  }
+
+  private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
+
+  static void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+      float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+      float beta, float[] c, int cOff, int ldc) {
+    if (m <= 0 || n <= 0) {
+      return;
+    }
+    if (k <= 0 || alpha == 0f) {
+      for (int i = 0; i < m; i++) {
+        scaleRow(n, beta, c, cOff + i * ldc);
+      }
+      return;
+    }
+    Workspace ws = WORKSPACE.get();
+    for (int jc = 0; jc < n; jc += NC) {
+      int nc = Math.min(NC, n - jc);
+      int ncPanels = (nc + NR - 1) / NR;
+      for (int pc = 0; pc < k; pc += KC) {
+        int kc = Math.min(KC, k - pc);
+        float betaBlock = pc == 0 ? beta : 1f;
+        float[] pb = ws.b(ncPanels * NR * kc);
+        packB(transB, b, bOff, ldb, pc, kc, jc, nc, pb);
+        for (int ic = 0; ic < m; ic += MC) {
+          int mc = Math.min(MC, m - ic);
+          int mcPanels = (mc + MR - 1) / MR;
+          float[] pa = ws.a(mcPanels * MR * kc);
+          packA(transA, alpha, a, aOff, lda, ic, mc, pc, kc, pa);
+          for (int jp = 0; jp < ncPanels; jp++) {
+            int j0 = jp * NR;
+            int cols = Math.min(NR, nc - j0);
+            for (int ip = 0; ip < mcPanels; ip++) {
+              int i0 = ip * MR;
+              int rows = Math.min(MR, mc - i0);
+              int cTile = cOff + (ic + i0) * ldc + jc + j0;
+              if (rows == MR && cols == NR) {
+                kernel(kc, pa, ip * MR * kc, pb, jp * NR * kc, betaBlock, c, cTile, ldc);
+              } else {
+                edgeTile(kc, pa, ip * MR * kc, pb, jp * NR * kc, betaBlock, c, cTile, ldc,
+                    rows, cols, ws.tile);
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * The micro-kernel: C[0:MR, 0:NR] (at c[cOff], stride ldc) = sum_p pa[p][0:MR] x pb[p][0:NR] +
+   * beta C. pa is an MR-interleaved panel (pa[aOff + p MR + r]), pb an NR-interleaved one. Eight
+   * accumulators: with more (6 x 2 or 4 x 3 tiles), C2 spills on JDK 25 and runs at half speed.
+   */
+  private static void kernel(int kc, float[] pa, int aOff, float[] pb, int bOff,
+      float beta, float[] c, int cOff, int ldc) {
+    FloatVector c00 = FloatVector.zero(S), c01 = c00;
+    FloatVector c10 = c00, c11 = c00;
+    FloatVector c20 = c00, c21 = c00;
+    FloatVector c30 = c00, c31 = c00;
+    for (int p = 0; p < kc; p++) {
+      int bp = bOff + p * NR;
+      FloatVector b0 = FloatVector.fromArray(S, pb, bp);
+      FloatVector b1 = FloatVector.fromArray(S, pb, bp + L);
+      int ap = aOff + p * MR;
+      FloatVector a0 = FloatVector.broadcast(S, pa[ap]);
+      c00 = a0.fma(b0, c00);
+      c01 = a0.fma(b1, c01);
+      FloatVector a1 = FloatVector.broadcast(S, pa[ap + 1]);
+      c10 = a1.fma(b0, c10);
+      c11 = a1.fma(b1, c11);
+      FloatVector a2 = FloatVector.broadcast(S, pa[ap + 2]);
+      c20 = a2.fma(b0, c20);
+      c21 = a2.fma(b1, c21);
+      FloatVector a3 = FloatVector.broadcast(S, pa[ap + 3]);
+      c30 = a3.fma(b0, c30);
+      c31 = a3.fma(b1, c31);
+    }
+    store(c00, c01, beta, c, cOff);
+    store(c10, c11, beta, c, cOff + ldc);
+    store(c20, c21, beta, c, cOff + 2 * ldc);
+    store(c30, c31, beta, c, cOff + 3 * ldc);
+  }
+
+  /** One row of the tile: C = acc (beta 0), C + acc (beta 1), or beta C + acc. */
+  private static void store(FloatVector v0, FloatVector v1, float beta, float[] c, int off) {
+    if (beta != 0f) {
+      FloatVector bv = FloatVector.broadcast(S, beta);
+      v0 = FloatVector.fromArray(S, c, off).fma(bv, v0);
+      v1 = FloatVector.fromArray(S, c, off + L).fma(bv, v1);
+    }
+    v0.intoArray(c, off);
+    v1.intoArray(c, off + L);
+  }
+
+  /** A ragged tile: the micro-kernel writes a full tile into {@code tile}, a scalar loop copies. */
+  private static void edgeTile(int kc, float[] pa, int aOff, float[] pb, int bOff, float beta,
+      float[] c, int cOff, int ldc, int rows, int cols, float[] tile) {
+    kernel(kc, pa, aOff, pb, bOff, 0f, tile, 0, NR);
+    for (int r = 0; r < rows; r++) {
+      int ci = cOff + r * ldc;
+      for (int j = 0; j < cols; j++) {
+        float t = tile[r * NR + j];
+        c[ci + j] = beta == 0f ? t : t + beta * c[ci + j];
+      }
+    }
+  }
+
+  /**
+   * Packs alpha op(A)[i0:i0+mc, p0:p0+kc] as MR-row panels, each kc x MR with rows interleaved:
+   * pa[panel MR kc + p MR + r] = alpha op(A)(i0 + panel MR + r, p0 + p); rows past mc are zero.
+   */
+  private static void packA(boolean transA, float alpha, float[] a, int aOff, int lda,
+      int i0, int mc, int p0, int kc, float[] pa) {
+    for (int ip = 0; ip * MR < mc; ip++) {
+      int dst = ip * MR * kc;
+      for (int r = 0; r < MR; r++) {
+        int i = ip * MR + r;
+        if (i >= mc) {
+          for (int p = 0; p < kc; p++) {
+            pa[dst + p * MR + r] = 0f;
+          }
+        } else if (!transA) {
+          int src = aOff + (i0 + i) * lda + p0;
+          for (int p = 0; p < kc; p++) {
+            pa[dst + p * MR + r] = alpha * a[src + p];
+          }
+        } else {
+          int src = aOff + p0 * lda + i0 + i;
+          for (int p = 0; p < kc; p++) {
+            pa[dst + p * MR + r] = alpha * a[src + p * lda];
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * Packs op(B)[p0:p0+kc, j0:j0+nc] as NR-column panels, each kc x NR:
+   * pb[panel NR kc + p NR + j] = op(B)(p0 + p, j0 + panel NR + j); columns past nc are zero.
+   */
+  private static void packB(boolean transB, float[] b, int bOff, int ldb, int p0, int kc,
+      int j0, int nc, float[] pb) {
+    for (int jp = 0; jp * NR < nc; jp++) {
+      int dst = jp * NR * kc;
+      int cols = Math.min(NR, nc - jp * NR);
+      int jBase = j0 + jp * NR;
+      if (!transB && cols == NR) {
+        for (int p = 0; p < kc; p++) {
+          int src = bOff + (p0 + p) * ldb + jBase;
+          FloatVector.fromArray(S, b, src).intoArray(pb, dst + p * NR);
+          FloatVector.fromArray(S, b, src + L).intoArray(pb, dst + p * NR + L);
+        }
+      } else if (!transB) {
+        for (int p = 0; p < kc; p++) {
+          int src = bOff + (p0 + p) * ldb + jBase;
+          int d = dst + p * NR;
+          for (int j = 0; j < NR; j++) {
+            pb[d + j] = j < cols ? b[src + j] : 0f;
+          }
+        }
+      } else {
+        for (int j = 0; j < NR; j++) {
+          if (j >= cols) {
+            for (int p = 0; p < kc; p++) {
+              pb[dst + p * NR + j] = 0f;
+            }
+            continue;
+          }
+          int src = bOff + (jBase + j) * ldb + p0;
+          for (int p = 0; p < kc; p++) {
+            pb[dst + p * NR + j] = b[src + p];
+          }
+        }
+      }
+    }
+  }
+
+  /** BLAS beta on one row of C: beta == 0 clears without reading. */
+  private static void scaleRow(int n, float beta, float[] c, int off) {
+    if (beta == 0f) {
+      java.util.Arrays.fill(c, off, off + n, 0f);
+    } else if (beta != 1f) {
+      for (int j = 0; j < n; j++) {
+        c[off + j] *= beta;
+      }
+    }
+  }
+}

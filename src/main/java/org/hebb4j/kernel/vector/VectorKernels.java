@@ -1,0 +1,193 @@
+package org.hebb4j.kernel.vector;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+import org.hebb4j.kernel.Activation;
+import org.hebb4j.kernel.ScalarKernels;
+
+/**
+ * The Vector API kernels (jdk.incubator.vector), loaded by name by
+ * {@link org.hebb4j.kernel.KernelProvider}; no other package refers to a Vector API type. Each
+ * method computes what its {@link ScalarKernels} counterpart computes (spec/kernels.md), to float32
+ * rounding: the vector loops add in a different order, so sums differ from the reference by a few
+ * ulps times sqrt(n).
+ *
+ * <p>Style: one vector loop up to {@code S.loopBound(n)}, then a scalar loop for the tail (no masked
+ * loads or stores); reductions keep vector accumulators and reduce their lanes once, after the
+ * loop. Nothing here allocates, except {@link VectorGemm}'s per-thread packing buffers, which are
+ * grown on demand and then reused.
+ */
+public final class VectorKernels extends ScalarKernels {
+
+  private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+  private static final int L = S.length();
+
+  public VectorKernels() {}
+
+  @Override
+  public String name() {
+    return "vector";
+  }
+
+  @Override
+  public int vectorBitSize() {
+    return S.vectorBitSize();
+  }
+
+  /** spec/kernels.md#dot (K1), two accumulators for two FMA pipes. */
+  @Override
+  public float dot(int n, float[] x, int xOff, float[] y, int yOff) {
+    FloatVector acc0 = FloatVector.zero(S), acc1 = acc0;
+    int i = 0;
+    for (int bound = n - 2 * L; i <= bound; i += 2 * L) {
+      acc0 = FloatVector.fromArray(S, x, xOff + i).fma(FloatVector.fromArray(S, y, yOff + i), acc0);
+      acc1 = FloatVector.fromArray(S, x, xOff + i + L)
+          .fma(FloatVector.fromArray(S, y, yOff + i + L), acc1);
+    }
+    for (int bound = S.loopBound(n); i < bound; i += L) {
+      acc0 = FloatVector.fromArray(S, x, xOff + i).fma(FloatVector.fromArray(S, y, yOff + i), acc0);
+    }
+    float acc = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+    for (; i < n; i++) {
+      acc += x[xOff + i] * y[yOff + i];
+    }
+    return acc;
+  }
+
+  /** spec/kernels.md#axpy (K2). */
+  @Override
+  public void axpy(int n, float alpha, float[] x, int xOff, float[] y, int yOff) {
+    FloatVector va = FloatVector.broadcast(S, alpha);
+    int i = 0;
+    for (int bound = S.loopBound(n); i < bound; i += L) {
+      FloatVector.fromArray(S, x, xOff + i).fma(va, FloatVector.fromArray(S, y, yOff + i))
+          .intoArray(y, yOff + i);
+    }
+    for (; i < n; i++) {
+      y[yOff + i] += alpha * x[xOff + i];
+    }
+  }
+
+  /** spec/kernels.md#scale (K3). */
+  @Override
+  public void scale(int n, float alpha, float[] x, int xOff) {
+    int i = 0;
+    for (int bound = S.loopBound(n); i < bound; i += L) {
+      FloatVector.fromArray(S, x, xOff + i).mul(alpha).intoArray(x, xOff + i);
+    }
+    for (; i < n; i++) {
+      x[xOff + i] *= alpha;
+    }
+  }
+
+  /** spec/kernels.md#reductions (K4). */
+  @Override
+  public float sum(int n, float[] x, int xOff) {
+    FloatVector acc0 = FloatVector.zero(S), acc1 = acc0;
+    int i = 0;
+    for (int bound = n - 2 * L; i <= bound; i += 2 * L) {
+      acc0 = acc0.add(FloatVector.fromArray(S, x, xOff + i));
+      acc1 = acc1.add(FloatVector.fromArray(S, x, xOff + i + L));
+    }
+    for (int bound = S.loopBound(n); i < bound; i += L) {
+      acc0 = acc0.add(FloatVector.fromArray(S, x, xOff + i));
+    }
+    float acc = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+    for (; i < n; i++) {
+      acc += x[xOff + i];
+    }
+    return acc;
+  }
+
+  /** spec/kernels.md#reductions (K5). */
+  @Override
+  public float sumSquares(int n, float[] x, int xOff) {
+    return dot(n, x, xOff, x, xOff);
+  }
+
+  /** spec/kernels.md#reductions (K7): two passes, sum of (x - mean)^2 over n. */
+  @Override
+  public float variance(int n, float[] x, int xOff) {
+    float mu = mean(n, x, xOff);
+    FloatVector vmu = FloatVector.broadcast(S, mu);
+    FloatVector acc0 = FloatVector.zero(S), acc1 = acc0;
+    int i = 0;
+    for (int bound = n - 2 * L; i <= bound; i += 2 * L) {
+      FloatVector d0 = FloatVector.fromArray(S, x, xOff + i).sub(vmu);
+      FloatVector d1 = FloatVector.fromArray(S, x, xOff + i + L).sub(vmu);
+      acc0 = d0.fma(d0, acc0);
+      acc1 = d1.fma(d1, acc1);
+    }
+    for (int bound = S.loopBound(n); i < bound; i += L) {
+      FloatVector d0 = FloatVector.fromArray(S, x, xOff + i).sub(vmu);
+      acc0 = d0.fma(d0, acc0);
+    }
+    float acc = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+    for (; i < n; i++) {
+      float d = x[xOff + i] - mu;
+      acc += d * d;
+    }
+    return acc / n;
+  }
+
+  /** spec/kernels.md#activations (K8). z may alias a. */
+  @Override
+  public void activate(Activation act, int n, float[] a, int aOff, float[] z, int zOff) {
+    switch (act) {
+      case LINEAR:
+        System.arraycopy(a, aOff, z, zOff, n);
+        return;
+      case RELU:
+        VectorActivations.relu(n, a, aOff, z, zOff);
+        return;
+      case TANH:
+        VectorActivations.tanh(n, a, aOff, z, zOff);
+        return;
+      case SIGMOID:
+        VectorActivations.sigmoid(n, a, aOff, z, zOff);
+        return;
+      default:
+        super.activate(act, n, a, aOff, z, zOff);
+    }
+  }
+
+  /** spec/kernels.md#activations (K9). da may alias dz. */
+  @Override
+  public void activateBackward(Activation act, int n, float[] a, int aOff, float[] dz, int dzOff,
+      float[] da, int daOff) {
+    switch (act) {
+      case LINEAR:
+        System.arraycopy(dz, dzOff, da, daOff, n);
+        return;
+      case RELU:
+        VectorActivations.reluBackward(n, a, aOff, dz, dzOff, da, daOff);
+        return;
+      case TANH:
+        VectorActivations.tanhBackward(n, a, aOff, dz, dzOff, da, daOff);
+        return;
+      case SIGMOID:
+        VectorActivations.sigmoidBackward(n, a, aOff, dz, dzOff, da, daOff);
+        return;
+      default:
+        super.activateBackward(act, n, a, aOff, dz, dzOff, da, daOff);
+    }
+  }
+
+  /** spec/kernels.md#outer (K10): row i of the block += (alpha x_i) y, one axpy per row. */
+  @Override
+  public void outerAcc(int m, int n, float alpha, float[] x, int xOff, float[] y, int yOff,
+      float[] a, int aOff, int lda) {
+    for (int i = 0; i < m; i++) {
+      axpy(n, alpha * x[xOff + i], y, yOff, a, aOff + i * lda);
+    }
+  }
+
+  /** spec/kernels.md#gemm (K11): register-blocked, see {@link VectorGemm}. */
+  @Override
+  public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+      float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+      float beta, float[] c, int cOff, int ldc) {
+    VectorGemm.gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+  }
+}

@@ -1,0 +1,258 @@
+package org.hebb4j.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.util.Arrays;
+import org.hebb4j.rng.Rng;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every method {@code VectorKernels} overrides, checked against {@link ScalarKernels} on random
+ * inputs (uniform in [-1, 1) from {@link Rng}) of sizes that are not multiples of the vector width,
+ * at non-zero offsets and with leading dimensions larger than the rows; GEMM in all four transpose
+ * cases, with several alpha and beta (beta = 0 over a C full of NaN), and on shapes larger than
+ * its cache blocks; conv2d through the interface's default methods, which run on the vector GEMM.
+ *
+ * <p>Tolerance: the vector kernels sum in a different order (several lanes and accumulators, FMA,
+ * blocks of k), so a value that is a sum of k terms may differ from the reference by a few float32
+ * ulps times sqrt(k). Each value must satisfy
+ * {@code |actual - expected| <= 1e-5 * sqrt(k) * (1 + |expected|)}, with k the number of products
+ * summed into it (1 for elementwise kernels). Activations use lanewise TANH/EXP, about 1 ulp from
+ * Math.tanh/Math.exp, so they get k = 1. NaN and infinities must match exactly. Whole arrays are compared, so elements
+ * outside the written range (offsets, row padding) must come out as the reference leaves them.
+ *
+ * <p>Skipped (JUnit assumption) when {@link KernelProvider#vector()} is empty, i.e. when the JVM was
+ * started without {@code --add-modules jdk.incubator.vector}.
+ */
+class VectorKernelsTest {
+
+  private static final int[] SIZES = {1, 3, 7, 17, 33, 100};
+  private static final Kernels REF = KernelProvider.scalar();
+  private static final Kernels VEC = KernelProvider.vector().orElse(null);
+
+  @BeforeEach
+  void requireVectorApi() {
+    Assumptions.assumeTrue(VEC != null, "Vector API kernels unavailable");
+  }
+
+  @Test
+  void identifiesItself() {
+    assertEquals("vector", VEC.name());
+    assertTrue(VEC.vectorBitSize() >= 128, "vector width " + VEC.vectorBitSize());
+  }
+
+  @Test
+  void dotSumSquaresSumVariance() {
+    Rng rng = new Rng(1);
+    for (int n : SIZES) {
+      float[] x = random(rng, n + 5), y = random(rng, n + 9);
+      check(REF.dot(n, x, 5, y, 9), VEC.dot(n, x, 5, y, 9), n, "dot n=" + n);
+      check(REF.sum(n, x, 5), VEC.sum(n, x, 5), n, "sum n=" + n);
+      check(REF.sumSquares(n, y, 9), VEC.sumSquares(n, y, 9), n, "sumSquares n=" + n);
+      check(REF.mean(n, x, 5), VEC.mean(n, x, 5), n, "mean n=" + n);
+      check(REF.variance(n, x, 5), VEC.variance(n, x, 5), n, "variance n=" + n);
+    }
+    // A large offset mean: the two-pass variance must not cancel catastrophically.
+    float[] z = random(rng, 1000);
+    for (int i = 0; i < z.length; i++) {
+      z[i] += 1000f;
+    }
+    check(REF.variance(1000, z, 0), VEC.variance(1000, z, 0), 1000, "variance offset");
+  }
+
+  @Test
+  void axpyScaleOuter() {
+    Rng rng = new Rng(2);
+    for (int n : SIZES) {
+      float[] x = random(rng, n + 3), y0 = random(rng, n + 11);
+      float[] yr = y0.clone(), yv = y0.clone();
+      REF.axpy(n, -0.75f, x, 3, yr, 4);
+      VEC.axpy(n, -0.75f, x, 3, yv, 4);
+      checkAll(yr, yv, 1, "axpy n=" + n);
+      REF.scale(n, 1.25f, yr, 2);
+      VEC.scale(n, 1.25f, yv, 2);
+      checkAll(yr, yv, 1, "scale n=" + n);
+      for (int m : new int[] {1, 4, 9}) {
+        int lda = n + 6;
+        float[] a0 = random(rng, 3 + m * lda), u = random(rng, m + 1);
+        float[] ar = a0.clone(), av = a0.clone();
+        REF.outerAcc(m, n, 0.5f, u, 1, y0, 2, ar, 3, lda);
+        VEC.outerAcc(m, n, 0.5f, u, 1, y0, 2, av, 3, lda);
+        checkAll(ar, av, 1, "outerAcc " + m + "x" + n);
+      }
+    }
+  }
+
+  @Test
+  void activationsForwardAndBackward() {
+    Rng rng = new Rng(3);
+    for (Activation act : Activation.values()) {
+      for (int n : SIZES) {
+        float[] a = random(rng, n + 2);
+        for (int i = 0; i < a.length; i++) {
+          a[i] *= (i % 3 == 0) ? 20f : (i % 3 == 1 ? 2f : 1e-3f);
+        }
+        special(a, n);
+        float[] dz = random(rng, n + 1);
+        float[] zr = random(rng, n + 4), zv = zr.clone();
+        REF.activate(act, n, a, 2, zr, 3);
+        VEC.activate(act, n, a, 2, zv, 3);
+        checkAll(zr, zv, 1, act + " forward n=" + n);
+        float[] dr = random(rng, n + 7), dv = dr.clone();
+        REF.activateBackward(act, n, a, 2, dz, 1, dr, 7);
+        VEC.activateBackward(act, n, a, 2, dz, 1, dv, 7);
+        checkAll(dr, dv, 1, act + " backward n=" + n);
+        // In place: z aliases a, da aliases dz.
+        float[] ir = a.clone(), iv = a.clone();
+        REF.activate(act, n, ir, 2, ir, 2);
+        VEC.activate(act, n, iv, 2, iv, 2);
+        checkAll(ir, iv, 1, act + " in place n=" + n);
+        float[] gr = dz.clone(), gv = dz.clone();
+        REF.activateBackward(act, n, a, 2, gr, 1, gr, 1);
+        VEC.activateBackward(act, n, a, 2, gv, 1, gv, 1);
+        checkAll(gr, gv, 1, act + " backward in place n=" + n);
+      }
+    }
+  }
+
+  /** Puts 0, -0, NaN, +-inf and huge values in a's first 20 elements (after the offset 2). */
+  private static void special(float[] a, int n) {
+    float[] s = {0f, -0f, Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 100f, -100f,
+        1e-30f, -1e-30f, 88f, -88f, 1e-7f, -1e-7f, 9f, -9f, 17f, -17f, 0.5f, -0.5f, 1f};
+    if (n >= 17) {
+      System.arraycopy(s, 0, a, 2, Math.min(s.length, n));
+    }
+  }
+
+  @Test
+  void gemmAllTransposesSizesAlphaBeta() {
+    Rng rng = new Rng(4);
+    float[][] alphaBeta = {{1f, 0f}, {1f, 1f}, {-0.5f, 2f}, {0.25f, 0f}, {0f, 0.5f}, {0f, 0f}};
+    int[] sizes = {1, 3, 7, 17, 33};
+    for (boolean ta : new boolean[] {false, true}) {
+      for (boolean tb : new boolean[] {false, true}) {
+        for (int m : sizes) {
+          for (int n : sizes) {
+            for (int k : sizes) {
+              float[] ab = alphaBeta[(m + 2 * n + 3 * k) % alphaBeta.length];
+              checkGemm(rng, ta, tb, m, n, k, ab[0], ab[1]);
+            }
+          }
+        }
+        checkGemm(rng, ta, tb, 100, 100, 100, 1f, 0f);
+        checkGemm(rng, ta, tb, 100, 33, 7, 1.5f, -1f);
+        checkGemm(rng, ta, tb, 7, 100, 17, -1f, 1f);
+      }
+    }
+  }
+
+  @Test
+  void gemmLargerThanCacheBlocks() {
+    Rng rng = new Rng(5);
+    // m, n and k each exceed one of VectorGemm's blocks (MC=128, NC~1000, KC=256).
+    checkGemm(rng, false, false, 131, 1030, 261, 1f, 0f);
+    checkGemm(rng, true, true, 150, 37, 600, 0.5f, 1f);
+    checkGemm(rng, true, false, 261, 45, 300, 1f, 0f);
+    checkGemm(rng, false, true, 45, 261, 300, -1f, 0.5f);
+  }
+
+  @Test
+  void gemmEmptyShapes() {
+    Rng rng = new Rng(6);
+    checkGemm(rng, false, false, 5, 7, 0, 1f, 0f);
+    checkGemm(rng, true, true, 5, 7, 0, 1f, 3f);
+    checkGemm(rng, false, false, 0, 7, 5, 1f, 0f);
+    checkGemm(rng, false, false, 7, 0, 5, 1f, 0f);
+  }
+
+  /**
+   * C = alpha op(A) op(B) + beta C with offsets and padded leading dimensions; beta == 0 runs over
+   * a C full of NaN (which must not leak); the padding of C between rows must stay untouched.
+   */
+  private static void checkGemm(Rng rng, boolean ta, boolean tb, int m, int n, int k,
+      float alpha, float beta) {
+    int aRows = ta ? k : m, aCols = ta ? m : k, bRows = tb ? n : k, bCols = tb ? k : n;
+    int lda = aCols + 3, ldb = bCols + 5, ldc = n + 2;
+    int aOff = 7, bOff = 2, cOff = 9;
+    float[] a = random(rng, aOff + aRows * lda);
+    float[] b = random(rng, bOff + bRows * ldb);
+    float[] c0 = random(rng, cOff + m * ldc + 3);
+    if (beta == 0f) {
+      for (int i = 0; i < m; i++) {
+        Arrays.fill(c0, cOff + i * ldc, cOff + i * ldc + n, Float.NaN);
+      }
+    }
+    float[] cr = c0.clone(), cv = c0.clone();
+    REF.gemm(ta, tb, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, cr, cOff, ldc);
+    VEC.gemm(ta, tb, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, cv, cOff, ldc);
+    String what = "gemm transA=" + ta + " transB=" + tb + " " + m + "x" + n + "x" + k
+        + " alpha=" + alpha + " beta=" + beta;
+    checkAll(cr, cv, Math.max(k, 1), what);
+  }
+
+  @Test
+  void conv2dThroughVectorGemm() {
+    Rng rng = new Rng(7);
+    Conv2dShape[] shapes = {
+      new Conv2dShape(2, 3, 9, 7, 5, 3, 2, 1, 1),
+      new Conv2dShape(3, 2, 11, 13, 7, 5, 5, 2, 0),
+      new Conv2dShape(1, 1, 28, 28, 16, 5, 5, 1, 2),
+      new Conv2dShape(2, 4, 5, 5, 3, 1, 1, 1, 0),
+    };
+    for (Conv2dShape s : shapes) {
+      float[] x = random(rng, s.inputSize()), w = random(rng, s.weightSize());
+      float[] bias = random(rng, s.o()), dy = random(rng, s.outputSize());
+      float[] colR = new float[s.colSize()], colV = new float[s.colSize()];
+      for (float[] bb : new float[][] {bias, null}) {
+        float[] yr = random(rng, s.outputSize()), yv = yr.clone();
+        REF.conv2dForward(s, x, w, bb, yr, colR);
+        VEC.conv2dForward(s, x, w, bb, yv, colV);
+        checkAll(yr, yv, s.patchSize(), "conv2d forward " + s + " bias=" + (bb != null));
+      }
+      float[] dxr = random(rng, s.inputSize()), dxv = dxr.clone();
+      REF.conv2dBackwardData(s, dy, w, dxr, colR);
+      VEC.conv2dBackwardData(s, dy, w, dxv, colV);
+      checkAll(dxr, dxv, s.o() * s.kh() * s.kw(), "conv2d backward data " + s);
+      float[] dwr = random(rng, s.weightSize()), dwv = dwr.clone();
+      REF.conv2dBackwardWeights(s, x, dy, dwr, colR);
+      VEC.conv2dBackwardWeights(s, x, dy, dwv, colV);
+      checkAll(dwr, dwv, s.n() * s.positions(), "conv2d backward weights " + s);
+      float[] dbr = new float[s.o()], dbv = new float[s.o()];
+      REF.conv2dBackwardBias(s, dy, dbr);
+      VEC.conv2dBackwardBias(s, dy, dbv);
+      checkAll(dbr, dbv, s.n() * s.positions(), "conv2d backward bias " + s);
+    }
+  }
+
+  private static float[] random(Rng rng, int n) {
+    float[] x = new float[n];
+    for (int i = 0; i < n; i++) {
+      x[i] = 2f * rng.uniformFloat() - 1f;
+    }
+    return x;
+  }
+
+  private static void checkAll(float[] expected, float[] actual, int k, String what) {
+    assertEquals(expected.length, actual.length, what);
+    for (int i = 0; i < expected.length; i++) {
+      check(expected[i], actual[i], k, what + " at [" + i + "]");
+    }
+  }
+
+  private static void check(float expected, float actual, int k, String what) {
+    if (Float.isNaN(expected) || Float.isNaN(actual) || Float.isInfinite(expected)) {
+      if (Float.compare(expected, actual) != 0) {
+        fail(what + ": expected " + expected + " but was " + actual);
+      }
+      return;
+    }
+    double tol = 1e-5 * Math.sqrt(k) * (1.0 + Math.abs(expected));
+    if (!(Math.abs((double) actual - expected) <= tol)) {
+      fail(what + ": expected " + expected + " but was " + actual + " (tolerance " + tol + ")");
+    }
+  }
+}
