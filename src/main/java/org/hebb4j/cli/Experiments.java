@@ -45,7 +45,7 @@ final class Experiments {
   }
 
   static long seed(Args a) {
-    return (long) a.number("seed", 1, 0, 0x1p53);
+    return a.integer("seed", 1, 0, Integer.MAX_VALUE);
   }
 
   /** The output folder: --out, or a new runs/NAME-YYYYMMDD-HHMMSS (suffixed -2, -3 if taken). */
