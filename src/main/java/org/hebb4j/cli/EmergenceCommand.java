@@ -327,7 +327,7 @@ final class EmergenceCommand implements Command {
     for (Rule r : o.rules()) {
       LinePlot plot = new LinePlot(String.format(Locale.ROOT,
           "Alignment during training: %s, layer 2, minibatch (mean of %d seeds)", r.id(),
-          o.seeds()), "step", "cos(g, H)");
+          o.seeds()), "step", "cos(g, H)").logX();
       for (double g : o.gammas()) {
         List<Sre.Cell> cs = Sre.select(cells, r, g);
         long[] st = cs.get(0).result().series().steps();

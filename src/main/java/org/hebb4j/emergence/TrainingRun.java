@@ -11,8 +11,8 @@ import org.hebb4j.rng.Rng;
  * One training run with the alignment probe (spec/emergence.md#protocols): {@code steps} steps of
  * batches drawn without replacement from a reshuffled permutation each epoch (the last partial
  * batch of an epoch is dropped), the measurement window over the last {@code window} fraction of
- * the steps, a time-series point every {@code every} steps (and at step 1), and the
- * {@code fullbatch} protocol at the end.
+ * the steps, a time-series point every {@code every} steps (and at steps 1, 2, 4, ... below it),
+ * and the {@code fullbatch} protocol at the end.
  */
 public final class TrainingRun {
 
@@ -40,13 +40,16 @@ public final class TrainingRun {
       return Math.max(1, (int) Math.round(window * steps));
     }
 
-    /** Whether step (1-based) is sampled for the time series. */
+    /**
+     * Whether step (1-based) is sampled for the time series: every {@code every} steps, and at the
+     * powers of two below {@code every} (1, 2, 4, ...) to resolve the start of training.
+     */
     public boolean sampled(long step) {
-      return every > 0 && (step == 1 || step % every == 0);
+      return every > 0 && (step % every == 0 || (step < every && (step & (step - 1)) == 0));
     }
 
     public int points() {
-      return every > 0 ? steps / every + 1 : 0;
+      return every > 0 ? steps / every + 33 : 0;
     }
   }
 
