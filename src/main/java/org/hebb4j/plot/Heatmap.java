@@ -17,7 +17,7 @@ public final class Heatmap {
 
   private static final int LEFT = 96;
   private static final int TOP = 46;
-  private static final int BOTTOM = 70;
+  private static final int BOTTOM = 104;
   private static final int BAR = 110;
 
   private final String title;
@@ -140,7 +140,9 @@ public final class Heatmap {
         svg.rect(x, y, cell, cell, color(v), "#ffffff", 0.5);
         double u = (tv(v) - lo) / (hi - lo);
         boolean dark = colors == Colors.DIVERGING ? Math.abs(u - 0.5) > 0.33 : u < 0.45;
-        svg.text(x + cell / 2.0, y + cell / 2.0 + 4, cellLabel(v), cell >= 46 ? 10 : 8.5,
+        String label = colors == Colors.DIVERGING && Double.isFinite(v)
+            ? String.format(Locale.ROOT, "%.2f", v) : cellLabel(v);
+        svg.text(x + cell / 2.0, y + cell / 2.0 + 4, label, cell >= 46 ? 10 : 8.5,
             "middle", 0, dark ? "#ffffff" : "#000000");
       }
       svg.text(LEFT - 8, y + cell / 2.0 + 4, Axis.label(rows[r]), 11, "end", 0, null);
@@ -150,7 +152,7 @@ public final class Heatmap {
       svg.text(x, TOP + ph + 16, Axis.label(cols[c]), 10.5, "end", -40, null);
     }
     svg.rect(LEFT, TOP, pw, ph, null, "#000000", 1);
-    svg.text(LEFT + pw / 2.0, h - 12, colLabel, 13, "middle", 0, null);
+    svg.text(LEFT + pw / 2.0, TOP + ph + 66, colLabel, 13, "middle", 0, null);
     svg.text(22, TOP + ph / 2.0, rowLabel, 13, "middle", -90, null);
     // overlay: cell centres sit at index positions; map log10 values by linear interpolation
     if (Double.isFinite(lineB) && nr > 1 && nc > 1) {
@@ -166,8 +168,8 @@ public final class Heatmap {
         ys[i] = in ? TOP + (nr - 1 - ri + 0.5) * cell : Double.NaN;
       }
       svg.polyline(xs, ys, "#000000", 2.5, "7,4");
-      svg.line(LEFT, h - 34, LEFT + 28, h - 34, "#000000", 2.5, "7,4");
-      svg.text(LEFT + 34, h - 30, lineName, 11, "start", 0, null);
+      svg.line(LEFT, h - 14, LEFT + 28, h - 14, "#000000", 2.5, "7,4");
+      svg.text(LEFT + 34, h - 10, lineName, 11, "start", 0, null);
     }
     for (int i = 0; i < markRows.length; i++) {
       double ci = index(cols, Math.log10(markCols[i])), ri = index(rows, Math.log10(markRows[i]));
