@@ -76,7 +76,7 @@ public final class Classify {
     }
     int perSeed = o.rules().size() * o.gammas().length;
     Cell[] cells = new Cell[o.runs()];
-    workers.run(cells.length, i -> {
+    TrainingRun.runAll(workers, cells.length, i -> {
       int s = i / perSeed, rest = i % perSeed;
       Rule r = o.rules().get(rest / o.gammas().length);
       double gamma = o.gammas()[rest % o.gammas().length];

@@ -46,7 +46,7 @@ public final class Phase {
     int ns = o.sigmas().length, ng = o.gammas().length;
     double[][][] align = new double[ns][ng][o.seeds()];
     double[][][] val = new double[ns][ng][o.seeds()];
-    workers.run(ns * ng * o.seeds(), i -> {
+    TrainingRun.runAll(workers, ns * ng * o.seeds(), i -> {
       int s = i % o.seeds(), cell = i / o.seeds();
       int si = cell / ng, gi = cell % ng;
       Rng root = new Rng(o.seed() + s);

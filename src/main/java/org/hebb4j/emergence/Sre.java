@@ -53,8 +53,7 @@ public final class Sre {
     workers.run(o.seeds(), s -> data[s] = seedData(k, o, new Rng(o.seed() + s)));
     int perSeed = o.rules().size() * o.gammas().length;
     Cell[] cells = new Cell[o.runs()];
-    // Run order: seed-major is avoided so that the first results cover every rule early.
-    workers.run(cells.length, i -> {
+    TrainingRun.runAll(workers, cells.length, i -> {
       int s = i / perSeed, rest = i % perSeed;
       Rule r = o.rules().get(rest / o.gammas().length);
       double gamma = o.gammas()[rest % o.gammas().length];

@@ -1,10 +1,13 @@
 package org.hebb4j.emergence;
 
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntConsumer;
 import org.hebb4j.kernel.Kernels;
 import org.hebb4j.nn.Dense;
 import org.hebb4j.nn.Loss;
 import org.hebb4j.nn.Mlp;
+import org.hebb4j.parallel.Workers;
 import org.hebb4j.rng.Rng;
 
 /**
@@ -151,6 +154,25 @@ public final class TrainingRun {
     double acc = val.hasLabels() ? (double) correct[0] / val.n() : Double.NaN;
     return new Result(mb, fb, ta, ns, norms.clone(), windowLoss / s.windowSteps(), valLoss, acc,
         probe.series());
+  }
+
+  /**
+   * Runs {@code body} for every run index in [0, n) on the workers. Once a run fails (e.g. it
+   * diverged), runs not yet started are skipped, and the first failure is rethrown.
+   */
+  public static void runAll(Workers workers, int n, IntConsumer body) {
+    AtomicBoolean failed = new AtomicBoolean();
+    workers.run(n, i -> {
+      if (failed.get()) {
+        return;
+      }
+      try {
+        body.accept(i);
+      } catch (RuntimeException | Error e) {
+        failed.set(true);
+        throw e;
+      }
+    });
   }
 
   static int[] identity(int n) {
