@@ -16,7 +16,7 @@ public final class Main {
   private static final Map<String, Command> COMMANDS = new LinkedHashMap<>();
 
   static {
-    for (Command c : List.<Command>of(new InfoCommand(), new VerifyCommand(),
+    for (Command c : List.<Command>of(new InfoCommand(), new VerifyCommand(), new BenchCommand(),
         new EmergenceCommand(),
         new PhaseCommand(),
         new ClassifyCommand())) {

