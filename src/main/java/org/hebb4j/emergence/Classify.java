@@ -5,6 +5,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.hebb4j.data.Dataset;
 import org.hebb4j.kernel.Activation;
 import org.hebb4j.kernel.Kernels;
+import org.hebb4j.kernel.ThreadedKernels;
 import org.hebb4j.nn.Loss;
 import org.hebb4j.nn.Mlp;
 import org.hebb4j.parallel.Workers;
@@ -76,6 +77,8 @@ public final class Classify {
     }
     int perSeed = o.rules().size() * o.gammas().length;
     Cell[] cells = new Cell[o.runs()];
+    // a single run gets the workers for its GEMMs instead (shape-determined blocks, same bits)
+    Kernels kr = cells.length == 1 ? ThreadedKernels.of(k, workers) : k;
     TrainingRun.runAll(workers, cells.length, i -> {
       int s = i / perSeed, rest = i % perSeed;
       Rule r = o.rules().get(rest / o.gammas().length);
@@ -85,7 +88,7 @@ public final class Classify {
       boolean adam = r.optimizer != Rule.Optimizer.PLAIN;
       TrainConfig cfg = TrainConfig.of(r, adam ? o.adamLr() : o.lr(), gamma, Noise.NONE, 0,
           o.batch());
-      TrainingRun.Result res = TrainingRun.run(k, net, Loss.SOFTMAX_CE,
+      TrainingRun.Result res = TrainingRun.run(kr, net, Loss.SOFTMAX_CE,
           r.randomTargets ? random[s] : sets.train(), sets.test(), cfg,
           new TrainingRun.Schedule(steps, o.window(), o.every(), false), root, progress);
       cells[i] = new Cell(r, gamma, s, o.seed() + s, res);

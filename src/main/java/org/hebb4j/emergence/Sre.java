@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.hebb4j.kernel.Activation;
 import org.hebb4j.kernel.Kernels;
+import org.hebb4j.kernel.ThreadedKernels;
 import org.hebb4j.nn.Loss;
 import org.hebb4j.nn.Mlp;
 import org.hebb4j.parallel.Workers;
@@ -53,11 +54,13 @@ public final class Sre {
     workers.run(o.seeds(), s -> data[s] = seedData(k, o, new Rng(o.seed() + s)));
     int perSeed = o.rules().size() * o.gammas().length;
     Cell[] cells = new Cell[o.runs()];
+    // a single run gets the workers for its GEMMs instead (shape-determined blocks, same bits)
+    Kernels kr = cells.length == 1 ? ThreadedKernels.of(k, workers) : k;
     TrainingRun.runAll(workers, cells.length, i -> {
       int s = i / perSeed, rest = i % perSeed;
       Rule r = o.rules().get(rest / o.gammas().length);
       double gamma = o.gammas()[rest % o.gammas().length];
-      cells[i] = runOne(k, o, data[s], r, gamma, s, progress);
+      cells[i] = runOne(kr, o, data[s], r, gamma, s, progress);
     });
     return List.of(cells);
   }

@@ -137,6 +137,23 @@ class TrainerTest {
     }
   }
 
+  /** A single run uses the workers for its GEMMs (shape-determined blocks): same bits. */
+  @Test
+  void singleRunIsBitIdenticalForAnyThreadCount() {
+    Sre.Options o = new Sre.Options(Activation.TANH, List.of(Rule.SGD), new double[] {5e-3}, 1,
+        2, Noise.NONE, 0, 0.1, 1e-3, 256, 6, 0.5, 2, false, 32, 512, 32, 600, 100);
+    TrainingRun.Result a, b;
+    try (Workers w = new Workers(1)) {
+      a = Sre.run(K, o, w, null).get(0).result();
+    }
+    try (Workers w = new Workers(2)) {
+      b = Sre.run(K, o, w, null).get(0).result();
+    }
+    assertArrayEquals(a.timeavg(), b.timeavg());
+    assertArrayEquals(a.fullbatch(), b.fullbatch());
+    assertEquals(a.valLoss(), b.valLoss());
+  }
+
   @Test
   void divergenceNamesTheStepAndLayer() {
     Sre.Options o = new Sre.Options(Activation.TANH, List.of(Rule.SGD), new double[] {0}, 1, 1,
