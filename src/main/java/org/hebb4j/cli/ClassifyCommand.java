@@ -114,7 +114,7 @@ final class ClassifyCommand implements Command {
     out.print(config);
     out.flush();
     long t0 = System.nanoTime();
-    List<Classify.Cell> cells;
+    List<Sre.Cell> cells;
     try (Workers w = new Workers(threads);
         Experiments.Progress p = new Experiments.Progress("classify",
             (long) steps * o.runs(), err)) {
@@ -130,15 +130,16 @@ final class ClassifyCommand implements Command {
     String dataset = split.train().name().replace("-train", "");
     for (Rule r : rules) {
       for (double g : gammas) {
-        List<Classify.Cell> cs = select(cells, r, g);
-        double[] acc = Sre.meanStd(values(cs, c -> c.result().valAccuracy()));
-        double[] loss = Sre.meanStd(values(cs, c -> c.result().valLoss()));
+        List<Sre.Cell> cs = Sre.select(cells, r, g);
+        double[] acc = Sre.meanStd(EmergenceCommand.values(cs, c -> c.result().valAccuracy()));
+        double[] loss = Sre.meanStd(EmergenceCommand.values(cs, c -> c.result().valLoss()));
         boolean first = true;
         for (String p : TrainingRun.PROTOCOLS) {
           double[][] al = new double[2][];
           for (int l = 0; l < 2; l++) {
             final int layer = l;
-            al[l] = Sre.meanStd(values(cs, c -> c.result().alignment(p, layer)));
+            al[l] = Sre.meanStd(EmergenceCommand.values(cs,
+                c -> c.result().alignment(p, layer)));
             csv.row(dataset, act.id(), r.id(), g, cs.size(), acc[0], acc[1], loss[0], l + 1, p,
                 al[l][0], al[l][1]);
           }
@@ -160,24 +161,5 @@ final class ClassifyCommand implements Command {
     Experiments.write(dir.resolve("table.txt"), config + table + "time: "
         + Experiments.duration(elapsed) + "\n");
     return 0;
-  }
-
-  static List<Classify.Cell> select(List<Classify.Cell> cells, Rule r, double g) {
-    List<Classify.Cell> out = new java.util.ArrayList<>();
-    for (Classify.Cell c : cells) {
-      if (c.rule() == r && c.gamma() == g) {
-        out.add(c);
-      }
-    }
-    return out;
-  }
-
-  static double[] values(List<Classify.Cell> cs,
-      java.util.function.ToDoubleFunction<Classify.Cell> f) {
-    double[] v = new double[cs.size()];
-    for (int i = 0; i < v.length; i++) {
-      v[i] = f.applyAsDouble(cs.get(i));
-    }
-    return v;
   }
 }

@@ -32,9 +32,6 @@ public final class Classify {
     }
   }
 
-  public record Cell(Rule rule, double gamma, int seedIndex, long seed,
-      TrainingRun.Result result) {}
-
   /** Train and test sets as {@link Data}: pixels standardised by the training set's (E25). */
   public record Sets(Data train, Data test, float mean, float std) {}
 
@@ -63,7 +60,7 @@ public final class Classify {
     return Data.classification(x, d.features(), d.labels().clone(), d.classes());
   }
 
-  public static List<Cell> run(Kernels k, Sets sets, Options o, Workers workers,
+  public static List<Sre.Cell> run(Kernels k, Sets sets, Options o, Workers workers,
       AtomicLong progress) {
     int steps = o.stepsPerEpoch(sets.train().n()) * o.epochs();
     if (steps < 1) {
@@ -76,7 +73,7 @@ public final class Classify {
           o.hidden(), c, o.act(), new Rng(o.seed() + s).derive("randomnn")), sets.train()));
     }
     int perSeed = o.rules().size() * o.gammas().length;
-    Cell[] cells = new Cell[o.runs()];
+    Sre.Cell[] cells = new Sre.Cell[o.runs()];
     // a single run gets the workers for its GEMMs instead (shape-determined blocks, same bits)
     Kernels kr = cells.length == 1 ? ThreadedKernels.of(k, workers) : k;
     TrainingRun.runAll(workers, cells.length, i -> {
@@ -91,7 +88,7 @@ public final class Classify {
       TrainingRun.Result res = TrainingRun.run(kr, net, Loss.SOFTMAX_CE,
           r.randomTargets ? random[s] : sets.train(), sets.test(), cfg,
           new TrainingRun.Schedule(steps, o.window(), o.every(), false), root, progress);
-      cells[i] = new Cell(r, gamma, s, o.seed() + s, res);
+      cells[i] = new Sre.Cell(r, gamma, s, o.seed() + s, res);
     });
     return List.of(cells);
   }

@@ -41,7 +41,7 @@ public final class Sre {
     }
   }
 
-  /** One run's outcome. */
+  /** One run's outcome (also used by {@link Classify}). */
   public record Cell(Rule rule, double gamma, int seedIndex, long seed,
       TrainingRun.Result result) {}
 

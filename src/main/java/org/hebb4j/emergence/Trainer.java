@@ -33,6 +33,8 @@ public final class Trainer {
   private final float[][] feedback;
   private final Rng noiseRng;
   private final double[] weightSq;
+  /** "layer 1 weights", ... for divergence messages (built here, not in the step). */
+  private final String[] weightsName;
   private long t;
 
   /**
@@ -82,6 +84,10 @@ public final class Trainer {
     }
     noiseRng = run.derive("noise");
     weightSq = new double[depth];
+    weightsName = new String[depth];
+    for (int l = 0; l < depth; l++) {
+      weightsName[l] = "layer " + (l + 1) + " weights";
+    }
   }
 
   public Mlp net() {
@@ -170,15 +176,12 @@ public final class Trainer {
       double sq = k.sumSquares(w.length, w, 0);
       if (!Double.isFinite(sq) || (gB[l] != null && !Float.isFinite(k.sum(d.out,
           masterB != null ? masterB[l] : d.b, 0)))) {
-        throw DivergedException.at(t, LAYER_WEIGHTS[Math.min(l, LAYER_WEIGHTS.length - 1)]);
+        throw DivergedException.at(t, weightsName[l]);
       }
       weightSq[l] = sq;
     }
     return lossSum / rows;
   }
-
-  private static final String[] LAYER_WEIGHTS = {"layer 1 weights", "layer 2 weights",
-      "layer 3 weights", "layer 4 weights", "layer 5 weights", "a deeper layer's weights"};
 
   /** (E6)/(E20): the rule's error path on a workspace that has run forward and loss. */
   public void backward(Mlp.Workspace w, boolean accumulate) {
