@@ -21,6 +21,7 @@ public enum Noise {
         return n;
       }
     }
-    throw new IllegalArgumentException("unknown noise '" + s + "' (expected none, param or signal)");
+    throw new IllegalArgumentException("unknown noise '" + s
+        + "' (expected none, param or signal)");
   }
 }

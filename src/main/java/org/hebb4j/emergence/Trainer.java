@@ -128,8 +128,8 @@ public final class Trainer {
   }
 
   /**
-   * One training step on {@code rows} rows in {@code x} and {@code y} or {@code labels}; returns the
-   * batch-mean loss. The probe (may be null) sees g before the update.
+   * One training step on {@code rows} rows in {@code x} and {@code y} or {@code labels}; returns
+   * the batch-mean loss. The probe (may be null) sees g before the update.
    */
   public double step(float[] x, float[] y, int[] labels, int rows, Probe probe, boolean window,
       boolean sample) {
@@ -193,8 +193,8 @@ public final class Trainer {
   }
 
   /**
-   * (E11), (E12): the learning signals from the gradients in {@code w}; for Adam (E13) the signal is
-   * -dL/dW and the moments belong to the update. With {@code commit} the AdamW moments advance (a
+   * (E11), (E12): the learning signals from the gradients in {@code w}; for Adam (E13) the signal
+   * is -dL/dW and the moments belong to the update. With {@code commit} the AdamW moments advance (a
    * real step); without, they are read only and the moments the step would produce go to the
    * scratch arrays {@code sm}, {@code sv} (a dry run at step t+1, (E18b)).
    */
