@@ -18,11 +18,13 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
-from refgen import common, kernels, rng  # noqa: E402
+from refgen import common, emergence, kernels, rng  # noqa: E402
 
 MODULES = [
     kernels,    # gemm, conv2d, avgpool2d   (spec/kernels.md)
     rng,        # rng                       (spec/rng.md)
+    emergence,  # dense_mlp, sgd_step, adamw_step, adam_step, dfa_signal, hebbian_term, alignment
+                # (spec/emergence.md)
 ]
 
 

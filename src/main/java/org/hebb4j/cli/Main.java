@@ -16,7 +16,10 @@ public final class Main {
   private static final Map<String, Command> COMMANDS = new LinkedHashMap<>();
 
   static {
-    for (Command c : List.<Command>of(new InfoCommand(), new VerifyCommand(), new BenchCommand())) {
+    for (Command c : List.<Command>of(new InfoCommand(), new VerifyCommand(), new BenchCommand(),
+        new EmergenceCommand(),
+        new PhaseCommand(),
+        new ClassifyCommand())) {
       COMMANDS.put(c.name(), c);
     }
   }
