@@ -19,7 +19,8 @@ public final class Main {
     for (Command c : List.<Command>of(new InfoCommand(), new VerifyCommand(), new BenchCommand(),
         new EmergenceCommand(),
         new PhaseCommand(),
-        new ClassifyCommand())) {
+        new ClassifyCommand(),
+        new org.hebb4j.experiment.hebbcnn.HebbCnnCommand())) {
       COMMANDS.put(c.name(), c);
     }
   }

@@ -13,6 +13,7 @@ final class OpRegistry {
     KernelOps.register(ops);
     RngOps.register(ops);
     EmergenceOps.register(ops);
+    HebbianOps.register(ops);
     return ops;
   }
 }

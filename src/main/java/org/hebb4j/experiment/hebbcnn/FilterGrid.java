@@ -1,0 +1,119 @@
+package org.hebb4j.experiment.hebbcnn;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import org.hebb4j.plot.Png;
+
+/**
+ * PNG grids of learned filters (spec/hebbcnn.md#outputs). Weights are shown on a diverging grey
+ * scale centred on mid-grey (0): each filter is scaled by its own largest |weight|, white
+ * positive, black negative. Three-channel first-layer filters are shown in colour.
+ *
+ * <ul>
+ *   <li>First layer: one tile per filter, C x K x K as an image, in a square grid.</li>
+ *   <li>Deeper layers: one strip per filter, its {@value #TOP} strongest input channels (largest
+ *       L2 norm of w[o, c, :, :], strongest first) as K x K tiles; strips in a grid.</li>
+ * </ul>
+ */
+final class FilterGrid {
+
+  static final int TOP = 8;
+  static final int ZOOM = 8;
+  static final int GAP = 2;
+  static final int BG = 0x3050a0; // separators: dark blue, distinct from every weight colour
+  static final int INNER = 0x5a5a5a; // gaps between the tiles of one strip
+
+  private FilterGrid() {}
+
+  /** w [o, c, k, k]. */
+  static void writeFirstLayer(Path file, float[] w, int o, int c, int k) throws IOException {
+    int cols = (int) Math.ceil(Math.sqrt(o)), rows = (o + cols - 1) / cols;
+    int tile = k * ZOOM;
+    int width = cols * (tile + GAP) + GAP, height = rows * (tile + GAP) + GAP;
+    int[] img = new int[width * height];
+    Arrays.fill(img, BG);
+    int q = c * k * k;
+    for (int f = 0; f < o; f++) {
+      float scale = maxAbs(w, f * q, q);
+      int x0 = GAP + (f % cols) * (tile + GAP), y0 = GAP + (f / cols) * (tile + GAP);
+      for (int u = 0; u < k; u++) {
+        for (int v = 0; v < k; v++) {
+          int rgb;
+          if (c == 3) {
+            rgb = (level(w[f * q + u * k + v], scale) << 16)
+                | (level(w[f * q + k * k + u * k + v], scale) << 8)
+                | level(w[f * q + 2 * k * k + u * k + v], scale);
+          } else {
+            int g = level(w[f * q + u * k + v], scale); // first channel (C = 1 for grey images)
+            rgb = (g << 16) | (g << 8) | g;
+          }
+          fill(img, width, x0 + v * ZOOM, y0 + u * ZOOM, ZOOM, rgb);
+        }
+      }
+    }
+    Png.write(file, width, height, img);
+  }
+
+  /** w [o, c, k, k]: each filter's strongest input channels. */
+  static void writeDeepLayer(Path file, float[] w, int o, int c, int k) throws IOException {
+    int top = Math.min(TOP, c);
+    int tile = k * ZOOM;
+    int strip = top * (tile + 1) - 1; // 1-pixel gaps inside a strip
+    int perRow = Math.max(1, (int) Math.round(Math.sqrt(o * (tile + GAP) / (double) (strip + 3 * GAP))));
+    int rows = (o + perRow - 1) / perRow;
+    int width = perRow * (strip + 3 * GAP) + GAP, height = rows * (tile + GAP) + GAP;
+    int[] img = new int[width * height];
+    Arrays.fill(img, BG);
+    int q = c * k * k, kk = k * k;
+    Integer[] order = new Integer[c];
+    double[] norm = new double[c];
+    for (int f = 0; f < o; f++) {
+      for (int ch = 0; ch < c; ch++) {
+        double s = 0;
+        for (int t = 0; t < kk; t++) {
+          s += (double) w[f * q + ch * kk + t] * w[f * q + ch * kk + t];
+        }
+        norm[ch] = s;
+        order[ch] = ch;
+      }
+      Arrays.sort(order, (a, b) -> norm[b] != norm[a] ? Double.compare(norm[b], norm[a]) : a - b);
+      float scale = maxAbs(w, f * q, q);
+      int x0 = GAP + (f % perRow) * (strip + 3 * GAP), y0 = GAP + (f / perRow) * (tile + GAP);
+      for (int yy = y0; yy < y0 + tile; yy++) { // thin mid-grey gaps inside a strip
+        Arrays.fill(img, yy * width + x0, yy * width + x0 + strip, INNER);
+      }
+      for (int i = 0; i < top; i++) {
+        int ch = order[i];
+        for (int u = 0; u < k; u++) {
+          for (int v = 0; v < k; v++) {
+            int g = level(w[f * q + ch * kk + u * k + v], scale);
+            fill(img, width, x0 + i * (tile + 1) + v * ZOOM, y0 + u * ZOOM, ZOOM,
+                (g << 16) | (g << 8) | g);
+          }
+        }
+      }
+    }
+    Png.write(file, width, height, img);
+  }
+
+  private static float maxAbs(float[] a, int off, int n) {
+    float m = 0f;
+    for (int i = 0; i < n; i++) {
+      m = Math.max(m, Math.abs(a[off + i]));
+    }
+    return m == 0f ? 1f : m;
+  }
+
+  /** Maps v / scale in [-1, 1] to 0..255, 0 -> 128. */
+  private static int level(float v, float scale) {
+    int g = Math.round(127.5f + 127.5f * v / scale);
+    return Math.max(0, Math.min(255, g));
+  }
+
+  private static void fill(int[] img, int width, int x0, int y0, int size, int rgb) {
+    for (int y = y0; y < y0 + size; y++) {
+      Arrays.fill(img, y * width + x0, y * width + x0 + size, rgb);
+    }
+  }
+}

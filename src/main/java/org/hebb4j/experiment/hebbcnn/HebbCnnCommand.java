@@ -1,0 +1,214 @@
+package org.hebb4j.experiment.hebbcnn;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import org.hebb4j.cli.Args;
+import org.hebb4j.cli.Command;
+import org.hebb4j.cli.Option;
+import org.hebb4j.cli.UsageException;
+import org.hebb4j.data.Dataset;
+import org.hebb4j.data.Datasets;
+import org.hebb4j.data.FashionMnist;
+import org.hebb4j.hebbian.HebbCnnConfig;
+import org.hebb4j.hebbian.HebbRule;
+import org.hebb4j.kernel.KernelProvider;
+import org.hebb4j.kernel.Kernels;
+import org.hebb4j.parallel.Workers;
+
+/** {@code hebb4j hebbcnn}: the Hebbian-CNN experiment (spec/hebbcnn.md#experiment). */
+public final class HebbCnnCommand implements Command {
+
+  /** Default number of Hebbian epochs (spec/hebbcnn.md#epochs). */
+  public static final int DEFAULT_EPOCHS = 1;
+
+  @Override
+  public String name() {
+    return "hebbcnn";
+  }
+
+  @Override
+  public String summary() {
+    return "Hebbian CNN (Miconi 2021): train without labels, decode every layer with ridge";
+  }
+
+  @Override
+  public String description() {
+    return "Trains a 3-layer convolutional network with a local Hebbian rule (instar, binary\n"
+        + "k-WTA plasticity, adaptive thresholds) without labels, then freezes it and decodes\n"
+        + "each layer's output (averaged over its four quadrants) and the flattened last layer\n"
+        + "with a ridge regression onto one-hot labels. Variants: plain, triangle (dense\n"
+        + "triangle output, sparse plasticity), pruning (1% of the weights of layers 2 and 3\n"
+        + "kept), triangle+pruning. Writes decoding.csv, training-log.csv, filter PNGs and\n"
+        + "run.txt into --out. Data: Fashion-MNIST/MNIST IDX files or CIFAR-10 binary batches.\n"
+        + "Results do not depend on --threads. See spec/hebbcnn.md.";
+  }
+
+  @Override
+  public List<Option> options() {
+    return List.of(
+        Option.of("variant", "V", "plain, triangle, pruning, triangle+pruning or all", "all"),
+        Option.of("epochs", "N", "Hebbian training epochs", String.valueOf(DEFAULT_EPOCHS)),
+        Option.of("train-limit", "N", "use only the first N training images", "all"),
+        Option.of("test-limit", "N", "use only the first N test images", "all"),
+        Option.of("seed", "S", "random seed (weights, masks, shuffles)", "1"),
+        Option.of("threads", "T", "worker threads (results do not depend on it)",
+            "available processors"),
+        Option.of("data", "DIR", "data folder (IDX or CIFAR-10 binary)",
+            FashionMnist.DEFAULT_DIR.toString()),
+        Option.of("out", "DIR", "output folder", "runs/hebbcnn-<date>-<time>"),
+        Option.of("rule", "R", "plasticity rule: plain, instar or oja", "instar"),
+        Option.of("channels", "LIST", "channels per layer", "100,196,400"),
+        Option.of("kernels", "LIST", "kernel sizes per layer", "5,3,3"),
+        Option.of("lr", "LIST", "learning rates per layer", "1e-4,1e-4,1e-3"),
+        Option.of("k", "LIST", "winners per position, one value or one per layer", "1"),
+        Option.of("keep", "F", "fraction of weights kept when pruning, in (0,1]: one value for "
+            + "layers 2+, or one per layer", "0.01"),
+        Option.of("burn-in", "N", "first N batches without weight updates", "200"),
+        Option.of("batch", "N", "batch size", "100"),
+        Option.of("theta-rate", "R", "homeostatic threshold rate", "3.0"),
+        Option.of("pad", "P", "zero padding around each whitened image, or auto: up to 32x32, the "
+            + "size the paper's architecture was built for", "auto"));
+  }
+
+  /** Parses and validates every option (UsageException with one line on error). */
+  static HebbCnnExperiment.Settings settings(Args a) {
+    String v = a.choice("variant", "all", "plain", "triangle", "pruning", "triangle+pruning",
+        "all");
+    List<String> variants = v.equals("all") ? HebbCnnExperiment.VARIANTS : List.of(v);
+    int epochs = a.integer("epochs", DEFAULT_EPOCHS, 0, 100_000);
+    int trainLimit = a.integer("train-limit", Integer.MAX_VALUE, 1, Integer.MAX_VALUE);
+    int testLimit = a.integer("test-limit", Integer.MAX_VALUE, 1, Integer.MAX_VALUE);
+    double seedValue = a.number("seed", 1, 0, 0x1p53);
+    if (seedValue != Math.rint(seedValue)) {
+      throw new UsageException("--seed: expected a whole number, got " + fmt(seedValue));
+    }
+    long seed = (long) seedValue;
+    int threads = a.integer("threads", Workers.defaultThreads(), 1, 1024);
+    int pad = "auto".equals(a.string("pad", "auto")) ? -1 : a.integer("pad", 0, 0, 1000);
+    HebbRule rule = HebbRule.parse(a.choice("rule", "instar", "plain", "instar", "oja"));
+    int[] channels = ints(a, "channels", HebbCnnConfig.PAPER_CHANNELS, 1, 1 << 16);
+    int n = channels.length;
+    int[] kernels = ints(a, "kernels", HebbCnnConfig.PAPER_KERNELS, 1, 1 << 10);
+    double[] lr = a.numbers("lr", HebbCnnConfig.PAPER_LR, -Double.MAX_VALUE, Double.MAX_VALUE);
+    for (double x : lr) {
+      if (x < 0) {
+        throw new UsageException("--lr: learning rates must be >= 0, got " + fmt(x));
+      }
+    }
+    int[] k = ints(a, "k", new int[] {1}, -(1 << 30), 1 << 30);
+    if (k.length == 1 && n > 1) {
+      int k0 = k[0];
+      k = new int[n];
+      Arrays.fill(k, k0);
+    }
+    double[] keep = a.numbers("keep", new double[] {HebbCnnConfig.PAPER_PRUNE_KEEP},
+        -Double.MAX_VALUE, Double.MAX_VALUE);
+    for (double x : keep) {
+      if (!(x > 0 && x <= 1)) {
+        throw new UsageException("--keep: the kept fraction must be in (0, 1], got " + fmt(x));
+      }
+    }
+    int burnIn = a.integer("burn-in", HebbCnnConfig.PAPER_BURN_IN, 0, Integer.MAX_VALUE);
+    int batch = a.integer("batch", HebbCnnConfig.PAPER_BATCH, 1, 1 << 20);
+    double thetaRate = a.number("theta-rate", HebbCnnConfig.PAPER_THETA_RATE, 0, 1e6);
+    if (kernels.length != n || lr.length != n || k.length != n) {
+      throw new UsageException("--channels, --kernels, --lr and --k must list one value per "
+          + "layer (got " + n + ", " + kernels.length + ", " + lr.length + ", " + k.length + ")");
+    }
+    if (keep.length != 1 && keep.length != n) {
+      throw new UsageException("--keep: give one value (layers 2+) or one per layer (" + n
+          + "), got " + keep.length);
+    }
+    for (int l = 0; l < n; l++) {
+      if (k[l] < 1 || k[l] > channels[l]) {
+        throw new UsageException("--k: " + k[l] + " winners is impossible in layer " + (l + 1)
+            + " with " + channels[l] + " channels (need 1 <= k <= channels)");
+      }
+    }
+    return new HebbCnnExperiment.Settings(variants, epochs,
+        trainLimit, testLimit, seed, threads, pad, rule, channels, kernels, lr, k, keep,
+        burnIn, batch, thetaRate, 1e-3, 1.0);
+  }
+
+  private static String fmt(double x) {
+    return String.format(Locale.ROOT, "%s", x);
+  }
+
+  private static int[] ints(Args a, String name, int[] dflt, int min, int max) {
+    double[] d = new double[dflt.length];
+    for (int i = 0; i < d.length; i++) {
+      d[i] = dflt[i];
+    }
+    double[] v = a.numbers(name, d, min, max);
+    int[] r = new int[v.length];
+    for (int i = 0; i < v.length; i++) {
+      if (v[i] != Math.rint(v[i])) {
+        throw new UsageException("--" + name + ": expected whole numbers, got " + fmt(v[i]));
+      }
+      r[i] = (int) v[i];
+    }
+    return r;
+  }
+
+  @Override
+  public int run(Args a, PrintStream out, PrintStream err) throws IOException {
+    if (!a.positional().isEmpty()) {
+      throw new UsageException("takes no positional arguments, got '" + a.positional().get(0)
+          + "'");
+    }
+    HebbCnnExperiment.Settings st = settings(a);
+    Path data = a.path("data", FashionMnist.DEFAULT_DIR);
+    Path outDir = a.has("out") ? a.path("out", null) : defaultOut();
+    if (Files.exists(outDir) && !Files.isDirectory(outDir)) {
+      throw new UsageException("--out: " + outDir + " exists and is not a directory");
+    }
+    Dataset.Split split = Datasets.load(data); // DataException: one line, exit 2
+    Dataset train = split.train().first(st.trainLimit());
+    Dataset test = split.test().first(st.testLimit());
+    // validate the architecture against the image size before any work
+    for (String v : st.variants()) {
+      try {
+        st.config(v, train.c(), train.h(), train.w());
+      } catch (IllegalArgumentException e) {
+        throw new UsageException(e.getMessage());
+      }
+    }
+    Kernels k = KernelProvider.get();
+    PrintStream progress = System.console() != null ? err : null;
+    long t0 = System.nanoTime();
+    try (Workers workers = new Workers(st.threads())) {
+      HebbCnnExperiment ex = new HebbCnnExperiment(st, k, workers, outDir, out, progress);
+      ex.run(new Dataset.Split(train, test));
+      out.print(ex.table());
+      out.printf(Locale.ROOT, "%nrun time %.1f s (%s kernels, %d threads); results in %s%n",
+          (System.nanoTime() - t0) / 1e9, k.name(), workers.threads(), outDir);
+    }
+    return 0;
+  }
+
+  private static Path defaultOut() {
+    String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+    Path p = Path.of("runs", "hebbcnn-" + stamp);
+    for (int i = 2; Files.exists(p); i++) {
+      p = Path.of("runs", "hebbcnn-" + stamp + "-" + i);
+    }
+    return p;
+  }
+
+  /** For tests: the list of option names. */
+  static List<String> optionNames(List<Option> options) {
+    List<String> r = new ArrayList<>();
+    for (Option o : options) {
+      r.add(o.name());
+    }
+    return r;
+  }
+}

@@ -1,0 +1,111 @@
+package org.hebb4j.hebbian;
+
+import java.util.Arrays;
+import org.hebb4j.kernel.Conv2dShape;
+
+/**
+ * Input patches of a convolution for one image at an offset (spec/kernels.md#conv2d (K18)):
+ * the im2col panel, and adding a single patch into a row of a weight-shaped array. The shape's
+ * batch size is ignored; {@code xOff} selects the image.
+ */
+public final class Patches {
+
+  private Patches() {}
+
+  /**
+   * (K18) col[(c kh + u) kw + v][i ow + j] = x[xOff + c h w + (i s - p + u) w + (j s - p + v)],
+   * 0 outside the image. col holds patchSize() x positions() floats.
+   */
+  public static void im2col(Conv2dShape s, float[] x, int xOff, float[] col) {
+    int oh = s.oh(), ow = s.ow(), p = oh * ow, hw = s.h() * s.w();
+    int row = 0;
+    for (int c = 0; c < s.c(); c++) {
+      int plane = xOff + c * hw;
+      for (int u = 0; u < s.kh(); u++) {
+        for (int v = 0; v < s.kw(); v++, row++) {
+          int dst = row * p;
+          for (int i = 0; i < oh; i++) {
+            int iy = i * s.stride() - s.pad() + u;
+            int d = dst + i * ow;
+            if (iy < 0 || iy >= s.h()) {
+              Arrays.fill(col, d, d + ow, 0f);
+              continue;
+            }
+            int src = plane + iy * s.w();
+            if (s.stride() == 1) {
+              int ix0 = -s.pad() + v;
+              for (int j = 0; j < ow; j++) {
+                int ix = ix0 + j;
+                col[d + j] = (ix >= 0 && ix < s.w()) ? x[src + ix] : 0f;
+              }
+            } else {
+              for (int j = 0; j < ow; j++) {
+                int ix = j * s.stride() - s.pad() + v;
+                col[d + j] = (ix >= 0 && ix < s.w()) ? x[src + ix] : 0f;
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * The transposed panel ("im2row"): rows[rOff + pos * patchSize() + (c kh + u) kw + v] =
+   * x[image][c][i s - p + u][j s - p + v] for pos = i ow + j, 0 outside the image. Row pos is the
+   * input patch under output position pos, contiguous.
+   */
+  public static void im2row(Conv2dShape s, float[] x, int xOff, float[] rows, int rOff) {
+    int oh = s.oh(), ow = s.ow(), q = s.patchSize(), hw = s.h() * s.w();
+    int kh = s.kh(), kw = s.kw();
+    for (int i = 0; i < oh; i++) {
+      int y0 = i * s.stride() - s.pad();
+      for (int j = 0; j < ow; j++) {
+        int x0 = j * s.stride() - s.pad();
+        int r = rOff + (i * ow + j) * q;
+        boolean inside = y0 >= 0 && y0 + kh <= s.h() && x0 >= 0 && x0 + kw <= s.w();
+        for (int c = 0; c < s.c(); c++) {
+          int plane = xOff + c * hw;
+          for (int u = 0; u < kh; u++) {
+            int d = r + (c * kh + u) * kw;
+            int iy = y0 + u;
+            if (inside) {
+              System.arraycopy(x, plane + iy * s.w() + x0, rows, d, kw);
+              continue;
+            }
+            for (int v = 0; v < kw; v++) {
+              int ix = x0 + v;
+              rows[d + v] = (iy >= 0 && iy < s.h() && ix >= 0 && ix < s.w())
+                  ? x[plane + iy * s.w() + ix] : 0f;
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * dst[dOff + (c kh + u) kw + v] += x[image at xOff][c][i s - p + u][j s - p + v] for the output
+   * position pos = i ow + j (terms outside the image are 0 and skipped).
+   */
+  public static void addPatch(Conv2dShape s, float[] x, int xOff, int pos, float[] dst,
+      int dOff) {
+    int ow = s.ow(), hw = s.h() * s.w();
+    int i = pos / ow, j = pos - i * ow;
+    int y0 = i * s.stride() - s.pad(), x0 = j * s.stride() - s.pad();
+    int kh = s.kh(), kw = s.kw();
+    int uLo = Math.max(0, -y0), uHi = Math.min(kh, s.h() - y0);
+    int vLo = Math.max(0, -x0), vHi = Math.min(kw, s.w() - x0);
+    for (int c = 0; c < s.c(); c++) {
+      int plane = xOff + c * hw;
+      int wc = dOff + c * kh * kw;
+      for (int u = uLo; u < uHi; u++) {
+        int src = plane + (y0 + u) * s.w() + x0;
+        int dr = wc + u * kw;
+        for (int v = vLo; v < vHi; v++) {
+          dst[dr + v] += x[src + v];
+        }
+      }
+    }
+  }
+}

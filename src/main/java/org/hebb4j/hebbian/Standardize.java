@@ -1,0 +1,38 @@
+package org.hebb4j.hebbian;
+
+import org.hebb4j.kernel.Kernels;
+
+/**
+ * Per-sample standardisation (spec/hebbian-rules.md#standardize, (T1)):
+ * {@code z = (x - mean) / sqrt(var + eps)} over all values of one sample, with the population
+ * variance computed in two passes (spec/kernels.md#reductions (K6), (K7)).
+ */
+public final class Standardize {
+
+  /** The eps hebb4j uses on the variance. */
+  public static final float EPS = 1e-8f;
+
+  private Standardize() {}
+
+  /**
+   * Standardises {@code len} values from {@code x[xOff..]} into {@code out[oOff..]} (may be the
+   * same place). Returns false when the sample's mean or variance is not finite.
+   */
+  public static boolean sample(Kernels k, int len, float[] x, int xOff, float[] out, int oOff,
+      float eps) {
+    float mean = k.mean(len, x, xOff);
+    float var = k.variance(len, x, xOff);
+    float inv = (float) (1.0 / Math.sqrt((double) var + eps));
+    for (int i = 0; i < len; i++) {
+      out[oOff + i] = (x[xOff + i] - mean) * inv;
+    }
+    return Float.isFinite(mean) && Float.isFinite(var);
+  }
+
+  /** Every sample of an [n, len] array, in place or into out. */
+  public static void all(Kernels k, int n, int len, float[] x, float[] out, float eps) {
+    for (int i = 0; i < n; i++) {
+      sample(k, len, x, i * len, out, i * len, eps);
+    }
+  }
+}

@@ -1,0 +1,288 @@
+package org.hebb4j.hebbian;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.management.ManagementFactory;
+import java.util.List;
+import org.hebb4j.kernel.Conv2dShape;
+import org.hebb4j.kernel.KernelProvider;
+import org.hebb4j.kernel.Kernels;
+import org.hebb4j.nn.DivergedException;
+import org.hebb4j.parallel.Workers;
+import org.hebb4j.rng.Rng;
+import org.junit.jupiter.api.Test;
+
+class HebbCnnTest {
+
+  static final Kernels K = KernelProvider.get();
+
+  /** A small 3-layer network on 1x18x18 images: 8, 12, 16 channels, kernels 3. */
+  static HebbCnnConfig small(boolean triangle, double keep, int burnIn, int k) {
+    return HebbCnnConfig.custom(1, 18, 18, new int[] {8, 12, 16}, new int[] {3, 3, 2},
+        new double[] {0.05, 0.05, 0.1}, new int[] {k, 1, 1}, new double[] {1.0, keep, keep},
+        HebbRule.INSTAR, 3.0, triangle, burnIn, 10);
+  }
+
+  static float[] images(Rng r, int n, int len) {
+    float[] x = new float[n * len];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = r.uniformFloat();
+    }
+    return x;
+  }
+
+  @Test
+  void sparseWinnerUpdateEqualsTheExplicitRuleWithBinaryY() {
+    for (boolean triangle : new boolean[] {false, true}) {
+      for (int k : new int[] {1, 2}) {
+        HebbCnnConfig cfg = small(triangle, triangle ? 0.2 : 1.0, 0, k); // 0.2: sparse path
+        try (Workers wk = new Workers(2)) {
+          HebbCnn net = new HebbCnn(cfg, K, wk, new Rng(5));
+          float[] x = images(new Rng(6), 10, 324);
+          net.train(x, 10); // move away from the initial state
+          float[][] before = new float[3][];
+          for (int l = 0; l < 3; l++) {
+            before[l] = net.weights(l).clone();
+          }
+          net.train(x, 10);
+          for (int l = 0; l < 3; l++) {
+            Conv2dShape one = net.convShape(l);
+            Conv2dShape s = new Conv2dShape(10, one.c(), one.h(), one.w(), one.o(), one.kh(),
+                one.kw(), one.stride(), one.pad());
+            // binary y from the recorded winners
+            float[] y = new float[s.outputSize()];
+            int p = s.positions(), o = s.o();
+            for (int i = 0; i < 10; i++) {
+              Competition.binary(o, p, cfg.layers().get(l).k(), net.winners(l),
+                  i * p * cfg.layers().get(l).k(), y, i * o * p);
+            }
+            float[] dw = new float[s.weightSize()];
+            HebbianRules.conv(K, HebbRule.INSTAR, s, net.input(l), y, before[l], dw,
+                new float[s.colSize()]);
+            float lr = (float) cfg.layers().get(l).lr();
+            int q = s.patchSize();
+            for (int c = 0; c < o; c++) {
+              double ss = 0;
+              double[] v = new double[q];
+              float[] m = net.mask(l);
+              for (int j = 0; j < q; j++) {
+                v[j] = m != null && m[c * q + j] == 0f ? 0.0
+                    : before[l][c * q + j] + lr * dw[c * q + j];
+                ss += v[j] * v[j];
+              }
+              for (int j = 0; j < q; j++) {
+                assertEquals(v[j] / Math.sqrt(ss), net.weights(l)[c * q + j], 2e-5,
+                    "layer " + (l + 1) + " channel " + c);
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void resultsAreBitIdenticalForAnyThreadCount() {
+    bitIdentical(small(true, 0.3, 1, 1)); // dense GEMM path
+    bitIdentical(small(false, 0.1, 1, 2)); // sparse pruned path, k = 2
+  }
+
+  static void bitIdentical(HebbCnnConfig cfg) {
+    float[] x = images(new Rng(9), 10, 324);
+    float[][] ref = null;
+    for (int threads : new int[] {1, 2, 3}) {
+      try (Workers wk = new Workers(threads)) {
+        HebbCnn net = new HebbCnn(cfg, K, wk, new Rng(1));
+        for (int b = 0; b < 4; b++) {
+          net.train(x, b == 3 ? 7 : 10);
+        }
+        net.infer(x, 10);
+        float[][] got = {net.weights(0), net.weights(1), net.weights(2), net.thresholds(2),
+            net.output(2)};
+        if (ref == null) {
+          ref = new float[got.length][];
+          for (int i = 0; i < got.length; i++) {
+            ref[i] = got[i].clone();
+          }
+        } else {
+          for (int i = 0; i < got.length; i++) {
+            assertArrayEquals(ref[i], got[i], "threads " + threads + " array " + i);
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void pruningMaskIsFixedAndReapplied() {
+    HebbCnnConfig cfg = small(true, 0.2, 0, 1);
+    try (Workers wk = new Workers(1)) {
+      HebbCnn net = new HebbCnn(cfg, K, wk, new Rng(3));
+      assertEquals(null, net.mask(0));
+      float[][] m0 = {null, net.mask(1).clone(), net.mask(2).clone()};
+      float[] x = images(new Rng(4), 10, 324);
+      for (int b = 0; b < 5; b++) {
+        net.train(x, 10);
+      }
+      for (int l = 1; l < 3; l++) {
+        assertArrayEquals(m0[l], net.mask(l), "mask changed");
+        float[] w = net.weights(l), m = net.mask(l);
+        int q = net.convShape(l).patchSize();
+        long kept = 0;
+        for (int c = 0; c < net.convShape(l).o(); c++) {
+          int filterKept = 0;
+          for (int j = 0; j < q; j++) {
+            if (m[c * q + j] == 0f) {
+              assertEquals(0f, w[c * q + j], "pruned weight must stay 0");
+            } else {
+              filterKept++;
+            }
+          }
+          assertTrue(filterKept >= 1, "every filter keeps a weight");
+          kept += filterKept;
+        }
+        double frac = (double) kept / m.length;
+        assertTrue(frac > 0.1 && frac < 0.35, "kept fraction " + frac);
+      }
+    }
+  }
+
+  @Test
+  void filtersStayUnitNormAndBurnInFreezesWeightsNotThresholds() {
+    HebbCnnConfig cfg = small(false, 1.0, 2, 1);
+    try (Workers wk = new Workers(1)) {
+      HebbCnn net = new HebbCnn(cfg, K, wk, new Rng(8));
+      float[] w0 = net.weights(1).clone();
+      float[] t0 = net.thresholds(1).clone();
+      float[] x = images(new Rng(2), 10, 324);
+      net.train(x, 10);
+      net.train(x, 10);
+      assertArrayEquals(w0, net.weights(1), "burn-in: no weight update");
+      assertFalse(java.util.Arrays.equals(t0, net.thresholds(1)), "burn-in: thresholds adapt");
+      net.train(x, 10);
+      assertFalse(java.util.Arrays.equals(w0, net.weights(1)), "after burn-in: learning");
+      for (int l = 0; l < 3; l++) {
+        int q = net.convShape(l).patchSize();
+        for (int c = 0; c < net.convShape(l).o(); c++) {
+          double ss = 0;
+          for (int j = 0; j < q; j++) {
+            ss += Math.pow(net.weights(l)[c * q + j], 2);
+          }
+          assertEquals(1.0, Math.sqrt(ss), 1e-5, "unit norm");
+        }
+      }
+    }
+  }
+
+  @Test
+  void inferenceFreezesThresholdsAndWeights() {
+    HebbCnnConfig cfg = small(true, 1.0, 0, 1);
+    try (Workers wk = new Workers(2)) {
+      HebbCnn net = new HebbCnn(cfg, K, wk, new Rng(8));
+      float[] x = images(new Rng(2), 10, 324);
+      net.train(x, 10);
+      float[][] w = new float[3][], t = new float[3][];
+      for (int l = 0; l < 3; l++) {
+        w[l] = net.weights(l).clone();
+        t[l] = net.thresholds(l).clone();
+      }
+      long step = net.step();
+      float[] other = images(new Rng(77), 10, 324);
+      net.infer(other, 10);
+      float[] out1 = net.output(2).clone();
+      net.infer(other, 10);
+      assertArrayEquals(out1, net.output(2), "inference is a pure function");
+      for (int l = 0; l < 3; l++) {
+        assertArrayEquals(w[l], net.weights(l));
+        assertArrayEquals(t[l], net.thresholds(l));
+      }
+      assertEquals(step, net.step());
+    }
+  }
+
+  /**
+   * The network's own code allocates nothing per batch (checked with the scalar kernels, whose
+   * behaviour does not depend on JIT state; the Vector API kernels allocate only until C2 has
+   * compiled them, which JMH's -prof gc shows on the benchmark).
+   */
+  @Test
+  void steadyStateTrainingBatchAllocatesNothing() {
+    steadyStateAllocation(KernelProvider.scalar(), small(true, 0.3, 0, 2));
+    steadyStateAllocation(KernelProvider.scalar(), small(false, 0.1, 0, 1));
+  }
+
+  static void steadyStateAllocation(Kernels kernels, HebbCnnConfig cfg) {
+    com.sun.management.ThreadMXBean mx =
+        (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    try (Workers wk = new Workers(1)) {
+      HebbCnn net = new HebbCnn(cfg, kernels, wk, new Rng(3));
+      float[] x = images(new Rng(4), 10, 324);
+      for (int b = 0; b < 30; b++) {
+        net.train(x, 10);
+        net.infer(x, 10);
+      }
+      long tid = Thread.currentThread().getId();
+      long before = mx.getThreadAllocatedBytes(tid);
+      for (int b = 0; b < 20; b++) {
+        net.train(x, 10);
+        net.infer(x, 9);
+      }
+      long allocated = mx.getThreadAllocatedBytes(tid) - before;
+      assertEquals(0, allocated, "bytes allocated by 20 training batches");
+    }
+  }
+
+  @Test
+  void nanOrOverflowStopsWithTheStepAndLayer() {
+    try (Workers wk = new Workers(1)) {
+      HebbCnn net = new HebbCnn(small(true, 1.0, 0, 1), K, wk, new Rng(3));
+      float[] x = images(new Rng(4), 10, 324);
+      net.train(x, 10);
+      x[5] = Float.NaN;
+      DivergedException e = assertThrows(DivergedException.class, () -> net.train(x, 10));
+      assertTrue(e.getMessage().contains("step 2") && e.getMessage().contains("layer 1 input"),
+          e.getMessage());
+      HebbCnnConfig huge = HebbCnnConfig.custom(1, 18, 18, new int[] {8, 12, 16},
+          new int[] {3, 3, 2}, new double[] {1e38, 1e38, 1e38}, new int[] {1, 1, 1},
+          new double[] {1, 1, 1}, HebbRule.PLAIN, 3.0, true, 0, 10);
+      HebbCnn net2 = new HebbCnn(huge, K, wk, new Rng(3));
+      float[] y = images(new Rng(4), 10, 324);
+      DivergedException e2 = assertThrows(DivergedException.class, () -> net2.train(y, 10));
+      assertTrue(e2.getMessage().contains("step 1") && e2.getMessage().contains("layer 1 weights"),
+          e2.getMessage());
+    }
+  }
+
+  @Test
+  void impossibleSettingsAreRejectedWithOneLine() {
+    String[] msgs = {
+        assertThrows(IllegalArgumentException.class, () -> HebbCnnConfig.custom(1, 14, 14,
+            new int[] {4}, new int[] {3}, new double[] {0.1}, new int[] {5},
+            new double[] {1}, HebbRule.INSTAR, 3, true, 0, 10)).getMessage(),
+        assertThrows(IllegalArgumentException.class, () -> HebbCnnConfig.custom(1, 14, 14,
+            new int[] {4}, new int[] {3}, new double[] {0.1}, new int[] {1},
+            new double[] {0}, HebbRule.INSTAR, 3, true, 0, 10)).getMessage(),
+        assertThrows(IllegalArgumentException.class, () -> HebbCnnConfig.custom(1, 14, 14,
+            new int[] {4}, new int[] {3}, new double[] {-0.1}, new int[] {1},
+            new double[] {1}, HebbRule.INSTAR, 3, true, 0, 10)).getMessage(),
+        assertThrows(IllegalArgumentException.class, () -> HebbCnnConfig.custom(1, 14, 14,
+            new int[] {4}, new int[] {3}, new double[] {0.1}, new int[] {1},
+            new double[] {1}, HebbRule.INSTAR, 3, true, 0, 0)).getMessage(),
+        assertThrows(IllegalArgumentException.class, () -> HebbCnnConfig.custom(1, 6, 6,
+            new int[] {4, 4}, new int[] {5, 3}, new double[] {0.1, 0.1}, new int[] {1, 1},
+            new double[] {1, 1}, HebbRule.INSTAR, 3, true, 0, 10)).getMessage()};
+    for (String m : msgs) {
+      assertEquals(1, m.lines().count(), m);
+    }
+    assertTrue(msgs[0].contains("k = 5"), msgs[0]);
+    assertTrue(msgs[1].contains("keep"), msgs[1]);
+    assertTrue(msgs[2].contains("learning rate"), msgs[2]);
+    assertTrue(msgs[3].contains("batch"), msgs[3]);
+    assertNotEquals(0, List.of(msgs).size());
+  }
+}
