@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Check that the tolerances in gemm/conv2d/avgpool2d.json are neither too tight nor too loose.
+"""Check that the tolerances of the kernel and emergence vectors are neither too tight nor too loose.
 
 Usage:  python3 test-vectors/check_tolerances.py
 
@@ -321,6 +321,149 @@ def run_pool(d, report):
             report.mutant("avgpool2d", name, c["id"], r)
 
 
+
+# =============================================================================================
+# emergence ops (spec/emergence.md): float32 implementations and wrong formulas
+
+def _act32(name, a, deriv=False):
+    a = a.astype(F)
+    if name == "linear":
+        return np.ones_like(a) if deriv else a
+    if name == "relu":
+        return (a > 0).astype(F) if deriv else np.maximum(a, F(0))
+    if name == "tanh":
+        t = np.tanh(a)
+        return (F(1) - t * t) if deriv else t
+    s = (F(1) / (F(1) + np.exp(-a))).astype(F)
+    return s * (F(1) - s) if deriv else s
+
+
+def mlp32(i, act, loss, mut=None):
+    x, W1, b1, W2, b2 = (tens(i[k]) for k in ("x", "W1", "b1", "W2", "b2"))
+    B = x.shape[0]
+    a1 = x @ W1.T + b1
+    z1 = _act32(act, a1)
+    out = z1 @ W2.T + b2
+    if loss == "mse":
+        y = tens(i["y"])
+        d = out - y
+        L = F(0.5) * np.sum(d * d, dtype=F) / F(B)
+        e = d / F(B)
+        if mut == "mse-without-half":
+            L, e = L * 2, e * 2
+    else:
+        lab = np.array(i["labels"]["data"])
+        m = out.max(axis=1, keepdims=True)
+        ex = np.exp(out - m)
+        s_ = ex.sum(axis=1, keepdims=True)
+        L = np.sum((m[:, 0] - out[np.arange(B), lab]) + np.log(s_[:, 0]), dtype=F) / F(B)
+        e = ex / s_
+        e[np.arange(B), lab] -= F(1)
+        e = e / F(B)
+    if mut == "sum-not-mean":
+        L, e = L * B, e * B
+    dW2 = e.T @ z1
+    db2 = e.sum(axis=0)
+    dz1 = e @ W2
+    delta1 = dz1 * (_act32(act, a1) if mut == "act-not-derivative" else _act32(act, a1, True))
+    dW1 = delta1.T @ x
+    db1 = delta1.sum(axis=0)
+    if mut == "no-bias-in-forward":
+        a1 = a1 - b1
+    return {"a1": a1, "z1": z1, "out": out, "loss": np.array(L), "dW1": dW1, "db1": db1,
+            "dW2": dW2, "db2": db2}
+
+
+def case_worst(outs, c):
+    r = 0.0
+    for k, t in c["expected"].items():
+        r = max(r, worst(outs[k], tens(t).astype(np.float64), c["tolerance"]))
+    return r
+
+
+def run_dense_mlp(d, report):
+    muts = ["sum-not-mean", "act-not-derivative", "mse-without-half", "no-bias-in-forward"]
+    for c in d["cases"]:
+        p = c["params"]
+        report.impl("dense_mlp", "float32-blas", c["id"], case_worst(mlp32(c["inputs"], p["act"],
+                                                                        p["loss"]), c))
+        for m in muts:
+            if m == "mse-without-half" and p["loss"] != "mse":
+                continue
+            if m == "act-not-derivative" and p["act"] == "linear":
+                continue
+            report.mutant("dense_mlp", m, c["id"],
+                          case_worst(mlp32(c["inputs"], p["act"], p["loss"], m), c))
+
+
+def step32(op, i, p, mut=None):
+    w, g = tens(i["w"]), tens(i["grad"])
+    lr, wd = F(p["lr"]), F(p["weight_decay"])
+    if op == "sgd_step":
+        if mut == "decay-sign":
+            return {"w_next": w - lr * (g - wd * w)}
+        if mut == "no-decay":
+            return {"w_next": w - lr * g}
+        return {"w_next": w + lr * (-g - wd * w)}
+    m, v = tens(i["m"]), tens(i["v"])
+    b1, b2, eps, t = F(p["beta1"]), F(p["beta2"]), F(p["eps"]), p["t"]
+    coupled = (op == "adam_step") != (mut == "swap-coupling")
+    q = g + wd * w if coupled else g
+    m1 = b1 * m + (F(1) - b1) * q
+    v1 = b2 * v + (F(1) - b2) * q * q
+    c1 = F(1.0 / (1.0 - float(b1) ** t)) if mut != "no-bias-correction" else F(1)
+    c2 = F(1.0 / (1.0 - float(b2) ** t)) if mut != "no-bias-correction" else F(1)
+    u = (m1 * c1) / (np.sqrt(v1 * c2) + eps)
+    w1 = w - lr * u if coupled else w - lr * (u + wd * w)
+    return {"w_next": w1, "m_next": m1, "v_next": v1}
+
+
+def run_steps(d, report):
+    op = d["op"]
+    muts = ["decay-sign", "no-decay"] if op == "sgd_step" else ["no-bias-correction",
+                                                                "swap-coupling"]
+    for c in d["cases"]:
+        p = c["params"]
+        report.impl(op, "float32", c["id"], case_worst(step32(op, c["inputs"], p), c))
+        for m in muts:
+            if m in ("decay-sign", "no-decay", "swap-coupling") and p["weight_decay"] == 0:
+                continue
+            report.mutant(op, m, c["id"], case_worst(step32(op, c["inputs"], p, m), c))
+
+
+def run_small_ops(report):
+    for c in load("dfa_signal")["cases"]:
+        i, act = c["inputs"], c["params"]["act"]
+        e, Bf, a1, x = tens(i["e"]), tens(i["Bfb"]), tens(i["a1"]), tens(i["x"])
+        for name, dd in (("float32", _act32(act, a1, True)), ("act-not-derivative",
+                                                             _act32(act, a1))):
+            delta = (e @ Bf.T) * dd
+            outs = {"delta": delta, "g1": -(delta.T @ x)}
+            if name == "float32":
+                report.impl("dfa_signal", name, c["id"], case_worst(outs, c))
+            elif act != "linear":
+                report.mutant("dfa_signal", name, c["id"], case_worst(outs, c))
+        delta = (e @ Bf.T) * _act32(act, a1, True)
+        report.mutant("dfa_signal", "g1-without-minus", c["id"],
+                      case_worst({"delta": delta, "g1": delta.T @ x}, c))
+    for c in load("hebbian_term")["cases"]:
+        hp, ho = tens(c["inputs"]["h_pre"]), tens(c["inputs"]["h_post"])
+        B = hp.shape[0]
+        report.impl("hebbian_term", "float32", c["id"], case_worst({"H": ho.T @ hp / F(B)}, c))
+        if B > 1:
+            report.mutant("hebbian_term", "sum-not-mean", c["id"], case_worst({"H": ho.T @ hp}, c))
+    for c in load("alignment")["cases"]:
+        g, h = tens(c["inputs"]["g"]), tens(c["inputs"]["h"])
+        ng, nh = np.sqrt(np.sum(g * g, dtype=F)), np.sqrt(np.sum(h * h, dtype=F))
+        cos = F(0) if ng == 0 or nh == 0 else np.sum(g * h, dtype=F) / (ng * nh)
+        report.impl("alignment", "float32", c["id"], case_worst({"cos": np.array(cos)}, c))
+        if ng != 0 and nh != 0 and abs(float(cos)) > 1e-3:
+            report.mutant("alignment", "abs-cosine", c["id"],
+                          case_worst({"cos": np.array(-abs(cos))}, c) if cos > 0 else
+                          case_worst({"cos": np.array(abs(cos))}, c))
+            report.mutant("alignment", "norm-squared", c["id"],
+                          case_worst({"cos": np.array(np.sum(g * h) / (ng * ng * nh))}, c))
+
 # =============================================================================================
 
 class Report:
@@ -355,6 +498,10 @@ def main():
     run_gemm(load("gemm"), rep)
     run_conv(load("conv2d"), rep)
     run_pool(load("avgpool2d"), rep)
+    run_dense_mlp(load("dense_mlp"), rep)
+    for op in ("sgd_step", "adamw_step", "adam_step"):
+        run_steps(load(op), rep)
+    run_small_ops(rep)
     ok = rep.print()
     sys.exit(0 if ok else 1)
 

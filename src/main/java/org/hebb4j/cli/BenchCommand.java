@@ -3,9 +3,19 @@ package org.hebb4j.cli;
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.List;
+import org.hebb4j.emergence.Noise;
+import org.hebb4j.emergence.Rule;
+import org.hebb4j.emergence.Teacher;
+import org.hebb4j.emergence.TrainConfig;
+import org.hebb4j.emergence.Trainer;
+import org.hebb4j.hebbian.HebbCnn;
+import org.hebb4j.hebbian.HebbCnnConfig;
+import org.hebb4j.kernel.Activation;
 import org.hebb4j.kernel.KernelProvider;
 import org.hebb4j.kernel.Kernels;
 import org.hebb4j.kernel.ThreadedKernels;
+import org.hebb4j.nn.Loss;
+import org.hebb4j.nn.Mlp;
 import org.hebb4j.parallel.Workers;
 import org.hebb4j.rng.Rng;
 
@@ -22,18 +32,21 @@ final class BenchCommand implements Command {
 
   @Override
   public String summary() {
-    return "quick benchmark of a kernel or a training step (gemm)";
+    return "quick benchmark: gemm GFLOP/s, SRE training steps/s, Hebbian-CNN batches/s";
   }
 
   @Override
   public String positionalUsage() {
-    return "gemm";
+    return "gemm|sre|hebbcnn";
   }
 
   @Override
   public String description() {
     return "Times one workload after a warm-up and prints its speed and the kernel path:\n"
-        + "  gemm   C = A B with square N x N matrices (or --shape MxNxK), in GFLOP/s\n"
+        + "  gemm     C = A B with square N x N matrices (or --shape MxNxK), in GFLOP/s\n"
+        + "  sre      one SRE training step (32-128-32 tanh MLP, batch 256, mse, --rule)\n"
+        + "  hebbcnn  one Hebbian-CNN training batch (paper architecture, batch 100, 28x28,\n"
+        + "           --variant)\n"
         + "Use -Dhebb4j.simd=false (before the command) for the scalar kernels. The JMH suite\n"
         + "(bench/jmh.sh) gives the rigorous figures.";
   }
@@ -43,6 +56,8 @@ final class BenchCommand implements Command {
     return List.of(
         Option.of("size", "N", "matrix size for gemm", "1024"),
         Option.of("shape", "MxNxK", "gemm shape instead of --size", null),
+        Option.of("rule", "R", "sre: sgd, adam, adamw, dfa or randomnn", "sgd"),
+        Option.of("variant", "V", "hebbcnn: plain or triangle+pruning", "triangle+pruning"),
         Option.of("threads", "T", "worker threads", "all cores"),
         Option.of("seconds", "S", "measuring time after a warm-up of the same length", "3"));
   }
@@ -50,18 +65,77 @@ final class BenchCommand implements Command {
   @Override
   public int run(Args args, PrintStream out, PrintStream err) {
     if (args.positional().size() != 1) {
-      throw new UsageException("expected one workload: gemm");
+      throw new UsageException("expected one workload: gemm, sre or hebbcnn");
     }
     String what = args.positional().get(0);
     int threads = args.integer("threads", Workers.defaultThreads(), 1, 256);
     double seconds = args.number("seconds", 3, 0.1, 3600);
-    if (!what.equals("gemm")) {
-      throw new UsageException("unknown workload '" + what + "' (expected gemm)");
+    switch (what) {
+      case "gemm": {
+        int[] shape = shape(args);
+        try (Workers workers = new Workers(threads)) {
+          return gemm(shape, ThreadedKernels.of(KernelProvider.get(), workers), threads, seconds,
+              out);
+        }
+      }
+      case "sre": {
+        Rule rule = Rule.parse(args.choice("rule", "sgd", "sgd", "adam", "adamw", "dfa",
+            "randomnn"));
+        try (Workers workers = new Workers(threads)) {
+          return sre(rule, ThreadedKernels.of(KernelProvider.get(), workers), threads, seconds,
+              out);
+        }
+      }
+      case "hebbcnn": {
+        String variant = args.choice("variant", "triangle+pruning", "plain", "triangle+pruning");
+        try (Workers workers = new Workers(threads)) {
+          return hebbcnn(variant, workers, seconds, out);
+        }
+      }
+      default:
+        throw new UsageException("unknown workload '" + what + "' (expected gemm, sre or "
+            + "hebbcnn)");
     }
-    int[] shape = shape(args);
-    try (Workers workers = new Workers(threads)) {
-      return gemm(shape, ThreadedKernels.of(KernelProvider.get(), workers), threads, seconds, out);
+  }
+
+  /** The SRE step of spec/emergence.md: 32-128-32 tanh MLP, batch 256, mse, decay 5e-3. */
+  private static int sre(Rule rule, Kernels k, int threads, double seconds, PrintStream out) {
+    int batch = 256;
+    Rng r = new Rng(1).derive("bench/sre");
+    Mlp teacher = Teacher.network(32, 128, 32, Activation.TANH, r.derive("teacher"));
+    var data = Teacher.label(k, teacher, Teacher.inputs(r.derive("data"), batch, 32));
+    Mlp student = Teacher.network(32, 128, 32, Activation.TANH, r.derive("student"));
+    boolean adam = rule == Rule.ADAM || rule == Rule.ADAMW;
+    Trainer trainer = new Trainer(k, student, Loss.MSE,
+        TrainConfig.of(rule, adam ? 1e-3 : 0.1, 5e-3, Noise.NONE, 0, batch), r);
+    float[] x = data.x(), y = data.y();
+    double[] t = time(() -> trainer.step(x, y, null, batch, null, false, false), seconds);
+    out.printf("sre step (32-128-32 tanh, batch 256, %s)  kernels %s  threads %d%n",
+        rule.name().toLowerCase(java.util.Locale.ROOT), k.name(), threads);
+    out.printf("  %.4f ms/step median, %.4f best  (%.0f steps/s, %d timed steps)%n",
+        t[0] * 1e3, t[1] * 1e3, 1 / t[0], (int) t[2]);
+    return 0;
+  }
+
+  /** One training batch of the paper's network (spec/hebbcnn.md), batch 100, 28x28 inputs. */
+  private static int hebbcnn(String variant, Workers workers, double seconds, PrintStream out) {
+    boolean triangle = variant.contains("triangle"), prune = variant.contains("pruning");
+    HebbCnnConfig paper = HebbCnnConfig.paper(1, 28, 28, triangle, prune);
+    HebbCnnConfig cfg = new HebbCnnConfig(paper.inChannels(), paper.height(), paper.width(),
+        paper.layers(), paper.rule(), paper.thetaRate(), paper.triangle(), 0, paper.batch());
+    Kernels k = KernelProvider.get();
+    HebbCnn net = new HebbCnn(cfg, k, workers, new Rng(1).derive("bench/hebbcnn"));
+    float[] images = new float[cfg.batch() * 28 * 28];
+    Rng r = new Rng(2).derive("bench/images");
+    for (int i = 0; i < images.length; i++) {
+      images[i] = r.uniformFloat();
     }
+    double[] t = time(() -> net.train(images, cfg.batch()), seconds);
+    out.printf("hebbcnn batch (paper net, batch %d, 28x28, %s)  kernels %s  threads %d%n",
+        cfg.batch(), variant, k.name(), workers.threads());
+    out.printf("  %.2f ms/batch median, %.2f best  (%.0f images/s, %d timed batches)%n",
+        t[0] * 1e3, t[1] * 1e3, cfg.batch() / t[0], (int) t[2]);
+    return 0;
   }
 
   static int[] shape(Args args) {

@@ -17,6 +17,9 @@ public final class Main {
 
   static {
     for (Command c : List.<Command>of(new InfoCommand(), new VerifyCommand(), new BenchCommand(),
+        new EmergenceCommand(),
+        new PhaseCommand(),
+        new ClassifyCommand(),
         new org.hebb4j.experiment.hebbcnn.HebbCnnCommand())) {
       COMMANDS.put(c.name(), c);
     }

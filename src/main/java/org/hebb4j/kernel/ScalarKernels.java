@@ -83,6 +83,7 @@ public class ScalarKernels implements Kernels {
     }
   }
 
+  /** One axpy per row, so an implementation with a faster axpy has a faster outerAcc too. */
   @Override
   public void outerAcc(int m, int n, float alpha, float[] x, int xOff, float[] y, int yOff,
       float[] a, int aOff, int lda) {

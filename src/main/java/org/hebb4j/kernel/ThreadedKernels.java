@@ -13,8 +13,12 @@ import org.hebb4j.parallel.Workers;
  */
 public final class ThreadedKernels implements Kernels {
 
-  /** Below this many multiply-adds a GEMM runs as one block. */
-  static final long MIN_PARALLEL_WORK = 1L << 20;
+  /**
+   * Below this many multiply-adds (about 100 us of one core) a GEMM runs as one block: handing
+   * smaller ones to another thread costs more than it saves (an SRE step's 256 x 128 x 32 GEMMs
+   * ran 20x slower split in two on a busy machine).
+   */
+  static final long MIN_PARALLEL_WORK = 1L << 22;
   /** Blocks per GEMM, at most. */
   static final int MAX_BLOCKS = 16;
   /** Block sizes are multiples of this (a multiple of every micro-kernel tile). */

@@ -12,6 +12,7 @@ final class OpRegistry {
     Map<String, VectorOp> ops = new LinkedHashMap<>();
     KernelOps.register(ops);
     RngOps.register(ops);
+    EmergenceOps.register(ops);
     HebbianOps.register(ops);
     return ops;
   }

@@ -15,7 +15,7 @@ class ThreadedKernelsTest {
   void sameBitsForEveryThreadCountAndEveryTranspose() {
     Kernels base = KernelProvider.get();
     Rng r = new Rng(9);
-    int[][] shapes = {{200, 130, 70}, {40, 300, 90}, {256, 128, 32}, {33, 17, 5}};
+    int[][] shapes = {{300, 200, 80}, {60, 700, 110}, {256, 128, 32}, {33, 17, 5}};
     for (int[] s : shapes) {
       int m = s[0], n = s[1], k = s[2];
       for (int t = 0; t < 4; t++) {
@@ -51,5 +51,8 @@ class ThreadedKernelsTest {
     }
     assertEquals(64, ThreadedKernels.blockSize(1024));
     assertEquals(32, ThreadedKernels.blockSize(40));
+    // the first two shapes of the other test are big enough to be split, by rows and by columns
+    assertEquals(true, 300L * 200 * 80 >= ThreadedKernels.MIN_PARALLEL_WORK);
+    assertEquals(true, 60L * 700 * 110 >= ThreadedKernels.MIN_PARALLEL_WORK);
   }
 }

@@ -174,15 +174,6 @@ public final class VectorKernels extends ScalarKernels {
     }
   }
 
-  /** spec/kernels.md#outer (K10): row i of the block += (alpha x_i) y, one axpy per row. */
-  @Override
-  public void outerAcc(int m, int n, float alpha, float[] x, int xOff, float[] y, int yOff,
-      float[] a, int aOff, int lda) {
-    for (int i = 0; i < m; i++) {
-      axpy(n, alpha * x[xOff + i], y, yOff, a, aOff + i * lda);
-    }
-  }
-
   /** spec/kernels.md#gemm (K11): register-blocked, see {@link VectorGemm}. */
   @Override
   public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,

@@ -1,0 +1,165 @@
+package org.hebb4j.cli;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import org.hebb4j.data.DataException;
+import org.hebb4j.data.Dataset;
+import org.hebb4j.data.Datasets;
+import org.hebb4j.data.FashionMnist;
+import org.hebb4j.emergence.Classify;
+import org.hebb4j.emergence.Rule;
+import org.hebb4j.emergence.Sre;
+import org.hebb4j.emergence.TrainingRun;
+import org.hebb4j.kernel.Activation;
+import org.hebb4j.kernel.KernelProvider;
+import org.hebb4j.parallel.Workers;
+
+/** {@code hebb4j classify}: the standard classification experiment (spec/emergence.md#sce). */
+final class ClassifyCommand implements Command {
+
+  static final int DEFAULT_EPOCHS = 10;
+  static final int PAPER_EPOCHS = 50;
+
+  @Override
+  public String name() {
+    return "classify";
+  }
+
+  @Override
+  public String summary() {
+    return "alignment in a 2-layer MLP classifier on Fashion-MNIST or CIFAR-10 (SCE)";
+  }
+
+  @Override
+  public String description() {
+    return "A 2-layer width-128 tanh MLP with softmax cross-entropy (lr 0.01, batch 256) on\n"
+        + "Fashion-MNIST (the Debian package's folder by default) or CIFAR-10 binary batches\n"
+        + "(--data DIR), for each weight decay gamma. Reports test accuracy and cos(g, H) per\n"
+        + "layer under the three protocols. Writes classify.csv and table.txt to --out.";
+  }
+
+  @Override
+  public List<Option> options() {
+    return List.of(
+        Option.of("data", "DIR", "Fashion-MNIST IDX files or CIFAR-10 binary batches",
+            FashionMnist.DEFAULT_DIR.toString()),
+        Option.of("rules", "LIST", "learning rules: sgd, adam, adamw, dfa, randomnn", "sgd"),
+        Option.of("gammas", "LIST", "weight decays (comma list, or LO:HI:N log-spaced)",
+            "0,5e-5,5e-4,5e-3"),
+        Option.of("act", "NAME", "hidden activation: linear, relu, tanh, sigmoid", "tanh"),
+        Option.of("epochs", "N", "training epochs", DEFAULT_EPOCHS + " (--paper: "
+            + PAPER_EPOCHS + ")"),
+        Option.of("lr", "X", "learning rate of sgd, dfa, randomnn", "0.01"),
+        Option.of("adam-lr", "X", "learning rate of adam and adamw", "0.001"),
+        Option.of("batch", "N", "batch size", "256"),
+        Option.of("hidden", "N", "hidden width", "128"),
+        Option.of("window", "F", "measurement window: the last fraction F of the steps", "0.2"),
+        Option.of("seeds", "N", "seeds per (rule, gamma)", "1"),
+        Option.of("limit", "N", "use only the first N training images", "all"),
+        Option.flag("paper", "the paper's length: " + PAPER_EPOCHS + " epochs"),
+        Experiments.seedOption("1"),
+        Experiments.threadsOption(),
+        Experiments.outOption("classify"));
+  }
+
+  @Override
+  public int run(Args a, PrintStream out, PrintStream err) throws IOException {
+    if (!a.positional().isEmpty()) {
+      throw new UsageException("takes no arguments, got '" + a.positional().get(0) + "'");
+    }
+    Path data = a.path("data", FashionMnist.DEFAULT_DIR);
+    List<Rule> rules = EmergenceCommand.rules(a, "sgd");
+    double[] gammas = Experiments.grid(a, "gammas", new double[] {0, 5e-5, 5e-4, 5e-3}, false,
+        1e3);
+    Activation act = EmergenceCommand.activation(a, "tanh");
+    int epochs = a.integer("epochs", a.flag("paper") ? PAPER_EPOCHS : DEFAULT_EPOCHS, 1,
+        1_000_000);
+    double lr = Experiments.positive(a, "lr", 0.01, 1e6);
+    double adamLr = Experiments.positive(a, "adam-lr", 1e-3, 1e6);
+    int batch = a.integer("batch", 256, 1, 1 << 20);
+    int hidden = a.integer("hidden", 128, 1, 1 << 16);
+    double window = a.number("window", 0.2, 1e-9, 1);
+    int seeds = a.integer("seeds", 1, 1, 10000);
+    int limit = a.integer("limit", Integer.MAX_VALUE, 1, Integer.MAX_VALUE);
+    long seed = Experiments.seed(a);
+    int threads = Experiments.threads(a);
+
+    Dataset.Split split;
+    try {
+      split = Datasets.load(data);
+    } catch (DataException e) {
+      throw new UsageException(e.getMessage());
+    }
+    split = new Dataset.Split(split.train().first(limit), split.test());
+    if (batch > split.train().n()) {
+      throw new UsageException("--batch " + batch + " is larger than the training set ("
+          + split.train().n() + " images)");
+    }
+    Path dir = Experiments.outDir(a, "classify");
+    Classify.Sets sets = Classify.standardise(split);
+    Classify.Options o = new Classify.Options(act, rules, gammas, seeds, seed, lr, adamLr, batch,
+        epochs, hidden, window, 0);
+    int steps = o.stepsPerEpoch(sets.train().n()) * epochs;
+    String config = String.format(Locale.ROOT,
+        "classify (SCE): %s, %d train / %d test images of %d features, %d classes;%n"
+        + "  MLP %d-%d-%d %s, softmax cross-entropy, batch %d, %d epochs (%d steps), lr %s"
+        + " (adam, adamw: %s),%n  window last %s, seeds %d from %d, kernels %s, threads %d%n",
+        split.train().name().replace("-train", ""), sets.train().n(), sets.test().n(),
+        sets.train().d(), sets.train().o(), sets.train().d(), hidden, sets.train().o(), act.id(),
+        batch, epochs, steps, Experiments.num(lr), Experiments.num(adamLr),
+        Experiments.num(window), seeds, seed, KernelProvider.get().name(), threads);
+    out.print(config);
+    out.flush();
+    long t0 = System.nanoTime();
+    List<Sre.Cell> cells;
+    try (Workers w = new Workers(threads);
+        Experiments.Progress p = new Experiments.Progress("classify",
+            (long) steps * o.runs(), err)) {
+      cells = Classify.run(KernelProvider.get(), sets, o, w, p.done);
+    }
+    long elapsed = System.nanoTime() - t0;
+
+    List<String[]> rows = Experiments.rows();
+    rows.add(new String[] {"rule", "gamma", "test acc", "test loss", "protocol", "layer 1",
+        "layer 2"});
+    Experiments.Csv csv = new Experiments.Csv("dataset,activation,rule,gamma,seeds,test_accuracy,"
+        + "test_accuracy_std,test_loss,layer,protocol,alignment,alignment_std");
+    String dataset = split.train().name().replace("-train", "");
+    for (Rule r : rules) {
+      for (double g : gammas) {
+        List<Sre.Cell> cs = Sre.select(cells, r, g);
+        double[] acc = Sre.meanStd(EmergenceCommand.values(cs, c -> c.result().valAccuracy()));
+        double[] loss = Sre.meanStd(EmergenceCommand.values(cs, c -> c.result().valLoss()));
+        boolean first = true;
+        for (String p : TrainingRun.PROTOCOLS) {
+          double[][] al = new double[2][];
+          for (int l = 0; l < 2; l++) {
+            final int layer = l;
+            al[l] = Sre.meanStd(EmergenceCommand.values(cs,
+                c -> c.result().alignment(p, layer)));
+            csv.row(dataset, act.id(), r.id(), g, cs.size(), acc[0], acc[1], loss[0], l + 1, p,
+                al[l][0], al[l][1]);
+          }
+          rows.add(new String[] {first ? r.id() : "", first ? Experiments.label(g) : "",
+              first ? String.format(Locale.ROOT, "%.2f%%", 100 * acc[0]) : "",
+              first ? String.format(Locale.ROOT, "%.4f", loss[0]) : "", p,
+              String.format(Locale.ROOT, "%6.3f", al[0][0]),
+              String.format(Locale.ROOT, "%6.3f", al[1][0])});
+          first = false;
+        }
+      }
+    }
+    String table = "\nTest accuracy and alignment cos(g, H) per layer"
+        + (seeds > 1 ? " (mean over " + seeds + " seeds)" : "") + "\n" + Experiments.table(rows);
+    out.print(table);
+    out.println("time: " + Experiments.duration(elapsed) + "; results in " + dir);
+    csv.write(dir.resolve("classify.csv"));
+    Experiments.write(dir.resolve("config.txt"), config);
+    Experiments.write(dir.resolve("table.txt"), config + table + "time: "
+        + Experiments.duration(elapsed) + "\n");
+    return 0;
+  }
+}

@@ -1,0 +1,345 @@
+package org.hebb4j.cli;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.hebb4j.emergence.Noise;
+import org.hebb4j.emergence.Probe;
+import org.hebb4j.emergence.Rule;
+import org.hebb4j.emergence.Sre;
+import org.hebb4j.emergence.TrainingRun;
+import org.hebb4j.kernel.Activation;
+import org.hebb4j.kernel.KernelProvider;
+import org.hebb4j.parallel.Workers;
+import org.hebb4j.plot.LinePlot;
+
+/** {@code hebb4j emergence}: the standard regression experiment (spec/emergence.md#sre). */
+final class EmergenceCommand implements Command {
+
+  static final int DEFAULT_SEEDS = 3;
+  static final int DEFAULT_STEPS = 3000;
+  static final int PAPER_SEEDS = 10;
+  static final int PAPER_STEPS = 20000;
+
+  @Override
+  public String name() {
+    return "emergence";
+  }
+
+  @Override
+  public String summary() {
+    return "alignment of learning signals with the Hebbian term under weight decay (SRE)";
+  }
+
+  @Override
+  public String description() {
+    return "The standard regression experiment of Koplow, Poggio, Ziyin (spec/emergence.md#sre):\n"
+        + "a student MLP 32 -> 128 -> 32 learns a fixed random tanh teacher (20k train, 2k\n"
+        + "validation, batch 256) under every rule and weight decay gamma, for several seeds.\n"
+        + "Reports cos(g, H) per layer under the protocols minibatch, fullbatch and timeavg\n"
+        + "(last 20% of training), with the validation loss and weight norms. Writes\n"
+        + "alignment.csv, runs.csv, timeseries.csv, table.txt and SVG plots to --out.";
+  }
+
+  @Override
+  public List<Option> options() {
+    return List.of(
+        Option.of("rules", "LIST", "learning rules: sgd, adam, adamw, dfa, randomnn",
+            "sgd,adam,adamw,dfa,randomnn"),
+        Option.of("gammas", "LIST", "weight decays (comma list, or LO:HI:N log-spaced)",
+            "0,5e-5,5e-4,5e-3"),
+        Option.of("act", "NAME", "student activation: linear, relu, tanh, sigmoid", "tanh"),
+        Option.of("seeds", "N", "seeds per (rule, gamma)", DEFAULT_SEEDS + " (--paper: "
+            + PAPER_SEEDS + ")"),
+        Experiments.seedOption("1"),
+        Option.of("steps", "N", "training steps per run", DEFAULT_STEPS + " (--paper: "
+            + PAPER_STEPS + ")"),
+        Option.of("lr", "X", "learning rate of sgd, dfa, randomnn", "0.1"),
+        Option.of("adam-lr", "X", "learning rate of adam and adamw", "0.001"),
+        Option.of("batch", "N", "batch size", "256"),
+        Option.of("window", "F", "measurement window: the last fraction F of the steps", "0.2"),
+        Option.of("every", "K", "time-series point every K steps (0: none)", "steps/100"),
+        Option.of("noise", "KIND", "noise injection: none, param, signal", "none"),
+        Option.of("sigma", "X", "noise standard deviation", "0"),
+        Option.of("hidden", "N", "hidden width", "128"),
+        Option.of("train", "N", "training set size", "20000"),
+        Option.of("val", "N", "validation set size", "2000"),
+        Option.flag("neurons", "also write every per-neuron cosine of the time series"),
+        Option.flag("paper", "the paper's full protocol: " + PAPER_SEEDS + " seeds, "
+            + PAPER_STEPS + " steps"),
+        Experiments.threadsOption(),
+        Experiments.outOption("emergence"));
+  }
+
+  static List<Rule> rules(Args a, String dflt) {
+    String v = a.string("rules", dflt);
+    List<Rule> out = new ArrayList<>();
+    for (String s : v.split(",", -1)) {
+      try {
+        Rule r = Rule.parse(s.trim());
+        if (out.contains(r)) {
+          throw new UsageException("--rules: " + s.trim() + " given twice");
+        }
+        out.add(r);
+      } catch (IllegalArgumentException e) {
+        throw new UsageException("--rules: " + e.getMessage());
+      }
+    }
+    return out;
+  }
+
+  static Activation activation(Args a, String dflt) {
+    try {
+      return Activation.parse(a.string("act", dflt));
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--act: " + e.getMessage());
+    }
+  }
+
+  static Noise noise(Args a) {
+    try {
+      return Noise.parse(a.string("noise", "none"));
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--noise: " + e.getMessage());
+    }
+  }
+
+  @Override
+  public int run(Args a, PrintStream out, PrintStream err) throws IOException {
+    if (!a.positional().isEmpty()) {
+      throw new UsageException("takes no arguments, got '" + a.positional().get(0) + "'");
+    }
+    boolean paper = a.flag("paper");
+    List<Rule> rules = rules(a, "sgd,adam,adamw,dfa,randomnn");
+    double[] gammas = Experiments.grid(a, "gammas", new double[] {0, 5e-5, 5e-4, 5e-3}, false,
+        1e3);
+    Activation act = activation(a, "tanh");
+    int seeds = a.integer("seeds", paper ? PAPER_SEEDS : DEFAULT_SEEDS, 1, 10000);
+    long seed = Experiments.seed(a);
+    int steps = a.integer("steps", paper ? PAPER_STEPS : DEFAULT_STEPS, 1, 100_000_000);
+    double lr = Experiments.positive(a, "lr", 0.1, 1e6);
+    double adamLr = Experiments.positive(a, "adam-lr", 1e-3, 1e6);
+    int hidden = a.integer("hidden", 128, 1, 1 << 16);
+    int nTrain = a.integer("train", 20000, 1, 10_000_000);
+    int nVal = a.integer("val", 2000, 1, 10_000_000);
+    int batch = a.integer("batch", 256, 1, nTrain);
+    double window = a.number("window", 0.2, 1e-9, 1);
+    int every = a.integer("every", Math.max(1, steps / 100), 0, Integer.MAX_VALUE);
+    Noise noise = noise(a);
+    double sigma = a.number("sigma", 0, 0, 1e6);
+    if (noise == Noise.NONE && sigma > 0) {
+      throw new UsageException("--sigma needs --noise param or --noise signal");
+    }
+    boolean neurons = a.flag("neurons");
+    int threads = Experiments.threads(a);
+    Path dir = Experiments.outDir(a, "emergence");
+
+    Sre.Options o = new Sre.Options(act, rules, gammas, seeds, seed, noise, sigma, lr, adamLr,
+        batch, steps, window, every, neurons, 32, hidden, 32, nTrain, nVal);
+    String config = String.format(Locale.ROOT,
+        "emergence (SRE): student 32-%d-32 %s, teacher 32-%d-32 tanh, %d train / %d val,%n"
+        + "  batch %d, %d steps, lr %s (adam, adamw: %s), window last %s, noise %s sigma %s,%n"
+        + "  seeds %d from %d, kernels %s, threads %d%n",
+        hidden, act.id(), hidden, nTrain, nVal, batch, steps, Experiments.num(lr),
+        Experiments.num(adamLr), Experiments.num(window), noise.id(), Experiments.num(sigma),
+        seeds, seed, KernelProvider.get().name(), threads);
+    out.print(config);
+    out.flush();
+    long t0 = System.nanoTime();
+    List<Sre.Cell> cells;
+    try (Workers w = new Workers(threads);
+        Experiments.Progress p = new Experiments.Progress("emergence", o.totalSteps(), err)) {
+      cells = Sre.run(KernelProvider.get(), o, w, p.done);
+    }
+    long elapsed = System.nanoTime() - t0;
+
+    String table = table(o, cells);
+    out.println();
+    out.print(table);
+    out.println("time: " + Experiments.duration(elapsed) + "; results in " + dir);
+    Experiments.write(dir.resolve("config.txt"), config);
+    Experiments.write(dir.resolve("table.txt"), config + "\n" + table + "time: "
+        + Experiments.duration(elapsed) + "\n");
+    writeCsv(dir, o, cells);
+    writePlots(dir, o, cells);
+    return 0;
+  }
+
+  static final String[] PROTOCOLS = TrainingRun.PROTOCOLS;
+
+  static double[] values(List<Sre.Cell> cs, java.util.function.ToDoubleFunction<Sre.Cell> f) {
+    double[] v = new double[cs.size()];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = f.applyAsDouble(cs.get(i));
+    }
+    return v;
+  }
+
+  static String pm(double[] ms) {
+    return String.format(Locale.ROOT, "%6.3f ± %.3f", ms[0], ms[1]);
+  }
+
+  static String table(Sre.Options o, List<Sre.Cell> cells) {
+    StringBuilder sb = new StringBuilder();
+    int depth = 2;
+    for (int layer = depth - 1; layer >= 0; layer--) {
+      final int l = layer;
+      sb.append(String.format(Locale.ROOT,
+          "Alignment cos(g, H), layer %d (mean ± std over %d seeds)%s%n", l + 1, o.seeds(),
+          l == depth - 1 ? "; the paper's Table 1 reports layer 2" : ""));
+      List<String[]> rows = Experiments.rows();
+      String[] head = new String[2 + o.gammas().length];
+      head[0] = "rule";
+      head[1] = "protocol";
+      for (int g = 0; g < o.gammas().length; g++) {
+        head[2 + g] = "gamma=" + Experiments.label(o.gammas()[g]);
+      }
+      rows.add(head);
+      for (Rule r : o.rules()) {
+        for (String p : PROTOCOLS) {
+          String[] row = new String[head.length];
+          row[0] = p.equals("minibatch") ? r.id() : "";
+          row[1] = p;
+          for (int g = 0; g < o.gammas().length; g++) {
+            List<Sre.Cell> cs = Sre.select(cells, r, o.gammas()[g]);
+            row[2 + g] = pm(Sre.meanStd(values(cs, c -> c.result().alignment(p, l))));
+          }
+          rows.add(row);
+        }
+      }
+      sb.append(Experiments.table(rows)).append('\n');
+    }
+    sb.append(String.format(Locale.ROOT,
+        "Validation loss, ||W1||_F, ||W2||_F at the end (mean over %d seeds)%n", o.seeds()));
+    List<String[]> rows = Experiments.rows();
+    String[] head = new String[1 + o.gammas().length];
+    head[0] = "rule";
+    for (int g = 0; g < o.gammas().length; g++) {
+      head[1 + g] = "gamma=" + Experiments.label(o.gammas()[g]);
+    }
+    rows.add(head);
+    for (Rule r : o.rules()) {
+      String[] row = new String[head.length];
+      row[0] = r.id();
+      for (int g = 0; g < o.gammas().length; g++) {
+        List<Sre.Cell> cs = Sre.select(cells, r, o.gammas()[g]);
+        row[1 + g] = String.format(Locale.ROOT, "%.4f  %5.2f %5.2f",
+            Sre.meanStd(values(cs, c -> c.result().valLoss()))[0],
+            Sre.meanStd(values(cs, c -> c.result().weightNorm()[0]))[0],
+            Sre.meanStd(values(cs, c -> c.result().weightNorm()[1]))[0]);
+      }
+      rows.add(row);
+    }
+    sb.append(Experiments.table(rows));
+    if (o.rules().contains(Rule.RANDOMNN)) {
+      sb.append("(randomnn learns a random network's outputs, so its validation loss on the"
+          + " task is large by design)\n");
+    }
+    return sb.toString();
+  }
+
+  static void writeCsv(Path dir, Sre.Options o, List<Sre.Cell> cells) throws IOException {
+    Experiments.Csv al = new Experiments.Csv(
+        "model,activation,rule,gamma,sigma,layer,protocol,seeds,mean,std");
+    for (Rule r : o.rules()) {
+      for (double g : o.gammas()) {
+        List<Sre.Cell> cs = Sre.select(cells, r, g);
+        for (int l = 0; l < 2; l++) {
+          final int layer = l;
+          for (String p : PROTOCOLS) {
+            double[] ms = Sre.meanStd(values(cs, c -> c.result().alignment(p, layer)));
+            al.row("mlp", o.act().id(), r.id(), g, o.sigma(), l + 1, p, cs.size(), ms[0], ms[1]);
+          }
+        }
+      }
+    }
+    al.write(dir.resolve("alignment.csv"));
+
+    Experiments.Csv runs = new Experiments.Csv("rule,gamma,seed,layer,minibatch,fullbatch,timeavg,"
+        + "train_loss,val_loss,weight_norm,neuron_positive_fraction,neuron_flip_rate,"
+        + "neuron_hebbian_timeavg");
+    Experiments.Csv ts = new Experiments.Csv("rule,gamma,seed,step,layer,cos,weight_norm,"
+        + "val_loss");
+    Experiments.Csv neu = o.neurons() ? new Experiments.Csv("rule,gamma,seed,step,layer,neuron,cos")
+        : null;
+    for (Sre.Cell c : cells) {
+      TrainingRun.Result r = c.result();
+      for (int l = 0; l < 2; l++) {
+        Probe.NeuronStats n = r.neurons()[l];
+        runs.row(c.rule().id(), c.gamma(), c.seed(), l + 1, r.minibatch()[l], r.fullbatch()[l],
+            r.timeavg()[l], r.trainLoss(), r.valLoss(), r.weightNorm()[l], n.positiveFraction(),
+            n.flipRate(), n.hebbianTimeavg());
+      }
+      Probe.Series s = r.series();
+      for (int p = 0; p < s.steps().length; p++) {
+        for (int l = 0; l < 2; l++) {
+          ts.row(c.rule().id(), c.gamma(), c.seed(), s.steps()[p], l + 1, s.cos()[l][p],
+              s.weightNorm()[l][p], s.valLoss()[p]);
+          if (neu != null) {
+            float[] row = s.neurons()[l][p];
+            for (int j = 0; j < row.length; j++) {
+              neu.row(c.rule().id(), c.gamma(), c.seed(), s.steps()[p], l + 1, j,
+                  (double) row[j]);
+            }
+          }
+        }
+      }
+    }
+    runs.write(dir.resolve("runs.csv"));
+    ts.write(dir.resolve("timeseries.csv"));
+    if (neu != null) {
+      neu.write(dir.resolve("neurons.csv"));
+    }
+  }
+
+  static void writePlots(Path dir, Sre.Options o, List<Sre.Cell> cells) throws IOException {
+    String[] cats = new String[o.gammas().length];
+    double[] xs = new double[cats.length];
+    for (int g = 0; g < cats.length; g++) {
+      cats[g] = Experiments.label(o.gammas()[g]);
+      xs[g] = g;
+    }
+    for (int l = 0; l < 2; l++) {
+      final int layer = l;
+      for (String p : PROTOCOLS) {
+        LinePlot plot = new LinePlot(String.format(Locale.ROOT,
+            "Alignment vs weight decay: layer %d, %s (%s, %d seeds)", l + 1, p, o.act().id(),
+            o.seeds()), "weight decay gamma", "cos(g, H)").categories(cats);
+        for (Rule r : o.rules()) {
+          double[] m = new double[cats.length], s = new double[cats.length];
+          for (int g = 0; g < cats.length; g++) {
+            double[] ms = Sre.meanStd(values(Sre.select(cells, r, o.gammas()[g]),
+                c -> c.result().alignment(p, layer)));
+            m[g] = ms[0];
+            s[g] = ms[1];
+          }
+          plot.add(r.id(), xs, m, s, false);
+        }
+        plot.write(dir.resolve("alignment-vs-gamma-layer" + (l + 1) + "-" + p + ".svg"));
+      }
+    }
+    if (o.every() == 0) {
+      return;
+    }
+    for (Rule r : o.rules()) {
+      LinePlot plot = new LinePlot(String.format(Locale.ROOT,
+          "Alignment during training: %s, layer 2, minibatch (mean of %d seeds)", r.id(),
+          o.seeds()), "step", "cos(g, H)").logX();
+      for (double g : o.gammas()) {
+        List<Sre.Cell> cs = Sre.select(cells, r, g);
+        long[] st = cs.get(0).result().series().steps();
+        double[] x = new double[st.length], y = new double[st.length];
+        for (int p = 0; p < st.length; p++) {
+          final int pi = p;
+          x[p] = st[p];
+          y[p] = Sre.meanStd(values(cs, c -> c.result().series().cos()[1][pi]))[0];
+        }
+        plot.add("gamma=" + Experiments.label(g), x, y, null, false);
+      }
+      plot.write(dir.resolve("alignment-over-time-" + r.id() + ".svg"));
+    }
+  }
+}

@@ -1,0 +1,265 @@
+package org.hebb4j.cli;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicLong;
+import org.hebb4j.parallel.Workers;
+
+/** Options and output helpers shared by the experiment commands (emergence, phase, classify). */
+final class Experiments {
+
+  private Experiments() {}
+
+  static Option threadsOption() {
+    return Option.of("threads", "N", "worker threads (results do not depend on it)",
+        "all cores");
+  }
+
+  static Option seedOption(String dflt) {
+    return Option.of("seed", "S", "base seed; seed index s uses S + s", dflt);
+  }
+
+  static Option outOption(String name) {
+    return Option.of("out", "DIR", "output folder", "runs/" + name + "-YYYYMMDD-HHMMSS");
+  }
+
+  /** A number > 0 (at most {@code max}). */
+  static double positive(Args a, String name, double dflt, double max) {
+    double v = a.number(name, dflt, 0, max);
+    if (v == 0) {
+      throw new UsageException("--" + name + ": must be positive, got " + a.string(name, ""));
+    }
+    return v;
+  }
+
+  static int threads(Args a) {
+    return a.integer("threads", Workers.defaultThreads(), 1, 1024);
+  }
+
+  static long seed(Args a) {
+    return a.integer("seed", 1, 0, Integer.MAX_VALUE);
+  }
+
+  /** The output folder: --out, or a new runs/NAME-YYYYMMDD-HHMMSS (suffixed -2, -3 if taken). */
+  static Path outDir(Args a, String name) {
+    Path dir = a.path("out", null);
+    if (dir == null) {
+      String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+      dir = Path.of("runs", name + "-" + stamp);
+      for (int i = 2; Files.exists(dir); i++) {
+        dir = Path.of("runs", name + "-" + stamp + "-" + i);
+      }
+    }
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException | SecurityException e) {
+      throw new UsageException("--out: cannot create folder " + dir + " (" + e.getMessage()
+          + ")");
+    }
+    if (!Files.isWritable(dir)) {
+      throw new UsageException("--out: folder " + dir + " is not writable");
+    }
+    return dir;
+  }
+
+  /**
+   * A list of increasing numbers: "a,b,c", or "LO:HI:N" for N log-spaced values from LO to HI.
+   * Values must be > 0 when {@code positive}, else >= 0, and at most {@code max}.
+   */
+  static double[] grid(Args a, String name, double[] dflt, boolean positive, double max) {
+    String v = a.string(name, null);
+    if (v == null) {
+      return dflt.clone();
+    }
+    double[] out;
+    if (v.contains(":")) {
+      String[] p = v.split(":", -1);
+      if (p.length != 3) {
+        throw new UsageException("--" + name + ": expected LO:HI:N or a comma list, got '" + v
+            + "'");
+      }
+      double lo = Args.parseNumber("--" + name, p[0], 0, max);
+      double hi = Args.parseNumber("--" + name, p[1], 0, max);
+      double n = Args.parseNumber("--" + name + " (count N)", p[2], 1, 1000);
+      if (n != Math.rint(n)) {
+        throw new UsageException("--" + name + ": the count N must be an integer, got '" + p[2]
+            + "'");
+      }
+      if (lo == 0 || hi < lo) {
+        throw new UsageException("--" + name + ": LO:HI:N needs 0 < LO <= HI, got '" + v + "'");
+      }
+      out = org.hebb4j.emergence.Phase.logspace(lo, hi, (int) n);
+    } else {
+      out = a.numbers(name, dflt, 0, max);
+    }
+    for (int i = 0; i < out.length; i++) {
+      if (positive && out[i] == 0) {
+        throw new UsageException("--" + name + ": values must be positive, got '" + v + "'");
+      }
+      if (i > 0 && !(out[i] > out[i - 1])) {
+        throw new UsageException("--" + name + ": values must increase, got '" + v + "'");
+      }
+    }
+    return out;
+  }
+
+  /** A number for CSV files and tables: shortest round-trip form, no locale. */
+  static String num(double v) {
+    if (Double.isNaN(v)) {
+      return "nan";
+    }
+    if (v == 0) {
+      return "0";
+    }
+    String s = String.format(Locale.ROOT, "%.6g", v);
+    if (s.contains("e")) {
+      String[] p = s.split("e");
+      String m = p[0].contains(".") ? p[0].replaceAll("0+$", "").replaceAll("\\.$", "") : p[0];
+      return m + "e" + p[1];
+    }
+    return s.contains(".") ? s.replaceAll("0+$", "").replaceAll("\\.$", "") : s;
+  }
+
+  /** A compact gamma/sigma label: "0", "5e-05", "0.0005", "0.005". */
+  static String label(double v) {
+    return org.hebb4j.plot.Axis.label(v);
+  }
+
+  static void write(Path file, CharSequence text) throws IOException {
+    Files.writeString(file, text, StandardCharsets.UTF_8);
+  }
+
+  /** Lines of a CSV file, written with '\n' endings. */
+  static final class Csv {
+    private final StringBuilder sb = new StringBuilder();
+
+    Csv(String header) {
+      sb.append(header).append('\n');
+    }
+
+    Csv row(Object... cells) {
+      for (int i = 0; i < cells.length; i++) {
+        if (i > 0) {
+          sb.append(',');
+        }
+        Object c = cells[i];
+        sb.append(c instanceof Double ? num((Double) c) : String.valueOf(c));
+      }
+      sb.append('\n');
+      return this;
+    }
+
+    void write(Path file) throws IOException {
+      Experiments.write(file, sb);
+    }
+  }
+
+  /** Prints a table with padded columns to {@code out} and returns it as text. */
+  static String table(List<String[]> rows) {
+    int cols = 0;
+    for (String[] r : rows) {
+      cols = Math.max(cols, r.length);
+    }
+    int[] w = new int[cols];
+    for (String[] r : rows) {
+      for (int i = 0; i < r.length; i++) {
+        w[i] = Math.max(w[i], r[i].length());
+      }
+    }
+    StringBuilder sb = new StringBuilder();
+    for (String[] r : rows) {
+      StringBuilder line = new StringBuilder();
+      for (int i = 0; i < r.length; i++) {
+        line.append(i == 0 ? "" : "  ");
+        line.append(r[i]);
+        line.append(" ".repeat(w[i] - r[i].length()));
+      }
+      sb.append(line.toString().stripTrailing()).append('\n');
+    }
+    return sb.toString();
+  }
+
+  static List<String[]> rows() {
+    return new ArrayList<>();
+  }
+
+  /** Elapsed time like "4m12s" or "38.2s". */
+  static String duration(long nanos) {
+    double s = nanos / 1e9;
+    if (s < 60) {
+      return String.format(Locale.ROOT, "%.1fs", s);
+    }
+    long m = (long) (s / 60);
+    return m + "m" + String.format(Locale.ROOT, "%02d", (long) (s - 60 * m)) + "s";
+  }
+
+  /**
+   * A progress line on stderr, refreshed twice a second, shown only when there is a terminal
+   * ({@code System.console() != null}); otherwise nothing is printed.
+   */
+  static final class Progress implements AutoCloseable {
+    final AtomicLong done = new AtomicLong();
+    private final long total;
+    private final String what;
+    private final PrintStream err;
+    private final long start = System.nanoTime();
+    private final Thread printer;
+    private volatile boolean stop;
+
+    Progress(String what, long total, PrintStream err) {
+      this.what = what;
+      this.total = Math.max(1, total);
+      this.err = err;
+      if (System.console() != null) {
+        printer = new Thread(this::loop, "hebb4j-progress");
+        printer.setDaemon(true);
+        printer.start();
+      } else {
+        printer = null;
+      }
+    }
+
+    private void loop() {
+      while (!stop) {
+        try {
+          Thread.sleep(500);
+        } catch (InterruptedException e) {
+          return;
+        }
+        if (stop) {
+          return;
+        }
+        long d = done.get();
+        long el = System.nanoTime() - start;
+        double f = Math.min(1.0, (double) d / total);
+        String eta = f > 0.01 ? ", about " + duration((long) (el * (1 - f) / f)) + " left" : "";
+        err.print("\r" + what + ": " + String.format(Locale.ROOT, "%5.1f%%", 100 * f)
+            + " (" + duration(el) + eta + ")   ");
+        err.flush();
+      }
+    }
+
+    @Override
+    public void close() {
+      stop = true;
+      if (printer != null) {
+        printer.interrupt();
+        try {
+          printer.join(1000);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        err.print("\r" + " ".repeat(78) + "\r");
+        err.flush();
+      }
+    }
+  }
+}

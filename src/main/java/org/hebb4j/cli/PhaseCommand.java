@@ -1,0 +1,174 @@
+package org.hebb4j.cli;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import org.hebb4j.emergence.Phase;
+import org.hebb4j.kernel.KernelProvider;
+import org.hebb4j.parallel.Workers;
+import org.hebb4j.plot.Heatmap;
+
+/** {@code hebb4j phase}: the noise phase diagram (spec/emergence.md#phase). */
+final class PhaseCommand implements Command {
+
+  static final String SIGMAS = "1e-3:1e-1:9";
+  static final String GAMMAS = "1e-5:1:11";
+
+  @Override
+  public String name() {
+    return "phase";
+  }
+
+  @Override
+  public String summary() {
+    return "noise phase diagram: Hebbian vs anti-Hebbian over parameter noise x weight decay";
+  }
+
+  @Override
+  public String description() {
+    return "SGD with parameter noise sigma (w = v + eps each step, the update applied to v) and\n"
+        + "weight decay gamma on a log-spaced grid, on linear regression 32 -> 32 (or the SRE's\n"
+        + "MLP with --model mlp). Each cell reports the steady-state minibatch alignment\n"
+        + "cos(g, H) of the last layer and the validation loss. The boundary where the\n"
+        + "alignment turns positive is fitted as log gamma* = a + b log sigma (theory: b = 2).\n"
+        + "Writes phase.csv, boundary.txt, phase-alignment.svg and phase-val-loss.svg to --out.";
+  }
+
+  @Override
+  public List<Option> options() {
+    return List.of(
+        Option.of("model", "NAME", "linear (bias-free 32 -> 32) or mlp (32 -> 128 -> 32 tanh)",
+            "linear"),
+        Option.of("sigmas", "GRID", "noise std: LO:HI:N log-spaced, or a comma list", SIGMAS),
+        Option.of("gammas", "GRID", "weight decay: LO:HI:N log-spaced, or a comma list", GAMMAS),
+        Option.of("seeds", "N", "seeds averaged per cell", "1"),
+        Experiments.seedOption("1"),
+        Option.of("steps", "N", "training steps per cell", "1000 (mlp: 3000)"),
+        Option.of("lr", "X", "learning rate", "0.1"),
+        Option.of("batch", "N", "batch size", "256"),
+        Option.of("window", "F", "measurement window: the last fraction F of the steps", "0.2"),
+        Option.of("train", "N", "training set size", "20000"),
+        Option.of("val", "N", "validation set size", "2000"),
+        Experiments.threadsOption(),
+        Experiments.outOption("phase"));
+  }
+
+  @Override
+  public int run(Args a, PrintStream out, PrintStream err) throws IOException {
+    if (!a.positional().isEmpty()) {
+      throw new UsageException("takes no arguments, got '" + a.positional().get(0) + "'");
+    }
+    String model = a.choice("model", "linear", "linear", "mlp");
+    double[] sigmas = Experiments.grid(a, "sigmas", Phase.logspace(1e-3, 1e-1, 9), true,
+        1e6);
+    double[] gammas = Experiments.grid(a, "gammas", Phase.logspace(1e-5, 1, 11), true,
+        1e3);
+    int seeds = a.integer("seeds", 1, 1, 10000);
+    long seed = Experiments.seed(a);
+    int steps = a.integer("steps", model.equals("mlp") ? 3000 : 1000, 1, 100_000_000);
+    double lr = Experiments.positive(a, "lr", 0.1, 1e6);
+    int nTrain = a.integer("train", 20000, 1, 10_000_000);
+    int nVal = a.integer("val", 2000, 1, 10_000_000);
+    int batch = a.integer("batch", 256, 1, nTrain);
+    double window = a.number("window", 0.2, 1e-9, 1);
+    int threads = Experiments.threads(a);
+    Path dir = Experiments.outDir(a, "phase");
+
+    Phase.Options o = new Phase.Options(model, sigmas, gammas, seeds, seed, lr, batch, steps,
+        window, 32, 128, 32, nTrain, nVal, -1);
+    String config = String.format(Locale.ROOT,
+        "phase: %s, SGD lr %s, batch %d, %d steps, parameter noise sigma %s..%s (%d), gamma"
+        + " %s..%s (%d),%n  minibatch alignment of layer %d over the last %s of steps, %d"
+        + " seed(s) from %d, kernels %s, threads %d%n",
+        model.equals("linear") ? "linear regression 32 -> 32 (bias-free)"
+            : "MLP 32 -> 128 -> 32 tanh", Experiments.num(lr), batch, steps,
+        Experiments.label(sigmas[0]), Experiments.label(sigmas[sigmas.length - 1]), sigmas.length,
+        Experiments.label(gammas[0]), Experiments.label(gammas[gammas.length - 1]), gammas.length,
+        o.probedLayer() + 1, Experiments.num(window), seeds, seed, KernelProvider.get().name(),
+        threads);
+    out.print(config);
+    out.flush();
+    long t0 = System.nanoTime();
+    Phase.Grid g;
+    try (Workers w = new Workers(threads);
+        Experiments.Progress p = new Experiments.Progress("phase", o.totalSteps(), err)) {
+      g = Phase.run(KernelProvider.get(), o, w, p.done);
+    }
+    long elapsed = System.nanoTime() - t0;
+    Phase.Boundary b = Phase.fit(g);
+
+    StringBuilder sb = new StringBuilder();
+    sb.append("\nAlignment cos(g, H) (rows: sigma, columns: gamma)\n");
+    sb.append(grid(g, g.alignment(), "%.3f"));
+    sb.append("\nValidation loss\n");
+    sb.append(grid(g, g.valLoss(), "%.4g"));
+    String fit;
+    if (b.found()) {
+      fit = String.format(Locale.ROOT, "fitted boundary: log10 gamma* = %.3f + %.3f log10 sigma"
+          + "  (slope b = %.3f; theory 2) from %d sigma rows%n", b.a(), b.b(), b.b(),
+          b.sigmas().length);
+    } else {
+      fit = "fitted boundary: not found (fewer than two sigma rows change sign along gamma;"
+          + " widen --gammas or --sigmas)\n";
+    }
+    sb.append('\n').append(fit);
+    out.print(sb);
+    out.println("time: " + Experiments.duration(elapsed) + "; results in " + dir);
+
+    Experiments.Csv csv = new Experiments.Csv("sigma,gamma,alignment,val_loss");
+    for (int si = 0; si < sigmas.length; si++) {
+      for (int gi = 0; gi < gammas.length; gi++) {
+        csv.row(sigmas[si], gammas[gi], g.alignment()[si][gi], g.valLoss()[si][gi]);
+      }
+    }
+    csv.write(dir.resolve("phase.csv"));
+    StringBuilder bt = new StringBuilder(fit);
+    bt.append("a=").append(Experiments.num(b.a())).append('\n');
+    bt.append("b=").append(Experiments.num(b.b())).append('\n');
+    bt.append("crossings (sigma, gamma*):\n");
+    for (int i = 0; i < b.sigmas().length; i++) {
+      bt.append(Experiments.num(b.sigmas()[i])).append(',')
+          .append(Experiments.num(b.gammaStar()[i])).append('\n');
+    }
+    Experiments.write(dir.resolve("boundary.txt"), bt);
+    Experiments.write(dir.resolve("config.txt"), config);
+    Experiments.write(dir.resolve("table.txt"), config + sb + "time: "
+        + Experiments.duration(elapsed) + "\n");
+
+    String what = model.equals("linear") ? "linear regression" : "MLP, layer 2";
+    Heatmap ha = new Heatmap("Steady-state minibatch alignment cos(g, H), " + what,
+        "parameter noise sigma", "weight decay gamma", sigmas, gammas, g.alignment())
+        .diverging(1, "cos(g, H)");
+    if (b.found()) {
+      ha.line(b.a(), b.b(), String.format(Locale.ROOT,
+          "fitted boundary log gamma* = %.2f + %.2f log sigma", b.a(), b.b()))
+          .marks(b.sigmas(), b.gammaStar());
+    }
+    ha.write(dir.resolve("phase-alignment.svg"));
+    new Heatmap("Validation loss, " + what, "parameter noise sigma", "weight decay gamma",
+        sigmas, gammas, g.valLoss()).sequential(true, "val loss (log)")
+        .write(dir.resolve("phase-val-loss.svg"));
+    return 0;
+  }
+
+  static String grid(Phase.Grid g, double[][] v, String fmt) {
+    List<String[]> rows = Experiments.rows();
+    String[] head = new String[1 + g.gammas().length];
+    head[0] = "sigma\\gamma";
+    for (int j = 0; j < g.gammas().length; j++) {
+      head[1 + j] = Experiments.label(g.gammas()[j]);
+    }
+    rows.add(head);
+    for (int i = g.sigmas().length - 1; i >= 0; i--) {
+      String[] r = new String[head.length];
+      r[0] = Experiments.label(g.sigmas()[i]);
+      for (int j = 0; j < g.gammas().length; j++) {
+        r[1 + j] = String.format(Locale.ROOT, fmt, v[i][j]);
+      }
+      rows.add(r);
+    }
+    return Experiments.table(rows);
+  }
+}

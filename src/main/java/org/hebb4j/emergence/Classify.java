@@ -1,0 +1,95 @@
+package org.hebb4j.emergence;
+
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.hebb4j.data.Dataset;
+import org.hebb4j.kernel.Activation;
+import org.hebb4j.kernel.Kernels;
+import org.hebb4j.kernel.ThreadedKernels;
+import org.hebb4j.nn.Loss;
+import org.hebb4j.nn.Mlp;
+import org.hebb4j.parallel.Workers;
+import org.hebb4j.rng.Rng;
+
+/**
+ * The standard classification experiment (spec/emergence.md#sce): a 2-layer MLP (features ->
+ * hidden -> classes) with softmax cross-entropy on an image data set, under each (rule, gamma),
+ * reporting test accuracy and per-layer alignment. Runs are split over the workers by run.
+ */
+public final class Classify {
+
+  private Classify() {}
+
+  public record Options(Activation act, List<Rule> rules, double[] gammas, int seeds, long seed,
+      double lr, double adamLr, int batch, int epochs, int hidden, double window, int every) {
+
+    public int stepsPerEpoch(int n) {
+      return n / batch;
+    }
+
+    public int runs() {
+      return rules.size() * gammas.length * seeds;
+    }
+  }
+
+  /** Train and test sets as {@link Data}: pixels standardised by the training set's (E25). */
+  public record Sets(Data train, Data test, float mean, float std) {}
+
+  /** (E25) x' = (x - mu) / s with mu, s the mean and standard deviation of every training value. */
+  public static Sets standardise(Dataset.Split split) {
+    Dataset tr = split.train(), te = split.test();
+    double sum = 0;
+    for (float v : tr.x()) {
+      sum += v;
+    }
+    double mu = sum / tr.x().length, ss = 0;
+    for (float v : tr.x()) {
+      ss += (v - mu) * (v - mu);
+    }
+    double sd = Math.sqrt(ss / tr.x().length);
+    float m = (float) mu, s = sd > 0 ? (float) sd : 1f;
+    return new Sets(convert(tr, m, s), convert(te, m, s), m, s);
+  }
+
+  static Data convert(Dataset d, float mean, float std) {
+    float[] x = new float[d.x().length];
+    float inv = 1f / std;
+    for (int i = 0; i < x.length; i++) {
+      x[i] = (d.x()[i] - mean) * inv;
+    }
+    return Data.classification(x, d.features(), d.labels().clone(), d.classes());
+  }
+
+  public static List<Sre.Cell> run(Kernels k, Sets sets, Options o, Workers workers,
+      AtomicLong progress) {
+    int steps = o.stepsPerEpoch(sets.train().n()) * o.epochs();
+    if (steps < 1) {
+      throw new IllegalArgumentException("the training set has fewer rows than one batch");
+    }
+    int d = sets.train().d(), c = sets.train().o();
+    Data[] random = new Data[o.seeds()];
+    if (o.rules().contains(Rule.RANDOMNN)) {
+      workers.run(o.seeds(), s -> random[s] = Teacher.argmaxLabels(k, Teacher.network(d,
+          o.hidden(), c, o.act(), new Rng(o.seed() + s).derive("randomnn")), sets.train()));
+    }
+    int perSeed = o.rules().size() * o.gammas().length;
+    Sre.Cell[] cells = new Sre.Cell[o.runs()];
+    // a single run gets the workers for its GEMMs instead (shape-determined blocks, same bits)
+    Kernels kr = cells.length == 1 ? ThreadedKernels.of(k, workers) : k;
+    TrainingRun.runAll(workers, cells.length, i -> {
+      int s = i / perSeed, rest = i % perSeed;
+      Rule r = o.rules().get(rest / o.gammas().length);
+      double gamma = o.gammas()[rest % o.gammas().length];
+      Rng root = new Rng(o.seed() + s);
+      Mlp net = Teacher.network(d, o.hidden(), c, o.act(), root.derive("student"));
+      boolean adam = r.optimizer != Rule.Optimizer.PLAIN;
+      TrainConfig cfg = TrainConfig.of(r, adam ? o.adamLr() : o.lr(), gamma, Noise.NONE, 0,
+          o.batch());
+      TrainingRun.Result res = TrainingRun.run(kr, net, Loss.SOFTMAX_CE,
+          r.randomTargets ? random[s] : sets.train(), sets.test(), cfg,
+          new TrainingRun.Schedule(steps, o.window(), o.every(), false), root, progress);
+      cells[i] = new Sre.Cell(r, gamma, s, o.seed() + s, res);
+    });
+    return List.of(cells);
+  }
+}

@@ -1,0 +1,153 @@
+package org.hebb4j.emergence;
+
+import java.util.concurrent.atomic.AtomicLong;
+import org.hebb4j.kernel.Activation;
+import org.hebb4j.kernel.Kernels;
+import org.hebb4j.nn.Loss;
+import org.hebb4j.nn.Mlp;
+import org.hebb4j.parallel.Workers;
+import org.hebb4j.rng.Rng;
+
+/**
+ * The noise phase diagram (spec/emergence.md#phase): SGD with parameter noise sigma and decay
+ * gamma on a grid, on linear regression (a bias-free linear student and teacher d -> o) or on the
+ * SRE's MLP. Each cell reports the steady-state {@code minibatch} alignment (E18a) of one layer
+ * and the validation loss; the sign boundary is fitted by (E24).
+ */
+public final class Phase {
+
+  private Phase() {}
+
+  /** "linear" or "mlp". */
+  public record Options(String model, double[] sigmas, double[] gammas, int seeds, long seed,
+      double lr, int batch, int steps, double window, int d, int hidden, int o, int nTrain,
+      int nVal, int layer) {
+
+    public long totalSteps() {
+      return (long) sigmas.length * gammas.length * seeds * steps;
+    }
+
+    boolean linear() {
+      return model.equals("linear");
+    }
+
+    /** The layer whose alignment is reported (0-based): the last one. */
+    public int probedLayer() {
+      return layer >= 0 ? layer : (linear() ? 0 : 1);
+    }
+  }
+
+  /** Grid results [sigma][gamma], averaged over seeds. */
+  public record Grid(double[] sigmas, double[] gammas, double[][] alignment, double[][] valLoss) {}
+
+  public static Grid run(Kernels k, Options o, Workers workers, AtomicLong progress) {
+    Teacher.Sets[] data = new Teacher.Sets[o.seeds()];
+    workers.run(o.seeds(), s -> data[s] = sets(k, o, new Rng(o.seed() + s)));
+    int ns = o.sigmas().length, ng = o.gammas().length;
+    double[][][] align = new double[ns][ng][o.seeds()];
+    double[][][] val = new double[ns][ng][o.seeds()];
+    TrainingRun.runAll(workers, ns * ng * o.seeds(), i -> {
+      int s = i % o.seeds(), cell = i / o.seeds();
+      int si = cell / ng, gi = cell % ng;
+      Rng root = new Rng(o.seed() + s);
+      Mlp student = network(o, root.derive("student"));
+      TrainConfig cfg = TrainConfig.of(Rule.SGD, o.lr(), o.gammas()[gi], Noise.PARAM,
+          o.sigmas()[si], o.batch());
+      TrainingRun.Result r = TrainingRun.run(k, student, Loss.MSE, data[s].train(),
+          data[s].val(), cfg, new TrainingRun.Schedule(o.steps(), o.window(), 0, false), root,
+          progress);
+      align[si][gi][s] = r.minibatch()[o.probedLayer()];
+      val[si][gi][s] = r.valLoss();
+    });
+    double[][] a = new double[ns][ng], v = new double[ns][ng];
+    for (int si = 0; si < ns; si++) {
+      for (int gi = 0; gi < ng; gi++) {
+        a[si][gi] = Sre.meanStd(align[si][gi])[0];
+        v[si][gi] = Sre.meanStd(val[si][gi])[0];
+      }
+    }
+    return new Grid(o.sigmas().clone(), o.gammas().clone(), a, v);
+  }
+
+  static Teacher.Sets sets(Kernels k, Options o, Rng root) {
+    return Teacher.sets(k, network(o, root.derive("teacher")), root.derive("data"), o.nTrain(),
+        o.nVal());
+  }
+
+  /** Linear: d -> o, bias-free, w ~ N(0, 1/d). MLP: the SRE network with tanh. */
+  static Mlp network(Options o, Rng r) {
+    if (o.linear()) {
+      Mlp m = new Mlp(new int[] {o.d(), o.o()}, Activation.LINEAR, Activation.LINEAR, false);
+      m.init(r);
+      return m;
+    }
+    return Teacher.network(o.d(), o.hidden(), o.o(), Activation.TANH, r);
+  }
+
+  /** The fitted boundary log10 gamma* = a + b log10 sigma, and the crossings it was fitted to. */
+  public record Boundary(double a, double b, double[] sigmas, double[] gammaStar) {
+    public boolean found() {
+      return Double.isFinite(b);
+    }
+  }
+
+  /**
+   * (E24) For each sigma row, gamma* is where the alignment turns positive for good: the smallest
+   * gamma index j with every cell from j on positive and cell j-1 negative; gamma* interpolates
+   * linearly in log gamma between the two cells to the zero of the alignment. Rows without such a
+   * change are skipped. Least squares on (log10 sigma, log10 gamma*) gives a and b (NaN when fewer
+   * than two rows cross).
+   */
+  public static Boundary fit(Grid g) {
+    int ns = g.sigmas().length, ng = g.gammas().length;
+    double[] xs = new double[ns], ys = new double[ns];
+    int n = 0;
+    for (int si = 0; si < ns; si++) {
+      double[] row = g.alignment()[si];
+      int j = ng;
+      while (j > 0 && row[j - 1] > 0) {
+        j--;
+      }
+      if (j == 0 || j == ng || !(row[j - 1] < 0)) {
+        continue;
+      }
+      double lg0 = Math.log10(g.gammas()[j - 1]), lg1 = Math.log10(g.gammas()[j]);
+      double a0 = row[j - 1], a1 = row[j];
+      xs[n] = Math.log10(g.sigmas()[si]);
+      ys[n] = lg0 + (lg1 - lg0) * (-a0) / (a1 - a0);
+      n++;
+    }
+    double[] sx = new double[n], gs = new double[n];
+    for (int i = 0; i < n; i++) {
+      sx[i] = Math.pow(10, xs[i]);
+      gs[i] = Math.pow(10, ys[i]);
+    }
+    if (n < 2) {
+      return new Boundary(Double.NaN, Double.NaN, sx, gs);
+    }
+    double mx = 0, my = 0;
+    for (int i = 0; i < n; i++) {
+      mx += xs[i];
+      my += ys[i];
+    }
+    mx /= n;
+    my /= n;
+    double sxy = 0, sxx = 0;
+    for (int i = 0; i < n; i++) {
+      sxy += (xs[i] - mx) * (ys[i] - my);
+      sxx += (xs[i] - mx) * (xs[i] - mx);
+    }
+    double b = sxx == 0 ? Double.NaN : sxy / sxx;
+    return new Boundary(my - b * mx, b, sx, gs);
+  }
+
+  /** n values log-spaced from lo to hi inclusive (n = 1 gives lo). */
+  public static double[] logspace(double lo, double hi, int n) {
+    double[] v = new double[n];
+    for (int i = 0; i < n; i++) {
+      v[i] = n == 1 ? lo : Math.pow(10, Math.log10(lo) + (Math.log10(hi) - Math.log10(lo)) * i
+          / (n - 1));
+    }
+    return v;
+  }
+}

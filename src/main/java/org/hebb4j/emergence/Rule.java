@@ -1,0 +1,48 @@
+package org.hebb4j.emergence;
+
+import java.util.Locale;
+
+/**
+ * A learning rule (spec/emergence.md#rules): how the learning signal g is computed. Every rule is
+ * a choice of three parts: the error path (backprop or DFA), the targets (the task's or a fixed
+ * random network's) and the optimizer turning gradients into g (plain, Adam, AdamW).
+ */
+public enum Rule {
+  /** (E11) g = -dL/dW. */
+  SGD(false, false, Optimizer.PLAIN),
+  /** (E13) Adam with coupled L2, as torch.optim.Adam(weight_decay=gamma); g = -dL/dW. */
+  ADAM(false, false, Optimizer.ADAM),
+  /** (E12) Adam with decoupled decay, as torch.optim.AdamW. */
+  ADAMW(false, false, Optimizer.ADAMW),
+  /** (E20) direct feedback alignment: fixed random feedback matrices for hidden layers. */
+  DFA(true, false, Optimizer.PLAIN),
+  /** (E21) backprop against a fixed random network's outputs instead of the task targets. */
+  RANDOMNN(false, true, Optimizer.PLAIN);
+
+  /** How gradients become the learning signal. */
+  public enum Optimizer { PLAIN, ADAM, ADAMW }
+
+  public final boolean dfa;
+  public final boolean randomTargets;
+  public final Optimizer optimizer;
+
+  Rule(boolean dfa, boolean randomTargets, Optimizer optimizer) {
+    this.dfa = dfa;
+    this.randomTargets = randomTargets;
+    this.optimizer = optimizer;
+  }
+
+  public String id() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+
+  public static Rule parse(String s) {
+    for (Rule r : values()) {
+      if (r.id().equals(s)) {
+        return r;
+      }
+    }
+    throw new IllegalArgumentException("unknown rule '" + s
+        + "' (expected sgd, adam, adamw, dfa or randomnn)");
+  }
+}

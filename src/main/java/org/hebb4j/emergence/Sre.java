@@ -1,0 +1,123 @@
+package org.hebb4j.emergence;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.hebb4j.kernel.Activation;
+import org.hebb4j.kernel.Kernels;
+import org.hebb4j.kernel.ThreadedKernels;
+import org.hebb4j.nn.Loss;
+import org.hebb4j.nn.Mlp;
+import org.hebb4j.parallel.Workers;
+import org.hebb4j.rng.Rng;
+
+/**
+ * The standard regression experiment (spec/emergence.md#sre): a student MLP d -> h -> o learns a
+ * fixed random tanh teacher of the same shape under every (rule, gamma) pair, for several seeds.
+ * Runs are independent and split over the workers by run, so results do not depend on the thread
+ * count.
+ */
+public final class Sre {
+
+  private Sre() {}
+
+  /** Settings of the whole experiment. */
+  public record Options(Activation act, List<Rule> rules, double[] gammas, int seeds, long seed,
+      Noise noise, double sigma, double lr, double adamLr, int batch, int steps, double window,
+      int every, boolean neurons, int d, int hidden, int o, int nTrain, int nVal) {
+
+    /** Total training steps over all runs (for progress). */
+    public long totalSteps() {
+      return (long) rules.size() * gammas.length * seeds * steps;
+    }
+
+    public int runs() {
+      return rules.size() * gammas.length * seeds;
+    }
+
+    public TrainConfig config(Rule r, double gamma) {
+      boolean adam = r.optimizer != Rule.Optimizer.PLAIN;
+      return TrainConfig.of(r, adam ? adamLr : lr, gamma, noise, sigma, batch);
+    }
+  }
+
+  /** One run's outcome (also used by {@link Classify}). */
+  public record Cell(Rule rule, double gamma, int seedIndex, long seed,
+      TrainingRun.Result result) {}
+
+  /** Data of one seed: the task, and the Random NN targets when that rule is used. */
+  record SeedData(Teacher.Sets task, Data randomTrain) {}
+
+  /** Seed s (0-based) uses the root stream {@code Rng(seed + s)}. */
+  public static List<Cell> run(Kernels k, Options o, Workers workers, AtomicLong progress) {
+    SeedData[] data = new SeedData[o.seeds()];
+    workers.run(o.seeds(), s -> data[s] = seedData(k, o, new Rng(o.seed() + s)));
+    int perSeed = o.rules().size() * o.gammas().length;
+    Cell[] cells = new Cell[o.runs()];
+    // a single run gets the workers for its GEMMs instead (shape-determined blocks, same bits)
+    Kernels kr = cells.length == 1 ? ThreadedKernels.of(k, workers) : k;
+    TrainingRun.runAll(workers, cells.length, i -> {
+      int s = i / perSeed, rest = i % perSeed;
+      Rule r = o.rules().get(rest / o.gammas().length);
+      double gamma = o.gammas()[rest % o.gammas().length];
+      cells[i] = runOne(kr, o, data[s], r, gamma, s, progress);
+    });
+    return List.of(cells);
+  }
+
+  static SeedData seedData(Kernels k, Options o, Rng root) {
+    Mlp teacher = Teacher.network(o.d(), o.hidden(), o.o(), Activation.TANH,
+        root.derive("teacher"));
+    Teacher.Sets sets = Teacher.sets(k, teacher, root.derive("data"), o.nTrain(), o.nVal());
+    Data random = null;
+    if (o.rules().contains(Rule.RANDOMNN)) {
+      Mlp rnd = Teacher.network(o.d(), o.hidden(), o.o(), o.act(), root.derive("randomnn"));
+      random = Teacher.label(k, rnd, sets.train().x());
+    }
+    return new SeedData(sets, random);
+  }
+
+  static Cell runOne(Kernels k, Options o, SeedData data, Rule r, double gamma, int s,
+      AtomicLong progress) {
+    Rng root = new Rng(o.seed() + s);
+    Mlp student = Teacher.network(o.d(), o.hidden(), o.o(), o.act(), root.derive("student"));
+    Data train = r.randomTargets ? data.randomTrain() : data.task().train();
+    TrainingRun.Result res = TrainingRun.run(k, student, Loss.MSE, train, data.task().val(),
+        o.config(r, gamma), new TrainingRun.Schedule(o.steps(), o.window(), o.every(),
+            o.neurons()), root, progress);
+    return new Cell(r, gamma, s, o.seed() + s, res);
+  }
+
+  /** Mean and standard deviation (population, ddof = 0) of the finite values. */
+  public static double[] meanStd(double[] v) {
+    double sum = 0;
+    int n = 0;
+    for (double x : v) {
+      if (Double.isFinite(x)) {
+        sum += x;
+        n++;
+      }
+    }
+    if (n == 0) {
+      return new double[] {Double.NaN, Double.NaN};
+    }
+    double mean = sum / n, ss = 0;
+    for (double x : v) {
+      if (Double.isFinite(x)) {
+        ss += (x - mean) * (x - mean);
+      }
+    }
+    return new double[] {mean, Math.sqrt(ss / n)};
+  }
+
+  /** The cells of one (rule, gamma), in seed order. */
+  public static List<Cell> select(List<Cell> cells, Rule r, double gamma) {
+    List<Cell> out = new ArrayList<>();
+    for (Cell c : cells) {
+      if (c.rule() == r && c.gamma() == gamma) {
+        out.add(c);
+      }
+    }
+    return out;
+  }
+}

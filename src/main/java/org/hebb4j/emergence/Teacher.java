@@ -1,0 +1,75 @@
+package org.hebb4j.emergence;
+
+import org.hebb4j.kernel.Activation;
+import org.hebb4j.kernel.Kernels;
+import org.hebb4j.nn.Mlp;
+import org.hebb4j.rng.Rng;
+
+/**
+ * Synthetic student-teacher regression data (spec/emergence.md#sre): inputs x ~ N(0, I_d), targets
+ * y = T(x) for a fixed random teacher network T.
+ */
+public final class Teacher {
+
+  private Teacher() {}
+
+  /** Train and validation sets drawn for one seed. */
+  public record Sets(Data train, Data val) {}
+
+  /**
+   * Draws {@code nTrain + nVal} inputs and labels them with {@code teacher}: x from
+   * {@code data.derive("train")} and {@code data.derive("val")}, row after row.
+   */
+  public static Sets sets(Kernels k, Mlp teacher, Rng data, int nTrain, int nVal) {
+    return new Sets(label(k, teacher, inputs(data.derive("train"), nTrain, teacher.inputSize())),
+        label(k, teacher, inputs(data.derive("val"), nVal, teacher.inputSize())));
+  }
+
+  /** n rows of d standard Gaussians. */
+  public static float[] inputs(Rng r, int n, int d) {
+    float[] x = new float[n * d];
+    r.fillGaussian(x, 0, x.length, 1f);
+    return x;
+  }
+
+  /** Regression data (x, net(x)). */
+  public static Data label(Kernels k, Mlp net, float[] x) {
+    int d = net.inputSize(), o = net.outputSize(), n = x.length / d;
+    float[] y = new float[n * o];
+    int chunk = Math.min(TrainingRun.EVAL_CHUNK, Math.max(n, 1));
+    Mlp.Workspace ws = net.workspace(chunk);
+    float[] xb = new float[chunk * d];
+    for (int from = 0; from < n; from += chunk) {
+      int rows = Math.min(chunk, n - from);
+      System.arraycopy(x, from * d, xb, 0, rows * d);
+      float[] out = ws.forward(k, xb, rows);
+      System.arraycopy(out, 0, y, from * o, rows * o);
+    }
+    return Data.regression(x, d, y, o);
+  }
+
+  /** Classification data (x, argmax net(x)), for the Random NN rule on a labelled task. */
+  public static Data argmaxLabels(Kernels k, Mlp net, Data data) {
+    Data reg = label(k, net, data.x());
+    int o = net.outputSize();
+    int[] labels = new int[data.n()];
+    float[] y = reg.y();
+    for (int r = 0; r < data.n(); r++) {
+      int best = 0;
+      for (int j = 1; j < o; j++) {
+        if (y[r * o + j] > y[r * o + best]) {
+          best = j;
+        }
+      }
+      labels[r] = best;
+    }
+    return Data.classification(data.x(), data.d(), labels, o);
+  }
+
+  /** A 2-layer network d -> h -> o with weights N(0, 1/fan_in), zero biases (E10). */
+  public static Mlp network(int d, int h, int o, Activation act, Rng r) {
+    Mlp m = new Mlp(new int[] {d, h, o}, act, Activation.LINEAR, true);
+    m.init(r);
+    return m;
+  }
+}

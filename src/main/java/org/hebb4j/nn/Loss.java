@@ -1,0 +1,73 @@
+package org.hebb4j.nn;
+
+import java.util.Locale;
+
+/**
+ * Data losses of spec/emergence.md#loss (E3), (E4). Each returns the SUM over the given rows of the
+ * per-sample loss (callers divide by the batch size, so chunks of a large set combine exactly) and
+ * writes {@code e = scale * d loss_b / d out_b}, with {@code scale = 1/B} for a batch mean.
+ */
+public enum Loss {
+  /** (E3) 1/2 ||out_b - y_b||^2; e = scale (out_b - y_b). */
+  MSE,
+  /** (E4) -log softmax(out_b)[label_b] by a stable log-sum-exp; e = scale (softmax - onehot). */
+  SOFTMAX_CE;
+
+  /** "mse" or "softmax_ce". */
+  public String id() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+
+  public static Loss parse(String s) {
+    for (Loss l : values()) {
+      if (l.id().equals(s)) {
+        return l;
+      }
+    }
+    throw new IllegalArgumentException("unknown loss '" + s + "' (expected mse or softmax_ce)");
+  }
+
+  /**
+   * Sum over {@code rows} of the per-sample loss of {@code out} ([rows, dim]) against {@code y}
+   * ([rows, dim], MSE) or {@code labels} (softmax_ce). When {@code e} is not null it receives
+   * {@code scale * dloss/dout} ([rows, dim]). Allocates nothing.
+   */
+  public double sum(int rows, int dim, float[] out, float[] y, int[] labels, float scale,
+      float[] e) {
+    double total = 0;
+    if (this == MSE) {
+      for (int i = 0, n = rows * dim; i < n; i++) {
+        float d = out[i] - y[i];
+        total += 0.5 * d * d;
+        if (e != null) {
+          e[i] = scale * d;
+        }
+      }
+      return total;
+    }
+    for (int r = 0; r < rows; r++) {
+      int off = r * dim;
+      int label = labels[r];
+      if (label < 0 || label >= dim) {
+        throw new IllegalArgumentException("label " + label + " outside [0, " + dim + ")");
+      }
+      float m = out[off];
+      for (int j = 1; j < dim; j++) {
+        m = Math.max(m, out[off + j]);
+      }
+      double s = 0;
+      for (int j = 0; j < dim; j++) {
+        s += Math.exp(out[off + j] - m);
+      }
+      // lse - out_label = (m - out_label) + log s: no absorption of log s into a huge m
+      total += ((double) m - out[off + label]) + Math.log(s);
+      if (e != null) {
+        for (int j = 0; j < dim; j++) {
+          double p = Math.exp(out[off + j] - m) / s;
+          e[off + j] = (float) (scale * (j == label ? p - 1.0 : p));
+        }
+      }
+    }
+    return total;
+  }
+}

@@ -1,0 +1,67 @@
+package org.hebb4j.plot;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** Tick positions and labels for linear and log10 axes. */
+public final class Axis {
+
+  private Axis() {}
+
+  /** About {@code target} "nice" ticks (1, 2, 5 times a power of ten) covering [lo, hi]. */
+  public static double[] linearTicks(double lo, double hi, int target) {
+    if (!(hi > lo)) {
+      return new double[] {lo};
+    }
+    double raw = (hi - lo) / Math.max(1, target);
+    double mag = Math.pow(10, Math.floor(Math.log10(raw)));
+    double step = mag;
+    for (double m : new double[] {1, 2, 2.5, 5, 10}) {
+      if (m * mag >= raw) {
+        step = m * mag;
+        break;
+      }
+    }
+    List<Double> t = new ArrayList<>();
+    for (double v = Math.ceil(lo / step - 1e-9) * step; v <= hi + step * 1e-9; v += step) {
+      t.add(Math.abs(v) < step * 1e-9 ? 0 : v);
+    }
+    double[] out = new double[t.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = t.get(i);
+    }
+    return out;
+  }
+
+  /** Integer powers of ten within [lo, hi] (both > 0). */
+  public static double[] logTicks(double lo, double hi) {
+    List<Double> t = new ArrayList<>();
+    for (int e = (int) Math.ceil(Math.log10(lo) - 1e-9); e <= Math.floor(Math.log10(hi) + 1e-9);
+        e++) {
+      t.add(Math.pow(10, e));
+    }
+    if (t.isEmpty()) {
+      t.add(lo);
+    }
+    double[] out = new double[t.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = t.get(i);
+    }
+    return out;
+  }
+
+  /** A short label: "0", "0.25", "5e-5", "1e-3", "2000", "1.5e6". */
+  public static String label(double v) {
+    if (v == 0) {
+      return "0";
+    }
+    double a = Math.abs(v);
+    if (a >= 1e-2 && a < 1e5) {
+      return String.format(Locale.ROOT, "%.4f", v).replaceAll("0+$", "").replaceAll("\\.$", "");
+    }
+    String[] p = String.format(Locale.ROOT, "%.2e", v).split("e");
+    String m = p[0].replaceAll("0+$", "").replaceAll("\\.$", "");
+    return m + "e" + Integer.parseInt(p[1]);
+  }
+}

@@ -1,0 +1,153 @@
+package org.hebb4j.plot;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * A minimal SVG 1.1 writer: shapes and text appended to a document of fixed size. Coordinates are
+ * pixels with y pointing down. No dependencies; the output is plain text any browser shows.
+ */
+public final class Svg {
+
+  /** Font used for every label. */
+  public static final String FONT = "DejaVu Sans, Helvetica, Arial, sans-serif";
+
+  private final int width;
+  private final int height;
+  private final StringBuilder body = new StringBuilder();
+
+  public Svg(int width, int height) {
+    this.width = width;
+    this.height = height;
+    rect(0, 0, width, height, "#ffffff", null, 0);
+  }
+
+  public int width() {
+    return width;
+  }
+
+  public int height() {
+    return height;
+  }
+
+  /** A number with at most 2 decimals, no exponent, '.' as the separator. */
+  static String n(double v) {
+    if (!Double.isFinite(v)) {
+      return "0";
+    }
+    String s = String.format(Locale.ROOT, "%.2f", v);
+    if (s.contains(".")) {
+      s = s.replaceAll("0+$", "").replaceAll("\\.$", "");
+    }
+    return s.equals("-0") ? "0" : s;
+  }
+
+  /** XML-escapes text. */
+  static String esc(String s) {
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        .replace("\"", "&quot;");
+  }
+
+  public Svg line(double x1, double y1, double x2, double y2, String stroke, double width,
+      String dash) {
+    body.append("<line x1=\"").append(n(x1)).append("\" y1=\"").append(n(y1))
+        .append("\" x2=\"").append(n(x2)).append("\" y2=\"").append(n(y2))
+        .append("\" stroke=\"").append(stroke).append("\" stroke-width=\"").append(n(width))
+        .append('"');
+    if (dash != null) {
+      body.append(" stroke-dasharray=\"").append(dash).append('"');
+    }
+    body.append("/>\n");
+    return this;
+  }
+
+  /** A polyline through (xs[i], ys[i]); non-finite points break the line into pieces. */
+  public Svg polyline(double[] xs, double[] ys, String stroke, double width, String dash) {
+    StringBuilder pts = new StringBuilder();
+    for (int i = 0; i <= xs.length; i++) {
+      boolean ok = i < xs.length && Double.isFinite(xs[i]) && Double.isFinite(ys[i]);
+      if (ok) {
+        pts.append(pts.length() == 0 ? "" : " ").append(n(xs[i])).append(',').append(n(ys[i]));
+      } else if (pts.length() > 0) {
+        body.append("<polyline fill=\"none\" stroke=\"").append(stroke)
+            .append("\" stroke-width=\"").append(n(width)).append("\" stroke-linejoin=\"round\"");
+        if (dash != null) {
+          body.append(" stroke-dasharray=\"").append(dash).append('"');
+        }
+        body.append(" points=\"").append(pts).append("\"/>\n");
+        pts.setLength(0);
+      }
+    }
+    return this;
+  }
+
+  public Svg rect(double x, double y, double w, double h, String fill, String stroke,
+      double strokeWidth) {
+    body.append("<rect x=\"").append(n(x)).append("\" y=\"").append(n(y)).append("\" width=\"")
+        .append(n(w)).append("\" height=\"").append(n(h)).append("\" fill=\"")
+        .append(fill == null ? "none" : fill).append('"');
+    if (stroke != null) {
+      body.append(" stroke=\"").append(stroke).append("\" stroke-width=\"")
+          .append(n(strokeWidth)).append('"');
+    }
+    body.append("/>\n");
+    return this;
+  }
+
+  public Svg circle(double cx, double cy, double r, String fill, String stroke) {
+    body.append("<circle cx=\"").append(n(cx)).append("\" cy=\"").append(n(cy))
+        .append("\" r=\"").append(n(r)).append("\" fill=\"").append(fill == null ? "none" : fill)
+        .append('"');
+    if (stroke != null) {
+      body.append(" stroke=\"").append(stroke).append("\" stroke-width=\"1\"");
+    }
+    body.append("/>\n");
+    return this;
+  }
+
+  /**
+   * Text at (x, y) (baseline), anchored "start", "middle" or "end"; {@code rotate} in degrees
+   * around the anchor point (-90 for a vertical axis label).
+   */
+  public Svg text(double x, double y, String s, double size, String anchor, double rotate,
+      String fill) {
+    body.append("<text x=\"").append(n(x)).append("\" y=\"").append(n(y))
+        .append("\" font-family=\"").append(FONT).append("\" font-size=\"").append(n(size))
+        .append("\" text-anchor=\"").append(anchor).append("\" fill=\"")
+        .append(fill == null ? "#000000" : fill).append('"');
+    if (rotate != 0) {
+      body.append(" transform=\"rotate(").append(n(rotate)).append(' ').append(n(x)).append(' ')
+          .append(n(y)).append(")\"");
+    }
+    body.append('>').append(esc(s)).append("</text>\n");
+    return this;
+  }
+
+  /** The whole document. */
+  public String render() {
+    return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+        + "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"" + width
+        + "\" height=\"" + height + "\" viewBox=\"0 0 " + width + " " + height + "\">\n"
+        + body + "</svg>\n";
+  }
+
+  public void write(Path file) throws IOException {
+    Files.writeString(file, render(), StandardCharsets.UTF_8);
+  }
+
+  /** A colour as #rrggbb from components in [0, 1]. */
+  public static String rgb(double r, double g, double b) {
+    return String.format(Locale.ROOT, "#%02x%02x%02x", c(r), c(g), c(b));
+  }
+
+  private static int c(double v) {
+    return (int) Math.round(255 * Math.max(0, Math.min(1, v)));
+  }
+
+  /** Ten distinguishable line colours (the Tableau 10 palette). */
+  public static final String[] PALETTE = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
+      "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"};
+}
