@@ -4,7 +4,7 @@ package org.hebb4j.linalg;
  * Eigendecomposition of a real symmetric matrix, {@code A = U diag(lambda) U^T}, in double
  * precision: Householder reduction to tridiagonal form with the transformations accumulated, then
  * the implicit QL algorithm with Wilkinson-style shifts on the tridiagonal matrix
- * (spec/hebbcnn.md#eigen, equations (E1)-(E3)).
+ * (spec/hebbcnn.md#eigen, equations (V1)-(V3)).
  *
  * <p>Storage is chosen so that every inner loop walks memory contiguously: the working matrix is
  * kept transposed, so the eigenvectors come out as the <em>rows</em> of {@link #vectors()}
@@ -94,7 +94,7 @@ public final class SymmetricEigen {
   }
 
   /**
-   * (E1) Householder reduction A = Q T Q^T to tridiagonal T (diagonal d, sub-diagonal e[1..n-1]),
+   * (V1) Householder reduction A = Q T Q^T to tridiagonal T (diagonal d, sub-diagonal e[1..n-1]),
    * with Q accumulated into t (transposed storage, see the class comment).
    */
   private static void tridiagonalize(double[] t, double[] d, double[] e, int n) {
@@ -199,8 +199,8 @@ public final class SymmetricEigen {
   }
 
   /**
-   * (E2) Implicit QL iterations on the tridiagonal (d, e) with shifts, rotating the rows of t;
-   * then (E3) sorts ascending.
+   * (V2) Implicit QL iterations on the tridiagonal (d, e) with shifts, rotating the rows of t;
+   * then (V3) sorts ascending.
    */
   private static void ql(double[] t, double[] d, double[] e, int n) {
     for (int i = 1; i < n; i++) {
@@ -274,7 +274,7 @@ public final class SymmetricEigen {
       d[l] = d[l] + f;
       e[l] = 0.0;
     }
-    // (E3) sort ascending (selection sort, swapping eigenvector rows)
+    // (V3) sort ascending (selection sort, swapping eigenvector rows)
     double[] tmp = new double[n];
     for (int i = 0; i < n - 1; i++) {
       int k = i;
