@@ -192,13 +192,18 @@ class TrainerTest {
         for (int t = 0; t < 200; t++) {
           tr.step(x, y, null, 64, p, true, t % 7 == 0);
         }
-        long base = mx.getThreadAllocatedBytes(tid);
-        long overhead = mx.getThreadAllocatedBytes(tid) - base;
-        long before = mx.getThreadAllocatedBytes(tid);
-        for (int t = 0; t < 100; t++) {
-          tr.step(x, y, null, 64, p, true, t % 7 == 0);
+        // A per-step allocation shows in every window of 100 steps; a one-off (the JIT
+        // materialising an object when it deoptimises a method) shows in one at most.
+        long first = mx.getThreadAllocatedBytes(tid);
+        long overhead = mx.getThreadAllocatedBytes(tid) - first; // what reading the counter costs
+        long bytes = Long.MAX_VALUE;
+        for (int window = 0; window < 3 && bytes != 0; window++) {
+          long before = mx.getThreadAllocatedBytes(tid);
+          for (int t = 0; t < 100; t++) {
+            tr.step(x, y, null, 64, p, true, t % 7 == 0);
+          }
+          bytes = Math.min(bytes, mx.getThreadAllocatedBytes(tid) - before - overhead);
         }
-        long bytes = mx.getThreadAllocatedBytes(tid) - before - overhead;
         assertEquals(0, bytes, rule + "/" + noise + ": 100 steps allocated " + bytes + " bytes");
       }
     }
