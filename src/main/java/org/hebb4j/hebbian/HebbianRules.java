@@ -46,7 +46,7 @@ public final class HebbianRules {
       float[] w, float[] dw, float[] col) {
     int o = s.o(), p = s.positions(), q = s.patchSize(), img = s.c() * s.h() * s.w();
     for (int n = 0; n < s.n(); n++) {
-      Patches.im2col(s, x, n * img, col);
+      org.hebb4j.kernel.Conv2d.im2col(s, x, n * img, col);
       // dw (+)= y_n [o, p] col_n^T [p, q]
       k.gemm(false, true, o, q, p, 1f, y, n * o * p, p, col, 0, p, n == 0 ? 0f : 1f, dw, 0, q);
     }

@@ -4,51 +4,14 @@ import java.util.Arrays;
 import org.hebb4j.kernel.Conv2dShape;
 
 /**
- * Input patches of a convolution for one image at an offset (spec/kernels.md#conv2d (K18)):
- * the im2col panel, and adding a single patch into a row of a weight-shaped array. The shape's
- * batch size is ignored; {@code xOff} selects the image.
+ * Input patches of a convolution for one image at an offset (spec/kernels.md#conv2d (K18)): the
+ * transposed im2col panel (the panel itself is {@code Conv2d.im2col}), and adding a single patch
+ * into a row of a weight-shaped array. The shape's batch size is ignored; {@code xOff} selects
+ * the image.
  */
 public final class Patches {
 
   private Patches() {}
-
-  /**
-   * (K18) col[(c kh + u) kw + v][i ow + j] = x[xOff + c h w + (i s - p + u) w + (j s - p + v)],
-   * 0 outside the image. col holds patchSize() x positions() floats.
-   */
-  public static void im2col(Conv2dShape s, float[] x, int xOff, float[] col) {
-    int oh = s.oh(), ow = s.ow(), p = oh * ow, hw = s.h() * s.w();
-    int row = 0;
-    for (int c = 0; c < s.c(); c++) {
-      int plane = xOff + c * hw;
-      for (int u = 0; u < s.kh(); u++) {
-        for (int v = 0; v < s.kw(); v++, row++) {
-          int dst = row * p;
-          for (int i = 0; i < oh; i++) {
-            int iy = i * s.stride() - s.pad() + u;
-            int d = dst + i * ow;
-            if (iy < 0 || iy >= s.h()) {
-              Arrays.fill(col, d, d + ow, 0f);
-              continue;
-            }
-            int src = plane + iy * s.w();
-            if (s.stride() == 1) {
-              int ix0 = -s.pad() + v;
-              for (int j = 0; j < ow; j++) {
-                int ix = ix0 + j;
-                col[d + j] = (ix >= 0 && ix < s.w()) ? x[src + ix] : 0f;
-              }
-            } else {
-              for (int j = 0; j < ow; j++) {
-                int ix = j * s.stride() - s.pad() + v;
-                col[d + j] = (ix >= 0 && ix < s.w()) ? x[src + ix] : 0f;
-              }
-            }
-          }
-        }
-      }
-    }
-  }
 
   /**
    * The transposed panel ("im2row"): rows[rOff + pos * patchSize() + (c kh + u) kw + v] =

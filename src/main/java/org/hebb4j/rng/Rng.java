@@ -54,7 +54,7 @@ public final class Rng {
   public double gaussian() {
     double u1 = 1.0 - uniformDouble();
     double u2 = uniformDouble();
-    return Math.sqrt(-2.0 * StrictMath.log(u1)) * StrictMath.cos(TWO_PI * u2);
+    return Math.sqrt(-2.0 * StrictMath.log(u1)) * Cosine.cos(TWO_PI * u2); // (R6a)
   }
 
   /** (R6) The Gaussian draw rounded to float32. */

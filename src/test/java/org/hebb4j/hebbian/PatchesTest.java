@@ -22,7 +22,7 @@ class PatchesTest {
       }
       int img = s.c() * h * w, p = s.positions(), q = s.patchSize();
       float[] col = new float[s.colSize()], rows = new float[3 + p * q];
-      Patches.im2col(s, x, img, col);
+      org.hebb4j.kernel.Conv2d.im2col(s, x, img, col);
       Patches.im2row(s, x, img, rows, 3);
       for (int pos = 0; pos < p; pos++) {
         float[] acc = new float[q];

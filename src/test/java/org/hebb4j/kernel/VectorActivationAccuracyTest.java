@@ -30,6 +30,11 @@ class VectorActivationAccuracyTest {
       worst = Math.max(worst, rel);
     }
     assertTrue(worst <= 3.5e-7, "worst relative error " + worst);
+    k.activate(Activation.SIGMOID, a.length, a, 0, z, 0);
+    for (int i = 0; i < a.length; i++) {
+      double exact = 1 / (1 + Math.exp(-(double) a[i]));
+      assertTrue(Math.abs(z[i] - exact) <= 2e-7, "sigmoid at " + a[i] + ": " + z[i]);
+    }
     float[] dz = new float[a.length], da = new float[a.length];
     java.util.Arrays.fill(dz, 1f);
     k.activateBackward(Activation.TANH, a.length, a, 0, dz, 0, da, 0);

@@ -1,7 +1,6 @@
 package org.hebb4j.kernel.vector;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import org.hebb4j.kernel.Activation;
 import org.hebb4j.kernel.ScalarKernels;
@@ -48,7 +47,7 @@ public final class VectorKernels extends ScalarKernels {
     for (int bound = S.loopBound(n); i < bound; i += L) {
       acc0 = FloatVector.fromArray(S, x, xOff + i).fma(FloatVector.fromArray(S, y, yOff + i), acc0);
     }
-    float acc = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+    float acc = sumLanes(acc0.add(acc1));
     for (; i < n; i++) {
       acc += x[xOff + i] * y[yOff + i];
     }
@@ -93,7 +92,7 @@ public final class VectorKernels extends ScalarKernels {
     for (int bound = S.loopBound(n); i < bound; i += L) {
       acc0 = acc0.add(FloatVector.fromArray(S, x, xOff + i));
     }
-    float acc = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+    float acc = sumLanes(acc0.add(acc1));
     for (; i < n; i++) {
       acc += x[xOff + i];
     }
@@ -123,7 +122,7 @@ public final class VectorKernels extends ScalarKernels {
       FloatVector d0 = FloatVector.fromArray(S, x, xOff + i).sub(vmu);
       acc0 = d0.fma(d0, acc0);
     }
-    float acc = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+    float acc = sumLanes(acc0.add(acc1));
     for (; i < n; i++) {
       float d = x[xOff + i] - mu;
       acc += d * d;
@@ -180,5 +179,17 @@ public final class VectorKernels extends ScalarKernels {
       float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
       float beta, float[] c, int cOff, int ldc) {
     VectorGemm.gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+  }
+
+  /**
+   * The lanes of v added in lane order. Not {@code reduceLanes(ADD)}: its order is unspecified
+   * and differs between interpreted and compiled code, so results would depend on JIT timing.
+   */
+  static float sumLanes(FloatVector v) {
+    float s = v.lane(0);
+    for (int i = 1; i < L; i++) {
+      s += v.lane(i);
+    }
+    return s;
   }
 }
