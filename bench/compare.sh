@@ -1,16 +1,20 @@
 #!/usr/bin/env bash
 # hebb4j against numpy/OpenBLAS (and PyTorch when Debian's python3-torch is installed), in one
-# run, same sizes, same thread counts, same timing method (median after a warm-up):
+# run, same sizes, same thread counts, same timing method (warm-up, then timed calls):
 #   bench/compare.sh                 # SGEMM at 256, 1024, 2048; SRE step; Hebbian-CNN batch
 #   SIZES="1024" SECONDS_EACH=5 bench/compare.sh
 #   PARTS="gemm" bench/compare.sh    # only some of: gemm sre hebbcnn
-# JAVA_HOME chooses the JDK. Prints a table of GFLOP/s and ratios. See BENCHMARKS.md.
+#   ROUNDS=3 bench/compare.sh        # repeat each hebb4j/numpy/torch measurement, alternating
+# JAVA_HOME chooses the JDK. Every cell is "median best" over the timed calls; with ROUNDS > 1 the
+# median is the median of the rounds' medians and best the best of all. The ratios compare
+# medians with medians and bests with bests. See BENCHMARKS.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 sizes="${SIZES:-256 1024 2048}"
 threads="${THREADS:-1 2}"
 secs="${SECONDS_EACH:-3}"
 parts="${PARTS:-gemm sre hebbcnn}"
+rounds="${ROUNDS:-1}"
 
 numpy_py=""
 for py in python3 /usr/bin/python3; do
@@ -26,47 +30,76 @@ done
   || echo "numpy    not found (no numpy comparison)"
 [ -n "$torch_py" ] && echo "torch    $("$torch_py" -c 'import torch; print(torch.__version__)') ($torch_py)" \
   || echo "torch    not installed (apt-get install python3-torch to compare)"
-ratio() { [ "$2" = "-" ] || [ -z "$2" ] && echo "-" || awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
-median() { sed -n "s|^ *\([0-9.]*\) $1 median.*|\1|p"; }
+echo "rounds   $rounds, ${secs} s warm-up + ${secs} s timed per measurement"
+
+# "median best" lines in, one "median best" out: median of medians; best is the max (higher is
+# better) or the min (lower is better) of the bests.
+combine() {
+  local lines med best
+  lines=$(grep -E '^[0-9.]+ [0-9.]+$' || true)
+  [ -z "$lines" ] && { echo "- -"; return; }
+  med=$(cut -d' ' -f1 <<<"$lines" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }')
+  if [ "$1" = max ]; then best=$(cut -d' ' -f2 <<<"$lines" | sort -g | tail -1)
+  else best=$(cut -d' ' -f2 <<<"$lines" | sort -g | head -1); fi
+  echo "$med $best"
+}
+# ratio A B for "median best" pairs: "A.med/B.med A.best/B.best"
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { split(a, x, " "); split(b, y, " ")
+  if (x[1] == "-" || y[1] == "-" || x[1] == "" || y[1] == "") { print "- -"; exit }
+  printf "%.2f %.2f\n", x[1] / y[1], x[2] / y[2] }'; }
+# hebb4j's bench line "  V UNIT median, W best ..." to "V W"
+hebb() { sed -n "s|^ *\([0-9.]*\) $1 median, \([0-9.]*\) best.*|\1 \2|p"; }
+cell() { printf '%17s' "$1"; }
 
 if [[ " $parts " == *" gemm "* ]]; then
   echo
-  echo "SGEMM, GFLOP/s (higher is better)"
-  printf '%-8s %-7s %10s %10s %10s %12s %12s\n' size threads hebb4j numpy torch hebb4j/numpy hebb4j/torch
+  echo "SGEMM, GFLOP/s, median best (higher is better)"
+  printf '%-6s %-3s %17s %17s %17s %17s %17s\n' size thr hebb4j numpy torch hebb4j/numpy hebb4j/torch
   for t in $threads; do
     for n in $sizes; do
-      h=$(./hebb4j bench gemm --size "$n" --threads "$t" --seconds "$secs" 2>/dev/null | median GFLOP/s)
-      np="-"; tr="-"
-      [ -n "$numpy_py" ] && np=$(OPENBLAS_NUM_THREADS=$t OMP_NUM_THREADS=$t "$numpy_py" bench/py/gemm.py numpy "$n" "$t" "$secs")
-      [ -n "$torch_py" ] && tr=$(OMP_NUM_THREADS=$t "$torch_py" bench/py/gemm.py torch "$n" "$t" "$secs")
-      printf '%-8s %-7s %10s %10s %10s %12s %12s\n' "$n" "$t" "$h" "$np" "$tr" "$(ratio "$h" "$np")" "$(ratio "$h" "$tr")"
+      hs=""; ns=""; ts=""
+      for r in $(seq "$rounds"); do
+        hs+="$(./hebb4j bench gemm --size "$n" --threads "$t" --seconds "$secs" 2>/dev/null | hebb GFLOP/s)"$'\n'
+        [ -n "$numpy_py" ] && ns+="$(OPENBLAS_NUM_THREADS=$t OMP_NUM_THREADS=$t "$numpy_py" bench/py/gemm.py numpy "$n" "$t" "$secs")"$'\n'
+        [ -n "$torch_py" ] && ts+="$(OMP_NUM_THREADS=$t "$torch_py" bench/py/gemm.py torch "$n" "$t" "$secs")"$'\n'
+      done
+      h=$(printf '%s' "$hs" | combine max); np=$(printf '%s' "$ns" | combine max); tr=$(printf '%s' "$ts" | combine max)
+      printf '%-6s %-3s %s %s %s %s %s\n' "$n" "$t" "$(cell "$h")" "$(cell "$np")" "$(cell "$tr")" \
+        "$(cell "$(ratio "$h" "$np")")" "$(cell "$(ratio "$h" "$tr")")"
     done
   done
 fi
 
 if [[ " $parts " == *" sre "* ]]; then
   echo
-  echo "SRE training step (32-128-32 tanh MLP, batch 256, SGD), ms/step (lower is better)"
-  printf '%-7s %10s %10s %10s %12s %12s\n' threads hebb4j numpy torch numpy/hebb4j torch/hebb4j
+  echo "SRE training step (32-128-32 tanh MLP, batch 256, SGD), ms/step, median best (lower is better)"
+  printf '%-3s %17s %17s %17s %17s %17s\n' thr hebb4j numpy torch numpy/hebb4j torch/hebb4j
   for t in $threads; do
-    h=$(./hebb4j bench sre --threads "$t" --seconds "$secs" 2>/dev/null | median ms/step)
-    np="-"; tr="-"
-    [ -n "$numpy_py" ] && np=$(cd bench/py && OPENBLAS_NUM_THREADS=$t OMP_NUM_THREADS=$t "$numpy_py" sre_step.py numpy "$t" "$secs")
-    [ -n "$torch_py" ] && tr=$(cd bench/py && OMP_NUM_THREADS=$t "$torch_py" sre_step.py torch "$t" "$secs")
-    printf '%-7s %10s %10s %10s %12s %12s\n' "$t" "$h" "$np" "$tr" "$(ratio "$np" "$h")" "$(ratio "$tr" "$h")"
+    hs=""; ns=""; ts=""
+    for r in $(seq "$rounds"); do
+      hs+="$(./hebb4j bench sre --threads "$t" --seconds "$secs" 2>/dev/null | hebb ms/step)"$'\n'
+      [ -n "$numpy_py" ] && ns+="$(cd bench/py && OPENBLAS_NUM_THREADS=$t OMP_NUM_THREADS=$t "$numpy_py" sre_step.py numpy "$t" "$secs")"$'\n'
+      [ -n "$torch_py" ] && ts+="$(cd bench/py && OMP_NUM_THREADS=$t "$torch_py" sre_step.py torch "$t" "$secs")"$'\n'
+    done
+    h=$(printf '%s' "$hs" | combine min); np=$(printf '%s' "$ns" | combine min); tr=$(printf '%s' "$ts" | combine min)
+    printf '%-3s %s %s %s %s %s\n' "$t" "$(cell "$h")" "$(cell "$np")" "$(cell "$tr")" \
+      "$(cell "$(ratio "$np" "$h")")" "$(cell "$(ratio "$tr" "$h")")"
   done
 fi
 
 if [[ " $parts " == *" hebbcnn "* ]]; then
   echo
-  echo "Hebbian-CNN training batch (paper net, batch 100, 28x28), ms/batch (lower is better)"
-  printf '%-18s %-7s %10s %10s %12s\n' variant threads hebb4j torch torch/hebb4j
+  echo "Hebbian-CNN training batch (paper net, batch 100, 28x28), ms/batch, median best (lower is better)"
+  printf '%-16s %-3s %17s %17s %17s\n' variant thr hebb4j torch torch/hebb4j
   for v in plain triangle+pruning; do
     for t in $threads; do
-      h=$(./hebb4j bench hebbcnn --variant "$v" --threads "$t" --seconds "$secs" 2>/dev/null | median ms/batch)
-      tr="-"
-      [ -n "$torch_py" ] && tr=$(cd bench/py && OMP_NUM_THREADS=$t "$torch_py" hebbcnn_batch.py "$v" "$t" "$secs")
-      printf '%-18s %-7s %10s %10s %12s\n' "$v" "$t" "$h" "$tr" "$(ratio "$tr" "$h")"
+      hs=""; ts=""
+      for r in $(seq "$rounds"); do
+        hs+="$(./hebb4j bench hebbcnn --variant "$v" --threads "$t" --seconds "$secs" 2>/dev/null | hebb ms/batch)"$'\n'
+        [ -n "$torch_py" ] && ts+="$(cd bench/py && OMP_NUM_THREADS=$t "$torch_py" hebbcnn_batch.py "$v" "$t" "$secs")"$'\n'
+      done
+      h=$(printf '%s' "$hs" | combine min); tr=$(printf '%s' "$ts" | combine min)
+      printf '%-16s %-3s %s %s %s\n' "$v" "$t" "$(cell "$h")" "$(cell "$tr")" "$(cell "$(ratio "$tr" "$h")")"
     done
   done
 fi
