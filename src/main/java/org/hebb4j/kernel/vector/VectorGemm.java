@@ -12,17 +12,19 @@ import jdk.incubator.vector.VectorSpecies;
  * <pre>
  * for jc in steps of NC over n:                         columns of C and B
  *   for pc in steps of KC over k:                       pack B[pc:pc+KC, jc:jc+NC] into NR-wide panels
- *     for ic in steps of MC over m:                     pack alpha A[ic:ic+MC, pc:pc+KC] into MR-tall panels
+ *     for ic in steps of MC over m:                     (transposed A: pack alpha A into MR-tall panels)
  *       for each NR panel of B, each MR panel of A:     micro-kernel: MR x NR tile of C
  * </pre>
  *
- * <p>Packing reads op(A) and op(B) through their transposes, so all four transpose cases share one
- * micro-kernel, and pads the last panels with zeros, so the micro-kernel never sees a ragged edge.
- * Edge tiles are computed in full and copied back with a scalar loop (no masked loads or stores).
- * The micro-kernel keeps an MR x NR = 4 x (2 vectors) tile of C in 8 vector registers,
- * accumulating over k with one broadcast of A and two FMAs per row, and touches C once.
- * alpha is folded into the packed A; beta is applied at write-back of the first k block only, and
- * beta == 0 stores without reading C (NaN in C is not propagated), as in BLAS.
+ * <p>B is always packed, through its transpose when transB, with the last panel padded with zeros.
+ * A is packed (alpha folded in) when transposed or when the block of B is wide; a row-major A
+ * against a narrow block ({@link #IN_PLACE_PANELS}) is read in place, MR rows at a time, and alpha
+ * scales the sums at the store: packing it cost about a fifth of an SRE training step. A ragged
+ * last row panel is packed alone, and ragged tiles are computed in full into a small tile and
+ * copied back with a scalar loop (no masked loads or stores). The micro-kernel keeps an MR x NR =
+ * 4 x (2 vectors) tile of C in 8 vector registers, accumulating over k with one broadcast of A and
+ * two FMAs per row, and touches C once per k block. beta is applied at write-back of the first k
+ * block only, and beta == 0 stores without reading C (NaN in C is not propagated), as in BLAS.
  *
  * <p>Workspace: the packed panels and the edge tile live in a per-thread {@link Workspace} held by a
  * {@link ThreadLocal}. Its arrays are grown (reallocated) only when a call needs more than they
@@ -50,6 +52,14 @@ final class VectorGemm {
   static final int MC = 16 * MR;
   /** Columns of B packed at once (a multiple of NR). */
   static final int NC = NR * (1024 / NR);
+
+  /**
+   * A row-major A is read in place, not packed, when the block has at most this many NR panels of
+   * B (n <= 128 with 256-bit vectors), so that each packed value would be used at most 8 times:
+   * then packing costs more than it saves (the skinny GEMMs of a training step), while for wide
+   * blocks the packed panel is faster (measured on JDK 17 at n = 1024, BENCHMARKS.md).
+   */
+  static final int IN_PLACE_PANELS = 8;
 
   /** Per-thread packing buffers, grown on demand and then reused. */
   static final class Workspace {
@@ -98,25 +108,70 @@ final class VectorGemm {
         for (int ic = 0; ic < m; ic += MC) {
           int mc = Math.min(MC, m - ic);
           int mcPanels = (mc + MR - 1) / MR;
-          float[] pa = ws.a(mcPanels * MR * kc);
-          packA(transA, alpha, a, aOff, lda, ic, mc, pc, kc, pa);
-          for (int jp = 0; jp < ncPanels; jp++) {
-            int j0 = jp * NR;
-            int cols = Math.min(NR, nc - j0);
-            for (int ip = 0; ip < mcPanels; ip++) {
-              int i0 = ip * MR;
-              int rows = Math.min(MR, mc - i0);
-              int cTile = cOff + (ic + i0) * ldc + jc + j0;
-              if (rows == MR && cols == NR) {
-                kernel(kc, pa, ip * MR * kc, pb, jp * NR * kc, betaBlock, c, cTile, ldc);
-              } else {
-                edgeTile(kc, pa, ip * MR * kc, pb, jp * NR * kc, betaBlock, c, cTile, ldc,
-                    rows, cols, ws.tile);
-              }
-            }
+          if (transA || ncPanels > IN_PLACE_PANELS) {
+            float[] pa = ws.a(mcPanels * MR * kc);
+            packA(transA, alpha, a, aOff, lda, ic, mc, pc, kc, pa);
+            panels(kc, pa, mcPanels, mc, pb, ncPanels, nc, 1f, betaBlock, c,
+                cOff + ic * ldc + jc, ldc, ws.tile);
+          } else {
+            rowPanels(kc, a, aOff + ic * lda + pc, lda, mc, pb, ncPanels, nc, alpha, betaBlock,
+                c, cOff + ic * ldc + jc, ldc, ws);
           }
         }
       }
+    }
+  }
+
+  /** Every MR x NR tile of one mc x nc block from packed A; alpha is already in pa. */
+  private static void panels(int kc, float[] pa, int mcPanels, int mc, float[] pb, int ncPanels,
+      int nc, float alpha, float beta, float[] c, int cBlock, int ldc, float[] tile) {
+    for (int jp = 0; jp < ncPanels; jp++) {
+      int j0 = jp * NR;
+      int cols = Math.min(NR, nc - j0);
+      for (int ip = 0; ip < mcPanels; ip++) {
+        int i0 = ip * MR;
+        int rows = Math.min(MR, mc - i0);
+        int cTile = cBlock + i0 * ldc + j0;
+        if (rows == MR && cols == NR) {
+          kernel(kc, pa, ip * MR * kc, pb, jp * NR * kc, alpha, beta, c, cTile, ldc);
+        } else {
+          kernel(kc, pa, ip * MR * kc, pb, jp * NR * kc, alpha, 0f, tile, 0, NR);
+          copyEdge(tile, rows, cols, beta, c, cTile, ldc);
+        }
+      }
+    }
+  }
+
+  /**
+   * The same block with A not transposed: full MR-row panels are read in place (row r of the
+   * panel at a[aRow + r lda + p]), which saves packing A, most of the cost of the skinny GEMMs
+   * of a training step; a ragged last panel is packed alone. alpha is applied to the sums.
+   */
+  private static void rowPanels(int kc, float[] a, int aRow, int lda, int mc, float[] pb,
+      int ncPanels, int nc, float alpha, float beta, float[] c, int cBlock, int ldc,
+      Workspace ws) {
+    int full = mc / MR;
+    for (int jp = 0; jp < ncPanels; jp++) {
+      int j0 = jp * NR;
+      int cols = Math.min(NR, nc - j0);
+      for (int ip = 0; ip < full; ip++) {
+        int i0 = ip * MR;
+        int cTile = cBlock + i0 * ldc + j0;
+        int aPanel = aRow + i0 * lda;
+        if (cols == NR) {
+          kernelRows(kc, a, aPanel, lda, pb, jp * NR * kc, alpha, beta, c, cTile, ldc);
+        } else {
+          kernelRows(kc, a, aPanel, lda, pb, jp * NR * kc, alpha, 0f, ws.tile, 0, NR);
+          copyEdge(ws.tile, MR, cols, beta, c, cTile, ldc);
+        }
+      }
+    }
+    int rest = mc - full * MR;
+    if (rest > 0) {
+      float[] pa = ws.a(MR * kc);
+      packRows(a, aRow + full * MR * lda, lda, rest, kc, pa);
+      panels(kc, pa, 1, rest, pb, ncPanels, nc, alpha, beta, c, cBlock + full * MR * ldc, ldc,
+          ws.tile);
     }
   }
 
@@ -126,7 +181,7 @@ final class VectorGemm {
    * accumulators: with more (6 x 2 or 4 x 3 tiles), C2 spills on JDK 25 and runs at half speed.
    */
   private static void kernel(int kc, float[] pa, int aOff, float[] pb, int bOff,
-      float beta, float[] c, int cOff, int ldc) {
+      float alpha, float beta, float[] c, int cOff, int ldc) {
     FloatVector c00 = FloatVector.zero(S), c01 = c00;
     FloatVector c10 = c00, c11 = c00;
     FloatVector c20 = c00, c21 = c00;
@@ -149,14 +204,53 @@ final class VectorGemm {
       c30 = a3.fma(b0, c30);
       c31 = a3.fma(b1, c31);
     }
-    store(c00, c01, beta, c, cOff);
-    store(c10, c11, beta, c, cOff + ldc);
-    store(c20, c21, beta, c, cOff + 2 * ldc);
-    store(c30, c31, beta, c, cOff + 3 * ldc);
+    store(c00, c01, alpha, beta, c, cOff);
+    store(c10, c11, alpha, beta, c, cOff + ldc);
+    store(c20, c21, alpha, beta, c, cOff + 2 * ldc);
+    store(c30, c31, alpha, beta, c, cOff + 3 * ldc);
   }
 
-  /** One row of the tile: C = acc (beta 0), C + acc (beta 1), or beta C + acc. */
-  private static void store(FloatVector v0, FloatVector v1, float beta, float[] c, int off) {
+  /**
+   * {@link #kernel} with A read in place: row r of the MR x kc panel at a[aOff + r lda + p]. The
+   * same sums in the same order; alpha scales them at the store.
+   */
+  private static void kernelRows(int kc, float[] a, int aOff, int lda, float[] pb, int bOff,
+      float alpha, float beta, float[] c, int cOff, int ldc) {
+    FloatVector c00 = FloatVector.zero(S), c01 = c00;
+    FloatVector c10 = c00, c11 = c00;
+    FloatVector c20 = c00, c21 = c00;
+    FloatVector c30 = c00, c31 = c00;
+    int a0r = aOff, a1r = aOff + lda, a2r = aOff + 2 * lda, a3r = aOff + 3 * lda;
+    for (int p = 0; p < kc; p++) {
+      int bp = bOff + p * NR;
+      FloatVector b0 = FloatVector.fromArray(S, pb, bp);
+      FloatVector b1 = FloatVector.fromArray(S, pb, bp + L);
+      FloatVector a0 = FloatVector.broadcast(S, a[a0r + p]);
+      c00 = a0.fma(b0, c00);
+      c01 = a0.fma(b1, c01);
+      FloatVector a1 = FloatVector.broadcast(S, a[a1r + p]);
+      c10 = a1.fma(b0, c10);
+      c11 = a1.fma(b1, c11);
+      FloatVector a2 = FloatVector.broadcast(S, a[a2r + p]);
+      c20 = a2.fma(b0, c20);
+      c21 = a2.fma(b1, c21);
+      FloatVector a3 = FloatVector.broadcast(S, a[a3r + p]);
+      c30 = a3.fma(b0, c30);
+      c31 = a3.fma(b1, c31);
+    }
+    store(c00, c01, alpha, beta, c, cOff);
+    store(c10, c11, alpha, beta, c, cOff + ldc);
+    store(c20, c21, alpha, beta, c, cOff + 2 * ldc);
+    store(c30, c31, alpha, beta, c, cOff + 3 * ldc);
+  }
+
+  /** One row of the tile: C = alpha acc + beta C; beta == 0 does not read C, alpha == 1 skips. */
+  private static void store(FloatVector v0, FloatVector v1, float alpha, float beta, float[] c,
+      int off) {
+    if (alpha != 1f) {
+      v0 = v0.mul(alpha);
+      v1 = v1.mul(alpha);
+    }
     if (beta != 0f) {
       FloatVector bv = FloatVector.broadcast(S, beta);
       v0 = FloatVector.fromArray(S, c, off).fma(bv, v0);
@@ -166,10 +260,9 @@ final class VectorGemm {
     v1.intoArray(c, off + L);
   }
 
-  /** A ragged tile: the micro-kernel writes a full tile into {@code tile}, a scalar loop copies. */
-  private static void edgeTile(int kc, float[] pa, int aOff, float[] pb, int bOff, float beta,
-      float[] c, int cOff, int ldc, int rows, int cols, float[] tile) {
-    kernel(kc, pa, aOff, pb, bOff, 0f, tile, 0, NR);
+  /** A ragged tile computed in full into {@code tile}: copies its rows x cols corner to C. */
+  private static void copyEdge(float[] tile, int rows, int cols, float beta, float[] c, int cOff,
+      int ldc) {
     for (int r = 0; r < rows; r++) {
       int ci = cOff + r * ldc;
       for (int j = 0; j < cols; j++) {
@@ -179,29 +272,47 @@ final class VectorGemm {
     }
   }
 
+  /** Packs {@code rows} (< MR) rows of A, not transposed, as one MR panel; missing rows zero. */
+  private static void packRows(float[] a, int aRow, int lda, int rows, int kc, float[] pa) {
+    for (int r = 0; r < MR; r++) {
+      for (int p = 0; p < kc; p++) {
+        pa[p * MR + r] = r < rows ? a[aRow + r * lda + p] : 0f;
+      }
+    }
+  }
+
   /**
    * Packs alpha op(A)[i0:i0+mc, p0:p0+kc] as MR-row panels, each kc x MR with rows interleaved:
    * pa[panel MR kc + p MR + r] = alpha op(A)(i0 + panel MR + r, p0 + p); rows past mc are zero.
+   * Transposed, the MR values for one p are a contiguous run of A.
    */
-  private static void packA(boolean transA, float alpha, float[] a, int aOff, int lda,
-      int i0, int mc, int p0, int kc, float[] pa) {
+  private static void packA(boolean transA, float alpha, float[] a, int aOff, int lda, int i0,
+      int mc, int p0, int kc, float[] pa) {
     for (int ip = 0; ip * MR < mc; ip++) {
       int dst = ip * MR * kc;
-      for (int r = 0; r < MR; r++) {
-        int i = ip * MR + r;
-        if (i >= mc) {
-          for (int p = 0; p < kc; p++) {
-            pa[dst + p * MR + r] = 0f;
+      int rows = Math.min(MR, mc - ip * MR);
+      if (transA && rows == MR) { // written out for MR = 4
+        int src = aOff + p0 * lda + i0 + ip * MR;
+        for (int p = 0; p < kc; p++) {
+          int sp = src + p * lda, d = dst + p * MR;
+          pa[d] = alpha * a[sp];
+          pa[d + 1] = alpha * a[sp + 1];
+          pa[d + 2] = alpha * a[sp + 2];
+          pa[d + 3] = alpha * a[sp + 3];
+        }
+      } else if (transA) {
+        int src = aOff + p0 * lda + i0 + ip * MR;
+        for (int p = 0; p < kc; p++) {
+          int s = src + p * lda, d = dst + p * MR;
+          for (int r = 0; r < MR; r++) {
+            pa[d + r] = r < rows ? alpha * a[s + r] : 0f;
           }
-        } else if (!transA) {
-          int src = aOff + (i0 + i) * lda + p0;
+        }
+      } else {
+        for (int r = 0; r < MR; r++) {
+          int src = aOff + (i0 + ip * MR + r) * lda + p0;
           for (int p = 0; p < kc; p++) {
-            pa[dst + p * MR + r] = alpha * a[src + p];
-          }
-        } else {
-          int src = aOff + p0 * lda + i0 + i;
-          for (int p = 0; p < kc; p++) {
-            pa[dst + p * MR + r] = alpha * a[src + p * lda];
+            pa[dst + p * MR + r] = r < rows ? alpha * a[src + p] : 0f;
           }
         }
       }
