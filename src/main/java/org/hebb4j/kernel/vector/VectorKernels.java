@@ -47,7 +47,9 @@ public final class VectorKernels extends ScalarKernels {
     for (int bound = S.loopBound(n); i < bound; i += L) {
       acc0 = FloatVector.fromArray(S, x, xOff + i).fma(FloatVector.fromArray(S, y, yOff + i), acc0);
     }
-    float acc = sumLanes(acc0.add(acc1));
+    float[] lanes = LANES.get();
+    acc0.add(acc1).intoArray(lanes, 0);
+    float acc = sumInLaneOrder(lanes);
     for (; i < n; i++) {
       acc += x[xOff + i] * y[yOff + i];
     }
@@ -92,7 +94,9 @@ public final class VectorKernels extends ScalarKernels {
     for (int bound = S.loopBound(n); i < bound; i += L) {
       acc0 = acc0.add(FloatVector.fromArray(S, x, xOff + i));
     }
-    float acc = sumLanes(acc0.add(acc1));
+    float[] lanes = LANES.get();
+    acc0.add(acc1).intoArray(lanes, 0);
+    float acc = sumInLaneOrder(lanes);
     for (; i < n; i++) {
       acc += x[xOff + i];
     }
@@ -122,7 +126,9 @@ public final class VectorKernels extends ScalarKernels {
       FloatVector d0 = FloatVector.fromArray(S, x, xOff + i).sub(vmu);
       acc0 = d0.fma(d0, acc0);
     }
-    float acc = sumLanes(acc0.add(acc1));
+    float[] lanes = LANES.get();
+    acc0.add(acc1).intoArray(lanes, 0);
+    float acc = sumInLaneOrder(lanes);
     for (; i < n; i++) {
       float d = x[xOff + i] - mu;
       acc += d * d;
@@ -181,14 +187,20 @@ public final class VectorKernels extends ScalarKernels {
     VectorGemm.gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
   }
 
+  /** Per-thread room for one vector's lanes, see {@link #sumInLaneOrder}. */
+  private static final ThreadLocal<float[]> LANES = ThreadLocal.withInitial(() -> new float[L]);
+
   /**
-   * The lanes of v added in lane order. Not {@code reduceLanes(ADD)}: its order is unspecified
-   * and differs between interpreted and compiled code, so results would depend on JIT timing.
+   * A vector's lanes, stored to {@code lanes}, added in lane order. Not {@code reduceLanes(ADD)}:
+   * its order is unspecified and differs between interpreted and compiled code, so results would
+   * depend on JIT timing. The vector is stored by the caller, never passed to a method: when C2
+   * does not inline a call that takes a vector, the vector is boxed (64 bytes per call, seen in the
+   * SRE step on JDK 17 and in the Hebbian-CNN standardisation on JDK 25).
    */
-  static float sumLanes(FloatVector v) {
-    float s = v.lane(0);
+  static float sumInLaneOrder(float[] lanes) {
+    float s = lanes[0];
     for (int i = 1; i < L; i++) {
-      s += v.lane(i);
+      s += lanes[i];
     }
     return s;
   }
