@@ -44,6 +44,12 @@ class ExperimentCommandsTest {
   }
 
   @Test
+  void padNamesBothAcceptedForms() {
+    oneLine(MainTest.run("hebbcnn", "--pad", "abc"), 2, "--pad: expected auto or an integer");
+    oneLine(MainTest.run("hebbcnn", "--pad", "2000"), 2, "--pad");
+  }
+
+  @Test
   void missingDataSaysHowToInstall() {
     oneLine(MainTest.run("classify", "--data", tmp.resolve("none").toString(), "--out",
         tmp.resolve("o").toString()), 2, "apt-get install dataset-fashion-mnist");

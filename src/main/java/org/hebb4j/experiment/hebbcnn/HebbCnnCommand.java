@@ -92,7 +92,12 @@ public final class HebbCnnCommand implements Command {
     }
     long seed = (long) seedValue;
     int threads = a.integer("threads", Workers.defaultThreads(), 1, 1024);
-    int pad = "auto".equals(a.string("pad", "auto")) ? -1 : a.integer("pad", 0, 0, 1000);
+    String padText = a.string("pad", "auto");
+    if (!"auto".equals(padText) && !padText.matches("\\d{1,4}")) {
+      throw new UsageException("--pad: expected auto or an integer in [0, 1000], got '" + padText
+          + "'");
+    }
+    int pad = "auto".equals(padText) ? -1 : a.integer("pad", 0, 0, 1000);
     HebbRule rule = HebbRule.parse(a.choice("rule", "instar", "plain", "instar", "oja"));
     int[] channels = ints(a, "channels", HebbCnnConfig.PAPER_CHANNELS, 1, 1 << 16);
     int n = channels.length;
