@@ -4,10 +4,12 @@ import java.util.function.IntConsumer;
 import org.hebb4j.parallel.Workers;
 
 /**
- * Any {@link Kernels} with GEMM spread over a {@link Workers} pool (spec/parallel.md). C is cut
- * into blocks of rows (or of columns, when it is wider than tall) whose size depends only on the
- * shape, never on the thread count, and each block is one call of the base GEMM, so the bits are
- * the same for every thread count. Every other kernel is the base's own.
+ * Any {@link Kernels} with GEMM spread over a {@link Workers} pool (spec/parallel.md). A base that
+ * is a {@link ParallelGemm} (the vector kernels) spreads its own work, sharing its packed panels;
+ * for any other base, C is cut into blocks of rows (or of columns, when it is wider than tall)
+ * whose size depends only on the shape, never on the thread count, and each block is one call of
+ * the base GEMM, so the bits are the same for every thread count. GEMMs below
+ * {@link #MIN_PARALLEL_WORK} run on the caller. Every other kernel is the base's own.
  *
  * <p>Not for concurrent use from several threads: one instance serves one caller at a time.
  */
@@ -51,6 +53,11 @@ public final class ThreadedKernels implements Kernels {
       float beta, float[] c, int cOff, int ldc) {
     if ((long) m * n * k < MIN_PARALLEL_WORK || Math.max(m, n) < 2 * ALIGN) {
       base.gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+      return;
+    }
+    if (base instanceof ParallelGemm) {
+      ((ParallelGemm) base).gemm(workers, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff,
+          ldb, beta, c, cOff, ldc);
       return;
     }
     GemmTask t = task;

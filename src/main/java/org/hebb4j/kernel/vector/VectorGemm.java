@@ -1,7 +1,9 @@
 package org.hebb4j.kernel.vector;
 
+import java.util.function.IntConsumer;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
+import org.hebb4j.parallel.Workers;
 
 /**
  * Register-blocked SGEMM with the Vector API, spec/kernels.md#gemm (K11): C = alpha op(A) op(B) +
@@ -25,6 +27,12 @@ import jdk.incubator.vector.VectorSpecies;
  * 4 x (2 vectors) tile of C in 8 vector registers, accumulating over k with one broadcast of A and
  * two FMAs per row, and touches C once per k block. beta is applied at write-back of the first k
  * block only, and beta == 0 stores without reading C (NaN in C is not propagated), as in BLAS.
+ *
+ * <p>Threads ({@link #gemm(Workers, boolean, boolean, int, int, int, float, float[], int, int,
+ * float[], int, int, float, float[], int, int)}): each packed block of B is packed once, in chunks
+ * of {@link #PACK_PANELS} panels spread over the workers, and shared; the tiles against it are
+ * then spread by row blocks of MC (and groups of B panels when there are few row blocks). No
+ * tile's arithmetic depends on the cut, so every thread count gives the bits of one thread.
  *
  * <p>Workspace: the packed panels and the edge tile live in a per-thread {@link Workspace} held by a
  * {@link ThreadLocal}. Its arrays are grown (reallocated) only when a call needs more than they
@@ -61,11 +69,21 @@ final class VectorGemm {
    */
   static final int IN_PLACE_PANELS = 8;
 
-  /** Per-thread packing buffers, grown on demand and then reused. */
+  /**
+   * With workers, the compute of one packed block of B is cut into at least this many chunks
+   * (row blocks of MC, and then groups of B panels when there are few row blocks), so that two or
+   * more threads stay busy on short and wide products (the im2col GEMMs).
+   */
+  static final int MIN_CHUNKS = 8;
+  /** B panels packed per chunk when packing is shared among workers. */
+  static final int PACK_PANELS = 8;
+
+  /** Per-thread packing buffers and the caller's job, grown on demand and then reused. */
   static final class Workspace {
     float[] a = new float[0];
     float[] b = new float[0];
     final float[] tile = new float[MR * NR];
+    final Job job = new Job();
 
     float[] a(int size) {
       if (a.length < size) {
@@ -84,8 +102,22 @@ final class VectorGemm {
 
   private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
 
+  /** C = alpha op(A) op(B) + beta C on the calling thread. */
   static void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
       float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+      float beta, float[] c, int cOff, int ldc) {
+    gemm(null, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+  }
+
+  /**
+   * The same product with its work run on {@code workers} (null: the calling thread). Each packed
+   * block of B is packed once, in chunks of panels, and shared; the tiles of C computed against
+   * it are then split among the threads by row blocks (and panel groups). Every tile of C is
+   * computed by the same code with the same sums whichever thread runs it and however the work is
+   * cut, so the bits equal those of the single-threaded call (spec/parallel.md (P5)).
+   */
+  static void gemm(Workers workers, boolean transA, boolean transB, int m, int n, int k,
+      float alpha, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
       float beta, float[] c, int cOff, int ldc) {
     if (m <= 0 || n <= 0) {
       return;
@@ -96,36 +128,118 @@ final class VectorGemm {
       }
       return;
     }
+    boolean shared = workers != null && workers.threads() > 1;
     Workspace ws = WORKSPACE.get();
+    Job job = ws.job;
+    job.set(transA, transB, m, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+    int rowBlocks = (m + MC - 1) / MC;
     for (int jc = 0; jc < n; jc += NC) {
       int nc = Math.min(NC, n - jc);
       int ncPanels = (nc + NR - 1) / NR;
+      int groups = shared ? Math.min(ncPanels, (MIN_CHUNKS + rowBlocks - 1) / rowBlocks) : 1;
       for (int pc = 0; pc < k; pc += KC) {
         int kc = Math.min(KC, k - pc);
-        float betaBlock = pc == 0 ? beta : 1f;
-        float[] pb = ws.b(ncPanels * NR * kc);
-        packB(transB, b, bOff, ldb, pc, kc, jc, nc, pb);
-        for (int ic = 0; ic < m; ic += MC) {
-          int mc = Math.min(MC, m - ic);
-          int mcPanels = (mc + MR - 1) / MR;
-          if (transA || ncPanels > IN_PLACE_PANELS) {
-            float[] pa = ws.a(mcPanels * MR * kc);
-            packA(transA, alpha, a, aOff, lda, ic, mc, pc, kc, pa);
-            panels(kc, pa, mcPanels, mc, pb, ncPanels, nc, 1f, betaBlock, c,
-                cOff + ic * ldc + jc, ldc, ws.tile);
-          } else {
-            rowPanels(kc, a, aOff + ic * lda + pc, lda, mc, pb, ncPanels, nc, alpha, betaBlock,
-                c, cOff + ic * ldc + jc, ldc, ws);
+        job.block(jc, nc, ncPanels, pc, kc, pc == 0 ? beta : 1f, ws.b(ncPanels * NR * kc), groups);
+        if (shared) {
+          workers.run((ncPanels + PACK_PANELS - 1) / PACK_PANELS, job.pack);
+          workers.run(rowBlocks * groups, job.compute);
+        } else {
+          job.pack(0, ncPanels);
+          for (int ib = 0; ib < rowBlocks; ib++) {
+            job.compute.accept(ib);
           }
         }
       }
     }
+    job.clear();
   }
 
-  /** Every MR x NR tile of one mc x nc block from packed A; alpha is already in pa. */
-  private static void panels(int kc, float[] pa, int mcPanels, int mc, float[] pb, int ncPanels,
-      int nc, float alpha, float beta, float[] c, int cBlock, int ldc, float[] tile) {
-    for (int jp = 0; jp < ncPanels; jp++) {
+  /**
+   * One GEMM call: its arguments, the packed block of B being worked on, and the two chunk bodies
+   * handed to the workers (created once per thread, so a call allocates nothing).
+   */
+  static final class Job {
+    private boolean transA, transB;
+    private int m, aOff, lda, bOff, ldb, cOff, ldc;
+    private float alpha;
+    private float[] a, b, c;
+    private int jc, nc, ncPanels, pc, kc, groups, groupPanels;
+    private float betaBlock;
+    private float[] pb;
+
+    /** Chunk i packs B panels [i PACK_PANELS, (i + 1) PACK_PANELS). */
+    final IntConsumer pack = i -> pack(i * PACK_PANELS, Math.min(ncPanels, (i + 1) * PACK_PANELS));
+    /** Chunk i computes row block i / groups of C against panel group i % groups. */
+    final IntConsumer compute = this::compute;
+
+    void set(boolean transA, boolean transB, int m, float alpha, float[] a, int aOff, int lda,
+        float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {
+      this.transA = transA;
+      this.transB = transB;
+      this.m = m;
+      this.alpha = alpha;
+      this.a = a;
+      this.aOff = aOff;
+      this.lda = lda;
+      this.b = b;
+      this.bOff = bOff;
+      this.ldb = ldb;
+      this.c = c;
+      this.cOff = cOff;
+      this.ldc = ldc;
+    }
+
+    void block(int jc, int nc, int ncPanels, int pc, int kc, float betaBlock, float[] pb,
+        int groups) {
+      this.jc = jc;
+      this.nc = nc;
+      this.ncPanels = ncPanels;
+      this.pc = pc;
+      this.kc = kc;
+      this.betaBlock = betaBlock;
+      this.pb = pb;
+      this.groups = groups;
+      this.groupPanels = (ncPanels + groups - 1) / groups;
+    }
+
+    void clear() {
+      a = b = c = pb = null;
+    }
+
+    void pack(int jp0, int jp1) {
+      packB(transB, b, bOff, ldb, pc, kc, jc, nc, jp0, jp1, pb);
+    }
+
+    private void compute(int chunk) {
+      int ic = chunk / groups * MC;
+      int jp0 = chunk % groups * groupPanels;
+      int jp1 = Math.min(ncPanels, jp0 + groupPanels);
+      if (jp0 >= jp1) {
+        return;
+      }
+      Workspace ws = WORKSPACE.get();
+      int mc = Math.min(MC, m - ic);
+      int cBlock = cOff + ic * ldc + jc;
+      // the choice depends on the whole block of B, never on the chunk, so the bits do not either
+      if (transA || ncPanels > IN_PLACE_PANELS) {
+        float[] pa = ws.a((mc + MR - 1) / MR * MR * kc);
+        packA(transA, alpha, a, aOff, lda, ic, mc, pc, kc, pa);
+        panels(kc, pa, mc, pb, jp0, jp1, nc, 1f, betaBlock, c, cBlock, ldc, ws.tile);
+      } else {
+        rowPanels(kc, a, aOff + ic * lda + pc, lda, mc, pb, jp0, jp1, nc, alpha, betaBlock,
+            c, cBlock, ldc, ws);
+      }
+    }
+  }
+
+  /**
+   * Tiles of one mc x nc block of C against B panels [jp0, jp1), from packed A; alpha scales the
+   * sums (1 when packing folded it into pa).
+   */
+  private static void panels(int kc, float[] pa, int mc, float[] pb, int jp0, int jp1, int nc,
+      float alpha, float beta, float[] c, int cBlock, int ldc, float[] tile) {
+    int mcPanels = (mc + MR - 1) / MR;
+    for (int jp = jp0; jp < jp1; jp++) {
       int j0 = jp * NR;
       int cols = Math.min(NR, nc - j0);
       for (int ip = 0; ip < mcPanels; ip++) {
@@ -143,15 +257,15 @@ final class VectorGemm {
   }
 
   /**
-   * The same block with A not transposed: full MR-row panels are read in place (row r of the
-   * panel at a[aRow + r lda + p]), which saves packing A, most of the cost of the skinny GEMMs
-   * of a training step; a ragged last panel is packed alone. alpha is applied to the sums.
+   * The same with A not transposed: full MR-row panels are read in place (row r of the panel at
+   * a[aRow + r lda + p]), which saves packing A, most of the cost of the skinny GEMMs of a
+   * training step; a ragged last panel is packed alone. alpha is applied to the sums.
    */
   private static void rowPanels(int kc, float[] a, int aRow, int lda, int mc, float[] pb,
-      int ncPanels, int nc, float alpha, float beta, float[] c, int cBlock, int ldc,
+      int jp0, int jp1, int nc, float alpha, float beta, float[] c, int cBlock, int ldc,
       Workspace ws) {
     int full = mc / MR;
-    for (int jp = 0; jp < ncPanels; jp++) {
+    for (int jp = jp0; jp < jp1; jp++) {
       int j0 = jp * NR;
       int cols = Math.min(NR, nc - j0);
       for (int ip = 0; ip < full; ip++) {
@@ -170,8 +284,7 @@ final class VectorGemm {
     if (rest > 0) {
       float[] pa = ws.a(MR * kc);
       packRows(a, aRow + full * MR * lda, lda, rest, kc, pa);
-      panels(kc, pa, 1, rest, pb, ncPanels, nc, alpha, beta, c, cBlock + full * MR * ldc, ldc,
-          ws.tile);
+      panels(kc, pa, rest, pb, jp0, jp1, nc, alpha, beta, c, cBlock + full * MR * ldc, ldc, ws.tile);
     }
   }
 
@@ -320,12 +433,12 @@ final class VectorGemm {
   }
 
   /**
-   * Packs op(B)[p0:p0+kc, j0:j0+nc] as NR-column panels, each kc x NR:
+   * Packs panels [jp0, jp1) of op(B)[p0:p0+kc, j0:j0+nc], each kc x NR:
    * pb[panel NR kc + p NR + j] = op(B)(p0 + p, j0 + panel NR + j); columns past nc are zero.
    */
   private static void packB(boolean transB, float[] b, int bOff, int ldb, int p0, int kc,
-      int j0, int nc, float[] pb) {
-    for (int jp = 0; jp * NR < nc; jp++) {
+      int j0, int nc, int jp0, int jp1, float[] pb) {
+    for (int jp = jp0; jp < jp1; jp++) {
       int dst = jp * NR * kc;
       int cols = Math.min(NR, nc - jp * NR);
       int jBase = j0 + jp * NR;

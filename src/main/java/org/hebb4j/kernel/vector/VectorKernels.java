@@ -3,7 +3,9 @@ package org.hebb4j.kernel.vector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 import org.hebb4j.kernel.Activation;
+import org.hebb4j.kernel.ParallelGemm;
 import org.hebb4j.kernel.ScalarKernels;
+import org.hebb4j.parallel.Workers;
 
 /**
  * The Vector API kernels (jdk.incubator.vector), loaded by name by
@@ -17,7 +19,7 @@ import org.hebb4j.kernel.ScalarKernels;
  * loop. Nothing here allocates, except {@link VectorGemm}'s per-thread packing buffers, which are
  * grown on demand and then reused.
  */
-public final class VectorKernels extends ScalarKernels {
+public final class VectorKernels extends ScalarKernels implements ParallelGemm {
 
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
   private static final int L = S.length();
@@ -185,6 +187,15 @@ public final class VectorKernels extends ScalarKernels {
       float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
       float beta, float[] c, int cOff, int ldc) {
     VectorGemm.gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+  }
+
+  /** spec/parallel.md (P5): the packed panels of B shared by the workers, see {@link VectorGemm}. */
+  @Override
+  public void gemm(Workers workers, boolean transA, boolean transB, int m, int n, int k,
+      float alpha, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+      float beta, float[] c, int cOff, int ldc) {
+    VectorGemm.gemm(workers, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c,
+        cOff, ldc);
   }
 
   /** Per-thread room for one vector's lanes, see {@link #sumInLaneOrder}. */
