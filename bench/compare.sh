@@ -5,6 +5,11 @@
 #   SIZES="1024" SECONDS_EACH=5 bench/compare.sh
 #   PARTS="gemm" bench/compare.sh    # only some of: gemm sre hebbcnn
 #   ROUNDS=3 bench/compare.sh        # repeat each hebb4j/numpy/torch measurement, alternating
+#   NUMPY_CORES="auto SkylakeX" ...   # OpenBLAS kernel sets to time numpy with (OPENBLAS_CORETYPE)
+# OpenBLAS picks its kernels by CPU model, and picks AVX2 (Haswell) kernels on CPUs it does not
+# know, AVX-512 ones included (AMD Zen 5, say). So on a CPU with AVX-512 numpy is also timed with
+# OPENBLAS_CORETYPE=SkylakeX, and the numpy column is whichever kernel set was faster (named in
+# the last column).
 # JAVA_HOME chooses the JDK. Every cell is "median best" over the timed calls; with ROUNDS > 1 the
 # median is the median of the rounds' medians and best the best of all. The ratios compare
 # medians with medians and bests with bests. See BENCHMARKS.md.
@@ -26,10 +31,23 @@ for py in python3 /usr/bin/python3; do
 done
 
 ./hebb4j info 2>/dev/null | sed -n '2p;4p'
+numpy_cores="${NUMPY_CORES:-}"
+if [ -n "$numpy_py" ] && [ -z "$numpy_cores" ]; then
+  numpy_cores="auto"
+  auto_core=$("$numpy_py" bench/py/openblas_core.py 2>/dev/null || echo unknown)
+  if grep -qw avx512f /proc/cpuinfo 2>/dev/null \
+      && ! [[ "$auto_core" =~ ^(SkylakeX|Cooperlake|SapphireRapids)$ ]]; then
+    numpy_cores+=" SkylakeX"
+  fi
+fi
 [ -n "$numpy_py" ] && echo "numpy    $("$numpy_py" -c 'import numpy; print(numpy.__version__)') ($numpy_py)" \
   || echo "numpy    not found (no numpy comparison)"
 [ -n "$torch_py" ] && echo "torch    $("$torch_py" -c 'import torch; print(torch.__version__)') ($torch_py)" \
   || echo "torch    not installed (apt-get install python3-torch to compare)"
+[ -n "$numpy_py" ] && echo "OpenBLAS kernels: $(for c in $numpy_cores; do
+  if [ "$c" = auto ]; then printf 'auto = %s ' "$("$numpy_py" bench/py/openblas_core.py 2>/dev/null)"
+  else printf '%s ' "$(OPENBLAS_CORETYPE=$c "$numpy_py" bench/py/openblas_core.py 2>/dev/null)"; fi
+done)"
 echo "rounds   $rounds, ${secs} s warm-up + ${secs} s timed per measurement"
 
 # "median best" lines in, one "median best" out: median of medians; best is the max (higher is
@@ -50,22 +68,44 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { split(a, x, " "); split(b, y, " ")
 # hebb4j's bench line "  V UNIT median, W best ..." to "V W"
 hebb() { sed -n "s|^ *\([0-9.]*\) $1 median, \([0-9.]*\) best.*|\1 \2|p"; }
 cell() { printf '%17s' "$1"; }
+# np_run CORE CMD...: CMD with OpenBLAS forced to kernel set CORE ("auto": its own choice).
+# best_core max|min: reads "core<TAB>lines" rows and prints "median best core" for the core with
+# the better median.
+np_run() {
+  local core="$1"; shift
+  if [ "$core" = auto ]; then "$@"; else OPENBLAS_CORETYPE="$core" "$@"; fi
+}
+best_core() {
+  local dir="$1" best="" bestc="" line
+  while IFS=$'\t' read -r core lines; do
+    line=$(printf '%b' "$lines" | combine "$dir")
+    [ "${line%% *}" = "-" ] && continue
+    if [ -z "$best" ] || awk -v a="${line%% *}" -v b="${best%% *}" -v d="$dir" \
+        'BEGIN { exit !((d == "max") ? a > b : a < b) }'; then best="$line"; bestc="$core"; fi
+  done
+  [ -z "$best" ] && { echo "- - -"; return; }
+  echo "$best $bestc"
+}
 
 if [[ " $parts " == *" gemm "* ]]; then
   echo
   echo "SGEMM, GFLOP/s, median best (higher is better)"
-  printf '%-6s %-3s %17s %17s %17s %17s %17s\n' size thr hebb4j numpy torch hebb4j/numpy hebb4j/torch
+  printf '%-6s %-3s %17s %17s %17s %17s %17s  %s\n' size thr hebb4j numpy torch hebb4j/numpy hebb4j/torch "numpy kernels"
   for t in $threads; do
     for n in $sizes; do
-      hs=""; ns=""; ts=""
+      hs=""; ts=""; declare -A ns=()
       for r in $(seq "$rounds"); do
         hs+="$(./hebb4j bench gemm --size "$n" --threads "$t" --seconds "$secs" 2>/dev/null | hebb GFLOP/s)"$'\n'
-        [ -n "$numpy_py" ] && ns+="$(OPENBLAS_NUM_THREADS=$t OMP_NUM_THREADS=$t "$numpy_py" bench/py/gemm.py numpy "$n" "$t" "$secs")"$'\n'
+        for core in $numpy_cores; do
+          ns[$core]+="$(OPENBLAS_NUM_THREADS=$t OMP_NUM_THREADS=$t np_run "$core" "$numpy_py" bench/py/gemm.py numpy "$n" "$t" "$secs")\n"
+        done
         [ -n "$torch_py" ] && ts+="$(OMP_NUM_THREADS=$t "$torch_py" bench/py/gemm.py torch "$n" "$t" "$secs")"$'\n'
       done
-      h=$(printf '%s' "$hs" | combine max); np=$(printf '%s' "$ns" | combine max); tr=$(printf '%s' "$ts" | combine max)
-      printf '%-6s %-3s %s %s %s %s %s\n' "$n" "$t" "$(cell "$h")" "$(cell "$np")" "$(cell "$tr")" \
-        "$(cell "$(ratio "$h" "$np")")" "$(cell "$(ratio "$h" "$tr")")"
+      h=$(printf '%s' "$hs" | combine max); tr=$(printf '%s' "$ts" | combine max)
+      npc=$(for core in $numpy_cores; do printf '%s\t%s\n' "$core" "${ns[$core]}"; done | best_core max)
+      np="${npc% *}"; unset ns
+      printf '%-6s %-3s %s %s %s %s %s  %s\n' "$n" "$t" "$(cell "$h")" "$(cell "$np")" "$(cell "$tr")" \
+        "$(cell "$(ratio "$h" "$np")")" "$(cell "$(ratio "$h" "$tr")")" "${npc##* }"
     done
   done
 fi
@@ -73,17 +113,21 @@ fi
 if [[ " $parts " == *" sre "* ]]; then
   echo
   echo "SRE training step (32-128-32 tanh MLP, batch 256, SGD), ms/step, median best (lower is better)"
-  printf '%-3s %17s %17s %17s %17s %17s\n' thr hebb4j numpy torch numpy/hebb4j torch/hebb4j
+  printf '%-3s %17s %17s %17s %17s %17s  %s\n' thr hebb4j numpy torch numpy/hebb4j torch/hebb4j "numpy kernels"
   for t in $threads; do
-    hs=""; ns=""; ts=""
+    hs=""; ts=""; declare -A ns=()
     for r in $(seq "$rounds"); do
       hs+="$(./hebb4j bench sre --threads "$t" --seconds "$secs" 2>/dev/null | hebb ms/step)"$'\n'
-      [ -n "$numpy_py" ] && ns+="$(cd bench/py && OPENBLAS_NUM_THREADS=$t OMP_NUM_THREADS=$t "$numpy_py" sre_step.py numpy "$t" "$secs")"$'\n'
+      for core in $numpy_cores; do
+        ns[$core]+="$(cd bench/py && OPENBLAS_NUM_THREADS=$t OMP_NUM_THREADS=$t np_run "$core" "$numpy_py" sre_step.py numpy "$t" "$secs")\n"
+      done
       [ -n "$torch_py" ] && ts+="$(cd bench/py && OMP_NUM_THREADS=$t "$torch_py" sre_step.py torch "$t" "$secs")"$'\n'
     done
-    h=$(printf '%s' "$hs" | combine min); np=$(printf '%s' "$ns" | combine min); tr=$(printf '%s' "$ts" | combine min)
-    printf '%-3s %s %s %s %s %s\n' "$t" "$(cell "$h")" "$(cell "$np")" "$(cell "$tr")" \
-      "$(cell "$(ratio "$np" "$h")")" "$(cell "$(ratio "$tr" "$h")")"
+    h=$(printf '%s' "$hs" | combine min); tr=$(printf '%s' "$ts" | combine min)
+    npc=$(for core in $numpy_cores; do printf '%s\t%s\n' "$core" "${ns[$core]}"; done | best_core min)
+    np="${npc% *}"; unset ns
+    printf '%-3s %s %s %s %s %s  %s\n' "$t" "$(cell "$h")" "$(cell "$np")" "$(cell "$tr")" \
+      "$(cell "$(ratio "$np" "$h")")" "$(cell "$(ratio "$tr" "$h")")" "${npc##* }"
   done
 fi
 

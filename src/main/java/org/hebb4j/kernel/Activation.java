@@ -34,6 +34,20 @@ public enum Activation {
     }
   }
 
+  /**
+   * act'(a) in float32 from z = act(a) (K9b): the same float as {@link #derivative} when z is
+   * {@link #apply}(a).
+   */
+  public float derivativeFromOutput(float z) {
+    switch (this) {
+      case LINEAR: return 1f;
+      case RELU: return z > 0f ? 1f : 0f;
+      case TANH: return 1f - z * z;
+      case SIGMOID: return z * (1f - z);
+      default: throw new AssertionError(this);
+    }
+  }
+
   /** Numerically safe logistic function: never evaluates exp of a large positive number. */
   static float sigmoid(float a) {
     if (a >= 0f) {

@@ -50,6 +50,15 @@ public interface Kernels {
   void activateBackward(Activation act, int n, float[] a, int aOff, float[] dz, int dzOff,
       float[] da, int daOff);
 
+  /**
+   * spec/kernels.md#activations (K9b): da_i = dz_i * act'(a_i) computed from the activation
+   * {@code z = act(a)} instead of a, which saves recomputing tanh or the sigmoid. When z came from
+   * {@link #activate} of the same kernels, the bits are those of (K9). {@code da} may alias
+   * {@code dz}.
+   */
+  void activateBackwardFromOutput(Activation act, int n, float[] z, int zOff, float[] dz,
+      int dzOff, float[] da, int daOff);
+
   /** spec/kernels.md#outer (K10): A[i][j] += alpha x_i y_j for an m x n block of A (stride lda). */
   void outerAcc(int m, int n, float alpha, float[] x, int xOff, float[] y, int yOff,
       float[] a, int aOff, int lda);

@@ -83,6 +83,14 @@ public class ScalarKernels implements Kernels {
     }
   }
 
+  @Override
+  public void activateBackwardFromOutput(Activation act, int n, float[] z, int zOff, float[] dz,
+      int dzOff, float[] da, int daOff) {
+    for (int i = 0; i < n; i++) {
+      da[daOff + i] = dz[dzOff + i] * act.derivativeFromOutput(z[zOff + i]);
+    }
+  }
+
   /** One axpy per row, so an implementation with a faster axpy has a faster outerAcc too. */
   @Override
   public void outerAcc(int m, int n, float alpha, float[] x, int xOff, float[] y, int yOff,

@@ -173,6 +173,12 @@ public final class ThreadedKernels implements Kernels {
   }
 
   @Override
+  public void activateBackwardFromOutput(Activation act, int n, float[] z, int zOff, float[] dz,
+      int dzOff, float[] da, int daOff) {
+    base.activateBackwardFromOutput(act, n, z, zOff, dz, dzOff, da, daOff);
+  }
+
+  @Override
   public void outerAcc(int m, int n, float alpha, float[] x, int xOff, float[] y, int yOff,
       float[] a, int aOff, int lda) {
     base.outerAcc(m, n, alpha, x, xOff, y, yOff, a, aOff, lda);

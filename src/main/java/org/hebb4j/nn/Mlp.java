@@ -177,7 +177,8 @@ public final class Mlp {
       Dense d = layers[last];
       double s = loss.sum(rows, d.out, z[last], y, labels, scale, delta[last]);
       if (d.act != Activation.LINEAR) {
-        k.activateBackward(d.act, rows * d.out, a[last], 0, delta[last], 0, delta[last], 0);
+        k.activateBackwardFromOutput(d.act, rows * d.out, z[last], 0, delta[last], 0,
+            delta[last], 0);
       }
       return s;
     }
@@ -199,7 +200,8 @@ public final class Mlp {
         if (l > 0) {
           d.backwardInput(k, rows, delta[l], dz[l]);
           Dense prev = layers[l - 1];
-          k.activateBackward(prev.act, rows * prev.out, a[l - 1], 0, dz[l], 0, delta[l - 1], 0);
+          k.activateBackwardFromOutput(prev.act, rows * prev.out, z[l - 1], 0, dz[l], 0,
+              delta[l - 1], 0);
         }
       }
     }

@@ -119,6 +119,43 @@ class VectorKernelsTest {
     }
   }
 
+  /**
+   * (K9b) from z = act(a) of (K8) gives the bits of (K9) from a, on each path, for every
+   * activation, special values included, in place too.
+   */
+  @Test
+  void backwardFromOutputHasTheBitsOfBackwardFromInput() {
+    Rng rng = new Rng(31);
+    for (Kernels k : new Kernels[] {REF, VEC}) {
+      for (Activation act : Activation.values()) {
+        for (int n : SIZES) {
+          float[] a = random(rng, n + 2);
+          for (int i = 0; i < a.length; i++) {
+            a[i] *= (i % 3 == 0) ? 20f : (i % 3 == 1 ? 2f : 1e-3f);
+          }
+          special(a, n);
+          float[] z = new float[n + 5];
+          k.activate(act, n, a, 2, z, 5);
+          float[] dz = random(rng, n + 1);
+          float[] fromA = random(rng, n + 3), fromZ = fromA.clone();
+          k.activateBackward(act, n, a, 2, dz, 1, fromA, 3);
+          k.activateBackwardFromOutput(act, n, z, 5, dz, 1, fromZ, 3);
+          String what = k.name() + " " + act + " n=" + n;
+          for (int i = 0; i < fromA.length; i++) {
+            assertEquals(Float.floatToRawIntBits(fromA[i]), Float.floatToRawIntBits(fromZ[i]),
+                what + " at " + i);
+          }
+          float[] inPlace = dz.clone();
+          k.activateBackwardFromOutput(act, n, z, 5, inPlace, 1, inPlace, 1);
+          for (int i = 0; i < n; i++) {
+            assertEquals(Float.floatToRawIntBits(fromA[3 + i]),
+                Float.floatToRawIntBits(inPlace[1 + i]), what + " in place at " + i);
+          }
+        }
+      }
+    }
+  }
+
   /** Puts 0, -0, NaN, +-inf and huge values in a's first 20 elements (after the offset 2). */
   private static void special(float[] a, int n) {
     float[] s = {0f, -0f, Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 100f, -100f,

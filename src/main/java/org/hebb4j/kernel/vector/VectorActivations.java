@@ -129,4 +129,33 @@ final class VectorActivations {
       da[daOff + i] = dz[dzOff + i] * Activation.SIGMOID.derivative(a[aOff + i]);
     }
   }
+
+  /** (K9b) da = dz (1 - z^2), rounded as {@link #tanhBackward} rounds it. */
+  static void tanhBackwardFromOutput(int n, float[] z, int zOff, float[] dz, int dzOff,
+      float[] da, int daOff) {
+    FloatVector one = FloatVector.broadcast(S, 1f);
+    int i = 0;
+    for (int bound = S.loopBound(n); i < bound; i += L) {
+      FloatVector t = FloatVector.fromArray(S, z, zOff + i);
+      FloatVector d = one.sub(t.mul(t));
+      FloatVector.fromArray(S, dz, dzOff + i).mul(d).intoArray(da, daOff + i);
+    }
+    for (; i < n; i++) {
+      da[daOff + i] = dz[dzOff + i] * Activation.TANH.derivativeFromOutput(z[zOff + i]);
+    }
+  }
+
+  /** (K9b) da = dz s (1 - s) with s = z, rounded as {@link #sigmoidBackward} rounds it. */
+  static void sigmoidBackwardFromOutput(int n, float[] z, int zOff, float[] dz, int dzOff,
+      float[] da, int daOff) {
+    int i = 0;
+    for (int bound = S.loopBound(n); i < bound; i += L) {
+      FloatVector s = FloatVector.fromArray(S, z, zOff + i);
+      FloatVector d = s.mul(s.neg().add(1f));
+      FloatVector.fromArray(S, dz, dzOff + i).mul(d).intoArray(da, daOff + i);
+    }
+    for (; i < n; i++) {
+      da[daOff + i] = dz[dzOff + i] * Activation.SIGMOID.derivativeFromOutput(z[zOff + i]);
+    }
+  }
 }

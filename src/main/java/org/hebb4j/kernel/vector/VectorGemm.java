@@ -221,10 +221,13 @@ final class VectorGemm {
       int mc = Math.min(MC, m - ic);
       int cBlock = cOff + ic * ldc + jc;
       // the choice depends on the whole block of B, never on the chunk, so the bits do not either
-      if (transA || ncPanels > IN_PLACE_PANELS) {
+      if (ncPanels > IN_PLACE_PANELS) {
         float[] pa = ws.a((mc + MR - 1) / MR * MR * kc);
         packA(transA, alpha, a, aOff, lda, ic, mc, pc, kc, pa);
         panels(kc, pa, mc, pb, jp0, jp1, nc, 1f, betaBlock, c, cBlock, ldc, ws.tile);
+      } else if (transA) {
+        colPanels(kc, a, aOff + pc * lda + ic, lda, mc, pb, jp0, jp1, nc, alpha, betaBlock,
+            c, cBlock, ldc, ws);
       } else {
         rowPanels(kc, a, aOff + ic * lda + pc, lda, mc, pb, jp0, jp1, nc, alpha, betaBlock,
             c, cBlock, ldc, ws);
@@ -289,9 +292,42 @@ final class VectorGemm {
   }
 
   /**
-   * The micro-kernel: C[0:MR, 0:NR] (at c[cOff], stride ldc) = sum_p pa[p][0:MR] x pb[p][0:NR] +
-   * beta C. pa is an MR-interleaved panel (pa[aOff + p MR + r]), pb an NR-interleaved one. Eight
-   * accumulators: with more (6 x 2 or 4 x 3 tiles), C2 spills on JDK 25 and runs at half speed.
+   * The same with A transposed and read in place: the MR values of step p of a panel are
+   * contiguous, at a[aCol + p lda + (0..MR-1)], and {@link #kernelCols} reads them there; a
+   * ragged last panel is packed alone. alpha is applied to the sums.
+   */
+  private static void colPanels(int kc, float[] a, int aCol, int lda, int mc, float[] pb,
+      int jp0, int jp1, int nc, float alpha, float beta, float[] c, int cBlock, int ldc,
+      Workspace ws) {
+    int full = mc / MR;
+    for (int jp = jp0; jp < jp1; jp++) {
+      int j0 = jp * NR;
+      int cols = Math.min(NR, nc - j0);
+      for (int ip = 0; ip < full; ip++) {
+        int i0 = ip * MR;
+        int cTile = cBlock + i0 * ldc + j0;
+        if (cols == NR) {
+          kernelCols(kc, a, aCol + i0, lda, pb, jp * NR * kc, alpha, beta, c, cTile, ldc);
+        } else {
+          kernelCols(kc, a, aCol + i0, lda, pb, jp * NR * kc, alpha, 0f, ws.tile, 0, NR);
+          copyEdge(ws.tile, MR, cols, beta, c, cTile, ldc);
+        }
+      }
+    }
+    int rest = mc - full * MR;
+    if (rest > 0) {
+      float[] pa = ws.a(MR * kc);
+      packA(true, 1f, a, aCol + full * MR, lda, 0, rest, 0, kc, pa);
+      panels(kc, pa, rest, pb, jp0, jp1, nc, alpha, beta, c, cBlock + full * MR * ldc, ldc,
+          ws.tile);
+    }
+  }
+
+  /**
+   * The micro-kernel: C[0:MR, 0:NR] (at c[cOff], stride ldc) = alpha sum_p pa[p][0:MR] x
+   * pb[p][0:NR] + beta C. pa is an MR-interleaved panel (pa[aOff + p MR + r]), pb an
+   * NR-interleaved one. Eight accumulators: with more (6 x 2 or 4 x 3 tiles), C2 spills on JDK 25
+   * and runs at half speed.
    */
   private static void kernel(int kc, float[] pa, int aOff, float[] pb, int bOff,
       float alpha, float beta, float[] c, int cOff, int ldc) {
@@ -314,6 +350,42 @@ final class VectorGemm {
       c20 = a2.fma(b0, c20);
       c21 = a2.fma(b1, c21);
       FloatVector a3 = FloatVector.broadcast(S, pa[ap + 3]);
+      c30 = a3.fma(b0, c30);
+      c31 = a3.fma(b1, c31);
+    }
+    store(c00, c01, alpha, beta, c, cOff);
+    store(c10, c11, alpha, beta, c, cOff + ldc);
+    store(c20, c21, alpha, beta, c, cOff + 2 * ldc);
+    store(c30, c31, alpha, beta, c, cOff + 3 * ldc);
+  }
+
+  /**
+   * {@link #kernel} with a transposed A read in place: the MR values of step p are contiguous, at
+   * a[aOff + p lda + r]. The same sums in the same order; alpha scales them at the store. (A
+   * separate method: with the step an argument, C2 keeps the bounds checks in the loop, which
+   * cost the packed kernel 2-5% at n = 1024.)
+   */
+  private static void kernelCols(int kc, float[] a, int aOff, int lda, float[] pb, int bOff,
+      float alpha, float beta, float[] c, int cOff, int ldc) {
+    FloatVector c00 = FloatVector.zero(S), c01 = c00;
+    FloatVector c10 = c00, c11 = c00;
+    FloatVector c20 = c00, c21 = c00;
+    FloatVector c30 = c00, c31 = c00;
+    for (int p = 0; p < kc; p++) {
+      int bp = bOff + p * NR;
+      FloatVector b0 = FloatVector.fromArray(S, pb, bp);
+      FloatVector b1 = FloatVector.fromArray(S, pb, bp + L);
+      int ap = aOff + p * lda;
+      FloatVector a0 = FloatVector.broadcast(S, a[ap]);
+      c00 = a0.fma(b0, c00);
+      c01 = a0.fma(b1, c01);
+      FloatVector a1 = FloatVector.broadcast(S, a[ap + 1]);
+      c10 = a1.fma(b0, c10);
+      c11 = a1.fma(b1, c11);
+      FloatVector a2 = FloatVector.broadcast(S, a[ap + 2]);
+      c20 = a2.fma(b0, c20);
+      c21 = a2.fma(b1, c21);
+      FloatVector a3 = FloatVector.broadcast(S, a[ap + 3]);
       c30 = a3.fma(b0, c30);
       c31 = a3.fma(b1, c31);
     }

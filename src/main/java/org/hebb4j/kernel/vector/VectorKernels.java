@@ -181,6 +181,28 @@ public final class VectorKernels extends ScalarKernels implements ParallelGemm {
     }
   }
 
+  /** spec/kernels.md#activations (K9b): relu' from z is relu' from a, as z > 0 exactly when a > 0. */
+  @Override
+  public void activateBackwardFromOutput(Activation act, int n, float[] z, int zOff, float[] dz,
+      int dzOff, float[] da, int daOff) {
+    switch (act) {
+      case LINEAR:
+        System.arraycopy(dz, dzOff, da, daOff, n);
+        return;
+      case RELU:
+        VectorActivations.reluBackward(n, z, zOff, dz, dzOff, da, daOff);
+        return;
+      case TANH:
+        VectorActivations.tanhBackwardFromOutput(n, z, zOff, dz, dzOff, da, daOff);
+        return;
+      case SIGMOID:
+        VectorActivations.sigmoidBackwardFromOutput(n, z, zOff, dz, dzOff, da, daOff);
+        return;
+      default:
+        super.activateBackwardFromOutput(act, n, z, zOff, dz, dzOff, da, daOff);
+    }
+  }
+
   /** spec/kernels.md#gemm (K11): register-blocked, see {@link VectorGemm}. */
   @Override
   public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
