@@ -52,6 +52,15 @@ public final class Workers implements AutoCloseable {
     return threads.length + 1;
   }
 
+  /** Ids of the pool's own threads (not the caller's), e.g. for ThreadMXBean accounting. */
+  public long[] threadIds() {
+    long[] ids = new long[threads.length];
+    for (int t = 0; t < ids.length; t++) {
+      ids[t] = threads[t].getId();
+    }
+    return ids;
+  }
+
   /** Runs {@code body} for every chunk in [0, chunks); returns when all are done. */
   public void run(int chunks, IntConsumer body) {
     if (chunks <= 0) {

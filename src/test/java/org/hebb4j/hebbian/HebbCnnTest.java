@@ -212,28 +212,46 @@ class HebbCnnTest {
    */
   @Test
   void steadyStateTrainingBatchAllocatesNothing() {
-    steadyStateAllocation(KernelProvider.scalar(), small(true, 0.3, 0, 2));
-    steadyStateAllocation(KernelProvider.scalar(), small(false, 0.1, 0, 1));
+    steadyStateAllocation(KernelProvider.scalar(), small(true, 0.3, 0, 2), 1);
+    steadyStateAllocation(KernelProvider.scalar(), small(false, 0.1, 0, 1), 1);
   }
 
-  static void steadyStateAllocation(Kernels kernels, HebbCnnConfig cfg) {
+  /** The same with two threads: neither the caller nor the pool's thread allocates. */
+  @Test
+  void steadyStateTrainingBatchAllocatesNothingOnAnyThread() {
+    steadyStateAllocation(KernelProvider.scalar(), small(true, 0.3, 0, 2), 2);
+    steadyStateAllocation(KernelProvider.scalar(), small(false, 0.1, 0, 1), 2);
+  }
+
+  static void steadyStateAllocation(Kernels kernels, HebbCnnConfig cfg, int threads) {
     com.sun.management.ThreadMXBean mx =
         (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-    try (Workers wk = new Workers(1)) {
+    try (Workers wk = new Workers(threads)) {
       HebbCnn net = new HebbCnn(cfg, kernels, wk, new Rng(3));
       float[] x = images(new Rng(4), 10, 324);
       for (int b = 0; b < 30; b++) {
         net.train(x, 10);
         net.infer(x, 10);
       }
-      long tid = Thread.currentThread().getId();
-      long before = mx.getThreadAllocatedBytes(tid);
+      long[] ids = new long[threads];
+      ids[0] = Thread.currentThread().getId();
+      System.arraycopy(wk.threadIds(), 0, ids, 1, threads - 1);
+      long[] before = new long[threads], after = new long[threads];
+      for (int t = threads - 1; t >= 0; t--) { // the caller's counter last and, below, first
+        before[t] = mx.getThreadAllocatedBytes(ids[t]);
+      }
       for (int b = 0; b < 20; b++) {
         net.train(x, 10);
         net.infer(x, 9);
       }
-      long allocated = mx.getThreadAllocatedBytes(tid) - before;
-      assertEquals(0, allocated, "bytes allocated by 20 training batches");
+      for (int t = 0; t < threads; t++) {
+        after[t] = mx.getThreadAllocatedBytes(ids[t]);
+      }
+      for (int t = 0; t < threads; t++) {
+        long allocated = after[t] - before[t];
+        assertEquals(0, allocated, "bytes allocated by 20 training batches on "
+            + (t == 0 ? "the calling thread" : "worker " + t));
+      }
     }
   }
 
