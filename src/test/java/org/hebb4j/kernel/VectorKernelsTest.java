@@ -92,11 +92,7 @@ class VectorKernelsTest {
     Rng rng = new Rng(3);
     for (Activation act : Activation.values()) {
       for (int n : SIZES) {
-        float[] a = random(rng, n + 2);
-        for (int i = 0; i < a.length; i++) {
-          a[i] *= (i % 3 == 0) ? 20f : (i % 3 == 1 ? 2f : 1e-3f);
-        }
-        special(a, n);
+        float[] a = preActivations(rng, n);
         float[] dz = random(rng, n + 1);
         float[] zr = random(rng, n + 4), zv = zr.clone();
         REF.activate(act, n, a, 2, zr, 3);
@@ -129,11 +125,7 @@ class VectorKernelsTest {
     for (Kernels k : new Kernels[] {REF, VEC}) {
       for (Activation act : Activation.values()) {
         for (int n : SIZES) {
-          float[] a = random(rng, n + 2);
-          for (int i = 0; i < a.length; i++) {
-            a[i] *= (i % 3 == 0) ? 20f : (i % 3 == 1 ? 2f : 1e-3f);
-          }
-          special(a, n);
+          float[] a = preActivations(rng, n);
           float[] z = new float[n + 5];
           k.activate(act, n, a, 2, z, 5);
           float[] dz = random(rng, n + 1);
@@ -154,6 +146,16 @@ class VectorKernelsTest {
         }
       }
     }
+  }
+
+  /** n pre-activations at offset 2, at three scales, with the special values of {@link #special}. */
+  private static float[] preActivations(Rng rng, int n) {
+    float[] a = random(rng, n + 2);
+    for (int i = 0; i < a.length; i++) {
+      a[i] *= (i % 3 == 0) ? 20f : (i % 3 == 1 ? 2f : 1e-3f);
+    }
+    special(a, n);
+    return a;
   }
 
   /** Puts 0, -0, NaN, +-inf and huge values in a's first 20 elements (after the offset 2). */
