@@ -27,6 +27,8 @@ public final class Workers implements AutoCloseable {
   private volatile boolean closed;
   private volatile Throwable failure;
   private volatile Thread caller;
+  /** True while a run is under way: a run started from inside one runs inline. */
+  private volatile boolean running;
 
   /** A pool with {@code threads} threads in all, the caller included (1 = run inline). */
   public Workers(int threads) {
@@ -61,12 +63,16 @@ public final class Workers implements AutoCloseable {
     return ids;
   }
 
-  /** Runs {@code body} for every chunk in [0, chunks); returns when all are done. */
+  /**
+   * Runs {@code body} for every chunk in [0, chunks); returns when all are done. A run started
+   * from inside a chunk (a threaded GEMM called by a chunk, say) runs its chunks inline on that
+   * thread, in order; the pool serves one caller at a time.
+   */
   public void run(int chunks, IntConsumer body) {
     if (chunks <= 0) {
       return;
     }
-    if (threads.length == 0 || chunks == 1) {
+    if (threads.length == 0 || chunks == 1 || running) {
       for (int i = 0; i < chunks; i++) {
         body.accept(i);
       }
@@ -75,6 +81,7 @@ public final class Workers implements AutoCloseable {
     if (closed) {
       throw new IllegalStateException("workers closed");
     }
+    running = true;
     this.body = body;
     this.chunks = chunks;
     this.failure = null;
@@ -95,6 +102,7 @@ public final class Workers implements AutoCloseable {
       }
     }
     this.body = null;
+    running = false;
     Throwable f = failure;
     if (f != null) {
       if (f instanceof RuntimeException) {

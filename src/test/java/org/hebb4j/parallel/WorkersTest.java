@@ -25,6 +25,19 @@ class WorkersTest {
   }
 
   @Test
+  void aRunFromInsideAChunkRunsInline() {
+    try (Workers w = new Workers(2)) {
+      for (int round = 0; round < 50; round++) {
+        AtomicIntegerArray hits = new AtomicIntegerArray(6 * 5);
+        w.run(6, outer -> w.run(5, inner -> hits.incrementAndGet(outer * 5 + inner)));
+        for (int i = 0; i < hits.length(); i++) {
+          assertEquals(1, hits.get(i), "round " + round + " cell " + i);
+        }
+      }
+    }
+  }
+
+  @Test
   void aFailingChunkIsRethrownToTheCaller() {
     try (Workers w = new Workers(2)) {
       assertThrows(IllegalStateException.class, () -> w.run(8, i -> {
