@@ -41,6 +41,31 @@ class ThreadedKernelsTest {
     }
   }
 
+  /** Blocks inside larger arrays: offsets and leading dimensions wider than the block. */
+  @Test
+  void sameBitsForSubMatrices() {
+    for (Kernels base : new Kernels[] {KernelProvider.get(), KernelProvider.scalar()}) {
+      Rng r = new Rng(12);
+      int m = 150, n = 330, k = 140;
+      for (int t = 0; t < 4; t++) {
+        boolean ta = (t & 1) != 0, tb = (t & 2) != 0;
+        int lda = (ta ? m : k) + 7, ldb = (tb ? k : n) + 3, ldc = n + 11;
+        int aOff = 5, bOff = 9, cOff = 13;
+        float[] a = ScalarKernelsTest.random(r, aOff + (ta ? k : m) * lda);
+        float[] b = ScalarKernelsTest.random(r, bOff + (tb ? n : k) * ldb);
+        float[] c0 = ScalarKernelsTest.random(r, cOff + m * ldc);
+        float[] ref = c0.clone();
+        base.gemm(ta, tb, m, n, k, -1.5f, a, aOff, lda, b, bOff, ldb, 0.5f, ref, cOff, ldc);
+        try (Workers w = new Workers(2)) {
+          float[] c = c0.clone();
+          new ThreadedKernels(base, w).gemm(ta, tb, m, n, k, -1.5f, a, aOff, lda, b, bOff, ldb,
+              0.5f, c, cOff, ldc);
+          assertArrayEquals(ref, c, base.name() + " transA=" + ta + " transB=" + tb);
+        }
+      }
+    }
+  }
+
   @Test
   void oneThreadIsTheBaseItselfAndBlocksAreShapeOnly() {
     try (Workers w = new Workers(1)) {
