@@ -21,7 +21,9 @@ class VectorActivationAccuracyTest {
     }
     float[] special = {Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.MIN_VALUE, -0f,
         7.9988117f, 1e-30f};
+    // at the end (the scalar tail for most widths) and at the start (always the vector loop)
     System.arraycopy(special, 0, a, n, special.length);
+    System.arraycopy(special, 0, a, 0, special.length);
     k.activate(Activation.TANH, a.length, a, 0, z, 0);
     double worst = 0;
     for (int i = 0; i < a.length; i++) {
