@@ -236,21 +236,28 @@ class HebbCnnTest {
       long[] ids = new long[threads];
       ids[0] = Thread.currentThread().getId();
       System.arraycopy(wk.threadIds(), 0, ids, 1, threads - 1);
-      long[] before = new long[threads], after = new long[threads];
-      for (int t = threads - 1; t >= 0; t--) { // the caller's counter last and, below, first
-        before[t] = mx.getThreadAllocatedBytes(ids[t]);
-      }
-      for (int b = 0; b < 20; b++) {
-        net.train(x, 10);
-        net.infer(x, 9);
+      // A per-batch allocation shows in every window of 20 batches; a one-off (the JIT
+      // materialising an object when it deoptimises a method) in one at most.
+      long[] before = new long[threads], after = new long[threads], least = new long[threads];
+      java.util.Arrays.fill(least, Long.MAX_VALUE);
+      for (int window = 0; window < 3 && java.util.Arrays.stream(least).sum() != 0; window++) {
+        for (int t = threads - 1; t >= 0; t--) { // the caller's counter last and, below, first
+          before[t] = mx.getThreadAllocatedBytes(ids[t]);
+        }
+        for (int b = 0; b < 20; b++) {
+          net.train(x, 10);
+          net.infer(x, 9);
+        }
+        for (int t = 0; t < threads; t++) {
+          after[t] = mx.getThreadAllocatedBytes(ids[t]);
+        }
+        for (int t = 0; t < threads; t++) {
+          least[t] = Math.min(least[t], after[t] - before[t]);
+        }
       }
       for (int t = 0; t < threads; t++) {
-        after[t] = mx.getThreadAllocatedBytes(ids[t]);
-      }
-      for (int t = 0; t < threads; t++) {
-        long allocated = after[t] - before[t];
-        assertEquals(0, allocated, "bytes allocated by 20 training batches on "
-            + (t == 0 ? "the calling thread" : "worker " + t));
+        assertEquals(0, least[t], "bytes allocated by 20 training batches on "
+            + (t == 0 ? "the calling thread" : "worker " + t) + ", least of 3 windows");
       }
     }
   }
