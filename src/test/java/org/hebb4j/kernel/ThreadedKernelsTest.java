@@ -13,7 +13,8 @@ class ThreadedKernelsTest {
 
   /** Shapes split by rows, by columns, by panel groups, over several k and column blocks. */
   private static final int[][] SHAPES = {
-      {300, 200, 80}, {60, 700, 110}, {256, 128, 32}, {33, 17, 5}, {70, 1100, 600}, {1030, 36, 130}};
+      {300, 200, 80}, {60, 700, 110}, {256, 128, 32}, {33, 17, 5}, {70, 1100, 600},
+      {1030, 36, 130}};
 
   @Test
   void sameBitsForEveryThreadCountAndEveryTranspose() {

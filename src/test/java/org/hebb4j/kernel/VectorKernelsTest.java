@@ -148,7 +148,7 @@ class VectorKernelsTest {
     }
   }
 
-  /** n pre-activations at offset 2, at three scales, with the special values of {@link #special}. */
+  /** n pre-activations at offset 2, at three scales, with {@link #special}'s values. */
   private static float[] preActivations(Rng rng, int n) {
     float[] a = random(rng, n + 2);
     for (int i = 0; i < a.length; i++) {

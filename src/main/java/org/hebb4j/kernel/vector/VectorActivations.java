@@ -11,7 +11,8 @@ import org.hebb4j.kernel.Activation;
  * formulas. tanh is the rational minimax form of spec/kernels.md#activations (K8a): a clamp to
  * |a| <= 7.9988, then a (P(a^2) / Q(a^2)) with polynomials of degree 6 and 3 in Horner form, all
  * FMAs, one division and one product; its error against the exact tanh is at most 3.5e-7
- * relative (6 ulp) over every float, subnormals included, and it runs 2-3x faster than the Vector API's lanewise TANH on JDK 17 and 25. The sigmoid
+ * relative (6 ulp) over every float, subnormals included, and it runs 2-3x faster than the
+ * Vector API's lanewise TANH on JDK 17 and 25. The sigmoid
  * is (K8b) s = 1/2 + tanh(a / 2) / 2 on the same approximation (absolute error below 2e-7).
  *
  * <p>No lanewise transcendental (TANH, EXP) and no reduceLanes is used: their results are not

@@ -19,9 +19,10 @@ import org.hebb4j.parallel.Workers;
  * </pre>
  *
  * <p>B is always packed, through its transpose when transB, with the last panel padded with zeros.
- * A is packed (alpha folded in) when transposed or when the block of B is wide; a row-major A
- * against a narrow block ({@link #IN_PLACE_PANELS}) is read in place, MR rows at a time, and alpha
- * scales the sums at the store: packing it cost about a fifth of an SRE training step. A ragged
+ * A is packed (alpha folded in) when the block of B is wide; against a narrow block
+ * ({@link #IN_PLACE_PANELS}) A is read in place, MR rows at a time ({@link #kernelRows}) or, when
+ * transposed, MR contiguous values per k step ({@link #kernelCols}), and alpha scales the sums at
+ * the store: packing A cost about a fifth of an SRE training step. A ragged
  * last row panel is packed alone, and ragged tiles are computed in full into a small tile and
  * copied back with a scalar loop (no masked loads or stores). The micro-kernel keeps an MR x NR =
  * 4 x (2 vectors) tile of C in 8 vector registers, accumulating over k with one broadcast of A and
@@ -287,7 +288,8 @@ final class VectorGemm {
     if (rest > 0) {
       float[] pa = ws.a(MR * kc);
       packRows(a, aRow + full * MR * lda, lda, rest, kc, pa);
-      panels(kc, pa, rest, pb, jp0, jp1, nc, alpha, beta, c, cBlock + full * MR * ldc, ldc, ws.tile);
+      panels(kc, pa, rest, pb, jp0, jp1, nc, alpha, beta, c, cBlock + full * MR * ldc, ldc,
+          ws.tile);
     }
   }
 

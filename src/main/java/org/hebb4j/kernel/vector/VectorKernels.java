@@ -181,7 +181,7 @@ public final class VectorKernels extends ScalarKernels implements ParallelGemm {
     }
   }
 
-  /** spec/kernels.md#activations (K9b): relu' from z is relu' from a, as z > 0 exactly when a > 0. */
+  /** spec/kernels.md#activations (K9b); relu' from z is relu' from a: z > 0 exactly when a > 0. */
   @Override
   public void activateBackwardFromOutput(Activation act, int n, float[] z, int zOff, float[] dz,
       int dzOff, float[] da, int daOff) {
@@ -211,7 +211,7 @@ public final class VectorKernels extends ScalarKernels implements ParallelGemm {
     VectorGemm.gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
   }
 
-  /** spec/parallel.md (P5): the packed panels of B shared by the workers, see {@link VectorGemm}. */
+  /** spec/parallel.md (P5): packed panels of B shared by the workers, see {@link VectorGemm}. */
   @Override
   public void gemm(Workers workers, boolean transA, boolean transB, int m, int n, int k,
       float alpha, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
