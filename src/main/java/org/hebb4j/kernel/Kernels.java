@@ -72,6 +72,53 @@ public interface Kernels {
       float beta, float[] c, int cOff, int ldc);
 
   /**
+   * spec/kernels.md#gemm (K11) on contiguous row-major matrices: C = alpha A B + beta C with A
+   * [m, k] at {@code aOff}, B [k, n] at {@code bOff}, C [m, n] at {@code cOff}.
+   */
+  default void gemmNN(int m, int n, int k, float alpha, float[] a, int aOff, float[] b, int bOff,
+      float beta, float[] c, int cOff) {
+    gemm(false, false, m, n, k, alpha, a, aOff, k, b, bOff, n, beta, c, cOff, n);
+  }
+
+  /** {@code gemmNN} with every offset 0. */
+  default void gemmNN(int m, int n, int k, float alpha, float[] a, float[] b, float beta,
+      float[] c) {
+    gemmNN(m, n, k, alpha, a, 0, b, 0, beta, c, 0);
+  }
+
+  /**
+   * spec/kernels.md#gemm (K11) on contiguous row-major matrices: C = alpha A B^T + beta C with A
+   * [m, k] at {@code aOff}, B [n, k] at {@code bOff}, C [m, n] at {@code cOff} (a dense layer's
+   * forward pass, x W^T).
+   */
+  default void gemmNT(int m, int n, int k, float alpha, float[] a, int aOff, float[] b, int bOff,
+      float beta, float[] c, int cOff) {
+    gemm(false, true, m, n, k, alpha, a, aOff, k, b, bOff, k, beta, c, cOff, n);
+  }
+
+  /** {@code gemmNT} with every offset 0. */
+  default void gemmNT(int m, int n, int k, float alpha, float[] a, float[] b, float beta,
+      float[] c) {
+    gemmNT(m, n, k, alpha, a, 0, b, 0, beta, c, 0);
+  }
+
+  /**
+   * spec/kernels.md#gemm (K11) on contiguous row-major matrices: C = alpha A^T B + beta C with A
+   * [k, m] at {@code aOff}, B [k, n] at {@code bOff}, C [m, n] at {@code cOff} (a weight gradient
+   * or Hebbian term, delta^T h).
+   */
+  default void gemmTN(int m, int n, int k, float alpha, float[] a, int aOff, float[] b, int bOff,
+      float beta, float[] c, int cOff) {
+    gemm(true, false, m, n, k, alpha, a, aOff, m, b, bOff, n, beta, c, cOff, n);
+  }
+
+  /** {@code gemmTN} with every offset 0. */
+  default void gemmTN(int m, int n, int k, float alpha, float[] a, float[] b, float beta,
+      float[] c) {
+    gemmTN(m, n, k, alpha, a, 0, b, 0, beta, c, 0);
+  }
+
+  /**
    * spec/kernels.md#conv2d (K12): y = conv(x, w) + b over the whole batch, NCHW. {@code b} may be
    * null. {@code col} is a workspace of at least {@link Conv2dShape#colSize()} floats.
    */
