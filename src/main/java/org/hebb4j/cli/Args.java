@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.hebb4j.util.Named;
 
 /**
  * Parsed arguments of one command: {@code --name value}, {@code --name=value}, flags and
@@ -99,6 +100,22 @@ public final class Args {
     }
     throw new UsageException("--" + name + ": '" + v + "' is not one of "
         + String.join(", ", allowed));
+  }
+
+  /**
+   * The constant of {@code type} named by the option's value ({@link Named#parse}), or
+   * {@code dflt} when the option is absent; an unknown word is a {@link UsageException}.
+   */
+  public <E extends Enum<E> & Named> E named(String name, Class<E> type, E dflt) {
+    String v = values.get(name);
+    if (v == null) {
+      return dflt;
+    }
+    try {
+      return Named.parse(type, name, v);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--" + name + ": " + e.getMessage());
+    }
   }
 
   public Path path(String name, Path dflt) {

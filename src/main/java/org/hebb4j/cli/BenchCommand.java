@@ -3,21 +3,16 @@ package org.hebb4j.cli;
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.List;
-import org.hebb4j.emergence.Noise;
 import org.hebb4j.emergence.Rule;
-import org.hebb4j.emergence.Teacher;
-import org.hebb4j.emergence.TrainConfig;
-import org.hebb4j.emergence.Trainer;
+import org.hebb4j.experiment.emergence.SreStep;
 import org.hebb4j.hebbian.HebbCnn;
 import org.hebb4j.hebbian.HebbCnnConfig;
-import org.hebb4j.kernel.Activation;
 import org.hebb4j.kernel.KernelProvider;
 import org.hebb4j.kernel.Kernels;
 import org.hebb4j.kernel.ThreadedKernels;
-import org.hebb4j.nn.Loss;
-import org.hebb4j.nn.Mlp;
 import org.hebb4j.parallel.Workers;
 import org.hebb4j.rng.Rng;
+import org.hebb4j.util.Named;
 
 /**
  * {@code hebb4j bench WHAT}: a quick built-in benchmark with warm-up, for users. The JMH suite
@@ -56,7 +51,7 @@ final class BenchCommand implements Command {
     return List.of(
         Option.of("size", "N", "matrix size for gemm", "1024"),
         Option.of("shape", "MxNxK", "gemm shape instead of --size", null),
-        Option.of("rule", "R", "sre: sgd, adam, adamw, dfa or randomnn", "sgd"),
+        Option.of("rule", "R", "sre: " + String.join(", ", Named.ids(Rule.class)), "sgd"),
         Option.of("variant", "V", "hebbcnn: plain or triangle+pruning", "triangle+pruning"),
         Option.of("threads", "T", "worker threads", "all cores"),
         Option.of("seconds", "S", "measuring time after a warm-up of the same length", "3"));
@@ -79,8 +74,7 @@ final class BenchCommand implements Command {
         }
       }
       case "sre": {
-        Rule rule = Rule.parse(args.choice("rule", "sgd", "sgd", "adam", "adamw", "dfa",
-            "randomnn"));
+        Rule rule = args.named("rule", Rule.class, Rule.SGD);
         try (Workers workers = new Workers(threads)) {
           return sre(rule, ThreadedKernels.of(KernelProvider.get(), workers), threads, seconds,
               out);
@@ -98,20 +92,11 @@ final class BenchCommand implements Command {
     }
   }
 
-  /** The SRE step of spec/emergence.md: 32-128-32 tanh MLP, batch 256, mse, decay 5e-3. */
+  /** The SRE step of spec/emergence.md#sre ({@link SreStep}). */
   private static int sre(Rule rule, Kernels k, int threads, double seconds, PrintStream out) {
-    int batch = 256;
-    Rng r = new Rng(1).derive("bench/sre");
-    Mlp teacher = Teacher.network(32, 128, 32, Activation.TANH, r.derive("teacher"));
-    var data = Teacher.label(k, teacher, Teacher.inputs(r.derive("data"), batch, 32));
-    Mlp student = Teacher.network(32, 128, 32, Activation.TANH, r.derive("student"));
-    boolean adam = rule == Rule.ADAM || rule == Rule.ADAMW;
-    Trainer trainer = new Trainer(k, student, Loss.MSE,
-        TrainConfig.of(rule, adam ? 1e-3 : 0.1, 5e-3, Noise.NONE, 0, batch), r);
-    float[] x = data.x(), y = data.y();
-    double[] t = time(() -> trainer.step(x, y, null, batch, null, false, false), seconds);
-    out.printf("sre step (32-128-32 tanh, batch 256, %s)  kernels %s  threads %d%n",
-        rule.name().toLowerCase(java.util.Locale.ROOT), k.name(), threads);
+    SreStep sre = new SreStep(k, rule);
+    double[] t = time(() -> sre.step(null), seconds);
+    out.printf("sre step (%s)  kernels %s  threads %d%n", sre.describe(), k.name(), threads);
     out.printf("  %.4f ms/step median, %.4f best  (%.0f steps/s, %d timed steps)%n",
         t[0] * 1e3, t[1] * 1e3, 1 / t[0], (int) t[2]);
     return 0;
@@ -163,7 +148,7 @@ final class BenchCommand implements Command {
     float[] a = new float[m * kk], b = new float[kk * n], c = new float[m * n];
     r.fillGaussian(a, 0, a.length, 1f);
     r.fillGaussian(b, 0, b.length, 1f);
-    Runnable call = () -> k.gemm(false, false, m, n, kk, 1f, a, 0, kk, b, 0, n, 0f, c, 0, n);
+    Runnable call = () -> k.gemmNN(m, n, kk, 1f, a, b, 0f, c);
     double[] perCall = time(call, seconds);
     double flops = 2.0 * m * n * kk;
     out.printf("gemm %dx%dx%d  kernels %s%s  threads %d%n", m, n, kk, k.name(),

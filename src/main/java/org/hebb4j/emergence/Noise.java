@@ -1,9 +1,10 @@
 package org.hebb4j.emergence;
 
 import java.util.Locale;
+import org.hebb4j.util.Named;
 
 /** Noise injection (spec/emergence.md#noise). */
-public enum Noise {
+public enum Noise implements Named {
   /** No noise. */
   NONE,
   /** (E14) parameters perturbed each step: w = v + eps, the update applied to v. */
@@ -15,13 +16,8 @@ public enum Noise {
     return name().toLowerCase(Locale.ROOT);
   }
 
+  /** The constant whose {@link #id()} is {@code s}; see {@link Named#parse}. */
   public static Noise parse(String s) {
-    for (Noise n : values()) {
-      if (n.id().equals(s)) {
-        return n;
-      }
-    }
-    throw new IllegalArgumentException("unknown noise '" + s
-        + "' (expected none, param or signal)");
+    return Named.parse(Noise.class, "noise", s);
   }
 }

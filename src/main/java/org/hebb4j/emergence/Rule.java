@@ -1,13 +1,14 @@
 package org.hebb4j.emergence;
 
 import java.util.Locale;
+import org.hebb4j.util.Named;
 
 /**
  * A learning rule (spec/emergence.md#rules): how the learning signal g is computed. Every rule is
  * a choice of three parts: the error path (backprop or DFA), the targets (the task's or a fixed
  * random network's) and the optimizer turning gradients into g (plain, Adam, AdamW).
  */
-public enum Rule {
+public enum Rule implements Named {
   /** (E11) g = -dL/dW. */
   SGD(false, false, Optimizer.PLAIN),
   /** (E13) Adam with coupled L2, as torch.optim.Adam(weight_decay=gamma); g = -dL/dW. */
@@ -36,13 +37,8 @@ public enum Rule {
     return name().toLowerCase(Locale.ROOT);
   }
 
+  /** The constant whose {@link #id()} is {@code s}; see {@link Named#parse}. */
   public static Rule parse(String s) {
-    for (Rule r : values()) {
-      if (r.id().equals(s)) {
-        return r;
-      }
-    }
-    throw new IllegalArgumentException("unknown rule '" + s
-        + "' (expected sgd, adam, adamw, dfa or randomnn)");
+    return Named.parse(Rule.class, "rule", s);
   }
 }

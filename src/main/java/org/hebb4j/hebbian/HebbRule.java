@@ -1,11 +1,13 @@
 package org.hebb4j.hebbian;
 
+import org.hebb4j.util.Named;
+
 /**
  * The three local rules of spec/hebbian-rules.md#rules. For output unit o with signal y and input
  * (or input patch) x: plain {@code y x} (H1), Grossberg instar {@code y (x - w_o)} (H2), Oja
  * {@code y (x - y w_o)} (H3), summed over the batch (and, for convolutions, every output position).
  */
-public enum HebbRule {
+public enum HebbRule implements Named {
   PLAIN("plain"),
   INSTAR("instar"),
   OJA("oja");
@@ -23,12 +25,6 @@ public enum HebbRule {
 
   /** Parses "plain", "instar" or "oja". */
   public static HebbRule parse(String s) {
-    for (HebbRule r : values()) {
-      if (r.id.equals(s)) {
-        return r;
-      }
-    }
-    throw new IllegalArgumentException("unknown Hebbian rule '" + s
-        + "' (expected plain, instar or oja)");
+    return Named.parse(HebbRule.class, "Hebbian rule", s);
   }
 }

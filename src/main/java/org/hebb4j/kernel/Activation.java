@@ -1,9 +1,10 @@
 package org.hebb4j.kernel;
 
 import java.util.Locale;
+import org.hebb4j.util.Named;
 
 /** Elementwise activations, spec/kernels.md#activations. Derivatives take the pre-activation a. */
-public enum Activation {
+public enum Activation implements Named {
   LINEAR, RELU, TANH, SIGMOID;
 
   /** act(a) in float32. */
@@ -64,12 +65,6 @@ public enum Activation {
 
   /** Parses "linear", "relu", "tanh" or "sigmoid". */
   public static Activation parse(String s) {
-    for (Activation a : values()) {
-      if (a.id().equals(s)) {
-        return a;
-      }
-    }
-    throw new IllegalArgumentException(
-        "unknown activation '" + s + "' (expected linear, relu, tanh or sigmoid)");
+    return Named.parse(Activation.class, "activation", s);
   }
 }

@@ -1,13 +1,14 @@
 package org.hebb4j.nn;
 
 import java.util.Locale;
+import org.hebb4j.util.Named;
 
 /**
  * Data losses of spec/emergence.md#loss (E3), (E4). Each returns the SUM over the given rows of the
  * per-sample loss (callers divide by the batch size, so chunks of a large set combine exactly) and
  * writes {@code e = scale * d loss_b / d out_b}, with {@code scale = 1/B} for a batch mean.
  */
-public enum Loss {
+public enum Loss implements Named {
   /** (E3) 1/2 ||out_b - y_b||^2; e = scale (out_b - y_b). */
   MSE,
   /** (E4) -log softmax(out_b)[label_b] by a stable log-sum-exp; e = scale (softmax - onehot). */
@@ -18,13 +19,9 @@ public enum Loss {
     return name().toLowerCase(Locale.ROOT);
   }
 
+  /** The constant whose {@link #id()} is {@code s}; see {@link Named#parse}. */
   public static Loss parse(String s) {
-    for (Loss l : values()) {
-      if (l.id().equals(s)) {
-        return l;
-      }
-    }
-    throw new IllegalArgumentException("unknown loss '" + s + "' (expected mse or softmax_ce)");
+    return Named.parse(Loss.class, "loss", s);
   }
 
   /**

@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
-import java.io.File;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -39,7 +37,8 @@ class MainTest {
   @Test
   void badArgumentsGiveOneLineAndStatusTwo() {
     for (String[] argv : new String[][] {{}, {"nope"}, {"verify"}, {"verify", "/no/such/path"},
-        {"verify", "--frob", "x"}, {"info", "extra"}}) {
+        {"verify", "--frob", "x"}, {"info", "extra"}, {"bench", "sre", "--rule", "foo"},
+        {"bench", "nope"}, {"hebbcnn", "--rule", "foo"}}) {
       Run r = run(argv);
       assertEquals(2, r.status(), String.join(" ", argv));
       if (argv.length > 0) {
@@ -57,16 +56,21 @@ class MainTest {
     assertTrue(r.out().contains("threads  "), r.out());
   }
 
-  /** The classes must run on a JVM started without --add-modules jdk.incubator.vector. */
+  /**
+   * The classes must run on a JVM started without --add-modules jdk.incubator.vector and with
+   * nothing but this build's classes on the class path (no runtime dependency).
+   */
   @Test
-  void runsWithoutTheVectorModule() throws IOException, InterruptedException {
+  void runsWithoutTheVectorModule() throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    String cp = System.getProperty("java.class.path");
+    String cp = Path.of(Main.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+        .toString();
     Process p = new ProcessBuilder(List.of(java, "-cp", cp, "org.hebb4j.cli.Main", "info"))
         .redirectErrorStream(true).start();
     String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertEquals(0, p.waitFor(), text);
     assertTrue(text.contains("kernels  scalar: module jdk.incubator.vector not present"), text);
-    assertTrue(cp.contains(File.pathSeparator) || !cp.isEmpty());
+    assertTrue(text.contains("hebb4j   " + InfoCommand.version() + System.lineSeparator()),
+        text);
   }
 }
