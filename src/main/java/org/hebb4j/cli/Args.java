@@ -104,7 +104,14 @@ public final class Args {
 
   /**
    * The constant of {@code type} named by the option's value ({@link Named#parse}), or
-   * {@code dflt} when the option is absent; an unknown word is a {@link UsageException}.
+   * {@code dflt} when the option is absent.
+   *
+   * @param <E> the enum type
+   * @param name the option's name, without {@code --}
+   * @param type the enum's class
+   * @param dflt the value when the option is absent
+   * @return the constant named by the value, or {@code dflt}
+   * @throws UsageException if the value names no constant ("--rule: unknown rule 'x' (...)")
    */
   public <E extends Enum<E> & Named> E named(String name, Class<E> type, E dflt) {
     String v = values.get(name);

@@ -16,7 +16,13 @@ public enum Noise implements Named {
     return name().toLowerCase(Locale.ROOT);
   }
 
-  /** The constant whose {@link #id()} is {@code s}; see {@link Named#parse}. */
+  /**
+   * The constant named {@code s} ({@link Named#parse}).
+   *
+   * @param s the word: "none", "param" or "signal"
+   * @return the constant whose {@link #id()} is {@code s}
+   * @throws IllegalArgumentException if no constant is named {@code s} (one line, listing them)
+   */
   public static Noise parse(String s) {
     return Named.parse(Noise.class, "noise", s);
   }

@@ -37,7 +37,13 @@ public enum Rule implements Named {
     return name().toLowerCase(Locale.ROOT);
   }
 
-  /** The constant whose {@link #id()} is {@code s}; see {@link Named#parse}. */
+  /**
+   * The constant named {@code s} ({@link Named#parse}).
+   *
+   * @param s the word: "sgd", "adam", "adamw", "dfa" or "randomnn"
+   * @return the constant whose {@link #id()} is {@code s}
+   * @throws IllegalArgumentException if no constant is named {@code s} (one line, listing them)
+   */
   public static Rule parse(String s) {
     return Named.parse(Rule.class, "rule", s);
   }

@@ -23,7 +23,13 @@ public enum HebbRule implements Named {
     return id;
   }
 
-  /** Parses "plain", "instar" or "oja". */
+  /**
+   * The constant named {@code s} ({@link Named#parse}).
+   *
+   * @param s the word: "plain", "instar" or "oja"
+   * @return the constant whose {@link #id()} is {@code s}
+   * @throws IllegalArgumentException if no constant is named {@code s} (one line, listing them)
+   */
   public static HebbRule parse(String s) {
     return Named.parse(HebbRule.class, "Hebbian rule", s);
   }

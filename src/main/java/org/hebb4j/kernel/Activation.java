@@ -63,7 +63,13 @@ public enum Activation implements Named {
     return name().toLowerCase(Locale.ROOT);
   }
 
-  /** Parses "linear", "relu", "tanh" or "sigmoid". */
+  /**
+   * The constant named {@code s} ({@link Named#parse}).
+   *
+   * @param s the word: "linear", "relu", "tanh" or "sigmoid"
+   * @return the constant whose {@link #id()} is {@code s}
+   * @throws IllegalArgumentException if no constant is named {@code s} (one line, listing them)
+   */
   public static Activation parse(String s) {
     return Named.parse(Activation.class, "activation", s);
   }

@@ -19,7 +19,13 @@ public enum Loss implements Named {
     return name().toLowerCase(Locale.ROOT);
   }
 
-  /** The constant whose {@link #id()} is {@code s}; see {@link Named#parse}. */
+  /**
+   * The constant named {@code s} ({@link Named#parse}).
+   *
+   * @param s the word: "mse" or "softmax_ce"
+   * @return the constant whose {@link #id()} is {@code s}
+   * @throws IllegalArgumentException if no constant is named {@code s} (one line, listing them)
+   */
   public static Loss parse(String s) {
     return Named.parse(Loss.class, "loss", s);
   }
