@@ -111,7 +111,8 @@ public final class Args {
    * @param type the enum's class
    * @param dflt the value when the option is absent
    * @return the constant named by the value, or {@code dflt}
-   * @throws UsageException if the value names no constant ("--rule: unknown rule 'x' (...)")
+   * @throws UsageException if the value names no constant, one line:
+   *     {@code --rule: unknown value 'x' (expected one of: sgd, adam, ...)}
    */
   public <E extends Enum<E> & Named> E named(String name, Class<E> type, E dflt) {
     String v = values.get(name);
@@ -119,7 +120,7 @@ public final class Args {
       return dflt;
     }
     try {
-      return Named.parse(type, name, v);
+      return Named.parse(type, "value", v);
     } catch (IllegalArgumentException e) {
       throw new UsageException("--" + name + ": " + e.getMessage());
     }

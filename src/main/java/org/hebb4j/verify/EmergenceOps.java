@@ -32,8 +32,7 @@ final class EmergenceOps {
   }
 
   static Activation act(VectorCase c) {
-    String s = c.choice("act", "linear", "relu", "tanh", "sigmoid");
-    return Activation.parse(s);
+    return c.named("act", Activation.class);
   }
 
   static void shape(VectorCase c, String input, Tensor t, int... dims) {
@@ -44,7 +43,7 @@ final class EmergenceOps {
   /** (E1)-(E7) on a 2-layer MLP. */
   static Outputs denseMlp(VectorCase c, Kernels k) {
     Activation act = act(c);
-    Loss loss = Loss.parse(c.choice("loss", "mse", "softmax_ce"));
+    Loss loss = c.named("loss", Loss.class);
     Tensor x = c.tensor("x", 2), w1 = c.tensor("W1", 2), b1 = c.tensor("b1", 1);
     Tensor w2 = c.tensor("W2", 2), b2 = c.tensor("b2", 1);
     int bsz = x.dim(0), d = x.dim(1), h = w1.dim(0), o = w2.dim(0);

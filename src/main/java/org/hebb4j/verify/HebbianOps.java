@@ -35,7 +35,7 @@ final class HebbianOps {
   }
 
   static HebbRule rule(VectorCase c) {
-    return HebbRule.parse(c.choice("rule", "plain", "instar", "oja"));
+    return c.named("rule", HebbRule.class);
   }
 
   /** spec/hebbian-rules.md#dense-rule (H4). */

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 import org.hebb4j.tensor.IntTensor;
 import org.hebb4j.tensor.Tensor;
+import org.hebb4j.util.Named;
 
 /**
  * One case of a test-vector file (spec/test-vectors.md): typed access to its {@code params} and
@@ -106,6 +107,24 @@ public final class VectorCase {
     }
     throw new VectorFormatException(where + ".params." + name + ": '" + v
         + "' is not one of " + String.join(", ", allowed));
+  }
+
+  /**
+   * A string param naming a constant of {@code type} ({@link Named#parse}).
+   *
+   * @param <E> the enum type
+   * @param name the param's name
+   * @param type the enum's class
+   * @return the constant the param names
+   * @throws VectorFormatException if the param is missing, not a string or names no constant
+   */
+  public <E extends Enum<E> & Named> E named(String name, Class<E> type) {
+    String v = string(name);
+    try {
+      return Named.parse(type, "value", v);
+    } catch (IllegalArgumentException e) {
+      throw new VectorFormatException(where + ".params." + name + ": " + e.getMessage());
+    }
   }
 
   // ---- inputs

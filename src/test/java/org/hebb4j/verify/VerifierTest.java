@@ -90,6 +90,16 @@ class VerifierTest {
   }
 
   @Test
+  void anUnknownEnumParamFailsEachCaseWithTheChoices() throws IOException {
+    String rules = Files.readString(Path.of("test-vectors", "hebb_dense.json"))
+        .replace("\"rule\": \"oja\"", "\"rule\": \"hebb\"");
+    Result r = verify(Map.of("rules.json", rules));
+    assertEquals(7, r.failed(), r.output());
+    assertTrue(r.output().contains(".params.rule: unknown value 'hebb' (expected one of: plain, "
+        + "instar, oja)"), r.output());
+  }
+
+  @Test
   void toleranceRuleHandlesNaNAndInfinity() {
     Verifier.Tolerance t = new Verifier.Tolerance(1e-3, 1e-6);
     assertEquals(0, Verifier.excess(Double.NaN, Double.NaN, t));

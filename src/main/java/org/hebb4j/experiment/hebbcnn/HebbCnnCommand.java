@@ -98,7 +98,7 @@ public final class HebbCnnCommand implements Command {
           + "'");
     }
     int pad = "auto".equals(padText) ? -1 : a.integer("pad", 0, 0, 1000);
-    HebbRule rule = HebbRule.parse(a.choice("rule", "instar", "plain", "instar", "oja"));
+    HebbRule rule = a.named("rule", HebbRule.class, HebbRule.INSTAR);
     int[] channels = ints(a, "channels", HebbCnnConfig.PAPER_CHANNELS, 1, 1 << 16);
     int n = channels.length;
     int[] kernels = ints(a, "kernels", HebbCnnConfig.PAPER_KERNELS, 1, 1 << 10);
