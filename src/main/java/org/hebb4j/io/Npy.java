@@ -396,10 +396,7 @@ public final class Npy {
 
     private int dimension(int tupleStart) throws FormatException {
       int start = pos;
-      if (peek() == '-') {
-        pos++;
-      }
-      while (Character.isDigit(peek()) && peek() < 0x80) {
+      while (pos < s.length() && ",) \t\r\n".indexOf(s.charAt(pos)) < 0) {
         pos++;
       }
       String digits = s.substring(start, pos);
@@ -408,8 +405,7 @@ public final class Npy {
       if (!digits.matches("0|[1-9][0-9]*")) {
         pos = start;
         throw new FormatException(what + ": shape " + shown + " has "
-            + (digits.startsWith("-") ? digits : "an entry") + " that is not a non-negative"
-            + " integer");
+            + quote(digits) + ", not a non-negative integer");
       }
       if (digits.length() > 10 || Long.parseLong(digits) > Integer.MAX_VALUE) {
         throw SafeTensors.tooLarge(what, shown);
