@@ -107,7 +107,7 @@ final class HeaderJson {
       Object v = value(depth + 1);
       if (m.containsKey(key)) {
         pos = keyPos;
-        throw error(depth == 0 ? "duplicate tensor name " + quote(key)
+        throw error(depth == 0 && !key.equals("__metadata__") ? "duplicate tensor name " + quote(key)
             : "duplicate key " + quote(key));
       }
       m.put(key, v);

@@ -18,7 +18,7 @@ final class LittleEndian {
   private LittleEndian() {}
 
   static void writeFloats(OutputStream out, float[] src) throws IOException {
-    byte[] b = new byte[Math.min(CHUNK, 4 * src.length)];
+    byte[] b = new byte[(int) Math.min(CHUNK, 4L * src.length)];
     ByteBuffer bb = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
     for (int i = 0; i < src.length; ) {
       int n = Math.min(b.length / 4, src.length - i);
@@ -30,7 +30,7 @@ final class LittleEndian {
   }
 
   static void writeInts(OutputStream out, int[] src) throws IOException {
-    byte[] b = new byte[Math.min(CHUNK, 4 * src.length)];
+    byte[] b = new byte[(int) Math.min(CHUNK, 4L * src.length)];
     ByteBuffer bb = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
     for (int i = 0; i < src.length; ) {
       int n = Math.min(b.length / 4, src.length - i);
@@ -43,7 +43,7 @@ final class LittleEndian {
 
   /** Reads {@code 4 * dst.length} bytes of float32. */
   static void readFloats(InputStream in, float[] dst, String what) throws IOException {
-    byte[] b = new byte[Math.min(CHUNK, 4 * dst.length)];
+    byte[] b = new byte[(int) Math.min(CHUNK, 4L * dst.length)];
     ByteBuffer bb = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
     for (int i = 0; i < dst.length; ) {
       int n = Math.min(b.length / 4, dst.length - i);
@@ -56,7 +56,7 @@ final class LittleEndian {
 
   /** Reads {@code 4 * dst.length} bytes of int32. */
   static void readInts(InputStream in, int[] dst, String what) throws IOException {
-    byte[] b = new byte[Math.min(CHUNK, 4 * dst.length)];
+    byte[] b = new byte[(int) Math.min(CHUNK, 4L * dst.length)];
     ByteBuffer bb = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
     for (int i = 0; i < dst.length; ) {
       int n = Math.min(b.length / 4, dst.length - i);
@@ -69,7 +69,7 @@ final class LittleEndian {
 
   /** Reads {@code 8 * dst.length} bytes of float64, each rounded to the nearest float32. */
   static void readDoublesAsFloats(InputStream in, float[] dst, String what) throws IOException {
-    byte[] b = new byte[Math.min(CHUNK, 8 * dst.length)];
+    byte[] b = new byte[(int) Math.min(CHUNK, 8L * dst.length)];
     ByteBuffer bb = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
     for (int i = 0; i < dst.length; ) {
       int n = Math.min(b.length / 8, dst.length - i);
@@ -83,7 +83,7 @@ final class LittleEndian {
 
   /** Reads {@code 8 * dst.length} bytes of int64, each of which must fit in an int. */
   static void readLongsAsInts(InputStream in, int[] dst, String what) throws IOException {
-    byte[] b = new byte[Math.min(CHUNK, 8 * dst.length)];
+    byte[] b = new byte[(int) Math.min(CHUNK, 8L * dst.length)];
     ByteBuffer bb = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
     for (int i = 0; i < dst.length; ) {
       int n = Math.min(b.length / 8, dst.length - i);

@@ -18,9 +18,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.hebb4j.tensor.IntTensor;
 import org.hebb4j.tensor.Tensor;
 
@@ -109,31 +111,30 @@ public final class SafeTensors {
   public static void write(Path file, Map<String, Tensor> tensors,
                            Map<String, IntTensor> intTensors, Map<String, String> metadata)
       throws IOException {
+    List<Item> items = new ArrayList<>();
+    for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
+      Tensor t = nonNull(e);
+      items.add(new Item(e.getKey(), Dtype.F32, t.shape(), t.size(), t.data()));
+    }
+    for (Map.Entry<String, IntTensor> e : intTensors.entrySet()) {
+      IntTensor t = nonNull(e);
+      int[] shape = t.shape().clone();
+      if (Tensor.size(shape) != t.size()) {
+        throw new IllegalArgumentException("tensor " + quote(e.getKey()) + ": shape "
+            + Arrays.toString(shape) + " does not match its " + t.size() + " values");
+      }
+      items.add(new Item(e.getKey(), Dtype.I32, shape, t.size(), t.data()));
+    }
     List<Entry> entries = new ArrayList<>();
-    List<Object> data = new ArrayList<>();
+    Set<String> names = new HashSet<>();
     long offset = 0;
-    for (Map.Entry<String, ?> e : concat(tensors, intTensors)) {
-      String name = checkName(e.getKey());
-      for (Entry prev : entries) {
-        if (prev.name().equals(name)) {
-          throw new IllegalArgumentException("tensor name " + quote(name)
-              + " is in both tensors and intTensors");
-        }
+    for (Item it : items) {
+      if (!names.add(checkName(it.name()))) {
+        throw new IllegalArgumentException("tensor name " + quote(it.name())
+            + " is in both tensors and intTensors");
       }
-      Object v = e.getValue();
-      if (v == null) {
-        throw new IllegalArgumentException("tensor " + quote(name) + " is null");
-      }
-      int[] shape = v instanceof Tensor t ? t.shape() : ((IntTensor) v).shape().clone();
-      int count = v instanceof Tensor t ? t.size() : ((IntTensor) v).size();
-      if (Tensor.size(shape) != count) {
-        throw new IllegalArgumentException("tensor " + quote(name) + ": shape "
-            + Arrays.toString(shape) + " does not match its " + count + " values");
-      }
-      long end = offset + (long) Dtype.SIZE * count;
-      entries.add(new Entry(name, v instanceof Tensor ? Dtype.F32 : Dtype.I32, shape, count,
-          offset, end));
-      data.add(v instanceof Tensor t ? t.data() : ((IntTensor) v).data());
+      long end = offset + (long) Dtype.SIZE * it.count();
+      entries.add(new Entry(it.name(), it.dtype(), it.shape(), it.count(), offset, end));
       offset = end;
     }
     byte[] header = header(entries, metadata);
@@ -142,21 +143,25 @@ public final class SafeTensors {
       ByteBuffer.wrap(size).order(ByteOrder.LITTLE_ENDIAN).putLong(header.length);
       out.write(size);
       out.write(header);
-      for (Object d : data) {
-        if (d instanceof float[] f) {
+      for (Item it : items) {
+        if (it.data() instanceof float[] f) {
           LittleEndian.writeFloats(out, f);
         } else {
-          LittleEndian.writeInts(out, (int[]) d);
+          LittleEndian.writeInts(out, (int[]) it.data());
         }
       }
     });
   }
 
-  private static List<Map.Entry<String, ?>> concat(Map<String, Tensor> tensors,
-                                                    Map<String, IntTensor> intTensors) {
-    List<Map.Entry<String, ?>> all = new ArrayList<>(tensors.entrySet());
-    all.addAll(intTensors.entrySet());
-    return all;
+  /** A tensor to write: its data is a float[] (F32) or an int[] (I32). */
+  private record Item(String name, Dtype dtype, int[] shape, int count, Object data) {}
+
+  private static <T> T nonNull(Map.Entry<String, T> e) {
+    if (e.getValue() == null) {
+      throw new IllegalArgumentException("tensor " + (e.getKey() == null ? "null"
+          : quote(e.getKey())) + " is null");
+    }
+    return e.getValue();
   }
 
   private static String checkName(String name) {

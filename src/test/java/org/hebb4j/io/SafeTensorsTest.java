@@ -161,6 +161,22 @@ class SafeTensorsTest {
   }
 
   @Test
+  void headerOrderNeedNotBeDataOrder() throws IOException {
+    byte[] data = new byte[20];
+    ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN).putFloat(0, 1.5f).putInt(4, -7)
+        .putFloat(16, 2.5f);
+    Path f = write(dir.resolve("order.safetensors"), safetensors("{"
+        + "\"b\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[16,20]},"
+        + "\"n\":{\"dtype\":\"I32\",\"shape\":[3],\"data_offsets\":[4,16]},"
+        + "\"a\":{\"dtype\":\"F32\",\"shape\":[],\"data_offsets\":[0,4]}}", data));
+    SafeTensors.Contents c = SafeTensors.read(f);
+    assertEquals(List.of("b", "a"), List.copyOf(c.tensors().keySet()));
+    assertEquals(2.5f, c.tensors().get("b").data()[0]);
+    assertEquals(1.5f, c.tensors().get("a").data()[0]);
+    assertArrayEquals(new int[] {-7, 0, 0}, c.intTensors().get("n").data());
+  }
+
+  @Test
   void truncatedFiles() throws IOException {
     Path good = dir.resolve("good.safetensors");
     SafeTensors.write(good, sampleTensors(), sampleMetadata());
