@@ -107,8 +107,8 @@ final class HeaderJson {
       Object v = value(depth + 1);
       if (m.containsKey(key)) {
         pos = keyPos;
-        throw error(depth == 0 && !key.equals("__metadata__") ? "duplicate tensor name " + quote(key)
-            : "duplicate key " + quote(key));
+        boolean tensor = depth == 0 && !key.equals("__metadata__");
+        throw error((tensor ? "duplicate tensor name " : "duplicate key ") + quote(key));
       }
       m.put(key, v);
       skipWs();

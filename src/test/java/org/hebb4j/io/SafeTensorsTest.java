@@ -277,6 +277,8 @@ class SafeTensorsTest {
   @Test
   void duplicateName() throws IOException {
     refused(file("{" + A16 + "," + A16 + "}", 16), "duplicate tensor name 'a'");
+    refused(file("{\"__metadata__\":{},\"__metadata__\":{}}", 0), "duplicate key '__metadata__'");
+    refused(file("{\"__metadata__\":{\"k\":\"1\",\"k\":\"2\"}}", 0), "duplicate key 'k'");
   }
 
   @Test
