@@ -17,6 +17,7 @@ public final class Conv2d {
    * block of valid columns between two runs of zeros.
    */
   public static void im2col(Conv2dShape s, float[] x, int xOff, float[] col) {
+    Check.im2col("im2col", s, x, "x", xOff, col);
     int oh = s.oh(), ow = s.ow(), p = oh * ow, st = s.stride();
     int row = 0;
     for (int ci = 0; ci < s.c(); ci++) {
@@ -63,6 +64,7 @@ public final class Conv2d {
 
   /** Adjoint of {@link #im2col}: dx[image at xOff] += the panel's entries where they came from. */
   public static void col2imAdd(Conv2dShape s, float[] col, float[] dx, int xOff) {
+    Check.im2col("col2imAdd", s, dx, "dx", xOff, col);
     int oh = s.oh(), ow = s.ow(), p = oh * ow, st = s.stride();
     int row = 0;
     for (int ci = 0; ci < s.c(); ci++) {
@@ -90,6 +92,7 @@ public final class Conv2d {
   /** (K12) y[n] = W col(x[n]) + b. */
   static void forward(Kernels k, Conv2dShape s, float[] x, float[] w, float[] b, float[] y,
       float[] col) {
+    Check.conv2dForward(s, x, w, b, y, col);
     int o = s.o(), p = s.positions(), q = s.patchSize();
     for (int img = 0; img < s.n(); img++) {
       im2col(s, x, img * s.c() * s.h() * s.w(), col);
@@ -108,6 +111,7 @@ public final class Conv2d {
   /** (K13) dx[n] = col2im(W^T dy[n]). */
   static void backwardData(Kernels k, Conv2dShape s, float[] dy, float[] w, float[] dx,
       float[] col) {
+    Check.conv2dBackwardData(s, dy, w, dx, col);
     int o = s.o(), p = s.positions(), q = s.patchSize();
     Arrays.fill(dx, 0, s.inputSize(), 0f);
     for (int img = 0; img < s.n(); img++) {
@@ -119,6 +123,7 @@ public final class Conv2d {
   /** (K14) dw = sum_n dy[n] col(x[n])^T. */
   static void backwardWeights(Kernels k, Conv2dShape s, float[] x, float[] dy, float[] dw,
       float[] col) {
+    Check.conv2dBackwardWeights(s, x, dy, dw, col);
     int o = s.o(), p = s.positions(), q = s.patchSize();
     for (int img = 0; img < s.n(); img++) {
       im2col(s, x, img * s.c() * s.h() * s.w(), col);
@@ -128,6 +133,7 @@ public final class Conv2d {
 
   /** (K15) db_o = sum_n sum_p dy[n][o][p]. */
   static void backwardBias(Kernels k, Conv2dShape s, float[] dy, float[] db) {
+    Check.conv2dBackwardBias(s, dy, db);
     int o = s.o(), p = s.positions();
     for (int oc = 0; oc < o; oc++) {
       float acc = 0f;

@@ -77,7 +77,8 @@ public interface Kernels {
    */
   default void gemmNN(int m, int n, int k, float alpha, float[] a, int aOff, float[] b, int bOff,
       float beta, float[] c, int cOff) {
-    gemm(false, false, m, n, k, alpha, a, aOff, k, b, bOff, n, beta, c, cOff, n);
+    Check.gemm("gemmNN", false, false, m, n, k, a, aOff, ld(k), b, bOff, ld(n), c, cOff, ld(n));
+    gemm(false, false, m, n, k, alpha, a, aOff, ld(k), b, bOff, ld(n), beta, c, cOff, ld(n));
   }
 
   /** {@code gemmNN} with every offset 0. */
@@ -93,7 +94,8 @@ public interface Kernels {
    */
   default void gemmNT(int m, int n, int k, float alpha, float[] a, int aOff, float[] b, int bOff,
       float beta, float[] c, int cOff) {
-    gemm(false, true, m, n, k, alpha, a, aOff, k, b, bOff, k, beta, c, cOff, n);
+    Check.gemm("gemmNT", false, true, m, n, k, a, aOff, ld(k), b, bOff, ld(k), c, cOff, ld(n));
+    gemm(false, true, m, n, k, alpha, a, aOff, ld(k), b, bOff, ld(k), beta, c, cOff, ld(n));
   }
 
   /** {@code gemmNT} with every offset 0. */
@@ -109,13 +111,19 @@ public interface Kernels {
    */
   default void gemmTN(int m, int n, int k, float alpha, float[] a, int aOff, float[] b, int bOff,
       float beta, float[] c, int cOff) {
-    gemm(true, false, m, n, k, alpha, a, aOff, m, b, bOff, n, beta, c, cOff, n);
+    Check.gemm("gemmTN", true, false, m, n, k, a, aOff, ld(m), b, bOff, ld(n), c, cOff, ld(n));
+    gemm(true, false, m, n, k, alpha, a, aOff, ld(m), b, bOff, ld(n), beta, c, cOff, ld(n));
   }
 
   /** {@code gemmTN} with every offset 0. */
   default void gemmTN(int m, int n, int k, float alpha, float[] a, float[] b, float beta,
       float[] c) {
     gemmTN(m, n, k, alpha, a, 0, b, 0, beta, c, 0);
+  }
+
+  /** A contiguous matrix's leading dimension: its columns, at least 1 (BLAS). */
+  private static int ld(int cols) {
+    return Math.max(1, cols);
   }
 
   /**

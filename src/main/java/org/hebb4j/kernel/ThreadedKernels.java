@@ -31,6 +31,10 @@ public final class ThreadedKernels implements Kernels {
   private final GemmTask task = new GemmTask();
 
   public ThreadedKernels(Kernels base, Workers workers) {
+    if (base == null || workers == null) {
+      throw new IllegalArgumentException("ThreadedKernels: " + (base == null ? "base" : "workers")
+          + " is null");
+    }
     this.base = base;
     this.workers = workers;
   }
@@ -51,6 +55,7 @@ public final class ThreadedKernels implements Kernels {
   public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
       float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
       float beta, float[] c, int cOff, int ldc) {
+    Check.gemm("gemm", transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
     if ((long) m * n * k < MIN_PARALLEL_WORK || Math.max(m, n) < 2 * ALIGN) {
       base.gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
       return;

@@ -1,4 +1,4 @@
-package org.hebb4j.kernel.vector;
+package org.hebb4j.kernel;
 
 import java.util.function.IntConsumer;
 import jdk.incubator.vector.FloatVector;
@@ -125,7 +125,7 @@ final class VectorGemm {
     }
     if (k <= 0 || alpha == 0f) {
       for (int i = 0; i < m; i++) {
-        scaleRow(n, beta, c, cOff + i * ldc);
+        ScalarKernels.scaleOrClear(n, beta, c, cOff + i * ldc);
       }
       return;
     }
@@ -544,17 +544,6 @@ final class VectorGemm {
             pb[dst + p * NR + j] = b[src + p];
           }
         }
-      }
-    }
-  }
-
-  /** BLAS beta on one row of C: beta == 0 clears without reading. */
-  private static void scaleRow(int n, float beta, float[] c, int off) {
-    if (beta == 0f) {
-      java.util.Arrays.fill(c, off, off + n, 0f);
-    } else if (beta != 1f) {
-      for (int j = 0; j < n; j++) {
-        c[off + j] *= beta;
       }
     }
   }
