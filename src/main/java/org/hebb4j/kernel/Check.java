@@ -63,22 +63,24 @@ final class Check {
 
   /**
    * spec/kernels.md#gemm (K11): sizes m, n, k >= 0; A stored m x k (k x m when transA) with
-   * lda, B stored k x n (n x k when transB) with ldb, C m x n with ldc, as in BLAS.
+   * lda, B stored k x n (n x k when transB) with ldb, C m x n with ldc, as in BLAS. A and B are
+   * touched only when m, n and k are all positive, C only when m and n are.
    */
   static void gemm(String op, boolean transA, boolean transB, int m, int n, int k,
       float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {
     size(op, "m", m);
     size(op, "n", n);
     size(op, "k", k);
+    boolean product = m > 0 && n > 0 && k > 0;
     if (transA) {
-      matrix(op, "a", a, aOff, k, m, lda, "m");
+      matrix(op, "a", a, aOff, product ? k : 0, m, lda, "m");
     } else {
-      matrix(op, "a", a, aOff, m, k, lda, "k");
+      matrix(op, "a", a, aOff, product ? m : 0, k, lda, "k");
     }
     if (transB) {
-      matrix(op, "b", b, bOff, n, k, ldb, "k");
+      matrix(op, "b", b, bOff, product ? n : 0, k, ldb, "k");
     } else {
-      matrix(op, "b", b, bOff, k, n, ldb, "n");
+      matrix(op, "b", b, bOff, product ? k : 0, n, ldb, "n");
     }
     matrix(op, "c", c, cOff, m, n, ldc, "n");
   }
@@ -105,12 +107,15 @@ final class Check {
     vector(op, n, "da", da, daOff);
   }
 
-  /** (K10): x[xOff, xOff + m), y[yOff, yOff + n), and the m x n block of A with lda. */
+  /**
+   * (K10): x[xOff, xOff + m), y[yOff, yOff + n), and the m x n block of A with lda; when m or n
+   * is 0, nothing is touched.
+   */
   static void outerAcc(int m, int n, float[] x, int xOff, float[] y, int yOff, float[] a,
       int aOff, int lda) {
     size("outerAcc", "m", m);
-    vector("outerAcc", n, "y", y, yOff);
-    vector("outerAcc", m, "x", x, xOff);
+    vector("outerAcc", m > 0 ? n : 0, "y", y, yOff);
+    vector("outerAcc", n > 0 ? m : 0, "x", x, xOff);
     matrix("outerAcc", "a", a, aOff, m, n, lda, "n");
   }
 

@@ -62,13 +62,13 @@ public final class Conv2d {
     return Math.min(ow, (w - 1 - x0) / stride + 1);
   }
 
-  /** Adjoint of {@link #im2col}: dx[image at xOff] += the panel's entries where they came from. */
-  public static void col2imAdd(Conv2dShape s, float[] col, float[] dx, int xOff) {
-    Check.im2col("col2imAdd", s, dx, "dx", xOff, col);
+  /** Adjoint of {@link #im2col}: dx[image at dxOff] += the panel's entries where they came from. */
+  public static void col2imAdd(Conv2dShape s, float[] col, float[] dx, int dxOff) {
+    Check.im2col("col2imAdd", s, dx, "dx", dxOff, col);
     int oh = s.oh(), ow = s.ow(), p = oh * ow, st = s.stride();
     int row = 0;
     for (int ci = 0; ci < s.c(); ci++) {
-      int plane = xOff + ci * s.h() * s.w();
+      int plane = dxOff + ci * s.h() * s.w();
       for (int i = 0; i < s.kh(); i++) {
         for (int j = 0; j < s.kw(); j++, row++) {
           int src = row * p;

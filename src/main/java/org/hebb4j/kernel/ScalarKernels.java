@@ -105,6 +105,9 @@ public class ScalarKernels implements Kernels {
   public void outerAcc(int m, int n, float alpha, float[] x, int xOff, float[] y, int yOff,
       float[] a, int aOff, int lda) {
     Check.outerAcc(m, n, x, xOff, y, yOff, a, aOff, lda);
+    if (n == 0) {
+      return;
+    }
     for (int i = 0; i < m; i++) {
       axpy(n, alpha * x[xOff + i], y, yOff, a, aOff + i * lda);
     }
@@ -115,6 +118,9 @@ public class ScalarKernels implements Kernels {
       float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
       float beta, float[] c, int cOff, int ldc) {
     Check.gemm("gemm", transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+    if (n == 0) {
+      return; // an empty C: nothing is touched (spec/kernels.md#checks)
+    }
     for (int i = 0; i < m; i++) {
       int ci = cOff + i * ldc;
       scaleOrClear(n, beta, c, ci);
