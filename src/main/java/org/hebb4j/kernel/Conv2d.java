@@ -15,6 +15,13 @@ public final class Conv2d {
    * (K18) col[(ci kh + i) kw + j][oy ow + ox] = x[xOff + ci h w + (oy s - pad + i) w + ox s - pad
    * + j], 0 outside the image; {@code xOff} selects the image. Each panel row is copied as one
    * block of valid columns between two runs of zeros.
+   *
+   * @param s the geometry
+   * @param x input batch [n, c, h, w]
+   * @param xOff offset of the image, c h w floats
+   * @param col the panel [c kh kw, oh ow], {@link Conv2dShape#colSize()} floats, overwritten
+   * @throws IllegalArgumentException on a null shape, a bad offset or a short or null array
+   *     (spec/kernels.md#checks)
    */
   public static void im2col(Conv2dShape s, float[] x, int xOff, float[] col) {
     Check.im2col("im2col", s, x, "x", xOff, col);
@@ -62,7 +69,16 @@ public final class Conv2d {
     return Math.min(ow, (w - 1 - x0) / stride + 1);
   }
 
-  /** Adjoint of {@link #im2col}: dx[image at dxOff] += the panel's entries where they came from. */
+  /**
+   * Adjoint of {@link #im2col}: dx[image at dxOff] += the panel's entries where they came from.
+   *
+   * @param s the geometry
+   * @param col the panel [c kh kw, oh ow]
+   * @param dx input-gradient batch [n, c, h, w], added to
+   * @param dxOff offset of the image, c h w floats
+   * @throws IllegalArgumentException on a null shape, a bad offset or a short or null array
+   *     (spec/kernels.md#checks)
+   */
   public static void col2imAdd(Conv2dShape s, float[] col, float[] dx, int dxOff) {
     Check.im2col("col2imAdd", s, dx, "dx", dxOff, col);
     int oh = s.oh(), ow = s.ow(), p = oh * ow, st = s.stride();

@@ -3,15 +3,34 @@ package org.hebb4j.kernel;
 /**
  * Geometry of a 2-D convolution (cross-correlation), spec/kernels.md#conv2d: input [n, c, h, w],
  * weights [o, c, kh, kw], output [n, o, oh, ow] with oh = (h + 2 pad - kh) / stride + 1.
+ *
+ * @param n batch size (images)
+ * @param c input channels
+ * @param h input rows
+ * @param w input columns
+ * @param o output channels (filters)
+ * @param kh kernel rows
+ * @param kw kernel columns
+ * @param stride step between windows, in both directions
+ * @param pad zero padding on all four sides
  */
 public record Conv2dShape(int n, int c, int h, int w, int o, int kh, int kw, int stride, int pad) {
 
   /**
    * Checks the geometry (spec/kernels.md#checks).
    *
-   * @throws IllegalArgumentException naming the argument and its value, e.g. "conv2d: kh 0 < 1",
-   *     when a size or the stride is below 1, pad is negative, the kernel does not fit the padded
-   *     input, or a tensor would not fit a Java array
+   * @param n batch size (images)
+   * @param c input channels
+   * @param h input rows
+   * @param w input columns
+   * @param o output channels (filters)
+   * @param kh kernel rows
+   * @param kw kernel columns
+   * @param stride step between windows, in both directions
+   * @param pad zero padding on all four sides
+   * @throws IllegalArgumentException naming the argument and its value, e.g.
+   *     "conv2d: kh 0 &lt; 1", when a size or the stride is below 1, pad is negative, the kernel
+   *     does not fit the padded input, or a tensor would not fit a Java array
    */
   public Conv2dShape {
     String op = "conv2d";
@@ -37,27 +56,59 @@ public record Conv2dShape(int n, int c, int h, int w, int o, int kh, int kw, int
     }
   }
 
-  /** Output rows: (h + 2 pad - kh) / stride + 1. @return oh */
+  /**
+   * Output rows: (h + 2 pad - kh) / stride + 1.
+   *
+   * @return oh
+   */
   public int oh() { return (int) ((h + 2L * pad - kh) / stride + 1); }
 
-  /** Output columns: (w + 2 pad - kw) / stride + 1. @return ow */
+  /**
+   * Output columns: (w + 2 pad - kw) / stride + 1.
+   *
+   * @return ow
+   */
   public int ow() { return (int) ((w + 2L * pad - kw) / stride + 1); }
 
-  /** Rows of the im2col panel: c * kh * kw. */
+  /**
+   * Rows of the im2col panel.
+   *
+   * @return c kh kw
+   */
   public int patchSize() { return c * kh * kw; }
 
-  /** Output positions per image: oh * ow. */
+  /**
+   * Output positions per image.
+   *
+   * @return oh ow
+   */
   public int positions() { return oh() * ow(); }
 
-  /** Floats of the input x: n c h w. @return the size */
+  /**
+   * Floats of the input x: n c h w.
+   *
+   * @return the size
+   */
   public int inputSize() { return Math.multiplyExact(n, Math.multiplyExact(c, h * w)); }
 
-  /** Floats of the weights w: o c kh kw. @return the size */
+  /**
+   * Floats of the weights w: o c kh kw.
+   *
+   * @return the size
+   */
   public int weightSize() { return Math.multiplyExact(o, patchSize()); }
 
-  /** Floats of the output y: n o oh ow. @return the size */
+  /**
+   * Floats of the output y: n o oh ow.
+   *
+   * @return the size
+   */
   public int outputSize() { return Math.multiplyExact(n, Math.multiplyExact(o, positions())); }
 
-  /** Floats needed by the im2col workspace of one image. */
+  /**
+   * Floats needed by the im2col workspace of one image.
+   *
+   * @return c kh kw oh ow
+   */
   public int colSize() { return Math.multiplyExact(patchSize(), positions()); }
 }

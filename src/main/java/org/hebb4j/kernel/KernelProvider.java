@@ -7,7 +7,7 @@ import java.util.Optional;
  * Chooses the kernel implementation once, at first use (spec/kernels.md#dispatch), and is the only
  * way to get the Vector API kernels: they are package-private classes, compiled on their own with
  * the incubator module (src/main/vector), and loaded by name only after the one module check has
- * found jdk.incubator.vector in the boot layer, so the jar runs on a JVM started
+ * found the Vector API module in the boot layer, so the jar runs on a JVM started
  * without {@code --add-modules}, on the class path or the module path. They are used when C2 is
  * running and the preferred vector size is at least 128 bits; {@code -Dhebb4j.simd=false} forces
  * the scalar path.
@@ -42,7 +42,7 @@ public final class KernelProvider {
   /**
    * Why {@link #get()} is what it is, for {@code hebb4j info}.
    *
-   * @return one line, e.g. "module jdk.incubator.vector not present (...)"
+   * @return one line, e.g. "Vector API, 256-bit vectors"
    */
   public static String reason() {
     return Holder.CHOICE.reason();

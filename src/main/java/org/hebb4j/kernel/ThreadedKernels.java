@@ -30,6 +30,13 @@ public final class ThreadedKernels implements Kernels {
   private final Workers workers;
   private final GemmTask task = new GemmTask();
 
+  /**
+   * A threaded view of {@code base}.
+   *
+   * @param base the kernels whose GEMM is spread
+   * @param workers the pool, used by one caller at a time
+   * @throws IllegalArgumentException when either is null
+   */
   public ThreadedKernels(Kernels base, Workers workers) {
     if (base == null || workers == null) {
       throw new IllegalArgumentException("ThreadedKernels: " + (base == null ? "base" : "workers")
@@ -39,7 +46,13 @@ public final class ThreadedKernels implements Kernels {
     this.workers = workers;
   }
 
-  /** {@code base} itself for one thread, else a threaded view of it. */
+  /**
+   * {@code base} itself for one thread, else a threaded view of it.
+   *
+   * @param base the kernels whose GEMM is spread
+   * @param workers the pool
+   * @return base, or a new ThreadedKernels
+   */
   public static Kernels of(Kernels base, Workers workers) {
     return workers.threads() == 1 ? base : new ThreadedKernels(base, workers);
   }

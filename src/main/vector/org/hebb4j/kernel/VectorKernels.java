@@ -13,10 +13,10 @@ import org.hebb4j.parallel.Workers;
  * rounding: the vector loops add in a different order, so sums differ from the reference by a few
  * ulps times sqrt(n).
  *
- * <p>Style: one vector loop up to {@code S.loopBound(n)}, then a scalar loop for the tail (no masked
- * loads or stores); reductions keep vector accumulators and reduce their lanes once, after the
- * loop. Nothing here allocates, except {@link VectorGemm}'s per-thread packing buffers, which are
- * grown on demand and then reused.
+ * <p>Style: one vector loop up to {@code S.loopBound(n)}, then a scalar loop for the tail (no
+ * masked loads or stores); reductions keep vector accumulators and reduce their lanes once, after
+ * the loop. Nothing here allocates, except {@link VectorGemm}'s per-thread packing buffers, which
+ * are grown on demand and then reused.
  */
 final class VectorKernels extends ScalarKernels implements ParallelGemm {
 
