@@ -5,9 +5,21 @@ import org.hebb4j.util.Named;
 
 /** Elementwise activations, spec/kernels.md#activations. Derivatives take the pre-activation a. */
 public enum Activation implements Named {
-  LINEAR, RELU, TANH, SIGMOID;
+  /** act(a) = a. */
+  LINEAR,
+  /** act(a) = max(a, 0); NaN maps to 0. */
+  RELU,
+  /** act(a) = tanh(a). */
+  TANH,
+  /** act(a) = 1 / (1 + e^-a), computed without overflow. */
+  SIGMOID;
 
-  /** act(a) in float32. */
+  /**
+   * act(a) in float32 (K8).
+   *
+   * @param a the pre-activation
+   * @return act(a)
+   */
   public float apply(float a) {
     switch (this) {
       case LINEAR: return a;
@@ -18,7 +30,12 @@ public enum Activation implements Named {
     }
   }
 
-  /** act'(a) in float32. */
+  /**
+   * act'(a) in float32 (K9).
+   *
+   * @param a the pre-activation
+   * @return act'(a)
+   */
   public float derivative(float a) {
     switch (this) {
       case LINEAR: return 1f;
@@ -38,6 +55,9 @@ public enum Activation implements Named {
   /**
    * act'(a) in float32 from z = act(a) (K9b): the same float as {@link #derivative} when z is
    * {@link #apply}(a).
+   *
+   * @param z the activation act(a)
+   * @return act'(a)
    */
   public float derivativeFromOutput(float z) {
     switch (this) {
@@ -58,7 +78,11 @@ public enum Activation implements Named {
     return (float) (e / (1.0 + e));
   }
 
-  /** The lower-case name used on the command line and in test vectors. */
+  /**
+   * The lower-case name used on the command line and in test vectors.
+   *
+   * @return "linear", "relu", "tanh" or "sigmoid"
+   */
   public String id() {
     return name().toLowerCase(Locale.ROOT);
   }

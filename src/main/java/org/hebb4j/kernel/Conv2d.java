@@ -15,8 +15,16 @@ public final class Conv2d {
    * (K18) col[(ci kh + i) kw + j][oy ow + ox] = x[xOff + ci h w + (oy s - pad + i) w + ox s - pad
    * + j], 0 outside the image; {@code xOff} selects the image. Each panel row is copied as one
    * block of valid columns between two runs of zeros.
+   *
+   * @param s the geometry
+   * @param x input batch [n, c, h, w]
+   * @param xOff offset of the image, c h w floats
+   * @param col the panel [c kh kw, oh ow], {@link Conv2dShape#colSize()} floats, overwritten
+   * @throws IllegalArgumentException on a null shape, a bad offset or a short or null array
+   *     (spec/kernels.md#checks)
    */
   public static void im2col(Conv2dShape s, float[] x, int xOff, float[] col) {
+    Check.im2col("im2col", s, x, "x", xOff, col);
     int oh = s.oh(), ow = s.ow(), p = oh * ow, st = s.stride();
     int row = 0;
     for (int ci = 0; ci < s.c(); ci++) {
@@ -61,12 +69,22 @@ public final class Conv2d {
     return Math.min(ow, (w - 1 - x0) / stride + 1);
   }
 
-  /** Adjoint of {@link #im2col}: dx[image at xOff] += the panel's entries where they came from. */
-  public static void col2imAdd(Conv2dShape s, float[] col, float[] dx, int xOff) {
+  /**
+   * Adjoint of {@link #im2col}: dx[image at dxOff] += the panel's entries where they came from.
+   *
+   * @param s the geometry
+   * @param col the panel [c kh kw, oh ow]
+   * @param dx input-gradient batch [n, c, h, w], added to
+   * @param dxOff offset of the image, c h w floats
+   * @throws IllegalArgumentException on a null shape, a bad offset or a short or null array
+   *     (spec/kernels.md#checks)
+   */
+  public static void col2imAdd(Conv2dShape s, float[] col, float[] dx, int dxOff) {
+    Check.im2col("col2imAdd", s, dx, "dx", dxOff, col);
     int oh = s.oh(), ow = s.ow(), p = oh * ow, st = s.stride();
     int row = 0;
     for (int ci = 0; ci < s.c(); ci++) {
-      int plane = xOff + ci * s.h() * s.w();
+      int plane = dxOff + ci * s.h() * s.w();
       for (int i = 0; i < s.kh(); i++) {
         for (int j = 0; j < s.kw(); j++, row++) {
           int src = row * p;
@@ -90,6 +108,7 @@ public final class Conv2d {
   /** (K12) y[n] = W col(x[n]) + b. */
   static void forward(Kernels k, Conv2dShape s, float[] x, float[] w, float[] b, float[] y,
       float[] col) {
+    Check.conv2dForward(s, x, w, b, y, col);
     int o = s.o(), p = s.positions(), q = s.patchSize();
     for (int img = 0; img < s.n(); img++) {
       im2col(s, x, img * s.c() * s.h() * s.w(), col);
@@ -108,6 +127,7 @@ public final class Conv2d {
   /** (K13) dx[n] = col2im(W^T dy[n]). */
   static void backwardData(Kernels k, Conv2dShape s, float[] dy, float[] w, float[] dx,
       float[] col) {
+    Check.conv2dBackwardData(s, dy, w, dx, col);
     int o = s.o(), p = s.positions(), q = s.patchSize();
     Arrays.fill(dx, 0, s.inputSize(), 0f);
     for (int img = 0; img < s.n(); img++) {
@@ -119,6 +139,7 @@ public final class Conv2d {
   /** (K14) dw = sum_n dy[n] col(x[n])^T. */
   static void backwardWeights(Kernels k, Conv2dShape s, float[] x, float[] dy, float[] dw,
       float[] col) {
+    Check.conv2dBackwardWeights(s, x, dy, dw, col);
     int o = s.o(), p = s.positions(), q = s.patchSize();
     for (int img = 0; img < s.n(); img++) {
       im2col(s, x, img * s.c() * s.h() * s.w(), col);
@@ -128,6 +149,7 @@ public final class Conv2d {
 
   /** (K15) db_o = sum_n sum_p dy[n][o][p]. */
   static void backwardBias(Kernels k, Conv2dShape s, float[] dy, float[] db) {
+    Check.conv2dBackwardBias(s, dy, db);
     int o = s.o(), p = s.positions();
     for (int oc = 0; oc < o; oc++) {
       float acc = 0f;

@@ -4,10 +4,11 @@ import java.lang.management.ManagementFactory;
 import java.util.Optional;
 
 /**
- * Chooses the kernel implementation once, at first use (spec/kernels.md#dispatch). The Vector API
- * implementation is loaded by name, and only after checking that the module jdk.incubator.vector is
- * in the boot layer, so no class outside {@code org.hebb4j.kernel.vector} ever refers to a Vector
- * API type and the jar runs on a JVM started without {@code --add-modules}. It is used when C2 is
+ * Chooses the kernel implementation once, at first use (spec/kernels.md#dispatch), and is the only
+ * way to get the Vector API kernels: they are package-private classes, compiled on their own with
+ * the incubator module (src/main/vector), and loaded by name only after the one module check has
+ * found the Vector API module in the boot layer, so the jar runs on a JVM started
+ * without {@code --add-modules}, on the class path or the module path. They are used when C2 is
  * running and the preferred vector size is at least 128 bits; {@code -Dhebb4j.simd=false} forces
  * the scalar path.
  */
@@ -16,7 +17,8 @@ public final class KernelProvider {
   /** System property: {@code true} (default) or {@code false}. */
   public static final String SIMD_PROPERTY = "hebb4j.simd";
 
-  private static final String VECTOR_CLASS = "org.hebb4j.kernel.vector.VectorKernels";
+  private static final String VECTOR_CLASS = "org.hebb4j.kernel.VectorKernels";
+  private static final String VECTOR_MODULE = "jdk.incubator.vector";
   private static final Kernels SCALAR = new ScalarKernels();
 
   private KernelProvider() {}
@@ -27,17 +29,30 @@ public final class KernelProvider {
 
   private record Choice(Kernels kernels, String reason) {}
 
-  /** The kernels every part of hebb4j uses by default. */
+  /**
+   * The kernels every part of hebb4j uses by default.
+   *
+   * @return the vector kernels when usable, else the scalar ones
+   * @throws IllegalStateException when {@value #SIMD_PROPERTY} is neither true nor false
+   */
   public static Kernels get() {
     return Holder.CHOICE.kernels();
   }
 
-  /** Why {@link #get()} is what it is, for {@code hebb4j info}. */
+  /**
+   * Why {@link #get()} is what it is, for {@code hebb4j info}.
+   *
+   * @return one line, e.g. "Vector API, 256-bit vectors"
+   */
   public static String reason() {
     return Holder.CHOICE.reason();
   }
 
-  /** The scalar reference implementation. */
+  /**
+   * The scalar reference implementation.
+   *
+   * @return the scalar kernels, always present
+   */
   public static Kernels scalar() {
     return SCALAR;
   }
@@ -45,13 +60,17 @@ public final class KernelProvider {
   /**
    * The Vector API implementation, ignoring {@value #SIMD_PROPERTY} and the C2 check, or empty when
    * the module is absent or the preferred vector size is below 128 bits. For tests and benchmarks.
+   *
+   * @return the vector kernels, or empty
    */
   public static Optional<Kernels> vector() {
-    return Optional.ofNullable(loadVector());
+    return Optional.ofNullable(VectorHolder.LOADED.kernels());
   }
 
   /**
    * Checks {@value #SIMD_PROPERTY}; returns a one-line error, or null when the value is usable.
+   *
+   * @return the error, or null
    */
   public static String checkProperty() {
     String v = System.getProperty(SIMD_PROPERTY);
@@ -62,45 +81,49 @@ public final class KernelProvider {
   }
 
   private static Choice choose() {
-    if (checkProperty() != null) {
-      throw new IllegalStateException(checkProperty());
+    String bad = checkProperty();
+    if (bad != null) {
+      throw new IllegalStateException(bad);
     }
     if ("false".equals(System.getProperty(SIMD_PROPERTY))) {
       return new Choice(SCALAR, "forced by -D" + SIMD_PROPERTY + "=false");
     }
-    if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
-      return new Choice(SCALAR, "module jdk.incubator.vector not present"
-          + " (start the JVM with --add-modules jdk.incubator.vector)");
+    Choice v = VectorHolder.LOADED;
+    if (v.kernels() == null) {
+      return new Choice(SCALAR, v.reason());
     }
     if (!c2Enabled()) {
       return new Choice(SCALAR, "C2 compiler not active (interpreter or C1 only)");
     }
+    return v;
+  }
+
+  /** The vector kernels, loaded once; kernels null when unusable, with the reason. */
+  private static final class VectorHolder {
+    static final Choice LOADED = loadVector();
+  }
+
+  /**
+   * The one home of the module check: the vector kernels are loaded only when {@value
+   * #VECTOR_MODULE} is in the boot layer (on the module path it is then also read by this module,
+   * which requires it statically).
+   */
+  private static Choice loadVector() {
+    if (ModuleLayer.boot().findModule(VECTOR_MODULE).isEmpty()) {
+      return new Choice(null, "module " + VECTOR_MODULE + " not present"
+          + " (start the JVM with --add-modules " + VECTOR_MODULE + ")");
+    }
     Kernels v;
     try {
-      v = instantiateVector();
-    } catch (ReflectiveOperationException | LinkageError e) {
-      return new Choice(SCALAR, "vector kernels failed to load: " + e);
+      // package-private class and constructor: reachable by reflection from this package only
+      v = (Kernels) Class.forName(VECTOR_CLASS).getDeclaredConstructor().newInstance();
+    } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+      return new Choice(null, "vector kernels failed to load: " + e);
     }
     if (v.vectorBitSize() < 128) {
-      return new Choice(SCALAR, "preferred vector size " + v.vectorBitSize() + " bits, below 128");
+      return new Choice(null, "preferred vector size " + v.vectorBitSize() + " bits, below 128");
     }
     return new Choice(v, "Vector API, " + v.vectorBitSize() + "-bit vectors");
-  }
-
-  private static Kernels loadVector() {
-    if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
-      return null;
-    }
-    try {
-      Kernels k = instantiateVector();
-      return k.vectorBitSize() >= 128 ? k : null;
-    } catch (ReflectiveOperationException | LinkageError e) {
-      return null;
-    }
-  }
-
-  private static Kernels instantiateVector() throws ReflectiveOperationException {
-    return (Kernels) Class.forName(VECTOR_CLASS).getDeclaredConstructor().newInstance();
   }
 
   /** True unless the JVM runs interpreted (-Xint) or stops tiered compilation before C2. */

@@ -2,50 +2,146 @@ package org.hebb4j.kernel;
 
 /**
  * Float32 numerical kernels, one interface with two implementations: {@link ScalarKernels} (the
- * reference, always present) and {@code org.hebb4j.kernel.vector.VectorKernels} (Vector API, loaded
- * only when {@link KernelProvider} finds the module). Every method is specified in
+ * reference, always present) and the Vector API kernels (package-private, obtained only from
+ * {@link KernelProvider}, which loads them when it finds the Vector API module);
+ * {@link ThreadedKernels} spreads either's GEMM over threads. Every method is specified in
  * {@code spec/kernels.md}; the anchor is cited on each method.
  *
- * <p>Arrays are row-major; {@code off} arguments are element offsets, {@code ld*} are leading
+ * <p>Arrays are row-major; {@code *Off} arguments are element offsets, {@code ld*} are leading
  * dimensions (row strides). No method allocates, so callers own every buffer.
+ *
+ * <p>Errors (spec/kernels.md#checks): every method checks its sizes, offsets, leading dimensions
+ * and array lengths in O(1) before touching memory and throws {@link IllegalArgumentException}
+ * naming the argument and the values, e.g. "gemm: lda 12 &lt; k 16" or "dot: x too short: needs
+ * 5, has 4". Zero-size operations are legal and touch nothing (their arrays may be null).
  */
 public interface Kernels {
 
-  /** "scalar" or "vector". */
+  /**
+   * The implementation's name.
+   *
+   * @return "scalar" or "vector"
+   */
   String name();
 
-  /** Width in bits of the SIMD registers used, 0 for the scalar path. */
+  /**
+   * The SIMD width.
+   *
+   * @return width in bits of the SIMD registers used, 0 for the scalar path
+   */
   int vectorBitSize();
 
-  /** spec/kernels.md#dot (K1): sum_i x_i y_i. */
+  /**
+   * spec/kernels.md#dot (K1): sum_i x_i y_i over i &lt; n.
+   *
+   * @param n length, &gt;= 0
+   * @param x first vector, n floats from {@code xOff}
+   * @param xOff offset of x_0
+   * @param y second vector, n floats from {@code yOff}
+   * @param yOff offset of y_0
+   * @return the dot product (0 for n = 0)
+   * @throws IllegalArgumentException on a bad size, offset or array (spec/kernels.md#checks)
+   */
   float dot(int n, float[] x, int xOff, float[] y, int yOff);
 
-  /** spec/kernels.md#axpy (K2): y_i += alpha x_i. */
+  /**
+   * spec/kernels.md#axpy (K2): y_i += alpha x_i for i &lt; n.
+   *
+   * @param n length, &gt;= 0
+   * @param alpha scale of x
+   * @param x n floats from {@code xOff}
+   * @param xOff offset of x_0
+   * @param y n floats from {@code yOff}, updated in place
+   * @param yOff offset of y_0
+   * @throws IllegalArgumentException on a bad size, offset or array (spec/kernels.md#checks)
+   */
   void axpy(int n, float alpha, float[] x, int xOff, float[] y, int yOff);
 
-  /** spec/kernels.md#scale (K3): x_i *= alpha. */
+  /**
+   * spec/kernels.md#scale (K3): x_i *= alpha for i &lt; n.
+   *
+   * @param n length, &gt;= 0
+   * @param alpha the factor
+   * @param x n floats from {@code xOff}, scaled in place
+   * @param xOff offset of x_0
+   * @throws IllegalArgumentException on a bad size, offset or array (spec/kernels.md#checks)
+   */
   void scale(int n, float alpha, float[] x, int xOff);
 
-  /** spec/kernels.md#reductions (K4): sum_i x_i. */
+  /**
+   * spec/kernels.md#reductions (K4): sum_i x_i over i &lt; n.
+   *
+   * @param n length, &gt;= 0
+   * @param x n floats from {@code xOff}
+   * @param xOff offset of x_0
+   * @return the sum (0 for n = 0)
+   * @throws IllegalArgumentException on a bad size, offset or array (spec/kernels.md#checks)
+   */
   float sum(int n, float[] x, int xOff);
 
-  /** spec/kernels.md#reductions (K5): sum_i x_i^2. */
+  /**
+   * spec/kernels.md#reductions (K5): sum_i x_i^2 over i &lt; n.
+   *
+   * @param n length, &gt;= 0
+   * @param x n floats from {@code xOff}
+   * @param xOff offset of x_0
+   * @return the sum of squares (0 for n = 0)
+   * @throws IllegalArgumentException on a bad size, offset or array (spec/kernels.md#checks)
+   */
   float sumSquares(int n, float[] x, int xOff);
 
-  /** spec/kernels.md#reductions (K6): (1/n) sum_i x_i. */
+  /**
+   * spec/kernels.md#reductions (K6): (1/n) sum_i x_i.
+   *
+   * @param n length, &gt;= 0
+   * @param x n floats from {@code xOff}
+   * @param xOff offset of x_0
+   * @return the mean (NaN for n = 0)
+   * @throws IllegalArgumentException on a bad size, offset or array (spec/kernels.md#checks)
+   */
   default float mean(int n, float[] x, int xOff) {
     return sum(n, x, xOff) / n;
   }
 
-  /** spec/kernels.md#reductions (K7): population variance, two passes around the mean. */
+  /**
+   * spec/kernels.md#reductions (K7): population variance, two passes around the mean.
+   *
+   * @param n length, &gt;= 0
+   * @param x n floats from {@code xOff}
+   * @param xOff offset of x_0
+   * @return (1/n) sum_i (x_i - mean)^2 (NaN for n = 0)
+   * @throws IllegalArgumentException on a bad size, offset or array (spec/kernels.md#checks)
+   */
   float variance(int n, float[] x, int xOff);
 
-  /** spec/kernels.md#activations (K8): z_i = act(a_i). {@code z} may alias {@code a}. */
+  /**
+   * spec/kernels.md#activations (K8): z_i = act(a_i). {@code z} may alias {@code a}.
+   *
+   * @param act the activation
+   * @param n length, &gt;= 0
+   * @param a pre-activations, n floats from {@code aOff}
+   * @param aOff offset of a_0
+   * @param z activations, n floats from {@code zOff}, overwritten
+   * @param zOff offset of z_0
+   * @throws IllegalArgumentException on a null act or a bad size, offset or array
+   *     (spec/kernels.md#checks)
+   */
   void activate(Activation act, int n, float[] a, int aOff, float[] z, int zOff);
 
   /**
    * spec/kernels.md#activations (K9): da_i = dz_i * act'(a_i), with {@code a} the pre-activation.
    * {@code da} may alias {@code dz}.
+   *
+   * @param act the activation
+   * @param n length, &gt;= 0
+   * @param a pre-activations, n floats from {@code aOff}
+   * @param aOff offset of a_0
+   * @param dz upstream gradient, n floats from {@code dzOff}
+   * @param dzOff offset of dz_0
+   * @param da gradient with respect to a, n floats from {@code daOff}, overwritten
+   * @param daOff offset of da_0
+   * @throws IllegalArgumentException on a null act or a bad size, offset or array
+   *     (spec/kernels.md#checks)
    */
   void activateBackward(Activation act, int n, float[] a, int aOff, float[] dz, int dzOff,
       float[] da, int daOff);
@@ -55,17 +151,63 @@ public interface Kernels {
    * {@code z = act(a)} instead of a, which saves recomputing tanh or the sigmoid. When z came from
    * {@link #activate} of the same kernels, the bits are those of (K9). {@code da} may alias
    * {@code dz}.
+   *
+   * @param act the activation
+   * @param n length, &gt;= 0
+   * @param z activations act(a), n floats from {@code zOff}
+   * @param zOff offset of z_0
+   * @param dz upstream gradient, n floats from {@code dzOff}
+   * @param dzOff offset of dz_0
+   * @param da gradient with respect to a, n floats from {@code daOff}, overwritten
+   * @param daOff offset of da_0
+   * @throws IllegalArgumentException on a null act or a bad size, offset or array
+   *     (spec/kernels.md#checks)
    */
   void activateBackwardFromOutput(Activation act, int n, float[] z, int zOff, float[] dz,
       int dzOff, float[] da, int daOff);
 
-  /** spec/kernels.md#outer (K10): A[i][j] += alpha x_i y_j for an m x n block of A (stride lda). */
+  /**
+   * spec/kernels.md#outer (K10): A[i][j] += alpha x_i y_j for an m x n block of A (stride lda).
+   *
+   * @param m rows, &gt;= 0
+   * @param n columns, &gt;= 0
+   * @param alpha scale
+   * @param x m floats from {@code xOff}
+   * @param xOff offset of x_0
+   * @param y n floats from {@code yOff}
+   * @param yOff offset of y_0
+   * @param a the block, A[i][j] at a[aOff + i lda + j], updated in place
+   * @param aOff offset of A[0][0]
+   * @param lda leading dimension of A, &gt;= max(1, n)
+   * @throws IllegalArgumentException on a bad size, offset, leading dimension or array
+   *     (spec/kernels.md#checks)
+   */
   void outerAcc(int m, int n, float alpha, float[] x, int xOff, float[] y, int yOff,
       float[] a, int aOff, int lda);
 
   /**
    * spec/kernels.md#gemm (K11): C = alpha op(A) op(B) + beta C, with op(A) m x k, op(B) k x n and
    * C m x n. op(X) is X or X^T. As in BLAS, beta == 0 means C is written without being read.
+   * For contiguous matrices, {@link #gemmNN}, {@link #gemmNT} and {@link #gemmTN} read better.
+   *
+   * @param transA whether op(A) = A^T (A stored k x m) rather than A (stored m x k)
+   * @param transB whether op(B) = B^T (B stored n x k) rather than B (stored k x n)
+   * @param m rows of op(A) and C, &gt;= 0
+   * @param n columns of op(B) and C, &gt;= 0
+   * @param k columns of op(A), rows of op(B), &gt;= 0
+   * @param alpha scale of the product
+   * @param a A, element [r][c] at a[aOff + r lda + c]
+   * @param aOff offset of A[0][0]
+   * @param lda leading dimension of A, &gt;= max(1, transA ? m : k)
+   * @param b B, element [r][c] at b[bOff + r ldb + c]
+   * @param bOff offset of B[0][0]
+   * @param ldb leading dimension of B, &gt;= max(1, transB ? k : n)
+   * @param beta scale of C's old values (0: C is not read)
+   * @param c C, element [i][j] at c[cOff + i ldc + j], updated in place
+   * @param cOff offset of C[0][0]
+   * @param ldc leading dimension of C, &gt;= max(1, n)
+   * @throws IllegalArgumentException on a bad size, offset, leading dimension or array, e.g.
+   *     "gemm: lda 12 &lt; k 16" (spec/kernels.md#checks)
    */
   void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
       float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
@@ -74,13 +216,39 @@ public interface Kernels {
   /**
    * spec/kernels.md#gemm (K11) on contiguous row-major matrices: C = alpha A B + beta C with A
    * [m, k] at {@code aOff}, B [k, n] at {@code bOff}, C [m, n] at {@code cOff}.
+   *
+   * @param m rows of C, &gt;= 0
+   * @param n columns of C, &gt;= 0
+   * @param k length of the inner dimension, &gt;= 0
+   * @param alpha scale of the product
+   * @param a A, contiguous from {@code aOff}
+   * @param aOff offset of A[0][0]
+   * @param b B, contiguous from {@code bOff}
+   * @param bOff offset of B[0][0]
+   * @param beta scale of C's old values (0: C is not read)
+   * @param c C [m, n], contiguous from {@code cOff}, updated in place
+   * @param cOff offset of C[0][0]
+   * @throws IllegalArgumentException on a bad size, offset or array (spec/kernels.md#checks)
    */
   default void gemmNN(int m, int n, int k, float alpha, float[] a, int aOff, float[] b, int bOff,
       float beta, float[] c, int cOff) {
-    gemm(false, false, m, n, k, alpha, a, aOff, k, b, bOff, n, beta, c, cOff, n);
+    Check.gemm("gemmNN", false, false, m, n, k, a, aOff, ld(k), b, bOff, ld(n), c, cOff, ld(n));
+    gemm(false, false, m, n, k, alpha, a, aOff, ld(k), b, bOff, ld(n), beta, c, cOff, ld(n));
   }
 
-  /** {@code gemmNN} with every offset 0. */
+  /**
+   * {@code gemmNN} with every offset 0.
+   *
+   * @param m rows of C, &gt;= 0
+   * @param n columns of C, &gt;= 0
+   * @param k length of the inner dimension, &gt;= 0
+   * @param alpha scale of the product
+   * @param a A at offset 0
+   * @param b B at offset 0
+   * @param beta scale of C's old values (0: C is not read)
+   * @param c C [m, n] at offset 0, updated in place
+   * @throws IllegalArgumentException on a bad size or array (spec/kernels.md#checks)
+   */
   default void gemmNN(int m, int n, int k, float alpha, float[] a, float[] b, float beta,
       float[] c) {
     gemmNN(m, n, k, alpha, a, 0, b, 0, beta, c, 0);
@@ -90,13 +258,39 @@ public interface Kernels {
    * spec/kernels.md#gemm (K11) on contiguous row-major matrices: C = alpha A B^T + beta C with A
    * [m, k] at {@code aOff}, B [n, k] at {@code bOff}, C [m, n] at {@code cOff} (a dense layer's
    * forward pass, x W^T).
+   *
+   * @param m rows of C, &gt;= 0
+   * @param n columns of C, &gt;= 0
+   * @param k length of the inner dimension, &gt;= 0
+   * @param alpha scale of the product
+   * @param a A, contiguous from {@code aOff}
+   * @param aOff offset of A[0][0]
+   * @param b B, contiguous from {@code bOff}
+   * @param bOff offset of B[0][0]
+   * @param beta scale of C's old values (0: C is not read)
+   * @param c C [m, n], contiguous from {@code cOff}, updated in place
+   * @param cOff offset of C[0][0]
+   * @throws IllegalArgumentException on a bad size, offset or array (spec/kernels.md#checks)
    */
   default void gemmNT(int m, int n, int k, float alpha, float[] a, int aOff, float[] b, int bOff,
       float beta, float[] c, int cOff) {
-    gemm(false, true, m, n, k, alpha, a, aOff, k, b, bOff, k, beta, c, cOff, n);
+    Check.gemm("gemmNT", false, true, m, n, k, a, aOff, ld(k), b, bOff, ld(k), c, cOff, ld(n));
+    gemm(false, true, m, n, k, alpha, a, aOff, ld(k), b, bOff, ld(k), beta, c, cOff, ld(n));
   }
 
-  /** {@code gemmNT} with every offset 0. */
+  /**
+   * {@code gemmNT} with every offset 0.
+   *
+   * @param m rows of C, &gt;= 0
+   * @param n columns of C, &gt;= 0
+   * @param k length of the inner dimension, &gt;= 0
+   * @param alpha scale of the product
+   * @param a A at offset 0
+   * @param b B at offset 0
+   * @param beta scale of C's old values (0: C is not read)
+   * @param c C [m, n] at offset 0, updated in place
+   * @throws IllegalArgumentException on a bad size or array (spec/kernels.md#checks)
+   */
   default void gemmNT(int m, int n, int k, float alpha, float[] a, float[] b, float beta,
       float[] c) {
     gemmNT(m, n, k, alpha, a, 0, b, 0, beta, c, 0);
@@ -106,46 +300,130 @@ public interface Kernels {
    * spec/kernels.md#gemm (K11) on contiguous row-major matrices: C = alpha A^T B + beta C with A
    * [k, m] at {@code aOff}, B [k, n] at {@code bOff}, C [m, n] at {@code cOff} (a weight gradient
    * or Hebbian term, delta^T h).
+   *
+   * @param m rows of C, &gt;= 0
+   * @param n columns of C, &gt;= 0
+   * @param k length of the inner dimension, &gt;= 0
+   * @param alpha scale of the product
+   * @param a A, contiguous from {@code aOff}
+   * @param aOff offset of A[0][0]
+   * @param b B, contiguous from {@code bOff}
+   * @param bOff offset of B[0][0]
+   * @param beta scale of C's old values (0: C is not read)
+   * @param c C [m, n], contiguous from {@code cOff}, updated in place
+   * @param cOff offset of C[0][0]
+   * @throws IllegalArgumentException on a bad size, offset or array (spec/kernels.md#checks)
    */
   default void gemmTN(int m, int n, int k, float alpha, float[] a, int aOff, float[] b, int bOff,
       float beta, float[] c, int cOff) {
-    gemm(true, false, m, n, k, alpha, a, aOff, m, b, bOff, n, beta, c, cOff, n);
+    Check.gemm("gemmTN", true, false, m, n, k, a, aOff, ld(m), b, bOff, ld(n), c, cOff, ld(n));
+    gemm(true, false, m, n, k, alpha, a, aOff, ld(m), b, bOff, ld(n), beta, c, cOff, ld(n));
   }
 
-  /** {@code gemmTN} with every offset 0. */
+  /**
+   * {@code gemmTN} with every offset 0.
+   *
+   * @param m rows of C, &gt;= 0
+   * @param n columns of C, &gt;= 0
+   * @param k length of the inner dimension, &gt;= 0
+   * @param alpha scale of the product
+   * @param a A at offset 0
+   * @param b B at offset 0
+   * @param beta scale of C's old values (0: C is not read)
+   * @param c C [m, n] at offset 0, updated in place
+   * @throws IllegalArgumentException on a bad size or array (spec/kernels.md#checks)
+   */
   default void gemmTN(int m, int n, int k, float alpha, float[] a, float[] b, float beta,
       float[] c) {
     gemmTN(m, n, k, alpha, a, 0, b, 0, beta, c, 0);
   }
 
+  /** A contiguous matrix's leading dimension: its columns, at least 1 (BLAS). */
+  private static int ld(int cols) {
+    return Math.max(1, cols);
+  }
+
   /**
    * spec/kernels.md#conv2d (K12): y = conv(x, w) + b over the whole batch, NCHW. {@code b} may be
    * null. {@code col} is a workspace of at least {@link Conv2dShape#colSize()} floats.
+   *
+   * @param s the geometry
+   * @param x input [n, c, h, w]
+   * @param w weights [o, c, kh, kw]
+   * @param b bias [o], or null for none
+   * @param y output [n, o, oh, ow], overwritten
+   * @param col workspace, {@link Conv2dShape#colSize()} floats
+   * @throws IllegalArgumentException on a null shape or a short or null array
+   *     (spec/kernels.md#checks)
    */
   default void conv2dForward(Conv2dShape s, float[] x, float[] w, float[] b, float[] y,
       float[] col) {
     Conv2d.forward(this, s, x, w, b, y, col);
   }
 
-  /** spec/kernels.md#conv2d (K13): dx = d(sum dy*y)/dx (overwrites dx). */
+  /**
+   * spec/kernels.md#conv2d (K13): dx = d(sum dy*y)/dx (overwrites dx).
+   *
+   * @param s the geometry
+   * @param dy output gradient [n, o, oh, ow]
+   * @param w weights [o, c, kh, kw]
+   * @param dx input gradient [n, c, h, w], overwritten
+   * @param col workspace, {@link Conv2dShape#colSize()} floats
+   * @throws IllegalArgumentException on a null shape or a short or null array
+   *     (spec/kernels.md#checks)
+   */
   default void conv2dBackwardData(Conv2dShape s, float[] dy, float[] w, float[] dx, float[] col) {
     Conv2d.backwardData(this, s, dy, w, dx, col);
   }
 
-  /** spec/kernels.md#conv2d (K14): dw = d(sum dy*y)/dw (overwrites dw). */
+  /**
+   * spec/kernels.md#conv2d (K14): dw = d(sum dy*y)/dw (overwrites dw).
+   *
+   * @param s the geometry
+   * @param x input [n, c, h, w]
+   * @param dy output gradient [n, o, oh, ow]
+   * @param dw weight gradient [o, c, kh, kw], overwritten
+   * @param col workspace, {@link Conv2dShape#colSize()} floats
+   * @throws IllegalArgumentException on a null shape or a short or null array
+   *     (spec/kernels.md#checks)
+   */
   default void conv2dBackwardWeights(Conv2dShape s, float[] x, float[] dy, float[] dw,
       float[] col) {
     Conv2d.backwardWeights(this, s, x, dy, dw, col);
   }
 
-  /** spec/kernels.md#conv2d (K15): db_o = sum over n and positions of dy (overwrites db). */
+  /**
+   * spec/kernels.md#conv2d (K15): db_o = sum over n and positions of dy (overwrites db).
+   *
+   * @param s the geometry
+   * @param dy output gradient [n, o, oh, ow]
+   * @param db bias gradient [o], overwritten
+   * @throws IllegalArgumentException on a null shape or a short or null array
+   *     (spec/kernels.md#checks)
+   */
   default void conv2dBackwardBias(Conv2dShape s, float[] dy, float[] db) {
     Conv2d.backwardBias(this, s, dy, db);
   }
 
-  /** spec/kernels.md#avgpool2d (K16): mean over each size x size window, no padding. */
+  /**
+   * spec/kernels.md#avgpool2d (K16): mean over each size x size window, no padding.
+   *
+   * @param s the geometry
+   * @param x input [n, c, h, w]
+   * @param y output [n, c, oh, ow], overwritten
+   * @throws IllegalArgumentException on a null shape or a short or null array
+   *     (spec/kernels.md#checks)
+   */
   void avgPool2dForward(Pool2dShape s, float[] x, float[] y);
 
-  /** spec/kernels.md#avgpool2d (K17): dx = dy spread evenly over each window (overwrites dx). */
+  /**
+   * spec/kernels.md#avgpool2d (K17): dx = dy spread evenly over each window (overwrites dx).
+   *
+   * @param s the geometry
+   * @param dy output gradient [n, c, oh, ow]
+   * @param dx input gradient [n, c, h, w], overwritten
+   * @throws IllegalArgumentException on a null shape or a short or null array
+   *     (spec/kernels.md#checks)
+   */
   void avgPool2dBackward(Pool2dShape s, float[] dy, float[] dx);
 }

@@ -8,7 +8,7 @@ import org.hebb4j.parallel.Workers;
  * {@link ThreadedKernels}. The result must have the bits of the single-threaded
  * {@link Kernels#gemm} for every thread count (spec/parallel.md (P5)).
  */
-public interface ParallelGemm {
+interface ParallelGemm {
 
   /** spec/kernels.md#gemm (K11) on {@code workers}; the same arguments and bits as gemm. */
   void gemm(Workers workers, boolean transA, boolean transB, int m, int n, int k, float alpha,

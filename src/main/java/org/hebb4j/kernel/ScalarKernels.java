@@ -18,6 +18,7 @@ public class ScalarKernels implements Kernels {
 
   @Override
   public float dot(int n, float[] x, int xOff, float[] y, int yOff) {
+    Check.vectors("dot", n, x, xOff, y, yOff);
     float acc = 0f;
     for (int i = 0; i < n; i++) {
       acc += x[xOff + i] * y[yOff + i];
@@ -27,6 +28,7 @@ public class ScalarKernels implements Kernels {
 
   @Override
   public void axpy(int n, float alpha, float[] x, int xOff, float[] y, int yOff) {
+    Check.vectors("axpy", n, x, xOff, y, yOff);
     for (int i = 0; i < n; i++) {
       y[yOff + i] += alpha * x[xOff + i];
     }
@@ -34,6 +36,7 @@ public class ScalarKernels implements Kernels {
 
   @Override
   public void scale(int n, float alpha, float[] x, int xOff) {
+    Check.vector("scale", n, "x", x, xOff);
     for (int i = 0; i < n; i++) {
       x[xOff + i] *= alpha;
     }
@@ -41,6 +44,7 @@ public class ScalarKernels implements Kernels {
 
   @Override
   public float sum(int n, float[] x, int xOff) {
+    Check.vector("sum", n, "x", x, xOff);
     float acc = 0f;
     for (int i = 0; i < n; i++) {
       acc += x[xOff + i];
@@ -50,6 +54,7 @@ public class ScalarKernels implements Kernels {
 
   @Override
   public float sumSquares(int n, float[] x, int xOff) {
+    Check.vector("sumSquares", n, "x", x, xOff);
     float acc = 0f;
     for (int i = 0; i < n; i++) {
       acc += x[xOff + i] * x[xOff + i];
@@ -59,6 +64,7 @@ public class ScalarKernels implements Kernels {
 
   @Override
   public float variance(int n, float[] x, int xOff) {
+    Check.vector("variance", n, "x", x, xOff);
     float mu = mean(n, x, xOff);
     float acc = 0f;
     for (int i = 0; i < n; i++) {
@@ -70,6 +76,7 @@ public class ScalarKernels implements Kernels {
 
   @Override
   public void activate(Activation act, int n, float[] a, int aOff, float[] z, int zOff) {
+    Check.activate(act, n, a, aOff, z, zOff);
     for (int i = 0; i < n; i++) {
       z[zOff + i] = act.apply(a[aOff + i]);
     }
@@ -78,6 +85,7 @@ public class ScalarKernels implements Kernels {
   @Override
   public void activateBackward(Activation act, int n, float[] a, int aOff, float[] dz, int dzOff,
       float[] da, int daOff) {
+    Check.backward("activateBackward", act, n, "a", a, aOff, dz, dzOff, da, daOff);
     for (int i = 0; i < n; i++) {
       da[daOff + i] = dz[dzOff + i] * act.derivative(a[aOff + i]);
     }
@@ -86,6 +94,7 @@ public class ScalarKernels implements Kernels {
   @Override
   public void activateBackwardFromOutput(Activation act, int n, float[] z, int zOff, float[] dz,
       int dzOff, float[] da, int daOff) {
+    Check.backward("activateBackwardFromOutput", act, n, "z", z, zOff, dz, dzOff, da, daOff);
     for (int i = 0; i < n; i++) {
       da[daOff + i] = dz[dzOff + i] * act.derivativeFromOutput(z[zOff + i]);
     }
@@ -95,6 +104,10 @@ public class ScalarKernels implements Kernels {
   @Override
   public void outerAcc(int m, int n, float alpha, float[] x, int xOff, float[] y, int yOff,
       float[] a, int aOff, int lda) {
+    Check.outerAcc(m, n, x, xOff, y, yOff, a, aOff, lda);
+    if (n == 0) {
+      return;
+    }
     for (int i = 0; i < m; i++) {
       axpy(n, alpha * x[xOff + i], y, yOff, a, aOff + i * lda);
     }
@@ -104,6 +117,10 @@ public class ScalarKernels implements Kernels {
   public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
       float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
       float beta, float[] c, int cOff, int ldc) {
+    Check.gemm("gemm", transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+    if (n == 0) {
+      return; // an empty C: nothing is touched (spec/kernels.md#checks)
+    }
     for (int i = 0; i < m; i++) {
       int ci = cOff + i * ldc;
       scaleOrClear(n, beta, c, ci);
@@ -143,6 +160,7 @@ public class ScalarKernels implements Kernels {
 
   @Override
   public void avgPool2dForward(Pool2dShape s, float[] x, float[] y) {
+    Check.avgPool2dForward(s, x, y);
     int oh = s.oh(), ow = s.ow(), size = s.size();
     float inv = 1f / (size * size);
     for (int plane = 0; plane < s.n() * s.c(); plane++) {
@@ -164,6 +182,7 @@ public class ScalarKernels implements Kernels {
 
   @Override
   public void avgPool2dBackward(Pool2dShape s, float[] dy, float[] dx) {
+    Check.avgPool2dBackward(s, dy, dx);
     int oh = s.oh(), ow = s.ow(), size = s.size();
     float inv = 1f / (size * size);
     java.util.Arrays.fill(dx, 0, s.inputSize(), 0f);

@@ -30,12 +30,29 @@ public final class ThreadedKernels implements Kernels {
   private final Workers workers;
   private final GemmTask task = new GemmTask();
 
+  /**
+   * A threaded view of {@code base}.
+   *
+   * @param base the kernels whose GEMM is spread
+   * @param workers the pool, used by one caller at a time
+   * @throws IllegalArgumentException when either is null
+   */
   public ThreadedKernels(Kernels base, Workers workers) {
+    if (base == null || workers == null) {
+      throw new IllegalArgumentException("ThreadedKernels: " + (base == null ? "base" : "workers")
+          + " is null");
+    }
     this.base = base;
     this.workers = workers;
   }
 
-  /** {@code base} itself for one thread, else a threaded view of it. */
+  /**
+   * {@code base} itself for one thread, else a threaded view of it.
+   *
+   * @param base the kernels whose GEMM is spread
+   * @param workers the pool
+   * @return base, or a new ThreadedKernels
+   */
   public static Kernels of(Kernels base, Workers workers) {
     return workers.threads() == 1 ? base : new ThreadedKernels(base, workers);
   }
@@ -51,6 +68,7 @@ public final class ThreadedKernels implements Kernels {
   public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
       float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
       float beta, float[] c, int cOff, int ldc) {
+    Check.gemm("gemm", transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
     if ((long) m * n * k < MIN_PARALLEL_WORK || Math.max(m, n) < 2 * ALIGN) {
       base.gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
       return;

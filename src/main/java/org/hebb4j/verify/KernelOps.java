@@ -33,8 +33,9 @@ final class KernelOps {
           + "], got " + Arrays.toString(cin.shape()));
       System.arraycopy(cin.data(), 0, y.data(), 0, y.size());
     }
-    k.gemm(ta, tb, m, n, ka, alpha, a.data(), 0, a.dim(1), b.data(), 0, b.dim(1),
-        beta, y.data(), 0, n);
+    // the raw BLAS form on purpose: this op tests gemm itself; ld >= 1 even for an empty matrix
+    k.gemm(ta, tb, m, n, ka, alpha, a.data(), 0, Math.max(1, a.dim(1)), b.data(), 0,
+        Math.max(1, b.dim(1)), beta, y.data(), 0, Math.max(1, n));
     return new Outputs().put("Y", y);
   }
 

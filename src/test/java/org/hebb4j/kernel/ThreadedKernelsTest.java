@@ -4,6 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.hebb4j.parallel.Workers;
 import org.hebb4j.rng.Rng;
 import org.junit.jupiter.api.Test;
@@ -74,8 +78,38 @@ class ThreadedKernelsTest {
     }
     assertEquals(64, ThreadedKernels.blockSize(1024));
     assertEquals(32, ThreadedKernels.blockSize(40));
-    // the first two shapes of the other test are big enough to be split, by rows and by columns
-    assertEquals(true, 300L * 200 * 80 >= ThreadedKernels.MIN_PARALLEL_WORK);
-    assertEquals(true, 60L * 700 * 110 >= ThreadedKernels.MIN_PARALLEL_WORK);
+  }
+
+  /**
+   * The first two shapes of {@link #sameBitsForEveryThreadCountAndEveryTranspose} really are
+   * split, by rows (300 x 200: blocks of 32 rows) and by columns (60 x 700: blocks of 48
+   * columns), so that test compares split products; a small GEMM runs as one call.
+   */
+  @Test
+  void largeProductsAreSplitByRowsOrColumnsSmallOnesAreNot() {
+    assertEquals("10 x [32, 200] x 80 transA=false", blocks(300, 200, 80, false));
+    assertEquals("15 x [60, 48] x 110 transA=true", blocks(60, 700, 110, true));
+    assertEquals("1 x [256, 128] x 32 transA=false", blocks(256, 128, 32, false));
+  }
+
+  /** "calls x the most common block" of the threaded GEMM on a recording scalar base. */
+  private static String blocks(int m, int n, int k, boolean ta) {
+    List<String> calls = new CopyOnWriteArrayList<>();
+    Kernels counting = new ScalarKernels() {
+      @Override
+      public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+          float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+          float beta, float[] c, int cOff, int ldc) {
+        calls.add("[" + m + ", " + n + "] x " + k + " transA=" + transA);
+      }
+    };
+    try (Workers w = new Workers(2)) {
+      new ThreadedKernels(counting, w).gemm(ta, false, m, n, k, 1f, new float[m * k], 0,
+          ta ? m : k, new float[k * n], 0, n, 0f, new float[m * n], 0, n);
+    }
+    // every block but the last has the full block size
+    String common = calls.stream()
+        .max(Comparator.comparingInt(x -> Collections.frequency(calls, x))).orElseThrow();
+    return calls.size() + " x " + common;
   }
 }

@@ -1,10 +1,9 @@
-package org.hebb4j.kernel.vector;
+package org.hebb4j.kernel;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
-import org.hebb4j.kernel.Activation;
 
 /**
  * Vector loops for spec/kernels.md#activations (K8, K9); tails reuse {@link Activation}'s scalar

@@ -1,30 +1,29 @@
-package org.hebb4j.kernel.vector;
+package org.hebb4j.kernel;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
-import org.hebb4j.kernel.Activation;
-import org.hebb4j.kernel.ParallelGemm;
-import org.hebb4j.kernel.ScalarKernels;
 import org.hebb4j.parallel.Workers;
 
 /**
- * The Vector API kernels (jdk.incubator.vector), loaded by name by
- * {@link org.hebb4j.kernel.KernelProvider}; no other package refers to a Vector API type. Each
+ * The Vector API kernels (jdk.incubator.vector): package-private, compiled alone with the incubator
+ * module (src/main/vector), and instantiated only by {@link KernelProvider} after its module
+ * check; no class outside this source root refers to a Vector API type. Every entry point runs
+ * the argument checks of {@link ScalarKernels} ({@link Check}, spec/kernels.md#checks) first. Each
  * method computes what its {@link ScalarKernels} counterpart computes (spec/kernels.md), to float32
  * rounding: the vector loops add in a different order, so sums differ from the reference by a few
  * ulps times sqrt(n).
  *
- * <p>Style: one vector loop up to {@code S.loopBound(n)}, then a scalar loop for the tail (no masked
- * loads or stores); reductions keep vector accumulators and reduce their lanes once, after the
- * loop. Nothing here allocates, except {@link VectorGemm}'s per-thread packing buffers, which are
- * grown on demand and then reused.
+ * <p>Style: one vector loop up to {@code S.loopBound(n)}, then a scalar loop for the tail (no
+ * masked loads or stores); reductions keep vector accumulators and reduce their lanes once, after
+ * the loop. Nothing here allocates, except {@link VectorGemm}'s per-thread packing buffers, which
+ * are grown on demand and then reused.
  */
-public final class VectorKernels extends ScalarKernels implements ParallelGemm {
+final class VectorKernels extends ScalarKernels implements ParallelGemm {
 
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
   private static final int L = S.length();
 
-  public VectorKernels() {}
+  VectorKernels() {}
 
   @Override
   public String name() {
@@ -39,6 +38,7 @@ public final class VectorKernels extends ScalarKernels implements ParallelGemm {
   /** spec/kernels.md#dot (K1), two accumulators for two FMA pipes. */
   @Override
   public float dot(int n, float[] x, int xOff, float[] y, int yOff) {
+    Check.vectors("dot", n, x, xOff, y, yOff);
     FloatVector acc0 = FloatVector.zero(S), acc1 = acc0;
     int i = 0;
     for (int bound = n - 2 * L; i <= bound; i += 2 * L) {
@@ -61,6 +61,7 @@ public final class VectorKernels extends ScalarKernels implements ParallelGemm {
   /** spec/kernels.md#axpy (K2). */
   @Override
   public void axpy(int n, float alpha, float[] x, int xOff, float[] y, int yOff) {
+    Check.vectors("axpy", n, x, xOff, y, yOff);
     FloatVector va = FloatVector.broadcast(S, alpha);
     int i = 0;
     for (int bound = S.loopBound(n); i < bound; i += L) {
@@ -75,6 +76,7 @@ public final class VectorKernels extends ScalarKernels implements ParallelGemm {
   /** spec/kernels.md#scale (K3). */
   @Override
   public void scale(int n, float alpha, float[] x, int xOff) {
+    Check.vector("scale", n, "x", x, xOff);
     int i = 0;
     for (int bound = S.loopBound(n); i < bound; i += L) {
       FloatVector.fromArray(S, x, xOff + i).mul(alpha).intoArray(x, xOff + i);
@@ -87,6 +89,7 @@ public final class VectorKernels extends ScalarKernels implements ParallelGemm {
   /** spec/kernels.md#reductions (K4). */
   @Override
   public float sum(int n, float[] x, int xOff) {
+    Check.vector("sum", n, "x", x, xOff);
     FloatVector acc0 = FloatVector.zero(S), acc1 = acc0;
     int i = 0;
     for (int bound = n - 2 * L; i <= bound; i += 2 * L) {
@@ -108,12 +111,14 @@ public final class VectorKernels extends ScalarKernels implements ParallelGemm {
   /** spec/kernels.md#reductions (K5). */
   @Override
   public float sumSquares(int n, float[] x, int xOff) {
+    Check.vector("sumSquares", n, "x", x, xOff);
     return dot(n, x, xOff, x, xOff);
   }
 
   /** spec/kernels.md#reductions (K7): two passes, sum of (x - mean)^2 over n. */
   @Override
   public float variance(int n, float[] x, int xOff) {
+    Check.vector("variance", n, "x", x, xOff);
     float mu = mean(n, x, xOff);
     FloatVector vmu = FloatVector.broadcast(S, mu);
     FloatVector acc0 = FloatVector.zero(S), acc1 = acc0;
@@ -141,6 +146,7 @@ public final class VectorKernels extends ScalarKernels implements ParallelGemm {
   /** spec/kernels.md#activations (K8). z may alias a. */
   @Override
   public void activate(Activation act, int n, float[] a, int aOff, float[] z, int zOff) {
+    Check.activate(act, n, a, aOff, z, zOff);
     switch (act) {
       case LINEAR:
         System.arraycopy(a, aOff, z, zOff, n);
@@ -163,6 +169,7 @@ public final class VectorKernels extends ScalarKernels implements ParallelGemm {
   @Override
   public void activateBackward(Activation act, int n, float[] a, int aOff, float[] dz, int dzOff,
       float[] da, int daOff) {
+    Check.backward("activateBackward", act, n, "a", a, aOff, dz, dzOff, da, daOff);
     switch (act) {
       case LINEAR:
         System.arraycopy(dz, dzOff, da, daOff, n);
@@ -185,6 +192,7 @@ public final class VectorKernels extends ScalarKernels implements ParallelGemm {
   @Override
   public void activateBackwardFromOutput(Activation act, int n, float[] z, int zOff, float[] dz,
       int dzOff, float[] da, int daOff) {
+    Check.backward("activateBackwardFromOutput", act, n, "z", z, zOff, dz, dzOff, da, daOff);
     switch (act) {
       case LINEAR:
         System.arraycopy(dz, dzOff, da, daOff, n);
@@ -208,6 +216,7 @@ public final class VectorKernels extends ScalarKernels implements ParallelGemm {
   public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
       float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
       float beta, float[] c, int cOff, int ldc) {
+    Check.gemm("gemm", transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
     VectorGemm.gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
   }
 
@@ -216,6 +225,7 @@ public final class VectorKernels extends ScalarKernels implements ParallelGemm {
   public void gemm(Workers workers, boolean transA, boolean transB, int m, int n, int k,
       float alpha, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
       float beta, float[] c, int cOff, int ldc) {
+    Check.gemm("gemm", transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
     VectorGemm.gemm(workers, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c,
         cOff, ldc);
   }

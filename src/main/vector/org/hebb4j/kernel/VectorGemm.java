@@ -1,4 +1,4 @@
-package org.hebb4j.kernel.vector;
+package org.hebb4j.kernel;
 
 import java.util.function.IntConsumer;
 import jdk.incubator.vector.FloatVector;
@@ -12,10 +12,10 @@ import org.hebb4j.parallel.Workers;
  * <p>The classic Goto/BLIS layout, kept small:
  *
  * <pre>
- * for jc in steps of NC over n:                         columns of C and B
- *   for pc in steps of KC over k:                       pack B[pc:pc+KC, jc:jc+NC] into NR-wide panels
- *     for ic in steps of MC over m:                     (transposed A: pack alpha A into MR-tall panels)
- *       for each NR panel of B, each MR panel of A:     micro-kernel: MR x NR tile of C
+ * for jc in steps of NC over n:                    columns of C and B
+ *   for pc in steps of KC over k:                  pack B[pc:pc+KC, jc:jc+NC], NR-wide panels
+ *     for ic in steps of MC over m:                (transposed A: pack alpha A, MR-tall panels)
+ *       for each NR panel of B, each MR panel of A: micro-kernel: MR x NR tile of C
  * </pre>
  *
  * <p>B is always packed, through its transpose when transB, with the last panel padded with zeros.
@@ -35,8 +35,8 @@ import org.hebb4j.parallel.Workers;
  * then spread by row blocks of MC (and groups of B panels when there are few row blocks). No
  * tile's arithmetic depends on the cut, so every thread count gives the bits of one thread.
  *
- * <p>Workspace: the packed panels and the edge tile live in a per-thread {@link Workspace} held by a
- * {@link ThreadLocal}. Its arrays are grown (reallocated) only when a call needs more than they
+ * <p>Workspace: the packed panels and the edge tile live in a per-thread {@link Workspace} held by
+ * a {@link ThreadLocal}. Its arrays are grown (reallocated) only when a call needs more than they
  * hold, so steady-state calls allocate nothing. The largest it gets is KC * (MC + NC) floats plus
  * padding (about 2.2 MB with 256-bit vectors); it lives as long as the thread.
  */
@@ -125,7 +125,7 @@ final class VectorGemm {
     }
     if (k <= 0 || alpha == 0f) {
       for (int i = 0; i < m; i++) {
-        scaleRow(n, beta, c, cOff + i * ldc);
+        ScalarKernels.scaleOrClear(n, beta, c, cOff + i * ldc);
       }
       return;
     }
@@ -544,17 +544,6 @@ final class VectorGemm {
             pb[dst + p * NR + j] = b[src + p];
           }
         }
-      }
-    }
-  }
-
-  /** BLAS beta on one row of C: beta == 0 clears without reading. */
-  private static void scaleRow(int n, float beta, float[] c, int off) {
-    if (beta == 0f) {
-      java.util.Arrays.fill(c, off, off + n, 0f);
-    } else if (beta != 1f) {
-      for (int j = 0; j < n; j++) {
-        c[off + j] *= beta;
       }
     }
   }

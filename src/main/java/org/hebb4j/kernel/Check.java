@@ -1,0 +1,221 @@
+package org.hebb4j.kernel;
+
+/**
+ * The argument checks of every public kernel entry point, spec/kernels.md#checks, shared by the
+ * scalar and vector paths. Each check is O(1) and allocates nothing unless it fails; it then
+ * throws an {@link IllegalArgumentException} whose message names the operation, the argument and
+ * the values ("gemm: lda 12 < k 16"). An array is checked only where the call touches it: a
+ * zero-size operand may be any array, or null.
+ */
+final class Check {
+
+  private Check() {}
+
+  /** "op: name v < 0" unless v >= 0. */
+  static void size(String op, String name, int v) {
+    if (v < 0) {
+      throw fail(op, name + " " + v + " < 0");
+    }
+  }
+
+  /** "op: name v < 1" unless v >= 1. */
+  static void positive(String op, String name, int v) {
+    if (v < 1) {
+      throw fail(op, name + " " + v + " < 1");
+    }
+  }
+
+  /** {@code act} is not null. */
+  static void activation(String op, Activation act) {
+    if (act == null) {
+      throw fail(op, "act is null");
+    }
+  }
+
+  /** n >= 0 and, when n > 0, x[off, off + n) inside x; the offset argument is name + "Off". */
+  static void vector(String op, int n, String name, float[] x, int off) {
+    size(op, "n", n);
+    offset(op, name, off);
+    if (n > 0) {
+      span(op, name, x, off, n);
+    }
+  }
+
+  /**
+   * A rows x cols matrix at x[off] with leading dimension ld (row-major): ld >= max(1, cols),
+   * off >= 0, and, unless it is empty, its last element (off + (rows - 1) ld + cols - 1) inside
+   * x. {@code colsName} names the size that cols is ("k" for A in gemm); {@code name} the
+   * array, whose leading dimension argument is "ld" + name.
+   */
+  static void matrix(String op, String name, float[] x, int off, int rows, int cols, int ld,
+      String colsName) {
+    if (ld < cols) {
+      throw fail(op, "ld" + name + " " + ld + " < " + colsName + " " + cols);
+    }
+    if (ld < 1) {
+      throw fail(op, "ld" + name + " " + ld + " < 1");
+    }
+    offset(op, name, off);
+    if (rows > 0 && cols > 0) {
+      span(op, name, x, off, (long) (rows - 1) * ld + cols);
+    }
+  }
+
+  /**
+   * spec/kernels.md#gemm (K11): sizes m, n, k >= 0; A stored m x k (k x m when transA) with
+   * lda, B stored k x n (n x k when transB) with ldb, C m x n with ldc, as in BLAS. A and B are
+   * touched only when m, n and k are all positive, C only when m and n are.
+   */
+  static void gemm(String op, boolean transA, boolean transB, int m, int n, int k,
+      float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {
+    size(op, "m", m);
+    size(op, "n", n);
+    size(op, "k", k);
+    boolean product = m > 0 && n > 0 && k > 0;
+    if (transA) {
+      matrix(op, "a", a, aOff, product ? k : 0, m, lda, "m");
+    } else {
+      matrix(op, "a", a, aOff, product ? m : 0, k, lda, "k");
+    }
+    if (transB) {
+      matrix(op, "b", b, bOff, product ? n : 0, k, ldb, "k");
+    } else {
+      matrix(op, "b", b, bOff, product ? k : 0, n, ldb, "n");
+    }
+    matrix(op, "c", c, cOff, m, n, ldc, "n");
+  }
+
+  /** dot, axpy: n >= 0, x[xOff, xOff + n) and y[yOff, yOff + n). */
+  static void vectors(String op, int n, float[] x, int xOff, float[] y, int yOff) {
+    vector(op, n, "x", x, xOff);
+    vector(op, n, "y", y, yOff);
+  }
+
+  /** (K8): act, a[aOff, aOff + n), z[zOff, zOff + n). */
+  static void activate(Activation act, int n, float[] a, int aOff, float[] z, int zOff) {
+    activation("activate", act);
+    vector("activate", n, "a", a, aOff);
+    vector("activate", n, "z", z, zOff);
+  }
+
+  /** (K9), (K9b): act, the input (a or z, named {@code in}), dz and da, each of length n. */
+  static void backward(String op, Activation act, int n, String in, float[] x, int xOff,
+      float[] dz, int dzOff, float[] da, int daOff) {
+    activation(op, act);
+    vector(op, n, in, x, xOff);
+    vector(op, n, "dz", dz, dzOff);
+    vector(op, n, "da", da, daOff);
+  }
+
+  /**
+   * (K10): x[xOff, xOff + m), y[yOff, yOff + n), and the m x n block of A with lda; when m or n
+   * is 0, nothing is touched.
+   */
+  static void outerAcc(int m, int n, float[] x, int xOff, float[] y, int yOff, float[] a,
+      int aOff, int lda) {
+    size("outerAcc", "m", m);
+    vector("outerAcc", m > 0 ? n : 0, "y", y, yOff);
+    vector("outerAcc", n > 0 ? m : 0, "x", x, xOff);
+    matrix("outerAcc", "a", a, aOff, m, n, lda, "n");
+  }
+
+  /** (K12): x, w, y and col hold their tensors; b is null or holds o floats. */
+  static void conv2dForward(Conv2dShape s, float[] x, float[] w, float[] b, float[] y,
+      float[] col) {
+    String op = "conv2dForward";
+    shape(op, s);
+    array(op, "x", x, s.inputSize());
+    array(op, "w", w, s.weightSize());
+    if (b != null) {
+      array(op, "b", b, s.o());
+    }
+    array(op, "y", y, s.outputSize());
+    array(op, "col", col, s.colSize());
+  }
+
+  /** (K13): dy, w, dx and col hold their tensors. */
+  static void conv2dBackwardData(Conv2dShape s, float[] dy, float[] w, float[] dx, float[] col) {
+    String op = "conv2dBackwardData";
+    shape(op, s);
+    array(op, "dy", dy, s.outputSize());
+    array(op, "w", w, s.weightSize());
+    array(op, "dx", dx, s.inputSize());
+    array(op, "col", col, s.colSize());
+  }
+
+  /** (K14): x, dy, dw and col hold their tensors. */
+  static void conv2dBackwardWeights(Conv2dShape s, float[] x, float[] dy, float[] dw,
+      float[] col) {
+    String op = "conv2dBackwardWeights";
+    shape(op, s);
+    array(op, "x", x, s.inputSize());
+    array(op, "dy", dy, s.outputSize());
+    array(op, "dw", dw, s.weightSize());
+    array(op, "col", col, s.colSize());
+  }
+
+  /** (K15): dy holds the output gradient, db o floats. */
+  static void conv2dBackwardBias(Conv2dShape s, float[] dy, float[] db) {
+    String op = "conv2dBackwardBias";
+    shape(op, s);
+    array(op, "dy", dy, s.outputSize());
+    array(op, "db", db, s.o());
+  }
+
+  /** (K18) one image: x[xOff, xOff + c h w) and the panel col. */
+  static void im2col(String op, Conv2dShape s, float[] x, String xName, int xOff, float[] col) {
+    shape(op, s);
+    offset(op, xName, xOff);
+    span(op, xName, x, xOff, (long) s.c() * s.h() * s.w());
+    array(op, "col", col, s.colSize());
+  }
+
+  /** (K16): x holds the input, y the output. */
+  static void avgPool2dForward(Pool2dShape s, float[] x, float[] y) {
+    String op = "avgPool2dForward";
+    shape(op, s);
+    array(op, "x", x, s.inputSize());
+    array(op, "y", y, s.outputSize());
+  }
+
+  /** (K17): dy holds the output gradient, dx the input gradient. */
+  static void avgPool2dBackward(Pool2dShape s, float[] dy, float[] dx) {
+    String op = "avgPool2dBackward";
+    shape(op, s);
+    array(op, "dy", dy, s.outputSize());
+    array(op, "dx", dx, s.inputSize());
+  }
+
+  /** A whole tensor at offset 0: x holds at least {@code need} floats. */
+  static void array(String op, String name, float[] x, int need) {
+    span(op, name, x, 0, need);
+  }
+
+  /** The shape record is not null. */
+  static void shape(String op, Object s) {
+    if (s == null) {
+      throw fail(op, "shape is null");
+    }
+  }
+
+  private static void offset(String op, String name, int off) {
+    if (off < 0) {
+      throw fail(op, name + "Off " + off + " < 0");
+    }
+  }
+
+  /** x holds [off, off + need). */
+  private static void span(String op, String name, float[] x, int off, long need) {
+    if (x == null) {
+      throw fail(op, name + " is null");
+    }
+    if (off + need > x.length) {
+      throw fail(op, name + " too short: needs " + need
+          + (off == 0 ? "" : " from offset " + off) + ", has " + x.length);
+    }
+  }
+
+  static IllegalArgumentException fail(String op, String message) {
+    return new IllegalArgumentException(op + ": " + message);
+  }
+}
