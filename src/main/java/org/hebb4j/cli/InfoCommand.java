@@ -23,8 +23,12 @@ final class InfoCommand implements Command {
     return List.of();
   }
 
+  /** The jar manifest's version on the class path, the module descriptor's on the module path. */
   static String version() {
     String v = Main.class.getPackage().getImplementationVersion();
+    if (v == null && Main.class.getModule().getDescriptor() != null) {
+      v = Main.class.getModule().getDescriptor().rawVersion().orElse(null);
+    }
     return v == null ? "dev (run from classes, not the jar)" : v;
   }
 
