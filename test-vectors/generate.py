@@ -1,17 +1,37 @@
 #!/usr/bin/env python3
 """Generate hebb4j's golden test vectors (format "hebb4j-test-vectors/1").
 
-Usage:  python3 test-vectors/generate.py
+Usage:  python3 test-vectors/generate.py [--out DIR]
 
-Writes one JSON file per op into the directory containing this script. Independent numpy float64
-reference, written from spec/*.md and the test-vector contract only (never from the Java code).
-Deterministic: each op family uses its own fixed-seed numpy Generator, so reruns are
-byte-identical.
+Writes one JSON file per op into DIR, by default the directory containing this script (which
+rewrites the committed files). Independent numpy float64 reference, written from spec/*.md and the
+test-vector contract only (never from the Java code).
+
+Reproducible: the same numpy on the same machine gives byte-identical files run to run, whatever
+PYTHONHASHSEED, locale, time or working directory. Each op family draws from its own fixed-seed
+numpy.random.default_rng (PCG64); the JSON is written by a fixed writer (keys in a fixed order,
+numbers as '%.9g' of the float32 value, which Python formats identically on every platform); no
+timestamp, path or version is written. Check with
+    python3 test-vectors/generate.py --out /tmp/a && python3 test-vectors/generate.py --out /tmp/b
+    diff -r /tmp/a /tmp/b && diff -r /tmp/a test-vectors   (the second diff also lists io/)
+
+What may differ with another numpy version (files made with numpy 2.4.6, OpenBLAS, x86-64):
+- the random inputs: NumPy's policy (NEP 19) lets a Generator method's stream change between
+  feature releases; that would change the drawn inputs and hence every value after them, though
+  not their correctness;
+- the last bits of float64 results from BLAS-backed products (@, einsum, dot), LAPACK (eigh,
+  solve, lstsq: zca_fit, ridge_fit, zca_eigen_rng) and CPU-dispatched SIMD ufuncs (exp, log,
+  tanh), which also depend on the BLAS/LAPACK build and the CPU. Every written value is rounded
+  to float32 first, so such a difference changes a file only where a value lies at a float32
+  rounding boundary (or an atol at a 2-digit rounding boundary): rare, and within tolerance.
+The rng vectors (refgen/rng.py) use only Python integers and math.log/cos/sqrt, and refuse
+Gaussian draws near a float32 boundary, so they are the same with any numpy and libm.
 
 To add an op family: write a module in refgen/ exposing files() -> [common.OpFile], and add it
 to MODULES below.
 """
 
+import argparse
 import os
 import sys
 
@@ -31,6 +51,12 @@ MODULES = [
 
 
 def main():
+    parser = argparse.ArgumentParser(description="Generate hebb4j's golden test vectors.")
+    parser.add_argument("--out", default=HERE, metavar="DIR",
+                        help="directory to write the .json files into (default: %(default)s)")
+    out = parser.parse_args().out
+    if not os.path.isdir(out):
+        raise SystemExit("generate.py: --out %s: not a directory" % out)
     seen = set()
     total = 0
     for module in MODULES:
@@ -38,7 +64,7 @@ def main():
             if f.op in seen:
                 raise SystemExit("duplicate op " + f.op)
             seen.add(f.op)
-            path, nbytes = common.write(f, HERE)
+            path, nbytes = common.write(f, out)
             total += nbytes
             print("%-16s %3d cases  %8d bytes  %s" % (f.op, len(f.cases), nbytes,
                                                       os.path.relpath(path, os.getcwd())))

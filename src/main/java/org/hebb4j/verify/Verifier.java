@@ -121,7 +121,13 @@ public final class Verifier {
       return;
     }
     Map<String, Object> cm = (Map<String, Object>) caseValue;
-    String id = cm.get("id") instanceof String ? (String) cm.get("id") : where;
+    Object idValue = cm.get("id");
+    if (!(idValue instanceof String) || ((String) idValue).isEmpty()) {
+      fail(file, op, where, idValue == null ? where + ": missing required key 'id'"
+          : where + ".id: expected a non-empty string, got " + VectorCase.describe(idValue));
+      return;
+    }
+    String id = (String) idValue;
     try {
       Tolerance tol = Tolerance.read(cm.get("tolerance"), where + ".tolerance", fileTol);
       Map<String, Object> expected = VectorCase.optionalObject(cm, "expected", where);
@@ -175,8 +181,7 @@ public final class Verifier {
       aShape = ((Tensor) actual).shape();
       a = toDouble(((Tensor) actual).data());
     }
-    boolean scalarLike = e.length == 1 && a.length == 1;
-    if (!Arrays.equals(eShape, aShape) && !scalarLike) {
+    if (!Arrays.equals(eShape, aShape)) {
       return "output " + name + " has shape " + Arrays.toString(aShape) + ", expected "
           + Arrays.toString(eShape);
     }
@@ -192,9 +197,10 @@ public final class Verifier {
     if (worst < 0) {
       return null;
     }
-    return "output " + name + " at " + Arrays.toString(unravel(worst, eShape)) + ": actual "
-        + format(a[worst], isInt) + ", expected " + format(e[worst], isInt) + " (tolerance "
-        + (float) (tol.atol() + tol.rtol() * Math.abs(e[worst])) + ")";
+    String line = "output " + name + " at " + Arrays.toString(unravel(worst, eShape))
+        + ": actual " + format(a[worst], isInt) + ", expected " + format(e[worst], isInt);
+    return Double.isFinite(e[worst]) ? line + " (tolerance "
+        + (float) (tol.atol() + tol.rtol() * Math.abs(e[worst])) + ")" : line;
   }
 
   /** How far an element is outside its tolerance: 0 when it passes, positive when it fails. */
@@ -245,6 +251,9 @@ public final class Verifier {
           .decode(ByteBuffer.wrap(Files.readAllBytes(file))).toString();
     } catch (CharacterCodingException e) {
       throw new VectorFormatException("not valid UTF-8");
+    }
+    if (text.startsWith("\uFEFF")) {
+      text = text.substring(1); // a byte-order mark; RFC 8259 section 8.1 lets readers skip it
     }
     Object v = Json.parse(text);
     if (!(v instanceof Map)) {

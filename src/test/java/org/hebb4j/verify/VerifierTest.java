@@ -99,6 +99,102 @@ class VerifierTest {
         + "instar, oja)"), r.output());
   }
 
+  /** A gemm case: A [m,k] times B [k,n] with alpha 1, beta 0, expected Y as given. */
+  static String gemmCase(String id, String a, String b, int m, int n, String expectedY) {
+    return "{" + id + "\"params\":{\"transA\":false,\"transB\":false,\"alpha\":1,\"beta\":0},"
+        + "\"inputs\":{\"A\":" + a + ",\"B\":" + b + ",\"C\":{\"shape\":[" + m + "," + n
+        + "],\"data\":[" + "0,".repeat(m * n - 1) + "0]}},\"expected\":{\"Y\":" + expectedY
+        + "}}";
+  }
+
+  static String file(String... cases) {
+    return "{\"schema\":\"hebb4j-test-vectors/1\",\"op\":\"gemm\",\"cases\":["
+        + String.join(",", cases) + "]}";
+  }
+
+  @Test
+  void anOutputOfAnotherShapeFailsWhateverTheElementCount() throws IOException {
+    // [2,3] = [[1],[2]] times [[1,2,3]]: data 1 2 3 2 4 6.
+    String a = "{\"shape\":[2,1],\"data\":[1,2]}", b = "{\"shape\":[1,3],\"data\":[1,2,3]}";
+    String data = "\"data\":[1,2,3,2,4,6]}";
+    // 1x1: [[2]] times [[3]] = [[6]].
+    String a1 = "{\"shape\":[1,1],\"data\":[2]}", b1 = "{\"shape\":[1,1],\"data\":[3]}";
+    Result r = verify(Map.of("shapes.json", file(
+        gemmCase("\"id\":\"right\",", a, b, 2, 3, "{\"shape\":[2,3]," + data),
+        gemmCase("\"id\":\"transposed\",", a, b, 2, 3, "{\"shape\":[3,2]," + data),
+        gemmCase("\"id\":\"flat\",", a, b, 2, 3, "{\"shape\":[6]," + data),
+        gemmCase("\"id\":\"one-right\",", a1, b1, 1, 1, "{\"shape\":[1,1],\"data\":[6]}"),
+        gemmCase("\"id\":\"one-scalar\",", a1, b1, 1, 1, "{\"shape\":[],\"data\":[6]}"),
+        gemmCase("\"id\":\"one-vector\",", a1, b1, 1, 1, "{\"shape\":[1],\"data\":[6]}"))));
+    String out = r.output();
+    assertEquals(2, r.passed(), out);
+    assertEquals(4, r.failed(), out);
+    assertTrue(out.contains("case=transposed: output Y has shape [2, 3], expected [3, 2]"), out);
+    assertTrue(out.contains("case=flat: output Y has shape [2, 3], expected [6]"), out);
+    assertTrue(out.contains("case=one-scalar: output Y has shape [1, 1], expected []"), out);
+    assertTrue(out.contains("case=one-vector: output Y has shape [1, 1], expected [1]"), out);
+  }
+
+  @Test
+  void aCaseWithoutAnIdFailsAndTheOthersStillRun() throws IOException {
+    String a1 = "{\"shape\":[1,1],\"data\":[2]}", b1 = "{\"shape\":[1,1],\"data\":[3]}";
+    String y = "{\"shape\":[1,1],\"data\":[6]}";
+    Result r = verify(Map.of("ids.json", file(
+        gemmCase("", a1, b1, 1, 1, y),
+        gemmCase("\"id\":\"named\",", a1, b1, 1, 1, y),
+        gemmCase("\"id\":7,", a1, b1, 1, 1, y),
+        gemmCase("\"id\":\"\",", a1, b1, 1, 1, y)),
+        "other.json", gemmFile(A, "11")));
+    String out = r.output();
+    assertEquals(2, r.passed(), out);
+    assertEquals(3, r.failed(), out);
+    assertTrue(out.contains("ids.json op=gemm case=cases[0]: cases[0]: missing required key "
+        + "'id'"), out);
+    assertTrue(out.contains("ids.json op=gemm case=cases[2]: cases[2].id: expected a non-empty "
+        + "string, got 7.0"), out);
+    assertTrue(out.contains("ids.json op=gemm case=cases[3]: cases[3].id: expected a non-empty "
+        + "string, got the string \"\""), out);
+  }
+
+  @Test
+  void aUtf8ByteOrderMarkIsAccepted() throws IOException {
+    Files.write(dir.resolve("bom.json"), ("\uFEFF" + gemmFile(A, "11"))
+        .getBytes(StandardCharsets.UTF_8));
+    Result r = verify(Map.of());
+    assertEquals(1, r.passed(), r.output());
+    assertEquals(0, r.failed(), r.output());
+  }
+
+  @Test
+  void nonFiniteStringsAreReadInInputsAndExpected() throws IOException {
+    // Y = A B + C = [1, inf, 3, -inf] + [nan, 1, -inf, 1] = [nan, inf, -inf, -inf].
+    String body = "\"params\":{\"transA\":false,\"transB\":false,\"alpha\":1,\"beta\":1},"
+        + "\"inputs\":{\"A\":{\"shape\":[1,1],\"data\":[1]},\"B\":{\"shape\":[1,4],"
+        + "\"data\":[1,\"Infinity\",3,\"-Infinity\"]},\"C\":{\"shape\":[1,4],\"data\":[\"NaN\","
+        + "1,\"-Infinity\",1]}},\"expected\":{\"Y\":{\"shape\":[1,4],\"data\":";
+    String c = "[\"NaN\",\"Infinity\",\"-Infinity\",\"-Infinity\"]";
+    Result r = verify(Map.of("nonfinite.json", file(
+        "{\"id\":\"right\"," + body + c + "}}}",
+        "{\"id\":\"finite-expected\"," + body + "[\"NaN\",\"Infinity\",0,\"-Infinity\"]}}}",
+        "{\"id\":\"wrong-infinity\"," + body + "[\"NaN\",\"-Infinity\",\"-Infinity\","
+            + "\"-Infinity\"]}}}",
+        "{\"id\":\"nan-expected\"," + body + "[\"NaN\",\"NaN\",\"-Infinity\","
+            + "\"-Infinity\"]}}}",
+        "{\"id\":\"lowercase\"," + body + "[\"nan\",\"Infinity\",\"-Infinity\","
+            + "\"-Infinity\"]}}}")));
+    String out = r.output();
+    assertEquals(1, r.passed(), out);
+    assertEquals(4, r.failed(), out);
+    assertTrue(out.contains("case=finite-expected: output Y at [0, 2]: actual -Infinity, "
+        + "expected 0.0 (tolerance 1.0E-6)"), out);
+    assertTrue(out.contains("case=wrong-infinity: output Y at [0, 1]: actual Infinity, expected "
+        + "-Infinity" + System.lineSeparator()), out);
+    assertTrue(out.contains("case=nan-expected: output Y at [0, 1]: actual Infinity, expected "
+        + "NaN" + System.lineSeparator()), out);
+    assertTrue(out.contains("case=lowercase: cases[4].expected.Y.data[0]: expected a number, got "
+        + "the string \"nan\""), out);
+  }
+
   @Test
   void toleranceRuleHandlesNaNAndInfinity() {
     Verifier.Tolerance t = new Verifier.Tolerance(1e-3, 1e-6);
