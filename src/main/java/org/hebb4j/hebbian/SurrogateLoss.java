@@ -44,7 +44,7 @@ public final class SurrogateLoss {
       gs[i] = -y[i]; // dL/ds at s := y
     }
     // u = x W^T  =>  dL/dW = (dL/du)^T x, and dL/du = dL/ds
-    k.gemm(true, false, out, in, b, 1f, gs, 0, out, x, 0, in, 0f, grad, 0, in);
+    k.gemmTN(out, in, b, 1f, gs, x, 0f, grad);
     if (rule == HebbRule.PLAIN) {
       return;
     }

@@ -101,7 +101,7 @@ public final class Zca {
         }
       }
       // X_block <- Xc W^T (W symmetric)
-      k.gemm(false, true, m, d, d, 1f, xc, 0, d, wf, 0, d, 0f, x, s0 * d, d);
+      k.gemmNT(m, d, d, 1f, xc, 0, wf, 0, 0f, x, s0 * d);
     });
   }
 }
