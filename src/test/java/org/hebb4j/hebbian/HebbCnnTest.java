@@ -90,16 +90,20 @@ class HebbCnnTest {
 
   @Test
   void resultsAreBitIdenticalForAnyThreadCount() {
-    bitIdentical(small(true, 0.3, 1, 1)); // dense GEMM path
-    bitIdentical(small(false, 0.1, 1, 2)); // sparse pruned path, k = 2
+    bitIdentical(small(true, 0.3, 1, 1), false); // dense GEMM path
+    bitIdentical(small(false, 0.1, 1, 2), false); // sparse pruned path, k = 2
+    bitIdentical(padded(small(true, 0.3, 1, 1), 2), true); // whitening and padding
   }
 
-  static void bitIdentical(HebbCnnConfig cfg) {
+  static void bitIdentical(HebbCnnConfig cfg, boolean whiten) {
     float[] x = images(new Rng(9), 10, 324);
     float[][] ref = null;
     for (int threads : new int[] {1, 2, 3}) {
       try (Workers wk = new Workers(threads)) {
         HebbCnn net = new HebbCnn(cfg, K, wk, new Rng(1));
+        if (whiten) {
+          net.fitWhitening(x, 10);
+        }
         for (int b = 0; b < 4; b++) {
           net.train(x, 0, b == 3 ? 7 : 10);
         }
@@ -214,23 +218,35 @@ class HebbCnnTest {
    */
   @Test
   void steadyStateTrainingBatchAllocatesNothing() {
-    steadyStateAllocation(KernelProvider.scalar(), small(true, 0.3, 0, 2), 1);
-    steadyStateAllocation(KernelProvider.scalar(), small(false, 0.1, 0, 1), 1);
+    steadyStateAllocation(KernelProvider.scalar(), small(true, 0.3, 0, 2), 1, false);
+    steadyStateAllocation(KernelProvider.scalar(), small(false, 0.1, 0, 1), 1, false);
+    steadyStateAllocation(KernelProvider.scalar(), padded(small(true, 0.3, 0, 2), 2), 1, true);
+    steadyStateAllocation(KernelProvider.scalar(), padded(small(false, 0.1, 0, 1), 0), 1, true);
   }
 
   /** The same with two threads: neither the caller nor the pool's thread allocates. */
   @Test
   void steadyStateTrainingBatchAllocatesNothingOnAnyThread() {
-    steadyStateAllocation(KernelProvider.scalar(), small(true, 0.3, 0, 2), 2);
-    steadyStateAllocation(KernelProvider.scalar(), small(false, 0.1, 0, 1), 2);
+    steadyStateAllocation(KernelProvider.scalar(), small(true, 0.3, 0, 2), 2, false);
+    steadyStateAllocation(KernelProvider.scalar(), small(false, 0.1, 0, 1), 2, false);
+    steadyStateAllocation(KernelProvider.scalar(), padded(small(true, 0.3, 0, 2), 2), 2, true);
   }
 
-  static void steadyStateAllocation(Kernels kernels, HebbCnnConfig cfg, int threads) {
+  /** The same network with input padding (and a ZCA eps for 10 images of 324 values). */
+  static HebbCnnConfig padded(HebbCnnConfig cfg, int pad) {
+    return cfg.toBuilder().pad(pad).zcaEps(1e-2).build();
+  }
+
+  static void steadyStateAllocation(Kernels kernels, HebbCnnConfig cfg, int threads,
+      boolean whiten) {
     com.sun.management.ThreadMXBean mx =
         (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
     try (Workers wk = new Workers(threads)) {
       HebbCnn net = new HebbCnn(cfg, kernels, wk, new Rng(3));
       float[] x = images(new Rng(4), 10, 324);
+      if (whiten) {
+        net.fitWhitening(x, 10);
+      }
       for (int b = 0; b < 30; b++) {
         net.train(x, 0, 10);
         net.infer(x, 0, 10);
