@@ -87,7 +87,7 @@ public final class HebbCnn {
    */
   public record Features(List<Tensor> quadrants, Tensor last) {
 
-    /** Makes the list unmodifiable. */
+    // makes the list unmodifiable
     public Features {
       quadrants = List.copyOf(quadrants);
     }
@@ -266,7 +266,7 @@ public final class HebbCnn {
 
   /**
    * One training batch (spec/hebbcnn.md#training): forward pass of the {@code n} raw images at
-   * {@code images[off..]} ({@code [n, C, H, W]}, n <= batch) with the current weights and
+   * {@code images[off..]} ({@code [n, C, H, W]}, {@code n <= batch}) with the current weights and
    * thresholds; then, after the burn-in, the Hebbian update of every layer; then the
    * thresholds. Allocates nothing.
    *

@@ -107,7 +107,7 @@ public record HebbCnnConfig(int inChannels, int height, int width, int pad, List
    * @param kernel square kernel size
    * @param stride convolution stride
    * @param padding zero padding
-   * @param k winners per position (k-WTA), 1 <= k <= channels
+   * @param k winners per position (k-WTA), {@code 1 <= k <= channels}
    * @param lr learning rate (>= 0; the update is a sum over the batch and positions)
    * @param keep fraction of weights kept by the fixed random pruning mask, in (0, 1]
    * @param pool average-pooling window (stride = window), 1 = no pooling
@@ -115,7 +115,7 @@ public record HebbCnnConfig(int inChannels, int height, int width, int pad, List
   public record Layer(int channels, int kernel, int stride, int padding, int k, double lr,
       double keep, int pool) {
 
-    /** Validates every field (one-line {@link IllegalArgumentException}). */
+    // validates every field (one-line IllegalArgumentException)
     public Layer {
       if (channels < 1) {
         throw new IllegalArgumentException("channels must be at least 1, got " + channels);
@@ -153,33 +153,49 @@ public record HebbCnnConfig(int inChannels, int height, int width, int pad, List
       return new Layer(channels, kernel, 1, 0, 1, 1e-4, 1.0, 2);
     }
 
-    /** @param v winners per position @return this layer with k = v */
+    /**
+     * @param v winners per position
+     * @return this layer with k = v
+     */
     public Layer withK(int v) {
       return new Layer(channels, kernel, stride, padding, v, lr, keep, pool);
     }
 
-    /** @param v learning rate @return this layer with lr = v */
+    /**
+     * @param v learning rate
+     * @return this layer with lr = v
+     */
     public Layer withLr(double v) {
       return new Layer(channels, kernel, stride, padding, k, v, keep, pool);
     }
 
-    /** @param v kept fraction in (0, 1] @return this layer with keep = v */
+    /**
+     * @param v kept fraction in (0, 1]
+     * @return this layer with keep = v
+     */
     public Layer withKeep(double v) {
       return new Layer(channels, kernel, stride, padding, k, lr, v, pool);
     }
 
-    /** @param v pooling window @return this layer with pool = v */
+    /**
+     * @param v pooling window
+     * @return this layer with pool = v
+     */
     public Layer withPool(int v) {
       return new Layer(channels, kernel, stride, padding, k, lr, keep, v);
     }
 
-    /** @param s stride @param p zero padding @return this layer with stride s and padding p */
+    /**
+     * @param s stride
+     * @param p zero padding
+     * @return this layer with stride s and padding p
+     */
     public Layer withStride(int s, int p) {
       return new Layer(channels, kernel, s, p, k, lr, keep, pool);
     }
   }
 
-  /** Validates every field and the geometry of every layer against its input. */
+  // validates every field and the geometry of every layer against its input
   public HebbCnnConfig {
     if (inChannels < 1 || height < 1 || width < 1) {
       throw new IllegalArgumentException("input must be at least 1x1x1, got " + inChannels + "x"
@@ -325,56 +341,83 @@ public record HebbCnnConfig(int inChannels, int height, int width, int pad, List
       return this;
     }
 
-    /** @param layer the next layer (input to output) @return this builder */
+    /**
+     * @param layer the next layer (input to output)
+     * @return this builder
+     */
     public Builder layer(Layer layer) {
       layers.add(layer);
       return this;
     }
 
-    /** @param all replaces the layers by these @return this builder */
+    /**
+     * @param all replaces the layers by these
+     * @return this builder
+     */
     public Builder layers(List<Layer> all) {
       layers.clear();
       layers.addAll(all);
       return this;
     }
 
-    /** @param p zero padding around each whitened image @return this builder */
+    /**
+     * @param p zero padding around each whitened image
+     * @return this builder
+     */
     public Builder pad(int p) {
       pad = p;
       return this;
     }
 
-    /** @param r the plasticity rule @return this builder */
+    /**
+     * @param r the plasticity rule
+     * @return this builder
+     */
     public Builder rule(HebbRule r) {
       rule = r;
       return this;
     }
 
-    /** @param r homeostatic threshold rate (C4) @return this builder */
+    /**
+     * @param r homeostatic threshold rate (C4)
+     * @return this builder
+     */
     public Builder thetaRate(double r) {
       thetaRate = r;
       return this;
     }
 
-    /** @param t triangle (true) or binary (false) output @return this builder */
+    /**
+     * @param t triangle (true) or binary (false) output
+     * @return this builder
+     */
     public Builder triangle(boolean t) {
       triangle = t;
       return this;
     }
 
-    /** @param n batches without weight updates @return this builder */
+    /**
+     * @param n batches without weight updates
+     * @return this builder
+     */
     public Builder burnIn(int n) {
       burnIn = n;
       return this;
     }
 
-    /** @param n batch size @return this builder */
+    /**
+     * @param n batch size
+     * @return this builder
+     */
     public Builder batch(int n) {
       batch = n;
       return this;
     }
 
-    /** @param eps ZCA eps (Z3) @return this builder */
+    /**
+     * @param eps ZCA eps (Z3)
+     * @return this builder
+     */
     public Builder zcaEps(double eps) {
       zcaEps = eps;
       return this;
