@@ -87,7 +87,12 @@ public final class HebbCnn {
    */
   public record Features(List<Tensor> quadrants, Tensor last) {
 
-    // makes the list unmodifiable
+    /**
+     * Makes the list unmodifiable.
+     *
+     * @param quadrants per layer, {@code [n, O, min(2, PH), min(2, PW)]}
+     * @param last {@code [n, O, PH, PW]}
+     */
     public Features {
       quadrants = List.copyOf(quadrants);
     }

@@ -115,7 +115,18 @@ public record HebbCnnConfig(int inChannels, int height, int width, int pad, List
   public record Layer(int channels, int kernel, int stride, int padding, int k, double lr,
       double keep, int pool) {
 
-    // validates every field (one-line IllegalArgumentException)
+    /**
+     * Validates every field (one-line {@link IllegalArgumentException}).
+     *
+     * @param channels output channels O
+     * @param kernel square kernel size
+     * @param stride convolution stride
+     * @param padding zero padding
+     * @param k winners per position, {@code 1 <= k <= channels}
+     * @param lr learning rate, finite and {@code >= 0}
+     * @param keep kept fraction, in (0, 1]
+     * @param pool average-pooling window
+     */
     public Layer {
       if (channels < 1) {
         throw new IllegalArgumentException("channels must be at least 1, got " + channels);
@@ -195,7 +206,21 @@ public record HebbCnnConfig(int inChannels, int height, int width, int pad, List
     }
   }
 
-  // validates every field and the geometry of every layer against its input
+  /**
+   * Validates every field and the geometry of every layer against its input.
+   *
+   * @param inChannels channels C of the raw images
+   * @param height height H
+   * @param width width W
+   * @param pad zero padding around each whitened image
+   * @param layers the layers (copied)
+   * @param rule the plasticity rule
+   * @param thetaRate homeostatic threshold rate
+   * @param triangle triangle (true) or binary output
+   * @param burnIn batches without weight updates
+   * @param batch batch size
+   * @param zcaEps ZCA eps
+   */
   public HebbCnnConfig {
     if (inChannels < 1 || height < 1 || width < 1) {
       throw new IllegalArgumentException("input must be at least 1x1x1, got " + inChannels + "x"

@@ -6,8 +6,11 @@ package org.hebb4j.hebbian;
  * {@code y (x - y w_o)} (H3), summed over the batch (and, for convolutions, every output position).
  */
 public enum HebbRule {
+  /** (H1) {@code y x}. */
   PLAIN("plain"),
+  /** (H2) Grossberg instar {@code y (x - w_o)}. */
   INSTAR("instar"),
+  /** (H3) Oja {@code y (x - y w_o)}. */
   OJA("oja");
 
   private final String id;
@@ -16,12 +19,22 @@ public enum HebbRule {
     this.id = id;
   }
 
-  /** The lower-case name used in options and test vectors. */
+  /**
+   * The lower-case name used in options and test vectors.
+   *
+   * @return "plain", "instar" or "oja"
+   */
   public String id() {
     return id;
   }
 
-  /** Parses "plain", "instar" or "oja". */
+  /**
+   * Parses "plain", "instar" or "oja".
+   *
+   * @param s the id
+   * @return the rule
+   * @throws IllegalArgumentException for any other string
+   */
   public static HebbRule parse(String s) {
     for (HebbRule r : values()) {
       if (r.id.equals(s)) {

@@ -17,6 +17,16 @@ public final class HebbianRules {
    * (H4) Dense layer: x [b, in], y [b, out], w [out, in] -> dw [out, in] (overwritten):
    * plain {@code sum_b y_bo x_b}, instar {@code sum_b y_bo (x_b - w_o)}, oja
    * {@code sum_b y_bo (x_b - y_bo w_o)}.
+   *
+   * @param k kernels
+   * @param rule the local rule
+   * @param b batch size
+   * @param in input units
+   * @param out output units
+   * @param x inputs [b, in]
+   * @param y signals [b, out]
+   * @param w weights [out, in]
+   * @param dw update [out, in] (overwritten)
    */
   public static void dense(Kernels k, HebbRule rule, int b, int in, int out, float[] x, float[] y,
       float[] w, float[] dw) {
@@ -41,6 +51,15 @@ public final class HebbianRules {
    * (K14) with y in place of dy (im2col (K18) + GEMM),
    * then minus {@code (sum y) w_o} (instar) or {@code (sum y^2) w_o} (oja).
    * {@code col} holds at least {@link Conv2dShape#colSize()} floats.
+   *
+   * @param k kernels
+   * @param rule the local rule
+   * @param s geometry
+   * @param x inputs [n, c, h, w]
+   * @param y signals [n, o, oh, ow]
+   * @param w weights [o, c, kh, kw]
+   * @param dw update [o, c, kh, kw] (overwritten)
+   * @param col im2col workspace
    */
   public static void conv(Kernels k, HebbRule rule, Conv2dShape s, float[] x, float[] y,
       float[] w, float[] dw, float[] col) {
