@@ -120,7 +120,7 @@ final class BenchCommand implements Command {
   /** One training batch of the paper's network (spec/hebbcnn.md), batch 100, 28x28 inputs. */
   private static int hebbcnn(String variant, Workers workers, double seconds, PrintStream out) {
     HebbCnnConfig cfg = HebbCnnConfig.builder(1, 28, 28)
-        .paper(HebbCnnConfig.Variant.parse(variant)).burnIn(0).build();
+        .paper(HebbCnnConfig.Variant.parse(variant)).pad(0).burnIn(0).build();
     Kernels k = KernelProvider.get();
     HebbCnn net = new HebbCnn(cfg, k, workers, new Rng(1).derive("bench/hebbcnn"));
     float[] images = new float[cfg.batch() * 28 * 28];

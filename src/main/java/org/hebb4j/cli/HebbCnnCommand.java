@@ -25,10 +25,10 @@ import org.hebb4j.parallel.Workers;
  * {@code hebb4j hebbcnn}: the Hebbian-CNN experiment (spec/hebbcnn.md#experiment). Parses the
  * options, runs {@link HebbCnnExperiment} and writes its {@link HebbCnnReport}.
  */
-public final class HebbCnnCommand implements Command {
+final class HebbCnnCommand implements Command {
 
   /** Default number of Hebbian epochs (spec/hebbcnn.md#epochs). */
-  public static final int DEFAULT_EPOCHS = 1;
+  static final int DEFAULT_EPOCHS = 1;
 
   @Override
   public String name() {

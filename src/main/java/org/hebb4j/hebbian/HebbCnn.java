@@ -26,7 +26,8 @@ import org.hebb4j.tensor.Tensor;
  * homeostatic thresholds (C4).
  *
  * <pre>{@code
- * HebbCnnConfig cfg = HebbCnnConfig.paper(1, 28, 28, HebbCnnConfig.Variant.TRIANGLE);
+ * HebbCnnConfig cfg = HebbCnnConfig.builder(1, 28, 28)  // padded to 32 x 32
+ *     .paper(HebbCnnConfig.Variant.TRIANGLE).burnIn(2).build();
  * HebbCnn net = new HebbCnn(cfg, kernels, workers, new Rng(1));
  * net.fitWhitening(x, 1000);                       // raw images [1000, 1, 28, 28]
  * for (int s = 0; s < 1000; s += cfg.batch()) {
@@ -710,12 +711,45 @@ public final class HebbCnn {
           + "'");
     }
     long step = m.longInteger("step");
-    HebbCnn net = new HebbCnn(cfg, k, workers, new Rng(0));
+    checkMemory(cfg, white.equals("zca"));
+    HebbCnn net;
+    try {
+      net = new HebbCnn(cfg, k, workers, new Rng(0));
+    } catch (ArithmeticException e) { // a size overflowed int
+      throw new IllegalArgumentException("metadata: the network is too large for Java arrays");
+    }
     if (white.equals("zca")) {
       net.useWhitening(Whitening.zeros(cfg.imageSize()));
     }
     net.step = step;
     return net;
+  }
+
+  /**
+   * Refuses metadata describing a network whose inputs, weights (with their update and reference
+   * copies) and whitening alone exceed the heap, before anything is allocated.
+   */
+  private static void checkMemory(HebbCnnConfig cfg, boolean whiten) {
+    double floats = (double) cfg.batch() * cfg.inChannels() * cfg.paddedHeight()
+        * cfg.paddedWidth();
+    if (whiten) {
+      floats += (double) cfg.imageSize() * cfg.imageSize();
+    }
+    int c = cfg.inChannels(), h = cfg.paddedHeight(), w = cfg.paddedWidth();
+    for (HebbCnnConfig.Layer ly : cfg.layers()) {
+      floats += 3.0 * ly.channels() * c * ly.kernel() * ly.kernel();
+      int oh = (h + 2 * ly.padding() - ly.kernel()) / ly.stride() + 1;
+      int ow = (w + 2 * ly.padding() - ly.kernel()) / ly.stride() + 1;
+      floats += (double) cfg.batch() * ly.channels() * oh * ow;
+      c = ly.channels();
+      h = oh / ly.pool();
+      w = ow / ly.pool();
+    }
+    long heap = Runtime.getRuntime().maxMemory();
+    if (4 * floats > heap) {
+      throw new IllegalArgumentException(String.format(Locale.ROOT, "metadata: the network needs "
+          + "at least %.0f MB, more than the %d MB heap", 4 * floats / 1e6, heap / 1_000_000));
+    }
   }
 
   /** Reads typed values from metadata with one-line errors naming the key. */

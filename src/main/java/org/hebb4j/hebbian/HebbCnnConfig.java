@@ -249,11 +249,6 @@ public record HebbCnnConfig(int inChannels, int height, int width, int pad, List
     if (!(zcaEps >= 0) || !Double.isFinite(zcaEps)) {
       throw new IllegalArgumentException("ZCA eps must be finite and >= 0, got " + zcaEps);
     }
-    long d = (long) inChannels * height * width;
-    if (d * d > Integer.MAX_VALUE - 8) {
-      throw new IllegalArgumentException("input " + inChannels + "x" + height + "x" + width
-          + " is too large for a ZCA matrix");
-    }
     // geometry: every layer must fit its input
     int h = height + 2 * pad, w = width + 2 * pad;
     for (int l = 0; l < layers.size(); l++) {
@@ -351,7 +346,9 @@ public record HebbCnnConfig(int inChannels, int height, int width, int pad, List
     /**
      * Replaces the layers by the paper's three (kernels 5, 3, 3, channels 100, 196, 400, stride
      * 1, no padding, 2 x 2 pooling, k = 1, lr 1e-4, 1e-4, 1e-3), layers 2 and 3 keeping 1% of
-     * their weights when the variant prunes, and sets the output (binary or triangle).
+     * their weights when the variant prunes, sets the output (binary or triangle), and pads the
+     * input up to the 32 x 32 the architecture was built for (2 for 28 x 28 images,
+     * spec/hebbcnn.md#pad).
      *
      * @param variant the variant
      * @return this builder
@@ -363,6 +360,7 @@ public record HebbCnnConfig(int inChannels, int height, int width, int pad, List
         layers.add(variant.pruning() && l > 0 ? ly.withKeep(PAPER_PRUNE_KEEP) : ly);
       }
       triangle = variant.triangle();
+      pad = Math.max(0, (32 - Math.min(height, width) + 1) / 2);
       return this;
     }
 

@@ -41,8 +41,8 @@ public final class Whitening {
    * @param d values per image
    * @param eps ZCA eps (Z3), finite and >= 0
    * @return the fitted whitening
-   * @throws IllegalArgumentException when {@code images} holds fewer than n d values or n, d or
-   *     eps is out of range
+   * @throws IllegalArgumentException when {@code images} holds fewer than n d values, n, d or
+   *     eps is out of range, or d x d is too large for an array
    * @throws ArithmeticException when an eigenvalue plus eps is not positive
    */
   public static Whitening fit(Kernels k, Workers workers, float[] images, int n, int d,
@@ -50,6 +50,10 @@ public final class Whitening {
     if (n < 1 || d < 1) {
       throw new IllegalArgumentException("whitening: need at least one image and one value, got n "
           + n + ", d " + d);
+    }
+    if ((long) d * d > Integer.MAX_VALUE - 8) {
+      throw new IllegalArgumentException("whitening: a " + d + " x " + d
+          + " ZCA matrix is too large for a Java array");
     }
     if (images.length < (long) n * d) {
       throw new IllegalArgumentException("whitening: images holds " + images.length

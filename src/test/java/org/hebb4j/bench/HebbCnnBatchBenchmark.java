@@ -56,7 +56,7 @@ public class HebbCnnBatchBenchmark {
     Kernels k = impl.equals("scalar") ? KernelProvider.scalar()
         : KernelProvider.vector().orElse(KernelProvider.get());
     HebbCnnConfig cfg = HebbCnnConfig.builder(1, 28, 28)
-        .paper(HebbCnnConfig.Variant.parse(variant)).burnIn(0).build();
+        .paper(HebbCnnConfig.Variant.parse(variant)).pad(0).burnIn(0).build();
     workers = new Workers(threads);
     net = new HebbCnn(cfg, k, workers, new Rng(1));
     Rng r = new Rng(2);

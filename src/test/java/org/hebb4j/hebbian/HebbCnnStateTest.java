@@ -139,6 +139,17 @@ class HebbCnnStateTest {
       assertSame(net.weights(1), net.parameters().get("layers.1.weight").data(), "live view");
       assertSame(net.thresholds(2), s.get("layers.2.theta").data(), "live view");
       assertSame(net.whitening().matrix(), s.get("whitening.weight").data(), "live view");
+      HebbCnn.Features f = net.features(images(4, 11), 0, 11); // 14x14 -> 6x6 -> 2x2 -> 1x1
+      assertArrayEquals(new int[] {11, 6, 2, 2}, f.quadrants().get(0).shape());
+      assertArrayEquals(new int[] {11, 8, 2, 2}, f.quadrants().get(1).shape());
+      assertArrayEquals(new int[] {11, 10, 1, 1}, f.quadrants().get(2).shape());
+      assertArrayEquals(new int[] {11, 10, 1, 1}, f.last().shape());
+      String msg = assertThrows(IllegalArgumentException.class,
+          () -> net.features(new float[144 * 3], 144, 3)).getMessage();
+      assertTrue(msg.contains("3 images of 144 values at offset 144"), msg);
+      msg = assertThrows(IllegalArgumentException.class,
+          () -> net.train(new float[144 * 9], 0, 9)).getMessage();
+      assertTrue(msg.contains("batch of 9 images; the network holds 1..8"), msg);
       Map<String, String> meta = net.configMetadata();
       assertEquals(HebbCnn.FORMAT, meta.get("format"));
       assertEquals("zca", meta.get("whitening"));
@@ -209,6 +220,7 @@ class HebbCnnStateTest {
           {"layers", "0", "layers must be in [1, 1000]"},
           {"step", "-3", "'step' = '-3' is not a count >= 0"},
           {"zca_eps", "NaN", "metadata: ZCA eps must be finite"},
+          {"height", "60000", "metadata: the network needs at least"}, // a lying header
       };
       for (Object[] c : cases) {
         Map<String, String> bad = new LinkedHashMap<>(meta);

@@ -343,8 +343,10 @@ class HebbCnnTest {
     HebbCnnConfig plain = HebbCnnConfig.paper(1, 28, 28, HebbCnnConfig.Variant.PLAIN);
     assertFalse(plain.triangle());
     assertEquals(1.0, plain.layers().get(2).keep());
+    assertEquals(2, c.pad(), "28 x 28 padded to the paper's 32 x 32");
+    assertEquals(0, HebbCnnConfig.paper(3, 32, 32, HebbCnnConfig.Variant.PLAIN).pad());
     assertEquals(c, c.toBuilder().build());
-    assertEquals(2, c.toBuilder().pad(2).build().pad());
+    assertEquals(0, c.toBuilder().pad(0).build().pad());
   }
 
   @Test
