@@ -104,10 +104,8 @@ final class BenchCommand implements Command {
 
   /** One training batch of the paper's network (spec/hebbcnn.md), batch 100, 28x28 inputs. */
   private static int hebbcnn(String variant, Workers workers, double seconds, PrintStream out) {
-    boolean triangle = variant.contains("triangle"), prune = variant.contains("pruning");
-    HebbCnnConfig paper = HebbCnnConfig.paper(1, 28, 28, triangle, prune);
-    HebbCnnConfig cfg = new HebbCnnConfig(paper.inChannels(), paper.height(), paper.width(),
-        paper.layers(), paper.rule(), paper.thetaRate(), paper.triangle(), 0, paper.batch());
+    HebbCnnConfig cfg = HebbCnnConfig.builder(1, 28, 28)
+        .paper(HebbCnnConfig.Variant.parse(variant)).pad(0).burnIn(0).build();
     Kernels k = KernelProvider.get();
     HebbCnn net = new HebbCnn(cfg, k, workers, new Rng(1).derive("bench/hebbcnn"));
     float[] images = new float[cfg.batch() * 28 * 28];
@@ -115,7 +113,7 @@ final class BenchCommand implements Command {
     for (int i = 0; i < images.length; i++) {
       images[i] = r.uniformFloat();
     }
-    double[] t = time(() -> net.train(images, cfg.batch()), seconds);
+    double[] t = time(() -> net.train(images, 0, cfg.batch()), seconds);
     out.printf("hebbcnn batch (paper net, batch %d, 28x28, %s)  kernels %s  threads %d%n",
         cfg.batch(), variant, k.name(), workers.threads());
     out.printf("  %.2f ms/batch median, %.2f best  (%.0f images/s, %d timed batches)%n",

@@ -20,7 +20,7 @@ public final class Main {
         new EmergenceCommand(),
         new PhaseCommand(),
         new ClassifyCommand(),
-        new org.hebb4j.experiment.hebbcnn.HebbCnnCommand())) {
+        new HebbCnnCommand())) {
       COMMANDS.put(c.name(), c);
     }
   }

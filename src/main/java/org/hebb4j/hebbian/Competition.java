@@ -15,6 +15,15 @@ public final class Competition {
    * order (v descending, channel ascending), so ties go to the lower channel; a selected channel
    * is a winner only when {@code v_c > 0}. Writes {@code win[wOff + pos*k + slot]} = the channel,
    * or -1 when the slot's channel has {@code v <= 0} (or is NaN).
+   *
+   * @param channels channels C
+   * @param positions positions P per channel
+   * @param k winners per position, 1..C
+   * @param u responses [C, P] at {@code uOff}
+   * @param uOff offset of u
+   * @param theta thresholds [C]
+   * @param win winners [P, k] written at {@code wOff}
+   * @param wOff offset of win
    */
   public static void winners(int channels, int positions, int k, float[] u, int uOff,
       float[] theta, int[] win, int wOff) {
@@ -52,6 +61,16 @@ public final class Competition {
    * run channel by channel over contiguous memory with the same result: a channel replaces the
    * best so far only when strictly larger (ties keep the lower channel, NaN never enters), and
    * the winner needs a value above 0.
+   *
+   * @param channels channels C
+   * @param positions positions P per channel
+   * @param k winners per position, 1..C
+   * @param u responses [C, P] at {@code uOff}
+   * @param uOff offset of u
+   * @param theta thresholds [C]
+   * @param win winners [P, k] written at {@code wOff}
+   * @param wOff offset of win
+   * @param scratch workspace of at least P floats
    */
   public static void winners(int channels, int positions, int k, float[] u, int uOff,
       float[] theta, int[] win, int wOff, float[] scratch) {
@@ -79,7 +98,17 @@ public final class Competition {
     }
   }
 
-  /** (C2) The binary signal y[c][pos] (1 for a winner, else 0) from {@link #winners} output. */
+  /**
+   * (C2) The binary signal y[c][pos] (1 for a winner, else 0) from {@link #winners} output.
+   *
+   * @param channels channels C
+   * @param positions positions P per channel
+   * @param k winners per position
+   * @param win winners [P, k] at {@code wOff}
+   * @param wOff offset of win
+   * @param y output [C, P] at {@code yOff} (overwritten)
+   * @param yOff offset of y
+   */
   public static void binary(int channels, int positions, int k, int[] win, int wOff, float[] y,
       int yOff) {
     java.util.Arrays.fill(y, yOff, yOff + channels * positions, 0f);
@@ -97,6 +126,15 @@ public final class Competition {
    * (C3) Triangle output {@code z_c = max(0, v_c - mean_c' v_c')}, {@code v = u - theta}; the mean
    * over channels sums in channel order in float32. {@code sum} is a scratch array of at least
    * {@code positions} floats. z may alias u.
+   *
+   * @param channels channels C
+   * @param positions positions P per channel
+   * @param u responses [C, P] at {@code uOff}
+   * @param uOff offset of u
+   * @param theta thresholds [C]
+   * @param z output [C, P] at {@code zOff}
+   * @param zOff offset of z
+   * @param sum workspace of at least P floats
    */
   public static void triangle(int channels, int positions, float[] u, int uOff, float[] theta,
       float[] z, int zOff, float[] sum) {
@@ -125,6 +163,13 @@ public final class Competition {
    * (C4) Homeostasis: {@code theta_c += rate * (wins_c / samples - k / channels)}, where
    * {@code wins_c} counts the (image, position) pairs at which channel c won and samples is
    * images x positions. Computed in double, stored as float.
+   *
+   * @param channels channels C
+   * @param k winners per position
+   * @param rate threshold rate
+   * @param wins wins per channel [C]
+   * @param samples images x positions
+   * @param theta thresholds [C], updated in place
    */
   public static void updateThresholds(int channels, int k, double rate, long[] wins,
       long samples, float[] theta) {

@@ -2,33 +2,108 @@ package org.hebb4j.hebbian;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.hebb4j.util.Named;
 
 /**
  * Architecture and learning settings of a Hebbian CNN (spec/hebbcnn.md#network). Every field is
  * validated on construction; an impossible setting is an {@link IllegalArgumentException} with a
- * one-line message naming it (the CLI turns it into a usage error).
+ * one-line message naming it (the CLI turns it into a usage error). Build one with
+ * {@link #builder(int, int, int)} or take the paper's network from {@link #paper}.
  *
- * @param inChannels channels of the input images
- * @param height image height
- * @param width image width
+ * @param inChannels channels C of the raw input images
+ * @param height height H of the raw input images
+ * @param width width W of the raw input images
+ * @param pad zero padding added around each whitened image (spec/hebbcnn.md#pad); the first
+ *     layer sees C x (H + 2 pad) x (W + 2 pad)
  * @param layers the convolutional layers, input to output
  * @param rule the plasticity rule (instar in the paper; with the binary signal Oja = instar)
  * @param thetaRate homeostatic threshold rate (C4)
  * @param triangle pass the triangle activation (C3) to the next layer instead of the binary y
  * @param burnIn number of first training batches without weight updates (thresholds adapt)
  * @param batch batch size (the network's workspaces are sized for it)
+ * @param zcaEps eps added to the covariance eigenvalues by the ZCA whitening (Z3)
  */
-public record HebbCnnConfig(int inChannels, int height, int width, List<Layer> layers,
-    HebbRule rule, double thetaRate, boolean triangle, int burnIn, int batch) {
+public record HebbCnnConfig(int inChannels, int height, int width, int pad, List<Layer> layers,
+    HebbRule rule, double thetaRate, boolean triangle, int burnIn, int batch, double zcaEps) {
+
+  /** Paper defaults (spec/hebbcnn.md#defaults). */
+  public static final int[] PAPER_CHANNELS = {100, 196, 400};
+  /** Paper kernel sizes per layer. */
+  public static final int[] PAPER_KERNELS = {5, 3, 3};
+  /** Paper learning rates per layer. */
+  public static final double[] PAPER_LR = {1e-4, 1e-4, 1e-3};
+  /** Kept fraction of layers 2+ in the pruning variants. */
+  public static final double PAPER_PRUNE_KEEP = 0.01;
+  /** Homeostatic threshold rate (C4). */
+  public static final double PAPER_THETA_RATE = 3.0;
+  /** Batches without weight updates at the start of training. */
+  public static final int PAPER_BURN_IN = 200;
+  /** Batch size. */
+  public static final int PAPER_BATCH = 100;
+  /** ZCA eps (Z3). */
+  public static final double PAPER_ZCA_EPS = 1e-3;
 
   /**
-   * One convolutional layer.
+   * The four networks of the paper's experiment (spec/hebbcnn.md#experiment): the binary or the
+   * triangle output (C2)/(C3), with or without pruning layers 2+ to 1% of their weights (N2).
+   */
+  public enum Variant implements Named {
+    /** Binary output, no pruning. */
+    PLAIN("plain", false, false),
+    /** Triangle output, no pruning. */
+    TRIANGLE("triangle", true, false),
+    /** Binary output, layers 2+ pruned. */
+    PRUNING("pruning", false, true),
+    /** Triangle output, layers 2+ pruned. */
+    TRIANGLE_PRUNING("triangle+pruning", true, true);
+
+    private final String id;
+    private final boolean triangle;
+    private final boolean pruning;
+
+    Variant(String id, boolean triangle, boolean pruning) {
+      this.id = id;
+      this.triangle = triangle;
+      this.pruning = pruning;
+    }
+
+    /** @return the name used in options and output files ("triangle+pruning") */
+    @Override
+    public String id() {
+      return id;
+    }
+
+    /** @return whether the next layer sees the triangle activation (C3) */
+    public boolean triangle() {
+      return triangle;
+    }
+
+    /** @return whether layers 2+ are pruned (N2) */
+    public boolean pruning() {
+      return pruning;
+    }
+
+    /**
+     * Parses an {@link #id()}.
+     *
+     * @param s "plain", "triangle", "pruning" or "triangle+pruning"
+     * @return the variant
+     * @throws IllegalArgumentException for any other string
+     */
+    public static Variant parse(String s) {
+      return Named.parse(Variant.class, "variant", s);
+    }
+  }
+
+  /**
+   * One convolutional layer; start from {@link #of(int, int)} and change fields with the
+   * {@code with...} methods.
    *
    * @param channels output channels O
    * @param kernel square kernel size
    * @param stride convolution stride
    * @param padding zero padding
-   * @param k winners per position (k-WTA), 1 <= k <= channels
+   * @param k winners per position (k-WTA), {@code 1 <= k <= channels}
    * @param lr learning rate (>= 0; the update is a sum over the batch and positions)
    * @param keep fraction of weights kept by the fixed random pruning mask, in (0, 1]
    * @param pool average-pooling window (stride = window), 1 = no pooling
@@ -36,6 +111,18 @@ public record HebbCnnConfig(int inChannels, int height, int width, List<Layer> l
   public record Layer(int channels, int kernel, int stride, int padding, int k, double lr,
       double keep, int pool) {
 
+    /**
+     * Validates every field (one-line {@link IllegalArgumentException}).
+     *
+     * @param channels output channels O
+     * @param kernel square kernel size
+     * @param stride convolution stride
+     * @param padding zero padding
+     * @param k winners per position, {@code 1 <= k <= channels}
+     * @param lr learning rate, finite and {@code >= 0}
+     * @param keep kept fraction, in (0, 1]
+     * @param pool average-pooling window
+     */
     public Layer {
       if (channels < 1) {
         throw new IllegalArgumentException("channels must be at least 1, got " + channels);
@@ -60,20 +147,83 @@ public record HebbCnnConfig(int inChannels, int height, int width, List<Layer> l
         throw new IllegalArgumentException("pool size must be at least 1, got " + pool);
       }
     }
+
+    /**
+     * A layer as in the paper: stride 1, no padding, k = 1, lr 1e-4, nothing pruned, 2 x 2
+     * pooling.
+     *
+     * @param channels output channels O
+     * @param kernel square kernel size
+     * @return the layer
+     */
+    public static Layer of(int channels, int kernel) {
+      return new Layer(channels, kernel, 1, 0, 1, 1e-4, 1.0, 2);
+    }
+
+    /**
+     * @param v winners per position
+     * @return this layer with k = v
+     */
+    public Layer withK(int v) {
+      return new Layer(channels, kernel, stride, padding, v, lr, keep, pool);
+    }
+
+    /**
+     * @param v learning rate
+     * @return this layer with lr = v
+     */
+    public Layer withLr(double v) {
+      return new Layer(channels, kernel, stride, padding, k, v, keep, pool);
+    }
+
+    /**
+     * @param v kept fraction in (0, 1]
+     * @return this layer with keep = v
+     */
+    public Layer withKeep(double v) {
+      return new Layer(channels, kernel, stride, padding, k, lr, v, pool);
+    }
+
+    /**
+     * @param v pooling window
+     * @return this layer with pool = v
+     */
+    public Layer withPool(int v) {
+      return new Layer(channels, kernel, stride, padding, k, lr, keep, v);
+    }
+
+    /**
+     * @param s stride
+     * @param p zero padding
+     * @return this layer with stride s and padding p
+     */
+    public Layer withStride(int s, int p) {
+      return new Layer(channels, kernel, s, p, k, lr, keep, pool);
+    }
   }
 
-  /** Paper defaults (spec/hebbcnn.md#defaults). */
-  public static final int[] PAPER_CHANNELS = {100, 196, 400};
-  public static final int[] PAPER_KERNELS = {5, 3, 3};
-  public static final double[] PAPER_LR = {1e-4, 1e-4, 1e-3};
-  public static final double PAPER_PRUNE_KEEP = 0.01;
-  public static final double PAPER_THETA_RATE = 3.0;
-  public static final int PAPER_BURN_IN = 200;
-  public static final int PAPER_BATCH = 100;
-
+  /**
+   * Validates every field and the geometry of every layer against its input.
+   *
+   * @param inChannels channels C of the raw images
+   * @param height height H
+   * @param width width W
+   * @param pad zero padding around each whitened image
+   * @param layers the layers (copied)
+   * @param rule the plasticity rule
+   * @param thetaRate homeostatic threshold rate
+   * @param triangle triangle (true) or binary output
+   * @param burnIn batches without weight updates
+   * @param batch batch size
+   * @param zcaEps ZCA eps
+   */
   public HebbCnnConfig {
     if (inChannels < 1 || height < 1 || width < 1) {
-      throw new IllegalArgumentException("input must be at least 1x1x1");
+      throw new IllegalArgumentException("input must be at least 1x1x1, got " + inChannels + "x"
+          + height + "x" + width);
+    }
+    if (pad < 0) {
+      throw new IllegalArgumentException("input padding must be >= 0, got " + pad);
     }
     if (layers == null || layers.isEmpty()) {
       throw new IllegalArgumentException("need at least one layer");
@@ -92,57 +242,213 @@ public record HebbCnnConfig(int inChannels, int height, int width, List<Layer> l
     if (batch < 1) {
       throw new IllegalArgumentException("batch size must be at least 1, got " + batch);
     }
+    if (!(zcaEps >= 0) || !Double.isFinite(zcaEps)) {
+      throw new IllegalArgumentException("ZCA eps must be finite and >= 0, got " + zcaEps);
+    }
     // geometry: every layer must fit its input
-    int c = inChannels, h = height, w = width;
+    int h = height + 2 * pad, w = width + 2 * pad;
     for (int l = 0; l < layers.size(); l++) {
       Layer ly = layers.get(l);
-      int oh = (h + 2 * ly.padding() - ly.kernel()) / ly.stride() + 1;
-      int ow = (w + 2 * ly.padding() - ly.kernel()) / ly.stride() + 1;
       if (h + 2 * ly.padding() < ly.kernel() || w + 2 * ly.padding() < ly.kernel()) {
         throw new IllegalArgumentException("layer " + (l + 1) + ": kernel " + ly.kernel()
             + " does not fit its " + h + "x" + w + " input");
       }
+      int oh = (h + 2 * ly.padding() - ly.kernel()) / ly.stride() + 1;
+      int ow = (w + 2 * ly.padding() - ly.kernel()) / ly.stride() + 1;
       if (oh < ly.pool() || ow < ly.pool()) {
         throw new IllegalArgumentException("layer " + (l + 1) + ": pooling " + ly.pool()
             + " does not fit its " + oh + "x" + ow + " output");
       }
-      c = ly.channels();
       h = oh / ly.pool();
       w = ow / ly.pool();
     }
   }
 
-  /**
-   * The paper's network (3 layers, kernels 5, 3, 3, channels 100, 196, 400, stride 1, no
-   * padding, 2x2 average pooling, k = 1, lr 1e-4, 1e-4, 1e-3) with pruning to {@code keep} of
-   * layers 2 and 3 when {@code prune}.
-   */
-  public static HebbCnnConfig paper(int inChannels, int height, int width, boolean triangle,
-      boolean prune) {
-    return custom(inChannels, height, width, PAPER_CHANNELS, PAPER_KERNELS, PAPER_LR,
-        new int[] {1, 1, 1}, prune ? new double[] {1.0, PAPER_PRUNE_KEEP, PAPER_PRUNE_KEEP}
-            : new double[] {1.0, 1.0, 1.0},
-        HebbRule.INSTAR, PAPER_THETA_RATE, triangle, PAPER_BURN_IN, PAPER_BATCH);
+  /** @return height of the first layer's input, {@code height + 2 pad} */
+  public int paddedHeight() {
+    return height + 2 * pad;
   }
 
-  /** A network from per-layer arrays (all of the same length); stride 1, padding 0, pool 2. */
-  public static HebbCnnConfig custom(int inChannels, int height, int width, int[] channels,
-      int[] kernels, double[] lr, int[] k, double[] keep, HebbRule rule, double thetaRate,
-      boolean triangle, int burnIn, int batch) {
-    int n = channels.length;
-    if (kernels.length != n || lr.length != n || k.length != n || keep.length != n) {
-      throw new IllegalArgumentException("per-layer lists must all have " + n + " entries "
-          + "(channels, kernels, learning rates, k, keep)");
+  /** @return width of the first layer's input, {@code width + 2 pad} */
+  public int paddedWidth() {
+    return width + 2 * pad;
+  }
+
+  /** @return values per raw image, C H W (the dimension d of the whitening) */
+  public int imageSize() {
+    return inChannels * height * width;
+  }
+
+  /** @return a builder holding this configuration, to change some fields */
+  public Builder toBuilder() {
+    Builder b = new Builder(inChannels, height, width);
+    b.pad = pad;
+    b.layers.addAll(layers);
+    b.rule = rule;
+    b.thetaRate = thetaRate;
+    b.triangle = triangle;
+    b.burnIn = burnIn;
+    b.batch = batch;
+    b.zcaEps = zcaEps;
+    return b;
+  }
+
+  /**
+   * A builder for C x H x W images with the paper's learning settings (instar, threshold rate 3,
+   * burn-in 200, batch 100, ZCA eps 1e-3, binary output, no input padding) and no layers yet.
+   *
+   * @param inChannels channels C of the raw images
+   * @param height height H
+   * @param width width W
+   * @return the builder
+   */
+  public static Builder builder(int inChannels, int height, int width) {
+    return new Builder(inChannels, height, width);
+  }
+
+  /**
+   * The paper's network for one variant ({@link Builder#paper(Variant)}) on C x H x W images.
+   *
+   * @param inChannels channels C of the raw images
+   * @param height height H
+   * @param width width W
+   * @param variant triangle output and/or pruning
+   * @return the validated configuration
+   */
+  public static HebbCnnConfig paper(int inChannels, int height, int width, Variant variant) {
+    return builder(inChannels, height, width).paper(variant).build();
+  }
+
+  /** Collects named fields; {@link #build()} validates them. Not thread-safe. */
+  public static final class Builder {
+    private final int inChannels;
+    private final int height;
+    private final int width;
+    private int pad;
+    private final List<Layer> layers = new ArrayList<>();
+    private HebbRule rule = HebbRule.INSTAR;
+    private double thetaRate = PAPER_THETA_RATE;
+    private boolean triangle;
+    private int burnIn = PAPER_BURN_IN;
+    private int batch = PAPER_BATCH;
+    private double zcaEps = PAPER_ZCA_EPS;
+
+    private Builder(int inChannels, int height, int width) {
+      this.inChannels = inChannels;
+      this.height = height;
+      this.width = width;
     }
-    List<Layer> ls = new ArrayList<>();
-    for (int l = 0; l < n; l++) {
-      try {
-        ls.add(new Layer(channels[l], kernels[l], 1, 0, k[l], lr[l], keep[l], 2));
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("layer " + (l + 1) + ": " + e.getMessage());
+
+    /**
+     * Replaces the layers by the paper's three (kernels 5, 3, 3, channels 100, 196, 400, stride
+     * 1, no padding, 2 x 2 pooling, k = 1, lr 1e-4, 1e-4, 1e-3), layers 2 and 3 keeping 1% of
+     * their weights when the variant prunes, sets the output (binary or triangle), and pads the
+     * input up to the 32 x 32 the architecture was built for (2 for 28 x 28 images,
+     * spec/hebbcnn.md#pad).
+     *
+     * @param variant the variant
+     * @return this builder
+     */
+    public Builder paper(Variant variant) {
+      layers.clear();
+      for (int l = 0; l < PAPER_CHANNELS.length; l++) {
+        Layer ly = Layer.of(PAPER_CHANNELS[l], PAPER_KERNELS[l]).withLr(PAPER_LR[l]);
+        layers.add(variant.pruning() && l > 0 ? ly.withKeep(PAPER_PRUNE_KEEP) : ly);
       }
+      triangle = variant.triangle();
+      pad = Math.max(0, (32 - Math.min(height, width) + 1) / 2);
+      return this;
     }
-    return new HebbCnnConfig(inChannels, height, width, ls, rule, thetaRate, triangle, burnIn,
-        batch);
+
+    /**
+     * @param layer the next layer (input to output)
+     * @return this builder
+     */
+    public Builder layer(Layer layer) {
+      layers.add(layer);
+      return this;
+    }
+
+    /**
+     * @param all replaces the layers by these
+     * @return this builder
+     */
+    public Builder layers(List<Layer> all) {
+      layers.clear();
+      layers.addAll(all);
+      return this;
+    }
+
+    /**
+     * @param p zero padding around each whitened image
+     * @return this builder
+     */
+    public Builder pad(int p) {
+      pad = p;
+      return this;
+    }
+
+    /**
+     * @param r the plasticity rule
+     * @return this builder
+     */
+    public Builder rule(HebbRule r) {
+      rule = r;
+      return this;
+    }
+
+    /**
+     * @param r homeostatic threshold rate (C4)
+     * @return this builder
+     */
+    public Builder thetaRate(double r) {
+      thetaRate = r;
+      return this;
+    }
+
+    /**
+     * @param t triangle (true) or binary (false) output
+     * @return this builder
+     */
+    public Builder triangle(boolean t) {
+      triangle = t;
+      return this;
+    }
+
+    /**
+     * @param n batches without weight updates
+     * @return this builder
+     */
+    public Builder burnIn(int n) {
+      burnIn = n;
+      return this;
+    }
+
+    /**
+     * @param n batch size
+     * @return this builder
+     */
+    public Builder batch(int n) {
+      batch = n;
+      return this;
+    }
+
+    /**
+     * @param eps ZCA eps (Z3)
+     * @return this builder
+     */
+    public Builder zcaEps(double eps) {
+      zcaEps = eps;
+      return this;
+    }
+
+    /**
+     * @return the validated configuration
+     * @throws IllegalArgumentException naming the first impossible setting
+     */
+    public HebbCnnConfig build() {
+      return new HebbCnnConfig(inChannels, height, width, pad, layers, rule, thetaRate, triangle,
+          burnIn, batch, zcaEps);
+    }
   }
 }

@@ -8,8 +8,11 @@ import org.hebb4j.util.Named;
  * {@code y (x - y w_o)} (H3), summed over the batch (and, for convolutions, every output position).
  */
 public enum HebbRule implements Named {
+  /** (H1) {@code y x}. */
   PLAIN("plain"),
+  /** (H2) Grossberg instar {@code y (x - w_o)}. */
   INSTAR("instar"),
+  /** (H3) Oja {@code y (x - y w_o)}. */
   OJA("oja");
 
   private final String id;
@@ -18,7 +21,11 @@ public enum HebbRule implements Named {
     this.id = id;
   }
 
-  /** The lower-case name used in options and test vectors. */
+  /**
+   * The lower-case name used in options and test vectors.
+   *
+   * @return "plain", "instar" or "oja"
+   */
   public String id() {
     return id;
   }

@@ -17,11 +17,20 @@ public final class HebbianRules {
    * (H4) Dense layer: x [b, in], y [b, out], w [out, in] -> dw [out, in] (overwritten):
    * plain {@code sum_b y_bo x_b}, instar {@code sum_b y_bo (x_b - w_o)}, oja
    * {@code sum_b y_bo (x_b - y_bo w_o)}.
+   *
+   * @param k kernels
+   * @param rule the local rule
+   * @param b batch size
+   * @param in input units
+   * @param out output units
+   * @param x inputs [b, in]
+   * @param y signals [b, out]
+   * @param w weights [out, in]
+   * @param dw update [out, in] (overwritten)
    */
   public static void dense(Kernels k, HebbRule rule, int b, int in, int out, float[] x, float[] y,
       float[] w, float[] dw) {
-    // dw = y^T x: [out, b] x [b, in]
-    k.gemm(true, false, out, in, b, 1f, y, 0, out, x, 0, in, 0f, dw, 0, in);
+    k.gemmTN(out, in, b, 1f, y, x, 0f, dw); // dw = y^T x: [out, b] x [b, in]
     if (rule == HebbRule.PLAIN) {
       return;
     }
@@ -38,18 +47,24 @@ public final class HebbianRules {
   /**
    * (H5) Convolution: x [n, c, h, w], y [n, o, oh, ow], w [o, c, kh, kw] -> dw (overwritten), the
    * dense rules summed over the batch and every output position, with x_b replaced by the input
-   * patch under that position: {@code dw = sum_n y_n col_n^T} (GEMM on the im2col panel (K18)),
+   * patch under that position: {@code dw = sum_n y_n col_n^T}, the convolution's weight gradient
+   * (K14) with y in place of dy (im2col (K18) + GEMM),
    * then minus {@code (sum y) w_o} (instar) or {@code (sum y^2) w_o} (oja).
    * {@code col} holds at least {@link Conv2dShape#colSize()} floats.
+   *
+   * @param k kernels
+   * @param rule the local rule
+   * @param s geometry
+   * @param x inputs [n, c, h, w]
+   * @param y signals [n, o, oh, ow]
+   * @param w weights [o, c, kh, kw]
+   * @param dw update [o, c, kh, kw] (overwritten)
+   * @param col im2col workspace
    */
   public static void conv(Kernels k, HebbRule rule, Conv2dShape s, float[] x, float[] y,
       float[] w, float[] dw, float[] col) {
-    int o = s.o(), p = s.positions(), q = s.patchSize(), img = s.c() * s.h() * s.w();
-    for (int n = 0; n < s.n(); n++) {
-      org.hebb4j.kernel.Conv2d.im2col(s, x, n * img, col);
-      // dw (+)= y_n [o, p] col_n^T [p, q]
-      k.gemm(false, true, o, q, p, 1f, y, n * o * p, p, col, 0, p, n == 0 ? 0f : 1f, dw, 0, q);
-    }
+    int o = s.o(), p = s.positions(), q = s.patchSize();
+    k.conv2dBackwardWeights(s, x, y, dw, col); // (K14): dw = sum_n y_n [o, p] col_n^T [p, q]
     if (rule == HebbRule.PLAIN) {
       return;
     }

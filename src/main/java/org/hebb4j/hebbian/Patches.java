@@ -17,6 +17,12 @@ public final class Patches {
    * The transposed panel ("im2row"): rows[rOff + pos * patchSize() + (c kh + u) kw + v] =
    * x[image][c][i s - p + u][j s - p + v] for pos = i ow + j, 0 outside the image. Row pos is the
    * input patch under output position pos, contiguous.
+   *
+   * @param s geometry (its n is ignored: one image)
+   * @param x input images
+   * @param xOff offset of the image in x
+   * @param rows output [positions, patchSize] at {@code rOff}
+   * @param rOff offset in rows
    */
   public static void im2row(Conv2dShape s, float[] x, int xOff, float[] rows, int rOff) {
     int oh = s.oh(), ow = s.ow(), q = s.patchSize(), hw = s.h() * s.w();
@@ -50,6 +56,13 @@ public final class Patches {
   /**
    * dst[dOff + (c kh + u) kw + v] += x[image at xOff][c][i s - p + u][j s - p + v] for the output
    * position pos = i ow + j (terms outside the image are 0 and skipped).
+   *
+   * @param s geometry (one image)
+   * @param x input images
+   * @param xOff offset of the image in x
+   * @param pos output position i ow + j
+   * @param dst accumulator [patchSize] at {@code dOff}
+   * @param dOff offset in dst
    */
   public static void addPatch(Conv2dShape s, float[] x, int xOff, int pos, float[] dst,
       int dOff) {

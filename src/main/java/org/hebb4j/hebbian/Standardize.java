@@ -17,6 +17,15 @@ public final class Standardize {
   /**
    * Standardises {@code len} values from {@code x[xOff..]} into {@code out[oOff..]} (may be the
    * same place). Returns false when the sample's mean or variance is not finite.
+   *
+   * @param k kernels (mean and variance (K6), (K7))
+   * @param len values in the sample
+   * @param x input
+   * @param xOff offset of the sample in x
+   * @param out output
+   * @param oOff offset in out
+   * @param eps added to the variance
+   * @return false when the mean or variance is not finite
    */
   public static boolean sample(Kernels k, int len, float[] x, int xOff, float[] out, int oOff,
       float eps) {
@@ -29,7 +38,16 @@ public final class Standardize {
     return Float.isFinite(mean) && Float.isFinite(var);
   }
 
-  /** Every sample of an [n, len] array, in place or into out. */
+  /**
+   * Every sample of an [n, len] array, in place or into out.
+   *
+   * @param k kernels
+   * @param n samples
+   * @param len values per sample
+   * @param x input [n, len]
+   * @param out output [n, len] (may be x)
+   * @param eps added to the variance
+   */
   public static void all(Kernels k, int n, int len, float[] x, float[] out, float eps) {
     for (int i = 0; i < n; i++) {
       sample(k, len, x, i * len, out, i * len, eps);

@@ -24,7 +24,13 @@ public final class SurrogateLoss {
 
   private SurrogateLoss() {}
 
-  /** (S2) The loss value: -1/2 sum y^2, in double. */
+  /**
+   * (S2) The loss value: -1/2 sum y^2, in double.
+   *
+   * @param y signals
+   * @param count number of values of y
+   * @return the loss
+   */
   public static double value(float[] y, int count) {
     double s = 0;
     for (int i = 0; i < count; i++) {
@@ -36,6 +42,17 @@ public final class SurrogateLoss {
   /**
    * (S3) Dense: dL/dw [out, in] (overwritten) by the chain rule. {@code gs} is a workspace of
    * b*out floats (receives dL/ds = -y).
+   *
+   * @param k kernels
+   * @param rule the local rule
+   * @param b batch size
+   * @param in input units
+   * @param out output units
+   * @param x inputs [b, in]
+   * @param y signals [b, out]
+   * @param w weights [out, in]
+   * @param grad gradient [out, in] (overwritten)
+   * @param gs workspace of b out floats
    */
   public static void denseGradient(Kernels k, HebbRule rule, int b, int in, int out, float[] x,
       float[] y, float[] w, float[] grad, float[] gs) {
@@ -44,7 +61,7 @@ public final class SurrogateLoss {
       gs[i] = -y[i]; // dL/ds at s := y
     }
     // u = x W^T  =>  dL/dW = (dL/du)^T x, and dL/du = dL/ds
-    k.gemm(true, false, out, in, b, 1f, gs, 0, out, x, 0, in, 0f, grad, 0, in);
+    k.gemmTN(out, in, b, 1f, gs, x, 0f, grad);
     if (rule == HebbRule.PLAIN) {
       return;
     }
@@ -63,6 +80,16 @@ public final class SurrogateLoss {
    * (S3) Convolution: dL/dw [o, c, kh, kw] (overwritten) by the chain rule, the {@code u} term by
    * the kernels' conv2d weight gradient (K14) with upstream gradient dL/du = dL/ds = -y.
    * {@code gs} holds n*o*oh*ow floats, {@code col} {@link Conv2dShape#colSize()} floats.
+   *
+   * @param k kernels
+   * @param rule the local rule
+   * @param s geometry
+   * @param x inputs [n, c, h, w]
+   * @param y signals [n, o, oh, ow]
+   * @param w weights [o, c, kh, kw]
+   * @param grad gradient [o, c, kh, kw] (overwritten)
+   * @param gs workspace of n o oh ow floats
+   * @param col im2col workspace
    */
   public static void convGradient(Kernels k, HebbRule rule, Conv2dShape s, float[] x, float[] y,
       float[] w, float[] grad, float[] gs, float[] col) {

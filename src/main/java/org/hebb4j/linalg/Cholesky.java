@@ -17,6 +17,10 @@ public final class Cholesky {
   /**
    * Factorises the n x n row-major {@code a} (only the lower triangle is read; {@code a} is not
    * modified). Throws {@link ArithmeticException} when a pivot is not positive.
+   *
+   * @param a symmetric positive definite matrix [n, n]
+   * @param n size
+   * @return the factorisation
    */
   public static Cholesky of(double[] a, int n) {
     double[] l = new double[n * n];
@@ -42,12 +46,21 @@ public final class Cholesky {
     return new Cholesky(n, l);
   }
 
-  /** The factor L, row-major n x n (upper triangle zero). Shared, not copied. */
+  /**
+   * The factor L, row-major n x n (upper triangle zero). Shared, not copied.
+   *
+   * @return L [n, n]
+   */
   public double[] factor() {
     return l;
   }
 
-  /** Solves A X = B in place for B of shape n x m (row-major). */
+  /**
+   * Solves A X = B in place for B of shape n x m (row-major).
+   *
+   * @param b right-hand sides [n, m], overwritten by X
+   * @param m number of right-hand sides
+   */
   public void solveInPlace(double[] b, int m) {
     // L Y = B (forward), rows of B
     for (int i = 0; i < n; i++) {

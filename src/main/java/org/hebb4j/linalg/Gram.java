@@ -20,7 +20,14 @@ public final class Gram {
 
   private Gram() {}
 
-  /** Column means of X in double, summed in sample order. */
+  /**
+   * Column means of X in double, summed in sample order.
+   *
+   * @param x samples [n, d]
+   * @param n samples
+   * @param d features
+   * @return the means [d]
+   */
   public static double[] means(float[] x, int n, int d) {
     double[] mean = new double[d];
     for (int i = 0; i < n; i++) {
@@ -35,7 +42,14 @@ public final class Gram {
     return mean;
   }
 
-  /** Subtracts {@code mean} (rounded to float) from every row of X, in place. */
+  /**
+   * Subtracts {@code mean} (rounded to float) from every row of X, in place.
+   *
+   * @param x samples [n, d], centred in place
+   * @param n samples
+   * @param d features
+   * @param mean column means [d]
+   */
   public static void center(float[] x, int n, int d, double[] mean) {
     float[] m = new float[d];
     for (int j = 0; j < d; j++) {
@@ -49,7 +63,16 @@ public final class Gram {
     }
   }
 
-  /** G = X^T X (d x d, double) for an already centred X. */
+  /**
+   * G = X^T X (d x d, double) for an already centred X.
+   *
+   * @param k kernels
+   * @param workers threads (the result does not depend on their number)
+   * @param x centred samples [n, d]
+   * @param n samples
+   * @param d features
+   * @return G [d, d]
+   */
   public static double[] gram(Kernels k, Workers workers, float[] x, int n, int d) {
     double[] g = new double[d * d];
     int rowBlocks = (d + ROW_BLOCK - 1) / ROW_BLOCK;

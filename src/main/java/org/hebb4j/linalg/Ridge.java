@@ -30,6 +30,16 @@ public final class Ridge {
    * Fits on X (n x d) and Y (n x c), row-major. <b>X is centred in place</b> (its column means are
    * subtracted), which saves a copy of large feature matrices; use {@link #scoresCentered} on it
    * afterwards, {@link #scores} on new data.
+   *
+   * @param k kernels
+   * @param workers threads (the result does not depend on their number)
+   * @param x features [n, d], centred in place
+   * @param n samples
+   * @param d features
+   * @param y targets [n, c]
+   * @param c targets per sample
+   * @param alpha ridge penalty (L2), intercept not penalised
+   * @return the fitted decoder
    */
   public static Ridge fitInPlace(Kernels k, Workers workers, float[] x, int n, int d, float[] y,
       int c, double alpha) {
@@ -77,22 +87,42 @@ public final class Ridge {
     return new Ridge(d, c, rhs, b, mx, my);
   }
 
-  /** W, row-major d x c. */
+  /**
+   * W, row-major d x c.
+   *
+   * @return W [d, c]
+   */
   public double[] weights() {
     return w;
   }
 
-  /** Intercept b, length c. */
+  /**
+   * Intercept b, length c.
+   *
+   * @return b [c]
+   */
   public double[] intercept() {
     return b;
   }
 
-  /** Scores X W + b for raw (uncentred) rows, n x c. */
+  /**
+   * Scores X W + b for raw (uncentred) rows, n x c.
+   *
+   * @param x raw features [n, d]
+   * @param n samples
+   * @return scores [n, c]
+   */
   public double[] scores(float[] x, int n) {
     return scores(x, n, b);
   }
 
-  /** Scores for rows already centred by {@link #fitInPlace}: Xc W + mean(Y). */
+  /**
+   * Scores for rows already centred by {@link #fitInPlace}: Xc W + mean(Y).
+   *
+   * @param xc features [n, d] centred by the fit
+   * @param n samples
+   * @return scores [n, c]
+   */
   public double[] scoresCentered(float[] xc, int n) {
     return scores(xc, n, meanY);
   }
@@ -116,7 +146,15 @@ public final class Ridge {
     return s;
   }
 
-  /** Fraction of rows whose largest score (ties: lowest class) is the label. */
+  /**
+   * Fraction of rows whose largest score (ties: lowest class) is the label.
+   *
+   * @param scores scores [n, c]
+   * @param labels labels [n]
+   * @param n samples
+   * @param c classes
+   * @return the fraction in [0, 1]
+   */
   public static double accuracy(double[] scores, int[] labels, int n, int c) {
     int right = 0;
     for (int i = 0; i < n; i++) {
@@ -133,7 +171,14 @@ public final class Ridge {
     return n == 0 ? Double.NaN : (double) right / n;
   }
 
-  /** One-hot targets (n x classes, 1 at the label) as float. */
+  /**
+   * One-hot targets (n x classes, 1 at the label) as float.
+   *
+   * @param labels labels in [0, classes)
+   * @param n samples
+   * @param classes classes
+   * @return targets [n, classes]
+   */
   public static float[] oneHot(int[] labels, int n, int classes) {
     float[] y = new float[n * classes];
     for (int i = 0; i < n; i++) {
@@ -142,6 +187,7 @@ public final class Ridge {
     return y;
   }
 
+  /** @return the column means of the training features [d] */
   public double[] meanX() {
     return meanX;
   }

@@ -27,6 +27,10 @@ public final class SymmetricEigen {
   /**
    * Decomposes the symmetric n x n matrix {@code a} (row-major; only symmetric input is meaningful,
    * the lower triangle is what is read). {@code a} is not modified.
+   *
+   * @param a symmetric matrix [n, n]
+   * @param n size
+   * @return the decomposition
    */
   public static SymmetricEigen of(double[] a, int n) {
     if (n < 1 || a.length < (long) n * n) {
@@ -51,21 +55,35 @@ public final class SymmetricEigen {
     return new SymmetricEigen(n, d, t);
   }
 
+  /** @return the size n */
   public int size() {
     return n;
   }
 
-  /** Eigenvalues, ascending. Shared, not copied. */
+  /**
+   * Eigenvalues, ascending. Shared, not copied.
+   *
+   * @return the n eigenvalues
+   */
   public double[] values() {
     return values;
   }
 
-  /** Eigenvectors as rows (row i belongs to values()[i]), row-major n x n. Shared, not copied. */
+  /**
+   * Eigenvectors as rows (row i belongs to values()[i]), row-major n x n. Shared, not copied.
+   *
+   * @return U^T [n, n]
+   */
   public double[] vectors() {
     return vectors;
   }
 
-  /** U diag(f(lambda)) U^T, row-major n x n: a function of the matrix (sign-invariant). */
+  /**
+   * U diag(f(lambda)) U^T, row-major n x n: a function of the matrix (sign-invariant).
+   *
+   * @param f the function applied to every eigenvalue
+   * @return the matrix [n, n]
+   */
   public double[] apply(java.util.function.DoubleUnaryOperator f) {
     double[] fl = new double[n];
     for (int i = 0; i < n; i++) {

@@ -34,7 +34,19 @@ public final class Zca {
     }
   }
 
-  /** Fits on the n x d row-major samples {@code x} (not modified). */
+  /**
+   * Fits on the n x d row-major samples {@code x} (not modified).
+   *
+   * @param k kernels
+   * @param workers threads (the result does not depend on their number)
+   * @param x samples [n, d] (not modified)
+   * @param n samples, at least 1
+   * @param d features, at least 1
+   * @param eps added to the eigenvalues, finite and >= 0
+   * @return the whitening
+   * @throws IllegalArgumentException when n, d or eps is out of range
+   * @throws ArithmeticException when an eigenvalue plus eps is not positive
+   */
   public static Zca fit(Kernels k, Workers workers, float[] x, int n, int d, double eps) {
     if (n < 1 || d < 1) {
       throw new IllegalArgumentException("zca: need at least one sample and one feature");
@@ -52,7 +64,16 @@ public final class Zca {
     return fromCovariance(c, d, mean, eps);
   }
 
-  /** (Z3) from a covariance matrix already computed (double, d x d). */
+  /**
+   * (Z3) from a covariance matrix already computed (double, d x d).
+   *
+   * @param c covariance [d, d]
+   * @param d features
+   * @param mean column means [d]
+   * @param eps added to the eigenvalues
+   * @return the whitening
+   * @throws ArithmeticException when an eigenvalue plus eps is not positive
+   */
   public static Zca fromCovariance(double[] c, int d, double[] mean, double eps) {
     SymmetricEigen eig = SymmetricEigen.of(c, d);
     for (double l : eig.values()) {
@@ -65,28 +86,46 @@ public final class Zca {
     return new Zca(d, mean, w, eig.values().clone());
   }
 
+  /** @return the dimension d */
   public int dimension() {
     return d;
   }
 
-  /** Column means, double. */
+  /**
+   * Column means, double.
+   *
+   * @return the means [d]
+   */
   public double[] mean() {
     return mean;
   }
 
-  /** W, row-major d x d, double. */
+  /**
+   * W, row-major d x d, double.
+   *
+   * @return W [d, d]
+   */
   public double[] matrix() {
     return w;
   }
 
-  /** Eigenvalues of the covariance, ascending. */
+  /**
+   * Eigenvalues of the covariance, ascending.
+   *
+   * @return the d eigenvalues
+   */
   public double[] eigenvalues() {
     return eigenvalues;
   }
 
   /**
-   * Whitens n samples in place: x_i <- W (x_i - mean), float32 (GEMM on blocks of samples, each
-   * block written by one task only, so results do not depend on the thread count).
+   * Whitens n samples in place: {@code x_i <- W (x_i - mean)}, float32 (GEMM on blocks of
+   * samples, each block written by one task only, so results do not depend on the thread count).
+   *
+   * @param k kernels
+   * @param workers threads (the result does not depend on their number)
+   * @param x samples [n, d], whitened in place
+   * @param n samples
    */
   public void apply(Kernels k, Workers workers, float[] x, int n) {
     final int block = 64;
@@ -101,7 +140,7 @@ public final class Zca {
         }
       }
       // X_block <- Xc W^T (W symmetric)
-      k.gemm(false, true, m, d, d, 1f, xc, 0, d, wf, 0, d, 0f, x, s0 * d, d);
+      k.gemmNT(m, d, d, 1f, xc, 0, wf, 0, 0f, x, s0 * d);
     });
   }
 }

@@ -55,10 +55,8 @@ public class HebbCnnBatchBenchmark {
   public void setup() {
     Kernels k = impl.equals("scalar") ? KernelProvider.scalar()
         : KernelProvider.vector().orElse(KernelProvider.get());
-    boolean triangle = variant.contains("triangle"), prune = variant.contains("pruning");
-    HebbCnnConfig paper = HebbCnnConfig.paper(1, 28, 28, triangle, prune);
-    HebbCnnConfig cfg = new HebbCnnConfig(paper.inChannels(), paper.height(), paper.width(),
-        paper.layers(), paper.rule(), paper.thetaRate(), paper.triangle(), 0, paper.batch());
+    HebbCnnConfig cfg = HebbCnnConfig.builder(1, 28, 28)
+        .paper(HebbCnnConfig.Variant.parse(variant)).pad(0).burnIn(0).build();
     workers = new Workers(threads);
     net = new HebbCnn(cfg, k, workers, new Rng(1));
     Rng r = new Rng(2);
@@ -75,7 +73,7 @@ public class HebbCnnBatchBenchmark {
 
   @Benchmark
   public float trainBatch() {
-    net.train(images, 100);
+    net.train(images, 0, 100);
     return net.thresholds(2)[0];
   }
 }

@@ -1,41 +1,57 @@
 package org.hebb4j.experiment.hebbcnn;
 
-import java.io.IOException;
 import java.io.PrintStream;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import org.hebb4j.data.Dataset;
 import org.hebb4j.hebbian.HebbCnn;
 import org.hebb4j.hebbian.HebbCnnConfig;
+import org.hebb4j.hebbian.HebbCnnConfig.Variant;
 import org.hebb4j.hebbian.HebbRule;
 import org.hebb4j.hebbian.Standardize;
+import org.hebb4j.hebbian.Whitening;
 import org.hebb4j.kernel.Kernels;
 import org.hebb4j.linalg.Ridge;
-import org.hebb4j.linalg.Zca;
 import org.hebb4j.parallel.Workers;
 import org.hebb4j.rng.Rng;
+import org.hebb4j.tensor.Tensor;
 
 /**
- * The Hebbian-CNN experiment of spec/hebbcnn.md#experiment: preprocess (per-image
- * standardisation (T1), ZCA whitening (Z1)-(Z3)), train each variant's network without labels,
- * freeze it, collect per-layer quadrant features and the flattened last layer for the train and
- * test sets, fit ridge decoders (L1)-(L4) on one-hot labels, and write decoding.csv,
- * training-log.csv, filter PNGs and run.txt.
+ * The Hebbian-CNN experiment of spec/hebbcnn.md#experiment: fit the whitening (per-image
+ * standardisation (T1), ZCA (Z1)-(Z3)) on the training images, train each variant's network
+ * without labels, freeze it, collect per-layer quadrant features and the last layer for the train
+ * and test sets, and fit ridge decoders (L1)-(L4) on one-hot labels. {@link #run} returns a
+ * {@link Summary}; {@link HebbCnnReport} writes it.
  */
 public final class HebbCnnExperiment {
 
   /** The variants of the paper, in the order {@code all} runs them. */
-  public static final List<String> VARIANTS =
-      List.of("plain", "triangle", "pruning", "triangle+pruning");
+  public static final List<Variant> VARIANTS = List.of(Variant.values());
 
-  /** Everything the experiment needs; see {@link HebbCnnCommand} for meanings and defaults. */
-  public record Settings(List<String> variants, int epochs, int trainLimit, int testLimit,
+  /**
+   * Everything the experiment needs (spec/hebbcnn.md#defaults).
+   *
+   * @param variants the networks to train, in order
+   * @param epochs Hebbian training epochs (0: the networks stay at their initial weights)
+   * @param trainLimit training images used (the first ones)
+   * @param testLimit test images used
+   * @param seed seed of {@code Rng(seed).derive("hebbcnn")}
+   * @param threads worker threads
+   * @param pad input padding, or -1 for auto ({@link #pad(int, int)})
+   * @param rule plasticity rule
+   * @param channels channels per layer
+   * @param kernels kernel size per layer
+   * @param lr learning rate per layer
+   * @param k winners per position, per layer
+   * @param keep kept fraction when pruning: one value (layers 2+) or one per layer
+   * @param burnIn batches without weight updates
+   * @param batch batch size
+   * @param thetaRate homeostatic threshold rate (C4)
+   * @param zcaEps ZCA eps (Z3)
+   * @param alpha ridge penalty (L2)
+   */
+  public record Settings(List<Variant> variants, int epochs, int trainLimit, int testLimit,
       long seed, int threads, int pad, HebbRule rule, int[] channels, int[] kernels, double[] lr,
       int[] k, double[] keep, int burnIn, int batch, double thetaRate, double zcaEps,
       double alpha) {
@@ -43,112 +59,166 @@ public final class HebbCnnExperiment {
     /**
      * The input padding for h x w images: {@code pad} when >= 0, else (auto) enough to make the
      * smaller side at least 32, the input size of the paper's architecture.
+     *
+     * @param h image height
+     * @param w image width
+     * @return the padding
      */
     public int pad(int h, int w) {
       return pad >= 0 ? pad : Math.max(0, (32 - Math.min(h, w) + 1) / 2);
     }
 
-    /** The network configuration of one variant (validated: may throw IAE). */
-    HebbCnnConfig config(String variant, int c, int h, int w) {
-      boolean triangle = variant.contains("triangle");
-      boolean prune = variant.contains("pruning");
-      double[] keeps = new double[channels.length];
-      Arrays.fill(keeps, 1.0);
-      if (prune) {
-        if (keep.length == channels.length) {
-          keeps = keep.clone(); // one value per layer
-        } else {
-          for (int l = 1; l < keeps.length; l++) {
-            keeps[l] = keep[0]; // one value: layers 2+, layer 1 is not pruned (paper)
-          }
+    /**
+     * The network configuration of one variant for c x h x w images.
+     *
+     * @param variant the variant
+     * @param c channels
+     * @param h height
+     * @param w width
+     * @return the validated configuration
+     * @throws IllegalArgumentException naming an impossible setting
+     */
+    public HebbCnnConfig config(Variant variant, int c, int h, int w) {
+      int n = channels.length;
+      if (kernels.length != n || lr.length != n || k.length != n) {
+        throw new IllegalArgumentException("per-layer lists must all have " + n + " entries "
+            + "(channels, kernels, learning rates, k)");
+      }
+      HebbCnnConfig.Builder b = HebbCnnConfig.builder(c, h, w).pad(pad(h, w)).rule(rule)
+          .thetaRate(thetaRate).triangle(variant.triangle()).burnIn(burnIn).batch(batch)
+          .zcaEps(zcaEps);
+      for (int l = 0; l < n; l++) {
+        double kept = !variant.pruning() ? 1.0 : keep.length == n ? keep[l] // one per layer
+            : l == 0 ? 1.0 : keep[0]; // one value: layers 2+, layer 1 is not pruned (paper)
+        try {
+          b.layer(HebbCnnConfig.Layer.of(channels[l], kernels[l]).withK(k[l]).withLr(lr[l])
+              .withKeep(kept));
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException("layer " + (l + 1) + ": " + e.getMessage());
         }
       }
-      int p = pad(h, w);
-      return HebbCnnConfig.custom(c, h + 2 * p, w + 2 * p, channels, kernels, lr, k, keeps,
-          rule, thetaRate, triangle, burnIn, batch);
+      return b.build();
     }
   }
 
-  /** One row of decoding.csv. */
-  public record Row(String variant, String layer, int features, double trainAccuracy,
+  /**
+   * One decoder (one row of decoding.csv).
+   *
+   * @param model "pixels" or the variant's id
+   * @param layer "0" (pixels), "1".."L" (quadrant features) or "final" (last layer)
+   * @param features feature dimension
+   * @param trainAccuracy accuracy on the training set
+   * @param testAccuracy accuracy on the test set
+   */
+  public record Row(String model, String layer, int features, double trainAccuracy,
       double testAccuracy) {}
+
+  /**
+   * One line of training-log.csv.
+   *
+   * @param variant the variant
+   * @param epoch epoch, from 1
+   * @param layer layer, from 1
+   * @param stats the layer's statistics over the epoch
+   */
+  public record LogRow(Variant variant, int epoch, int layer, HebbCnn.LayerStats stats) {}
+
+  /**
+   * The trained filters of one layer.
+   *
+   * @param variant the variant
+   * @param layer layer, from 1
+   * @param weights {@code [O, C, K, K]} (a copy)
+   */
+  public record Filters(Variant variant, int layer, Tensor weights) {}
+
+  /**
+   * The duration of one phase.
+   *
+   * @param phase what ran
+   * @param seconds wall time
+   */
+  public record Timing(String phase, double seconds) {}
+
+  /**
+   * Everything a run computed, for the report.
+   *
+   * @param rows the decoders, pixels first
+   * @param log the training log
+   * @param filters the trained filters of every variant and layer
+   * @param timings the phases in order, "total" last
+   * @param pad the input padding used
+   */
+  public record Summary(List<Row> rows, List<LogRow> log, List<Filters> filters,
+      List<Timing> timings, int pad) {}
 
   private final Settings st;
   private final Kernels k;
   private final Workers workers;
-  private final PrintStream out;
   private final PrintStream progress; // null: no progress
-  private final Path dir;
   private final List<Row> rows = new ArrayList<>();
-  private final StringBuilder log = new StringBuilder();
-  private final StringBuilder timing = new StringBuilder();
+  private final List<LogRow> log = new ArrayList<>();
+  private final List<Filters> filters = new ArrayList<>();
+  private final List<Timing> timing = new ArrayList<>();
 
-  public HebbCnnExperiment(Settings st, Kernels k, Workers workers, Path dir, PrintStream out,
-      PrintStream progress) {
+  /**
+   * @param st the settings
+   * @param k kernels
+   * @param workers threads (results do not depend on their number)
+   * @param progress where progress lines go, or null for none
+   */
+  public HebbCnnExperiment(Settings st, Kernels k, Workers workers, PrintStream progress) {
     this.st = st;
     this.k = k;
     this.workers = workers;
-    this.dir = dir;
-    this.out = out;
     this.progress = progress;
   }
 
-  public List<Row> rows() {
-    return rows;
-  }
-
-  /** Runs everything on the split; writes the output files into the run directory. */
-  public void run(Dataset.Split data) throws IOException {
+  /**
+   * Runs everything on the split.
+   *
+   * @param data training and test sets
+   * @return the summary
+   */
+  public Summary run(Dataset.Split data) {
     long t0 = System.nanoTime();
-    Files.createDirectories(dir);
     Dataset train = data.train(), test = data.test();
     int nTr = train.n(), nTe = test.n(), d = train.features();
-    int c = train.c(), h = train.h(), w = train.w(), classes = train.classes();
-    log.append("variant,epoch,layer,channels,theta_mean,theta_min,theta_max,target_rate,"
-        + "win_rate_min,win_rate_max,dead_channels,weight_norm_mean,weight_change\n");
+    int c = train.c(), h = train.h(), w = train.w();
 
-    // (T1) per-image standardisation
-    say("preprocessing: standardising " + nTr + " + " + nTe + " images");
-    float[] xTr = train.x().clone(), xTe = test.x().clone();
-    Standardize.all(k, nTr, d, xTr, xTr, Standardize.EPS);
-    Standardize.all(k, nTe, d, xTe, xTe, Standardize.EPS);
-    // (Z1)-(Z3) ZCA fitted on the training images, applied to both
     say("preprocessing: ZCA whitening (" + d + " x " + d + " covariance over " + nTr
-        + " samples, eps " + st.zcaEps() + ")");
-    Zca zca = Zca.fit(k, workers, xTr, nTr, d, st.zcaEps());
-    float[] zTr = xTr.clone(), zTe = xTe.clone();
-    zca.apply(k, workers, zTr, nTr);
-    zca.apply(k, workers, zTe, nTe);
-    if (st.pad(h, w) > 0) {
-      zTr = pad(zTr, nTr, c, h, w, st.pad(h, w));
-      zTe = pad(zTe, nTe, c, h, w, st.pad(h, w));
-    }
+        + " standardised samples, eps " + st.zcaEps() + ")");
+    Whitening white = Whitening.fit(k, workers, train.x(), nTr, d, st.zcaEps());
     lap("preprocessing (standardise + ZCA)", t0);
 
-    // baseline: ridge on the standardised pixels
+    // baseline: ridge on the standardised pixels (T1)
     long tb = System.nanoTime();
     say("baseline: ridge decoder on the standardised pixels");
-    decode("pixels", "0", xTr, nTr, xTe, nTe, d, train.labels(), test.labels(), classes);
+    float[] xTr = new float[nTr * d], xTe = new float[nTe * d];
+    Standardize.all(k, nTr, d, train.x(), xTr, Standardize.EPS);
+    Standardize.all(k, nTe, d, test.x(), xTe, Standardize.EPS);
+    decode("pixels", "0", xTr, nTr, xTe, nTe, d, train.labels(), test.labels(), train.classes());
     xTr = null;
     xTe = null;
     lap("pixels baseline decoder", tb);
 
-    for (String variant : st.variants()) {
-      runVariant(variant, zTr, nTr, zTe, nTe, train, test, c, h, w, classes);
+    for (Variant variant : st.variants()) {
+      runVariant(variant, white, train, test, c, h, w);
     }
-    writeOutputs();
     lap("total", t0);
-    Files.writeString(dir.resolve("run.txt"), runText(train, test), StandardCharsets.UTF_8);
+    return new Summary(List.copyOf(rows), List.copyOf(log), List.copyOf(filters),
+        List.copyOf(timing), st.pad(h, w));
   }
 
-  private void runVariant(String variant, float[] zTr, int nTr, float[] zTe, int nTe,
-      Dataset train, Dataset test, int c, int h, int w, int classes) throws IOException {
+  private void runVariant(Variant variant, Whitening white, Dataset train, Dataset test, int c,
+      int h, int w) {
     HebbCnnConfig cfg = st.config(variant, c, h, w);
     Rng rng = new Rng(st.seed()).derive("hebbcnn");
     HebbCnn net = new HebbCnn(cfg, k, workers, rng);
-    int hp = h + 2 * st.pad(h, w), wp = w + 2 * st.pad(h, w), len = c * hp * wp;
-    int b = cfg.batch();
-    float[] buf = new float[b * len];
+    net.useWhitening(white);
+    int nTr = train.n(), d = train.features(), b = cfg.batch();
+    float[] xTr = train.x();
+    float[] buf = new float[b * d];
     int batches = (nTr + b - 1) / b;
     long t0 = System.nanoTime();
     for (int epoch = 1; epoch <= st.epochs(); epoch++) {
@@ -157,20 +227,16 @@ public final class HebbCnnExperiment {
         perm[i] = i;
       }
       rng.derive("shuffle").derive("epoch" + epoch).shuffle(perm);
-      float[][] before = new float[net.layers()][];
-      for (int l = 0; l < net.layers(); l++) {
-        before[l] = net.weights(l).clone();
-      }
       net.resetStats();
       long te = System.nanoTime();
       for (int bi = 0; bi < batches; bi++) {
         int s0 = bi * b, m = Math.min(b, nTr - s0);
         for (int i = 0; i < m; i++) {
-          System.arraycopy(zTr, perm[s0 + i] * len, buf, i * len, len);
+          System.arraycopy(xTr, perm[s0 + i] * d, buf, i * d, d);
         }
-        net.train(buf, m);
+        net.train(buf, 0, m);
         if (progress != null && (bi % 10 == 9 || bi == batches - 1)) {
-          progress.printf(Locale.ROOT, "\r%s: epoch %d/%d, batch %d/%d, %.0f s   ", variant,
+          progress.printf(Locale.ROOT, "\r%s: epoch %d/%d, batch %d/%d, %.0f s   ", variant.id(),
               epoch, st.epochs(), bi + 1, batches, (System.nanoTime() - te) / 1e9);
           progress.flush();
         }
@@ -178,238 +244,90 @@ public final class HebbCnnExperiment {
       if (progress != null) {
         progress.println();
       }
-      logEpoch(variant, epoch, net, before);
+      List<HebbCnn.LayerStats> stats = net.stats();
+      for (int l = 0; l < stats.size(); l++) {
+        log.add(new LogRow(variant, epoch, l + 1, stats.get(l)));
+      }
     }
-    lap(variant + ": Hebbian training, " + st.epochs() + " epoch(s) of " + batches
+    lap(variant.id() + ": Hebbian training, " + st.epochs() + " epoch(s) of " + batches
         + " batches", t0);
 
     // frozen network: collect features (thresholds and weights no longer change)
     long tf = System.nanoTime();
-    say(variant + ": collecting features with the frozen network");
-    Features fTr = collect(net, zTr, nTr, len, buf, variant + " train");
-    Features fTe = collect(net, zTe, nTe, len, buf, variant + " test");
-    lap(variant + ": feature collection (train + test)", tf);
+    say(variant.id() + ": collecting features with the frozen network");
+    HebbCnn.Features fTr = collect(net, train, variant.id() + " train");
+    HebbCnn.Features fTe = collect(net, test, variant.id() + " test");
+    lap(variant.id() + ": feature collection (train + test)", tf);
     long td = System.nanoTime();
-    for (int l = 0; l < net.layers(); l++) {
-      decode(variant, String.valueOf(l + 1), fTr.quad[l], nTr, fTe.quad[l], nTe, fTr.quadDim[l],
-          train.labels(), test.labels(), classes);
-      fTr.quad[l] = null;
-      fTe.quad[l] = null;
+    int layers = net.layers();
+    for (int l = 0; l <= layers; l++) {
+      Tensor tr = l < layers ? fTr.quadrants().get(l) : fTr.last();
+      Tensor te = l < layers ? fTe.quadrants().get(l) : fTe.last();
+      decode(variant.id(), l < layers ? String.valueOf(l + 1) : "final", tr.data(), train.n(),
+          te.data(), test.n(), tr.size() / train.n(), train.labels(), test.labels(),
+          train.classes());
     }
-    decode(variant, "final", fTr.last, nTr, fTe.last, nTe, fTr.lastDim, train.labels(),
-        test.labels(), classes);
-    lap(variant + ": ridge decoders", td);
-    for (int l = 0; l < net.layers(); l++) {
-      int[] fs = net.filterShape(l);
-      Path png = dir.resolve("filters-" + variant.replace('+', '-') + "-layer" + (l + 1) + ".png");
-      if (l == 0) {
-        FilterGrid.writeFirstLayer(png, net.weights(l), net.outputShape(l)[0], fs[0], fs[1]);
-      } else {
-        FilterGrid.writeDeepLayer(png, net.weights(l), net.outputShape(l)[0], fs[0], fs[1]);
-      }
-    }
-  }
-
-  /** Per-layer quadrant features and the flattened last layer, for n images. */
-  static final class Features {
-    float[][] quad;
-    int[] quadDim;
-    float[] last;
-    int lastDim;
-  }
-
-  private Features collect(HebbCnn net, float[] x, int n, int len, float[] buf, String what) {
-    int layers = net.layers(), b = net.config().batch();
-    Features f = new Features();
-    f.quad = new float[layers][];
-    f.quadDim = new int[layers];
+    lap(variant.id() + ": ridge decoders", td);
     for (int l = 0; l < layers; l++) {
-      int[] s = net.outputShape(l);
-      f.quadDim[l] = s[0] * Math.min(2, s[1]) * Math.min(2, s[2]);
-      f.quad[l] = new float[Math.multiplyExact(n, f.quadDim[l])];
-    }
-    int[] ls = net.outputShape(layers - 1);
-    f.lastDim = ls[0] * ls[1] * ls[2];
-    f.last = new float[Math.multiplyExact(n, f.lastDim)];
-    int batches = (n + b - 1) / b;
-    for (int bi = 0; bi < batches; bi++) {
-      int s0 = bi * b, m = Math.min(b, n - s0);
-      System.arraycopy(x, s0 * len, buf, 0, m * len);
-      net.infer(buf, m);
-      for (int l = 0; l < layers; l++) {
-        int[] s = net.outputShape(l);
-        int size = s[0] * s[1] * s[2];
-        for (int i = 0; i < m; i++) {
-          quadrants(net.output(l), i * size, s[0], s[1], s[2], f.quad[l],
-              (s0 + i) * f.quadDim[l]);
-        }
-      }
-      System.arraycopy(net.output(layers - 1), 0, f.last, s0 * f.lastDim, m * f.lastDim);
-      if (progress != null && (bi % 20 == 19 || bi == batches - 1)) {
-        progress.printf(Locale.ROOT, "\r%s features: batch %d/%d   ", what, bi + 1, batches);
-        progress.flush();
-      }
-    }
-    if (progress != null) {
-      progress.println();
-    }
-    return f;
-  }
-
-  /**
-   * (Q1) Means of each channel over the 2 x 2 quadrants of its h x w map: rows
-   * [floor(a h / 2), ceil((a + 1) h / 2)) for a = 0, 1 (the middle row of an odd map belongs to
-   * both), likewise columns; an axis of size 1 has one range. Feature index (ch * qa + a) * qb + b.
-   */
-  static void quadrants(float[] map, int off, int ch, int h, int w, float[] dst, int dOff) {
-    int qa = Math.min(2, h), qb = Math.min(2, w);
-    int t = dOff;
-    for (int c = 0; c < ch; c++) {
-      int base = off + c * h * w;
-      for (int a = 0; a < qa; a++) {
-        int r0 = qa == 1 ? 0 : (a * h) / 2, r1 = qa == 1 ? h : ((a + 1) * h + 1) / 2;
-        for (int bq = 0; bq < qb; bq++) {
-          int c0 = qb == 1 ? 0 : (bq * w) / 2, c1 = qb == 1 ? w : ((bq + 1) * w + 1) / 2;
-          float s = 0f;
-          for (int r = r0; r < r1; r++) {
-            for (int cc = c0; cc < c1; cc++) {
-              s += map[base + r * w + cc];
-            }
-          }
-          dst[t++] = s / ((r1 - r0) * (c1 - c0));
-        }
-      }
+      int[] fs = net.filterShape(l);
+      filters.add(new Filters(variant, l + 1, Tensor.of(net.weights(l).clone(),
+          net.outputShape(l)[0], fs[0], fs[1], fs[2])));
     }
   }
 
-  private void decode(String variant, String layer, float[] xTr, int nTr, float[] xTe, int nTe,
+  /** The features of a data set, in chunks of 20 batches (for the progress line). */
+  private HebbCnn.Features collect(HebbCnn net, Dataset data, String what) {
+    int n = data.n(), d = data.features(), chunk = 20 * net.config().batch();
+    if (progress == null || n <= chunk) {
+      return net.features(data.x(), 0, n);
+    }
+    HebbCnn.Features all = null;
+    for (int s0 = 0; s0 < n; s0 += chunk) {
+      int m = Math.min(chunk, n - s0);
+      HebbCnn.Features f = net.features(data.x(), s0 * d, m);
+      if (all == null) {
+        List<Tensor> q = new ArrayList<>();
+        for (Tensor t : f.quadrants()) {
+          q.add(Tensor.zeros(withN(t.shape(), n)));
+        }
+        all = new HebbCnn.Features(q, Tensor.zeros(withN(f.last().shape(), n)));
+      }
+      for (int l = 0; l <= f.quadrants().size(); l++) {
+        Tensor src = l < f.quadrants().size() ? f.quadrants().get(l) : f.last();
+        Tensor dst = l < f.quadrants().size() ? all.quadrants().get(l) : all.last();
+        System.arraycopy(src.data(), 0, dst.data(), s0 * (src.size() / m), src.size());
+      }
+      progress.printf(Locale.ROOT, "\r%s features: %d/%d images   ", what, s0 + m, n);
+      progress.flush();
+    }
+    progress.println();
+    return all;
+  }
+
+  private static int[] withN(int[] shape, int n) {
+    int[] s = shape.clone();
+    s[0] = n;
+    return s;
+  }
+
+  private void decode(String model, String layer, float[] xTr, int nTr, float[] xTe, int nTe,
       int dim, int[] yTr, int[] yTe, int classes) {
     float[] oneHot = Ridge.oneHot(yTr, nTr, classes);
     Ridge r = Ridge.fitInPlace(k, workers, xTr, nTr, dim, oneHot, classes, st.alpha());
     double accTr = Ridge.accuracy(r.scoresCentered(xTr, nTr), yTr, nTr, classes);
     double accTe = Ridge.accuracy(r.scores(xTe, nTe), yTe, nTe, classes);
-    Row row = new Row(variant, layer, dim, accTr, accTe);
-    rows.add(row);
+    rows.add(new Row(model, layer, dim, accTr, accTe));
     say(String.format(Locale.ROOT, "decoded %-18s layer %-5s %6d features: train %.4f, test %.4f",
-        variant, layer, dim, accTr, accTe));
-  }
-
-  private void logEpoch(String variant, int epoch, HebbCnn net, float[][] before) {
-    for (int l = 0; l < net.layers(); l++) {
-      float[] th = net.thresholds(l);
-      double tMean = 0, tMin = Double.MAX_VALUE, tMax = -Double.MAX_VALUE;
-      for (float t : th) {
-        tMean += t;
-        tMin = Math.min(tMin, t);
-        tMax = Math.max(tMax, t);
-      }
-      tMean /= th.length;
-      long[] wins = net.statWins(l);
-      long samples = net.statSamples(l);
-      double rMin = Double.MAX_VALUE, rMax = 0;
-      int dead = 0;
-      for (long wv : wins) {
-        double rate = (double) wv / samples;
-        rMin = Math.min(rMin, rate);
-        rMax = Math.max(rMax, rate);
-        if (wv == 0) {
-          dead++;
-        }
-      }
-      int o = th.length;
-      float[] wl = net.weights(l);
-      int q = wl.length / o;
-      double normSum = 0, diff = 0, ref = 0;
-      for (int f = 0; f < o; f++) {
-        double s = 0;
-        for (int j = 0; j < q; j++) {
-          s += (double) wl[f * q + j] * wl[f * q + j];
-        }
-        normSum += Math.sqrt(s);
-      }
-      for (int j = 0; j < wl.length; j++) {
-        diff += Math.pow(wl[j] - before[l][j], 2);
-        ref += Math.pow(before[l][j], 2);
-      }
-      double target = (double) net.config().layers().get(l).k() / o;
-      log.append(String.format(Locale.ROOT, "%s,%d,%d,%d,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%d,%.6g,"
-          + "%.6g%n", variant, epoch, l + 1, o, tMean, tMin, tMax, target, rMin, rMax, dead,
-          normSum / o, Math.sqrt(diff / Math.max(ref, 1e-300))));
-    }
-  }
-
-  private void writeOutputs() throws IOException {
-    try (Writer wr = Files.newBufferedWriter(dir.resolve("decoding.csv"), StandardCharsets.UTF_8)) {
-      wr.write("variant,layer,features,train_accuracy,test_accuracy\n");
-      for (Row r : rows) {
-        wr.write(String.format(Locale.ROOT, "%s,%s,%d,%.4f,%.4f%n", r.variant(), r.layer(),
-            r.features(), r.trainAccuracy(), r.testAccuracy()));
-      }
-    }
-    Files.writeString(dir.resolve("training-log.csv"), log, StandardCharsets.UTF_8);
-  }
-
-  /** The decoding table as printed on stdout. */
-  public String table() {
-    StringBuilder sb = new StringBuilder();
-    sb.append(String.format(Locale.ROOT, "%-18s %-6s %8s %10s %10s%n", "variant", "layer",
-        "features", "train_acc", "test_acc"));
-    for (Row r : rows) {
-      sb.append(String.format(Locale.ROOT, "%-18s %-6s %8d %10.4f %10.4f%n", r.variant(),
-          r.layer(), r.features(), r.trainAccuracy(), r.testAccuracy()));
-    }
-    return sb.toString();
-  }
-
-  private String runText(Dataset train, Dataset test) {
-    StringBuilder sb = new StringBuilder();
-    sb.append("hebb4j hebbcnn run (spec/hebbcnn.md)\n");
-    sb.append("data: ").append(train.name()).append(" ").append(train.n()).append(" train, ")
-        .append(test.name()).append(" ").append(test.n()).append(" test, ").append(train.c())
-        .append("x").append(train.h()).append("x").append(train.w()).append("\n");
-    sb.append("kernels: ").append(k.name()).append("; threads: ").append(workers.threads())
-        .append("\n");
-    sb.append(String.format(Locale.ROOT, "variants: %s%nepochs: %d, seed: %d, batch: %d, "
-        + "burn-in: %d batches, rule: %s, theta rate: %g%n", st.variants(), st.epochs(),
-        st.seed(), st.batch(), st.burnIn(), st.rule().id(), st.thetaRate()));
-    sb.append("channels: ").append(Arrays.toString(st.channels())).append(", kernels: ")
-        .append(Arrays.toString(st.kernels())).append(", lr: ").append(Arrays.toString(st.lr()))
-        .append(", k: ").append(Arrays.toString(st.k())).append(", pruning keep: ")
-        .append(Arrays.toString(st.keep())).append(st.keep().length == 1 ? " (layers 2+)" : "").append(", input padding: ").append(st.pad(train.h(), train.w()))
-        .append(st.pad() < 0 ? " (auto)" : "").append("\n");
-    sb.append("ZCA eps: ").append(st.zcaEps()).append(", ridge alpha: ").append(st.alpha())
-        .append("\n\n").append(table()).append("\ntimings:\n").append(timing);
-    return sb.toString();
+        model, layer, dim, accTr, accTe));
   }
 
   private void lap(String what, long t0) {
-    String line = String.format(Locale.ROOT, "  %-60s %9.1f s%n", what,
-        (System.nanoTime() - t0) / 1e9);
-    timing.append(line);
-  }
-
-  /** Timing lines so far. */
-  public String timings() {
-    return timing.toString();
+    timing.add(new Timing(what, (System.nanoTime() - t0) / 1e9));
   }
 
   private void say(String s) {
     if (progress != null) {
       progress.println(s);
     }
-  }
-
-  static float[] pad(float[] x, int n, int c, int h, int w, int p) {
-    int hp = h + 2 * p, wp = w + 2 * p;
-    float[] y = new float[Math.multiplyExact(n, c * hp * wp)];
-    for (int i = 0; i < n; i++) {
-      for (int ch = 0; ch < c; ch++) {
-        for (int r = 0; r < h; r++) {
-          System.arraycopy(x, ((i * c + ch) * h + r) * w, y, ((i * c + ch) * hp + r + p) * wp + p,
-              w);
-        }
-      }
-    }
-    return y;
   }
 }

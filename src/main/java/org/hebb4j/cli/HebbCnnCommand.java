@@ -1,4 +1,4 @@
-package org.hebb4j.experiment.hebbcnn;
+package org.hebb4j.cli;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -6,28 +6,29 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import org.hebb4j.cli.Args;
-import org.hebb4j.cli.Command;
-import org.hebb4j.cli.Option;
-import org.hebb4j.cli.UsageException;
 import org.hebb4j.data.Dataset;
 import org.hebb4j.data.Datasets;
 import org.hebb4j.data.FashionMnist;
+import org.hebb4j.experiment.hebbcnn.HebbCnnExperiment;
+import org.hebb4j.experiment.hebbcnn.HebbCnnReport;
 import org.hebb4j.hebbian.HebbCnnConfig;
+import org.hebb4j.hebbian.HebbCnnConfig.Variant;
 import org.hebb4j.hebbian.HebbRule;
 import org.hebb4j.kernel.KernelProvider;
 import org.hebb4j.kernel.Kernels;
 import org.hebb4j.parallel.Workers;
 
-/** {@code hebb4j hebbcnn}: the Hebbian-CNN experiment (spec/hebbcnn.md#experiment). */
-public final class HebbCnnCommand implements Command {
+/**
+ * {@code hebb4j hebbcnn}: the Hebbian-CNN experiment (spec/hebbcnn.md#experiment). Parses the
+ * options, runs {@link HebbCnnExperiment} and writes its {@link HebbCnnReport}.
+ */
+final class HebbCnnCommand implements Command {
 
   /** Default number of Hebbian epochs (spec/hebbcnn.md#epochs). */
-  public static final int DEFAULT_EPOCHS = 1;
+  static final int DEFAULT_EPOCHS = 1;
 
   @Override
   public String name() {
@@ -82,7 +83,8 @@ public final class HebbCnnCommand implements Command {
   static HebbCnnExperiment.Settings settings(Args a) {
     String v = a.choice("variant", "all", "plain", "triangle", "pruning", "triangle+pruning",
         "all");
-    List<String> variants = v.equals("all") ? HebbCnnExperiment.VARIANTS : List.of(v);
+    List<Variant> variants = v.equals("all") ? HebbCnnExperiment.VARIANTS
+        : List.of(Variant.parse(v));
     int epochs = a.integer("epochs", DEFAULT_EPOCHS, 0, 100_000);
     int trainLimit = a.integer("train-limit", Integer.MAX_VALUE, 1, Integer.MAX_VALUE);
     int testLimit = a.integer("test-limit", Integer.MAX_VALUE, 1, Integer.MAX_VALUE);
@@ -140,7 +142,7 @@ public final class HebbCnnCommand implements Command {
     }
     return new HebbCnnExperiment.Settings(variants, epochs,
         trainLimit, testLimit, seed, threads, pad, rule, channels, kernels, lr, k, keep,
-        burnIn, batch, thetaRate, 1e-3, 1.0);
+        burnIn, batch, thetaRate, HebbCnnConfig.PAPER_ZCA_EPS, 1.0);
   }
 
   private static String fmt(double x) {
@@ -179,7 +181,7 @@ public final class HebbCnnCommand implements Command {
     Dataset train = split.train().first(st.trainLimit());
     Dataset test = split.test().first(st.testLimit());
     // validate the architecture against the image size before any work
-    for (String v : st.variants()) {
+    for (Variant v : st.variants()) {
       try {
         st.config(v, train.c(), train.h(), train.w());
       } catch (IllegalArgumentException e) {
@@ -188,11 +190,13 @@ public final class HebbCnnCommand implements Command {
     }
     Kernels k = KernelProvider.get();
     PrintStream progress = System.console() != null ? err : null;
+    Files.createDirectories(outDir);
     long t0 = System.nanoTime();
     try (Workers workers = new Workers(st.threads())) {
-      HebbCnnExperiment ex = new HebbCnnExperiment(st, k, workers, outDir, out, progress);
-      ex.run(new Dataset.Split(train, test));
-      out.print(ex.table());
+      HebbCnnExperiment.Summary s = new HebbCnnExperiment(st, k, workers, progress)
+          .run(new Dataset.Split(train, test));
+      HebbCnnReport.write(s, st, train, test, k.name(), workers.threads(), outDir);
+      out.print(HebbCnnReport.table(s));
       out.printf(Locale.ROOT, "%nrun time %.1f s (%s kernels, %d threads); results in %s%n",
           (System.nanoTime() - t0) / 1e9, k.name(), workers.threads(), outDir);
     }
@@ -206,14 +210,5 @@ public final class HebbCnnCommand implements Command {
       p = Path.of("runs", "hebbcnn-" + stamp + "-" + i);
     }
     return p;
-  }
-
-  /** For tests: the list of option names. */
-  static List<String> optionNames(List<Option> options) {
-    List<String> r = new ArrayList<>();
-    for (Option o : options) {
-      r.add(o.name());
-    }
-    return r;
   }
 }
