@@ -1,5 +1,7 @@
 package org.hebb4j.hebbian;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -8,6 +10,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.IntConsumer;
+import org.hebb4j.io.FormatException;
+import org.hebb4j.io.SafeTensors;
 import org.hebb4j.kernel.Conv2dShape;
 import org.hebb4j.kernel.Kernels;
 import org.hebb4j.nn.DivergedException;
@@ -723,6 +727,42 @@ public final class HebbCnn {
     }
     net.step = step;
     return net;
+  }
+
+  /**
+   * Writes the network to a safetensors file: {@link #stateDict()} as F32 tensors and
+   * {@link #configMetadata()} as the header's {@code __metadata__} (spec/hebbcnn.md#state,
+   * spec/io.md#safetensors). The file is written under a temporary name and renamed into place.
+   *
+   * @param file the file to write (replaced if it exists)
+   * @throws IOException when the file cannot be written
+   */
+  public void save(Path file) throws IOException {
+    SafeTensors.write(file, stateDict(), configMetadata());
+  }
+
+  /**
+   * Reads a network written by {@link #save}: {@link #fromMetadata} and {@link #loadStateDict}
+   * on the file's contents. The loaded network computes the same features, bit for bit, on the
+   * same kernels.
+   *
+   * @param file a safetensors file written by {@link #save} (or by any writer using the same names)
+   * @param k kernels
+   * @param workers threads
+   * @return the network, its step restored
+   * @throws FormatException when the file is not valid safetensors, or its metadata or tensors do
+   *     not describe a Hebbian CNN (one line naming the file and the fault)
+   * @throws IOException when the file cannot be read
+   */
+  public static HebbCnn load(Path file, Kernels k, Workers workers) throws IOException {
+    SafeTensors.Contents c = SafeTensors.read(file);
+    try {
+      HebbCnn net = fromMetadata(c.metadata(), k, workers);
+      net.loadStateDict(c.tensors());
+      return net;
+    } catch (IllegalArgumentException e) {
+      throw new FormatException(file + ": " + e.getMessage());
+    }
   }
 
   /**

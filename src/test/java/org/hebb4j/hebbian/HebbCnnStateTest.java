@@ -6,10 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.hebb4j.hebbian.HebbCnnConfig.Layer;
+import org.hebb4j.io.FormatException;
+import org.hebb4j.io.SafeTensors;
 import org.hebb4j.kernel.KernelProvider;
 import org.hebb4j.kernel.Kernels;
 import org.hebb4j.linalg.Zca;
@@ -17,6 +21,7 @@ import org.hebb4j.parallel.Workers;
 import org.hebb4j.rng.Rng;
 import org.hebb4j.tensor.Tensor;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The model's whitening, features, state dict and metadata (spec/hebbcnn.md#state). */
 class HebbCnnStateTest {
@@ -60,6 +65,27 @@ class HebbCnnStateTest {
     }
     assertArrayEquals(a.last().shape(), b.last().shape());
     assertArrayEquals(a.last().data(), b.last().data(), "last layer");
+  }
+
+  @Test
+  void savesToSafetensorsAndLoadsBitIdentical(@TempDir Path dir) throws IOException {
+    try (Workers wk = new Workers(2)) {
+      HebbCnn net = trained(wk);
+      Path file = dir.resolve("net.safetensors");
+      net.save(file);
+      HebbCnn back = HebbCnn.load(file, K, wk);
+      assertEquals(net.config(), back.config());
+      float[] other = images(3, 13);
+      assertSameFeatures(net.features(other, 0, 13), back.features(other, 0, 13));
+      // a file whose tensors do not match its metadata is refused with one line naming it
+      Map<String, Tensor> state = new LinkedHashMap<>(net.stateDict());
+      state.remove("layers.0.theta");
+      Path bad = dir.resolve("bad.safetensors");
+      SafeTensors.write(bad, state, net.configMetadata());
+      FormatException e = assertThrows(FormatException.class, () -> HebbCnn.load(bad, K, wk));
+      assertTrue(e.getMessage().startsWith(bad + ": ") && e.getMessage().contains("layers.0.theta")
+          && !e.getMessage().contains("\n"), e.getMessage());
+    }
   }
 
   @Test
