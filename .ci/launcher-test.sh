@@ -8,6 +8,16 @@
 # Run by .ci/run after the Maven tests; about 20 s.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+for tool in pgrep:procps script:bsdutils; do
+  if ! command -v "${tool%:*}" >/dev/null; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${tool#*:}"
+    else
+      echo "launcher-test: needs ${tool%:*} (package ${tool#*:})" >&2
+      exit 1
+    fi
+  fi
+done
 tmp="$(mktemp -d)"
 group=""    # the process group of a run under way (its launcher's pid), killed on a failure
 spid=""     # the script(1) under way, whose child (the run) is killed on a failure
