@@ -28,8 +28,18 @@ public final class Main {
     }
   }
 
+  /** Set by the first SIGINT or SIGTERM. */
+  private static final java.util.concurrent.atomic.AtomicBoolean STOPPING =
+      new java.util.concurrent.atomic.AtomicBoolean();
+
   private Main() {}
 
+  /**
+   * The command line: runs {@link #run} and exits with its status; SIGINT and SIGTERM stop the
+   * run with one line on stderr and status 130 or 143.
+   *
+   * @param argv the command and its options
+   */
   public static void main(String[] argv) {
     stopOnSignals();
     System.exit(run(argv, System.out, System.err));
@@ -67,6 +77,9 @@ public final class Main {
   }
 
   private static void stop(String signal, int status) {
+    if (STOPPING.getAndSet(true)) {
+      return; // a second signal while the first one stops the run
+    }
     // On a terminal the progress line may be showing: clear it first (as Progress does).
     String clear = System.console() != null ? "\r" + " ".repeat(78) + "\r" : "";
     System.err.print(clear + "hebb4j: stopped by " + signal + "\n");

@@ -74,17 +74,29 @@ public final class Workers implements AutoCloseable {
     }
   }
 
-  /** The default: one thread per available processor. */
+  /**
+   * The default pool size.
+   *
+   * @return one thread per available processor ({@code Runtime.availableProcessors()})
+   */
   public static int defaultThreads() {
     return CORES;
   }
 
-  /** The pool size, the caller included, as given to the constructor. */
+  /**
+   * The pool size.
+   *
+   * @return the number of threads, the caller included, as given to the constructor
+   */
   public int threads() {
     return threads.length + 1;
   }
 
-  /** Ids of the pool's own threads (not the caller's), e.g. for ThreadMXBean accounting. */
+  /**
+   * The pool's own threads, e.g. for ThreadMXBean accounting.
+   *
+   * @return the ids of the {@code threads() - 1} worker threads (not the caller's)
+   */
   public long[] threadIds() {
     long[] ids = new long[threads.length];
     for (int t = 0; t < ids.length; t++) {
@@ -97,6 +109,11 @@ public final class Workers implements AutoCloseable {
    * Runs {@code body} for every chunk in [0, chunks); returns when all are done. A run started
    * from inside a chunk (a threaded GEMM called by a chunk, say) runs its chunks inline on that
    * thread, in order; the pool serves one caller at a time.
+   *
+   * @param chunks the number of chunks; none run when it is 0 or less
+   * @param body called once with each chunk index, on some thread of the pool or the caller
+   * @throws IllegalStateException if the pool is closed; a chunk's exception (the first one) is
+   *     rethrown after all chunks are done, an Error or RuntimeException as it is
    */
   public void run(int chunks, IntConsumer body) {
     if (chunks <= 0) {
