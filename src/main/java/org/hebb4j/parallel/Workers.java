@@ -11,11 +11,13 @@ import java.util.function.IntConsumer;
  * memory and its arithmetic does not depend on which thread runs it, which is how every caller in
  * hebb4j splits its work: the split depends on the problem, never on the thread count.
  *
- * <p>Threads beyond the cores cost nothing (spec/parallel.md, P4): a run wakes at most
- * {@code min(threads, chunks, Runtime.availableProcessors())} threads, the caller included, and
- * the others stay parked. A waiting thread spins briefly ({@link Thread#onSpinWait}) before it
- * parks, but only while no more pool threads are awake, in all pools, than there are processors;
- * otherwise it parks at once, so waiting never takes a core from a thread with work.
+ * <p>Threads beyond the cores cost nothing (spec/parallel.md, P4): a pool of {@code threads}
+ * starts only {@code min(threads, Runtime.availableProcessors()) - 1} worker threads, since more
+ * could only take turns on the same cores, and a run wakes at most
+ * {@code min(threads, chunks, availableProcessors())} threads, the caller included. A waiting
+ * thread spins briefly ({@link Thread#onSpinWait}) before it parks, but only while no more pool
+ * threads are awake, in all pools, than there are processors; otherwise it parks at once, so
+ * waiting never takes a core from a thread with work.
  *
  * <p>Nothing is allocated per call (no futures, no queues), so training steps stay garbage-free.
  */
@@ -28,9 +30,10 @@ public final class Workers implements AutoCloseable {
   /** The low bits of {@link #round}: how many workers take part in the round. */
   private static final int HELPER_BITS = 20;
 
+  /** The pool size asked for, the caller included. */
+  private final int size;
+  /** The worker threads: min(size, maxRunning) - 1. */
   private final Thread[] threads;
-  /** Threads that run chunks at once, the caller included: the cores, or fewer. */
-  private final int maxRunning;
   private final AtomicInteger next = new AtomicInteger();
   private final AtomicInteger remaining = new AtomicInteger();
   private volatile IntConsumer body;
@@ -50,7 +53,7 @@ public final class Workers implements AutoCloseable {
    * A pool with {@code threads} threads in all, the caller included (1 = run inline).
    *
    * @param threads the pool size, at least 1; at most {@code Runtime.availableProcessors()} of
-   *     them run chunks at once
+   *     them run chunks, and only as many are started
    * @throws IllegalArgumentException if {@code threads < 1}
    */
   public Workers(int threads) {
@@ -62,8 +65,9 @@ public final class Workers implements AutoCloseable {
     if (threads < 1) {
       throw new IllegalArgumentException("threads must be at least 1, got " + threads);
     }
-    this.maxRunning = Math.max(1, Math.min(maxRunning, 1 << HELPER_BITS));
-    this.threads = new Thread[threads - 1];
+    this.size = threads;
+    int cap = Math.max(1, Math.min(maxRunning, 1 << HELPER_BITS));
+    this.threads = new Thread[Math.min(threads, cap) - 1];
     for (int t = 0; t < this.threads.length; t++) {
       int index = t;
       Thread th = new Thread(() -> loop(index), "hebb4j-worker-" + (t + 1));
@@ -89,13 +93,14 @@ public final class Workers implements AutoCloseable {
    * @return the number of threads, the caller included, as given to the constructor
    */
   public int threads() {
-    return threads.length + 1;
+    return size;
   }
 
   /**
    * The pool's own threads, e.g. for ThreadMXBean accounting.
    *
-   * @return the ids of the {@code threads() - 1} worker threads (not the caller's)
+   * @return the ids of the worker threads (not the caller's): {@code min(threads(),
+   *     Runtime.availableProcessors()) - 1} of them
    */
   public long[] threadIds() {
     long[] ids = new long[threads.length];
@@ -119,7 +124,7 @@ public final class Workers implements AutoCloseable {
     if (chunks <= 0) {
       return;
     }
-    int helpers = Math.min(threads.length, Math.min(chunks, maxRunning) - 1);
+    int helpers = Math.min(threads.length, chunks - 1);
     if (helpers <= 0 || running) {
       for (int i = 0; i < chunks; i++) {
         body.accept(i);

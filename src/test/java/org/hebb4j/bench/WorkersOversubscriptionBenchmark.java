@@ -20,7 +20,7 @@ import org.openjdk.jmh.annotations.TearDown;
  * parallel job, {@link Workers#run} of 16 chunks each summing 4096 products of two float arrays
  * into its own slot (65,536 multiply-adds in all, tens of microseconds), on pools of 1, 2, 16
  * and 256 threads. On a machine with C cores the time per job should fall from 1 thread to
- * min(C, 16) and stay flat beyond: more threads than cores only wait, parked. Run with
+ * min(C, 16) and stay flat beyond: threads beyond the cores are not even started. Run with
  * bench/jmh.sh WorkersOversubscription (see BENCHMARKS.md).
  */
 @BenchmarkMode(Mode.AverageTime)

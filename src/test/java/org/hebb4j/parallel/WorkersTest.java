@@ -47,10 +47,11 @@ class WorkersTest {
   }
 
   @Test
-  void threadsBeyondTheCoresNeverRunChunks() {
+  void threadsBeyondTheCoresAreNeitherStartedNorRun() {
     int cores = Runtime.getRuntime().availableProcessors();
     try (Workers w = new Workers(64)) {
       assertEquals(64, w.threads());
+      assertEquals(Math.min(64, cores) - 1, w.threadIds().length, "worker threads started");
       Set<Thread> ran = ConcurrentHashMap.newKeySet();
       for (int round = 0; round < 200; round++) {
         AtomicIntegerArray hits = new AtomicIntegerArray(100);
