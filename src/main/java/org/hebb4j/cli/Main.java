@@ -1,6 +1,9 @@
 package org.hebb4j.cli;
 
 import java.io.PrintStream;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,10 +28,63 @@ public final class Main {
     }
   }
 
+  /** Set by the first SIGINT or SIGTERM. */
+  private static final java.util.concurrent.atomic.AtomicBoolean STOPPING =
+      new java.util.concurrent.atomic.AtomicBoolean();
+
   private Main() {}
 
+  /**
+   * The command line: runs {@link #run} and exits with its status; SIGINT and SIGTERM stop the
+   * run with one line on stderr and status 130 or 143.
+   *
+   * @param argv the command and its options
+   */
   public static void main(String[] argv) {
+    stopOnSignals();
     System.exit(run(argv, System.out, System.err));
+  }
+
+  /**
+   * SIGINT and SIGTERM stop the run with one line on stderr, e.g. "hebb4j: stopped by SIGTERM",
+   * and the usual status 128 + signal number (130, 143), instead of the JVM's silent exit.
+   * Shutdown hooks still run. A signal the JVM may not handle (-Xrs) keeps the JVM's handling.
+   * sun.misc.Signal is reached by reflection only because javac warns, unsuppressibly, on any
+   * direct use of it; it is in every JDK (module jdk.unsupported).
+   */
+  private static void stopOnSignals() {
+    try {
+      Class<?> signal = Class.forName("sun.misc.Signal");
+      Class<?> handler = Class.forName("sun.misc.SignalHandler");
+      Method handle = signal.getMethod("handle", signal, handler);
+      for (Map.Entry<String, Integer> e : Map.of("INT", 2, "TERM", 15).entrySet()) {
+        Object stop = Proxy.newProxyInstance(handler.getClassLoader(), new Class<?>[] {handler},
+            (proxy, method, args) -> {
+              if (method.getName().equals("handle")) {
+                stop("SIG" + e.getKey(), 128 + e.getValue());
+              }
+              return null;
+            });
+        try {
+          handle.invoke(null, signal.getConstructor(String.class).newInstance(e.getKey()), stop);
+        } catch (InvocationTargetException reserved) {
+          // IllegalArgumentException: reserved by the JVM (-Xrs); keep its handling
+        }
+      }
+    } catch (ReflectiveOperationException | RuntimeException absent) {
+      // no sun.misc.Signal: the JVM's own handling (the same status, no message)
+    }
+  }
+
+  private static void stop(String signal, int status) {
+    if (STOPPING.getAndSet(true)) {
+      return; // a second signal while the first one stops the run
+    }
+    // On a terminal the progress line may be showing: clear it first (as Progress does).
+    String clear = System.console() != null ? "\r" + " ".repeat(78) + "\r" : "";
+    System.err.print(clear + "hebb4j: stopped by " + signal + "\n");
+    System.err.flush();
+    Runtime.getRuntime().exit(status);
   }
 
   /** Runs one command line; returns the exit status (never throws, never exits). */

@@ -11,50 +11,97 @@ import java.util.function.IntConsumer;
  * memory and its arithmetic does not depend on which thread runs it, which is how every caller in
  * hebb4j splits its work: the split depends on the problem, never on the thread count.
  *
+ * <p>Threads beyond the cores cost nothing (spec/parallel.md, P4): a pool of {@code threads}
+ * starts only {@code min(threads, Runtime.availableProcessors()) - 1} worker threads, since more
+ * could only take turns on the same cores, and a run wakes at most
+ * {@code min(threads, chunks, availableProcessors())} threads, the caller included. A waiting
+ * thread spins briefly ({@link Thread#onSpinWait}) before it parks, but only while no more pool
+ * threads are awake, in all pools, than there are processors; otherwise it parks at once, so
+ * waiting never takes a core from a thread with work.
+ *
  * <p>Nothing is allocated per call (no futures, no queues), so training steps stay garbage-free.
  */
 public final class Workers implements AutoCloseable {
 
   private static final int SPINS = 20_000;
+  private static final int CORES = Runtime.getRuntime().availableProcessors();
+  /** Pool threads (workers, and callers inside a run) of every pool that are not parked. */
+  private static final AtomicInteger AWAKE = new AtomicInteger();
+  /** The low bits of {@link #round}: how many workers take part in the round. */
+  private static final int HELPER_BITS = 20;
 
+  /** The pool size asked for, the caller included. */
+  private final int size;
+  /** The worker threads: min(size, maxRunning) - 1. */
   private final Thread[] threads;
-  private final Thread[] waiting;
   private final AtomicInteger next = new AtomicInteger();
   private final AtomicInteger remaining = new AtomicInteger();
   private volatile IntConsumer body;
   private volatile int chunks;
-  private volatile int generation;
+  /**
+   * The round under way: its number (upper bits) and how many workers take part (lower
+   * {@link #HELPER_BITS} bits: workers 0 .. helpers - 1), read by a worker in one volatile read.
+   */
+  private volatile long round;
   private volatile boolean closed;
   private volatile Throwable failure;
   private volatile Thread caller;
   /** True while a run is under way: a run started from inside one runs inline. */
   private volatile boolean running;
 
-  /** A pool with {@code threads} threads in all, the caller included (1 = run inline). */
+  /**
+   * A pool with {@code threads} threads in all, the caller included (1 = run inline).
+   *
+   * @param threads the pool size, at least 1; at most {@code Runtime.availableProcessors()} of
+   *     them run chunks, and only as many are started
+   * @throws IllegalArgumentException if {@code threads < 1}
+   */
   public Workers(int threads) {
+    this(threads, CORES);
+  }
+
+  /** A pool that runs at most {@code maxRunning} threads at once (tests: more than the cores). */
+  Workers(int threads, int maxRunning) {
     if (threads < 1) {
       throw new IllegalArgumentException("threads must be at least 1, got " + threads);
     }
-    this.threads = new Thread[threads - 1];
-    this.waiting = this.threads;
+    this.size = threads;
+    int cap = Math.max(1, Math.min(maxRunning, 1 << HELPER_BITS));
+    this.threads = new Thread[Math.min(threads, cap) - 1];
     for (int t = 0; t < this.threads.length; t++) {
-      Thread th = new Thread(this::loop, "hebb4j-worker-" + (t + 1));
+      int index = t;
+      Thread th = new Thread(() -> loop(index), "hebb4j-worker-" + (t + 1));
       th.setDaemon(true);
       this.threads[t] = th;
+      AWAKE.incrementAndGet();
       th.start();
     }
   }
 
-  /** The default: one thread per available processor. */
+  /**
+   * The default pool size.
+   *
+   * @return one thread per available processor ({@code Runtime.availableProcessors()})
+   */
   public static int defaultThreads() {
-    return Runtime.getRuntime().availableProcessors();
+    return CORES;
   }
 
+  /**
+   * The pool size.
+   *
+   * @return the number of threads, the caller included, as given to the constructor
+   */
   public int threads() {
-    return threads.length + 1;
+    return size;
   }
 
-  /** Ids of the pool's own threads (not the caller's), e.g. for ThreadMXBean accounting. */
+  /**
+   * The pool's own threads, e.g. for ThreadMXBean accounting.
+   *
+   * @return the ids of the worker threads (not the caller's): {@code min(threads(),
+   *     Runtime.availableProcessors()) - 1} of them
+   */
   public long[] threadIds() {
     long[] ids = new long[threads.length];
     for (int t = 0; t < ids.length; t++) {
@@ -67,12 +114,18 @@ public final class Workers implements AutoCloseable {
    * Runs {@code body} for every chunk in [0, chunks); returns when all are done. A run started
    * from inside a chunk (a threaded GEMM called by a chunk, say) runs its chunks inline on that
    * thread, in order; the pool serves one caller at a time.
+   *
+   * @param chunks the number of chunks; none run when it is 0 or less
+   * @param body called once with each chunk index, on some thread of the pool or the caller
+   * @throws IllegalStateException if the pool is closed; a chunk's exception (the first one) is
+   *     rethrown after all chunks are done, an Error or RuntimeException as it is
    */
   public void run(int chunks, IntConsumer body) {
     if (chunks <= 0) {
       return;
     }
-    if (threads.length == 0 || chunks == 1 || running) {
+    int helpers = Math.min(threads.length, chunks - 1);
+    if (helpers <= 0 || running) {
       for (int i = 0; i < chunks; i++) {
         body.accept(i);
       }
@@ -87,20 +140,18 @@ public final class Workers implements AutoCloseable {
     this.failure = null;
     this.caller = Thread.currentThread();
     next.set(0);
-    remaining.set(threads.length);
-    generation++;
-    for (Thread t : waiting) {
-      LockSupport.unpark(t);
+    remaining.set(helpers);
+    round = ((round >>> HELPER_BITS) + 1) << HELPER_BITS | helpers;
+    for (int t = 0; t < helpers; t++) {
+      LockSupport.unpark(threads[t]);
     }
+    AWAKE.incrementAndGet();
     work();
     int spins = 0;
     while (remaining.get() > 0) {
-      if (++spins < SPINS) {
-        Thread.onSpinWait();
-      } else {
-        LockSupport.park(this);
-      }
+      spins = waitBriefly(spins);
     }
+    AWAKE.decrementAndGet();
     this.body = null;
     running = false;
     Throwable f = failure;
@@ -113,6 +164,22 @@ public final class Workers implements AutoCloseable {
       }
       throw new IllegalStateException(f);
     }
+  }
+
+  /**
+   * One step of waiting, for a thread counted in {@link #AWAKE}: a spin while spinning is cheap
+   * (at most the cores awake, fewer than {@link #SPINS} spins so far), else a park. The caller
+   * checks its condition again after each step; returns the new spin count.
+   */
+  private static int waitBriefly(int spins) {
+    if (spins < SPINS && AWAKE.get() <= CORES) {
+      Thread.onSpinWait();
+      return spins + 1;
+    }
+    AWAKE.decrementAndGet();
+    LockSupport.park(Workers.class);
+    AWAKE.incrementAndGet();
+    return spins;
   }
 
   private void work() {
@@ -129,24 +196,24 @@ public final class Workers implements AutoCloseable {
     }
   }
 
-  private void loop() {
-    int seen = 0;
+  private void loop(int index) {
+    long seen = 0;
     while (true) {
+      long r;
       int spins = 0;
-      while (generation == seen && !closed) {
-        if (++spins < SPINS) {
-          Thread.onSpinWait();
-        } else {
-          LockSupport.park(this);
-        }
+      while ((r = round) == seen && !closed) {
+        spins = waitBriefly(spins);
       }
       if (closed) {
+        AWAKE.decrementAndGet();
         return;
       }
-      seen = generation;
-      work();
-      if (remaining.decrementAndGet() == 0) {
-        LockSupport.unpark(caller);
+      seen = r;
+      if (index < (int) (r & ((1 << HELPER_BITS) - 1))) {
+        work();
+        if (remaining.decrementAndGet() == 0) {
+          LockSupport.unpark(caller);
+        }
       }
     }
   }
