@@ -3,19 +3,13 @@ package org.hebb4j.cli;
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.List;
-import org.hebb4j.emergence.Noise;
 import org.hebb4j.emergence.Rule;
-import org.hebb4j.emergence.Teacher;
-import org.hebb4j.emergence.TrainConfig;
-import org.hebb4j.emergence.Trainer;
+import org.hebb4j.experiment.emergence.SreStep;
 import org.hebb4j.hebbian.HebbCnn;
 import org.hebb4j.hebbian.HebbCnnConfig;
-import org.hebb4j.kernel.Activation;
 import org.hebb4j.kernel.KernelProvider;
 import org.hebb4j.kernel.Kernels;
 import org.hebb4j.kernel.ThreadedKernels;
-import org.hebb4j.nn.Loss;
-import org.hebb4j.nn.Mlp;
 import org.hebb4j.parallel.Workers;
 import org.hebb4j.rng.Rng;
 
@@ -100,16 +94,8 @@ final class BenchCommand implements Command {
 
   /** The SRE step of spec/emergence.md: 32-128-32 tanh MLP, batch 256, mse, decay 5e-3. */
   private static int sre(Rule rule, Kernels k, int threads, double seconds, PrintStream out) {
-    int batch = 256;
-    Rng r = new Rng(1).derive("bench/sre");
-    Mlp teacher = Teacher.network(32, 128, 32, Activation.TANH, r.derive("teacher"));
-    var data = Teacher.label(k, teacher, Teacher.inputs(r.derive("data"), batch, 32));
-    Mlp student = Teacher.network(32, 128, 32, Activation.TANH, r.derive("student"));
-    boolean adam = rule == Rule.ADAM || rule == Rule.ADAMW;
-    Trainer trainer = new Trainer(k, student, Loss.MSE,
-        TrainConfig.of(rule, adam ? 1e-3 : 0.1, 5e-3, Noise.NONE, 0, batch), r);
-    float[] x = data.x(), y = data.y();
-    double[] t = time(() -> trainer.step(x, y, null, batch, null, false, false), seconds);
+    SreStep step = SreStep.setup(k, rule, false);
+    double[] t = time(step::run, seconds);
     out.printf("sre step (32-128-32 tanh, batch 256, %s)  kernels %s  threads %d%n",
         rule.name().toLowerCase(java.util.Locale.ROOT), k.name(), threads);
     out.printf("  %.4f ms/step median, %.4f best  (%.0f steps/s, %d timed steps)%n",

@@ -9,7 +9,8 @@ import org.hebb4j.nn.Mlp;
  * the Hebbian term H = (1/B) h_post^T h_pre (E16), cos(g, H) (E17) and the row-wise cosines
  * (E19). Inside the measurement window it accumulates the {@code minibatch} mean (E18a) and the
  * sums of g and H for {@code timeavg} (E18c); on sampled steps it records a time series.
- * Allocates only in the constructor.
+ * Observing a step allocates nothing: every buffer is allocated in the constructor (the
+ * read-out methods {@link #neuronStats} and {@link #series} allocate their results).
  */
 public final class Probe {
 
@@ -35,6 +36,10 @@ public final class Probe {
   private final float[][][] seriesNeurons;
 
   /**
+   * A probe for the layers of {@code net}.
+   *
+   * @param k the kernels
+   * @param net the network whose steps are observed
    * @param points time-series capacity (0 for none)
    * @param neurons whether the time series also keeps every row-wise cosine
    */
@@ -71,14 +76,50 @@ public final class Probe {
     }
   }
 
-  /** (E16) H = (1/B) h_post^T h_pre of layer l from a workspace, into {@code out} [out, in]. */
+  /**
+   * (E16) H = (1/B) h_post^T h_pre of layer {@code d} over one batch of B = {@code rows} rows.
+   *
+   * @param k the kernels
+   * @param d the layer (for its widths)
+   * @param rows the batch rows B
+   * @param hPost the layer's pre-activation a [rows, out]
+   * @param hPre the layer's input [rows, in]
+   * @param out receives H [out, in]
+   */
   public static void hebbian(Kernels k, Dense d, int rows, float[] hPost, float[] hPre,
       float[] out) {
-    k.gemm(true, false, d.out, d.in, rows, 1f / rows, hPost, 0, d.out, hPre, 0, d.in, 0f, out, 0,
-        d.in);
+    hebbian(k, d, rows, 1f / rows, hPost, hPre, false, out);
   }
 
-  /** (E17) cos = <g, h> / (||g|| ||h||), 0 when either norm is 0. */
+  /**
+   * (E16) H (+)= scale h_post^T h_pre over {@code rows} rows: the one home of the Hebbian term,
+   * for a batch (scale 1/B) and for a whole set in chunks (scale 1/n, accumulating, (E18b)).
+   *
+   * @param k the kernels
+   * @param d the layer (for its widths)
+   * @param rows the rows of this chunk
+   * @param scale the weight of every row
+   * @param hPost the layer's pre-activation a [rows, out]
+   * @param hPre the layer's input [rows, in]
+   * @param accumulate add to {@code out} instead of overwriting it
+   * @param out H [out, in]
+   */
+  public static void hebbian(Kernels k, Dense d, int rows, float scale, float[] hPost,
+      float[] hPre, boolean accumulate, float[] out) {
+    k.gemmTN(d.out, d.in, rows, scale, hPost, hPre, accumulate ? 1f : 0f, out);
+  }
+
+  /**
+   * (E17) cos = &lt;g, h&gt; / (||g|| ||h||), 0 when either norm is 0.
+   *
+   * @param k the kernels
+   * @param n the number of values
+   * @param g the learning signal
+   * @param gOff g's first index
+   * @param h the Hebbian term
+   * @param hOff h's first index
+   * @return the cosine in [-1, 1]
+   */
   public static double cosine(Kernels k, int n, float[] g, int gOff, float[] h, int hOff) {
     double gg = k.sumSquares(n, g, gOff), hh = k.sumSquares(n, h, hOff);
     if (gg == 0 || hh == 0) {
@@ -92,7 +133,7 @@ public final class Probe {
     int rows = ws.rows();
     boolean record = sample && points < capacity;
     if (record) {
-      steps[points] = -1; // filled by record(step, ...)
+      steps[points] = -1; // filled by completePoint(...)
     }
     for (int l = 0; l < depth; l++) {
       Dense d = net.layer(l);
@@ -134,35 +175,62 @@ public final class Probe {
     }
   }
 
-  /** Completes the time-series point of the last sampled step: its step, norms and val loss. */
-  void completePoint(long step, double[] weightNorms, double valLoss) {
+  /**
+   * Completes the time-series point of the last sampled step with its step number, the weight
+   * norms ||W_l||_F after it and the validation loss (a no-op when that point is complete or no
+   * step was sampled).
+   *
+   * @param step the trainer's report of the sampled step
+   * @param valLoss the validation loss after it
+   */
+  public void completePoint(Trainer.Step step, double valLoss) {
     if (points == 0 || steps[points - 1] != -1) {
       return;
     }
     int p = points - 1;
-    steps[p] = step;
+    steps[p] = step.step();
     for (int l = 0; l < depth; l++) {
-      seriesNorm[l][p] = weightNorms[l];
+      seriesNorm[l][p] = step.weightNorm(l);
     }
     seriesVal[p] = valLoss;
   }
 
+  /**
+   * Steps observed inside the window.
+   *
+   * @return the count
+   */
   public int windowSteps() {
     return windowSteps;
   }
 
-  /** (E18a) mean over window steps of cos(g_t, H_t). */
+  /**
+   * (E18a) mean over window steps of cos(g_t, H_t).
+   *
+   * @param l the layer
+   * @return the mean, NaN before the window
+   */
   public double minibatch(int l) {
     return windowSteps == 0 ? Double.NaN : sumCos[l] / windowSteps;
   }
 
-  /** (E18c) cos(sum_t g_t, sum_t H_t) over the window. */
+  /**
+   * (E18c) cos(sum_t g_t, sum_t H_t) over the window.
+   *
+   * @param l the layer
+   * @return the cosine, NaN before the window
+   */
   public double timeavg(int l) {
     return windowSteps == 0 ? Double.NaN
         : cosine(k, sumG[l].length, sumG[l], 0, sumH[l], 0);
   }
 
-  /** (E19) Per-neuron statistics of layer l over the window. */
+  /**
+   * (E19) Per-neuron statistics of layer l over the window.
+   *
+   * @param l the layer
+   * @return the statistics
+   */
   public NeuronStats neuronStats(int l) {
     Dense d = net.layer(l);
     double pos = 0, fl = 0;
@@ -183,10 +251,18 @@ public final class Probe {
    * Per-neuron behaviour at steady state: the fraction of (neuron, step) pairs with a positive
    * row-wise cosine, the mean number of sign changes per neuron per step, and the fraction of
    * neurons whose time-averaged row-wise cosine is positive.
+   *
+   * @param positiveFraction fraction of (neuron, window step) pairs with a positive cosine
+   * @param flipRate sign changes per neuron per step
+   * @param hebbianTimeavg fraction of neurons with a positive time-averaged row-wise cosine
    */
   public record NeuronStats(double positiveFraction, double flipRate, double hebbianTimeavg) {}
 
-  /** The recorded time series. */
+  /**
+   * The recorded time series.
+   *
+   * @return copies of the points recorded so far
+   */
   public Series series() {
     int p = points;
     long[] st = java.util.Arrays.copyOf(steps, p);
@@ -205,6 +281,12 @@ public final class Probe {
   /**
    * Time series: at each sampled step, the minibatch cosine and ||W||_F of each layer, the
    * validation loss, and optionally every row-wise cosine ([layer][point][neuron]).
+   *
+   * @param steps the sampled steps (1-based) [point]
+   * @param cos the minibatch cosine [layer][point]
+   * @param weightNorm ||W_l||_F after the step [layer][point]
+   * @param valLoss the validation loss [point]
+   * @param neurons the row-wise cosines [layer][point][neuron], or null
    */
   public record Series(long[] steps, double[][] cos, double[][] weightNorm, double[] valLoss,
       float[][][] neurons) {}

@@ -3,6 +3,8 @@ package org.hebb4j.emergence;
 import org.hebb4j.kernel.Activation;
 import org.hebb4j.kernel.Kernels;
 import org.hebb4j.nn.Mlp;
+import org.hebb4j.nn.MlpConfig;
+import org.hebb4j.nn.Rows;
 import org.hebb4j.rng.Rng;
 
 /**
@@ -36,7 +38,7 @@ public final class Teacher {
   public static Data label(Kernels k, Mlp net, float[] x) {
     int d = net.inputSize(), o = net.outputSize(), n = x.length / d;
     float[] y = new float[n * o];
-    int chunk = Math.min(TrainingRun.EVAL_CHUNK, Math.max(n, 1));
+    int chunk = Math.min(Evaluation.CHUNK, Math.max(n, 1));
     Mlp.Workspace ws = net.workspace(chunk);
     float[] xb = new float[chunk * d];
     for (int from = 0; from < n; from += chunk) {
@@ -55,20 +57,24 @@ public final class Teacher {
     int[] labels = new int[data.n()];
     float[] y = reg.y();
     for (int r = 0; r < data.n(); r++) {
-      int best = 0;
-      for (int j = 1; j < o; j++) {
-        if (y[r * o + j] > y[r * o + best]) {
-          best = j;
-        }
-      }
-      labels[r] = best;
+      labels[r] = Rows.argmax(y, r * o, o);
     }
     return Data.classification(data.x(), data.d(), labels, o);
   }
 
-  /** A 2-layer network d -> h -> o with weights N(0, 1/fan_in), zero biases (E10). */
+  /**
+   * A 2-layer network d -> h -> o (hidden activation {@code act}, linear output, biases) with
+   * weights N(0, 1/fan_in), zero biases (E10).
+   *
+   * @param d input width
+   * @param h hidden width
+   * @param o output width
+   * @param act hidden activation
+   * @param r the network's stream
+   * @return the initialised network
+   */
   public static Mlp network(int d, int h, int o, Activation act, Rng r) {
-    Mlp m = new Mlp(new int[] {d, h, o}, act, Activation.LINEAR, true);
+    Mlp m = new Mlp(MlpConfig.builder().input(d).hidden(h).output(o).activation(act).build());
     m.init(r);
     return m;
   }

@@ -1,17 +1,20 @@
 package org.hebb4j.emergence;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.hebb4j.kernel.Kernels;
 import org.hebb4j.nn.Dense;
 import org.hebb4j.nn.DivergedException;
 import org.hebb4j.nn.Loss;
 import org.hebb4j.nn.Mlp;
 import org.hebb4j.rng.Rng;
+import org.hebb4j.tensor.Tensor;
 
 /**
  * Trains an {@link Mlp} with one {@link Rule} (spec/emergence.md#rules). Each step computes the
  * learning signal g of every parameter ({@link #signalW}, {@link #signalB}), hands it to an
  * optional {@link Probe}, and only then applies (E8) (weights, with decay) and (E9) (biases, no
- * decay). Every buffer is allocated in the constructor; {@link #step} allocates nothing.
+ * decay). Every buffer is allocated in the constructor; {@link #train} allocates nothing.
  */
 public final class Trainer {
 
@@ -35,10 +38,16 @@ public final class Trainer {
   private final double[] weightSq;
   /** "layer 1 weights", ... for divergence messages (built here, not in the step). */
   private final String[] weightsName;
+  private final Step report = new Step();
   private long t;
 
   /**
+   * A trainer with its optimizer state, DFA feedback matrices and noise stream.
+   *
+   * @param k the kernels
    * @param net the initialised student; trained in place
+   * @param loss the data loss
+   * @param cfg the hyperparameters (its batch is the largest batch)
    * @param run the run's root stream: DFA feedback from {@code run.derive("dfa")}, noise from
    *     {@code run.derive("noise")} (spec/emergence.md#rng)
    */
@@ -90,55 +99,186 @@ public final class Trainer {
     }
   }
 
+  /**
+   * A training batch: {@code rows} rows of {@code x} ([rows, d]) with regression targets
+   * {@code y} ([rows, o]) or class labels ({@code labels}, [rows]). The arrays may be longer than
+   * the batch and are read at every step, so one Batch over reused buffers serves a whole run.
+   *
+   * @param x inputs
+   * @param y targets, or null with labels
+   * @param labels labels, or null with targets
+   * @param rows the batch size, at least 1
+   */
+  public record Batch(float[] x, float[] y, int[] labels, int rows) {
+    /**
+     * Checks the batch.
+     *
+     * @throws IllegalArgumentException if rows &lt; 1, x is null, or not exactly one of y and
+     *     labels is given
+     */
+    public Batch {
+      if (rows < 1) {
+        throw new IllegalArgumentException("batch rows must be at least 1, got " + rows);
+      }
+      if (x == null || (y == null) == (labels == null)) {
+        throw new IllegalArgumentException("a batch needs x and exactly one of y and labels");
+      }
+    }
+  }
+
+  /**
+   * What the last training step reports: its number, the batch-mean loss and ||W_l||_F after
+   * the update (of the noise-free parameters v under parameter noise). One object per trainer,
+   * overwritten by every step: a record returned per step would be an allocation in the hot loop,
+   * and the steady state must allocate nothing (spec/emergence.md#performance, TrainerTest).
+   * Copy the values out to keep them.
+   */
+  public final class Step {
+
+    private double loss;
+
+    private Step() {}
+
+    /**
+     * The number of the step (1-based).
+     *
+     * @return the steps taken so far
+     */
+    public long step() {
+      return t;
+    }
+
+    /**
+     * The batch-mean training loss of the step, before the update.
+     *
+     * @return the loss
+     */
+    public double loss() {
+      return loss;
+    }
+
+    /**
+     * ||W_l||_F^2 after the update.
+     *
+     * @param l the layer
+     * @return the squared Frobenius norm
+     */
+    public double weightNormSq(int l) {
+      return weightSq[l];
+    }
+
+    /**
+     * ||W_l||_F after the update.
+     *
+     * @param l the layer
+     * @return the Frobenius norm
+     */
+    public double weightNorm(int l) {
+      return Math.sqrt(weightSq[l]);
+    }
+  }
+
+  /**
+   * The network being trained.
+   *
+   * @return the network (trained in place)
+   */
   public Mlp net() {
     return net;
   }
 
+  /**
+   * The hyperparameters.
+   *
+   * @return the config
+   */
   public TrainConfig config() {
     return cfg;
   }
 
-  /** Steps taken so far. */
+  /**
+   * Steps taken so far.
+   *
+   * @return the count
+   */
   public long steps() {
     return t;
   }
 
-  /** The training workspace (batch buffers, h_pre and h_post of the last step). */
+  /**
+   * The training workspace (batch buffers, h_pre and h_post of the last step).
+   *
+   * @return the workspace
+   */
   public Mlp.Workspace workspace() {
     return ws;
   }
 
-  /** Learning signal g of layer l's weights from the last step ([out, in]). */
+  /**
+   * Learning signal g of layer l's weights from the last step.
+   *
+   * @param l the layer
+   * @return g [out, in] (live, overwritten by the next step)
+   */
   public float[] signalW(int l) {
     return gW[l];
   }
 
+  /**
+   * Learning signal g of layer l's bias from the last step.
+   *
+   * @param l the layer
+   * @return g [out] (live), or null for a bias-free layer
+   */
   public float[] signalB(int l) {
     return gB[l];
   }
 
-  /** ||W_l||_F^2 after the last step (of the noise-free parameters v under parameter noise). */
-  public double weightNormSq(int l) {
-    return weightSq[l];
-  }
-
-  /** The DFA feedback matrix of hidden layer l, or null. */
+  /**
+   * The DFA feedback matrix of hidden layer l.
+   *
+   * @param l the layer
+   * @return B_l [out_l, outputSize] (live), or null without DFA or for the last layer
+   */
   public float[] feedback(int l) {
     return feedback == null ? null : feedback[l];
   }
 
   /**
-   * One training step on {@code rows} rows in {@code x} and {@code y} or {@code labels}; returns
-   * the batch-mean loss. The probe (may be null) sees g before the update.
+   * One training step without a probe.
+   *
+   * @param batch the batch
+   * @return the trainer's step report (overwritten by the next step)
    */
-  public double step(float[] x, float[] y, int[] labels, int rows, Probe probe, boolean window,
-      boolean sample) {
+  public Step train(Batch batch) {
+    return train(batch, null, false, false);
+  }
+
+  /**
+   * One training step on {@code batch}: forward, loss, the rule's signals g, the probe, then the
+   * update (E8)/(E9). Allocates nothing.
+   *
+   * @param batch the batch, at most config().batch() rows
+   * @param probe sees g before the update when {@code window} or {@code sample} (may be null)
+   * @param window whether the step is inside the measurement window
+   * @param sample whether the step is a time-series point
+   * @return the trainer's step report (overwritten by the next step)
+   * @throws IllegalArgumentException if the batch does not fit the trainer or the network
+   * @throws DivergedException if the loss or a layer's parameters become NaN or infinite
+   */
+  public Step train(Batch batch, Probe probe, boolean window, boolean sample) {
+    int rows = batch.rows();
+    int o = net.outputSize();
+    if (batch.y() != null ? batch.y().length < (long) rows * o : batch.labels().length < rows) {
+      throw new IllegalArgumentException("batch of " + rows + " rows has too few "
+          + (batch.y() != null ? "targets" : "labels"));
+    }
     t++;
     if (masterW != null) {
       perturb();
     }
-    ws.forward(k, x, rows);
-    double lossSum = ws.loss(loss, y, labels, 1f / rows, k);
+    ws.forward(k, batch.x(), rows);
+    double lossSum = ws.loss(loss, batch.y(), batch.labels(), 1f / rows, k);
     if (!Double.isFinite(lossSum)) {
       throw DivergedException.at(t, "the training loss");
     }
@@ -180,10 +320,16 @@ public final class Trainer {
       }
       weightSq[l] = sq;
     }
-    return lossSum / rows;
+    report.loss = lossSum / rows;
+    return report;
   }
 
-  /** (E6)/(E20): the rule's error path on a workspace that has run forward and loss. */
+  /**
+   * (E6)/(E20): the rule's error path on a workspace that has run forward and loss.
+   *
+   * @param w a workspace of this trainer's network
+   * @param accumulate add to the gradients instead of overwriting them
+   */
   public void backward(Mlp.Workspace w, boolean accumulate) {
     if (feedback != null) {
       w.backwardDfa(k, feedback, accumulate);
@@ -206,17 +352,45 @@ public final class Trainer {
       Dense d = net.layer(l);
       int n = d.w.length;
       if (!adamw) {
-        Updates.sgdSignal(n, w.dW[l], outW[l]);
+        Updates.sgdSignal(n, w.dW(l), outW[l]);
         if (outB[l] != null) {
-          Updates.sgdSignal(d.out, w.db[l], outB[l]);
+          Updates.sgdSignal(d.out, w.db(l), outB[l]);
         }
         continue;
       }
-      Updates.adamSignal(n, w.dW[l], cfg.beta1(), cfg.beta2(), cfg.eps(), step, mW[l], vW[l],
+      Updates.adamSignal(n, w.dW(l), cfg.beta1(), cfg.beta2(), cfg.eps(), step, mW[l], vW[l],
           commit ? mW[l] : sm[2 * l], commit ? vW[l] : sv[2 * l], outW[l]);
       if (outB[l] != null) {
-        Updates.adamSignal(d.out, w.db[l], cfg.beta1(), cfg.beta2(), cfg.eps(), step, mB[l],
+        Updates.adamSignal(d.out, w.db(l), cfg.beta1(), cfg.beta2(), cfg.eps(), step, mB[l],
             vB[l], commit ? mB[l] : sm[2 * l + 1], commit ? vB[l] : sv[2 * l + 1], outB[l]);
+      }
+    }
+  }
+
+  /**
+   * The (E18b) dry run: per layer, the learning signal g and the Hebbian term H of one step on a
+   * whole set.
+   *
+   * @param layers per layer, in order
+   */
+  public record FullBatch(List<Layer> layers) {
+
+    /**
+     * One layer's full-batch terms.
+     *
+     * @param g the learning signal of the weights [out, in]
+     * @param h the Hebbian term (E16) over every row, weight 1/n [out, in]
+     */
+    public record Layer(Tensor g, Tensor h) {
+
+      /**
+       * (E17) cos(g, H): the {@code fullbatch} alignment of the layer.
+       *
+       * @param k the kernels
+       * @return the cosine
+       */
+      public double alignment(Kernels k) {
+        return Probe.cosine(k, g.size(), g.data(), 0, h.data(), 0);
       }
     }
   }
@@ -224,11 +398,15 @@ public final class Trainer {
   /**
    * (E18b) The learning signal the rule would give for one step on the whole of {@code data}
    * (noise-free parameters, no signal noise, Adam moments not advanced), with the Hebbian term
-   * over the same rows: fills {@code outW} and {@code hW} ([out, in] per layer). Evaluates in
-   * chunks through {@code eval}. Allocates a little (called once per run).
+   * over the same rows. Evaluates in chunks of min({@link Evaluation#CHUNK}, n) rows. Allocates
+   * (called once per run).
+   *
+   * @param data the set (usually the training set)
+   * @return g and H of every layer
    */
-  public void fullBatch(Data data, Mlp.Workspace eval, float[][] outW, float[][] hW) {
+  public FullBatch fullBatch(Data data) {
     useMaster();
+    Mlp.Workspace eval = net.workspace(Math.min(Evaluation.CHUNK, data.n()));
     int chunk = eval.capacity();
     float scale = 1f / data.n();
     float[] xb = new float[chunk * data.d()];
@@ -238,6 +416,11 @@ public final class Trainer {
     for (int i = 0; i < idx.length; i++) {
       idx[i] = i;
     }
+    float[][] outW = new float[depth][], hW = new float[depth][];
+    for (int l = 0; l < depth; l++) {
+      outW[l] = new float[net.layer(l).w.length];
+      hW[l] = new float[net.layer(l).w.length];
+    }
     for (int from = 0; from < data.n(); from += chunk) {
       int rows = Math.min(chunk, data.n() - from);
       data.gather(idx, from, rows, xb, yb, lb);
@@ -245,10 +428,8 @@ public final class Trainer {
       eval.loss(loss, yb, lb, scale, k);
       backward(eval, from > 0);
       for (int l = 0; l < depth; l++) {
-        Dense d = net.layer(l);
         // (E16) summed over all rows with weight 1/n
-        k.gemm(true, false, d.out, d.in, rows, scale, eval.hPost(l), 0, d.out, eval.hPre(l), 0,
-            d.in, from > 0 ? 1f : 0f, hW[l], 0, d.in);
+        Probe.hebbian(k, net.layer(l), rows, scale, eval.hPost(l), eval.hPre(l), from > 0, hW[l]);
       }
     }
     float[][] outB = new float[depth][];
@@ -268,20 +449,30 @@ public final class Trainer {
       }
     }
     signals(eval, false, outW, outB, sm, sv);
+    List<FullBatch.Layer> layers = new ArrayList<>();
+    for (int l = 0; l < depth; l++) {
+      Dense d = net.layer(l);
+      layers.add(new FullBatch.Layer(Tensor.of(outW[l], d.out, d.in),
+          Tensor.of(hW[l], d.out, d.in)));
+    }
+    return new FullBatch(List.copyOf(layers));
   }
 
   /**
-   * Mean loss over {@code data} with the noise-free parameters, through {@code eval} in chunks;
-   * {@code correct[0]} receives the number of correct argmax predictions when labels are present
-   * ({@code correct} may be null). Allocates nothing when {@code xb} etc. are given.
+   * Mean loss (and accuracy with labels) over a set with the noise-free parameters.
+   *
+   * @param e the evaluation buffers of this trainer's network and the set
+   * @return the result
    */
-  public double evaluate(Data data, Mlp.Workspace eval, float[] xb, float[] yb, int[] lb,
-      int[] idx, long[] correct) {
+  public Evaluation.Result evaluate(Evaluation e) {
     useMaster();
-    return Evaluation.meanLoss(k, loss, data, eval, xb, yb, lb, idx, correct);
+    return e.run(k, loss);
   }
 
-  /** Puts the noise-free parameters v into the network (a no-op without parameter noise). */
+  /**
+   * Puts the noise-free parameters v into the network (a no-op without parameter noise); the
+   * next step perturbs them again.
+   */
   public void useMaster() {
     if (masterW == null) {
       return;

@@ -1,10 +1,15 @@
-package org.hebb4j.emergence;
+package org.hebb4j.experiment.emergence;
 
 import java.util.concurrent.atomic.AtomicLong;
+import org.hebb4j.emergence.Noise;
+import org.hebb4j.emergence.Rule;
+import org.hebb4j.emergence.Teacher;
+import org.hebb4j.emergence.TrainConfig;
 import org.hebb4j.kernel.Activation;
 import org.hebb4j.kernel.Kernels;
 import org.hebb4j.nn.Loss;
 import org.hebb4j.nn.Mlp;
+import org.hebb4j.nn.MlpConfig;
 import org.hebb4j.parallel.Workers;
 import org.hebb4j.rng.Rng;
 
@@ -18,8 +23,43 @@ public final class Phase {
 
   private Phase() {}
 
-  /** "linear" or "mlp". */
-  public record Options(String model, double[] sigmas, double[] gammas, int seeds, long seed,
+  /** The model trained in every cell. */
+  public enum Model {
+    /** Bias-free linear regression d -> o, student and teacher (spec/emergence.md#noise-boundary). */
+    LINEAR,
+    /** The SRE's MLP d -> hidden -> o with tanh (spec/emergence.md#sre). */
+    MLP;
+
+    /**
+     * The lower-case name used on the command line.
+     *
+     * @return "linear" or "mlp"
+     */
+    public String id() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
+  /**
+   * Settings of the whole grid.
+   *
+   * @param model the model of every cell
+   * @param sigmas parameter-noise standard deviations (rows)
+   * @param gammas weight decays (columns)
+   * @param seeds seeds averaged per cell
+   * @param seed the base seed; seed index s uses seed + s
+   * @param lr the SGD learning rate
+   * @param batch the batch size
+   * @param steps training steps per cell
+   * @param window the measurement window, a fraction of the steps
+   * @param d input width
+   * @param hidden hidden width (mlp)
+   * @param o output width
+   * @param nTrain training set size
+   * @param nVal validation set size
+   * @param layer the probed layer (0-based), or -1 for the last
+   */
+  public record Options(Model model, double[] sigmas, double[] gammas, int seeds, long seed,
       double lr, int batch, int steps, double window, int d, int hidden, int o, int nTrain,
       int nVal, int layer) {
 
@@ -28,7 +68,7 @@ public final class Phase {
     }
 
     boolean linear() {
-      return model.equals("linear");
+      return model == Model.LINEAR;
     }
 
     /** The layer whose alignment is reported (0-based): the last one. */
@@ -40,7 +80,29 @@ public final class Phase {
   /** Grid results [sigma][gamma], averaged over seeds. */
   public record Grid(double[] sigmas, double[] gammas, double[][] alignment, double[][] valLoss) {}
 
-  public static Grid run(Kernels k, Options o, Workers workers, AtomicLong progress) {
+  /**
+   * The grid and its fitted boundary, computed once by {@link #run}.
+   *
+   * @param grid the cells
+   * @param boundary the (E24) fit
+   */
+  public record Result(Grid grid, Boundary boundary) {}
+
+  /**
+   * Trains every (sigma, gamma, seed) cell, averages over seeds and fits the boundary.
+   *
+   * @param k the kernels
+   * @param o the settings
+   * @param workers the threads (results do not depend on their number)
+   * @param progress incremented once per training step (may be null)
+   * @return the grid and the boundary
+   */
+  public static Result run(Kernels k, Options o, Workers workers, AtomicLong progress) {
+    Grid g = grid(k, o, workers, progress);
+    return new Result(g, fit(g));
+  }
+
+  static Grid grid(Kernels k, Options o, Workers workers, AtomicLong progress) {
     Teacher.Sets[] data = new Teacher.Sets[o.seeds()];
     workers.run(o.seeds(), s -> data[s] = sets(k, o, new Rng(o.seed() + s)));
     int ns = o.sigmas().length, ng = o.gammas().length;
@@ -56,14 +118,14 @@ public final class Phase {
       TrainingRun.Result r = TrainingRun.run(k, student, Loss.MSE, data[s].train(),
           data[s].val(), cfg, new TrainingRun.Schedule(o.steps(), o.window(), 0, false), root,
           progress);
-      align[si][gi][s] = r.minibatch()[o.probedLayer()];
+      align[si][gi][s] = r.layer(o.probedLayer()).minibatch();
       val[si][gi][s] = r.valLoss();
     });
     double[][] a = new double[ns][ng], v = new double[ns][ng];
     for (int si = 0; si < ns; si++) {
       for (int gi = 0; gi < ng; gi++) {
-        a[si][gi] = Sre.meanStd(align[si][gi])[0];
-        v[si][gi] = Sre.meanStd(val[si][gi])[0];
+        a[si][gi] = Stat.of(align[si][gi]).mean();
+        v[si][gi] = Stat.of(val[si][gi]).mean();
       }
     }
     return new Grid(o.sigmas().clone(), o.gammas().clone(), a, v);
@@ -77,7 +139,7 @@ public final class Phase {
   /** Linear: d -> o, bias-free, w ~ N(0, 1/d). MLP: the SRE network with tanh. */
   static Mlp network(Options o, Rng r) {
     if (o.linear()) {
-      Mlp m = new Mlp(new int[] {o.d(), o.o()}, Activation.LINEAR, Activation.LINEAR, false);
+      Mlp m = new Mlp(MlpConfig.linear(o.d(), o.o()));
       m.init(r);
       return m;
     }

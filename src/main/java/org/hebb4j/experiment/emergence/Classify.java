@@ -1,8 +1,13 @@
-package org.hebb4j.emergence;
+package org.hebb4j.experiment.emergence;
 
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.hebb4j.data.Dataset;
+import org.hebb4j.emergence.Data;
+import org.hebb4j.emergence.Noise;
+import org.hebb4j.emergence.Rule;
+import org.hebb4j.emergence.Teacher;
+import org.hebb4j.emergence.TrainConfig;
 import org.hebb4j.kernel.Activation;
 import org.hebb4j.kernel.Kernels;
 import org.hebb4j.kernel.ThreadedKernels;
@@ -60,7 +65,18 @@ public final class Classify {
     return Data.classification(x, d.features(), d.labels().clone(), d.classes());
   }
 
-  public static List<Sre.Cell> run(Kernels k, Sets sets, Options o, Workers workers,
+  /**
+   * Runs every (rule, gamma, seed) on the standardised sets; seed s uses {@code Rng(seed + s)}.
+   *
+   * @param k the kernels
+   * @param sets the standardised train and test sets
+   * @param o the settings
+   * @param workers the threads (results do not depend on their number)
+   * @param progress incremented once per training step (may be null)
+   * @return the runs and their statistics (validation = the test set)
+   * @throws IllegalArgumentException if the training set is smaller than one batch
+   */
+  public static Summary run(Kernels k, Sets sets, Options o, Workers workers,
       AtomicLong progress) {
     int steps = o.stepsPerEpoch(sets.train().n()) * o.epochs();
     if (steps < 1) {
@@ -73,7 +89,7 @@ public final class Classify {
           o.hidden(), c, o.act(), new Rng(o.seed() + s).derive("randomnn")), sets.train()));
     }
     int perSeed = o.rules().size() * o.gammas().length;
-    Sre.Cell[] cells = new Sre.Cell[o.runs()];
+    Cell[] cells = new Cell[o.runs()];
     // a single run gets the workers for its GEMMs instead (shape-determined blocks, same bits)
     Kernels kr = cells.length == 1 ? ThreadedKernels.of(k, workers) : k;
     TrainingRun.runAll(workers, cells.length, i -> {
@@ -88,8 +104,8 @@ public final class Classify {
       TrainingRun.Result res = TrainingRun.run(kr, net, Loss.SOFTMAX_CE,
           r.randomTargets ? random[s] : sets.train(), sets.test(), cfg,
           new TrainingRun.Schedule(steps, o.window(), o.every(), false), root, progress);
-      cells[i] = new Sre.Cell(r, gamma, s, o.seed() + s, res);
+      cells[i] = new Cell(r, gamma, s, o.seed() + s, res);
     });
-    return List.of(cells);
+    return Summary.of(o.rules(), o.gammas(), List.of(cells));
   }
 }

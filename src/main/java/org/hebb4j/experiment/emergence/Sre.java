@@ -1,8 +1,12 @@
-package org.hebb4j.emergence;
+package org.hebb4j.experiment.emergence;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import org.hebb4j.emergence.Data;
+import org.hebb4j.emergence.Noise;
+import org.hebb4j.emergence.Rule;
+import org.hebb4j.emergence.Teacher;
+import org.hebb4j.emergence.TrainConfig;
 import org.hebb4j.kernel.Activation;
 import org.hebb4j.kernel.Kernels;
 import org.hebb4j.kernel.ThreadedKernels;
@@ -41,15 +45,20 @@ public final class Sre {
     }
   }
 
-  /** One run's outcome (also used by {@link Classify}). */
-  public record Cell(Rule rule, double gamma, int seedIndex, long seed,
-      TrainingRun.Result result) {}
-
   /** Data of one seed: the task, and the Random NN targets when that rule is used. */
   record SeedData(Teacher.Sets task, Data randomTrain) {}
 
-  /** Seed s (0-based) uses the root stream {@code Rng(seed + s)}. */
-  public static List<Cell> run(Kernels k, Options o, Workers workers, AtomicLong progress) {
+  /**
+   * Runs every (rule, gamma, seed); seed s (0-based) uses the root stream {@code Rng(seed + s)}.
+   *
+   * @param k the kernels
+   * @param o the settings
+   * @param workers the threads (results do not depend on their number)
+   * @param progress incremented once per training step (may be null)
+   * @return the runs and their statistics
+   * @throws org.hebb4j.nn.DivergedException if a run diverges
+   */
+  public static Summary run(Kernels k, Options o, Workers workers, AtomicLong progress) {
     SeedData[] data = new SeedData[o.seeds()];
     workers.run(o.seeds(), s -> data[s] = seedData(k, o, new Rng(o.seed() + s)));
     int perSeed = o.rules().size() * o.gammas().length;
@@ -62,7 +71,7 @@ public final class Sre {
       double gamma = o.gammas()[rest % o.gammas().length];
       cells[i] = runOne(kr, o, data[s], r, gamma, s, progress);
     });
-    return List.of(cells);
+    return Summary.of(o.rules(), o.gammas(), List.of(cells));
   }
 
   static SeedData seedData(Kernels k, Options o, Rng root) {
@@ -86,38 +95,5 @@ public final class Sre {
         o.config(r, gamma), new TrainingRun.Schedule(o.steps(), o.window(), o.every(),
             o.neurons()), root, progress);
     return new Cell(r, gamma, s, o.seed() + s, res);
-  }
-
-  /** Mean and standard deviation (population, ddof = 0) of the finite values. */
-  public static double[] meanStd(double[] v) {
-    double sum = 0;
-    int n = 0;
-    for (double x : v) {
-      if (Double.isFinite(x)) {
-        sum += x;
-        n++;
-      }
-    }
-    if (n == 0) {
-      return new double[] {Double.NaN, Double.NaN};
-    }
-    double mean = sum / n, ss = 0;
-    for (double x : v) {
-      if (Double.isFinite(x)) {
-        ss += (x - mean) * (x - mean);
-      }
-    }
-    return new double[] {mean, Math.sqrt(ss / n)};
-  }
-
-  /** The cells of one (rule, gamma), in seed order. */
-  public static List<Cell> select(List<Cell> cells, Rule r, double gamma) {
-    List<Cell> out = new ArrayList<>();
-    for (Cell c : cells) {
-      if (c.rule() == r && c.gamma() == gamma) {
-        out.add(c);
-      }
-    }
-    return out;
   }
 }

@@ -1,4 +1,4 @@
-package org.hebb4j.emergence;
+package org.hebb4j.experiment.emergence;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
