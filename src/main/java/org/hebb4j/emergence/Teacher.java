@@ -21,20 +21,41 @@ public final class Teacher {
   /**
    * Draws {@code nTrain + nVal} inputs and labels them with {@code teacher}: x from
    * {@code data.derive("train")} and {@code data.derive("val")}, row after row.
+   *
+   * @param k the kernels
+   * @param teacher the teacher network
+   * @param data the data stream
+   * @param nTrain training rows
+   * @param nVal validation rows
+   * @return the two sets
    */
   public static Sets sets(Kernels k, Mlp teacher, Rng data, int nTrain, int nVal) {
     return new Sets(label(k, teacher, inputs(data.derive("train"), nTrain, teacher.inputSize())),
         label(k, teacher, inputs(data.derive("val"), nVal, teacher.inputSize())));
   }
 
-  /** n rows of d standard Gaussians. */
+  /**
+   * n rows of d standard Gaussians.
+   *
+   * @param r the stream
+   * @param n rows
+   * @param d columns
+   * @return x [n, d]
+   */
   public static float[] inputs(Rng r, int n, int d) {
     float[] x = new float[n * d];
     r.fillGaussian(x, 0, x.length, 1f);
     return x;
   }
 
-  /** Regression data (x, net(x)). */
+  /**
+   * Regression data (x, net(x)), evaluated in chunks of {@link Evaluation#CHUNK} rows.
+   *
+   * @param k the kernels
+   * @param net the labelling network
+   * @param x inputs [n, net.inputSize()]
+   * @return the set
+   */
   public static Data label(Kernels k, Mlp net, float[] x) {
     int d = net.inputSize(), o = net.outputSize(), n = x.length / d;
     float[] y = new float[n * o];
@@ -50,7 +71,15 @@ public final class Teacher {
     return Data.regression(x, d, y, o);
   }
 
-  /** Classification data (x, argmax net(x)), for the Random NN rule on a labelled task. */
+  /**
+   * Classification data (x, argmax net(x)) (first on ties), for the Random NN rule on a
+   * labelled task.
+   *
+   * @param k the kernels
+   * @param net the labelling network
+   * @param data the set whose inputs are labelled
+   * @return the set with net's labels
+   */
   public static Data argmaxLabels(Kernels k, Mlp net, Data data) {
     Data reg = label(k, net, data.x());
     int o = net.outputSize();

@@ -113,6 +113,10 @@ public final class Trainer {
     /**
      * Checks the batch.
      *
+     * @param x inputs
+     * @param y targets, or null with labels
+     * @param labels labels, or null with targets
+     * @param rows the batch size, at least 1
      * @throws IllegalArgumentException if rows &lt; 1, x is null, or not exactly one of y and
      *     labels is given
      */
@@ -340,8 +344,8 @@ public final class Trainer {
 
   /**
    * (E11), (E12): the learning signals from the gradients in {@code w}; for Adam (E13) the signal
-   * is -dL/dW and the moments belong to the update. With {@code commit} the AdamW moments advance (a
-   * real step); without, they are read only and the moments the step would produce go to the
+   * is -dL/dW and the moments belong to the update. With {@code commit} the AdamW moments advance
+   * (a real step); without, they are read only and the moments the step would produce go to the
    * scratch arrays {@code sm}, {@code sv} (a dry run at step t+1, (E18b)).
    */
   void signals(Mlp.Workspace w, boolean commit, float[][] outW, float[][] outB, float[][] sm,

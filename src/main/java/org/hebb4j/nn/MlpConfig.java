@@ -28,6 +28,12 @@ public record MlpConfig(int input, List<Integer> hidden, int output, Activation 
   /**
    * Checks and freezes the fields.
    *
+   * @param input the input width d, at least 1
+   * @param hidden the hidden widths in order (may be empty), each at least 1
+   * @param output the output width o, at least 1
+   * @param activation the activation of every hidden layer
+   * @param outputActivation the activation of the last layer
+   * @param bias whether every layer has a bias
    * @throws IllegalArgumentException naming the field when a width is below 1 or a field is null
    */
   public MlpConfig {

@@ -25,22 +25,61 @@ public final class Classify {
 
   private Classify() {}
 
+  /**
+   * Settings of the whole experiment.
+   *
+   * @param act the hidden activation
+   * @param rules the learning rules
+   * @param gammas the weight decays
+   * @param seeds seeds per (rule, gamma)
+   * @param seed the base seed; seed index s uses seed + s
+   * @param lr the learning rate of sgd, dfa and randomnn
+   * @param adamLr the learning rate of adam and adamw
+   * @param batch the batch size
+   * @param epochs training epochs
+   * @param hidden the hidden width
+   * @param window the measurement window, a fraction of the steps
+   * @param every a time-series point every this many steps (0: none)
+   */
   public record Options(Activation act, List<Rule> rules, double[] gammas, int seeds, long seed,
       double lr, double adamLr, int batch, int epochs, int hidden, double window, int every) {
 
+    /**
+     * Steps per epoch: the full batches of a training set (the last partial batch is dropped).
+     *
+     * @param n the training set's rows
+     * @return n / batch
+     */
     public int stepsPerEpoch(int n) {
       return n / batch;
     }
 
+    /**
+     * The number of runs.
+     *
+     * @return rules x gammas x seeds
+     */
     public int runs() {
       return rules.size() * gammas.length * seeds;
     }
   }
 
-  /** Train and test sets as {@link Data}: pixels standardised by the training set's (E25). */
+  /**
+   * Train and test sets as {@link Data}: pixels standardised by the training set's (E25).
+   *
+   * @param train the standardised training set
+   * @param test the standardised test set
+   * @param mean the training set's mean mu
+   * @param std the training set's standard deviation s (1 for a constant set)
+   */
   public record Sets(Data train, Data test, float mean, float std) {}
 
-  /** (E25) x' = (x - mu) / s with mu, s the mean and standard deviation of every training value. */
+  /**
+   * (E25) x' = (x - mu) / s with mu, s the mean and standard deviation of every training value.
+   *
+   * @param split the raw train and test images
+   * @return the standardised sets
+   */
   public static Sets standardise(Dataset.Split split) {
     Dataset tr = split.train(), te = split.test();
     double sum = 0;

@@ -25,7 +25,7 @@ public final class Phase {
 
   /** The model trained in every cell. */
   public enum Model {
-    /** Bias-free linear regression d -> o, student and teacher (spec/emergence.md#noise-boundary). */
+    /** Bias-free linear regression d -> o, student and teacher (spec/emergence.md#phase). */
     LINEAR,
     /** The SRE's MLP d -> hidden -> o with tanh (spec/emergence.md#sre). */
     MLP;
@@ -63,6 +63,11 @@ public final class Phase {
       double lr, int batch, int steps, double window, int d, int hidden, int o, int nTrain,
       int nVal, int layer) {
 
+    /**
+     * Total training steps over all cells (for progress).
+     *
+     * @return sigmas x gammas x seeds x steps
+     */
     public long totalSteps() {
       return (long) sigmas.length * gammas.length * seeds * steps;
     }
@@ -71,13 +76,24 @@ public final class Phase {
       return model == Model.LINEAR;
     }
 
-    /** The layer whose alignment is reported (0-based): the last one. */
+    /**
+     * The layer whose alignment is reported (0-based): {@code layer}, or the last one.
+     *
+     * @return the layer
+     */
     public int probedLayer() {
       return layer >= 0 ? layer : (linear() ? 0 : 1);
     }
   }
 
-  /** Grid results [sigma][gamma], averaged over seeds. */
+  /**
+   * Grid results [sigma][gamma], averaged over seeds.
+   *
+   * @param sigmas the rows' noise levels
+   * @param gammas the columns' weight decays
+   * @param alignment the minibatch alignment (E18a) of the probed layer
+   * @param valLoss the final validation loss
+   */
   public record Grid(double[] sigmas, double[] gammas, double[][] alignment, double[][] valLoss) {}
 
   /**
@@ -146,8 +162,20 @@ public final class Phase {
     return Teacher.network(o.d(), o.hidden(), o.o(), Activation.TANH, r);
   }
 
-  /** The fitted boundary log10 gamma* = a + b log10 sigma, and the crossings it was fitted to. */
+  /**
+   * The fitted boundary log10 gamma* = a + b log10 sigma, and the crossings it was fitted to.
+   *
+   * @param a the intercept (NaN when not found)
+   * @param b the slope (theory: 2; NaN when not found)
+   * @param sigmas the sigmas of the rows that cross
+   * @param gammaStar their crossings gamma*
+   */
   public record Boundary(double a, double b, double[] sigmas, double[] gammaStar) {
+    /**
+     * Whether at least two rows crossed.
+     *
+     * @return b is finite
+     */
     public boolean found() {
       return Double.isFinite(b);
     }
@@ -159,6 +187,9 @@ public final class Phase {
    * linearly in log gamma between the two cells to the zero of the alignment. Rows without such a
    * change are skipped. Least squares on (log10 sigma, log10 gamma*) gives a and b (NaN when fewer
    * than two rows cross).
+   *
+   * @param g the grid
+   * @return the boundary
    */
   public static Boundary fit(Grid g) {
     int ns = g.sigmas().length, ng = g.gammas().length;
@@ -203,7 +234,14 @@ public final class Phase {
     return new Boundary(my - b * mx, b, sx, gs);
   }
 
-  /** n values log-spaced from lo to hi inclusive (n = 1 gives lo). */
+  /**
+   * n values log-spaced from lo to hi inclusive (n = 1 gives lo).
+   *
+   * @param lo the first value, &gt; 0
+   * @param hi the last value
+   * @param n the count
+   * @return the values
+   */
   public static double[] logspace(double lo, double hi, int n) {
     double[] v = new double[n];
     for (int i = 0; i < n; i++) {

@@ -30,15 +30,31 @@ public final class Sre {
       Noise noise, double sigma, double lr, double adamLr, int batch, int steps, double window,
       int every, boolean neurons, int d, int hidden, int o, int nTrain, int nVal) {
 
-    /** Total training steps over all runs (for progress). */
+    /**
+     * Total training steps over all runs (for progress).
+     *
+     * @return runs() x steps
+     */
     public long totalSteps() {
       return (long) rules.size() * gammas.length * seeds * steps;
     }
 
+    /**
+     * The number of runs.
+     *
+     * @return rules x gammas x seeds
+     */
     public int runs() {
       return rules.size() * gammas.length * seeds;
     }
 
+    /**
+     * The hyperparameters of one run: adamLr for adam and adamw, lr otherwise.
+     *
+     * @param r the rule
+     * @param gamma the weight decay
+     * @return the config
+     */
     public TrainConfig config(Rule r, double gamma) {
       boolean adam = r.optimizer != Rule.Optimizer.PLAIN;
       return TrainConfig.of(r, adam ? adamLr : lr, gamma, noise, sigma, batch);

@@ -29,8 +29,24 @@ public final class TrainingRun {
 
   private TrainingRun() {}
 
-  /** Run length and measurement settings. */
+  /**
+   * Run length and measurement settings.
+   *
+   * @param steps training steps, at least 1
+   * @param window the measurement window, a fraction in (0, 1] of the steps
+   * @param every a time-series point every this many steps (0: none)
+   * @param neurons whether the time series keeps every row-wise cosine
+   */
   public record Schedule(int steps, double window, int every, boolean neurons) {
+    /**
+     * Checks the settings.
+     *
+     * @param steps training steps, at least 1
+     * @param window the measurement window, a fraction in (0, 1]
+     * @param every a time-series point every this many steps (0: none)
+     * @param neurons whether the time series keeps every row-wise cosine
+     * @throws IllegalArgumentException naming the setting out of range
+     */
     public Schedule {
       if (steps < 1) {
         throw new IllegalArgumentException("steps must be positive, got " + steps);
@@ -43,7 +59,11 @@ public final class TrainingRun {
       }
     }
 
-    /** Number of window steps: round(window * steps), at least 1. */
+    /**
+     * Number of window steps: round(window * steps), at least 1.
+     *
+     * @return the count
+     */
     public int windowSteps() {
       return Math.max(1, (int) Math.round(window * steps));
     }
@@ -51,11 +71,19 @@ public final class TrainingRun {
     /**
      * Whether step (1-based) is sampled for the time series: every {@code every} steps, and at the
      * powers of two below {@code every} (1, 2, 4, ...) to resolve the start of training.
+     *
+     * @param step the step, 1-based
+     * @return whether it is sampled
      */
     public boolean sampled(long step) {
       return every > 0 && (step % every == 0 || (step < every && (step & (step - 1)) == 0));
     }
 
+    /**
+     * The time-series capacity a probe needs.
+     *
+     * @return an upper bound of the sampled steps
+     */
     public int points() {
       return every > 0 ? steps / every + 33 : 0;
     }
@@ -193,6 +221,10 @@ public final class TrainingRun {
   /**
    * Runs {@code body} for every run index in [0, n) on the workers. Once a run fails (e.g. it
    * diverged), runs not yet started are skipped, and the first failure is rethrown.
+   *
+   * @param workers the threads
+   * @param n the number of runs
+   * @param body the run of an index
    */
   public static void runAll(Workers workers, int n, IntConsumer body) {
     AtomicBoolean failed = new AtomicBoolean();
