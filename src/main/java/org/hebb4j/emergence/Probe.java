@@ -15,25 +15,45 @@ import org.hebb4j.nn.Mlp;
 public final class Probe {
 
   private final Kernels k;
-  private final Mlp net;
-  private final int depth;
-  private final float[][] h;
-  private final float[][] sumG;
-  private final float[][] sumH;
-  private final double[] sumCos;
+  private final LayerProbe[] layers;
   private int windowSteps;
-  // per-neuron statistics inside the window (E19)
-  private final long[][] positive;
-  private final long[][] flips;
-  private final byte[][] lastSign;
   // time series
   private final int capacity;
   private int points;
   private final long[] steps;
-  private final double[][] seriesCos;
-  private final double[][] seriesNorm;
   private final double[] seriesVal;
-  private final float[][][] seriesNeurons;
+
+  /** One layer's buffers, window sums and time series. */
+  private static final class LayerProbe {
+    final Dense d;
+    /** H of the current step [out, in]. */
+    final float[] h;
+    /** Window sums of g and H for timeavg (E18c), and of the cosine for minibatch (E18a). */
+    final float[] sumG;
+    final float[] sumH;
+    double sumCos;
+    /** (E19) per neuron inside the window: positive steps, sign flips, the last sign. */
+    final long[] positive;
+    final long[] flips;
+    final byte[] lastSign;
+    /** The time series: cosine and ||W||_F per point, row-wise cosines [point][neuron]. */
+    final double[] seriesCos;
+    final double[] seriesNorm;
+    final float[][] seriesNeurons;
+
+    LayerProbe(Dense d, int points, boolean neurons) {
+      this.d = d;
+      h = new float[d.w.length];
+      sumG = new float[d.w.length];
+      sumH = new float[d.w.length];
+      positive = new long[d.out];
+      flips = new long[d.out];
+      lastSign = new byte[d.out];
+      seriesCos = new double[points];
+      seriesNorm = new double[points];
+      seriesNeurons = neurons ? new float[points][d.out] : null;
+    }
+  }
 
   /**
    * A probe for the layers of {@code net}.
@@ -45,35 +65,13 @@ public final class Probe {
    */
   public Probe(Kernels k, Mlp net, int points, boolean neurons) {
     this.k = k;
-    this.net = net;
-    this.depth = net.depth();
-    h = new float[depth][];
-    sumG = new float[depth][];
-    sumH = new float[depth][];
-    sumCos = new double[depth];
-    positive = new long[depth][];
-    flips = new long[depth][];
-    lastSign = new byte[depth][];
+    layers = new LayerProbe[net.depth()];
+    for (int l = 0; l < layers.length; l++) {
+      layers[l] = new LayerProbe(net.layer(l), points, neurons);
+    }
     capacity = points;
     steps = new long[points];
-    seriesCos = new double[depth][points];
-    seriesNorm = new double[depth][points];
     seriesVal = new double[points];
-    seriesNeurons = neurons ? new float[depth][points][] : null;
-    for (int l = 0; l < depth; l++) {
-      Dense d = net.layer(l);
-      h[l] = new float[d.w.length];
-      sumG[l] = new float[d.w.length];
-      sumH[l] = new float[d.w.length];
-      positive[l] = new long[d.out];
-      flips[l] = new long[d.out];
-      lastSign[l] = new byte[d.out];
-      if (neurons) {
-        for (int p = 0; p < points; p++) {
-          seriesNeurons[l][p] = new float[d.out];
-        }
-      }
-    }
   }
 
   /**
@@ -128,41 +126,47 @@ public final class Probe {
     return k.dot(n, g, gOff, h, hOff) / (Math.sqrt(gg) * Math.sqrt(hh));
   }
 
-  /** Called by the trainer with the signals of the current step, before the update. */
-  void observe(Mlp.Workspace ws, float[][] g, boolean window, boolean sample) {
+  /**
+   * Called by the trainer with the signals of the current step, before the update: its
+   * workspace holds h_pre and h_post of the step, its signals g.
+   */
+  void observe(Trainer tr, boolean window, boolean sample) {
+    Mlp.Workspace ws = tr.workspace();
     int rows = ws.rows();
     boolean record = sample && points < capacity;
     if (record) {
       steps[points] = -1; // filled by completePoint(...)
     }
-    for (int l = 0; l < depth; l++) {
-      Dense d = net.layer(l);
-      hebbian(k, d, rows, ws.hPost(l), ws.hPre(l), h[l]);
-      double c = cosine(k, d.w.length, g[l], 0, h[l], 0);
+    for (int l = 0; l < layers.length; l++) {
+      LayerProbe lp = layers[l];
+      Dense d = lp.d;
+      float[] g = tr.signalW(l), h = lp.h;
+      hebbian(k, d, rows, ws.hPost(l), ws.hPre(l), h);
+      double c = cosine(k, d.w.length, g, 0, h, 0);
       if (window) {
-        sumCos[l] += c;
-        k.axpy(d.w.length, 1f, g[l], 0, sumG[l], 0);
-        k.axpy(d.w.length, 1f, h[l], 0, sumH[l], 0);
+        lp.sumCos += c;
+        k.axpy(d.w.length, 1f, g, 0, lp.sumG, 0);
+        k.axpy(d.w.length, 1f, h, 0, lp.sumH, 0);
         for (int o = 0; o < d.out; o++) {
-          double rc = cosine(k, d.in, g[l], o * d.in, h[l], o * d.in);
+          double rc = cosine(k, d.in, g, o * d.in, h, o * d.in);
           byte s = rc > 0 ? (byte) 1 : rc < 0 ? (byte) -1 : (byte) 0;
           if (s > 0) {
-            positive[l][o]++;
+            lp.positive[o]++;
           }
-          if (windowSteps > 0 && s != 0 && lastSign[l][o] != 0 && s != lastSign[l][o]) {
-            flips[l][o]++;
+          if (windowSteps > 0 && s != 0 && lp.lastSign[o] != 0 && s != lp.lastSign[o]) {
+            lp.flips[o]++;
           }
           if (s != 0) {
-            lastSign[l][o] = s;
+            lp.lastSign[o] = s;
           }
         }
       }
       if (record) {
-        seriesCos[l][points] = c;
-        if (seriesNeurons != null) {
-          float[] row = seriesNeurons[l][points];
+        lp.seriesCos[points] = c;
+        if (lp.seriesNeurons != null) {
+          float[] row = lp.seriesNeurons[points];
           for (int o = 0; o < d.out; o++) {
-            row[o] = (float) cosine(k, d.in, g[l], o * d.in, h[l], o * d.in);
+            row[o] = (float) cosine(k, d.in, g, o * d.in, h, o * d.in);
           }
         }
       }
@@ -189,8 +193,8 @@ public final class Probe {
     }
     int p = points - 1;
     steps[p] = step.step();
-    for (int l = 0; l < depth; l++) {
-      seriesNorm[l][p] = step.weightNorm(l);
+    for (int l = 0; l < layers.length; l++) {
+      layers[l].seriesNorm[p] = step.weightNorm(l);
     }
     seriesVal[p] = valLoss;
   }
@@ -211,7 +215,7 @@ public final class Probe {
    * @return the mean, NaN before the window
    */
   public double minibatch(int l) {
-    return windowSteps == 0 ? Double.NaN : sumCos[l] / windowSteps;
+    return windowSteps == 0 ? Double.NaN : layers[l].sumCos / windowSteps;
   }
 
   /**
@@ -222,7 +226,7 @@ public final class Probe {
    */
   public double timeavg(int l) {
     return windowSteps == 0 ? Double.NaN
-        : cosine(k, sumG[l].length, sumG[l], 0, sumH[l], 0);
+        : cosine(k, layers[l].sumG.length, layers[l].sumG, 0, layers[l].sumH, 0);
   }
 
   /**
@@ -232,13 +236,14 @@ public final class Probe {
    * @return the statistics
    */
   public NeuronStats neuronStats(int l) {
-    Dense d = net.layer(l);
+    LayerProbe lp = layers[l];
+    Dense d = lp.d;
     double pos = 0, fl = 0;
     int hebbianAvg = 0;
     for (int o = 0; o < d.out; o++) {
-      pos += positive[l][o];
-      fl += flips[l][o];
-      if (cosine(k, d.in, sumG[l], o * d.in, sumH[l], o * d.in) > 0) {
+      pos += lp.positive[o];
+      fl += lp.flips[o];
+      if (cosine(k, d.in, lp.sumG, o * d.in, lp.sumH, o * d.in) > 0) {
         hebbianAvg++;
       }
     }
@@ -266,13 +271,14 @@ public final class Probe {
   public Series series() {
     int p = points;
     long[] st = java.util.Arrays.copyOf(steps, p);
+    int depth = layers.length;
     double[][] c = new double[depth][], nr = new double[depth][];
-    float[][][] neu = seriesNeurons == null ? null : new float[depth][][];
+    float[][][] neu = layers[0].seriesNeurons == null ? null : new float[depth][][];
     for (int l = 0; l < depth; l++) {
-      c[l] = java.util.Arrays.copyOf(seriesCos[l], p);
-      nr[l] = java.util.Arrays.copyOf(seriesNorm[l], p);
+      c[l] = java.util.Arrays.copyOf(layers[l].seriesCos, p);
+      nr[l] = java.util.Arrays.copyOf(layers[l].seriesNorm, p);
       if (neu != null) {
-        neu[l] = java.util.Arrays.copyOf(seriesNeurons[l], p);
+        neu[l] = java.util.Arrays.copyOf(layers[l].seriesNeurons, p);
       }
     }
     return new Series(st, c, nr, java.util.Arrays.copyOf(seriesVal, p), neu);

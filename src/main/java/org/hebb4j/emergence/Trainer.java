@@ -24,15 +24,9 @@ public final class Trainer {
   private final Loss loss;
   private final TrainConfig cfg;
   private final int depth;
-  private final float[][] gW;
-  private final float[][] gB;
-  private final float[][] mW;
-  private final float[][] vW;
-  private final float[][] mB;
-  private final float[][] vB;
-  /** (E14) the noise-free parameters v when parameter noise is on; else null. */
-  private final float[][] masterW;
-  private final float[][] masterB;
+  /** Per-layer state: signals, moments, noise-free parameters, feedback. */
+  private final LayerState[] layers;
+  /** The DFA feedback matrices by layer, as {@link Mlp.Workspace#backwardDfa} takes them. */
   private final float[][] feedback;
   private final Rng noiseRng;
   private final double[] weightSq;
@@ -58,44 +52,68 @@ public final class Trainer {
     this.cfg = cfg;
     this.depth = net.depth();
     this.ws = net.workspace(cfg.batch());
-    gW = new float[depth][];
-    gB = new float[depth][];
     boolean adam = cfg.rule().optimizer != Rule.Optimizer.PLAIN;
-    mW = adam ? new float[depth][] : null;
-    vW = adam ? new float[depth][] : null;
-    mB = adam ? new float[depth][] : null;
-    vB = adam ? new float[depth][] : null;
     boolean param = cfg.noisy() && cfg.noise() == Noise.PARAM;
-    masterW = param ? new float[depth][] : null;
-    masterB = param ? new float[depth][] : null;
+    layers = new LayerState[depth];
     feedback = cfg.rule().dfa ? new float[depth][] : null;
     Rng dfa = run.derive("dfa");
     for (int l = 0; l < depth; l++) {
       Dense d = net.layer(l);
-      gW[l] = new float[d.w.length];
-      gB[l] = d.hasBias() ? new float[d.out] : null;
-      if (adam) {
-        mW[l] = new float[d.w.length];
-        vW[l] = new float[d.w.length];
-        mB[l] = d.hasBias() ? new float[d.out] : null;
-        vB[l] = d.hasBias() ? new float[d.out] : null;
-      }
-      if (param) {
-        masterW[l] = d.w.clone();
-        masterB[l] = d.hasBias() ? d.b.clone() : null;
-      }
+      float[] fb = null;
       if (feedback != null && l < depth - 1) {
         // (E20) B_l [out_l, outputSize] ~ N(0, 1/out_l)
-        feedback[l] = new float[d.out * net.outputSize()];
-        dfa.derive("layer" + (l + 1)).fillGaussian(feedback[l], 0, feedback[l].length,
+        fb = new float[d.out * net.outputSize()];
+        dfa.derive("layer" + (l + 1)).fillGaussian(fb, 0, fb.length,
             (float) (1.0 / Math.sqrt(d.out)));
+        feedback[l] = fb;
       }
+      layers[l] = new LayerState(d, adam, param, fb);
     }
     noiseRng = run.derive("noise");
     weightSq = new double[depth];
     weightsName = new String[depth];
     for (int l = 0; l < depth; l++) {
       weightsName[l] = "layer " + (l + 1) + " weights";
+    }
+  }
+
+  /** One layer's training state (spec/emergence.md#rules). */
+  private static final class LayerState {
+    final Dense d;
+    /** Learning signals g of the weights [out, in] and the bias [out] (null without bias). */
+    final float[] gW;
+    final float[] gB;
+    /** Adam moments (null for the plain optimizer; bias moments null without bias). */
+    final float[] mW;
+    final float[] vW;
+    final float[] mB;
+    final float[] vB;
+    /** (E14) the noise-free parameters v under parameter noise; else null. */
+    final float[] masterW;
+    final float[] masterB;
+    /** (E20) B_l [out, outputSize] of a hidden layer under DFA; else null. */
+    final float[] feedback;
+
+    LayerState(Dense d, boolean moments, boolean master, float[] feedback) {
+      this.d = d;
+      gW = new float[d.w.length];
+      gB = d.hasBias() ? new float[d.out] : null;
+      mW = moments ? new float[d.w.length] : null;
+      vW = moments ? new float[d.w.length] : null;
+      mB = moments && d.hasBias() ? new float[d.out] : null;
+      vB = moments && d.hasBias() ? new float[d.out] : null;
+      masterW = master ? d.w.clone() : null;
+      masterB = master && d.hasBias() ? d.b.clone() : null;
+      this.feedback = feedback;
+    }
+
+    /** The parameters the update applies to: v under parameter noise, else the layer's. */
+    float[] weights() {
+      return masterW != null ? masterW : d.w;
+    }
+
+    float[] bias() {
+      return masterW != null ? masterB : d.b;
     }
   }
 
@@ -225,7 +243,7 @@ public final class Trainer {
    * @return g [out, in] (live, overwritten by the next step)
    */
   public float[] signalW(int l) {
-    return gW[l];
+    return layers[l].gW;
   }
 
   /**
@@ -235,7 +253,7 @@ public final class Trainer {
    * @return g [out] (live), or null for a bias-free layer
    */
   public float[] signalB(int l) {
-    return gB[l];
+    return layers[l].gB;
   }
 
   /**
@@ -245,7 +263,7 @@ public final class Trainer {
    * @return B_l [out_l, outputSize] (live), or null without DFA or for the last layer
    */
   public float[] feedback(int l) {
-    return feedback == null ? null : feedback[l];
+    return layers[l].feedback;
   }
 
   /**
@@ -278,7 +296,7 @@ public final class Trainer {
           + (batch.y() != null ? "targets" : "labels"));
     }
     t++;
-    if (masterW != null) {
+    if (cfg.noisy() && cfg.noise() == Noise.PARAM) {
       perturb();
     }
     ws.forward(k, batch.x(), rows);
@@ -287,39 +305,38 @@ public final class Trainer {
       throw DivergedException.at(t, "the training loss");
     }
     backward(ws, false);
-    signals(ws, true, gW, gB, null, null);
+    signals(ws, t, layers);
     if (cfg.noisy() && cfg.noise() == Noise.SIGNAL) {
       float s = cfg.sigma();
-      for (int l = 0; l < depth; l++) {
-        addNoise(gW[l], s);
-        if (gB[l] != null) {
-          addNoise(gB[l], s);
+      for (LayerState st : layers) {
+        addNoise(st.gW, s);
+        if (st.gB != null) {
+          addNoise(st.gB, s);
         }
       }
     }
     if (probe != null && (window || sample)) {
-      probe.observe(ws, gW, window, sample);
+      probe.observe(this, window, sample);
     }
     for (int l = 0; l < depth; l++) {
-      Dense d = net.layer(l);
-      float[] w = masterW != null ? masterW[l] : d.w;
-      float[] b = masterB != null ? masterB[l] : d.b;
+      LayerState st = layers[l];
+      int out = st.d.out;
+      float[] w = st.weights(), b = st.bias();
       if (cfg.rule().optimizer == Rule.Optimizer.ADAM) {
-        Updates.adamCoupledStep(w.length, cfg.lr(), cfg.gamma(), gW[l], w, cfg.beta1(),
-            cfg.beta2(), cfg.eps(), t, mW[l], vW[l]);
-        if (gB[l] != null) {
-          Updates.adamCoupledStep(d.out, cfg.lr(), 0f, gB[l], b, cfg.beta1(), cfg.beta2(),
-              cfg.eps(), t, mB[l], vB[l]);
+        Updates.adamCoupledStep(w.length, cfg.lr(), cfg.gamma(), st.gW, w, cfg.beta1(),
+            cfg.beta2(), cfg.eps(), t, st.mW, st.vW);
+        if (st.gB != null) {
+          Updates.adamCoupledStep(out, cfg.lr(), 0f, st.gB, b, cfg.beta1(), cfg.beta2(),
+              cfg.eps(), t, st.mB, st.vB);
         }
       } else {
-        Updates.apply(w.length, cfg.lr(), cfg.gamma(), gW[l], w);
-        if (gB[l] != null) {
-          Updates.apply(d.out, cfg.lr(), 0f, gB[l], b);
+        Updates.apply(w.length, cfg.lr(), cfg.gamma(), st.gW, w);
+        if (st.gB != null) {
+          Updates.apply(out, cfg.lr(), 0f, st.gB, b);
         }
       }
       double sq = k.sumSquares(w.length, w, 0);
-      if (!Double.isFinite(sq) || (gB[l] != null && !Float.isFinite(k.sum(d.out,
-          masterB != null ? masterB[l] : d.b, 0)))) {
+      if (!Double.isFinite(sq) || (st.gB != null && !Float.isFinite(k.sum(out, b, 0)))) {
         throw DivergedException.at(t, weightsName[l]);
       }
       weightSq[l] = sq;
@@ -343,30 +360,29 @@ public final class Trainer {
   }
 
   /**
-   * (E11), (E12): the learning signals from the gradients in {@code w}; for Adam (E13) the signal
-   * is -dL/dW and the moments belong to the update. With {@code commit} the AdamW moments advance
-   * (a real step); without, they are read only and the moments the step would produce go to the
-   * scratch arrays {@code sm}, {@code sv} (a dry run at step t+1, (E18b)).
+   * (E11), (E12): the learning signals of step {@code step} from the gradients in {@code w}, into
+   * {@code out}'s g; for Adam (E13) the signal is -dL/dW and the moments belong to the update.
+   * AdamW's moments are read from this trainer's state and the new ones written to {@code out}'s:
+   * with {@code out} this trainer's state they advance (a real step); with scratch states they
+   * are only what the step would produce (a dry run at step t+1, (E18b)).
    */
-  void signals(Mlp.Workspace w, boolean commit, float[][] outW, float[][] outB, float[][] sm,
-      float[][] sv) {
+  private void signals(Mlp.Workspace w, long step, LayerState[] out) {
     boolean adamw = cfg.rule().optimizer == Rule.Optimizer.ADAMW;
-    long step = commit ? t : t + 1;
     for (int l = 0; l < depth; l++) {
-      Dense d = net.layer(l);
-      int n = d.w.length;
+      LayerState st = layers[l], o = out[l];
+      int n = st.d.w.length, outW = st.d.out;
       if (!adamw) {
-        Updates.sgdSignal(n, w.dW(l), outW[l]);
-        if (outB[l] != null) {
-          Updates.sgdSignal(d.out, w.db(l), outB[l]);
+        Updates.sgdSignal(n, w.dW(l), o.gW);
+        if (o.gB != null) {
+          Updates.sgdSignal(outW, w.db(l), o.gB);
         }
         continue;
       }
-      Updates.adamSignal(n, w.dW(l), cfg.beta1(), cfg.beta2(), cfg.eps(), step, mW[l], vW[l],
-          commit ? mW[l] : sm[2 * l], commit ? vW[l] : sv[2 * l], outW[l]);
-      if (outB[l] != null) {
-        Updates.adamSignal(d.out, w.db(l), cfg.beta1(), cfg.beta2(), cfg.eps(), step, mB[l],
-            vB[l], commit ? mB[l] : sm[2 * l + 1], commit ? vB[l] : sv[2 * l + 1], outB[l]);
+      Updates.adamSignal(n, w.dW(l), cfg.beta1(), cfg.beta2(), cfg.eps(), step, st.mW, st.vW,
+          o.mW, o.vW, o.gW);
+      if (o.gB != null) {
+        Updates.adamSignal(outW, w.db(l), cfg.beta1(), cfg.beta2(), cfg.eps(), step, st.mB,
+            st.vB, o.mB, o.vB, o.gB);
       }
     }
   }
@@ -420,9 +436,11 @@ public final class Trainer {
     for (int i = 0; i < idx.length; i++) {
       idx[i] = i;
     }
-    float[][] outW = new float[depth][], hW = new float[depth][];
+    // scratch states: the dry run's g, and AdamW's moments it would produce
+    LayerState[] dry = new LayerState[depth];
+    float[][] hW = new float[depth][];
     for (int l = 0; l < depth; l++) {
-      outW[l] = new float[net.layer(l).w.length];
+      dry[l] = new LayerState(net.layer(l), true, false, null);
       hW[l] = new float[net.layer(l).w.length];
     }
     for (int from = 0; from < data.n(); from += chunk) {
@@ -436,30 +454,14 @@ public final class Trainer {
         Probe.hebbian(k, net.layer(l), rows, scale, eval.hPost(l), eval.hPre(l), from > 0, hW[l]);
       }
     }
-    float[][] outB = new float[depth][];
-    float[][] sm = null, sv = null;
-    if (cfg.rule().optimizer == Rule.Optimizer.ADAMW) {
-      sm = new float[2 * depth][];
-      sv = new float[2 * depth][];
-    }
+    signals(eval, t + 1, dry);
+    List<FullBatch.Layer> out = new ArrayList<>();
     for (int l = 0; l < depth; l++) {
       Dense d = net.layer(l);
-      outB[l] = d.hasBias() ? new float[d.out] : null;
-      if (sm != null) {
-        sm[2 * l] = new float[d.w.length];
-        sv[2 * l] = new float[d.w.length];
-        sm[2 * l + 1] = new float[d.out];
-        sv[2 * l + 1] = new float[d.out];
-      }
-    }
-    signals(eval, false, outW, outB, sm, sv);
-    List<FullBatch.Layer> layers = new ArrayList<>();
-    for (int l = 0; l < depth; l++) {
-      Dense d = net.layer(l);
-      layers.add(new FullBatch.Layer(Tensor.of(outW[l], d.out, d.in),
+      out.add(new FullBatch.Layer(Tensor.of(dry[l].gW, d.out, d.in),
           Tensor.of(hW[l], d.out, d.in)));
     }
-    return new FullBatch(List.copyOf(layers));
+    return new FullBatch(List.copyOf(out));
   }
 
   /**
@@ -478,14 +480,13 @@ public final class Trainer {
    * next step perturbs them again.
    */
   public void useMaster() {
-    if (masterW == null) {
-      return;
-    }
-    for (int l = 0; l < depth; l++) {
-      Dense d = net.layer(l);
-      System.arraycopy(masterW[l], 0, d.w, 0, d.w.length);
-      if (d.hasBias()) {
-        System.arraycopy(masterB[l], 0, d.b, 0, d.out);
+    for (LayerState st : layers) {
+      if (st.masterW == null) {
+        return;
+      }
+      System.arraycopy(st.masterW, 0, st.d.w, 0, st.d.w.length);
+      if (st.masterB != null) {
+        System.arraycopy(st.masterB, 0, st.d.b, 0, st.d.out);
       }
     }
   }
@@ -493,14 +494,13 @@ public final class Trainer {
   /** (E14) w = v + eps, eps ~ N(0, sigma^2), for every weight and bias. */
   private void perturb() {
     float s = cfg.sigma();
-    for (int l = 0; l < depth; l++) {
-      Dense d = net.layer(l);
-      float[] v = masterW[l], w = d.w;
+    for (LayerState st : layers) {
+      float[] v = st.masterW, w = st.d.w;
       for (int i = 0; i < w.length; i++) {
         w[i] = v[i] + (float) (s * noiseRng.gaussian());
       }
-      if (d.hasBias()) {
-        float[] vb = masterB[l], b = d.b;
+      if (st.masterB != null) {
+        float[] vb = st.masterB, b = st.d.b;
         for (int i = 0; i < b.length; i++) {
           b[i] = vb[i] + (float) (s * noiseRng.gaussian());
         }
