@@ -101,8 +101,9 @@ final class ClassifyCommand implements Command {
     }
     Path dir = Experiments.outDir(a, "classify");
     Classify.Sets sets = Classify.standardise(split);
-    Classify.Options o = new Classify.Options(act, rules, gammas, seeds, seed, lr, adamLr, batch,
-        epochs, hidden, window, 0);
+    Classify.Options o = Classify.Options.builder().act(act).rules(rules).gammas(gammas)
+        .seeds(seeds).seed(seed).lr(lr, adamLr).batch(batch).epochs(epochs).hidden(hidden)
+        .window(window).build();
     int steps = o.stepsPerEpoch(sets.train().n()) * epochs;
     String config = String.format(Locale.ROOT,
         "classify (SCE): %s, %d train / %d test images of %d features, %d classes;%n"

@@ -141,8 +141,9 @@ final class EmergenceCommand implements Command {
     int threads = Experiments.threads(a);
     Path dir = Experiments.outDir(a, "emergence");
 
-    Sre.Options o = new Sre.Options(act, rules, gammas, seeds, seed, noise, sigma, lr, adamLr,
-        batch, steps, window, every, neurons, 32, hidden, 32, nTrain, nVal);
+    Sre.Options o = Sre.Options.builder().act(act).rules(rules).gammas(gammas).seeds(seeds)
+        .seed(seed).noise(noise, sigma).lr(lr, adamLr).batch(batch).steps(steps).window(window)
+        .every(every).neurons(neurons).widths(32, hidden, 32).sizes(nTrain, nVal).build();
     String config = String.format(Locale.ROOT,
         "emergence (SRE): student 32-%d-32 %s, teacher 32-%d-32 tanh, %d train / %d val,%n"
         + "  batch %d, %d steps, lr %s (adam, adamw: %s), window last %s, noise %s sigma %s,%n"

@@ -77,8 +77,9 @@ final class PhaseCommand implements Command {
     int threads = Experiments.threads(a);
     Path dir = Experiments.outDir(a, "phase");
 
-    Phase.Options o = new Phase.Options(model, sigmas, gammas, seeds, seed, lr, batch, steps,
-        window, 32, 128, 32, nTrain, nVal, -1);
+    Phase.Options o = Phase.Options.builder().model(model).sigmas(sigmas).gammas(gammas)
+        .seeds(seeds).seed(seed).lr(lr).batch(batch).steps(steps).window(window)
+        .sizes(nTrain, nVal).build();
     String config = String.format(Locale.ROOT,
         "phase: %s, SGD lr %s, batch %d, %d steps, parameter noise sigma %s..%s (%d), gamma"
         + " %s..%s (%d),%n  minibatch alignment of layer %d over the last %s of steps, %d"

@@ -45,6 +45,17 @@ public final class Classify {
       double lr, double adamLr, int batch, int epochs, int hidden, double window, int every) {
 
     /**
+     * A builder holding the defaults of spec/emergence.md#sce: tanh, sgd, gammas 0, 5e-5, 5e-4,
+     * 5e-3, one seed from 1, lr 0.01 (adam, adamw: 1e-3), batch 256, 10 epochs, width 128,
+     * window 0.2, no time series.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+      return new Builder();
+    }
+
+    /**
      * Steps per epoch: the full batches of a training set (the last partial batch is dropped).
      *
      * @param n the training set's rows
@@ -61,6 +72,157 @@ public final class Classify {
      */
     public int runs() {
       return rules.size() * gammas.length * seeds;
+    }
+  }
+
+  /** Builds {@link Options} by named fields from the defaults of spec/emergence.md#sce. */
+  public static final class Builder {
+    private Activation act = Activation.TANH;
+    private List<Rule> rules = List.of(Rule.SGD);
+    private double[] gammas = {0, 5e-5, 5e-4, 5e-3};
+    private int seeds = 1;
+    private long seed = 1;
+    private double lr = 0.01;
+    private double adamLr = 1e-3;
+    private int batch = 256;
+    private int epochs = 10;
+    private int hidden = 128;
+    private double window = 0.2;
+    private int every;
+
+    private Builder() {}
+
+    /**
+     * Sets the hidden activation.
+     *
+     * @param v the activation
+     * @return this builder
+     */
+    public Builder act(Activation v) {
+      act = v;
+      return this;
+    }
+
+    /**
+     * Sets the learning rules.
+     *
+     * @param v the rules, in report order
+     * @return this builder
+     */
+    public Builder rules(List<Rule> v) {
+      rules = List.copyOf(v);
+      return this;
+    }
+
+    /**
+     * Sets the weight decays.
+     *
+     * @param v the decays, in report order
+     * @return this builder
+     */
+    public Builder gammas(double... v) {
+      gammas = v.clone();
+      return this;
+    }
+
+    /**
+     * Sets the seeds per (rule, gamma).
+     *
+     * @param v the count
+     * @return this builder
+     */
+    public Builder seeds(int v) {
+      seeds = v;
+      return this;
+    }
+
+    /**
+     * Sets the base seed.
+     *
+     * @param v the seed
+     * @return this builder
+     */
+    public Builder seed(long v) {
+      seed = v;
+      return this;
+    }
+
+    /**
+     * Sets the learning rates.
+     *
+     * @param plain the rate of sgd, dfa and randomnn
+     * @param adam the rate of adam and adamw
+     * @return this builder
+     */
+    public Builder lr(double plain, double adam) {
+      lr = plain;
+      adamLr = adam;
+      return this;
+    }
+
+    /**
+     * Sets the batch size.
+     *
+     * @param v the rows per step
+     * @return this builder
+     */
+    public Builder batch(int v) {
+      batch = v;
+      return this;
+    }
+
+    /**
+     * Sets the training epochs.
+     *
+     * @param v the count
+     * @return this builder
+     */
+    public Builder epochs(int v) {
+      epochs = v;
+      return this;
+    }
+
+    /**
+     * Sets the hidden width.
+     *
+     * @param v the width
+     * @return this builder
+     */
+    public Builder hidden(int v) {
+      hidden = v;
+      return this;
+    }
+
+    /**
+     * Sets the measurement window.
+     *
+     * @param v the last fraction of the steps
+     * @return this builder
+     */
+    public Builder window(double v) {
+      window = v;
+      return this;
+    }
+
+    /**
+     * Sets the time-series interval.
+     *
+     * @param v a point every v steps, 0 for none
+     * @return this builder
+     */
+    public Builder every(int v) {
+      every = v;
+      return this;
+    }
+
+    /**
+     * The options.
+     *
+     * @return the options
+     */
+    public Options build() {
+      return new Options(act, rules, gammas.clone(), seeds, seed, lr, adamLr, batch, epochs,
+          hidden, window, every);
     }
   }
 

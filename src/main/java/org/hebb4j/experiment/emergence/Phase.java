@@ -64,6 +64,17 @@ public final class Phase {
       int nVal, int layer) {
 
     /**
+     * A builder holding the defaults of spec/emergence.md#phase: linear, sigma 1e-3..1e-1 (9),
+     * gamma 1e-5..1 (11), one seed from 1, lr 0.1, batch 256, 1000 steps (mlp: 3000), window 0.2,
+     * 32 -> 128 -> 32, 20000 train and 2000 validation rows, the last layer probed.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+      return new Builder();
+    }
+
+    /**
      * Total training steps over all cells (for progress).
      *
      * @return sigmas x gammas x seeds x steps
@@ -83,6 +94,146 @@ public final class Phase {
      */
     public int probedLayer() {
       return layer >= 0 ? layer : (linear() ? 0 : 1);
+    }
+  }
+
+  /** Builds {@link Options} by named fields from the defaults of spec/emergence.md#phase. */
+  public static final class Builder {
+    private Model model = Model.LINEAR;
+    private double[] sigmas = logspace(1e-3, 1e-1, 9);
+    private double[] gammas = logspace(1e-5, 1, 11);
+    private int seeds = 1;
+    private long seed = 1;
+    private double lr = 0.1;
+    private int batch = 256;
+    private int steps = -1;
+    private double window = 0.2;
+    private int nTrain = 20000;
+    private int nVal = 2000;
+
+    private Builder() {}
+
+    /**
+     * Sets the model.
+     *
+     * @param v linear or mlp
+     * @return this builder
+     */
+    public Builder model(Model v) {
+      model = v;
+      return this;
+    }
+
+    /**
+     * Sets the noise levels (rows).
+     *
+     * @param v the standard deviations, increasing
+     * @return this builder
+     */
+    public Builder sigmas(double[] v) {
+      sigmas = v.clone();
+      return this;
+    }
+
+    /**
+     * Sets the weight decays (columns).
+     *
+     * @param v the decays, increasing
+     * @return this builder
+     */
+    public Builder gammas(double[] v) {
+      gammas = v.clone();
+      return this;
+    }
+
+    /**
+     * Sets the seeds averaged per cell.
+     *
+     * @param v the count
+     * @return this builder
+     */
+    public Builder seeds(int v) {
+      seeds = v;
+      return this;
+    }
+
+    /**
+     * Sets the base seed.
+     *
+     * @param v the seed
+     * @return this builder
+     */
+    public Builder seed(long v) {
+      seed = v;
+      return this;
+    }
+
+    /**
+     * Sets the SGD learning rate.
+     *
+     * @param v the rate
+     * @return this builder
+     */
+    public Builder lr(double v) {
+      lr = v;
+      return this;
+    }
+
+    /**
+     * Sets the batch size.
+     *
+     * @param v the rows per step
+     * @return this builder
+     */
+    public Builder batch(int v) {
+      batch = v;
+      return this;
+    }
+
+    /**
+     * Sets the training steps per cell (default 1000, mlp 3000).
+     *
+     * @param v the count
+     * @return this builder
+     */
+    public Builder steps(int v) {
+      steps = v;
+      return this;
+    }
+
+    /**
+     * Sets the measurement window.
+     *
+     * @param v the last fraction of the steps
+     * @return this builder
+     */
+    public Builder window(double v) {
+      window = v;
+      return this;
+    }
+
+    /**
+     * Sets the data set sizes.
+     *
+     * @param train training rows
+     * @param val validation rows
+     * @return this builder
+     */
+    public Builder sizes(int train, int val) {
+      nTrain = train;
+      nVal = val;
+      return this;
+    }
+
+    /**
+     * The options (widths 32 -> 128 -> 32, the last layer probed).
+     *
+     * @return the options
+     */
+    public Options build() {
+      int n = steps >= 0 ? steps : model == Model.MLP ? 3000 : 1000;
+      return new Options(model, sigmas, gammas, seeds, seed, lr, batch, n, window, 32, 128, 32,
+          nTrain, nVal, -1);
     }
   }
 

@@ -22,8 +22,9 @@ class SreTest {
   static final Kernels K = KernelProvider.get();
 
   static Sre.Options tiny(List<Rule> rules, int steps) {
-    return new Sre.Options(Activation.TANH, rules, new double[] {0, 5e-3}, 2, 11, Noise.NONE, 0,
-        0.1, 1e-3, 32, steps, 0.5, 10, true, 32, 16, 32, 400, 100);
+    return Sre.Options.builder().rules(rules).gammas(0, 5e-3).seeds(2).seed(11).batch(32)
+        .steps(steps).window(0.5).every(10).neurons(true).widths(32, 16, 32).sizes(400, 100)
+        .build();
   }
 
   static void assertSameLayers(TrainingRun.Result a, TrainingRun.Result b) {
@@ -57,8 +58,8 @@ class SreTest {
   /** A single run uses the workers for its GEMMs (shape-determined blocks): same bits. */
   @Test
   void singleRunIsBitIdenticalForAnyThreadCount() {
-    Sre.Options o = new Sre.Options(Activation.TANH, List.of(Rule.SGD), new double[] {5e-3}, 1,
-        2, Noise.NONE, 0, 0.1, 1e-3, 256, 6, 0.5, 2, false, 32, 512, 32, 600, 100);
+    Sre.Options o = Sre.Options.builder().rules(List.of(Rule.SGD)).gammas(5e-3).seeds(1).seed(2)
+        .steps(6).window(0.5).every(2).widths(32, 512, 32).sizes(600, 100).build();
     TrainingRun.Result a, b;
     try (Workers w = new Workers(1)) {
       a = Sre.run(K, o, w, null).cells().get(0).result();
@@ -72,8 +73,8 @@ class SreTest {
 
   @Test
   void divergenceNamesTheStepAndLayer() {
-    Sre.Options o = new Sre.Options(Activation.TANH, List.of(Rule.SGD), new double[] {0}, 1, 1,
-        Noise.NONE, 0, 1e4, 1e-3, 32, 200, 0.2, 0, false, 32, 16, 32, 400, 100);
+    Sre.Options o = Sre.Options.builder().rules(List.of(Rule.SGD)).gammas(0).seeds(1)
+        .lr(1e4, 1e-3).batch(32).steps(200).every(0).widths(32, 16, 32).sizes(400, 100).build();
     DivergedException e;
     try (Workers w = new Workers(1)) {
       e = assertThrows(DivergedException.class, () -> Sre.run(K, o, w, null));
@@ -106,6 +107,20 @@ class SreTest {
     assertEquals(Math.abs(v[0] - v[1]) / 2, g.layer(1).alignment(Protocol.TIMEAVG).std(), 1e-12);
     assertEquals(g.steps().length, g.layer(1).seriesCos().length);
     assertThrows(IllegalArgumentException.class, () -> s.group(Rule.ADAM, 0));
+  }
+
+  @Test
+  void builderDefaultsAreThoseOfTheCommand() {
+    Sre.Options o = Sre.Options.builder().build();
+    assertEquals(Activation.TANH, o.act());
+    assertEquals(List.of(Rule.values()), o.rules());
+    assertArrayEquals(new double[] {0, 5e-5, 5e-4, 5e-3}, o.gammas());
+    assertEquals(3, o.seeds());
+    assertEquals(3000, o.steps());
+    assertEquals(30, o.every());
+    assertEquals(Noise.NONE, o.noise());
+    assertEquals(128, o.hidden());
+    assertEquals(20000, o.nTrain());
   }
 
   @Test
