@@ -266,10 +266,11 @@ final class EmergenceCommand implements Command {
       Probe.Series s = r.series();
       for (int p = 0; p < s.steps().length; p++) {
         for (int l = 0; l < 2; l++) {
-          ts.row(c.rule().id(), c.gamma(), c.seed(), s.steps()[p], l + 1, s.cos()[l][p],
-              s.weightNorm()[l][p], s.valLoss()[p]);
+          Probe.LayerSeries sl = s.layer(l);
+          ts.row(c.rule().id(), c.gamma(), c.seed(), s.steps()[p], l + 1, sl.cos()[p],
+              sl.weightNorm()[p], s.valLoss()[p]);
           if (neu != null) {
-            float[] row = s.neurons()[l][p];
+            float[] row = sl.neurons()[p];
             for (int j = 0; j < row.length; j++) {
               neu.row(c.rule().id(), c.gamma(), c.seed(), s.steps()[p], l + 1, j,
                   (double) row[j]);

@@ -1,5 +1,8 @@
 package org.hebb4j.emergence;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import org.hebb4j.kernel.Kernels;
 import org.hebb4j.nn.Dense;
 import org.hebb4j.nn.Mlp;
@@ -270,30 +273,41 @@ public final class Probe {
    */
   public Series series() {
     int p = points;
-    long[] st = java.util.Arrays.copyOf(steps, p);
-    int depth = layers.length;
-    double[][] c = new double[depth][], nr = new double[depth][];
-    float[][][] neu = layers[0].seriesNeurons == null ? null : new float[depth][][];
-    for (int l = 0; l < depth; l++) {
-      c[l] = java.util.Arrays.copyOf(layers[l].seriesCos, p);
-      nr[l] = java.util.Arrays.copyOf(layers[l].seriesNorm, p);
-      if (neu != null) {
-        neu[l] = java.util.Arrays.copyOf(layers[l].seriesNeurons, p);
-      }
+    List<LayerSeries> ls = new ArrayList<>();
+    for (LayerProbe lp : layers) {
+      ls.add(new LayerSeries(Arrays.copyOf(lp.seriesCos, p), Arrays.copyOf(lp.seriesNorm, p),
+          lp.seriesNeurons == null ? null : Arrays.copyOf(lp.seriesNeurons, p)));
     }
-    return new Series(st, c, nr, java.util.Arrays.copyOf(seriesVal, p), neu);
+    return new Series(Arrays.copyOf(steps, p), Arrays.copyOf(seriesVal, p), List.copyOf(ls));
   }
 
   /**
-   * Time series: at each sampled step, the minibatch cosine and ||W||_F of each layer, the
-   * validation loss, and optionally every row-wise cosine ([layer][point][neuron]).
+   * Time series: at each sampled step its number, the validation loss, and per layer the
+   * minibatch cosine, ||W||_F and optionally every row-wise cosine.
    *
    * @param steps the sampled steps (1-based) [point]
-   * @param cos the minibatch cosine [layer][point]
-   * @param weightNorm ||W_l||_F after the step [layer][point]
-   * @param valLoss the validation loss [point]
-   * @param neurons the row-wise cosines [layer][point][neuron], or null
+   * @param valLoss the validation loss after each [point]
+   * @param layers per layer, in order
    */
-  public record Series(long[] steps, double[][] cos, double[][] weightNorm, double[] valLoss,
-      float[][][] neurons) {}
+  public record Series(long[] steps, double[] valLoss, List<LayerSeries> layers) {
+
+    /**
+     * Layer l's series.
+     *
+     * @param l the layer, 0-based
+     * @return its series
+     */
+    public LayerSeries layer(int l) {
+      return layers.get(l);
+    }
+  }
+
+  /**
+   * One layer's time series.
+   *
+   * @param cos the minibatch cosine cos(g, H) (E17) [point]
+   * @param weightNorm ||W||_F after the step [point]
+   * @param neurons the row-wise cosines (E19) [point][neuron], or null
+   */
+  public record LayerSeries(double[] cos, double[] weightNorm, float[][] neurons) {}
 }

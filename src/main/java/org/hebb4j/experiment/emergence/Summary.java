@@ -126,7 +126,7 @@ public record Summary(List<Cell> cells, List<Group> groups) {
       double[] series = new double[steps.length];
       for (int p = 0; p < steps.length; p++) {
         final int point = p;
-        series[p] = stat(cs, c -> c.result().series().cos()[layer][point]).mean();
+        series[p] = stat(cs, c -> c.result().series().layer(layer).cos()[point]).mean();
       }
       layers.add(new LayerStats(java.util.Collections.unmodifiableMap(al),
           stat(cs, c -> c.result().layer(layer).weightNorm()), series));

@@ -50,7 +50,7 @@ class SreTest {
       TrainingRun.Result a = one.cells().get(i).result(), b = three.cells().get(i).result();
       assertSameLayers(a, b);
       assertEquals(a.valLoss(), b.valLoss());
-      assertArrayEquals(a.series().cos()[1], b.series().cos()[1]);
+      assertArrayEquals(a.series().layer(1).cos(), b.series().layer(1).cos());
       assertTrue(Double.isFinite(a.layer(1).timeavg()));
     }
   }
