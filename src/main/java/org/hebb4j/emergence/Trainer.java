@@ -29,9 +29,6 @@ public final class Trainer {
   /** The DFA feedback matrices by layer, as {@link Mlp.Workspace#backwardDfa} takes them. */
   private final float[][] feedback;
   private final Rng noiseRng;
-  private final double[] weightSq;
-  /** "layer 1 weights", ... for divergence messages (built here, not in the step). */
-  private final String[] weightsName;
   private final Step report = new Step();
   private long t;
 
@@ -68,13 +65,9 @@ public final class Trainer {
         feedback[l] = fb;
       }
       layers[l] = new LayerState(d, adam, param, fb);
+      layers[l].weightsName = "layer " + (l + 1) + " weights";
     }
     noiseRng = run.derive("noise");
-    weightSq = new double[depth];
-    weightsName = new String[depth];
-    for (int l = 0; l < depth; l++) {
-      weightsName[l] = "layer " + (l + 1) + " weights";
-    }
   }
 
   /** One layer's training state (spec/emergence.md#rules). */
@@ -93,6 +86,10 @@ public final class Trainer {
     final float[] masterB;
     /** (E20) B_l [out, outputSize] of a hidden layer under DFA; else null. */
     final float[] feedback;
+    /** ||W||_F^2 after the last step. */
+    double weightSq;
+    /** "layer 1 weights", ... for divergence messages (built once, not in the step). */
+    String weightsName;
 
     LayerState(Dense d, boolean moments, boolean master, float[] feedback) {
       this.d = d;
@@ -186,7 +183,7 @@ public final class Trainer {
      * @return the squared Frobenius norm
      */
     public double weightNormSq(int l) {
-      return weightSq[l];
+      return layers[l].weightSq;
     }
 
     /**
@@ -196,7 +193,7 @@ public final class Trainer {
      * @return the Frobenius norm
      */
     public double weightNorm(int l) {
-      return Math.sqrt(weightSq[l]);
+      return Math.sqrt(layers[l].weightSq);
     }
   }
 
@@ -318,8 +315,7 @@ public final class Trainer {
     if (probe != null && (window || sample)) {
       probe.observe(this, window, sample);
     }
-    for (int l = 0; l < depth; l++) {
-      LayerState st = layers[l];
+    for (LayerState st : layers) {
       int out = st.d.out;
       float[] w = st.weights(), b = st.bias();
       if (cfg.rule().optimizer == Rule.Optimizer.ADAM) {
@@ -337,9 +333,9 @@ public final class Trainer {
       }
       double sq = k.sumSquares(w.length, w, 0);
       if (!Double.isFinite(sq) || (st.gB != null && !Float.isFinite(k.sum(out, b, 0)))) {
-        throw DivergedException.at(t, weightsName[l]);
+        throw DivergedException.at(t, st.weightsName);
       }
-      weightSq[l] = sq;
+      st.weightSq = sq;
     }
     report.loss = lossSum / rows;
     return report;
@@ -370,18 +366,18 @@ public final class Trainer {
     boolean adamw = cfg.rule().optimizer == Rule.Optimizer.ADAMW;
     for (int l = 0; l < depth; l++) {
       LayerState st = layers[l], o = out[l];
-      int n = st.d.w.length, outW = st.d.out;
+      int n = st.d.w.length, width = st.d.out;
       if (!adamw) {
         Updates.sgdSignal(n, w.dW(l), o.gW);
         if (o.gB != null) {
-          Updates.sgdSignal(outW, w.db(l), o.gB);
+          Updates.sgdSignal(width, w.db(l), o.gB);
         }
         continue;
       }
       Updates.adamSignal(n, w.dW(l), cfg.beta1(), cfg.beta2(), cfg.eps(), step, st.mW, st.vW,
           o.mW, o.vW, o.gW);
       if (o.gB != null) {
-        Updates.adamSignal(outW, w.db(l), cfg.beta1(), cfg.beta2(), cfg.eps(), step, st.mB,
+        Updates.adamSignal(width, w.db(l), cfg.beta1(), cfg.beta2(), cfg.eps(), step, st.mB,
             st.vB, o.mB, o.vB, o.gB);
       }
     }
