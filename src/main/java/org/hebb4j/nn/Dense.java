@@ -29,11 +29,15 @@ public final class Dense {
    * @param out output width, at least 1
    * @param bias whether the layer has a bias
    * @param act the activation
-   * @throws IllegalArgumentException if a width is below 1
+   * @throws IllegalArgumentException if a width is below 1 or in * out exceeds an array
    */
   public Dense(int in, int out, boolean bias, Activation act) {
     if (in < 1 || out < 1) {
       throw new IllegalArgumentException("layer sizes must be positive, got " + in + "->" + out);
+    }
+    if ((long) in * out > Integer.MAX_VALUE - 8) {
+      throw new IllegalArgumentException("layer " + in + "->" + out
+          + " has more weights than a Java array holds");
     }
     this.in = in;
     this.out = out;

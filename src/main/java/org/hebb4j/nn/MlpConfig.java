@@ -54,6 +54,15 @@ public record MlpConfig(int input, List<Integer> hidden, int output, Activation 
       }
     }
     hidden = List.copyOf(hidden);
+    int prev = input;
+    for (int i = 0; i <= hidden.size(); i++) {
+      int next = i < hidden.size() ? hidden.get(i) : output;
+      if ((long) prev * next > Integer.MAX_VALUE - 8) {
+        throw new IllegalArgumentException("MlpConfig layer " + (i + 1) + " (" + prev + " -> "
+            + next + ") has more weights than a Java array holds");
+      }
+      prev = next;
+    }
   }
 
   /**
@@ -102,6 +111,38 @@ public record MlpConfig(int input, List<Integer> hidden, int output, Activation 
   }
 
   /**
+   * The names and shapes of {@link Mlp#parameters()} for this architecture, without allocating
+   * a network: a loader can check a file's tensors against them before building one
+   * (spec/emergence.md#mlp-state).
+   *
+   * @return an unmodifiable map in layer order: "0.weight" {h_1, d}, "0.bias" {h_1}, ...
+   */
+  public Map<String, int[]> stateShapes() {
+    Map<String, int[]> m = new LinkedHashMap<>();
+    int[] s = sizes();
+    for (int l = 0; l + 1 < s.length; l++) {
+      m.put((2 * l) + ".weight", new int[] {s[l + 1], s[l]});
+      if (bias) {
+        m.put((2 * l) + ".bias", new int[] {s[l + 1]});
+      }
+    }
+    return java.util.Collections.unmodifiableMap(m);
+  }
+
+  /**
+   * The number of parameters (weights and biases) of the network.
+   *
+   * @return the count
+   */
+  public long parameterCount() {
+    long n = 0;
+    for (int[] shape : stateShapes().values()) {
+      n += shape.length == 1 ? shape[0] : (long) shape[0] * shape[1];
+    }
+    return n;
+  }
+
+  /**
    * The config as strings for a safetensors {@code __metadata__} (spec/emergence.md#mlp-state):
    * keys format, input, hidden (comma list, empty for none), output, activation,
    * output_activation, bias.
@@ -132,6 +173,9 @@ public record MlpConfig(int input, List<Integer> hidden, int output, Activation 
    * @throws IllegalArgumentException naming the key when it is missing or its value is bad
    */
   public static MlpConfig fromMetadata(Map<String, String> m) {
+    if (m == null) {
+      throw new IllegalArgumentException("metadata is null");
+    }
     String format = get(m, "format");
     if (!format.equals(FORMAT)) {
       throw new IllegalArgumentException("metadata 'format': expected " + FORMAT + ", got '"

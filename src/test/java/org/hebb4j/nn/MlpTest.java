@@ -155,7 +155,15 @@ class MlpTest {
     assertTrue(e.getMessage().contains("input"), e.getMessage());
     assertThrows(IllegalArgumentException.class,
         () -> MlpConfig.builder().input(3).hidden(0).output(2).build());
+    e = assertThrows(IllegalArgumentException.class,
+        () -> MlpConfig.builder().input(100000).hidden(100000).output(2).build());
+    assertEquals("MlpConfig layer 1 (100000 -> 100000) has more weights than a Java array holds",
+        e.getMessage());
     MlpConfig c = threeLayer();
+    Map<String, Tensor> p = new Mlp(c).parameters();
+    assertEquals(p.keySet(), c.stateShapes().keySet());
+    p.forEach((name, t) -> assertArrayEquals(t.shape(), c.stateShapes().get(name), name));
+    assertEquals(7 * 5 + 7 + 4 * 7 + 4 + 3 * 4 + 3, c.parameterCount());
     assertArrayEquals(new int[] {5, 7, 4, 3}, c.sizes());
     assertEquals(3, c.depth());
     assertEquals(3, new Mlp(c).depth());
