@@ -94,9 +94,10 @@ final class BenchCommand implements Command {
 
   /** The SRE step of spec/emergence.md#sre ({@link SreStep}). */
   private static int sre(Rule rule, Kernels k, int threads, double seconds, PrintStream out) {
-    SreStep sre = new SreStep(k, rule);
-    double[] t = time(() -> sre.step(null), seconds);
-    out.printf("sre step (%s)  kernels %s  threads %d%n", sre.describe(), k.name(), threads);
+    SreStep step = SreStep.setup(k, rule, false);
+    double[] t = time(step::run, seconds);
+    out.printf("sre step (32-128-32 tanh, batch 256, %s)  kernels %s  threads %d%n",
+        rule.id(), k.name(), threads);
     out.printf("  %.4f ms/step median, %.4f best  (%.0f steps/s, %d timed steps)%n",
         t[0] * 1e3, t[1] * 1e3, 1 / t[0], (int) t[2]);
     return 0;

@@ -9,10 +9,11 @@ import org.hebb4j.data.DataException;
 import org.hebb4j.data.Dataset;
 import org.hebb4j.data.Datasets;
 import org.hebb4j.data.FashionMnist;
-import org.hebb4j.emergence.Classify;
+import org.hebb4j.emergence.Protocol;
 import org.hebb4j.emergence.Rule;
-import org.hebb4j.emergence.Sre;
-import org.hebb4j.emergence.TrainingRun;
+import org.hebb4j.experiment.emergence.Classify;
+import org.hebb4j.experiment.emergence.Stat;
+import org.hebb4j.experiment.emergence.Summary;
 import org.hebb4j.kernel.Activation;
 import org.hebb4j.kernel.KernelProvider;
 import org.hebb4j.parallel.Workers;
@@ -100,8 +101,9 @@ final class ClassifyCommand implements Command {
     }
     Path dir = Experiments.outDir(a, "classify");
     Classify.Sets sets = Classify.standardise(split);
-    Classify.Options o = new Classify.Options(act, rules, gammas, seeds, seed, lr, adamLr, batch,
-        epochs, hidden, window, 0);
+    Classify.Options o = Classify.Options.builder().act(act).rules(rules).gammas(gammas)
+        .seeds(seeds).seed(seed).lr(lr, adamLr).batch(batch).epochs(epochs).hidden(hidden)
+        .window(window).build();
     int steps = o.stepsPerEpoch(sets.train().n()) * epochs;
     String config = String.format(Locale.ROOT,
         "classify (SCE): %s, %d train / %d test images of %d features, %d classes;%n"
@@ -114,11 +116,11 @@ final class ClassifyCommand implements Command {
     out.print(config);
     out.flush();
     long t0 = System.nanoTime();
-    List<Sre.Cell> cells;
+    Summary sum;
     try (Workers w = new Workers(threads);
         Experiments.Progress p = new Experiments.Progress("classify",
             (long) steps * o.runs(), err)) {
-      cells = Classify.run(KernelProvider.get(), sets, o, w, p.done);
+      sum = Classify.run(KernelProvider.get(), sets, o, w, p.done);
     }
     long elapsed = System.nanoTime() - t0;
 
@@ -128,28 +130,23 @@ final class ClassifyCommand implements Command {
     Experiments.Csv csv = new Experiments.Csv("dataset,activation,rule,gamma,seeds,test_accuracy,"
         + "test_accuracy_std,test_loss,layer,protocol,alignment,alignment_std");
     String dataset = split.train().name().replace("-train", "");
-    for (Rule r : rules) {
-      for (double g : gammas) {
-        List<Sre.Cell> cs = Sre.select(cells, r, g);
-        double[] acc = Sre.meanStd(EmergenceCommand.values(cs, c -> c.result().valAccuracy()));
-        double[] loss = Sre.meanStd(EmergenceCommand.values(cs, c -> c.result().valLoss()));
-        boolean first = true;
-        for (String p : TrainingRun.PROTOCOLS) {
-          double[][] al = new double[2][];
-          for (int l = 0; l < 2; l++) {
-            final int layer = l;
-            al[l] = Sre.meanStd(EmergenceCommand.values(cs,
-                c -> c.result().alignment(p, layer)));
-            csv.row(dataset, act.id(), r.id(), g, cs.size(), acc[0], acc[1], loss[0], l + 1, p,
-                al[l][0], al[l][1]);
-          }
-          rows.add(new String[] {first ? r.id() : "", first ? Experiments.label(g) : "",
-              first ? String.format(Locale.ROOT, "%.2f%%", 100 * acc[0]) : "",
-              first ? String.format(Locale.ROOT, "%.4f", loss[0]) : "", p,
-              String.format(Locale.ROOT, "%6.3f", al[0][0]),
-              String.format(Locale.ROOT, "%6.3f", al[1][0])});
-          first = false;
+    for (Summary.Group gr : sum.groups()) {
+      Stat acc = gr.valAccuracy(), loss = gr.valLoss();
+      boolean first = true;
+      for (Protocol p : Protocol.values()) {
+        Stat[] al = new Stat[2];
+        for (int l = 0; l < 2; l++) {
+          al[l] = gr.layer(l).alignment(p);
+          csv.row(dataset, act.id(), gr.rule().id(), gr.gamma(), gr.seeds(), acc.mean(),
+              acc.std(), loss.mean(), l + 1, p.id(), al[l].mean(), al[l].std());
         }
+        rows.add(new String[] {first ? gr.rule().id() : "",
+            first ? Experiments.label(gr.gamma()) : "",
+            first ? String.format(Locale.ROOT, "%.2f%%", 100 * acc.mean()) : "",
+            first ? String.format(Locale.ROOT, "%.4f", loss.mean()) : "", p.id(),
+            String.format(Locale.ROOT, "%6.3f", al[0].mean()),
+            String.format(Locale.ROOT, "%6.3f", al[1].mean())});
+        first = false;
       }
     }
     String table = "\nTest accuracy and alignment cos(g, H) per layer"

@@ -8,9 +8,13 @@ import java.util.List;
 import java.util.Locale;
 import org.hebb4j.emergence.Noise;
 import org.hebb4j.emergence.Probe;
+import org.hebb4j.emergence.Protocol;
 import org.hebb4j.emergence.Rule;
-import org.hebb4j.emergence.Sre;
-import org.hebb4j.emergence.TrainingRun;
+import org.hebb4j.experiment.emergence.Cell;
+import org.hebb4j.experiment.emergence.Sre;
+import org.hebb4j.experiment.emergence.Stat;
+import org.hebb4j.experiment.emergence.Summary;
+import org.hebb4j.experiment.emergence.TrainingRun;
 import org.hebb4j.kernel.Activation;
 import org.hebb4j.kernel.KernelProvider;
 import org.hebb4j.parallel.Workers;
@@ -137,8 +141,9 @@ final class EmergenceCommand implements Command {
     int threads = Experiments.threads(a);
     Path dir = Experiments.outDir(a, "emergence");
 
-    Sre.Options o = new Sre.Options(act, rules, gammas, seeds, seed, noise, sigma, lr, adamLr,
-        batch, steps, window, every, neurons, 32, hidden, 32, nTrain, nVal);
+    Sre.Options o = Sre.Options.builder().act(act).rules(rules).gammas(gammas).seeds(seeds)
+        .seed(seed).noise(noise, sigma).lr(lr, adamLr).batch(batch).steps(steps).window(window)
+        .every(every).neurons(neurons).widths(32, hidden, 32).sizes(nTrain, nVal).build();
     String config = String.format(Locale.ROOT,
         "emergence (SRE): student 32-%d-32 %s, teacher 32-%d-32 tanh, %d train / %d val,%n"
         + "  batch %d, %d steps, lr %s (adam, adamw: %s), window last %s, noise %s sigma %s,%n"
@@ -149,40 +154,30 @@ final class EmergenceCommand implements Command {
     out.print(config);
     out.flush();
     long t0 = System.nanoTime();
-    List<Sre.Cell> cells;
+    Summary sum;
     try (Workers w = new Workers(threads);
         Experiments.Progress p = new Experiments.Progress("emergence", o.totalSteps(), err)) {
-      cells = Sre.run(KernelProvider.get(), o, w, p.done);
+      sum = Sre.run(KernelProvider.get(), o, w, p.done);
     }
     long elapsed = System.nanoTime() - t0;
 
-    String table = table(o, cells);
+    String table = table(o, sum);
     out.println();
     out.print(table);
     out.println("time: " + Experiments.duration(elapsed) + "; results in " + dir);
     Experiments.write(dir.resolve("config.txt"), config);
     Experiments.write(dir.resolve("table.txt"), config + "\n" + table + "time: "
         + Experiments.duration(elapsed) + "\n");
-    writeCsv(dir, o, cells);
-    writePlots(dir, o, cells);
+    writeCsv(dir, o, sum);
+    writePlots(dir, o, sum);
     return 0;
   }
 
-  static final String[] PROTOCOLS = TrainingRun.PROTOCOLS;
-
-  static double[] values(List<Sre.Cell> cs, java.util.function.ToDoubleFunction<Sre.Cell> f) {
-    double[] v = new double[cs.size()];
-    for (int i = 0; i < v.length; i++) {
-      v[i] = f.applyAsDouble(cs.get(i));
-    }
-    return v;
+  static String pm(Stat s) {
+    return String.format(Locale.ROOT, "%6.3f ± %.3f", s.mean(), s.std());
   }
 
-  static String pm(double[] ms) {
-    return String.format(Locale.ROOT, "%6.3f ± %.3f", ms[0], ms[1]);
-  }
-
-  static String table(Sre.Options o, List<Sre.Cell> cells) {
+  static String table(Sre.Options o, Summary sum) {
     StringBuilder sb = new StringBuilder();
     int depth = 2;
     for (int layer = depth - 1; layer >= 0; layer--) {
@@ -199,13 +194,12 @@ final class EmergenceCommand implements Command {
       }
       rows.add(head);
       for (Rule r : o.rules()) {
-        for (String p : PROTOCOLS) {
+        for (Protocol p : Protocol.values()) {
           String[] row = new String[head.length];
-          row[0] = p.equals("minibatch") ? r.id() : "";
-          row[1] = p;
+          row[0] = p == Protocol.MINIBATCH ? r.id() : "";
+          row[1] = p.id();
           for (int g = 0; g < o.gammas().length; g++) {
-            List<Sre.Cell> cs = Sre.select(cells, r, o.gammas()[g]);
-            row[2 + g] = pm(Sre.meanStd(values(cs, c -> c.result().alignment(p, l))));
+            row[2 + g] = pm(sum.group(r, o.gammas()[g]).layer(l).alignment(p));
           }
           rows.add(row);
         }
@@ -225,11 +219,9 @@ final class EmergenceCommand implements Command {
       String[] row = new String[head.length];
       row[0] = r.id();
       for (int g = 0; g < o.gammas().length; g++) {
-        List<Sre.Cell> cs = Sre.select(cells, r, o.gammas()[g]);
-        row[1 + g] = String.format(Locale.ROOT, "%.4f  %5.2f %5.2f",
-            Sre.meanStd(values(cs, c -> c.result().valLoss()))[0],
-            Sre.meanStd(values(cs, c -> c.result().weightNorm()[0]))[0],
-            Sre.meanStd(values(cs, c -> c.result().weightNorm()[1]))[0]);
+        Summary.Group gr = sum.group(r, o.gammas()[g]);
+        row[1 + g] = String.format(Locale.ROOT, "%.4f  %5.2f %5.2f", gr.valLoss().mean(),
+            gr.layer(0).weightNorm().mean(), gr.layer(1).weightNorm().mean());
       }
       rows.add(row);
     }
@@ -241,18 +233,15 @@ final class EmergenceCommand implements Command {
     return sb.toString();
   }
 
-  static void writeCsv(Path dir, Sre.Options o, List<Sre.Cell> cells) throws IOException {
+  static void writeCsv(Path dir, Sre.Options o, Summary sum) throws IOException {
     Experiments.Csv al = new Experiments.Csv(
         "model,activation,rule,gamma,sigma,layer,protocol,seeds,mean,std");
-    for (Rule r : o.rules()) {
-      for (double g : o.gammas()) {
-        List<Sre.Cell> cs = Sre.select(cells, r, g);
-        for (int l = 0; l < 2; l++) {
-          final int layer = l;
-          for (String p : PROTOCOLS) {
-            double[] ms = Sre.meanStd(values(cs, c -> c.result().alignment(p, layer)));
-            al.row("mlp", o.act().id(), r.id(), g, o.sigma(), l + 1, p, cs.size(), ms[0], ms[1]);
-          }
+    for (Summary.Group gr : sum.groups()) {
+      for (int l = 0; l < 2; l++) {
+        for (Protocol p : Protocol.values()) {
+          Stat ms = gr.layer(l).alignment(p);
+          al.row("mlp", o.act().id(), gr.rule().id(), gr.gamma(), o.sigma(), l + 1, p.id(),
+              gr.seeds(), ms.mean(), ms.std());
         }
       }
     }
@@ -265,21 +254,23 @@ final class EmergenceCommand implements Command {
         + "val_loss");
     Experiments.Csv neu = o.neurons() ? new Experiments.Csv("rule,gamma,seed,step,layer,neuron,cos")
         : null;
-    for (Sre.Cell c : cells) {
+    for (Cell c : sum.cells()) {
       TrainingRun.Result r = c.result();
       for (int l = 0; l < 2; l++) {
-        Probe.NeuronStats n = r.neurons()[l];
-        runs.row(c.rule().id(), c.gamma(), c.seed(), l + 1, r.minibatch()[l], r.fullbatch()[l],
-            r.timeavg()[l], r.trainLoss(), r.valLoss(), r.weightNorm()[l], n.positiveFraction(),
+        TrainingRun.Layer rl = r.layer(l);
+        Probe.NeuronStats n = rl.neurons();
+        runs.row(c.rule().id(), c.gamma(), c.seed(), l + 1, rl.minibatch(), rl.fullbatch(),
+            rl.timeavg(), r.trainLoss(), r.valLoss(), rl.weightNorm(), n.positiveFraction(),
             n.flipRate(), n.hebbianTimeavg());
       }
       Probe.Series s = r.series();
       for (int p = 0; p < s.steps().length; p++) {
         for (int l = 0; l < 2; l++) {
-          ts.row(c.rule().id(), c.gamma(), c.seed(), s.steps()[p], l + 1, s.cos()[l][p],
-              s.weightNorm()[l][p], s.valLoss()[p]);
+          Probe.LayerSeries sl = s.layer(l);
+          ts.row(c.rule().id(), c.gamma(), c.seed(), s.steps()[p], l + 1, sl.cos()[p],
+              sl.weightNorm()[p], s.valLoss()[p]);
           if (neu != null) {
-            float[] row = s.neurons()[l][p];
+            float[] row = sl.neurons()[p];
             for (int j = 0; j < row.length; j++) {
               neu.row(c.rule().id(), c.gamma(), c.seed(), s.steps()[p], l + 1, j,
                   (double) row[j]);
@@ -295,7 +286,7 @@ final class EmergenceCommand implements Command {
     }
   }
 
-  static void writePlots(Path dir, Sre.Options o, List<Sre.Cell> cells) throws IOException {
+  static void writePlots(Path dir, Sre.Options o, Summary sum) throws IOException {
     String[] cats = new String[o.gammas().length];
     double[] xs = new double[cats.length];
     for (int g = 0; g < cats.length; g++) {
@@ -303,22 +294,20 @@ final class EmergenceCommand implements Command {
       xs[g] = g;
     }
     for (int l = 0; l < 2; l++) {
-      final int layer = l;
-      for (String p : PROTOCOLS) {
+      for (Protocol p : Protocol.values()) {
         LinePlot plot = new LinePlot(String.format(Locale.ROOT,
-            "Alignment vs weight decay: layer %d, %s (%s, %d seeds)", l + 1, p, o.act().id(),
-            o.seeds()), "weight decay gamma", "cos(g, H)").categories(cats);
+            "Alignment vs weight decay: layer %d, %s (%s, %d seeds)", l + 1, p.id(),
+            o.act().id(), o.seeds()), "weight decay gamma", "cos(g, H)").categories(cats);
         for (Rule r : o.rules()) {
           double[] m = new double[cats.length], s = new double[cats.length];
           for (int g = 0; g < cats.length; g++) {
-            double[] ms = Sre.meanStd(values(Sre.select(cells, r, o.gammas()[g]),
-                c -> c.result().alignment(p, layer)));
-            m[g] = ms[0];
-            s[g] = ms[1];
+            Stat ms = sum.group(r, o.gammas()[g]).layer(l).alignment(p);
+            m[g] = ms.mean();
+            s[g] = ms.std();
           }
           plot.add(r.id(), xs, m, s, false);
         }
-        plot.write(dir.resolve("alignment-vs-gamma-layer" + (l + 1) + "-" + p + ".svg"));
+        plot.write(dir.resolve("alignment-vs-gamma-layer" + (l + 1) + "-" + p.id() + ".svg"));
       }
     }
     if (o.every() == 0) {
@@ -329,15 +318,14 @@ final class EmergenceCommand implements Command {
           "Alignment during training: %s, layer 2, minibatch (mean of %d seeds)", r.id(),
           o.seeds()), "step", "cos(g, H)").logX();
       for (double g : o.gammas()) {
-        List<Sre.Cell> cs = Sre.select(cells, r, g);
-        long[] st = cs.get(0).result().series().steps();
-        double[] x = new double[st.length], y = new double[st.length];
+        Summary.Group gr = sum.group(r, g);
+        long[] st = gr.steps();
+        double[] x = new double[st.length];
         for (int p = 0; p < st.length; p++) {
-          final int pi = p;
           x[p] = st[p];
-          y[p] = Sre.meanStd(values(cs, c -> c.result().series().cos()[1][pi]))[0];
         }
-        plot.add("gamma=" + Experiments.label(g), x, y, null, false);
+        plot.add("gamma=" + Experiments.label(g), x, gr.layer(1).seriesCos().clone(), null,
+            false);
       }
       plot.write(dir.resolve("alignment-over-time-" + r.id() + ".svg"));
     }

@@ -96,7 +96,7 @@ final class Experiments {
       if (lo == 0 || hi < lo) {
         throw new UsageException("--" + name + ": LO:HI:N needs 0 < LO <= HI, got '" + v + "'");
       }
-      out = org.hebb4j.emergence.Phase.logspace(lo, hi, (int) n);
+      out = org.hebb4j.experiment.emergence.Phase.logspace(lo, hi, (int) n);
     } else {
       out = a.numbers(name, dflt, 0, max);
     }

@@ -5,7 +5,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import org.hebb4j.emergence.Phase;
+import org.hebb4j.experiment.emergence.Phase;
 import org.hebb4j.kernel.KernelProvider;
 import org.hebb4j.parallel.Workers;
 import org.hebb4j.plot.Heatmap;
@@ -60,14 +60,15 @@ final class PhaseCommand implements Command {
     if (!a.positional().isEmpty()) {
       throw new UsageException("takes no arguments, got '" + a.positional().get(0) + "'");
     }
-    String model = a.choice("model", "linear", "linear", "mlp");
+    Phase.Model model = Phase.Model.valueOf(
+        a.choice("model", "linear", "linear", "mlp").toUpperCase(Locale.ROOT));
     double[] sigmas = Experiments.grid(a, "sigmas", Phase.logspace(1e-3, 1e-1, 9), true,
         1e6);
     double[] gammas = Experiments.grid(a, "gammas", Phase.logspace(1e-5, 1, 11), true,
         1e3);
     int seeds = a.integer("seeds", 1, 1, 10000);
     long seed = Experiments.seed(a);
-    int steps = a.integer("steps", model.equals("mlp") ? 3000 : 1000, 1, 100_000_000);
+    int steps = a.integer("steps", model == Phase.Model.MLP ? 3000 : 1000, 1, 100_000_000);
     double lr = Experiments.positive(a, "lr", 0.1, 1e6);
     int nTrain = a.integer("train", 20000, 1, 10_000_000);
     int nVal = a.integer("val", 2000, 1, 10_000_000);
@@ -76,13 +77,14 @@ final class PhaseCommand implements Command {
     int threads = Experiments.threads(a);
     Path dir = Experiments.outDir(a, "phase");
 
-    Phase.Options o = new Phase.Options(model, sigmas, gammas, seeds, seed, lr, batch, steps,
-        window, 32, 128, 32, nTrain, nVal, -1);
+    Phase.Options o = Phase.Options.builder().model(model).sigmas(sigmas).gammas(gammas)
+        .seeds(seeds).seed(seed).lr(lr).batch(batch).steps(steps).window(window)
+        .sizes(nTrain, nVal).build();
     String config = String.format(Locale.ROOT,
         "phase: %s, SGD lr %s, batch %d, %d steps, parameter noise sigma %s..%s (%d), gamma"
         + " %s..%s (%d),%n  minibatch alignment of layer %d over the last %s of steps, %d"
         + " seed(s) from %d, kernels %s, threads %d%n",
-        model.equals("linear") ? "linear regression 32 -> 32 (bias-free)"
+        model == Phase.Model.LINEAR ? "linear regression 32 -> 32 (bias-free)"
             : "MLP 32 -> 128 -> 32 tanh", Experiments.num(lr), batch, steps,
         Experiments.label(sigmas[0]), Experiments.label(sigmas[sigmas.length - 1]), sigmas.length,
         Experiments.label(gammas[0]), Experiments.label(gammas[gammas.length - 1]), gammas.length,
@@ -91,13 +93,14 @@ final class PhaseCommand implements Command {
     out.print(config);
     out.flush();
     long t0 = System.nanoTime();
-    Phase.Grid g;
+    Phase.Result res;
     try (Workers w = new Workers(threads);
         Experiments.Progress p = new Experiments.Progress("phase", o.totalSteps(), err)) {
-      g = Phase.run(KernelProvider.get(), o, w, p.done);
+      res = Phase.run(KernelProvider.get(), o, w, p.done);
     }
     long elapsed = System.nanoTime() - t0;
-    Phase.Boundary b = Phase.fit(g);
+    Phase.Grid g = res.grid();
+    Phase.Boundary b = res.boundary();
 
     StringBuilder sb = new StringBuilder();
     sb.append("\nAlignment cos(g, H) (rows: sigma, columns: gamma)\n");
@@ -137,7 +140,7 @@ final class PhaseCommand implements Command {
     Experiments.write(dir.resolve("table.txt"), config + sb + "time: "
         + Experiments.duration(elapsed) + "\n");
 
-    String what = model.equals("linear") ? "linear regression" : "MLP, layer 2";
+    String what = model == Phase.Model.LINEAR ? "linear regression" : "MLP, layer 2";
     Heatmap ha = new Heatmap("Steady-state minibatch alignment cos(g, H), " + what,
         "parameter noise sigma", "weight decay gamma", sigmas, gammas, g.alignment())
         .diverging(1, "cos(g, H)");

@@ -12,6 +12,11 @@ public enum Noise implements Named {
   /** (E15) learning-signal noise: g + eps. */
   SIGNAL;
 
+  /**
+   * The name used on the command line.
+   *
+   * @return "none", "param" or "signal"
+   */
   public String id() {
     return name().toLowerCase(Locale.ROOT);
   }

@@ -1,5 +1,8 @@
 package org.hebb4j.emergence;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import org.hebb4j.kernel.Kernels;
 import org.hebb4j.nn.Dense;
 import org.hebb4j.nn.Mlp;
@@ -9,76 +12,115 @@ import org.hebb4j.nn.Mlp;
  * the Hebbian term H = (1/B) h_post^T h_pre (E16), cos(g, H) (E17) and the row-wise cosines
  * (E19). Inside the measurement window it accumulates the {@code minibatch} mean (E18a) and the
  * sums of g and H for {@code timeavg} (E18c); on sampled steps it records a time series.
- * Allocates only in the constructor.
+ * Observing a step allocates nothing: every buffer is allocated in the constructor (the
+ * read-out methods {@link #neuronStats} and {@link #series} allocate their results).
  */
 public final class Probe {
 
   private final Kernels k;
-  private final Mlp net;
-  private final int depth;
-  private final float[][] h;
-  private final float[][] sumG;
-  private final float[][] sumH;
-  private final double[] sumCos;
+  private final LayerProbe[] layers;
   private int windowSteps;
-  // per-neuron statistics inside the window (E19)
-  private final long[][] positive;
-  private final long[][] flips;
-  private final byte[][] lastSign;
   // time series
   private final int capacity;
   private int points;
   private final long[] steps;
-  private final double[][] seriesCos;
-  private final double[][] seriesNorm;
   private final double[] seriesVal;
-  private final float[][][] seriesNeurons;
+
+  /** One layer's buffers, window sums and time series. */
+  private static final class LayerProbe {
+    final Dense d;
+    /** H of the current step [out, in]. */
+    final float[] h;
+    /** Window sums of g and H for timeavg (E18c), and of the cosine for minibatch (E18a). */
+    final float[] sumG;
+    final float[] sumH;
+    double sumCos;
+    /** (E19) per neuron inside the window: positive steps, sign flips, the last sign. */
+    final long[] positive;
+    final long[] flips;
+    final byte[] lastSign;
+    /** The time series: cosine and ||W||_F per point, row-wise cosines [point][neuron]. */
+    final double[] seriesCos;
+    final double[] seriesNorm;
+    final float[][] seriesNeurons;
+
+    LayerProbe(Dense d, int points, boolean neurons) {
+      this.d = d;
+      h = new float[d.w.length];
+      sumG = new float[d.w.length];
+      sumH = new float[d.w.length];
+      positive = new long[d.out];
+      flips = new long[d.out];
+      lastSign = new byte[d.out];
+      seriesCos = new double[points];
+      seriesNorm = new double[points];
+      seriesNeurons = neurons ? new float[points][d.out] : null;
+    }
+  }
 
   /**
+   * A probe for the layers of {@code net}.
+   *
+   * @param k the kernels
+   * @param net the network whose steps are observed
    * @param points time-series capacity (0 for none)
    * @param neurons whether the time series also keeps every row-wise cosine
    */
   public Probe(Kernels k, Mlp net, int points, boolean neurons) {
     this.k = k;
-    this.net = net;
-    this.depth = net.depth();
-    h = new float[depth][];
-    sumG = new float[depth][];
-    sumH = new float[depth][];
-    sumCos = new double[depth];
-    positive = new long[depth][];
-    flips = new long[depth][];
-    lastSign = new byte[depth][];
+    layers = new LayerProbe[net.depth()];
+    for (int l = 0; l < layers.length; l++) {
+      layers[l] = new LayerProbe(net.layer(l), points, neurons);
+    }
     capacity = points;
     steps = new long[points];
-    seriesCos = new double[depth][points];
-    seriesNorm = new double[depth][points];
     seriesVal = new double[points];
-    seriesNeurons = neurons ? new float[depth][points][] : null;
-    for (int l = 0; l < depth; l++) {
-      Dense d = net.layer(l);
-      h[l] = new float[d.w.length];
-      sumG[l] = new float[d.w.length];
-      sumH[l] = new float[d.w.length];
-      positive[l] = new long[d.out];
-      flips[l] = new long[d.out];
-      lastSign[l] = new byte[d.out];
-      if (neurons) {
-        for (int p = 0; p < points; p++) {
-          seriesNeurons[l][p] = new float[d.out];
-        }
-      }
-    }
   }
 
-  /** (E16) H = (1/B) h_post^T h_pre of layer l from a workspace, into {@code out} [out, in]. */
+  /**
+   * (E16) H = (1/B) h_post^T h_pre of layer {@code d} over one batch of B = {@code rows} rows.
+   *
+   * @param k the kernels
+   * @param d the layer (for its widths)
+   * @param rows the batch rows B
+   * @param hPost the layer's pre-activation a [rows, out]
+   * @param hPre the layer's input [rows, in]
+   * @param out receives H [out, in]
+   */
   public static void hebbian(Kernels k, Dense d, int rows, float[] hPost, float[] hPre,
       float[] out) {
-    k.gemm(true, false, d.out, d.in, rows, 1f / rows, hPost, 0, d.out, hPre, 0, d.in, 0f, out, 0,
-        d.in);
+    hebbian(k, d, rows, 1f / rows, hPost, hPre, false, out);
   }
 
-  /** (E17) cos = <g, h> / (||g|| ||h||), 0 when either norm is 0. */
+  /**
+   * (E16) H (+)= scale h_post^T h_pre over {@code rows} rows: the one home of the Hebbian term,
+   * for a batch (scale 1/B) and for a whole set in chunks (scale 1/n, accumulating, (E18b)).
+   *
+   * @param k the kernels
+   * @param d the layer (for its widths)
+   * @param rows the rows of this chunk
+   * @param scale the weight of every row
+   * @param hPost the layer's pre-activation a [rows, out]
+   * @param hPre the layer's input [rows, in]
+   * @param accumulate add to {@code out} instead of overwriting it
+   * @param out H [out, in]
+   */
+  public static void hebbian(Kernels k, Dense d, int rows, float scale, float[] hPost,
+      float[] hPre, boolean accumulate, float[] out) {
+    k.gemmTN(d.out, d.in, rows, scale, hPost, hPre, accumulate ? 1f : 0f, out);
+  }
+
+  /**
+   * (E17) cos = &lt;g, h&gt; / (||g|| ||h||), 0 when either norm is 0.
+   *
+   * @param k the kernels
+   * @param n the number of values
+   * @param g the learning signal
+   * @param gOff g's first index
+   * @param h the Hebbian term
+   * @param hOff h's first index
+   * @return the cosine in [-1, 1]
+   */
   public static double cosine(Kernels k, int n, float[] g, int gOff, float[] h, int hOff) {
     double gg = k.sumSquares(n, g, gOff), hh = k.sumSquares(n, h, hOff);
     if (gg == 0 || hh == 0) {
@@ -87,41 +129,47 @@ public final class Probe {
     return k.dot(n, g, gOff, h, hOff) / (Math.sqrt(gg) * Math.sqrt(hh));
   }
 
-  /** Called by the trainer with the signals of the current step, before the update. */
-  void observe(Mlp.Workspace ws, float[][] g, boolean window, boolean sample) {
+  /**
+   * Called by the trainer with the signals of the current step, before the update: its
+   * workspace holds h_pre and h_post of the step, its signals g.
+   */
+  void observe(Trainer tr, boolean window, boolean sample) {
+    Mlp.Workspace ws = tr.workspace();
     int rows = ws.rows();
     boolean record = sample && points < capacity;
     if (record) {
-      steps[points] = -1; // filled by record(step, ...)
+      steps[points] = -1; // filled by completePoint(...)
     }
-    for (int l = 0; l < depth; l++) {
-      Dense d = net.layer(l);
-      hebbian(k, d, rows, ws.hPost(l), ws.hPre(l), h[l]);
-      double c = cosine(k, d.w.length, g[l], 0, h[l], 0);
+    for (int l = 0; l < layers.length; l++) {
+      LayerProbe lp = layers[l];
+      Dense d = lp.d;
+      float[] g = tr.signalW(l), h = lp.h;
+      hebbian(k, d, rows, ws.hPost(l), ws.hPre(l), h);
+      double c = cosine(k, d.w.length, g, 0, h, 0);
       if (window) {
-        sumCos[l] += c;
-        k.axpy(d.w.length, 1f, g[l], 0, sumG[l], 0);
-        k.axpy(d.w.length, 1f, h[l], 0, sumH[l], 0);
+        lp.sumCos += c;
+        k.axpy(d.w.length, 1f, g, 0, lp.sumG, 0);
+        k.axpy(d.w.length, 1f, h, 0, lp.sumH, 0);
         for (int o = 0; o < d.out; o++) {
-          double rc = cosine(k, d.in, g[l], o * d.in, h[l], o * d.in);
+          double rc = cosine(k, d.in, g, o * d.in, h, o * d.in);
           byte s = rc > 0 ? (byte) 1 : rc < 0 ? (byte) -1 : (byte) 0;
           if (s > 0) {
-            positive[l][o]++;
+            lp.positive[o]++;
           }
-          if (windowSteps > 0 && s != 0 && lastSign[l][o] != 0 && s != lastSign[l][o]) {
-            flips[l][o]++;
+          if (windowSteps > 0 && s != 0 && lp.lastSign[o] != 0 && s != lp.lastSign[o]) {
+            lp.flips[o]++;
           }
           if (s != 0) {
-            lastSign[l][o] = s;
+            lp.lastSign[o] = s;
           }
         }
       }
       if (record) {
-        seriesCos[l][points] = c;
-        if (seriesNeurons != null) {
-          float[] row = seriesNeurons[l][points];
+        lp.seriesCos[points] = c;
+        if (lp.seriesNeurons != null) {
+          float[] row = lp.seriesNeurons[points];
           for (int o = 0; o < d.out; o++) {
-            row[o] = (float) cosine(k, d.in, g[l], o * d.in, h[l], o * d.in);
+            row[o] = (float) cosine(k, d.in, g, o * d.in, h, o * d.in);
           }
         }
       }
@@ -134,43 +182,71 @@ public final class Probe {
     }
   }
 
-  /** Completes the time-series point of the last sampled step: its step, norms and val loss. */
-  void completePoint(long step, double[] weightNorms, double valLoss) {
+  /**
+   * Completes the time-series point of the last sampled step with its step number, the weight
+   * norms ||W_l||_F after it and the validation loss (a no-op when that point is complete or no
+   * step was sampled).
+   *
+   * @param step the trainer's report of the sampled step
+   * @param valLoss the validation loss after it
+   */
+  public void completePoint(Trainer.Step step, double valLoss) {
     if (points == 0 || steps[points - 1] != -1) {
       return;
     }
     int p = points - 1;
-    steps[p] = step;
-    for (int l = 0; l < depth; l++) {
-      seriesNorm[l][p] = weightNorms[l];
+    steps[p] = step.step();
+    for (int l = 0; l < layers.length; l++) {
+      layers[l].seriesNorm[p] = step.weightNorm(l);
     }
     seriesVal[p] = valLoss;
   }
 
+  /**
+   * Steps observed inside the window.
+   *
+   * @return the count
+   */
   public int windowSteps() {
     return windowSteps;
   }
 
-  /** (E18a) mean over window steps of cos(g_t, H_t). */
+  /**
+   * (E18a) mean over window steps of cos(g_t, H_t).
+   *
+   * @param l the layer
+   * @return the mean, NaN before the window
+   */
   public double minibatch(int l) {
-    return windowSteps == 0 ? Double.NaN : sumCos[l] / windowSteps;
+    return windowSteps == 0 ? Double.NaN : layers[l].sumCos / windowSteps;
   }
 
-  /** (E18c) cos(sum_t g_t, sum_t H_t) over the window. */
+  /**
+   * (E18c) cos(sum_t g_t, sum_t H_t) over the window.
+   *
+   * @param l the layer
+   * @return the cosine, NaN before the window
+   */
   public double timeavg(int l) {
     return windowSteps == 0 ? Double.NaN
-        : cosine(k, sumG[l].length, sumG[l], 0, sumH[l], 0);
+        : cosine(k, layers[l].sumG.length, layers[l].sumG, 0, layers[l].sumH, 0);
   }
 
-  /** (E19) Per-neuron statistics of layer l over the window. */
+  /**
+   * (E19) Per-neuron statistics of layer l over the window.
+   *
+   * @param l the layer
+   * @return the statistics
+   */
   public NeuronStats neuronStats(int l) {
-    Dense d = net.layer(l);
+    LayerProbe lp = layers[l];
+    Dense d = lp.d;
     double pos = 0, fl = 0;
     int hebbianAvg = 0;
     for (int o = 0; o < d.out; o++) {
-      pos += positive[l][o];
-      fl += flips[l][o];
-      if (cosine(k, d.in, sumG[l], o * d.in, sumH[l], o * d.in) > 0) {
+      pos += lp.positive[o];
+      fl += lp.flips[o];
+      if (cosine(k, d.in, lp.sumG, o * d.in, lp.sumH, o * d.in) > 0) {
         hebbianAvg++;
       }
     }
@@ -183,29 +259,55 @@ public final class Probe {
    * Per-neuron behaviour at steady state: the fraction of (neuron, step) pairs with a positive
    * row-wise cosine, the mean number of sign changes per neuron per step, and the fraction of
    * neurons whose time-averaged row-wise cosine is positive.
+   *
+   * @param positiveFraction fraction of (neuron, window step) pairs with a positive cosine
+   * @param flipRate sign changes per neuron per step
+   * @param hebbianTimeavg fraction of neurons with a positive time-averaged row-wise cosine
    */
   public record NeuronStats(double positiveFraction, double flipRate, double hebbianTimeavg) {}
 
-  /** The recorded time series. */
+  /**
+   * The recorded time series.
+   *
+   * @return copies of the points recorded so far
+   */
   public Series series() {
     int p = points;
-    long[] st = java.util.Arrays.copyOf(steps, p);
-    double[][] c = new double[depth][], nr = new double[depth][];
-    float[][][] neu = seriesNeurons == null ? null : new float[depth][][];
-    for (int l = 0; l < depth; l++) {
-      c[l] = java.util.Arrays.copyOf(seriesCos[l], p);
-      nr[l] = java.util.Arrays.copyOf(seriesNorm[l], p);
-      if (neu != null) {
-        neu[l] = java.util.Arrays.copyOf(seriesNeurons[l], p);
-      }
+    List<LayerSeries> ls = new ArrayList<>();
+    for (LayerProbe lp : layers) {
+      ls.add(new LayerSeries(Arrays.copyOf(lp.seriesCos, p), Arrays.copyOf(lp.seriesNorm, p),
+          lp.seriesNeurons == null ? null : Arrays.copyOf(lp.seriesNeurons, p)));
     }
-    return new Series(st, c, nr, java.util.Arrays.copyOf(seriesVal, p), neu);
+    return new Series(Arrays.copyOf(steps, p), Arrays.copyOf(seriesVal, p), List.copyOf(ls));
   }
 
   /**
-   * Time series: at each sampled step, the minibatch cosine and ||W||_F of each layer, the
-   * validation loss, and optionally every row-wise cosine ([layer][point][neuron]).
+   * Time series: at each sampled step its number, the validation loss, and per layer the
+   * minibatch cosine, ||W||_F and optionally every row-wise cosine.
+   *
+   * @param steps the sampled steps (1-based) [point]
+   * @param valLoss the validation loss after each [point]
+   * @param layers per layer, in order
    */
-  public record Series(long[] steps, double[][] cos, double[][] weightNorm, double[] valLoss,
-      float[][][] neurons) {}
+  public record Series(long[] steps, double[] valLoss, List<LayerSeries> layers) {
+
+    /**
+     * Layer l's series.
+     *
+     * @param l the layer, 0-based
+     * @return its series
+     */
+    public LayerSeries layer(int l) {
+      return layers.get(l);
+    }
+  }
+
+  /**
+   * One layer's time series.
+   *
+   * @param cos the minibatch cosine cos(g, H) (E17) [point]
+   * @param weightNorm ||W||_F after the step [point]
+   * @param neurons the row-wise cosines (E19) [point][neuron], or null
+   */
+  public record LayerSeries(double[] cos, double[] weightNorm, float[][] neurons) {}
 }

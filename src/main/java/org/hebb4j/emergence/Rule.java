@@ -21,10 +21,20 @@ public enum Rule implements Named {
   RANDOMNN(false, true, Optimizer.PLAIN);
 
   /** How gradients become the learning signal. */
-  public enum Optimizer { PLAIN, ADAM, ADAMW }
+  public enum Optimizer {
+    /** g = -dL/dW, applied by (E8). */
+    PLAIN,
+    /** (E13) coupled L2 inside the moments. */
+    ADAM,
+    /** (E12) g from the moments, decay decoupled. */
+    ADAMW
+  }
 
+  /** Whether hidden layers get the DFA error path (E20) instead of backprop. */
   public final boolean dfa;
+  /** Whether the targets are a fixed random network's outputs (E21). */
   public final boolean randomTargets;
+  /** How gradients become the learning signal. */
   public final Optimizer optimizer;
 
   Rule(boolean dfa, boolean randomTargets, Optimizer optimizer) {
@@ -33,6 +43,11 @@ public enum Rule implements Named {
     this.optimizer = optimizer;
   }
 
+  /**
+   * The name used on the command line.
+   *
+   * @return "sgd", "adam", "adamw", "dfa" or "randomnn"
+   */
   public String id() {
     return name().toLowerCase(Locale.ROOT);
   }

@@ -1,17 +1,20 @@
 package org.hebb4j.emergence;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.hebb4j.kernel.Kernels;
 import org.hebb4j.nn.Dense;
 import org.hebb4j.nn.DivergedException;
 import org.hebb4j.nn.Loss;
 import org.hebb4j.nn.Mlp;
 import org.hebb4j.rng.Rng;
+import org.hebb4j.tensor.Tensor;
 
 /**
  * Trains an {@link Mlp} with one {@link Rule} (spec/emergence.md#rules). Each step computes the
  * learning signal g of every parameter ({@link #signalW}, {@link #signalB}), hands it to an
  * optional {@link Probe}, and only then applies (E8) (weights, with decay) and (E9) (biases, no
- * decay). Every buffer is allocated in the constructor; {@link #step} allocates nothing.
+ * decay). Every buffer is allocated in the constructor; {@link #train} allocates nothing.
  */
 public final class Trainer {
 
@@ -21,24 +24,21 @@ public final class Trainer {
   private final Loss loss;
   private final TrainConfig cfg;
   private final int depth;
-  private final float[][] gW;
-  private final float[][] gB;
-  private final float[][] mW;
-  private final float[][] vW;
-  private final float[][] mB;
-  private final float[][] vB;
-  /** (E14) the noise-free parameters v when parameter noise is on; else null. */
-  private final float[][] masterW;
-  private final float[][] masterB;
+  /** Per-layer state: signals, moments, noise-free parameters, feedback. */
+  private final LayerState[] layers;
+  /** The DFA feedback matrices by layer, as {@link Mlp.Workspace#backwardDfa} takes them. */
   private final float[][] feedback;
   private final Rng noiseRng;
-  private final double[] weightSq;
-  /** "layer 1 weights", ... for divergence messages (built here, not in the step). */
-  private final String[] weightsName;
+  private final Step report = new Step();
   private long t;
 
   /**
+   * A trainer with its optimizer state, DFA feedback matrices and noise stream.
+   *
+   * @param k the kernels
    * @param net the initialised student; trained in place
+   * @param loss the data loss
+   * @param cfg the hyperparameters (its batch is the largest batch)
    * @param run the run's root stream: DFA feedback from {@code run.derive("dfa")}, noise from
    *     {@code run.derive("noise")} (spec/emergence.md#rng)
    */
@@ -49,141 +49,304 @@ public final class Trainer {
     this.cfg = cfg;
     this.depth = net.depth();
     this.ws = net.workspace(cfg.batch());
-    gW = new float[depth][];
-    gB = new float[depth][];
     boolean adam = cfg.rule().optimizer != Rule.Optimizer.PLAIN;
-    mW = adam ? new float[depth][] : null;
-    vW = adam ? new float[depth][] : null;
-    mB = adam ? new float[depth][] : null;
-    vB = adam ? new float[depth][] : null;
     boolean param = cfg.noisy() && cfg.noise() == Noise.PARAM;
-    masterW = param ? new float[depth][] : null;
-    masterB = param ? new float[depth][] : null;
+    layers = new LayerState[depth];
     feedback = cfg.rule().dfa ? new float[depth][] : null;
     Rng dfa = run.derive("dfa");
     for (int l = 0; l < depth; l++) {
       Dense d = net.layer(l);
-      gW[l] = new float[d.w.length];
-      gB[l] = d.hasBias() ? new float[d.out] : null;
-      if (adam) {
-        mW[l] = new float[d.w.length];
-        vW[l] = new float[d.w.length];
-        mB[l] = d.hasBias() ? new float[d.out] : null;
-        vB[l] = d.hasBias() ? new float[d.out] : null;
-      }
-      if (param) {
-        masterW[l] = d.w.clone();
-        masterB[l] = d.hasBias() ? d.b.clone() : null;
-      }
+      float[] fb = null;
       if (feedback != null && l < depth - 1) {
         // (E20) B_l [out_l, outputSize] ~ N(0, 1/out_l)
-        feedback[l] = new float[d.out * net.outputSize()];
-        dfa.derive("layer" + (l + 1)).fillGaussian(feedback[l], 0, feedback[l].length,
+        fb = new float[d.out * net.outputSize()];
+        dfa.derive("layer" + (l + 1)).fillGaussian(fb, 0, fb.length,
             (float) (1.0 / Math.sqrt(d.out)));
+        feedback[l] = fb;
       }
+      layers[l] = new LayerState(d, adam, param, fb);
+      layers[l].weightsName = "layer " + (l + 1) + " weights";
     }
     noiseRng = run.derive("noise");
-    weightSq = new double[depth];
-    weightsName = new String[depth];
-    for (int l = 0; l < depth; l++) {
-      weightsName[l] = "layer " + (l + 1) + " weights";
+  }
+
+  /** One layer's training state (spec/emergence.md#rules). */
+  private static final class LayerState {
+    final Dense d;
+    /** Learning signals g of the weights [out, in] and the bias [out] (null without bias). */
+    final float[] gW;
+    final float[] gB;
+    /** Adam moments (null for the plain optimizer; bias moments null without bias). */
+    final float[] mW;
+    final float[] vW;
+    final float[] mB;
+    final float[] vB;
+    /** (E14) the noise-free parameters v under parameter noise; else null. */
+    final float[] masterW;
+    final float[] masterB;
+    /** (E20) B_l [out, outputSize] of a hidden layer under DFA; else null. */
+    final float[] feedback;
+    /** ||W||_F^2 after the last step. */
+    double weightSq;
+    /** "layer 1 weights", ... for divergence messages (built once, not in the step). */
+    String weightsName;
+
+    LayerState(Dense d, boolean moments, boolean master, float[] feedback) {
+      this.d = d;
+      gW = new float[d.w.length];
+      gB = d.hasBias() ? new float[d.out] : null;
+      mW = moments ? new float[d.w.length] : null;
+      vW = moments ? new float[d.w.length] : null;
+      mB = moments && d.hasBias() ? new float[d.out] : null;
+      vB = moments && d.hasBias() ? new float[d.out] : null;
+      masterW = master ? d.w.clone() : null;
+      masterB = master && d.hasBias() ? d.b.clone() : null;
+      this.feedback = feedback;
+    }
+
+    /** The parameters the update applies to: v under parameter noise, else the layer's. */
+    float[] weights() {
+      return masterW != null ? masterW : d.w;
+    }
+
+    float[] bias() {
+      return masterW != null ? masterB : d.b;
     }
   }
 
+  /**
+   * A training batch: {@code rows} rows of {@code x} ([rows, d]) with regression targets
+   * {@code y} ([rows, o]) or class labels ({@code labels}, [rows]). The arrays may be longer than
+   * the batch and are read at every step, so one Batch over reused buffers serves a whole run.
+   *
+   * @param x inputs
+   * @param y targets, or null with labels
+   * @param labels labels, or null with targets
+   * @param rows the batch size, at least 1
+   */
+  public record Batch(float[] x, float[] y, int[] labels, int rows) {
+    /**
+     * Checks the batch.
+     *
+     * @param x inputs
+     * @param y targets, or null with labels
+     * @param labels labels, or null with targets
+     * @param rows the batch size, at least 1
+     * @throws IllegalArgumentException if rows &lt; 1, x is null, or not exactly one of y and
+     *     labels is given
+     */
+    public Batch {
+      if (rows < 1) {
+        throw new IllegalArgumentException("batch rows must be at least 1, got " + rows);
+      }
+      if (x == null || (y == null) == (labels == null)) {
+        throw new IllegalArgumentException("a batch needs x and exactly one of y and labels");
+      }
+    }
+  }
+
+  /**
+   * What the last training step reports: its number, the batch-mean loss and ||W_l||_F after
+   * the update (of the noise-free parameters v under parameter noise). One object per trainer,
+   * overwritten by every step: a record returned per step would be an allocation in the hot loop,
+   * and the steady state must allocate nothing (spec/emergence.md#performance, TrainerTest).
+   * Copy the values out to keep them.
+   */
+  public final class Step {
+
+    private double loss;
+
+    private Step() {}
+
+    /**
+     * The number of the step (1-based).
+     *
+     * @return the steps taken so far
+     */
+    public long step() {
+      return t;
+    }
+
+    /**
+     * The batch-mean training loss of the step, before the update.
+     *
+     * @return the loss
+     */
+    public double loss() {
+      return loss;
+    }
+
+    /**
+     * ||W_l||_F^2 after the update.
+     *
+     * @param l the layer
+     * @return the squared Frobenius norm
+     */
+    public double weightNormSq(int l) {
+      return layers[l].weightSq;
+    }
+
+    /**
+     * ||W_l||_F after the update.
+     *
+     * @param l the layer
+     * @return the Frobenius norm
+     */
+    public double weightNorm(int l) {
+      return Math.sqrt(layers[l].weightSq);
+    }
+  }
+
+  /**
+   * The network being trained.
+   *
+   * @return the network (trained in place)
+   */
   public Mlp net() {
     return net;
   }
 
+  /**
+   * The hyperparameters.
+   *
+   * @return the config
+   */
   public TrainConfig config() {
     return cfg;
   }
 
-  /** Steps taken so far. */
+  /**
+   * Steps taken so far.
+   *
+   * @return the count
+   */
   public long steps() {
     return t;
   }
 
-  /** The training workspace (batch buffers, h_pre and h_post of the last step). */
+  /**
+   * The training workspace (batch buffers, h_pre and h_post of the last step).
+   *
+   * @return the workspace
+   */
   public Mlp.Workspace workspace() {
     return ws;
   }
 
-  /** Learning signal g of layer l's weights from the last step ([out, in]). */
+  /**
+   * Learning signal g of layer l's weights from the last step.
+   *
+   * @param l the layer
+   * @return g [out, in] (live, overwritten by the next step)
+   */
   public float[] signalW(int l) {
-    return gW[l];
-  }
-
-  public float[] signalB(int l) {
-    return gB[l];
-  }
-
-  /** ||W_l||_F^2 after the last step (of the noise-free parameters v under parameter noise). */
-  public double weightNormSq(int l) {
-    return weightSq[l];
-  }
-
-  /** The DFA feedback matrix of hidden layer l, or null. */
-  public float[] feedback(int l) {
-    return feedback == null ? null : feedback[l];
+    return layers[l].gW;
   }
 
   /**
-   * One training step on {@code rows} rows in {@code x} and {@code y} or {@code labels}; returns
-   * the batch-mean loss. The probe (may be null) sees g before the update.
+   * Learning signal g of layer l's bias from the last step.
+   *
+   * @param l the layer
+   * @return g [out] (live), or null for a bias-free layer
    */
-  public double step(float[] x, float[] y, int[] labels, int rows, Probe probe, boolean window,
-      boolean sample) {
+  public float[] signalB(int l) {
+    return layers[l].gB;
+  }
+
+  /**
+   * The DFA feedback matrix of hidden layer l.
+   *
+   * @param l the layer
+   * @return B_l [out_l, outputSize] (live), or null without DFA or for the last layer
+   */
+  public float[] feedback(int l) {
+    return layers[l].feedback;
+  }
+
+  /**
+   * One training step without a probe.
+   *
+   * @param batch the batch
+   * @return the trainer's step report (overwritten by the next step)
+   */
+  public Step train(Batch batch) {
+    return train(batch, null, false, false);
+  }
+
+  /**
+   * One training step on {@code batch}: forward, loss, the rule's signals g, the probe, then the
+   * update (E8)/(E9). Allocates nothing.
+   *
+   * @param batch the batch, at most config().batch() rows
+   * @param probe sees g before the update when {@code window} or {@code sample} (may be null)
+   * @param window whether the step is inside the measurement window
+   * @param sample whether the step is a time-series point
+   * @return the trainer's step report (overwritten by the next step)
+   * @throws IllegalArgumentException if the batch does not fit the trainer or the network
+   * @throws DivergedException if the loss or a layer's parameters become NaN or infinite
+   */
+  public Step train(Batch batch, Probe probe, boolean window, boolean sample) {
+    int rows = batch.rows();
+    int o = net.outputSize();
+    if (batch.y() != null ? batch.y().length < (long) rows * o : batch.labels().length < rows) {
+      throw new IllegalArgumentException("batch of " + rows + " rows has too few "
+          + (batch.y() != null ? "targets" : "labels"));
+    }
     t++;
-    if (masterW != null) {
+    if (cfg.noisy() && cfg.noise() == Noise.PARAM) {
       perturb();
     }
-    ws.forward(k, x, rows);
-    double lossSum = ws.loss(loss, y, labels, 1f / rows, k);
+    ws.forward(k, batch.x(), rows);
+    double lossSum = ws.loss(loss, batch.y(), batch.labels(), 1f / rows, k);
     if (!Double.isFinite(lossSum)) {
       throw DivergedException.at(t, "the training loss");
     }
     backward(ws, false);
-    signals(ws, true, gW, gB, null, null);
+    signals(ws, t, layers);
     if (cfg.noisy() && cfg.noise() == Noise.SIGNAL) {
       float s = cfg.sigma();
-      for (int l = 0; l < depth; l++) {
-        addNoise(gW[l], s);
-        if (gB[l] != null) {
-          addNoise(gB[l], s);
+      for (LayerState st : layers) {
+        addNoise(st.gW, s);
+        if (st.gB != null) {
+          addNoise(st.gB, s);
         }
       }
     }
     if (probe != null && (window || sample)) {
-      probe.observe(ws, gW, window, sample);
+      probe.observe(this, window, sample);
     }
-    for (int l = 0; l < depth; l++) {
-      Dense d = net.layer(l);
-      float[] w = masterW != null ? masterW[l] : d.w;
-      float[] b = masterB != null ? masterB[l] : d.b;
+    for (LayerState st : layers) {
+      int out = st.d.out;
+      float[] w = st.weights(), b = st.bias();
       if (cfg.rule().optimizer == Rule.Optimizer.ADAM) {
-        Updates.adamCoupledStep(w.length, cfg.lr(), cfg.gamma(), gW[l], w, cfg.beta1(),
-            cfg.beta2(), cfg.eps(), t, mW[l], vW[l]);
-        if (gB[l] != null) {
-          Updates.adamCoupledStep(d.out, cfg.lr(), 0f, gB[l], b, cfg.beta1(), cfg.beta2(),
-              cfg.eps(), t, mB[l], vB[l]);
+        Updates.adamCoupledStep(w.length, cfg.lr(), cfg.gamma(), st.gW, w, cfg.beta1(),
+            cfg.beta2(), cfg.eps(), t, st.mW, st.vW);
+        if (st.gB != null) {
+          Updates.adamCoupledStep(out, cfg.lr(), 0f, st.gB, b, cfg.beta1(), cfg.beta2(),
+              cfg.eps(), t, st.mB, st.vB);
         }
       } else {
-        Updates.apply(w.length, cfg.lr(), cfg.gamma(), gW[l], w);
-        if (gB[l] != null) {
-          Updates.apply(d.out, cfg.lr(), 0f, gB[l], b);
+        Updates.apply(w.length, cfg.lr(), cfg.gamma(), st.gW, w);
+        if (st.gB != null) {
+          Updates.apply(out, cfg.lr(), 0f, st.gB, b);
         }
       }
       double sq = k.sumSquares(w.length, w, 0);
-      if (!Double.isFinite(sq) || (gB[l] != null && !Float.isFinite(k.sum(d.out,
-          masterB != null ? masterB[l] : d.b, 0)))) {
-        throw DivergedException.at(t, weightsName[l]);
+      if (!Double.isFinite(sq) || (st.gB != null && !Float.isFinite(k.sum(out, b, 0)))) {
+        throw DivergedException.at(t, st.weightsName);
       }
-      weightSq[l] = sq;
+      st.weightSq = sq;
     }
-    return lossSum / rows;
+    report.loss = lossSum / rows;
+    return report;
   }
 
-  /** (E6)/(E20): the rule's error path on a workspace that has run forward and loss. */
+  /**
+   * (E6)/(E20): the rule's error path on a workspace that has run forward and loss.
+   *
+   * @param w a workspace of this trainer's network
+   * @param accumulate add to the gradients instead of overwriting them
+   */
   public void backward(Mlp.Workspace w, boolean accumulate) {
     if (feedback != null) {
       w.backwardDfa(k, feedback, accumulate);
@@ -193,30 +356,57 @@ public final class Trainer {
   }
 
   /**
-   * (E11), (E12): the learning signals from the gradients in {@code w}; for Adam (E13) the signal
-   * is -dL/dW and the moments belong to the update. With {@code commit} the AdamW moments advance (a
-   * real step); without, they are read only and the moments the step would produce go to the
-   * scratch arrays {@code sm}, {@code sv} (a dry run at step t+1, (E18b)).
+   * (E11), (E12): the learning signals of step {@code step} from the gradients in {@code w}, into
+   * {@code out}'s g; for Adam (E13) the signal is -dL/dW and the moments belong to the update.
+   * AdamW's moments are read from this trainer's state and the new ones written to {@code out}'s:
+   * with {@code out} this trainer's state they advance (a real step); with scratch states they
+   * are only what the step would produce (a dry run at step t+1, (E18b)).
    */
-  void signals(Mlp.Workspace w, boolean commit, float[][] outW, float[][] outB, float[][] sm,
-      float[][] sv) {
+  private void signals(Mlp.Workspace w, long step, LayerState[] out) {
     boolean adamw = cfg.rule().optimizer == Rule.Optimizer.ADAMW;
-    long step = commit ? t : t + 1;
     for (int l = 0; l < depth; l++) {
-      Dense d = net.layer(l);
-      int n = d.w.length;
+      LayerState st = layers[l], o = out[l];
+      int n = st.d.w.length, width = st.d.out;
       if (!adamw) {
-        Updates.sgdSignal(n, w.dW[l], outW[l]);
-        if (outB[l] != null) {
-          Updates.sgdSignal(d.out, w.db[l], outB[l]);
+        Updates.sgdSignal(n, w.dW(l), o.gW);
+        if (o.gB != null) {
+          Updates.sgdSignal(width, w.db(l), o.gB);
         }
         continue;
       }
-      Updates.adamSignal(n, w.dW[l], cfg.beta1(), cfg.beta2(), cfg.eps(), step, mW[l], vW[l],
-          commit ? mW[l] : sm[2 * l], commit ? vW[l] : sv[2 * l], outW[l]);
-      if (outB[l] != null) {
-        Updates.adamSignal(d.out, w.db[l], cfg.beta1(), cfg.beta2(), cfg.eps(), step, mB[l],
-            vB[l], commit ? mB[l] : sm[2 * l + 1], commit ? vB[l] : sv[2 * l + 1], outB[l]);
+      Updates.adamSignal(n, w.dW(l), cfg.beta1(), cfg.beta2(), cfg.eps(), step, st.mW, st.vW,
+          o.mW, o.vW, o.gW);
+      if (o.gB != null) {
+        Updates.adamSignal(width, w.db(l), cfg.beta1(), cfg.beta2(), cfg.eps(), step, st.mB,
+            st.vB, o.mB, o.vB, o.gB);
+      }
+    }
+  }
+
+  /**
+   * The (E18b) dry run: per layer, the learning signal g and the Hebbian term H of one step on a
+   * whole set.
+   *
+   * @param layers per layer, in order
+   */
+  public record FullBatch(List<Layer> layers) {
+
+    /**
+     * One layer's full-batch terms.
+     *
+     * @param g the learning signal of the weights [out, in]
+     * @param h the Hebbian term (E16) over every row, weight 1/n [out, in]
+     */
+    public record Layer(Tensor g, Tensor h) {
+
+      /**
+       * (E17) cos(g, H): the {@code fullbatch} alignment of the layer.
+       *
+       * @param k the kernels
+       * @return the cosine
+       */
+      public double alignment(Kernels k) {
+        return Probe.cosine(k, g.size(), g.data(), 0, h.data(), 0);
       }
     }
   }
@@ -224,11 +414,15 @@ public final class Trainer {
   /**
    * (E18b) The learning signal the rule would give for one step on the whole of {@code data}
    * (noise-free parameters, no signal noise, Adam moments not advanced), with the Hebbian term
-   * over the same rows: fills {@code outW} and {@code hW} ([out, in] per layer). Evaluates in
-   * chunks through {@code eval}. Allocates a little (called once per run).
+   * over the same rows. Evaluates in chunks of min({@link Evaluation#CHUNK}, n) rows. Allocates
+   * (called once per run).
+   *
+   * @param data the set (usually the training set)
+   * @return g and H of every layer
    */
-  public void fullBatch(Data data, Mlp.Workspace eval, float[][] outW, float[][] hW) {
+  public FullBatch fullBatch(Data data) {
     useMaster();
+    Mlp.Workspace eval = net.workspace(Math.min(Evaluation.CHUNK, data.n()));
     int chunk = eval.capacity();
     float scale = 1f / data.n();
     float[] xb = new float[chunk * data.d()];
@@ -238,6 +432,13 @@ public final class Trainer {
     for (int i = 0; i < idx.length; i++) {
       idx[i] = i;
     }
+    // scratch states: the dry run's g, and AdamW's moments it would produce
+    LayerState[] dry = new LayerState[depth];
+    float[][] hW = new float[depth][];
+    for (int l = 0; l < depth; l++) {
+      dry[l] = new LayerState(net.layer(l), true, false, null);
+      hW[l] = new float[net.layer(l).w.length];
+    }
     for (int from = 0; from < data.n(); from += chunk) {
       int rows = Math.min(chunk, data.n() - from);
       data.gather(idx, from, rows, xb, yb, lb);
@@ -245,52 +446,43 @@ public final class Trainer {
       eval.loss(loss, yb, lb, scale, k);
       backward(eval, from > 0);
       for (int l = 0; l < depth; l++) {
-        Dense d = net.layer(l);
         // (E16) summed over all rows with weight 1/n
-        k.gemm(true, false, d.out, d.in, rows, scale, eval.hPost(l), 0, d.out, eval.hPre(l), 0,
-            d.in, from > 0 ? 1f : 0f, hW[l], 0, d.in);
+        Probe.hebbian(k, net.layer(l), rows, scale, eval.hPost(l), eval.hPre(l), from > 0, hW[l]);
       }
     }
-    float[][] outB = new float[depth][];
-    float[][] sm = null, sv = null;
-    if (cfg.rule().optimizer == Rule.Optimizer.ADAMW) {
-      sm = new float[2 * depth][];
-      sv = new float[2 * depth][];
-    }
+    signals(eval, t + 1, dry);
+    List<FullBatch.Layer> out = new ArrayList<>();
     for (int l = 0; l < depth; l++) {
       Dense d = net.layer(l);
-      outB[l] = d.hasBias() ? new float[d.out] : null;
-      if (sm != null) {
-        sm[2 * l] = new float[d.w.length];
-        sv[2 * l] = new float[d.w.length];
-        sm[2 * l + 1] = new float[d.out];
-        sv[2 * l + 1] = new float[d.out];
-      }
+      out.add(new FullBatch.Layer(Tensor.of(dry[l].gW, d.out, d.in),
+          Tensor.of(hW[l], d.out, d.in)));
     }
-    signals(eval, false, outW, outB, sm, sv);
+    return new FullBatch(List.copyOf(out));
   }
 
   /**
-   * Mean loss over {@code data} with the noise-free parameters, through {@code eval} in chunks;
-   * {@code correct[0]} receives the number of correct argmax predictions when labels are present
-   * ({@code correct} may be null). Allocates nothing when {@code xb} etc. are given.
+   * Mean loss (and accuracy with labels) over a set with the noise-free parameters.
+   *
+   * @param e the evaluation buffers of this trainer's network and the set
+   * @return the result
    */
-  public double evaluate(Data data, Mlp.Workspace eval, float[] xb, float[] yb, int[] lb,
-      int[] idx, long[] correct) {
+  public Evaluation.Result evaluate(Evaluation e) {
     useMaster();
-    return Evaluation.meanLoss(k, loss, data, eval, xb, yb, lb, idx, correct);
+    return e.run(k, loss);
   }
 
-  /** Puts the noise-free parameters v into the network (a no-op without parameter noise). */
+  /**
+   * Puts the noise-free parameters v into the network (a no-op without parameter noise); the
+   * next step perturbs them again.
+   */
   public void useMaster() {
-    if (masterW == null) {
-      return;
-    }
-    for (int l = 0; l < depth; l++) {
-      Dense d = net.layer(l);
-      System.arraycopy(masterW[l], 0, d.w, 0, d.w.length);
-      if (d.hasBias()) {
-        System.arraycopy(masterB[l], 0, d.b, 0, d.out);
+    for (LayerState st : layers) {
+      if (st.masterW == null) {
+        return;
+      }
+      System.arraycopy(st.masterW, 0, st.d.w, 0, st.d.w.length);
+      if (st.masterB != null) {
+        System.arraycopy(st.masterB, 0, st.d.b, 0, st.d.out);
       }
     }
   }
@@ -298,14 +490,13 @@ public final class Trainer {
   /** (E14) w = v + eps, eps ~ N(0, sigma^2), for every weight and bias. */
   private void perturb() {
     float s = cfg.sigma();
-    for (int l = 0; l < depth; l++) {
-      Dense d = net.layer(l);
-      float[] v = masterW[l], w = d.w;
+    for (LayerState st : layers) {
+      float[] v = st.masterW, w = st.d.w;
       for (int i = 0; i < w.length; i++) {
         w[i] = v[i] + (float) (s * noiseRng.gaussian());
       }
-      if (d.hasBias()) {
-        float[] vb = masterB[l], b = d.b;
+      if (st.masterB != null) {
+        float[] vb = st.masterB, b = st.d.b;
         for (int i = 0; i < b.length; i++) {
           b[i] = vb[i] + (float) (s * noiseRng.gaussian());
         }

@@ -1,6 +1,7 @@
 package org.hebb4j.linalg;
 
 import org.hebb4j.kernel.Kernels;
+import org.hebb4j.nn.Rows;
 import org.hebb4j.parallel.Workers;
 
 /**
@@ -158,13 +159,7 @@ public final class Ridge {
   public static double accuracy(double[] scores, int[] labels, int n, int c) {
     int right = 0;
     for (int i = 0; i < n; i++) {
-      int best = 0;
-      for (int q = 1; q < c; q++) {
-        if (scores[i * c + q] > scores[i * c + best]) {
-          best = q;
-        }
-      }
-      if (best == labels[i]) {
+      if (Rows.argmax(scores, i * c, c) == labels[i]) {
         right++;
       }
     }

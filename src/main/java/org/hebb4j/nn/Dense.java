@@ -11,17 +11,33 @@ import org.hebb4j.rng.Rng;
  */
 public final class Dense {
 
+  /** Input width I. */
   public final int in;
+  /** Output width O. */
   public final int out;
+  /** The activation (E2). */
   public final Activation act;
   /** Weights [out, in]. */
   public final float[] w;
   /** Bias [out], or null for a bias-free layer. */
   public final float[] b;
 
+  /**
+   * A layer of zero parameters.
+   *
+   * @param in input width, at least 1
+   * @param out output width, at least 1
+   * @param bias whether the layer has a bias
+   * @param act the activation
+   * @throws IllegalArgumentException if a width is below 1 or in * out exceeds an array
+   */
   public Dense(int in, int out, boolean bias, Activation act) {
     if (in < 1 || out < 1) {
       throw new IllegalArgumentException("layer sizes must be positive, got " + in + "->" + out);
+    }
+    if ((long) in * out > Integer.MAX_VALUE - 8) {
+      throw new IllegalArgumentException("layer " + in + "->" + out
+          + " has more weights than a Java array holds");
     }
     this.in = in;
     this.out = out;
@@ -30,16 +46,29 @@ public final class Dense {
     this.b = bias ? new float[out] : null;
   }
 
+  /**
+   * Whether the layer has a bias.
+   *
+   * @return b != null
+   */
   public boolean hasBias() {
     return b != null;
   }
 
-  /** Number of parameters: out*in weights plus out biases when present. */
+  /**
+   * Number of parameters: out*in weights plus out biases when present.
+   *
+   * @return the count
+   */
   public int parameters() {
     return w.length + (b == null ? 0 : b.length);
   }
 
-  /** (E10) w ~ N(0, 1/in) from {@code r}, row after row; biases 0. */
+  /**
+   * (E10) w ~ N(0, 1/in) from {@code r}, row after row; biases 0.
+   *
+   * @param r the layer's stream
+   */
   public void init(Rng r) {
     r.fillGaussian(w, 0, w.length, (float) (1.0 / Math.sqrt(in)));
     if (b != null) {
@@ -47,9 +76,17 @@ public final class Dense {
     }
   }
 
-  /** (E1) a = hPre W^T + b ([rows, out]); (E2) z = act(a). z may be a (linear activation). */
+  /**
+   * (E1) a = hPre W^T + b ([rows, out]); (E2) z = act(a). z may be a (linear activation).
+   *
+   * @param k the kernels
+   * @param rows batch rows
+   * @param hPre the input [rows, in]
+   * @param a receives the pre-activation [rows, out]
+   * @param z receives the activation [rows, out]
+   */
   public void forward(Kernels k, int rows, float[] hPre, float[] a, float[] z) {
-    k.gemm(false, true, rows, out, in, 1f, hPre, 0, in, w, 0, in, 0f, a, 0, out);
+    k.gemmNT(rows, out, in, 1f, hPre, w, 0f, a);
     if (b != null) {
       for (int r = 0; r < rows; r++) {
         k.axpy(out, 1f, b, 0, a, r * out);
@@ -63,11 +100,18 @@ public final class Dense {
   /**
    * (E6) dW = delta^T hPre, db = sum_rows delta, for delta = dL/da [rows, out]. With
    * {@code accumulate} the results are added to dW and db instead of overwriting them.
+   *
+   * @param k the kernels
+   * @param rows batch rows
+   * @param delta dL/da [rows, out]
+   * @param hPre the layer's input [rows, in]
+   * @param dW receives dL/dW [out, in]
+   * @param db receives dL/db [out] (ignored for a bias-free layer)
+   * @param accumulate add to dW and db instead of overwriting them
    */
   public void backwardParams(Kernels k, int rows, float[] delta, float[] hPre, float[] dW,
       float[] db, boolean accumulate) {
-    k.gemm(true, false, out, in, rows, 1f, delta, 0, out, hPre, 0, in, accumulate ? 1f : 0f,
-        dW, 0, in);
+    k.gemmTN(out, in, rows, 1f, delta, hPre, accumulate ? 1f : 0f, dW);
     if (b != null) {
       if (!accumulate) {
         java.util.Arrays.fill(db, 0, out, 0f);
@@ -78,8 +122,15 @@ public final class Dense {
     }
   }
 
-  /** (E7) dIn = delta W ([rows, in]): the gradient with respect to this layer's input. */
+  /**
+   * (E7) dIn = delta W ([rows, in]): the gradient with respect to this layer's input.
+   *
+   * @param k the kernels
+   * @param rows batch rows
+   * @param delta dL/da [rows, out]
+   * @param dIn receives dL/dhPre [rows, in]
+   */
   public void backwardInput(Kernels k, int rows, float[] delta, float[] dIn) {
-    k.gemm(false, false, rows, in, out, 1f, delta, 0, out, w, 0, in, 0f, dIn, 0, in);
+    k.gemmNN(rows, in, out, 1f, delta, w, 0f, dIn);
   }
 }

@@ -3,11 +3,22 @@ package org.hebb4j.nn;
 /** Training produced NaN or infinity. The message names the step and the layer. */
 public class DivergedException extends RuntimeException {
 
+  /**
+   * An exception with a complete message.
+   *
+   * @param message the one-line message
+   */
   public DivergedException(String message) {
     super(message);
   }
 
-  /** "training diverged at step 120: layer 2 weights contain NaN/Inf" and the hint. */
+  /**
+   * "training diverged at step 120: layer 2 weights contains NaN or Inf" and the hint.
+   *
+   * @param step the step (1-based)
+   * @param where what became non-finite
+   * @return the exception
+   */
   public static DivergedException at(long step, String where) {
     return new DivergedException("training diverged at step " + step + ": " + where
         + " contains NaN or Inf (try a smaller learning rate)");

@@ -14,7 +14,11 @@ public enum Loss implements Named {
   /** (E4) -log softmax(out_b)[label_b] by a stable log-sum-exp; e = scale (softmax - onehot). */
   SOFTMAX_CE;
 
-  /** "mse" or "softmax_ce". */
+  /**
+   * The name used on the command line and in test vectors.
+   *
+   * @return "mse" or "softmax_ce"
+   */
   public String id() {
     return name().toLowerCase(Locale.ROOT);
   }
@@ -34,6 +38,16 @@ public enum Loss implements Named {
    * Sum over {@code rows} of the per-sample loss of {@code out} ([rows, dim]) against {@code y}
    * ([rows, dim], MSE) or {@code labels} (softmax_ce). When {@code e} is not null it receives
    * {@code scale * dloss/dout} ([rows, dim]). Allocates nothing.
+   *
+   * @param rows the rows
+   * @param dim the output width
+   * @param out the outputs [rows, dim]
+   * @param y the targets [rows, dim] (mse), else unused
+   * @param labels the labels [rows] (softmax_ce), else unused
+   * @param scale the factor of e (1/B for a batch mean)
+   * @param e receives scale * dloss/dout [rows, dim], or null
+   * @return the sum of the per-sample losses
+   * @throws IllegalArgumentException for a label outside [0, dim)
    */
   public double sum(int rows, int dim, float[] out, float[] y, int[] labels, float scale,
       float[] e) {

@@ -1,70 +1,129 @@
 package org.hebb4j.nn;
 
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.hebb4j.kernel.Activation;
+import org.hebb4j.kernel.KernelProvider;
 import org.hebb4j.kernel.Kernels;
 import org.hebb4j.rng.Rng;
+import org.hebb4j.tensor.Tensor;
 
 /**
- * A multilayer perceptron of {@link Dense} layers with explicit backprop (spec/emergence.md#mlp).
- * Hidden layers use one activation, the output layer another (linear in every experiment). The
- * network holds the parameters; everything that depends on the batch is in a {@link Workspace},
- * allocated once per batch capacity, so a training step allocates nothing.
+ * A multilayer perceptron of {@link Dense} layers with explicit backprop (spec/emergence.md#mlp),
+ * built from an {@link MlpConfig}. Hidden layers use one activation, the output layer another
+ * (linear in every experiment). The network holds the parameters; everything that depends on the
+ * batch is in a {@link Workspace}, allocated once per batch capacity, so a training step
+ * allocates nothing. Parameters are named as PyTorch's {@code state_dict} names the same
+ * network built as {@code torch.nn.Sequential(Linear, Act, Linear, ...)}
+ * (spec/emergence.md#mlp-state).
  */
 public final class Mlp {
 
-  private final Dense[] layers;
-  private final int[] sizes;
+  private final MlpConfig config;
+  private final List<Dense> layers;
 
   /**
-   * {@code sizes} = {input, hidden..., output}; hidden layers use {@code hidden}, the last layer
-   * {@code output}.
+   * A network of zero parameters (call {@link #init} or {@link #loadStateDict}).
+   *
+   * @param config the architecture
    */
-  public Mlp(int[] sizes, Activation hidden, Activation output, boolean bias) {
-    if (sizes.length < 2) {
-      throw new IllegalArgumentException("an MLP needs at least an input and an output size");
+  public Mlp(MlpConfig config) {
+    this.config = config;
+    int[] sizes = config.sizes();
+    Dense[] ls = new Dense[sizes.length - 1];
+    for (int l = 0; l < ls.length; l++) {
+      ls[l] = new Dense(sizes[l], sizes[l + 1], config.bias(),
+          l == ls.length - 1 ? config.outputActivation() : config.activation());
     }
-    this.sizes = sizes.clone();
-    layers = new Dense[sizes.length - 1];
-    for (int l = 0; l < layers.length; l++) {
-      layers[l] = new Dense(sizes[l], sizes[l + 1], bias,
-          l == layers.length - 1 ? output : hidden);
-    }
+    layers = List.of(ls);
   }
 
-  /** Number of layers (weight matrices). */
+  /**
+   * The architecture.
+   *
+   * @return the config this network was built from
+   */
+  public MlpConfig config() {
+    return config;
+  }
+
+  /**
+   * Number of layers (weight matrices).
+   *
+   * @return the depth L
+   */
   public int depth() {
-    return layers.length;
+    return layers.size();
   }
 
-  /** Layer l, 0-based. */
+  /**
+   * Layer l, 0-based.
+   *
+   * @param l the index in [0, depth())
+   * @return the layer (live: its arrays are the parameters)
+   */
   public Dense layer(int l) {
-    return layers[l];
+    return layers.get(l);
   }
 
+  /**
+   * The layers in order.
+   *
+   * @return an unmodifiable list of the live layers
+   */
+  public List<Dense> layers() {
+    return layers;
+  }
+
+  /**
+   * The input width d.
+   *
+   * @return the width
+   */
   public int inputSize() {
-    return sizes[0];
+    return config.input();
   }
 
+  /**
+   * The output width o.
+   *
+   * @return the width
+   */
   public int outputSize() {
-    return sizes[sizes.length - 1];
+    return config.output();
   }
 
-  /** {input, hidden..., output}. */
+  /**
+   * The widths {input, hidden..., output}.
+   *
+   * @return a new array
+   */
   public int[] sizes() {
-    return sizes.clone();
+    return config.sizes();
   }
 
-  /** (E10) Layer l drawn from {@code r.derive("layer" + (l + 1))}. */
+  /**
+   * (E10) Layer l drawn from {@code r.derive("layer" + (l + 1))}.
+   *
+   * @param r the network's stream
+   */
   public void init(Rng r) {
-    for (int l = 0; l < layers.length; l++) {
-      layers[l].init(r.derive("layer" + (l + 1)));
+    for (int l = 0; l < layers.size(); l++) {
+      layers.get(l).init(r.derive("layer" + (l + 1)));
     }
   }
 
-  /** Copies every parameter from {@code other} (same architecture). */
+  /**
+   * Copies every parameter from {@code other} (same architecture).
+   *
+   * @param other the source network
+   */
   public void copyFrom(Mlp other) {
-    for (int l = 0; l < layers.length; l++) {
-      Dense a = layers[l], b = other.layers[l];
+    for (int l = 0; l < layers.size(); l++) {
+      Dense a = layers.get(l), b = other.layers.get(l);
       System.arraycopy(b.w, 0, a.w, 0, a.w.length);
       if (a.b != null) {
         System.arraycopy(b.b, 0, a.b, 0, a.b.length);
@@ -72,9 +131,157 @@ public final class Mlp {
     }
   }
 
-  /** Buffers for batches of up to {@code capacity} rows. */
+  /**
+   * The network's output for {@code rows} rows of {@code x} on the default kernels
+   * ({@link KernelProvider#get()}); allocates a workspace. Same bits as
+   * {@link Workspace#forward} on those kernels.
+   *
+   * @param x inputs [rows, inputSize()] (row-major; may be longer)
+   * @param rows the number of rows, at least 1
+   * @return a new tensor [rows, outputSize()]
+   * @throws IllegalArgumentException if rows &lt; 1 or x holds fewer than rows * inputSize()
+   */
+  public Tensor predict(float[] x, int rows) {
+    return features(x, rows, depth() - 1);
+  }
+
+  /**
+   * The post-activation z of layer {@code layer} (0-based; depth() - 1 is the output) for
+   * {@code rows} rows of {@code x} on the default kernels; allocates a workspace.
+   *
+   * @param x inputs [rows, inputSize()]
+   * @param rows the number of rows, at least 1
+   * @param layer the layer in [0, depth())
+   * @return a new tensor [rows, layer(layer).out]
+   * @throws IllegalArgumentException for a layer outside [0, depth()), rows &lt; 1 or a short x
+   */
+  public Tensor features(float[] x, int rows, int layer) {
+    if (layer < 0 || layer >= depth()) {
+      throw new IllegalArgumentException("layer " + layer + " outside [0, " + depth() + ")");
+    }
+    if (rows < 1) {
+      throw new IllegalArgumentException("rows must be at least 1, got " + rows);
+    }
+    Workspace ws = workspace(rows);
+    ws.forward(KernelProvider.get(), x, rows);
+    int out = layers.get(layer).out;
+    return Tensor.of(Arrays.copyOf(ws.z(layer), rows * out), rows, out);
+  }
+
+  /**
+   * The parameters as live views (no copy: writing a tensor's data writes the network), named
+   * as {@code torch.nn.Sequential(Linear, Act, Linear, ...).state_dict()} names them: linear
+   * layer l (0-based) is module {@code 2l}, so "0.weight" [out, in], "0.bias" [out],
+   * "2.weight", "2.bias", ... (bias entries only with biases). Spec/emergence.md#mlp-state.
+   *
+   * @return an unmodifiable map in layer order
+   */
+  public Map<String, Tensor> parameters() {
+    Map<String, Tensor> m = new LinkedHashMap<>();
+    for (int l = 0; l < layers.size(); l++) {
+      Dense d = layers.get(l);
+      m.put((2 * l) + ".weight", Tensor.of(d.w, d.out, d.in));
+      if (d.b != null) {
+        m.put((2 * l) + ".bias", Tensor.of(d.b, d.out));
+      }
+    }
+    return Collections.unmodifiableMap(m);
+  }
+
+  /**
+   * The state to save: for an MLP exactly {@link #parameters()} (it has no buffers, unlike a
+   * PyTorch module with running statistics), live views named as PyTorch's state_dict.
+   *
+   * @return an unmodifiable map of live views
+   */
+  public Map<String, Tensor> stateDict() {
+    return parameters();
+  }
+
+  /**
+   * Copies every tensor of {@code state} into the parameter of the same name. Every name and
+   * shape is checked before anything is copied.
+   *
+   * @param state tensors named as {@link #parameters()}
+   * @throws IllegalArgumentException naming the tensor when one is missing, unexpected, or of
+   *     another shape (with the expected and the given shape)
+   */
+  public void loadStateDict(Map<String, Tensor> state) {
+    if (state == null) {
+      throw new IllegalArgumentException("state dict is null");
+    }
+    Map<String, Tensor> own = parameters();
+    for (String name : state.keySet()) {
+      if (!own.containsKey(name)) {
+        throw new IllegalArgumentException("unexpected tensor '" + name + "' (this MLP has "
+            + own.keySet() + ")");
+      }
+    }
+    for (Map.Entry<String, Tensor> e : own.entrySet()) {
+      Tensor t = state.get(e.getKey());
+      if (t == null) {
+        throw new IllegalArgumentException("missing tensor '" + e.getKey() + "'");
+      }
+      if (!Arrays.equals(t.shape(), e.getValue().shape())) {
+        throw new IllegalArgumentException("tensor '" + e.getKey() + "': expected shape "
+            + Arrays.toString(e.getValue().shape()) + ", got " + Arrays.toString(t.shape()));
+      }
+    }
+    for (Map.Entry<String, Tensor> e : own.entrySet()) {
+      float[] dst = e.getValue().data();
+      System.arraycopy(state.get(e.getKey()).data(), 0, dst, 0, dst.length);
+    }
+  }
+
+  /**
+   * The config as strings for a safetensors {@code __metadata__}, with "format" =
+   * {@value MlpConfig#FORMAT} (spec/emergence.md#mlp-state).
+   *
+   * @return an unmodifiable map, see {@link MlpConfig#metadata()}
+   */
+  public Map<String, String> configMetadata() {
+    return config.metadata();
+  }
+
+  /**
+   * A network of zero parameters with the architecture in {@code metadata} (then
+   * {@link #loadStateDict}).
+   *
+   * @param metadata as written by {@link #configMetadata()}
+   * @return the network
+   * @throws IllegalArgumentException naming the key when one is missing or bad
+   */
+  public static Mlp fromMetadata(Map<String, String> metadata) {
+    return new Mlp(MlpConfig.fromMetadata(metadata));
+  }
+
+  /**
+   * Buffers for batches of up to {@code capacity} rows.
+   *
+   * @param capacity the largest batch, at least 1
+   * @return a new workspace
+   */
   public Workspace workspace(int capacity) {
     return new Workspace(capacity);
+  }
+
+  /** One layer's batch buffers (spec/emergence.md#performance). */
+  private static final class Buffers {
+    final float[] a;
+    final float[] z;
+    final float[] delta;
+    final float[] dz;
+    final float[] dW;
+    final float[] db;
+
+    Buffers(Dense d, int capacity, boolean first) {
+      a = new float[capacity * d.out];
+      z = d.act == Activation.LINEAR ? a : new float[capacity * d.out];
+      delta = new float[capacity * d.out];
+      dz = first ? null : new float[capacity * d.in];
+      dW = new float[d.w.length];
+      db = d.b == null ? null : new float[d.out];
+    }
   }
 
   /**
@@ -85,14 +292,7 @@ public final class Mlp {
   public final class Workspace {
 
     private final int capacity;
-    private final float[][] a;
-    private final float[][] z;
-    private final float[][] delta;
-    private final float[][] dz;
-    /** dL/dW of each layer [out, in]. */
-    public final float[][] dW;
-    /** dL/db of each layer [out], null entries for bias-free layers. */
-    public final float[][] db;
+    private final Buffers[] buf;
     private float[] x;
     private int rows;
 
@@ -101,134 +301,229 @@ public final class Mlp {
         throw new IllegalArgumentException("batch capacity must be positive, got " + capacity);
       }
       this.capacity = capacity;
-      int n = layers.length;
-      a = new float[n][];
-      z = new float[n][];
-      delta = new float[n][];
-      dz = new float[n][];
-      dW = new float[n][];
-      db = new float[n][];
-      for (int l = 0; l < n; l++) {
-        Dense d = layers[l];
-        a[l] = new float[capacity * d.out];
-        z[l] = d.act == Activation.LINEAR ? a[l] : new float[capacity * d.out];
-        delta[l] = new float[capacity * d.out];
-        dz[l] = l > 0 ? new float[capacity * d.in] : null;
-        dW[l] = new float[d.w.length];
-        db[l] = d.b == null ? null : new float[d.out];
+      buf = new Buffers[layers.size()];
+      for (int l = 0; l < buf.length; l++) {
+        buf[l] = new Buffers(layers.get(l), capacity, l == 0);
       }
     }
 
+    /**
+     * The largest batch.
+     *
+     * @return the capacity in rows
+     */
     public int capacity() {
       return capacity;
     }
 
-    /** Rows of the last forward pass. */
+    /**
+     * Rows of the last forward pass.
+     *
+     * @return the rows
+     */
     public int rows() {
       return rows;
     }
 
-    /** The network this workspace belongs to. */
+    /**
+     * The network this workspace belongs to.
+     *
+     * @return the network
+     */
     public Mlp net() {
       return Mlp.this;
     }
 
-    /** (E1)-(E2) for every layer; returns the output [rows, outputSize] (owned here). */
+    /**
+     * (E1)-(E2) for every layer.
+     *
+     * @param k the kernels
+     * @param x inputs [rows, inputSize()] (kept as layer 0's h_pre until the next call)
+     * @param rows batch rows in [1, capacity()]
+     * @return the output [rows, outputSize()] (owned here, overwritten by the next call)
+     * @throws IllegalArgumentException for rows outside [1, capacity()] or a short x
+     */
     public float[] forward(Kernels k, float[] x, int rows) {
       if (rows < 1 || rows > capacity) {
         throw new IllegalArgumentException("batch of " + rows + " rows, capacity " + capacity);
       }
+      if (x.length < (long) rows * inputSize()) {
+        throw new IllegalArgumentException("x holds " + x.length + " values, " + rows
+            + " rows of " + inputSize() + " need " + (long) rows * inputSize());
+      }
       this.x = x;
       this.rows = rows;
       float[] in = x;
-      for (int l = 0; l < layers.length; l++) {
-        layers[l].forward(k, rows, in, a[l], z[l]);
-        in = z[l];
+      for (int l = 0; l < buf.length; l++) {
+        layers.get(l).forward(k, rows, in, buf[l].a, buf[l].z);
+        in = buf[l].z;
       }
       return in;
     }
 
-    /** The network output of the last forward pass. */
+    /**
+     * The network output of the last forward pass.
+     *
+     * @return [rows(), outputSize()] at the start of the array
+     */
     public float[] output() {
-      return z[layers.length - 1];
-    }
-
-    /** The probe's h_pre of layer l: x for l = 0, else z of layer l-1 ([rows, in]). */
-    public float[] hPre(int l) {
-      return l == 0 ? x : z[l - 1];
-    }
-
-    /** The probe's h_post of layer l: its pre-activation a ([rows, out]). */
-    public float[] hPost(int l) {
-      return a[l];
-    }
-
-    /** dL/da of layer l from the last backward pass. */
-    public float[] delta(int l) {
-      return delta[l];
+      return buf[buf.length - 1].z;
     }
 
     /**
-     * Loss of the last forward pass, summed over its rows (E3)/(E4); also seeds the backward pass
-     * with delta_L = scale * dloss/dout * act_L'(a_L) (E5). Returns the sum, not the mean.
+     * The post-activation z of layer l from the last forward pass.
+     *
+     * @param l the layer
+     * @return [rows(), out_l] at the start of the array
+     */
+    public float[] z(int l) {
+      return buf[l].z;
+    }
+
+    /**
+     * The probe's h_pre of layer l: x for l = 0, else z of layer l-1.
+     *
+     * @param l the layer
+     * @return [rows(), in_l]
+     */
+    public float[] hPre(int l) {
+      return l == 0 ? x : buf[l - 1].z;
+    }
+
+    /**
+     * The probe's h_post of layer l: its pre-activation a.
+     *
+     * @param l the layer
+     * @return [rows(), out_l]
+     */
+    public float[] hPost(int l) {
+      return buf[l].a;
+    }
+
+    /**
+     * dL/da of layer l from the last backward pass.
+     *
+     * @param l the layer
+     * @return [rows(), out_l]
+     */
+    public float[] delta(int l) {
+      return buf[l].delta;
+    }
+
+    /**
+     * dL/dW of layer l from the last backward pass.
+     *
+     * @param l the layer
+     * @return [out_l, in_l]
+     */
+    public float[] dW(int l) {
+      return buf[l].dW;
+    }
+
+    /**
+     * dL/db of layer l from the last backward pass.
+     *
+     * @param l the layer
+     * @return [out_l], or null for a bias-free layer
+     */
+    public float[] db(int l) {
+      return buf[l].db;
+    }
+
+    /**
+     * Loss of the last forward pass, summed over its rows (E3)/(E4); also seeds the backward
+     * pass with delta_L = scale * dloss/dout * act_L'(a_L) (E5).
+     *
+     * @param loss the loss
+     * @param y targets [rows, o] (mse) or null
+     * @param labels labels [rows] (softmax_ce) or null
+     * @param scale the factor of the gradient (1/B for a batch mean)
+     * @param k the kernels
+     * @return the sum over rows, not the mean
      */
     public double loss(Loss loss, float[] y, int[] labels, float scale, Kernels k) {
-      int last = layers.length - 1;
-      Dense d = layers[last];
-      double s = loss.sum(rows, d.out, z[last], y, labels, scale, delta[last]);
+      int last = buf.length - 1;
+      Dense d = layers.get(last);
+      Buffers b = buf[last];
+      double s = loss.sum(rows, d.out, b.z, y, labels, scale, b.delta);
       if (d.act != Activation.LINEAR) {
-        k.activateBackwardFromOutput(d.act, rows * d.out, z[last], 0, delta[last], 0,
-            delta[last], 0);
+        k.activateBackwardFromOutput(d.act, rows * d.out, b.z, 0, b.delta, 0, b.delta, 0);
       }
       return s;
     }
 
-    /** Loss sum of the last forward pass without touching the backward buffers. */
+    /**
+     * Loss sum of the last forward pass without touching the backward buffers.
+     *
+     * @param loss the loss
+     * @param y targets or null
+     * @param labels labels or null
+     * @return the sum over rows
+     */
     public double lossOnly(Loss loss, float[] y, int[] labels) {
-      int last = layers.length - 1;
-      return loss.sum(rows, layers[last].out, z[last], y, labels, 1f, null);
+      int last = buf.length - 1;
+      return loss.sum(rows, layers.get(last).out, buf[last].z, y, labels, 1f, null);
     }
 
     /**
-     * Backprop (E5)-(E7) from delta_L set by {@link #loss}: fills dW and db of every layer
-     * (added to them with {@code accumulate}).
+     * Backprop (E5)-(E7) from delta_L set by {@link #loss}: fills dW and db of every layer.
+     *
+     * @param k the kernels
+     * @param accumulate add to dW and db instead of overwriting them
      */
     public void backward(Kernels k, boolean accumulate) {
-      for (int l = layers.length - 1; l >= 0; l--) {
-        Dense d = layers[l];
-        d.backwardParams(k, rows, delta[l], hPre(l), dW[l], db[l], accumulate);
+      for (int l = buf.length - 1; l >= 0; l--) {
+        Dense d = layers.get(l);
+        Buffers b = buf[l];
+        d.backwardParams(k, rows, b.delta, hPre(l), b.dW, b.db, accumulate);
         if (l > 0) {
-          d.backwardInput(k, rows, delta[l], dz[l]);
-          Dense prev = layers[l - 1];
-          k.activateBackwardFromOutput(prev.act, rows * prev.out, z[l - 1], 0, dz[l], 0,
-              delta[l - 1], 0);
+          d.backwardInput(k, rows, b.delta, b.dz);
+          Dense prev = layers.get(l - 1);
+          k.activateBackwardFromOutput(prev.act, rows * prev.out, buf[l - 1].z, 0, b.dz, 0,
+              buf[l - 1].delta, 0);
         }
       }
     }
 
     /**
      * Direct feedback alignment (E20): the output layer as backprop; each hidden layer l gets
-     * delta_l = (e B_l^T) * act'(a_l) with e = delta_L and the fixed {@code feedback[l]}
-     * [out_l, outputSize]. Fills dW and db like {@link #backward}.
+     * delta_l = (e B_l^T) * act'(a_l) with e = delta_L. Fills dW and db like {@link #backward}.
+     *
+     * @param k the kernels
+     * @param feedback B_l [out_l, outputSize()] of every hidden layer l (the last entry unused)
+     * @param accumulate add to dW and db instead of overwriting them
      */
     public void backwardDfa(Kernels k, float[][] feedback, boolean accumulate) {
-      int last = layers.length - 1;
-      float[] e = delta[last];
-      int o = layers[last].out;
+      int last = buf.length - 1;
+      float[] e = buf[last].delta;
+      int o = layers.get(last).out;
       for (int l = last; l >= 0; l--) {
-        Dense d = layers[l];
+        Dense d = layers.get(l);
+        Buffers b = buf[l];
         if (l < last) {
-          dfaDelta(k, rows, o, d.out, e, feedback[l], d.act, a[l], delta[l]);
+          dfaDelta(k, rows, o, d.out, e, feedback[l], d.act, b.a, b.delta);
         }
-        d.backwardParams(k, rows, delta[l], hPre(l), dW[l], db[l], accumulate);
+        d.backwardParams(k, rows, b.delta, hPre(l), b.dW, b.db, accumulate);
       }
     }
   }
 
-  /** (E20) delta = (e Bfb^T) * act'(a): e [rows, o], Bfb [h, o], a and delta [rows, h]. */
+  /**
+   * (E20) delta = (e Bfb^T) * act'(a).
+   *
+   * @param k the kernels
+   * @param rows batch rows
+   * @param o output width
+   * @param h hidden width
+   * @param e the output error [rows, o]
+   * @param bfb the feedback matrix [h, o]
+   * @param act the hidden activation
+   * @param a the hidden pre-activation [rows, h]
+   * @param delta receives [rows, h]
+   */
   public static void dfaDelta(Kernels k, int rows, int o, int h, float[] e, float[] bfb,
       Activation act, float[] a, float[] delta) {
-    k.gemm(false, true, rows, h, o, 1f, e, 0, o, bfb, 0, o, 0f, delta, 0, h);
+    k.gemmNT(rows, h, o, 1f, e, bfb, 0f, delta);
     k.activateBackward(act, rows * h, a, 0, delta, 0, delta, 0);
   }
 }

@@ -9,6 +9,7 @@ import org.hebb4j.kernel.Kernels;
 import org.hebb4j.nn.Dense;
 import org.hebb4j.nn.Loss;
 import org.hebb4j.nn.Mlp;
+import org.hebb4j.nn.MlpConfig;
 import org.hebb4j.tensor.IntTensor;
 import org.hebb4j.tensor.Tensor;
 
@@ -67,7 +68,7 @@ final class EmergenceOps {
         c.check(v >= 0 && v < o, "labels", "label " + v + " outside [0, " + o + ")");
       }
     }
-    Mlp net = new Mlp(new int[] {d, h, o}, act, Activation.LINEAR, true);
+    Mlp net = new Mlp(MlpConfig.builder().input(d).hidden(h).output(o).activation(act).build());
     Dense l1 = net.layer(0), l2 = net.layer(1);
     System.arraycopy(w1.data(), 0, l1.w, 0, l1.w.length);
     System.arraycopy(b1.data(), 0, l1.b, 0, h);
@@ -82,10 +83,10 @@ final class EmergenceOps {
         .put("z1", Tensor.of(Arrays.copyOf(ws.hPre(1), bsz * h), bsz, h))
         .put("out", Tensor.of(Arrays.copyOf(ws.output(), bsz * o), bsz, o))
         .scalar("loss", (float) (sum / bsz))
-        .put("dW1", Tensor.of(ws.dW[0].clone(), h, d))
-        .put("db1", Tensor.of(ws.db[0].clone(), h))
-        .put("dW2", Tensor.of(ws.dW[1].clone(), o, h))
-        .put("db2", Tensor.of(ws.db[1].clone(), o));
+        .put("dW1", Tensor.of(ws.dW(0).clone(), h, d))
+        .put("db1", Tensor.of(ws.db(0).clone(), h))
+        .put("dW2", Tensor.of(ws.dW(1).clone(), o, h))
+        .put("db2", Tensor.of(ws.db(1).clone(), o));
   }
 
   /** (E8) with g = -grad. */
@@ -138,7 +139,7 @@ final class EmergenceOps {
     c.check(x.dim(0) == bsz, "x", "has " + x.dim(0) + " rows, e has " + bsz);
     Tensor delta = Tensor.zeros(bsz, h), g1 = Tensor.zeros(h, d);
     Mlp.dfaDelta(k, bsz, o, h, e.data(), bfb.data(), act, a1.data(), delta.data());
-    k.gemm(true, false, h, d, bsz, -1f, delta.data(), 0, h, x.data(), 0, d, 0f, g1.data(), 0, d);
+    k.gemmTN(h, d, bsz, -1f, delta.data(), x.data(), 0f, g1.data());
     return new Outputs().put("delta", delta).put("g1", g1);
   }
 

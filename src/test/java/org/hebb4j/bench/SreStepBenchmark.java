@@ -1,7 +1,6 @@
 package org.hebb4j.bench;
 
 import java.util.concurrent.TimeUnit;
-import org.hebb4j.emergence.Probe;
 import org.hebb4j.emergence.Rule;
 import org.hebb4j.experiment.emergence.SreStep;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -15,9 +14,8 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
 /**
- * One training step of the standard regression experiment (spec/emergence.md#sre), the workload
- * {@link SreStep} (student MLP 32 -> 128 -> 32 tanh, batch 256, mse, weight decay 5e-3, the same
- * as {@code hebb4j bench sre}), with the alignment probe measuring
+ * One training step of the standard regression experiment ({@link SreStep}, spec/emergence.md#sre):
+ * student MLP 32 -> 128 -> 32 tanh, batch 256, mse, weight decay 5e-3, with the probe measuring
  * (H, cosines, per-neuron cosines, time-average sums) as inside the window ({@code probe=true})
  * or not. Run with bench/jmh.sh, e.g. {@code bench/jmh.sh -p impl=vector SreStepBenchmark}.
  */
@@ -36,17 +34,15 @@ public class SreStepBenchmark {
   @Param({"false", "true"})
   public boolean probe;
 
-  private SreStep sre;
-  private Probe p;
+  private SreStep step;
 
   @Setup
   public void setup() {
-    sre = new SreStep(GemmBenchmark.kernels(impl), Rule.parse(rule));
-    p = probe ? sre.newProbe() : null;
+    step = SreStep.setup(GemmBenchmark.kernels(impl), Rule.parse(rule), probe);
   }
 
   @Benchmark
   public double step() {
-    return sre.step(p);
+    return step.run().loss();
   }
 }

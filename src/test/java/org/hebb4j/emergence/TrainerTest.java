@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.lang.management.ManagementFactory;
-import java.util.List;
 import org.hebb4j.kernel.Activation;
 import org.hebb4j.kernel.KernelProvider;
 import org.hebb4j.kernel.Kernels;
@@ -14,7 +14,7 @@ import org.hebb4j.nn.Dense;
 import org.hebb4j.nn.DivergedException;
 import org.hebb4j.nn.Loss;
 import org.hebb4j.nn.Mlp;
-import org.hebb4j.parallel.Workers;
+import org.hebb4j.nn.MlpConfig;
 import org.hebb4j.rng.Rng;
 import org.junit.jupiter.api.Test;
 
@@ -33,16 +33,20 @@ class TrainerTest {
   void stationarityIdentityHoldsForBiasFreeLinearLayerWithSgd() {
     int d = 8, o = 4, batch = 32;
     Rng r = new Rng(3);
-    Mlp teacher = new Mlp(new int[] {d, o}, Activation.LINEAR, Activation.LINEAR, false);
+    Mlp teacher = new Mlp(MlpConfig.linear(d, o));
     teacher.init(r.derive("teacher"));
     Teacher.Sets sets = Teacher.sets(K, teacher, r.derive("data"), 2048, 16);
-    Mlp student = new Mlp(new int[] {d, o}, Activation.LINEAR, Activation.LINEAR, false);
+    Mlp student = new Mlp(MlpConfig.linear(d, o));
     student.init(r.derive("student"));
     float gamma = 0.2f;
     Trainer tr = new Trainer(K, student, Loss.MSE,
         TrainConfig.of(Rule.SGD, 0.05, gamma, Noise.NONE, 0, batch), r);
     float[] xb = new float[batch * d], yb = new float[batch * o];
-    int[] perm = TrainingRun.identity(sets.train().n());
+    int[] perm = new int[sets.train().n()];
+    for (int i = 0; i < perm.length; i++) {
+      perm[i] = i;
+    }
+    Trainer.Batch batchView = new Trainer.Batch(xb, yb, null, batch);
     Rng shuffle = r.derive("shuffle");
     double[] sumG = new double[o * d], sumH = new double[o * d];
     double sumNorm = 0;
@@ -54,7 +58,7 @@ class TrainerTest {
       }
       sets.train().gather(perm, pos, batch, xb, yb, null);
       pos += batch;
-      tr.step(xb, yb, null, batch, null, false, false);
+      tr.train(batchView);
       if (t < burn) {
         continue;
       }
@@ -103,67 +107,11 @@ class TrainerTest {
     bp.backward(K, false);
     dfa.backwardDfa(K, new float[][] {bt, null}, false);
     for (int l = 0; l < 2; l++) {
-      for (int i = 0; i < bp.dW[l].length; i++) {
-        assertEquals(bp.dW[l][i], dfa.dW[l][i], 1e-6f);
+      for (int i = 0; i < bp.dW(l).length; i++) {
+        assertEquals(bp.dW(l)[i], dfa.dW(l)[i], 1e-6f);
       }
-      assertArrayEquals(bp.db[l], dfa.db[l], 1e-6f);
+      assertArrayEquals(bp.db(l), dfa.db(l), 1e-6f);
     }
-  }
-
-  static Sre.Options tiny(List<Rule> rules, int steps) {
-    return new Sre.Options(Activation.TANH, rules, new double[] {0, 5e-3}, 2, 11, Noise.NONE, 0,
-        0.1, 1e-3, 32, steps, 0.5, 10, true, 32, 16, 32, 400, 100);
-  }
-
-  @Test
-  void resultsAreBitIdenticalForAnyThreadCount() {
-    Sre.Options o = tiny(List.of(Rule.SGD, Rule.ADAMW, Rule.DFA, Rule.RANDOMNN), 40);
-    List<Sre.Cell> one, three;
-    try (Workers w = new Workers(1)) {
-      one = Sre.run(K, o, w, null);
-    }
-    try (Workers w = new Workers(3)) {
-      three = Sre.run(K, o, w, null);
-    }
-    assertEquals(one.size(), three.size());
-    for (int i = 0; i < one.size(); i++) {
-      TrainingRun.Result a = one.get(i).result(), b = three.get(i).result();
-      assertArrayEquals(a.minibatch(), b.minibatch());
-      assertArrayEquals(a.fullbatch(), b.fullbatch());
-      assertArrayEquals(a.timeavg(), b.timeavg());
-      assertEquals(a.valLoss(), b.valLoss());
-      assertArrayEquals(a.series().cos()[1], b.series().cos()[1]);
-      assertTrue(Double.isFinite(a.timeavg()[1]));
-    }
-  }
-
-  /** A single run uses the workers for its GEMMs (shape-determined blocks): same bits. */
-  @Test
-  void singleRunIsBitIdenticalForAnyThreadCount() {
-    Sre.Options o = new Sre.Options(Activation.TANH, List.of(Rule.SGD), new double[] {5e-3}, 1,
-        2, Noise.NONE, 0, 0.1, 1e-3, 256, 6, 0.5, 2, false, 32, 512, 32, 600, 100);
-    TrainingRun.Result a, b;
-    try (Workers w = new Workers(1)) {
-      a = Sre.run(K, o, w, null).get(0).result();
-    }
-    try (Workers w = new Workers(2)) {
-      b = Sre.run(K, o, w, null).get(0).result();
-    }
-    assertArrayEquals(a.timeavg(), b.timeavg());
-    assertArrayEquals(a.fullbatch(), b.fullbatch());
-    assertEquals(a.valLoss(), b.valLoss());
-  }
-
-  @Test
-  void divergenceNamesTheStepAndLayer() {
-    Sre.Options o = new Sre.Options(Activation.TANH, List.of(Rule.SGD), new double[] {0}, 1, 1,
-        Noise.NONE, 0, 1e4, 1e-3, 32, 200, 0.2, 0, false, 32, 16, 32, 400, 100);
-    DivergedException e;
-    try (Workers w = new Workers(1)) {
-      e = assertThrows(DivergedException.class, () -> Sre.run(K, o, w, null));
-    }
-    assertTrue(e.getMessage().matches("training diverged at step \\d+: .*(weights|loss).*"),
-        e.getMessage());
   }
 
   /**
@@ -175,9 +123,8 @@ class TrainerTest {
   void steadyStateStepAllocatesNothing() {
     com.sun.management.ThreadMXBean mx =
         (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-    if (!mx.isThreadAllocatedMemorySupported()) {
-      return;
-    }
+    assumeTrue(mx.isThreadAllocatedMemorySupported(),
+        "this JVM cannot count allocated bytes per thread");
     mx.setThreadAllocatedMemoryEnabled(true);
     Teacher.Sets sets = sre(2, 512, 24);
     long tid = Thread.currentThread().getId();
@@ -188,9 +135,9 @@ class TrainerTest {
         Trainer tr = new Trainer(k, net, Loss.MSE, TrainConfig.of(rule, rule.optimizer
             == Rule.Optimizer.PLAIN ? 0.05 : 1e-3, 5e-3, noise, 0.01, 64), new Rng(9));
         Probe p = new Probe(k, net, 400, true);
-        float[] x = sets.train().x(), y = sets.train().y();
+        Trainer.Batch b = new Trainer.Batch(sets.train().x(), sets.train().y(), null, 64);
         for (int t = 0; t < 200; t++) {
-          tr.step(x, y, null, 64, p, true, t % 7 == 0);
+          tr.train(b, p, true, t % 7 == 0);
         }
         // A per-step allocation shows in every window of 100 steps; a one-off (the JIT
         // materialising an object when it deoptimises a method) shows in one at most.
@@ -200,7 +147,7 @@ class TrainerTest {
         for (int window = 0; window < 3 && bytes != 0; window++) {
           long before = mx.getThreadAllocatedBytes(tid);
           for (int t = 0; t < 100; t++) {
-            tr.step(x, y, null, 64, p, true, t % 7 == 0);
+            tr.train(b, p, true, t % 7 == 0);
           }
           bytes = Math.min(bytes, mx.getThreadAllocatedBytes(tid) - before - overhead);
         }
@@ -216,9 +163,65 @@ class TrainerTest {
     Mlp copy = Teacher.network(32, 8, 32, Activation.TANH, new Rng(4));
     Trainer tr = new Trainer(K, net, Loss.MSE,
         TrainConfig.of(Rule.SGD, 1e-9, 0, Noise.PARAM, 0.5, 64), new Rng(1));
-    tr.step(sets.train().x(), sets.train().y(), null, 64, null, false, false);
+    tr.train(new Trainer.Batch(sets.train().x(), sets.train().y(), null, 64));
     assertTrue(Math.abs(net.layer(0).w[0] - copy.layer(0).w[0]) > 1e-3, "noise not applied");
     tr.useMaster();
     assertEquals(copy.layer(0).w[0], net.layer(0).w[0], 1e-6f);
+  }
+
+  @Test
+  void stepReportsLossAndNormsAndDivergenceNamesTheStep() {
+    Teacher.Sets sets = sre(5, 256, 8);
+    Mlp net = Teacher.network(32, 8, 32, Activation.TANH, new Rng(4));
+    Trainer tr = new Trainer(K, net, Loss.MSE,
+        TrainConfig.of(Rule.SGD, 0.05, 1e-3, Noise.NONE, 0, 64), new Rng(1));
+    Trainer.Batch b = new Trainer.Batch(sets.train().x(), sets.train().y(), null, 64);
+    Mlp.Workspace ws = net.workspace(64);
+    ws.forward(K, b.x(), 64);
+    double before = ws.lossOnly(Loss.MSE, b.y(), null) / 64;
+    Trainer.Step s = tr.train(b);
+    assertEquals(1, s.step());
+    assertEquals(before, s.loss(), 1e-6 * before);
+    for (int l = 0; l < 2; l++) {
+      Dense d = net.layer(l);
+      assertEquals(Math.sqrt(K.sumSquares(d.w.length, d.w, 0)), s.weightNorm(l));
+    }
+    assertThrows(IllegalArgumentException.class,
+        () -> new Trainer.Batch(b.x(), b.y(), new int[64], 64));
+    assertThrows(IllegalArgumentException.class,
+        () -> tr.train(new Trainer.Batch(b.x(), new float[10], null, 64)));
+    Trainer wild = new Trainer(K, net, Loss.MSE,
+        TrainConfig.of(Rule.SGD, 1e12, 0, Noise.NONE, 0, 64), new Rng(1));
+    DivergedException e = assertThrows(DivergedException.class, () -> {
+      for (int t = 0; t < 50; t++) {
+        wild.train(b);
+      }
+    });
+    assertTrue(e.getMessage().startsWith("training diverged at step "), e.getMessage());
+  }
+
+  /** evaluate and fullBatch return records: loss as a direct pass, g and H of every layer. */
+  @Test
+  void evaluateAndFullBatchReturnRecords() {
+    Teacher.Sets sets = sre(6, 300, 8);
+    Mlp net = Teacher.network(32, 8, 32, Activation.TANH, new Rng(4));
+    Trainer tr = new Trainer(K, net, Loss.MSE,
+        TrainConfig.of(Rule.ADAMW, 1e-3, 1e-3, Noise.NONE, 0, 64), new Rng(1));
+    Evaluation.Result r = tr.evaluate(new Evaluation(net, sets.val()));
+    Mlp.Workspace ws = net.workspace(sets.val().n());
+    ws.forward(K, sets.val().x(), sets.val().n());
+    assertEquals(ws.lossOnly(Loss.MSE, sets.val().y(), null) / sets.val().n(), r.loss(), 1e-9);
+    assertTrue(Double.isNaN(r.accuracy()));
+    Trainer.FullBatch fb = tr.fullBatch(sets.train());
+    assertEquals(2, fb.layers().size());
+    Mlp.Workspace all = net.workspace(sets.train().n());
+    all.forward(K, sets.train().x(), sets.train().n());
+    float[] h = new float[8 * 32];
+    Probe.hebbian(K, net.layer(0), sets.train().n(), all.hPost(0), all.hPre(0), h);
+    assertArrayEquals(new int[] {8, 32}, fb.layers().get(0).h().shape());
+    assertArrayEquals(h, fb.layers().get(0).h().data(), 1e-5f);
+    double c = fb.layers().get(1).alignment(K);
+    assertTrue(c >= -1 && c <= 1 && c != 0, "cos " + c);
+    assertEquals(0, tr.steps(), "a dry run takes no step");
   }
 }

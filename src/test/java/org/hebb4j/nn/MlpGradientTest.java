@@ -96,7 +96,7 @@ class MlpGradientTest {
     double h = 1e-5;
     for (int l = 0; l < depth; l++) {
       for (double[][] p : new double[][][] {w, b}) {
-        float[] analytic = p == w ? ws.dW[l] : ws.db[l];
+        float[] analytic = p == w ? ws.dW(l) : ws.db(l);
         for (int i = 0; i < p[l].length; i++) {
           double old = p[l][i];
           p[l][i] = old + h;
@@ -126,7 +126,8 @@ class MlpGradientTest {
   void backpropMatchesFiniteDifferences(Activation hidden, Activation output, Loss loss) {
     Kernels k = KernelProvider.get();
     Rng r = new Rng(7).derive(hidden.id() + output.id() + loss.id());
-    Mlp net = new Mlp(SIZES, hidden, output, true);
+    Mlp net = new Mlp(MlpConfig.builder().input(SIZES[0]).hidden(SIZES[1], SIZES[2])
+        .output(SIZES[3]).activation(hidden).outputActivation(output).build());
     net.init(r.derive("init"));
     for (int l = 0; l < net.depth(); l++) {
       r.derive("bias" + l).fillGaussian(net.layer(l).b, 0, net.layer(l).out, 0.3f);

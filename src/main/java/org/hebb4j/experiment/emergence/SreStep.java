@@ -14,87 +14,46 @@ import org.hebb4j.nn.Mlp;
 import org.hebb4j.rng.Rng;
 
 /**
- * One training step of the standard regression experiment (spec/emergence.md#sre), set up for
- * timing: a 32-128-32 tanh student learns one fixed batch of 256 rows labelled by a 32-128-32 tanh
- * teacher, mse loss, weight decay 5e-3, learning rate 1e-3 for Adam and AdamW and 0.1 otherwise.
- * The workload of {@code hebb4j bench sre} and of the JMH {@code SreStepBenchmark}; after
- * construction {@link #step} allocates nothing.
+ * The timed unit of {@code hebb4j bench sre} and the JMH {@code SreStepBenchmark}: one training
+ * step of the standard regression experiment (spec/emergence.md#sre, #performance), student MLP
+ * 32 -> 128 -> 32 tanh, batch 256, mse, weight decay 5e-3, lr 0.1 (1e-3 for adam and adamw), one
+ * fixed batch labelled by a tanh teacher, streams from {@code Rng(1).derive("bench/sre")}.
+ *
+ * @param trainer the trainer
+ * @param batch the batch every step trains on
+ * @param probe the alignment probe measuring inside the window, or null
  */
-public final class SreStep {
+public record SreStep(Trainer trainer, Trainer.Batch batch, Probe probe) {
 
-  /** Input width d of student and teacher. */
-  public static final int IN = 32;
-  /** Hidden width. */
-  public static final int HIDDEN = 128;
-  /** Output width. */
-  public static final int OUT = 32;
-  /** Rows per step. */
+  /** The batch size. */
   public static final int BATCH = 256;
-  /** Weight decay gamma. */
-  public static final double GAMMA = 5e-3;
-
-  private final Kernels k;
-  private final Rule rule;
-  private final Mlp student;
-  private final Trainer trainer;
-  private final float[] x;
-  private final float[] y;
 
   /**
-   * Builds teacher, batch, student and trainer; every random draw comes from
-   * {@code new Rng(1).derive("bench/sre")}, so the workload is the same on every run.
+   * Builds the network, the batch and the trainer.
    *
-   * @param k the kernels to time
-   * @param rule the learning rule (spec/emergence.md#rules)
+   * @param k the kernels
+   * @param rule the learning rule
+   * @param probe whether the probe measures every step as inside the window
+   * @return the step
    */
-  public SreStep(Kernels k, Rule rule) {
-    this.k = k;
-    this.rule = rule;
+  public static SreStep setup(Kernels k, Rule rule, boolean probe) {
     Rng r = new Rng(1).derive("bench/sre");
-    Mlp teacher = Teacher.network(IN, HIDDEN, OUT, Activation.TANH, r.derive("teacher"));
-    Data data = Teacher.label(k, teacher, Teacher.inputs(r.derive("data"), BATCH, IN));
-    x = data.x();
-    y = data.y();
-    student = Teacher.network(IN, HIDDEN, OUT, Activation.TANH, r.derive("student"));
+    Mlp teacher = Teacher.network(32, 128, 32, Activation.TANH, r.derive("teacher"));
+    Data data = Teacher.label(k, teacher, Teacher.inputs(r.derive("data"), BATCH, 32));
+    Mlp student = Teacher.network(32, 128, 32, Activation.TANH, r.derive("student"));
     boolean adam = rule.optimizer != Rule.Optimizer.PLAIN;
-    trainer = new Trainer(k, student, Loss.MSE,
-        TrainConfig.of(rule, adam ? 1e-3 : 0.1, GAMMA, Noise.NONE, 0, BATCH), r);
+    Trainer trainer = new Trainer(k, student, Loss.MSE,
+        TrainConfig.of(rule, adam ? 1e-3 : 0.1, 5e-3, Noise.NONE, 0, BATCH), r);
+    return new SreStep(trainer, new Trainer.Batch(data.x(), data.y(), null, BATCH),
+        probe ? new Probe(k, student, 0, false) : null);
   }
 
   /**
-   * A fresh alignment probe (spec/emergence.md#probe) of the student, without a time series.
+   * One training step (allocates nothing).
    *
-   * @return a probe to pass to {@link #step}
+   * @return the trainer's step report
    */
-  public Probe newProbe() {
-    return new Probe(k, student, 0, false);
-  }
-
-  /**
-   * One training step on the batch; a non-null probe measures inside its window.
-   *
-   * @param probe the alignment probe, or null for the bare step
-   * @return the batch-mean loss before the update
-   */
-  public double step(Probe probe) {
-    return trainer.step(x, y, null, BATCH, probe, probe != null, false);
-  }
-
-  /**
-   * The learning rule.
-   *
-   * @return the rule given to the constructor
-   */
-  public Rule rule() {
-    return rule;
-  }
-
-  /**
-   * A short description for reports, e.g. {@code "32-128-32 tanh, batch 256, sgd"}.
-   *
-   * @return the description
-   */
-  public String describe() {
-    return IN + "-" + HIDDEN + "-" + OUT + " tanh, batch " + BATCH + ", " + rule.id();
+  public Trainer.Step run() {
+    return trainer.train(batch, probe, probe != null, false);
   }
 }

@@ -1,4 +1,4 @@
-package org.hebb4j.emergence;
+package org.hebb4j.experiment.emergence;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -41,5 +41,20 @@ class PhaseTest {
     assertEquals(1e-3, v[0], 1e-15);
     assertEquals(1e-2, v[1], 1e-15);
     assertEquals(1e-1, v[2], 1e-15);
+  }
+
+  @Test
+  void builderDefaultsFollowTheModel() {
+    Phase.Options lin = Phase.Options.builder().build();
+    assertEquals(Phase.Model.LINEAR, lin.model());
+    assertEquals(1000, lin.steps());
+    assertEquals(0, lin.probedLayer());
+    assertEquals(9, lin.sigmas().length);
+    assertEquals(11, lin.gammas().length);
+    Phase.Options mlp = Phase.Options.builder().model(Phase.Model.MLP).build();
+    assertEquals(3000, mlp.steps());
+    assertEquals(1, mlp.probedLayer());
+    assertEquals(40, Phase.Options.builder().model(Phase.Model.MLP).steps(40).build().steps());
+    assertEquals("mlp", Phase.Model.MLP.id());
   }
 }

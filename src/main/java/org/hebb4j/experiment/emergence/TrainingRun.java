@@ -1,8 +1,16 @@
-package org.hebb4j.emergence;
+package org.hebb4j.experiment.emergence;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntConsumer;
+import org.hebb4j.emergence.Data;
+import org.hebb4j.emergence.Evaluation;
+import org.hebb4j.emergence.Probe;
+import org.hebb4j.emergence.Protocol;
+import org.hebb4j.emergence.TrainConfig;
+import org.hebb4j.emergence.Trainer;
 import org.hebb4j.kernel.Kernels;
 import org.hebb4j.nn.Dense;
 import org.hebb4j.nn.Loss;
@@ -19,13 +27,26 @@ import org.hebb4j.rng.Rng;
  */
 public final class TrainingRun {
 
-  /** Evaluation chunk (rows per forward pass on validation/full training sets). */
-  public static final int EVAL_CHUNK = 2000;
-
   private TrainingRun() {}
 
-  /** Run length and measurement settings. */
+  /**
+   * Run length and measurement settings.
+   *
+   * @param steps training steps, at least 1
+   * @param window the measurement window, a fraction in (0, 1] of the steps
+   * @param every a time-series point every this many steps (0: none)
+   * @param neurons whether the time series keeps every row-wise cosine
+   */
   public record Schedule(int steps, double window, int every, boolean neurons) {
+    /**
+     * Checks the settings.
+     *
+     * @param steps training steps, at least 1
+     * @param window the measurement window, a fraction in (0, 1]
+     * @param every a time-series point every this many steps (0: none)
+     * @param neurons whether the time series keeps every row-wise cosine
+     * @throws IllegalArgumentException naming the setting out of range
+     */
     public Schedule {
       if (steps < 1) {
         throw new IllegalArgumentException("steps must be positive, got " + steps);
@@ -38,7 +59,11 @@ public final class TrainingRun {
       }
     }
 
-    /** Number of window steps: round(window * steps), at least 1. */
+    /**
+     * Number of window steps: round(window * steps), at least 1.
+     *
+     * @return the count
+     */
     public int windowSteps() {
       return Math.max(1, (int) Math.round(window * steps));
     }
@@ -46,40 +71,98 @@ public final class TrainingRun {
     /**
      * Whether step (1-based) is sampled for the time series: every {@code every} steps, and at the
      * powers of two below {@code every} (1, 2, 4, ...) to resolve the start of training.
+     *
+     * @param step the step, 1-based
+     * @return whether it is sampled
      */
     public boolean sampled(long step) {
       return every > 0 && (step % every == 0 || (step < every && (step & (step - 1)) == 0));
     }
 
+    /**
+     * The time-series capacity a probe needs.
+     *
+     * @return an upper bound of the sampled steps
+     */
     public int points() {
       return every > 0 ? steps / every + 33 : 0;
     }
   }
 
-  /** Everything a run measures; arrays are per layer (index 0 = layer 1). */
-  public record Result(double[] minibatch, double[] fullbatch, double[] timeavg,
-      Probe.NeuronStats[] neurons, double[] weightNorm, double trainLoss, double valLoss,
-      double valAccuracy, Probe.Series series) {
+  /**
+   * One layer's measurements at the end of a run.
+   *
+   * @param minibatch (E18a) alignment
+   * @param fullbatch (E18b) alignment
+   * @param timeavg (E18c) alignment
+   * @param neurons (E19) per-neuron statistics over the window
+   * @param weightNorm ||W||_F at the end
+   */
+  public record Layer(double minibatch, double fullbatch, double timeavg,
+      Probe.NeuronStats neurons, double weightNorm) {
 
-    /** The alignment under a protocol: "minibatch", "fullbatch" or "timeavg". */
-    public double alignment(String protocol, int layer) {
-      switch (protocol) {
-        case "minibatch": return minibatch[layer];
-        case "fullbatch": return fullbatch[layer];
-        case "timeavg": return timeavg[layer];
-        default: throw new IllegalArgumentException(protocol);
+    /**
+     * The alignment under a protocol.
+     *
+     * @param p the protocol
+     * @return cos(g, H) measured by it
+     */
+    public double alignment(Protocol p) {
+      switch (p) {
+        case MINIBATCH: return minibatch;
+        case FULLBATCH: return fullbatch;
+        default: return timeavg;
       }
     }
   }
 
-  /** The three protocols of (E18), in table order. */
-  public static final String[] PROTOCOLS = {"minibatch", "fullbatch", "timeavg"};
+  /**
+   * Everything a run measures.
+   *
+   * @param layers per layer, in order
+   * @param trainLoss mean training loss over the window steps
+   * @param valLoss validation loss at the end
+   * @param valAccuracy validation accuracy at the end (NaN for regression)
+   * @param series the time series
+   */
+  public record Result(List<Layer> layers, double trainLoss, double valLoss, double valAccuracy,
+      Probe.Series series) {
+
+    /**
+     * Layer l's measurements.
+     *
+     * @param l the layer, 0-based
+     * @return its measurements
+     */
+    public Layer layer(int l) {
+      return layers.get(l);
+    }
+
+    /**
+     * The alignment of layer l under a protocol.
+     *
+     * @param p the protocol
+     * @param l the layer, 0-based
+     * @return cos(g, H)
+     */
+    public double alignment(Protocol p, int l) {
+      return layers.get(l).alignment(p);
+    }
+  }
 
   /**
    * Trains {@code net} (initialised) on {@code train}, measures, evaluates on {@code val}.
    *
+   * @param k the kernels
+   * @param net the student, trained in place
+   * @param loss the data loss
+   * @param train the training set
+   * @param val the validation set
+   * @param cfg the hyperparameters
+   * @param s the schedule
    * @param run the run's root stream; the batch order uses {@code run.derive("shuffle")}
    * @param progress incremented once per step (may be null)
+   * @return the measurements
    */
   public static Result run(Kernels k, Mlp net, Loss loss, Data train, Data val, TrainConfig cfg,
       Schedule s, Rng run, AtomicLong progress) {
@@ -95,14 +178,9 @@ public final class TrainingRun {
     float[] xb = new float[batch * train.d()];
     float[] yb = train.hasLabels() ? null : new float[batch * train.o()];
     int[] lb = train.hasLabels() ? new int[batch] : null;
-    int evalRows = Math.min(EVAL_CHUNK, Math.max(val.n(), 1));
-    Mlp.Workspace eval = net.workspace(evalRows);
-    float[] xe = new float[evalRows * val.d()];
-    float[] ye = val.hasLabels() ? null : new float[evalRows * val.o()];
-    int[] le = val.hasLabels() ? new int[evalRows] : null;
-    int[] valIdx = identity(val.n());
+    Trainer.Batch b = new Trainer.Batch(xb, yb, lb, batch);
+    Evaluation eval = new Evaluation(net, val);
     int depth = net.depth();
-    double[] norms = new double[depth];
     int firstWindow = s.steps() - s.windowSteps() + 1;
     int pos = train.n();
     double windowLoss = 0;
@@ -115,50 +193,38 @@ public final class TrainingRun {
       pos += batch;
       boolean window = step >= firstWindow;
       boolean sample = s.sampled(step);
-      double l = tr.step(xb, yb, lb, batch, probe, window, sample);
+      Trainer.Step st = tr.train(b, probe, window, sample);
       if (window) {
-        windowLoss += l;
+        windowLoss += st.loss();
       }
       if (sample) {
-        for (int i = 0; i < depth; i++) {
-          norms[i] = Math.sqrt(tr.weightNormSq(i));
-        }
-        double v = tr.evaluate(val, eval, xe, ye, le, valIdx, null);
-        probe.completePoint(step, norms, v);
+        probe.completePoint(st, tr.evaluate(eval).loss());
       }
       if (progress != null) {
         progress.incrementAndGet();
       }
     }
     // fullbatch protocol (E18b) on the whole training set
-    Mlp.Workspace full = net.workspace(Math.min(EVAL_CHUNK, train.n()));
-    float[][] gFull = new float[depth][], hFull = new float[depth][];
+    Trainer.FullBatch full = tr.fullBatch(train);
+    List<Layer> layers = new ArrayList<>();
     for (int i = 0; i < depth; i++) {
       Dense d = net.layer(i);
-      gFull[i] = new float[d.w.length];
-      hFull[i] = new float[d.w.length];
+      layers.add(new Layer(probe.minibatch(i), full.layers().get(i).alignment(k),
+          probe.timeavg(i), probe.neuronStats(i),
+          Math.sqrt(k.sumSquares(d.w.length, d.w, 0))));
     }
-    tr.fullBatch(train, full, gFull, hFull);
-    double[] mb = new double[depth], fb = new double[depth], ta = new double[depth];
-    Probe.NeuronStats[] ns = new Probe.NeuronStats[depth];
-    for (int i = 0; i < depth; i++) {
-      mb[i] = probe.minibatch(i);
-      ta[i] = probe.timeavg(i);
-      fb[i] = Probe.cosine(k, gFull[i].length, gFull[i], 0, hFull[i], 0);
-      ns[i] = probe.neuronStats(i);
-      Dense d = net.layer(i);
-      norms[i] = Math.sqrt(k.sumSquares(d.w.length, d.w, 0));
-    }
-    long[] correct = new long[1];
-    double valLoss = tr.evaluate(val, eval, xe, ye, le, valIdx, correct);
-    double acc = val.hasLabels() ? (double) correct[0] / val.n() : Double.NaN;
-    return new Result(mb, fb, ta, ns, norms.clone(), windowLoss / s.windowSteps(), valLoss, acc,
+    Evaluation.Result v = tr.evaluate(eval);
+    return new Result(List.copyOf(layers), windowLoss / s.windowSteps(), v.loss(), v.accuracy(),
         probe.series());
   }
 
   /**
    * Runs {@code body} for every run index in [0, n) on the workers. Once a run fails (e.g. it
    * diverged), runs not yet started are skipped, and the first failure is rethrown.
+   *
+   * @param workers the threads
+   * @param n the number of runs
+   * @param body the run of an index
    */
   public static void runAll(Workers workers, int n, IntConsumer body) {
     AtomicBoolean failed = new AtomicBoolean();
@@ -175,7 +241,13 @@ public final class TrainingRun {
     });
   }
 
-  static int[] identity(int n) {
+  /**
+   * The permutation 0, 1, ..., n-1.
+   *
+   * @param n the length
+   * @return a new array
+   */
+  public static int[] identity(int n) {
     int[] a = new int[n];
     for (int i = 0; i < n; i++) {
       a[i] = i;

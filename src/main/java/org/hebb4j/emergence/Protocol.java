@@ -1,0 +1,25 @@
+package org.hebb4j.emergence;
+
+import java.util.Locale;
+
+/**
+ * The three alignment protocols of (E18) (spec/emergence.md#protocols), in table order. Each
+ * measures cos(g, H) over the measurement window in its own way.
+ */
+public enum Protocol {
+  /** (E18a) the mean over window steps of cos(g_t, H_t). */
+  MINIBATCH,
+  /** (E18b) cos(g, H) of one dry-run step on the whole training set at the end. */
+  FULLBATCH,
+  /** (E18c) cos(sum_t g_t, sum_t H_t) over the window. */
+  TIMEAVG;
+
+  /**
+   * The lower-case name used in tables and CSV files.
+   *
+   * @return "minibatch", "fullbatch" or "timeavg"
+   */
+  public String id() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+}

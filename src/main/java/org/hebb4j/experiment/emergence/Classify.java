@@ -1,0 +1,312 @@
+package org.hebb4j.experiment.emergence;
+
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.hebb4j.data.Dataset;
+import org.hebb4j.emergence.Data;
+import org.hebb4j.emergence.Noise;
+import org.hebb4j.emergence.Rule;
+import org.hebb4j.emergence.Teacher;
+import org.hebb4j.emergence.TrainConfig;
+import org.hebb4j.kernel.Activation;
+import org.hebb4j.kernel.Kernels;
+import org.hebb4j.kernel.ThreadedKernels;
+import org.hebb4j.nn.Loss;
+import org.hebb4j.nn.Mlp;
+import org.hebb4j.parallel.Workers;
+import org.hebb4j.rng.Rng;
+
+/**
+ * The standard classification experiment (spec/emergence.md#sce): a 2-layer MLP (features ->
+ * hidden -> classes) with softmax cross-entropy on an image data set, under each (rule, gamma),
+ * reporting test accuracy and per-layer alignment. Runs are split over the workers by run.
+ */
+public final class Classify {
+
+  private Classify() {}
+
+  /**
+   * Settings of the whole experiment.
+   *
+   * @param act the hidden activation
+   * @param rules the learning rules
+   * @param gammas the weight decays
+   * @param seeds seeds per (rule, gamma)
+   * @param seed the base seed; seed index s uses seed + s
+   * @param lr the learning rate of sgd, dfa and randomnn
+   * @param adamLr the learning rate of adam and adamw
+   * @param batch the batch size
+   * @param epochs training epochs
+   * @param hidden the hidden width
+   * @param window the measurement window, a fraction of the steps
+   * @param every a time-series point every this many steps (0: none)
+   */
+  public record Options(Activation act, List<Rule> rules, double[] gammas, int seeds, long seed,
+      double lr, double adamLr, int batch, int epochs, int hidden, double window, int every) {
+
+    /**
+     * A builder holding the defaults of spec/emergence.md#sce: tanh, sgd, gammas 0, 5e-5, 5e-4,
+     * 5e-3, one seed from 1, lr 0.01 (adam, adamw: 1e-3), batch 256, 10 epochs, width 128,
+     * window 0.2, no time series.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+      return new Builder();
+    }
+
+    /**
+     * Steps per epoch: the full batches of a training set (the last partial batch is dropped).
+     *
+     * @param n the training set's rows
+     * @return n / batch
+     */
+    public int stepsPerEpoch(int n) {
+      return n / batch;
+    }
+
+    /**
+     * The number of runs.
+     *
+     * @return rules x gammas x seeds
+     */
+    public int runs() {
+      return rules.size() * gammas.length * seeds;
+    }
+  }
+
+  /** Builds {@link Options} by named fields from the defaults of spec/emergence.md#sce. */
+  public static final class Builder {
+    private Activation act = Activation.TANH;
+    private List<Rule> rules = List.of(Rule.SGD);
+    private double[] gammas = {0, 5e-5, 5e-4, 5e-3};
+    private int seeds = 1;
+    private long seed = 1;
+    private double lr = 0.01;
+    private double adamLr = 1e-3;
+    private int batch = 256;
+    private int epochs = 10;
+    private int hidden = 128;
+    private double window = 0.2;
+    private int every;
+
+    private Builder() {}
+
+    /**
+     * Sets the hidden activation.
+     *
+     * @param v the activation
+     * @return this builder
+     */
+    public Builder act(Activation v) {
+      act = v;
+      return this;
+    }
+
+    /**
+     * Sets the learning rules.
+     *
+     * @param v the rules, in report order
+     * @return this builder
+     */
+    public Builder rules(List<Rule> v) {
+      rules = List.copyOf(v);
+      return this;
+    }
+
+    /**
+     * Sets the weight decays.
+     *
+     * @param v the decays, in report order
+     * @return this builder
+     */
+    public Builder gammas(double... v) {
+      gammas = v.clone();
+      return this;
+    }
+
+    /**
+     * Sets the seeds per (rule, gamma).
+     *
+     * @param v the count
+     * @return this builder
+     */
+    public Builder seeds(int v) {
+      seeds = v;
+      return this;
+    }
+
+    /**
+     * Sets the base seed.
+     *
+     * @param v the seed
+     * @return this builder
+     */
+    public Builder seed(long v) {
+      seed = v;
+      return this;
+    }
+
+    /**
+     * Sets the learning rates.
+     *
+     * @param plain the rate of sgd, dfa and randomnn
+     * @param adam the rate of adam and adamw
+     * @return this builder
+     */
+    public Builder lr(double plain, double adam) {
+      lr = plain;
+      adamLr = adam;
+      return this;
+    }
+
+    /**
+     * Sets the batch size.
+     *
+     * @param v the rows per step
+     * @return this builder
+     */
+    public Builder batch(int v) {
+      batch = v;
+      return this;
+    }
+
+    /**
+     * Sets the training epochs.
+     *
+     * @param v the count
+     * @return this builder
+     */
+    public Builder epochs(int v) {
+      epochs = v;
+      return this;
+    }
+
+    /**
+     * Sets the hidden width.
+     *
+     * @param v the width
+     * @return this builder
+     */
+    public Builder hidden(int v) {
+      hidden = v;
+      return this;
+    }
+
+    /**
+     * Sets the measurement window.
+     *
+     * @param v the last fraction of the steps
+     * @return this builder
+     */
+    public Builder window(double v) {
+      window = v;
+      return this;
+    }
+
+    /**
+     * Sets the time-series interval.
+     *
+     * @param v a point every v steps, 0 for none
+     * @return this builder
+     */
+    public Builder every(int v) {
+      every = v;
+      return this;
+    }
+
+    /**
+     * The options.
+     *
+     * @return the options
+     */
+    public Options build() {
+      return new Options(act, rules, gammas.clone(), seeds, seed, lr, adamLr, batch, epochs,
+          hidden, window, every);
+    }
+  }
+
+  /**
+   * Train and test sets as {@link Data}: pixels standardised by the training set's (E25).
+   *
+   * @param train the standardised training set
+   * @param test the standardised test set
+   * @param mean the training set's mean mu
+   * @param std the training set's standard deviation s (1 for a constant set)
+   */
+  public record Sets(Data train, Data test, float mean, float std) {}
+
+  /**
+   * (E25) x' = (x - mu) / s with mu, s the mean and standard deviation of every training value.
+   *
+   * @param split the raw train and test images
+   * @return the standardised sets
+   */
+  public static Sets standardise(Dataset.Split split) {
+    Dataset tr = split.train(), te = split.test();
+    double sum = 0;
+    for (float v : tr.x()) {
+      sum += v;
+    }
+    double mu = sum / tr.x().length, ss = 0;
+    for (float v : tr.x()) {
+      ss += (v - mu) * (v - mu);
+    }
+    double sd = Math.sqrt(ss / tr.x().length);
+    float m = (float) mu, s = sd > 0 ? (float) sd : 1f;
+    return new Sets(convert(tr, m, s), convert(te, m, s), m, s);
+  }
+
+  static Data convert(Dataset d, float mean, float std) {
+    float[] x = new float[d.x().length];
+    float inv = 1f / std;
+    for (int i = 0; i < x.length; i++) {
+      x[i] = (d.x()[i] - mean) * inv;
+    }
+    return Data.classification(x, d.features(), d.labels().clone(), d.classes());
+  }
+
+  /**
+   * Runs every (rule, gamma, seed) on the standardised sets; seed s uses {@code Rng(seed + s)}.
+   *
+   * @param k the kernels
+   * @param sets the standardised train and test sets
+   * @param o the settings
+   * @param workers the threads (results do not depend on their number)
+   * @param progress incremented once per training step (may be null)
+   * @return the runs and their statistics (validation = the test set)
+   * @throws IllegalArgumentException if the training set is smaller than one batch
+   */
+  public static Summary run(Kernels k, Sets sets, Options o, Workers workers,
+      AtomicLong progress) {
+    int steps = o.stepsPerEpoch(sets.train().n()) * o.epochs();
+    if (steps < 1) {
+      throw new IllegalArgumentException("the training set has fewer rows than one batch");
+    }
+    int d = sets.train().d(), c = sets.train().o();
+    Data[] random = new Data[o.seeds()];
+    if (o.rules().contains(Rule.RANDOMNN)) {
+      workers.run(o.seeds(), s -> random[s] = Teacher.argmaxLabels(k, Teacher.network(d,
+          o.hidden(), c, o.act(), new Rng(o.seed() + s).derive("randomnn")), sets.train()));
+    }
+    int perSeed = o.rules().size() * o.gammas().length;
+    Cell[] cells = new Cell[o.runs()];
+    // a single run gets the workers for its GEMMs instead (shape-determined blocks, same bits)
+    Kernels kr = cells.length == 1 ? ThreadedKernels.of(k, workers) : k;
+    TrainingRun.runAll(workers, cells.length, i -> {
+      int s = i / perSeed, rest = i % perSeed;
+      Rule r = o.rules().get(rest / o.gammas().length);
+      double gamma = o.gammas()[rest % o.gammas().length];
+      Rng root = new Rng(o.seed() + s);
+      Mlp net = Teacher.network(d, o.hidden(), c, o.act(), root.derive("student"));
+      boolean adam = r.optimizer != Rule.Optimizer.PLAIN;
+      TrainConfig cfg = TrainConfig.of(r, adam ? o.adamLr() : o.lr(), gamma, Noise.NONE, 0,
+          o.batch());
+      TrainingRun.Result res = TrainingRun.run(kr, net, Loss.SOFTMAX_CE,
+          r.randomTargets ? random[s] : sets.train(), sets.test(), cfg,
+          new TrainingRun.Schedule(steps, o.window(), o.every(), false), root, progress);
+      cells[i] = new Cell(r, gamma, s, o.seed() + s, res);
+    });
+    return Summary.of(o.rules(), o.gammas(), List.of(cells));
+  }
+}

@@ -1,0 +1,349 @@
+package org.hebb4j.experiment.emergence;
+
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.hebb4j.emergence.Data;
+import org.hebb4j.emergence.Noise;
+import org.hebb4j.emergence.Rule;
+import org.hebb4j.emergence.Teacher;
+import org.hebb4j.emergence.TrainConfig;
+import org.hebb4j.kernel.Activation;
+import org.hebb4j.kernel.Kernels;
+import org.hebb4j.kernel.ThreadedKernels;
+import org.hebb4j.nn.Loss;
+import org.hebb4j.nn.Mlp;
+import org.hebb4j.parallel.Workers;
+import org.hebb4j.rng.Rng;
+
+/**
+ * The standard regression experiment (spec/emergence.md#sre): a student MLP d -> h -> o learns a
+ * fixed random tanh teacher of the same shape under every (rule, gamma) pair, for several seeds.
+ * Runs are independent and split over the workers by run, so results do not depend on the thread
+ * count.
+ */
+public final class Sre {
+
+  private Sre() {}
+
+  /**
+   * Settings of the whole experiment; {@link #builder()} starts from the defaults of
+   * spec/emergence.md#sre.
+   *
+   * @param act the student's hidden activation
+   * @param rules the learning rules
+   * @param gammas the weight decays
+   * @param seeds seeds per (rule, gamma)
+   * @param seed the base seed; seed index s uses seed + s
+   * @param noise the noise kind
+   * @param sigma the noise standard deviation
+   * @param lr the learning rate of sgd, dfa and randomnn
+   * @param adamLr the learning rate of adam and adamw
+   * @param batch the batch size
+   * @param steps training steps per run
+   * @param window the measurement window, a fraction of the steps
+   * @param every a time-series point every this many steps (0: none)
+   * @param neurons whether the time series keeps every row-wise cosine
+   * @param d the input width
+   * @param hidden the hidden width
+   * @param o the output width
+   * @param nTrain training set size
+   * @param nVal validation set size
+   */
+  public record Options(Activation act, List<Rule> rules, double[] gammas, int seeds, long seed,
+      Noise noise, double sigma, double lr, double adamLr, int batch, int steps, double window,
+      int every, boolean neurons, int d, int hidden, int o, int nTrain, int nVal) {
+
+    /**
+     * A builder holding the defaults: tanh, every rule, gammas 0, 5e-5, 5e-4, 5e-3, 3 seeds from
+     * 1, no noise, lr 0.1 (adam, adamw: 1e-3), batch 256, 3000 steps, window 0.2, a time-series
+     * point every steps/100 steps, 32 -> 128 -> 32, 20000 train and 2000 validation rows.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+      return new Builder();
+    }
+
+    /**
+     * Total training steps over all runs (for progress).
+     *
+     * @return runs() x steps
+     */
+    public long totalSteps() {
+      return (long) rules.size() * gammas.length * seeds * steps;
+    }
+
+    /**
+     * The number of runs.
+     *
+     * @return rules x gammas x seeds
+     */
+    public int runs() {
+      return rules.size() * gammas.length * seeds;
+    }
+
+    /**
+     * The hyperparameters of one run: adamLr for adam and adamw, lr otherwise.
+     *
+     * @param r the rule
+     * @param gamma the weight decay
+     * @return the config
+     */
+    public TrainConfig config(Rule r, double gamma) {
+      boolean adam = r.optimizer != Rule.Optimizer.PLAIN;
+      return TrainConfig.of(r, adam ? adamLr : lr, gamma, noise, sigma, batch);
+    }
+  }
+
+  /** Builds {@link Options} by named fields from the defaults of spec/emergence.md#sre. */
+  public static final class Builder {
+    private Activation act = Activation.TANH;
+    private List<Rule> rules = List.of(Rule.values());
+    private double[] gammas = {0, 5e-5, 5e-4, 5e-3};
+    private int seeds = 3;
+    private long seed = 1;
+    private Noise noise = Noise.NONE;
+    private double sigma;
+    private double lr = 0.1;
+    private double adamLr = 1e-3;
+    private int batch = 256;
+    private int steps = 3000;
+    private double window = 0.2;
+    private int every = -1;
+    private boolean neurons;
+    private int d = 32;
+    private int hidden = 128;
+    private int o = 32;
+    private int nTrain = 20000;
+    private int nVal = 2000;
+
+    private Builder() {}
+
+    /**
+     * Sets the student's hidden activation.
+     *
+     * @param v the activation
+     * @return this builder
+     */
+    public Builder act(Activation v) {
+      act = v;
+      return this;
+    }
+
+    /**
+     * Sets the learning rules.
+     *
+     * @param v the rules, in report order
+     * @return this builder
+     */
+    public Builder rules(List<Rule> v) {
+      rules = List.copyOf(v);
+      return this;
+    }
+
+    /**
+     * Sets the weight decays.
+     *
+     * @param v the decays, in report order
+     * @return this builder
+     */
+    public Builder gammas(double... v) {
+      gammas = v.clone();
+      return this;
+    }
+
+    /**
+     * Sets the number of seeds per (rule, gamma).
+     *
+     * @param v the count
+     * @return this builder
+     */
+    public Builder seeds(int v) {
+      seeds = v;
+      return this;
+    }
+
+    /**
+     * Sets the base seed.
+     *
+     * @param v the seed
+     * @return this builder
+     */
+    public Builder seed(long v) {
+      seed = v;
+      return this;
+    }
+
+    /**
+     * Sets the noise injection.
+     *
+     * @param kind the kind
+     * @param std its standard deviation sigma
+     * @return this builder
+     */
+    public Builder noise(Noise kind, double std) {
+      noise = kind;
+      sigma = std;
+      return this;
+    }
+
+    /**
+     * Sets the learning rates.
+     *
+     * @param plain the rate of sgd, dfa and randomnn
+     * @param adam the rate of adam and adamw
+     * @return this builder
+     */
+    public Builder lr(double plain, double adam) {
+      lr = plain;
+      adamLr = adam;
+      return this;
+    }
+
+    /**
+     * Sets the batch size.
+     *
+     * @param v the rows per step
+     * @return this builder
+     */
+    public Builder batch(int v) {
+      batch = v;
+      return this;
+    }
+
+    /**
+     * Sets the training steps per run.
+     *
+     * @param v the count
+     * @return this builder
+     */
+    public Builder steps(int v) {
+      steps = v;
+      return this;
+    }
+
+    /**
+     * Sets the measurement window.
+     *
+     * @param v the last fraction of the steps
+     * @return this builder
+     */
+    public Builder window(double v) {
+      window = v;
+      return this;
+    }
+
+    /**
+     * Sets the time-series interval (default steps/100, at least 1).
+     *
+     * @param v a point every v steps, 0 for none
+     * @return this builder
+     */
+    public Builder every(int v) {
+      every = v;
+      return this;
+    }
+
+    /**
+     * Sets whether the time series keeps every row-wise cosine.
+     *
+     * @param v true to keep them
+     * @return this builder
+     */
+    public Builder neurons(boolean v) {
+      neurons = v;
+      return this;
+    }
+
+    /**
+     * Sets the widths of teacher and student d -> hidden -> o.
+     *
+     * @param input d
+     * @param width the hidden width
+     * @param output o
+     * @return this builder
+     */
+    public Builder widths(int input, int width, int output) {
+      d = input;
+      hidden = width;
+      o = output;
+      return this;
+    }
+
+    /**
+     * Sets the data set sizes.
+     *
+     * @param train training rows
+     * @param val validation rows
+     * @return this builder
+     */
+    public Builder sizes(int train, int val) {
+      nTrain = train;
+      nVal = val;
+      return this;
+    }
+
+    /**
+     * The options.
+     *
+     * @return the options
+     */
+    public Options build() {
+      return new Options(act, rules, gammas.clone(), seeds, seed, noise, sigma, lr, adamLr, batch,
+          steps, window, every >= 0 ? every : Math.max(1, steps / 100), neurons, d, hidden, o,
+          nTrain, nVal);
+    }
+  }
+
+  /** Data of one seed: the task, and the Random NN targets when that rule is used. */
+  record SeedData(Teacher.Sets task, Data randomTrain) {}
+
+  /**
+   * Runs every (rule, gamma, seed); seed s (0-based) uses the root stream {@code Rng(seed + s)}.
+   *
+   * @param k the kernels
+   * @param o the settings
+   * @param workers the threads (results do not depend on their number)
+   * @param progress incremented once per training step (may be null)
+   * @return the runs and their statistics
+   * @throws org.hebb4j.nn.DivergedException if a run diverges
+   */
+  public static Summary run(Kernels k, Options o, Workers workers, AtomicLong progress) {
+    SeedData[] data = new SeedData[o.seeds()];
+    workers.run(o.seeds(), s -> data[s] = seedData(k, o, new Rng(o.seed() + s)));
+    int perSeed = o.rules().size() * o.gammas().length;
+    Cell[] cells = new Cell[o.runs()];
+    // a single run gets the workers for its GEMMs instead (shape-determined blocks, same bits)
+    Kernels kr = cells.length == 1 ? ThreadedKernels.of(k, workers) : k;
+    TrainingRun.runAll(workers, cells.length, i -> {
+      int s = i / perSeed, rest = i % perSeed;
+      Rule r = o.rules().get(rest / o.gammas().length);
+      double gamma = o.gammas()[rest % o.gammas().length];
+      cells[i] = runOne(kr, o, data[s], r, gamma, s, progress);
+    });
+    return Summary.of(o.rules(), o.gammas(), List.of(cells));
+  }
+
+  static SeedData seedData(Kernels k, Options o, Rng root) {
+    Mlp teacher = Teacher.network(o.d(), o.hidden(), o.o(), Activation.TANH,
+        root.derive("teacher"));
+    Teacher.Sets sets = Teacher.sets(k, teacher, root.derive("data"), o.nTrain(), o.nVal());
+    Data random = null;
+    if (o.rules().contains(Rule.RANDOMNN)) {
+      Mlp rnd = Teacher.network(o.d(), o.hidden(), o.o(), o.act(), root.derive("randomnn"));
+      random = Teacher.label(k, rnd, sets.train().x());
+    }
+    return new SeedData(sets, random);
+  }
+
+  static Cell runOne(Kernels k, Options o, SeedData data, Rule r, double gamma, int s,
+      AtomicLong progress) {
+    Rng root = new Rng(o.seed() + s);
+    Mlp student = Teacher.network(o.d(), o.hidden(), o.o(), o.act(), root.derive("student"));
+    Data train = r.randomTargets ? data.randomTrain() : data.task().train();
+    TrainingRun.Result res = TrainingRun.run(k, student, Loss.MSE, train, data.task().val(),
+        o.config(r, gamma), new TrainingRun.Schedule(o.steps(), o.window(), o.every(),
+            o.neurons()), root, progress);
+    return new Cell(r, gamma, s, o.seed() + s, res);
+  }
+}
