@@ -22,6 +22,19 @@ Subcommands:
       The committed copies live next to this script; hebb4j's tests (IoReferenceFilesTest)
       check that hebb4j reads exactly these values.
 
+  python3 io_reference.py mlp DIR
+      Writes a 4-8-3 tanh MLP (linear output, biases) with fixed values as PyTorch's
+      torch.nn.Sequential(Linear(4, 8), Tanh(), Linear(8, 3)).state_dict() names it, in the
+      layout of spec/emergence.md#mlp-state, and its predictions for a fixed input:
+        mlp.safetensors         F32 '0.weight' [8, 4], '0.bias' [8], '2.weight' [3, 8],
+                                '2.bias' [3]; __metadata__ format hebb4j.mlp/1, input 4,
+                                hidden 8, output 3, activation tanh, output_activation linear,
+                                bias true
+        mlp_input.npy           float32 [5, 4], the input rows
+        mlp_expected.npy        float64 [5, 3], tanh(x W0^T + b0) W2^T + b2 computed in float64
+                                from the float32 values
+      hebb4j's MlpReferenceFileTest loads mlp.safetensors with Mlp.load and compares predict().
+
   python3 io_reference.py check FILE EXPECTED.json
       Loads FILE with numpy alone and compares it with EXPECTED.json exactly; exits 1 listing
       every difference. FILE is a .safetensors (parsed by hand: np.frombuffer over the header's
@@ -98,6 +111,31 @@ def write(out):
     np.savez_compressed(out / "sample_compressed.npz", **arrays)
 
 
+def mlp_tensors():
+    """The reference MLP 4-8-3: (name, float32 array) in state_dict order, and the metadata."""
+    def values(shape, phase):
+        n = int(np.prod(shape))
+        return (0.6 * np.sin(0.7 * np.arange(n) + phase)).astype("<f4").reshape(shape)
+    tensors = [("0.weight", values((8, 4), 0.1)), ("0.bias", values((8,), 1.3) * 0.5),
+               ("2.weight", values((3, 8), 2.2)), ("2.bias", values((3,), 0.4) * 0.5)]
+    metadata = {"format": "hebb4j.mlp/1", "input": "4", "hidden": "8", "output": "3",
+                "activation": "tanh", "output_activation": "linear", "bias": "true"}
+    return tensors, metadata
+
+
+def write_mlp(out):
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    tensors, metadata = mlp_tensors()
+    (out / "mlp.safetensors").write_bytes(safetensors_bytes(tensors, metadata))
+    x = (np.cos(1.1 * np.arange(20) + 0.3) * 1.5).astype("<f4").reshape(5, 4)
+    p = {name: a.astype(np.float64) for name, a in tensors}
+    h = np.tanh(x.astype(np.float64) @ p["0.weight"].T + p["0.bias"])
+    y = h @ p["2.weight"].T + p["2.bias"]
+    np.save(out / "mlp_input.npy", x)
+    np.save(out / "mlp_expected.npy", y.astype("<f8"))
+
+
 def no_duplicates(pairs):
     keys = [k for k, _ in pairs]
     dup = {k for k in keys if keys.count(k) > 1}
@@ -171,6 +209,8 @@ def check(path, expected_path):
 def main(argv):
     if len(argv) == 3 and argv[1] == "write":
         write(argv[2])
+    elif len(argv) == 3 and argv[1] == "mlp":
+        write_mlp(argv[2])
     elif len(argv) == 4 and argv[1] == "check":
         try:
             check(argv[2], argv[3])
@@ -179,7 +219,8 @@ def main(argv):
             sys.exit(1)
     else:
         print(__doc__.split("\n\n")[1], file=sys.stderr)
-        print("usage: io_reference.py write DIR | check FILE EXPECTED.json", file=sys.stderr)
+        print("usage: io_reference.py write DIR | mlp DIR | check FILE EXPECTED.json",
+              file=sys.stderr)
         sys.exit(2)
 
 

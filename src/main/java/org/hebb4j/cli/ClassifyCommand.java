@@ -39,7 +39,10 @@ final class ClassifyCommand implements Command {
     return "A 2-layer width-128 tanh MLP with softmax cross-entropy (lr 0.01, batch 256) on\n"
         + "Fashion-MNIST (the Debian package's folder by default) or CIFAR-10 binary batches\n"
         + "(--data DIR), for each weight decay gamma. Reports test accuracy and cos(g, H) per\n"
-        + "layer under the three protocols. Writes classify.csv and table.txt to --out.";
+        + "layer under the three protocols. Writes classify.csv and table.txt to --out; with\n"
+        + "--save also each trained network as models/RULE-gammaG-seedS.safetensors, e.g.\n"
+        + "models/sgd-gamma0.0005-seed1.safetensors (its metadata adds input_mean and\n"
+        + "input_std: the network expects (x - input_mean) / input_std, x in [0, 1]).";
   }
 
   @Override
@@ -63,6 +66,7 @@ final class ClassifyCommand implements Command {
         Option.flag("paper", "the paper's length: " + PAPER_EPOCHS + " epochs"),
         Experiments.seedOption("1"),
         Experiments.threadsOption(),
+        Experiments.saveOption("RULE-gammaG-seedS"),
         Experiments.outOption("classify"));
   }
 
@@ -103,7 +107,7 @@ final class ClassifyCommand implements Command {
     Classify.Sets sets = Classify.standardise(split);
     Classify.Options o = Classify.Options.builder().act(act).rules(rules).gammas(gammas)
         .seeds(seeds).seed(seed).lr(lr, adamLr).batch(batch).epochs(epochs).hidden(hidden)
-        .window(window).build();
+        .window(window).save(Experiments.saveDir(a, dir)).build();
     int steps = o.stepsPerEpoch(sets.train().n()) * epochs;
     String config = String.format(Locale.ROOT,
         "classify (SCE): %s, %d train / %d test images of %d features, %d classes;%n"

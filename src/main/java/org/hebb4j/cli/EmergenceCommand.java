@@ -45,7 +45,9 @@ final class EmergenceCommand implements Command {
         + "validation, batch 256) under every rule and weight decay gamma, for several seeds.\n"
         + "Reports cos(g, H) per layer under the protocols minibatch, fullbatch and timeavg\n"
         + "(last 20% of training), with the validation loss and weight norms. Writes\n"
-        + "alignment.csv, runs.csv, timeseries.csv, table.txt and SVG plots to --out.";
+        + "alignment.csv, runs.csv, timeseries.csv, table.txt and SVG plots to --out; with\n"
+        + "--save also each trained student as models/RULE-gammaG-seedS.safetensors, e.g.\n"
+        + "models/sgd-gamma0.0005-seed1.safetensors (gamma in plain decimals, S = seed + s).";
   }
 
   @Override
@@ -75,6 +77,7 @@ final class EmergenceCommand implements Command {
         Option.flag("paper", "the paper's full protocol: " + PAPER_SEEDS + " seeds, "
             + PAPER_STEPS + " steps"),
         Experiments.threadsOption(),
+        Experiments.saveOption("RULE-gammaG-seedS"),
         Experiments.outOption("emergence"));
   }
 
@@ -143,7 +146,8 @@ final class EmergenceCommand implements Command {
 
     Sre.Options o = Sre.Options.builder().act(act).rules(rules).gammas(gammas).seeds(seeds)
         .seed(seed).noise(noise, sigma).lr(lr, adamLr).batch(batch).steps(steps).window(window)
-        .every(every).neurons(neurons).widths(32, hidden, 32).sizes(nTrain, nVal).build();
+        .every(every).neurons(neurons).widths(32, hidden, 32).sizes(nTrain, nVal)
+        .save(Experiments.saveDir(a, dir)).build();
     String config = String.format(Locale.ROOT,
         "emergence (SRE): student 32-%d-32 %s, teacher 32-%d-32 tanh, %d train / %d val,%n"
         + "  batch %d, %d steps, lr %s (adam, adamw: %s), window last %s, noise %s sigma %s,%n"

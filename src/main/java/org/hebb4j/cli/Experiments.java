@@ -27,6 +27,17 @@ final class Experiments {
     return Option.of("seed", "S", "base seed; seed index s uses S + s", dflt);
   }
 
+  /** --save: every trained network to OUT/models/NAME.safetensors, NAME as {@code names}. */
+  static Option saveOption(String names) {
+    return Option.flag("save", "write every trained network to OUT/models/" + names
+        + ".safetensors");
+  }
+
+  /** OUT/models with --save, else null. */
+  static Path saveDir(Args a, Path out) {
+    return a.flag("save") ? out.resolve("models") : null;
+  }
+
   static Option outOption(String name) {
     return Option.of("out", "DIR", "output folder", "runs/" + name + "-YYYYMMDD-HHMMSS");
   }

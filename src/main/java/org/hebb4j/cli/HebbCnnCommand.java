@@ -48,8 +48,10 @@ final class HebbCnnCommand implements Command {
         + "with a ridge regression onto one-hot labels. Variants: plain, triangle (dense\n"
         + "triangle output, sparse plasticity), pruning (1% of the weights of layers 2 and 3\n"
         + "kept), triangle+pruning. Writes decoding.csv, training-log.csv, filter PNGs and\n"
-        + "run.txt into --out. Data: Fashion-MNIST/MNIST IDX files or CIFAR-10 binary batches.\n"
-        + "Results do not depend on --threads. See spec/hebbcnn.md.";
+        + "run.txt into --out; with --save also models/VARIANT.safetensors (e.g.\n"
+        + "models/triangle+pruning.safetensors), the trained network with its whitening.\n"
+        + "Data: Fashion-MNIST/MNIST IDX files or CIFAR-10 binary batches. Results do not\n"
+        + "depend on --threads. See spec/hebbcnn.md.";
   }
 
   @Override
@@ -65,6 +67,8 @@ final class HebbCnnCommand implements Command {
         Option.of("data", "DIR", "data folder (IDX or CIFAR-10 binary)",
             FashionMnist.DEFAULT_DIR.toString()),
         Option.of("out", "DIR", "output folder", "runs/hebbcnn-<date>-<time>"),
+        Option.flag("save", "write each trained network to OUT/models/VARIANT.safetensors "
+            + "(hebb4j features --model reads it)"),
         Option.of("rule", "R", "plasticity rule: plain, instar or oja", "instar"),
         Option.of("channels", "LIST", "channels per layer", "100,196,400"),
         Option.of("kernels", "LIST", "kernel sizes per layer", "5,3,3"),
@@ -142,7 +146,7 @@ final class HebbCnnCommand implements Command {
     }
     return new HebbCnnExperiment.Settings(variants, epochs,
         trainLimit, testLimit, seed, threads, pad, rule, channels, kernels, lr, k, keep,
-        burnIn, batch, thetaRate, HebbCnnConfig.PAPER_ZCA_EPS, 1.0);
+        burnIn, batch, thetaRate, HebbCnnConfig.PAPER_ZCA_EPS, 1.0, null);
   }
 
   private static String fmt(double x) {
@@ -191,6 +195,9 @@ final class HebbCnnCommand implements Command {
     Kernels k = KernelProvider.get();
     PrintStream progress = System.console() != null ? err : null;
     Files.createDirectories(outDir);
+    if (a.flag("save")) {
+      st = withSave(st, outDir.resolve("models"));
+    }
     long t0 = System.nanoTime();
     try (Workers workers = new Workers(st.threads())) {
       HebbCnnExperiment.Summary s = new HebbCnnExperiment(st, k, workers, progress)
@@ -201,6 +208,13 @@ final class HebbCnnCommand implements Command {
           (System.nanoTime() - t0) / 1e9, k.name(), workers.threads(), outDir);
     }
     return 0;
+  }
+
+  private static HebbCnnExperiment.Settings withSave(HebbCnnExperiment.Settings s, Path dir) {
+    return new HebbCnnExperiment.Settings(s.variants(), s.epochs(), s.trainLimit(),
+        s.testLimit(), s.seed(), s.threads(), s.pad(), s.rule(), s.channels(), s.kernels(),
+        s.lr(), s.k(), s.keep(), s.burnIn(), s.batch(), s.thetaRate(), s.zcaEps(), s.alpha(),
+        dir);
   }
 
   private static Path defaultOut() {

@@ -12,7 +12,8 @@ import org.hebb4j.kernel.KernelProvider;
 
 /**
  * {@code hebb4j COMMAND [OPTIONS]}: the command-line front end. Built only on the library API.
- * Exit status: 0 success, 1 failure (e.g. failed vectors, diverged training), 2 bad input.
+ * Exit status: 0 success, 1 failure (e.g. failed vectors, diverged training), 2 bad input
+ * (options, data, or a file that cannot be read or written).
  */
 public final class Main {
 
@@ -23,7 +24,8 @@ public final class Main {
         new EmergenceCommand(),
         new PhaseCommand(),
         new ClassifyCommand(),
-        new HebbCnnCommand())) {
+        new HebbCnnCommand(),
+        new FeaturesCommand())) {
       COMMANDS.put(c.name(), c);
     }
   }
@@ -121,6 +123,12 @@ public final class Main {
     } catch (UsageException | org.hebb4j.data.DataException e) {
       err.println("hebb4j " + c.name() + ": " + e.getMessage());
       return 2;
+    } catch (java.io.IOException e) {
+      err.println("hebb4j " + c.name() + ": " + ioMessage(e));
+      return 2;
+    } catch (java.io.UncheckedIOException e) {
+      err.println("hebb4j " + c.name() + ": " + ioMessage(e.getCause()));
+      return 2;
     } catch (org.hebb4j.nn.DivergedException e) {
       err.println("hebb4j " + c.name() + ": " + e.getMessage());
       return 1;
@@ -132,6 +140,24 @@ public final class Main {
       }
       return 1;
     }
+  }
+
+  /**
+   * One line for a file that could not be read or written: the file and the reason (a
+   * {@link org.hebb4j.io.FormatException} already names both).
+   */
+  static String ioMessage(java.io.IOException e) {
+    if (e instanceof java.nio.file.FileSystemException f && f.getFile() != null) {
+      String why = e instanceof java.nio.file.NoSuchFileException ? "no such file or directory"
+          : e instanceof java.nio.file.AccessDeniedException ? "permission denied"
+          : e instanceof java.nio.file.NotDirectoryException ? "not a directory"
+          : e instanceof java.nio.file.FileAlreadyExistsException ? "exists and is not a folder"
+          : f.getReason() != null ? f.getReason() : e.getClass().getSimpleName();
+      return f.getFile() + (f.getOtherFile() != null ? " -> " + f.getOtherFile() : "") + ": "
+          + why;
+    }
+    String m = e.getMessage();
+    return (m != null ? m : e.toString()).replace('\n', ' ');
   }
 
   static void usage(PrintStream out) {

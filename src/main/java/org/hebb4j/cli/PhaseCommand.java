@@ -33,7 +33,10 @@ final class PhaseCommand implements Command {
         + "MLP with --model mlp). Each cell reports the steady-state minibatch alignment\n"
         + "cos(g, H) of the last layer and the validation loss. The boundary where the\n"
         + "alignment turns positive is fitted as log gamma* = a + b log sigma (theory: b = 2).\n"
-        + "Writes phase.csv, boundary.txt, phase-alignment.svg and phase-val-loss.svg to --out.";
+        + "Writes phase.csv, boundary.txt, phase-alignment.svg and phase-val-loss.svg to --out;\n"
+        + "with --save also each cell's trained student (the linear map or the MLP, an Mlp\n"
+        + "file either way) as models/sigmaS-gammaG-seedN.safetensors, e.g.\n"
+        + "models/sigma0.001-gamma0.0001-seed1.safetensors (numbers in plain decimals).";
   }
 
   @Override
@@ -52,6 +55,7 @@ final class PhaseCommand implements Command {
         Option.of("train", "N", "training set size", "20000"),
         Option.of("val", "N", "validation set size", "2000"),
         Experiments.threadsOption(),
+        Experiments.saveOption("sigmaS-gammaG-seedN"),
         Experiments.outOption("phase"));
   }
 
@@ -79,7 +83,7 @@ final class PhaseCommand implements Command {
 
     Phase.Options o = Phase.Options.builder().model(model).sigmas(sigmas).gammas(gammas)
         .seeds(seeds).seed(seed).lr(lr).batch(batch).steps(steps).window(window)
-        .sizes(nTrain, nVal).build();
+        .sizes(nTrain, nVal).save(Experiments.saveDir(a, dir)).build();
     String config = String.format(Locale.ROOT,
         "phase: %s, SGD lr %s, batch %d, %d steps, parameter noise sigma %s..%s (%d), gamma"
         + " %s..%s (%d),%n  minibatch alignment of layer %d over the last %s of steps, %d"

@@ -1,10 +1,14 @@
 package org.hebb4j.nn;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.hebb4j.io.FormatException;
+import org.hebb4j.io.SafeTensors;
 import org.hebb4j.kernel.Activation;
 import org.hebb4j.kernel.KernelProvider;
 import org.hebb4j.kernel.Kernels;
@@ -253,6 +257,77 @@ public final class Mlp {
    */
   public static Mlp fromMetadata(Map<String, String> metadata) {
     return new Mlp(MlpConfig.fromMetadata(metadata));
+  }
+
+  /**
+   * Writes the network to a safetensors file: {@link #stateDict()} as F32 tensors named as
+   * PyTorch's {@code state_dict} ("0.weight", "0.bias", "2.weight", ...) and
+   * {@link #configMetadata()} as the header's {@code __metadata__} (spec/emergence.md#mlp-state,
+   * spec/io.md#safetensors). The file is written under a temporary name and renamed into place.
+   *
+   * @param file the file to write (replaced if it exists)
+   * @throws IOException when the file cannot be written
+   */
+  public void save(Path file) throws IOException {
+    SafeTensors.write(file, stateDict(), configMetadata());
+  }
+
+  /**
+   * Reads a network written by {@link #save}, or by any writer using the same names and metadata
+   * (e.g. a PyTorch {@code Sequential} of {@code Linear} and activation modules with the metadata
+   * of spec/emergence.md#mlp-state): {@link #fromMetadata} and {@link #loadStateDict} on the
+   * file's contents, after checking every tensor's name and shape against
+   * {@link MlpConfig#stateShapes()} and that every value is finite, before the network is
+   * allocated. The loaded network predicts the same bits as the saved one.
+   *
+   * @param file a safetensors file
+   * @return the network
+   * @throws FormatException when the file is not valid safetensors, or its metadata or tensors do
+   *     not describe an MLP (one line naming the file and the fault)
+   * @throws IOException when the file cannot be read
+   */
+  public static Mlp load(Path file) throws IOException {
+    SafeTensors.Contents c = SafeTensors.read(file);
+    try {
+      MlpConfig cfg = MlpConfig.fromMetadata(c.metadata());
+      checkState(cfg.stateShapes(), c);
+      Mlp net = new Mlp(cfg);
+      net.loadStateDict(c.tensors());
+      return net;
+    } catch (IllegalArgumentException e) {
+      throw new FormatException(file + ": " + e.getMessage());
+    }
+  }
+
+  /** Names, shapes and finiteness of a file's tensors against a config's state shapes. */
+  private static void checkState(Map<String, int[]> shapes, SafeTensors.Contents c) {
+    if (!c.intTensors().isEmpty()) {
+      throw new IllegalArgumentException("tensor '" + c.intTensors().keySet().iterator().next()
+          + "' is I32, an MLP holds F32 tensors only");
+    }
+    for (String name : c.tensors().keySet()) {
+      if (!shapes.containsKey(name)) {
+        throw new IllegalArgumentException("unexpected tensor '" + name + "' (this MLP has "
+            + shapes.keySet() + ")");
+      }
+    }
+    for (Map.Entry<String, int[]> e : shapes.entrySet()) {
+      Tensor t = c.tensors().get(e.getKey());
+      if (t == null) {
+        throw new IllegalArgumentException("missing tensor '" + e.getKey() + "'");
+      }
+      if (!Arrays.equals(t.shape(), e.getValue())) {
+        throw new IllegalArgumentException("tensor '" + e.getKey() + "': expected shape "
+            + Arrays.toString(e.getValue()) + ", got " + Arrays.toString(t.shape()));
+      }
+      float[] v = t.data();
+      for (int i = 0; i < t.size(); i++) {
+        if (!Float.isFinite(v[i])) {
+          throw new IllegalArgumentException("tensor '" + e.getKey()
+              + "' holds a non-finite value at index " + i);
+        }
+      }
+    }
   }
 
   /**

@@ -143,6 +143,26 @@ class IoPythonCheckTest {
   }
 
   @Test
+  void mlpSavedByHebb4jLoadsWithNumpyAlone() throws Exception {
+    org.hebb4j.nn.Mlp m = new org.hebb4j.nn.Mlp(org.hebb4j.nn.MlpConfig.builder().input(4)
+        .hidden(8).output(3).build());
+    m.init(new org.hebb4j.rng.Rng(2));
+    Path f = dir.resolve("mlp.safetensors");
+    m.save(f);
+    Path exp = dir.resolve("expected.json");
+    Files.writeString(exp, expected(m.configMetadata(), new LinkedHashMap<>(m.stateDict())));
+    Run r = check(f, exp);
+    assertEquals(0, r.code(), r.output());
+    assertTrue(r.output().contains("4 tensors match"), r.output());
+    m.layer(1).b[2] += 1f; // the check sees one changed value
+    Files.writeString(exp, expected(m.configMetadata(), new LinkedHashMap<>(m.stateDict())));
+    r = check(f, exp);
+    assertEquals(1, r.code(), r.output());
+    assertTrue(r.output().contains("'2.bias': values differ (first at flat index 2)"),
+        r.output());
+  }
+
+  @Test
   void npyAndNpzWrittenByHebb4jLoadWithNumpy() throws Exception {
     Path exp = dir.resolve("expected.json");
     Path npy = dir.resolve("a.npy");

@@ -1,6 +1,8 @@
 package org.hebb4j.experiment.emergence;
 
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.hebb4j.data.Dataset;
 import org.hebb4j.emergence.Data;
@@ -40,9 +42,12 @@ public final class Classify {
    * @param hidden the hidden width
    * @param window the measurement window, a fraction of the steps
    * @param every a time-series point every this many steps (0: none)
+   * @param save the folder where every trained network is written as
+   *     {@code RULE-gammaG-seedS.safetensors} (spec/io.md#models), or null
    */
   public record Options(Activation act, List<Rule> rules, double[] gammas, int seeds, long seed,
-      double lr, double adamLr, int batch, int epochs, int hidden, double window, int every) {
+      double lr, double adamLr, int batch, int epochs, int hidden, double window, int every,
+      Path save) {
 
     /**
      * A builder holding the defaults of spec/emergence.md#sce: tanh, sgd, gammas 0, 5e-5, 5e-4,
@@ -89,6 +94,7 @@ public final class Classify {
     private int hidden = 128;
     private double window = 0.2;
     private int every;
+    private Path save;
 
     private Builder() {}
 
@@ -216,13 +222,24 @@ public final class Classify {
     }
 
     /**
+     * Sets the folder where every trained network is saved (default null: none).
+     *
+     * @param dir the folder (created when the run starts), or null
+     * @return this builder
+     */
+    public Builder save(Path dir) {
+      save = dir;
+      return this;
+    }
+
+    /**
      * The options.
      *
      * @return the options
      */
     public Options build() {
       return new Options(act, rules, gammas.clone(), seeds, seed, lr, adamLr, batch, epochs,
-          hidden, window, every);
+          hidden, window, every, save);
     }
   }
 
@@ -268,6 +285,9 @@ public final class Classify {
 
   /**
    * Runs every (rule, gamma, seed) on the standardised sets; seed s uses {@code Rng(seed + s)}.
+   * With {@code o.save()} set, each trained network is written there as it finishes, its
+   * metadata extended by {@code input_mean} and {@code input_std}, the (E25) standardisation its
+   * inputs need.
    *
    * @param k the kernels
    * @param sets the standardised train and test sets
@@ -276,6 +296,7 @@ public final class Classify {
    * @param progress incremented once per training step (may be null)
    * @return the runs and their statistics (validation = the test set)
    * @throws IllegalArgumentException if the training set is smaller than one batch
+   * @throws java.io.UncheckedIOException if the save folder or a model file cannot be written
    */
   public static Summary run(Kernels k, Sets sets, Options o, Workers workers,
       AtomicLong progress) {
@@ -284,6 +305,9 @@ public final class Classify {
       throw new IllegalArgumentException("the training set has fewer rows than one batch");
     }
     int d = sets.train().d(), c = sets.train().o();
+    ModelFiles.prepare(o.save());
+    Map<String, String> standardisation = Map.of("input_mean", Float.toString(sets.mean()),
+        "input_std", Float.toString(sets.std()));
     Data[] random = new Data[o.seeds()];
     if (o.rules().contains(Rule.RANDOMNN)) {
       workers.run(o.seeds(), s -> random[s] = Teacher.argmaxLabels(k, Teacher.network(d,
@@ -305,6 +329,7 @@ public final class Classify {
       TrainingRun.Result res = TrainingRun.run(kr, net, Loss.SOFTMAX_CE,
           r.randomTargets ? random[s] : sets.train(), sets.test(), cfg,
           new TrainingRun.Schedule(steps, o.window(), o.every(), false), root, progress);
+      ModelFiles.save(o.save(), Sre.name(r, gamma, o.seed() + s), net, standardisation);
       cells[i] = new Cell(r, gamma, s, o.seed() + s, res);
     });
     return Summary.of(o.rules(), o.gammas(), List.of(cells));

@@ -1,5 +1,7 @@
 package org.hebb4j.experiment.emergence;
 
+import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.hebb4j.emergence.Noise;
 import org.hebb4j.emergence.Rule;
@@ -58,10 +60,12 @@ public final class Phase {
    * @param nTrain training set size
    * @param nVal validation set size
    * @param layer the probed layer (0-based), or -1 for the last
+   * @param save the folder where every trained student (linear or MLP, both {@link Mlp}s) is
+   *     written as {@code sigmaS-gammaG-seedN.safetensors} (spec/io.md#models), or null
    */
   public record Options(Model model, double[] sigmas, double[] gammas, int seeds, long seed,
       double lr, int batch, int steps, double window, int d, int hidden, int o, int nTrain,
-      int nVal, int layer) {
+      int nVal, int layer, Path save) {
 
     /**
      * A builder holding the defaults of spec/emergence.md#phase: linear, sigma 1e-3..1e-1 (9),
@@ -110,8 +114,20 @@ public final class Phase {
     private double window = 0.2;
     private int nTrain = 20000;
     private int nVal = 2000;
+    private Path save;
 
     private Builder() {}
+
+    /**
+     * Sets the folder where every trained student is saved (default null: none).
+     *
+     * @param dir the folder (created when the run starts), or null
+     * @return this builder
+     */
+    public Builder save(Path dir) {
+      save = dir;
+      return this;
+    }
 
     /**
      * Sets the model.
@@ -233,7 +249,7 @@ public final class Phase {
     public Options build() {
       int n = steps >= 0 ? steps : model == Model.MLP ? 3000 : 1000;
       return new Options(model, sigmas, gammas, seeds, seed, lr, batch, n, window, 32, 128, 32,
-          nTrain, nVal, -1);
+          nTrain, nVal, -1, save);
     }
   }
 
@@ -256,13 +272,15 @@ public final class Phase {
   public record Result(Grid grid, Boundary boundary) {}
 
   /**
-   * Trains every (sigma, gamma, seed) cell, averages over seeds and fits the boundary.
+   * Trains every (sigma, gamma, seed) cell, averages over seeds and fits the boundary. With
+   * {@code o.save()} set, each trained student is written there as it finishes.
    *
    * @param k the kernels
    * @param o the settings
    * @param workers the threads (results do not depend on their number)
    * @param progress incremented once per training step (may be null)
    * @return the grid and the boundary
+   * @throws java.io.UncheckedIOException if the save folder or a model file cannot be written
    */
   public static Result run(Kernels k, Options o, Workers workers, AtomicLong progress) {
     Grid g = grid(k, o, workers, progress);
@@ -270,6 +288,7 @@ public final class Phase {
   }
 
   static Grid grid(Kernels k, Options o, Workers workers, AtomicLong progress) {
+    ModelFiles.prepare(o.save());
     Teacher.Sets[] data = new Teacher.Sets[o.seeds()];
     workers.run(o.seeds(), s -> data[s] = sets(k, o, new Rng(o.seed() + s)));
     int ns = o.sigmas().length, ng = o.gammas().length;
@@ -285,6 +304,8 @@ public final class Phase {
       TrainingRun.Result r = TrainingRun.run(k, student, Loss.MSE, data[s].train(),
           data[s].val(), cfg, new TrainingRun.Schedule(o.steps(), o.window(), 0, false), root,
           progress);
+      ModelFiles.save(o.save(), name(o.sigmas()[si], o.gammas()[gi], o.seed() + s), student,
+          Map.of());
       align[si][gi][s] = r.layer(o.probedLayer()).minibatch();
       val[si][gi][s] = r.valLoss();
     });
@@ -301,6 +322,21 @@ public final class Phase {
   static Teacher.Sets sets(Kernels k, Options o, Rng root) {
     return Teacher.sets(k, network(o, root.derive("teacher")), root.derive("data"), o.nTrain(),
         o.nVal());
+  }
+
+  /**
+   * The file name (without extension) of a cell's saved network: {@code sigmaS-gammaG-seedN},
+   * numbers in shortest plain decimals and N the run's seed, e.g.
+   * {@code sigma0.01-gamma0.001-seed1}.
+   *
+   * @param sigma the parameter noise
+   * @param gamma the weight decay
+   * @param seed the run's seed (base seed + seed index)
+   * @return the name
+   */
+  public static String name(double sigma, double gamma, long seed) {
+    return "sigma" + ModelFiles.number(sigma) + "-gamma" + ModelFiles.number(gamma) + "-seed"
+        + seed;
   }
 
   /** Linear: d -> o, bias-free, w ~ N(0, 1/d). MLP: the SRE network with tanh. */

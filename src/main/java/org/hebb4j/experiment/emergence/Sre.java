@@ -1,6 +1,8 @@
 package org.hebb4j.experiment.emergence;
 
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.hebb4j.emergence.Data;
 import org.hebb4j.emergence.Noise;
@@ -48,10 +50,12 @@ public final class Sre {
    * @param o the output width
    * @param nTrain training set size
    * @param nVal validation set size
+   * @param save the folder where every trained student is written as
+   *     {@code RULE-gammaG-seedS.safetensors} ({@link Mlp#save}, spec/io.md#models), or null
    */
   public record Options(Activation act, List<Rule> rules, double[] gammas, int seeds, long seed,
       Noise noise, double sigma, double lr, double adamLr, int batch, int steps, double window,
-      int every, boolean neurons, int d, int hidden, int o, int nTrain, int nVal) {
+      int every, boolean neurons, int d, int hidden, int o, int nTrain, int nVal, Path save) {
 
     /**
      * A builder holding the defaults: tanh, every rule, gammas 0, 5e-5, 5e-4, 5e-3, 3 seeds from
@@ -116,6 +120,7 @@ public final class Sre {
     private int o = 32;
     private int nTrain = 20000;
     private int nVal = 2000;
+    private Path save;
 
     private Builder() {}
 
@@ -284,6 +289,17 @@ public final class Sre {
     }
 
     /**
+     * Sets the folder where every trained student is saved (default null: none).
+     *
+     * @param dir the folder (created when the run starts), or null
+     * @return this builder
+     */
+    public Builder save(Path dir) {
+      save = dir;
+      return this;
+    }
+
+    /**
      * The options.
      *
      * @return the options
@@ -291,7 +307,7 @@ public final class Sre {
     public Options build() {
       return new Options(act, rules, gammas.clone(), seeds, seed, noise, sigma, lr, adamLr, batch,
           steps, window, every >= 0 ? every : Math.max(1, steps / 100), neurons, d, hidden, o,
-          nTrain, nVal);
+          nTrain, nVal, save);
     }
   }
 
@@ -300,6 +316,7 @@ public final class Sre {
 
   /**
    * Runs every (rule, gamma, seed); seed s (0-based) uses the root stream {@code Rng(seed + s)}.
+   * With {@code o.save()} set, each trained student is written there as it finishes.
    *
    * @param k the kernels
    * @param o the settings
@@ -307,8 +324,10 @@ public final class Sre {
    * @param progress incremented once per training step (may be null)
    * @return the runs and their statistics
    * @throws org.hebb4j.nn.DivergedException if a run diverges
+   * @throws java.io.UncheckedIOException if the save folder or a model file cannot be written
    */
   public static Summary run(Kernels k, Options o, Workers workers, AtomicLong progress) {
+    ModelFiles.prepare(o.save());
     SeedData[] data = new SeedData[o.seeds()];
     workers.run(o.seeds(), s -> data[s] = seedData(k, o, new Rng(o.seed() + s)));
     int perSeed = o.rules().size() * o.gammas().length;
@@ -344,6 +363,20 @@ public final class Sre {
     TrainingRun.Result res = TrainingRun.run(k, student, Loss.MSE, train, data.task().val(),
         o.config(r, gamma), new TrainingRun.Schedule(o.steps(), o.window(), o.every(),
             o.neurons()), root, progress);
+    ModelFiles.save(o.save(), name(r, gamma, o.seed() + s), student, Map.of());
     return new Cell(r, gamma, s, o.seed() + s, res);
+  }
+
+  /**
+   * The file name (without extension) of a run's saved network: {@code RULE-gammaG-seedS}, G in
+   * shortest plain decimals and S the run's seed, e.g. {@code sgd-gamma0.0005-seed1}.
+   *
+   * @param r the rule
+   * @param gamma the weight decay
+   * @param seed the run's seed (base seed + seed index)
+   * @return the name
+   */
+  public static String name(Rule r, double gamma, long seed) {
+    return r.id() + "-gamma" + ModelFiles.number(gamma) + "-seed" + seed;
   }
 }

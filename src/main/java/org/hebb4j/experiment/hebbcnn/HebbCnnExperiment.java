@@ -1,6 +1,10 @@
 package org.hebb4j.experiment.hebbcnn;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -50,11 +54,13 @@ public final class HebbCnnExperiment {
    * @param thetaRate homeostatic threshold rate (C4)
    * @param zcaEps ZCA eps (Z3)
    * @param alpha ridge penalty (L2)
+   * @param save the folder where each variant's trained network is written as
+   *     {@code VARIANT.safetensors} ({@link HebbCnn#save}, spec/io.md#models), or null for none
    */
   public record Settings(List<Variant> variants, int epochs, int trainLimit, int testLimit,
       long seed, int threads, int pad, HebbRule rule, int[] channels, int[] kernels, double[] lr,
       int[] k, double[] keep, int burnIn, int batch, double thetaRate, double zcaEps,
-      double alpha) {
+      double alpha, Path save) {
 
     /**
      * The input padding for h x w images: {@code pad} when >= 0, else (auto) enough to make the
@@ -175,13 +181,22 @@ public final class HebbCnnExperiment {
   }
 
   /**
-   * Runs everything on the split.
+   * Runs everything on the split. With {@code save} set, each variant's network is written there
+   * once trained (with its whitening, before feature collection).
    *
    * @param data training and test sets
    * @return the summary
+   * @throws UncheckedIOException if the save folder or a model file cannot be written
    */
   public Summary run(Dataset.Split data) {
     long t0 = System.nanoTime();
+    if (st.save() != null) {
+      try {
+        Files.createDirectories(st.save());
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
     Dataset train = data.train(), test = data.test();
     int nTr = train.n(), nTe = test.n(), d = train.features();
     int c = train.c(), h = train.h(), w = train.w();
@@ -251,6 +266,15 @@ public final class HebbCnnExperiment {
     }
     lap(variant.id() + ": Hebbian training, " + st.epochs() + " epoch(s) of " + batches
         + " batches", t0);
+    if (st.save() != null) {
+      Path file = st.save().resolve(variant.id() + ".safetensors");
+      try {
+        net.save(file);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      say(variant.id() + ": saved " + file);
+    }
 
     // frozen network: collect features (thresholds and weights no longer change)
     long tf = System.nanoTime();

@@ -60,7 +60,7 @@ public class HebbCnnExperimentTest {
         List.of(Variant.TRIANGLE, Variant.PRUNING), 2, 300, 150, 1, 2, 0, HebbRule.INSTAR,
         new int[] {8, 12}, new int[] {3, 3}, new double[] {0.01, 0.01}, new int[] {1, 1},
         new double[] {0.2}, 3,
-        20, 3.0, 1e-3, 1.0);
+        20, 3.0, 1e-3, 1.0, dir.resolve("models"));
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (Workers w = new Workers(2)) {
       HebbCnnExperiment ex = new HebbCnnExperiment(st, KernelProvider.get(), w,
@@ -86,6 +86,13 @@ public class HebbCnnExperimentTest {
         assertTrue(img.getWidth() > 10 && img.getHeight() > 10, f);
       }
       assertTrue(Files.readString(dir.resolve("run.txt")).contains("timings:"));
+      for (HebbCnnExperiment.Filters f : s.filters()) { // --save: the trained networks
+        org.hebb4j.hebbian.HebbCnn net = org.hebb4j.hebbian.HebbCnn.load(
+            dir.resolve("models").resolve(f.variant().id() + ".safetensors"),
+            KernelProvider.get(), w);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(f.weights().data(),
+            net.weights(f.layer() - 1), f.variant() + " layer " + f.layer());
+      }
       assertEquals(2 * 2 * 2, s.log().size());
       HebbCnnExperiment.LogRow first = s.log().get(0);
       assertEquals(List.of(Variant.TRIANGLE, 1, 1), List.of(first.variant(), first.epoch(),
