@@ -15,7 +15,12 @@ public final class Teacher {
 
   private Teacher() {}
 
-  /** Train and validation sets drawn for one seed. */
+  /**
+   * Train and validation sets drawn for one seed (spec/emergence.md#sre).
+   *
+   * @param train the training rows, inputs [nTrain, d] and targets [nTrain, o]
+   * @param val the validation rows, inputs [nVal, d] and targets [nVal, o]
+   */
   public record Sets(Data train, Data val) {}
 
   /**

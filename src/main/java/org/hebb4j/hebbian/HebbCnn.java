@@ -205,17 +205,29 @@ public final class HebbCnn {
   // ------------------------------------------------------------------------------------------
   // configuration and whitening
 
-  /** @return the architecture */
+  /**
+   * The architecture this network was built from (spec/hebbcnn.md#network).
+   *
+   * @return the config
+   */
   public HebbCnnConfig config() {
     return config;
   }
 
-  /** @return the number of layers */
+  /**
+   * The number of Hebbian convolution layers (spec/hebbcnn.md#network).
+   *
+   * @return {@code config().layers().size()}
+   */
   public int layers() {
     return layers.length;
   }
 
-  /** @return training batches seen so far */
+  /**
+   * Training batches seen so far; drives the rate schedule (spec/hebbcnn.md#training).
+   *
+   * @return the step count, 0 for a new network
+   */
   public long step() {
     return step;
   }
@@ -261,7 +273,11 @@ public final class HebbCnn {
     }
   }
 
-  /** @return the whitening in use, or null when none has been fitted, used or loaded */
+  /**
+   * The whitening in use (spec/hebbcnn.md#zca).
+   *
+   * @return the whitening, or null when none has been fitted, used or loaded
+   */
   public Whitening whitening() {
     return whitening;
   }
@@ -405,33 +421,45 @@ public final class HebbCnn {
   // views of the layers
 
   /**
+   * Layer l's pooled output for the last batch (spec/hebbcnn.md#network).
+   *
    * @param l layer, 0-based
    * @return layer l's pooled output for the last batch, [batch, O, PH, PW] (first n images
    *     valid); live
+   * @throws ArrayIndexOutOfBoundsException if {@code l} is not in {@code [0, layers())}
    */
   public float[] output(int l) {
     return layers[l].pooled;
   }
 
   /**
+   * Layer l's standardised input for the last batch (spec/hebbcnn.md#network).
+   *
    * @param l layer, 0-based
    * @return layer l's standardised input for the last batch, [batch, C, H, W]; live
+   * @throws ArrayIndexOutOfBoundsException if {@code l} is not in {@code [0, layers())}
    */
   public float[] input(int l) {
     return layers[l].in;
   }
 
   /**
+   * The convolution geometry of layer l (spec/kernels.md#conv2d).
+   *
    * @param l layer, 0-based
    * @return the geometry of layer l's convolution for one image
+   * @throws ArrayIndexOutOfBoundsException if {@code l} is not in {@code [0, layers())}
    */
   public Conv2dShape convShape(int l) {
     return layers[l].conv;
   }
 
   /**
+   * The shape of layer l's pooled output for one image (spec/hebbcnn.md#network).
+   *
    * @param l layer, 0-based
    * @return {O, PH, PW} of layer l's pooled output
+   * @throws ArrayIndexOutOfBoundsException if {@code l} is not in {@code [0, layers())}
    */
   public int[] outputShape(int l) {
     HebbConvLayer ly = layers[l];
@@ -439,8 +467,11 @@ public final class HebbCnn {
   }
 
   /**
+   * The shape of one filter of layer l (spec/hebbcnn.md#network).
+   *
    * @param l layer, 0-based
    * @return {C, KH, KW} of one filter of layer l
+   * @throws ArrayIndexOutOfBoundsException if {@code l} is not in {@code [0, layers())}
    */
   public int[] filterShape(int l) {
     Conv2dShape s = layers[l].conv;
@@ -448,32 +479,44 @@ public final class HebbCnn {
   }
 
   /**
+   * The weights of layer l, as PyTorch's Conv2d weight (spec/hebbcnn.md#state).
+   *
    * @param l layer, 0-based
    * @return the weights of layer l, [O, C, KH, KW]; live, not copied
+   * @throws ArrayIndexOutOfBoundsException if {@code l} is not in {@code [0, layers())}
    */
   public float[] weights(int l) {
     return layers[l].w;
   }
 
   /**
+   * The pruning mask of layer l (spec/hebbcnn.md#training).
+   *
    * @param l layer, 0-based
    * @return the pruning mask of layer l (1 kept, 0 pruned), or null when nothing is pruned
+   * @throws ArrayIndexOutOfBoundsException if {@code l} is not in {@code [0, layers())}
    */
   public float[] mask(int l) {
     return layers[l].mask;
   }
 
   /**
+   * The adaptive thresholds of layer l (spec/hebbian-rules.md#thresholds).
+   *
    * @param l layer, 0-based
    * @return the thresholds of layer l, [O]; live, not copied
+   * @throws ArrayIndexOutOfBoundsException if {@code l} is not in {@code [0, layers())}
    */
   public float[] thresholds(int l) {
     return layers[l].theta;
   }
 
   /**
+   * The k-winners-take-all winners of layer l for the last batch (spec/hebbian-rules.md#kwta).
+   *
    * @param l layer, 0-based
    * @return winner indices of layer l for the last batch, [batch, positions, k] (-1: none)
+   * @throws ArrayIndexOutOfBoundsException if {@code l} is not in {@code [0, layers())}
    */
   public int[] winners(int l) {
     return layers[l].win;

@@ -67,18 +67,31 @@ public record HebbCnnConfig(int inChannels, int height, int width, int pad, List
       this.pruning = pruning;
     }
 
-    /** @return the name used in options and output files ("triangle+pruning") */
+    /**
+     * The variant's name in options and output files.
+     *
+     * @return e.g. "triangle+pruning"
+     */
     @Override
     public String id() {
       return id;
     }
 
-    /** @return whether the next layer sees the triangle activation (C3) */
+    /**
+     * Whether the next layer sees the triangle activation (spec/hebbian-rules.md#triangle).
+     *
+     * @return true for (C3), false for the binary output (C2)
+     */
     public boolean triangle() {
       return triangle;
     }
 
-    /** @return whether layers 2+ are pruned (N2) */
+    /**
+     * Whether layers 2+ keep only {@link #PAPER_PRUNE_KEEP} of their weights (N2,
+     * spec/hebbcnn.md#network).
+     *
+     * @return true for the pruning variants
+     */
     public boolean pruning() {
       return pruning;
     }
@@ -161,6 +174,8 @@ public record HebbCnnConfig(int inChannels, int height, int width, int pad, List
     }
 
     /**
+     * A copy with another number of k-WTA winners per position (spec/hebbian-rules.md#kwta).
+     *
      * @param v winners per position
      * @return this layer with k = v
      */
@@ -169,6 +184,8 @@ public record HebbCnnConfig(int inChannels, int height, int width, int pad, List
     }
 
     /**
+     * A copy with another learning rate (spec/hebbcnn.md#training).
+     *
      * @param v learning rate
      * @return this layer with lr = v
      */
@@ -177,6 +194,8 @@ public record HebbCnnConfig(int inChannels, int height, int width, int pad, List
     }
 
     /**
+     * A copy with another pruning fraction (spec/hebbcnn.md#network).
+     *
      * @param v kept fraction in (0, 1]
      * @return this layer with keep = v
      */
@@ -185,6 +204,8 @@ public record HebbCnnConfig(int inChannels, int height, int width, int pad, List
     }
 
     /**
+     * A copy with another average-pooling window (spec/kernels.md#avgpool2d).
+     *
      * @param v pooling window
      * @return this layer with pool = v
      */
@@ -193,6 +214,8 @@ public record HebbCnnConfig(int inChannels, int height, int width, int pad, List
     }
 
     /**
+     * A copy with another convolution stride and padding (spec/kernels.md#conv2d).
+     *
      * @param s stride
      * @param p zero padding
      * @return this layer with stride s and padding p
@@ -264,22 +287,38 @@ public record HebbCnnConfig(int inChannels, int height, int width, int pad, List
     }
   }
 
-  /** @return height of the first layer's input, {@code height + 2 pad} */
+  /**
+   * Height of the first layer's input, after padding (spec/hebbcnn.md#pad).
+   *
+   * @return {@code height + 2 pad}, in pixels
+   */
   public int paddedHeight() {
     return height + 2 * pad;
   }
 
-  /** @return width of the first layer's input, {@code width + 2 pad} */
+  /**
+   * Width of the first layer's input, after padding (spec/hebbcnn.md#pad).
+   *
+   * @return {@code width + 2 pad}, in pixels
+   */
   public int paddedWidth() {
     return width + 2 * pad;
   }
 
-  /** @return values per raw image, C H W (the dimension d of the whitening) */
+  /**
+   * Values per raw image: the dimension d of the whitening (spec/hebbcnn.md#zca).
+   *
+   * @return C H W
+   */
   public int imageSize() {
     return inChannels * height * width;
   }
 
-  /** @return a builder holding this configuration, to change some fields */
+  /**
+   * A builder holding this configuration, to change some fields; this record is unchanged.
+   *
+   * @return a new builder
+   */
   public Builder toBuilder() {
     Builder b = new Builder(inChannels, height, width);
     b.pad = pad;
@@ -361,6 +400,8 @@ public record HebbCnnConfig(int inChannels, int height, int width, int pad, List
     }
 
     /**
+     * Appends a layer (spec/hebbcnn.md#network).
+     *
      * @param layer the next layer (input to output)
      * @return this builder
      */
@@ -370,6 +411,8 @@ public record HebbCnnConfig(int inChannels, int height, int width, int pad, List
     }
 
     /**
+     * Replaces the layers (spec/hebbcnn.md#network); the list is copied.
+     *
      * @param all replaces the layers by these
      * @return this builder
      */
@@ -380,6 +423,8 @@ public record HebbCnnConfig(int inChannels, int height, int width, int pad, List
     }
 
     /**
+     * Sets the input padding, in pixels per side (spec/hebbcnn.md#pad).
+     *
      * @param p zero padding around each whitened image
      * @return this builder
      */
@@ -389,6 +434,8 @@ public record HebbCnnConfig(int inChannels, int height, int width, int pad, List
     }
 
     /**
+     * Sets the plasticity rule (spec/hebbian-rules.md#rules).
+     *
      * @param r the plasticity rule
      * @return this builder
      */
@@ -398,6 +445,8 @@ public record HebbCnnConfig(int inChannels, int height, int width, int pad, List
     }
 
     /**
+     * Sets the threshold rate (spec/hebbian-rules.md#thresholds).
+     *
      * @param r homeostatic threshold rate (C4)
      * @return this builder
      */
@@ -407,6 +456,8 @@ public record HebbCnnConfig(int inChannels, int height, int width, int pad, List
     }
 
     /**
+     * Sets the output passed to the next layer (spec/hebbian-rules.md#triangle).
+     *
      * @param t triangle (true) or binary (false) output
      * @return this builder
      */
@@ -416,6 +467,8 @@ public record HebbCnnConfig(int inChannels, int height, int width, int pad, List
     }
 
     /**
+     * Sets the burn-in, in batches (spec/hebbcnn.md#training).
+     *
      * @param n batches without weight updates
      * @return this builder
      */
@@ -425,6 +478,8 @@ public record HebbCnnConfig(int inChannels, int height, int width, int pad, List
     }
 
     /**
+     * Sets the batch size, in images (spec/hebbcnn.md#training).
+     *
      * @param n batch size
      * @return this builder
      */
@@ -434,6 +489,8 @@ public record HebbCnnConfig(int inChannels, int height, int width, int pad, List
     }
 
     /**
+     * Sets the ZCA regulariser (spec/hebbcnn.md#zca).
+     *
      * @param eps ZCA eps (Z3)
      * @return this builder
      */
@@ -443,6 +500,8 @@ public record HebbCnnConfig(int inChannels, int height, int width, int pad, List
     }
 
     /**
+     * Validates the fields and builds the configuration (spec/hebbcnn.md#network).
+     *
      * @return the validated configuration
      * @throws IllegalArgumentException naming the first impossible setting
      */

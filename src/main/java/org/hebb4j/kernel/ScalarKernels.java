@@ -6,6 +6,12 @@ package org.hebb4j.kernel;
  */
 public class ScalarKernels implements Kernels {
 
+  /**
+   * The scalar kernels. Stateless and thread-safe; {@link KernelProvider#scalar()} returns a shared
+   * instance. Public and non-final so that tests can wrap a kernel (e.g. to count calls).
+   */
+  public ScalarKernels() {}
+
   @Override
   public String name() {
     return "scalar";

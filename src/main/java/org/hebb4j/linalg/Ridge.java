@@ -182,7 +182,11 @@ public final class Ridge {
     return y;
   }
 
-  /** @return the column means of the training features [d] */
+  /**
+   * The column means subtracted from the features before the solve (spec/hebbcnn.md#ridge).
+   *
+   * @return the column means of the training features, [d]; shared, not copied
+   */
   public double[] meanX() {
     return meanX;
   }

@@ -55,7 +55,11 @@ public final class SymmetricEigen {
     return new SymmetricEigen(n, d, t);
   }
 
-  /** @return the size n */
+  /**
+   * The order of the decomposed matrix (spec/hebbcnn.md#eigen).
+   *
+   * @return n, for an n x n matrix
+   */
   public int size() {
     return n;
   }
