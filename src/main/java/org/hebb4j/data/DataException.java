@@ -4,7 +4,7 @@ package org.hebb4j.data;
 public class DataException extends RuntimeException {
 
   /**
-   * An exception with a one-line message.
+   * An exception with a one-line message. See spec/data.md#idx and spec/data.md#cifar10.
    *
    * @param message what is wrong, naming the file, e.g. "t10k-labels-idx1-ubyte: truncated"
    */

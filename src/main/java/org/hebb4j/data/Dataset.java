@@ -19,7 +19,7 @@ public record Dataset(String name, float[] x, int[] labels, int n, int c, int h,
     int classes) {
 
   /**
-   * Checks the sizes.
+   * Checks the sizes. See spec/data.md#idx.
    *
    * @param name the data set's name
    * @param x [n, c, h, w] row-major values in [0, 1]
@@ -41,7 +41,7 @@ public record Dataset(String name, float[] x, int[] labels, int n, int c, int h,
   }
 
   /**
-   * Values per image.
+   * Values per image. See spec/data.md#idx.
    *
    * @return {@code c * h * w}
    */
@@ -51,6 +51,7 @@ public record Dataset(String name, float[] x, int[] labels, int n, int c, int h,
 
   /**
    * The first {@code count} images, copied (this data set itself when count &gt;= n).
+   * See spec/data.md#idx.
    *
    * @param count the number of images to keep, 0 or more
    * @return a data set of min(count, n) images with the same name, shape and classes

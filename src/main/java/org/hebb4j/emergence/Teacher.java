@@ -26,6 +26,7 @@ public final class Teacher {
   /**
    * Draws {@code nTrain + nVal} inputs and labels them with {@code teacher}: x from
    * {@code data.derive("train")} and {@code data.derive("val")}, row after row.
+   * See spec/emergence.md#sre.
    *
    * @param k the kernels
    * @param teacher the teacher network
@@ -40,7 +41,7 @@ public final class Teacher {
   }
 
   /**
-   * n rows of d standard Gaussians.
+   * n rows of d standard Gaussians. See spec/emergence.md#sre.
    *
    * @param r the stream
    * @param n rows
@@ -55,6 +56,7 @@ public final class Teacher {
 
   /**
    * Regression data (x, net(x)), evaluated in chunks of {@link Evaluation#CHUNK} rows.
+   * See spec/emergence.md#sre.
    *
    * @param k the kernels
    * @param net the labelling network
@@ -78,7 +80,7 @@ public final class Teacher {
 
   /**
    * Classification data (x, argmax net(x)) (first on ties), for the Random NN rule on a
-   * labelled task.
+   * labelled task. See spec/emergence.md#randomnn.
    *
    * @param k the kernels
    * @param net the labelling network
@@ -98,7 +100,7 @@ public final class Teacher {
 
   /**
    * A 2-layer network d -> h -> o (hidden activation {@code act}, linear output, biases) with
-   * weights N(0, 1/fan_in), zero biases (E10).
+   * weights N(0, 1/fan_in), zero biases (E10). See spec/emergence.md#sre.
    *
    * @param d input width
    * @param h hidden width

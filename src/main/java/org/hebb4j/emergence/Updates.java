@@ -10,7 +10,7 @@ public final class Updates {
   private Updates() {}
 
   /**
-   * (E11) g = -grad.
+   * (E11) g = -grad. See spec/emergence.md#rules.
    *
    * @param n the number of values
    * @param grad the gradient dL/dW
@@ -26,6 +26,7 @@ public final class Updates {
    * (E12) AdamW's learning signal g = -mhat / (sqrt(vhat) + eps) from moments of {@code grad},
    * {@code t} the 1-based step. The new moments go to {@code mOut}, {@code vOut}, which may be
    * {@code m}, {@code v} (a real step) or scratch arrays (a dry run, (E18b)).
+   * See spec/emergence.md#rules.
    *
    * @param n the number of values
    * @param grad the gradient dL/dW
@@ -57,6 +58,7 @@ public final class Updates {
   /**
    * (E8) w &lt;- w + lr (g - gamma w), elementwise in one expression (not (1 - lr gamma) w, whose
    * float32 factor would misstate a small decay by up to a few percent); (E9) is gamma = 0.
+   * See spec/emergence.md#rules.
    *
    * @param n the number of values
    * @param lr the learning rate
@@ -79,6 +81,7 @@ public final class Updates {
   /**
    * (E13) Adam with coupled L2, as torch.optim.Adam: the decay is added to the gradient before the
    * moments, q = -g + gamma w, then m, v from q and w &lt;- w - lr mhat / (sqrt(vhat) + eps).
+   * See spec/emergence.md#rules.
    *
    * @param n the number of values
    * @param lr the learning rate

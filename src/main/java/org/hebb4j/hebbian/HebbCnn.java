@@ -93,7 +93,7 @@ public final class HebbCnn {
   public record Features(List<Tensor> quadrants, Tensor last) {
 
     /**
-     * Makes the list unmodifiable.
+     * Makes the list unmodifiable. See spec/hebbcnn.md#decoding.
      *
      * @param quadrants per layer, {@code [n, O, min(2, PH), min(2, PW)]}
      * @param last {@code [n, O, PH, PW]}
@@ -249,7 +249,7 @@ public final class HebbCnn {
   }
 
   /**
-   * Uses a whitening fitted elsewhere (shared, not copied).
+   * Uses a whitening fitted elsewhere (shared, not copied). See spec/hebbcnn.md#zca.
    *
    * @param w a whitening of dimension C H W
    * @throws IllegalArgumentException when its dimension differs
@@ -329,7 +329,7 @@ public final class HebbCnn {
 
   /**
    * Forward pass only, with weights and thresholds frozen: nothing in the network changes.
-   * Outputs are in {@link #output(int)}. Allocates nothing.
+   * Outputs are in {@link #output(int)}. Allocates nothing. See spec/hebbcnn.md#network.
    *
    * @param images raw images {@code [n, C, H, W]}
    * @param off offset of the first image in {@code images}
@@ -522,7 +522,10 @@ public final class HebbCnn {
     return layers[l].win;
   }
 
-  /** Restarts the statistics of {@link #stats()}: wins, positions seen, reference weights. */
+  /**
+   * Restarts the statistics of {@link #stats()}: wins, positions seen, reference weights.
+   * See spec/hebbcnn.md#training.
+   */
   public void resetStats() {
     for (HebbConvLayer ly : layers) {
       ly.resetStats();
@@ -531,7 +534,7 @@ public final class HebbCnn {
 
   /**
    * Statistics of every layer over the training batches since {@link #resetStats()} (or the
-   * construction).
+   * construction). See spec/hebbcnn.md#training.
    *
    * @return one record per layer
    */
@@ -549,6 +552,7 @@ public final class HebbCnn {
   /**
    * The learned parameters, named as in a PyTorch {@code state_dict} of the same network:
    * {@code layers.L.weight [O, C, KH, KW]}. The tensors wrap the live arrays (not copied).
+   * See spec/hebbcnn.md#state.
    *
    * @return name to tensor, in layer order
    */
@@ -563,7 +567,7 @@ public final class HebbCnn {
   /**
    * The buffers (state that is not a learned parameter): {@code whitening.mean [d]} and
    * {@code whitening.weight [d, d]} when a whitening is in use, {@code layers.L.theta [O]}, and
-   * {@code layers.L.mask [O, C, KH, KW]} for pruned layers. Live views.
+   * {@code layers.L.mask [O, C, KH, KW]} for pruned layers. Live views. See spec/hebbcnn.md#state.
    *
    * @return name to tensor
    */
@@ -610,7 +614,7 @@ public final class HebbCnn {
   /**
    * Copies a state into the network. Every name of {@link #stateDict()} must be present with its
    * shape, and no other name; values must be finite, masks 0 or 1, and weights 0 where their
-   * mask is 0. Nothing is changed when a check fails.
+   * mask is 0. Nothing is changed when a check fails. See spec/hebbcnn.md#state.
    *
    * @param state name to tensor (e.g. read from a safetensors file)
    * @throws IllegalArgumentException naming the first missing, unexpected or wrong tensor
@@ -717,7 +721,7 @@ public final class HebbCnn {
    * A network with the configuration of {@link #configMetadata()}, ready for
    * {@link #loadStateDict}: its weights, thresholds, masks (and whitening, when the metadata
    * says {@code zca}) are placeholders until the state is loaded. Keys other than those listed
-   * are ignored.
+   * are ignored. See spec/hebbcnn.md#state.
    *
    * @param metadata key to value
    * @param k kernels
@@ -787,7 +791,7 @@ public final class HebbCnn {
   /**
    * Reads a network written by {@link #save}: {@link #fromMetadata} and {@link #loadStateDict}
    * on the file's contents. The loaded network computes the same features, bit for bit, on the
-   * same kernels.
+   * same kernels. See spec/hebbcnn.md#state.
    *
    * @param file a safetensors file written by {@link #save} (or by any writer using the same names)
    * @param k kernels

@@ -68,7 +68,7 @@ public record HebbCnnConfig(int inChannels, int height, int width, int pad, List
     }
 
     /**
-     * The variant's name in options and output files.
+     * The variant's name in options and output files. See spec/hebbcnn.md#experiment.
      *
      * @return e.g. "triangle+pruning"
      */
@@ -97,7 +97,7 @@ public record HebbCnnConfig(int inChannels, int height, int width, int pad, List
     }
 
     /**
-     * Parses an {@link #id()}.
+     * Parses an {@link #id()}. See spec/hebbcnn.md#experiment.
      *
      * @param s "plain", "triangle", "pruning" or "triangle+pruning"
      * @return the variant
@@ -126,6 +126,7 @@ public record HebbCnnConfig(int inChannels, int height, int width, int pad, List
 
     /**
      * Validates every field (one-line {@link IllegalArgumentException}).
+     * See spec/hebbcnn.md#network.
      *
      * @param channels output channels O
      * @param kernel square kernel size
@@ -163,7 +164,7 @@ public record HebbCnnConfig(int inChannels, int height, int width, int pad, List
 
     /**
      * A layer as in the paper: stride 1, no padding, k = 1, lr 1e-4, nothing pruned, 2 x 2
-     * pooling.
+     * pooling. See spec/hebbcnn.md#network.
      *
      * @param channels output channels O
      * @param kernel square kernel size
@@ -227,6 +228,7 @@ public record HebbCnnConfig(int inChannels, int height, int width, int pad, List
 
   /**
    * Validates every field and the geometry of every layer against its input.
+   * See spec/hebbcnn.md#network.
    *
    * @param inChannels channels C of the raw images
    * @param height height H
@@ -316,6 +318,7 @@ public record HebbCnnConfig(int inChannels, int height, int width, int pad, List
 
   /**
    * A builder holding this configuration, to change some fields; this record is unchanged.
+   * See spec/hebbcnn.md#network.
    *
    * @return a new builder
    */
@@ -335,6 +338,7 @@ public record HebbCnnConfig(int inChannels, int height, int width, int pad, List
   /**
    * A builder for C x H x W images with the paper's learning settings (instar, threshold rate 3,
    * burn-in 200, batch 100, ZCA eps 1e-3, binary output, no input padding) and no layers yet.
+   * See spec/hebbcnn.md#network.
    *
    * @param inChannels channels C of the raw images
    * @param height height H
@@ -347,6 +351,7 @@ public record HebbCnnConfig(int inChannels, int height, int width, int pad, List
 
   /**
    * The paper's network for one variant ({@link Builder#paper(Variant)}) on C x H x W images.
+   * See spec/hebbcnn.md#defaults.
    *
    * @param inChannels channels C of the raw images
    * @param height height H

@@ -17,6 +17,7 @@ public final class Standardize {
   /**
    * Standardises {@code len} values from {@code x[xOff..]} into {@code out[oOff..]} (may be the
    * same place). Returns false when the sample's mean or variance is not finite.
+   * See spec/hebbian-rules.md#standardize.
    *
    * @param k kernels (mean and variance (K6), (K7))
    * @param len values in the sample
@@ -39,7 +40,7 @@ public final class Standardize {
   }
 
   /**
-   * Every sample of an [n, len] array, in place or into out.
+   * Every sample of an [n, len] array, in place or into out. See spec/hebbian-rules.md#standardize.
    *
    * @param k kernels
    * @param n samples

@@ -17,6 +17,7 @@ public final class Cholesky {
   /**
    * Factorises the n x n row-major {@code a} (only the lower triangle is read; {@code a} is not
    * modified). Throws {@link ArithmeticException} when a pivot is not positive.
+   * See spec/hebbcnn.md#ridge.
    *
    * @param a symmetric positive definite matrix [n, n]
    * @param n size
@@ -48,6 +49,7 @@ public final class Cholesky {
 
   /**
    * The factor L, row-major n x n (upper triangle zero). Shared, not copied.
+   * See spec/hebbcnn.md#ridge.
    *
    * @return L [n, n]
    */
@@ -56,7 +58,7 @@ public final class Cholesky {
   }
 
   /**
-   * Solves A X = B in place for B of shape n x m (row-major).
+   * Solves A X = B in place for B of shape n x m (row-major). See spec/hebbcnn.md#ridge.
    *
    * @param b right-hand sides [n, m], overwritten by X
    * @param m number of right-hand sides

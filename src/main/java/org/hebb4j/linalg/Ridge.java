@@ -30,7 +30,7 @@ public final class Ridge {
   /**
    * Fits on X (n x d) and Y (n x c), row-major. <b>X is centred in place</b> (its column means are
    * subtracted), which saves a copy of large feature matrices; use {@link #scoresCentered} on it
-   * afterwards, {@link #scores} on new data.
+   * afterwards, {@link #scores} on new data. See spec/hebbcnn.md#ridge.
    *
    * @param k kernels
    * @param workers threads (the result does not depend on their number)
@@ -89,7 +89,7 @@ public final class Ridge {
   }
 
   /**
-   * W, row-major d x c.
+   * W, row-major d x c. See spec/hebbcnn.md#ridge.
    *
    * @return W [d, c]
    */
@@ -98,7 +98,7 @@ public final class Ridge {
   }
 
   /**
-   * Intercept b, length c.
+   * Intercept b, length c. See spec/hebbcnn.md#ridge.
    *
    * @return b [c]
    */
@@ -107,7 +107,7 @@ public final class Ridge {
   }
 
   /**
-   * Scores X W + b for raw (uncentred) rows, n x c.
+   * Scores X W + b for raw (uncentred) rows, n x c. See spec/hebbcnn.md#ridge.
    *
    * @param x raw features [n, d]
    * @param n samples
@@ -119,6 +119,7 @@ public final class Ridge {
 
   /**
    * Scores for rows already centred by {@link #fitInPlace}: Xc W + mean(Y).
+   * See spec/hebbcnn.md#ridge.
    *
    * @param xc features [n, d] centred by the fit
    * @param n samples
@@ -149,6 +150,7 @@ public final class Ridge {
 
   /**
    * Fraction of rows whose largest score (ties: lowest class) is the label.
+   * See spec/hebbcnn.md#ridge.
    *
    * @param scores scores [n, c]
    * @param labels labels [n]
@@ -167,7 +169,7 @@ public final class Ridge {
   }
 
   /**
-   * One-hot targets (n x classes, 1 at the label) as float.
+   * One-hot targets (n x classes, 1 at the label) as float. See spec/hebbcnn.md#ridge.
    *
    * @param labels labels in [0, classes)
    * @param n samples

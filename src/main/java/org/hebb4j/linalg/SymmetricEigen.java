@@ -26,7 +26,7 @@ public final class SymmetricEigen {
 
   /**
    * Decomposes the symmetric n x n matrix {@code a} (row-major; only symmetric input is meaningful,
-   * the lower triangle is what is read). {@code a} is not modified.
+   * the lower triangle is what is read). {@code a} is not modified. See spec/hebbcnn.md#eigen.
    *
    * @param a symmetric matrix [n, n]
    * @param n size
@@ -65,7 +65,7 @@ public final class SymmetricEigen {
   }
 
   /**
-   * Eigenvalues, ascending. Shared, not copied.
+   * Eigenvalues, ascending. Shared, not copied. See spec/hebbcnn.md#eigen.
    *
    * @return the n eigenvalues
    */
@@ -75,6 +75,7 @@ public final class SymmetricEigen {
 
   /**
    * Eigenvectors as rows (row i belongs to values()[i]), row-major n x n. Shared, not copied.
+   * See spec/hebbcnn.md#eigen.
    *
    * @return U^T [n, n]
    */
@@ -84,6 +85,7 @@ public final class SymmetricEigen {
 
   /**
    * U diag(f(lambda)) U^T, row-major n x n: a function of the matrix (sign-invariant).
+   * See spec/hebbcnn.md#eigen.
    *
    * @param f the function applied to every eigenvalue
    * @return the matrix [n, n]

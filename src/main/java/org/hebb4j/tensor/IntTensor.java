@@ -13,6 +13,7 @@ public record IntTensor(int[] shape, int[] data) {
 
   /**
    * Checks that {@code data} holds exactly the product of {@code shape}.
+   * See spec/kernels.md#tensors.
    *
    * @param shape the dimensions, outermost first
    * @param data the row-major values
@@ -28,7 +29,7 @@ public record IntTensor(int[] shape, int[] data) {
   }
 
   /**
-   * The number of elements.
+   * The number of elements. See spec/kernels.md#tensors.
    *
    * @return {@code data().length}
    */

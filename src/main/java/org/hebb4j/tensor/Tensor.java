@@ -73,7 +73,7 @@ public final class Tensor {
   }
 
   /**
-   * The dimensions, outermost first.
+   * The dimensions, outermost first. See spec/kernels.md#tensors.
    *
    * @return a copy of the shape (changing it does not change the tensor)
    */
@@ -82,7 +82,7 @@ public final class Tensor {
   }
 
   /**
-   * The number of dimensions.
+   * The number of dimensions. See spec/kernels.md#tensors.
    *
    * @return {@code shape().length}
    */
@@ -91,7 +91,7 @@ public final class Tensor {
   }
 
   /**
-   * One dimension.
+   * One dimension. See spec/kernels.md#tensors.
    *
    * @param axis 0 for the outermost, up to {@code rank() - 1}
    * @return the size along {@code axis}
@@ -102,7 +102,7 @@ public final class Tensor {
   }
 
   /**
-   * The number of elements.
+   * The number of elements. See spec/kernels.md#tensors.
    *
    * @return the product of the shape, equal to {@code data().length}
    */
@@ -112,6 +112,7 @@ public final class Tensor {
 
   /**
    * The backing array (row-major), shared, not copied: writes to it change the tensor.
+   * See spec/kernels.md#tensors.
    *
    * @return the data, of length {@link #size()}
    */
@@ -121,6 +122,7 @@ public final class Tensor {
 
   /**
    * A view with another shape over the same data (no copy), like PyTorch's {@code view}.
+   * See spec/kernels.md#tensors.
    *
    * @param newShape the new dimensions, whose product must equal {@link #size()}
    * @return a tensor sharing this one's data
@@ -132,7 +134,7 @@ public final class Tensor {
   }
 
   /**
-   * A deep copy.
+   * A deep copy. See spec/kernels.md#tensors.
    *
    * @return a tensor of the same shape with its own copy of the data
    */
@@ -166,7 +168,7 @@ public final class Tensor {
   }
 
   /**
-   * One element.
+   * One element. See spec/kernels.md#tensors.
    *
    * @param index one coordinate per dimension
    * @return the element at {@link #offset(int...)}
@@ -178,7 +180,7 @@ public final class Tensor {
   }
 
   /**
-   * Writes one element.
+   * Writes one element. See spec/kernels.md#tensors.
    *
    * @param value the new value
    * @param index one coordinate per dimension
