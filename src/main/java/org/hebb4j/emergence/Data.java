@@ -79,7 +79,7 @@ public record Data(float[] x, int d, float[] y, int[] labels, int o, int n) {
    * Copies rows {@code idx[from .. from+rows)} into the batch buffers (no allocation).
    * See spec/emergence.md#sre.
    *
-   * @param idx row indices
+   * @param idx row indices in [0, n); entries [from, from + rows) are used
    * @param from the first entry of idx to use
    * @param rows the number of rows
    * @param xb receives the inputs [rows, d]

@@ -117,9 +117,9 @@ public final class Probe {
    *
    * @param k the kernels
    * @param n the number of values
-   * @param g the learning signal
+   * @param g the learning signal, [n] at {@code gOff}
    * @param gOff g's first index
-   * @param h the Hebbian term
+   * @param h the Hebbian term, [n] at {@code hOff}
    * @param hOff h's first index
    * @return the cosine in [-1, 1]
    */

@@ -296,7 +296,7 @@ public final class HebbCnn {
    * thresholds; then, after the burn-in, the Hebbian update of every layer; then the
    * thresholds. Allocates nothing.
    *
-   * @param images raw images
+   * @param images raw images [n, C, H, W] at {@code off}, values as given by the data set
    * @param off offset of the first image in {@code images}
    * @param n number of images, 1..batch
    * @return true when the weights were updated (the step is past the burn-in), false when only

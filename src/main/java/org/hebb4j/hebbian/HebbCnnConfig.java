@@ -136,6 +136,9 @@ public record HebbCnnConfig(int inChannels, int height, int width, int pad, List
      * @param lr learning rate, finite and {@code >= 0}
      * @param keep kept fraction, in (0, 1]
      * @param pool average-pooling window
+     * @throws IllegalArgumentException if channels, kernel, stride or pool is &lt; 1, padding
+     *     &lt; 0, k is outside [1, channels], lr is negative or not finite, or keep is outside
+     *     (0, 1]; the message names the field
      */
     public Layer {
       if (channels < 1) {
@@ -179,6 +182,7 @@ public record HebbCnnConfig(int inChannels, int height, int width, int pad, List
      *
      * @param v winners per position
      * @return this layer with k = v
+     * @throws IllegalArgumentException if the new value is invalid (see the constructor)
      */
     public Layer withK(int v) {
       return new Layer(channels, kernel, stride, padding, v, lr, keep, pool);
@@ -189,6 +193,7 @@ public record HebbCnnConfig(int inChannels, int height, int width, int pad, List
      *
      * @param v learning rate
      * @return this layer with lr = v
+     * @throws IllegalArgumentException if the new value is invalid (see the constructor)
      */
     public Layer withLr(double v) {
       return new Layer(channels, kernel, stride, padding, k, v, keep, pool);
@@ -199,6 +204,7 @@ public record HebbCnnConfig(int inChannels, int height, int width, int pad, List
      *
      * @param v kept fraction in (0, 1]
      * @return this layer with keep = v
+     * @throws IllegalArgumentException if the new value is invalid (see the constructor)
      */
     public Layer withKeep(double v) {
       return new Layer(channels, kernel, stride, padding, k, lr, v, pool);
@@ -209,6 +215,7 @@ public record HebbCnnConfig(int inChannels, int height, int width, int pad, List
      *
      * @param v pooling window
      * @return this layer with pool = v
+     * @throws IllegalArgumentException if the new value is invalid (see the constructor)
      */
     public Layer withPool(int v) {
       return new Layer(channels, kernel, stride, padding, k, lr, keep, v);
@@ -220,6 +227,7 @@ public record HebbCnnConfig(int inChannels, int height, int width, int pad, List
      * @param s stride
      * @param p zero padding
      * @return this layer with stride s and padding p
+     * @throws IllegalArgumentException if the new value is invalid (see the constructor)
      */
     public Layer withStride(int s, int p) {
       return new Layer(channels, kernel, s, p, k, lr, keep, pool);
@@ -241,6 +249,9 @@ public record HebbCnnConfig(int inChannels, int height, int width, int pad, List
    * @param burnIn batches without weight updates
    * @param batch batch size
    * @param zcaEps ZCA eps
+   * @throws IllegalArgumentException if a size is &lt; 1, pad or burnIn is negative, there is no
+   *     layer or no rule, thetaRate or zcaEps is negative or not finite, or a layer's kernel or
+   *     pooling does not fit its input; the message names the field or the layer
    */
   public HebbCnnConfig {
     if (inChannels < 1 || height < 1 || width < 1) {

@@ -19,7 +19,7 @@ public final class Patches {
    * input patch under output position pos, contiguous. See spec/kernels.md#conv2d.
    *
    * @param s geometry (its n is ignored: one image)
-   * @param x input images
+   * @param x input images; the image read is [C, H, W] at {@code xOff}
    * @param xOff offset of the image in x
    * @param rows output [positions, patchSize] at {@code rOff}
    * @param rOff offset in rows
@@ -59,7 +59,7 @@ public final class Patches {
    * See spec/kernels.md#conv2d.
    *
    * @param s geometry (one image)
-   * @param x input images
+   * @param x input images; the image read is [C, H, W] at {@code xOff}
    * @param xOff offset of the image in x
    * @param pos output position i ow + j
    * @param dst accumulator [patchSize] at {@code dOff}

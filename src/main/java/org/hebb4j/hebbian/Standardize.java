@@ -21,9 +21,9 @@ public final class Standardize {
    *
    * @param k kernels (mean and variance (K6), (K7))
    * @param len values in the sample
-   * @param x input
+   * @param x input, the sample is [len] at {@code xOff}
    * @param xOff offset of the sample in x
-   * @param out output
+   * @param out output, [len] written at {@code oOff}
    * @param oOff offset in out
    * @param eps added to the variance
    * @return false when the mean or variance is not finite

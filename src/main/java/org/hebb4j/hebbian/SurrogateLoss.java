@@ -27,7 +27,7 @@ public final class SurrogateLoss {
   /**
    * (S2) The loss value: -1/2 sum y^2, in double. See spec/hebbian-rules.md#surrogate.
    *
-   * @param y signals
+   * @param y signals, [count]
    * @param count number of values of y
    * @return the loss
    */

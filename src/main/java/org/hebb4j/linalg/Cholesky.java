@@ -22,6 +22,8 @@ public final class Cholesky {
    * @param a symmetric positive definite matrix [n, n]
    * @param n size
    * @return the factorisation
+   * @throws ArithmeticException if a pivot is not positive (the matrix is not positive definite)
+   * @throws ArrayIndexOutOfBoundsException if {@code a.length < n * n}
    */
   public static Cholesky of(double[] a, int n) {
     double[] l = new double[n * n];

@@ -41,6 +41,11 @@ public final class Ridge {
    * @param c targets per sample
    * @param alpha ridge penalty (L2), intercept not penalised
    * @return the fitted decoder
+   * @throws IllegalArgumentException if n, d or c is &lt; 1, or alpha is not finite and &gt; 0
+   * @throws ArithmeticException if X^T X + alpha I is not numerically positive definite (e.g.
+   *     with non-finite features)
+   * @throws ArrayIndexOutOfBoundsException if {@code x} holds fewer than n d values or {@code y}
+   *     fewer than n c
    */
   public static Ridge fitInPlace(Kernels k, Workers workers, float[] x, int n, int d, float[] y,
       int c, double alpha) {

@@ -31,6 +31,9 @@ public final class SymmetricEigen {
    * @param a symmetric matrix [n, n]
    * @param n size
    * @return the decomposition
+   * @throws IllegalArgumentException if n &lt; 1, {@code a.length < n * n}, or an entry is NaN or
+   *     infinite
+   * @throws ArithmeticException if the QL iteration does not converge for an eigenvalue
    */
   public static SymmetricEigen of(double[] a, int n) {
     if (n < 1 || a.length < (long) n * n) {

@@ -461,8 +461,8 @@ public final class Mlp {
      * See spec/emergence.md#loss.
      *
      * @param loss the loss
-     * @param y targets or null
-     * @param labels labels or null
+     * @param y targets [rows, o], or null with labels
+     * @param labels class labels [rows] in [0, o), or null with targets
      * @return the sum over rows
      */
     public double lossOnly(Loss loss, float[] y, int[] labels) {
