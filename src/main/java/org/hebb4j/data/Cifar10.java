@@ -13,17 +13,32 @@ public final class Cifar10 {
 
   private static final int RECORD = 1 + 3 * 32 * 32;
 
+  /** How to get the files, appended to the "missing file" message of {@link DataException}. */
   public static final String INSTALL_HINT = "download the CIFAR-10 binary version "
       + "(cifar-10-binary.tar.gz) on a machine with network access, unpack it, and pass --data DIR";
 
   private Cifar10() {}
 
-  /** True when {@code dir} (or its cifar-10-batches-bin subfolder) holds the batches. */
+  /**
+   * Whether {@code dir} (or its cifar-10-batches-bin subfolder) holds the batches, judged by the
+   * presence of test_batch.bin (spec/data.md#cifar10). Reads no file.
+   *
+   * @param dir a folder, which need not exist
+   * @return true when test_batch.bin is a regular file there
+   */
   public static boolean isCifarDir(Path dir) {
     return Files.isRegularFile(resolve(dir).resolve("test_batch.bin"));
   }
 
-  /** Loads data_batch_1..5.bin and test_batch.bin. */
+  /**
+   * Loads data_batch_1..5.bin (50000 training images) and test_batch.bin (10000 test images)
+   * from {@code dir} or its cifar-10-batches-bin subfolder (spec/data.md#cifar10).
+   *
+   * @param dir the folder of the unpacked binary version
+   * @return train and test sets of [N, 3, 32, 32] images in [0, 1], 10 classes
+   * @throws DataException if a file is missing, unreadable, not a whole number of 3073-byte
+   *     records, or holds a label outside 0..9; the message names the file
+   */
   public static Dataset.Split load(Path dir) {
     Path d = resolve(dir);
     Path[] trainFiles = new Path[5];
@@ -39,7 +54,17 @@ public final class Cifar10 {
     return Files.isDirectory(sub) ? sub : dir;
   }
 
-  /** Reads and concatenates batch files, validating each length before allocating. */
+  /**
+   * Reads and concatenates batch files in the given order, validating each length before
+   * allocating (spec/data.md#cifar10).
+   *
+   * @param name the data set's name, kept in {@link Dataset#name()}
+   * @param files the batch files, each a whole number of 3073-byte records
+   * @return [N, 3, 32, 32] images as pixel / 255 and their labels in 0..9
+   * @throws DataException if a file is missing, unreadable, empty, not a whole number of records,
+   *     holds a label outside 0..9, or the total is too large for one array; the message names
+   *     the file
+   */
   public static Dataset read(String name, Path... files) {
     long total = 0;
     for (Path f : files) {

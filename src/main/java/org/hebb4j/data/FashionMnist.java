@@ -9,12 +9,22 @@ public final class FashionMnist {
   /** Where Debian's {@code dataset-fashion-mnist} package puts the files. */
   public static final Path DEFAULT_DIR = Path.of("/usr/share/datasets/fashion-mnist");
 
+  /** How to get the files, appended to the "not found" message of {@link DataException}. */
   public static final String INSTALL_HINT =
       "install it with 'sudo apt-get install dataset-fashion-mnist' or pass --data DIR";
 
   private FashionMnist() {}
 
-  /** Loads {train,t10k}-{images-idx3,labels-idx1}-ubyte[.gz] from {@code dir}. */
+  /**
+   * Loads {train,t10k}-{images-idx3,labels-idx1}-ubyte[.gz] from {@code dir}, gzipped or not
+   * (spec/data.md#idx).
+   *
+   * @param dir the folder, e.g. {@link #DEFAULT_DIR}
+   * @return train (60000) and test (10000) sets of [N, 1, H, W] images in [0, 1] (H = W = 28
+   *     for Fashion-MNIST), 10 classes
+   * @throws DataException if {@code dir} is not a directory, a file is missing or malformed, or
+   *     the train and test image sizes differ; the message names the file
+   */
   public static Dataset.Split load(Path dir) {
     if (!Files.isDirectory(dir)) {
       throw new DataException("Fashion-MNIST not found: " + dir + " is not a directory; "

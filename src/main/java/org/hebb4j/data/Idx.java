@@ -21,10 +21,25 @@ public final class Idx {
 
   private Idx() {}
 
-  /** An unsigned-byte IDX array: its dimensions and payload. */
+  /**
+   * An unsigned-byte IDX array: its dimensions and payload (spec/data.md#idx).
+   *
+   * @param dims the dimensions from the header, outermost first, each positive
+   * @param data the row-major payload, exactly the product of {@code dims} bytes (unsigned)
+   */
   public record Array(int[] dims, byte[] data) {}
 
-  /** Reads an unsigned-byte IDX array of rank {@code rank}. */
+  /**
+   * Reads an unsigned-byte IDX array of rank {@code rank}, plain or gzip (spec/data.md#idx).
+   * The header is validated before the payload is allocated.
+   *
+   * @param file the IDX file; a gzip stream is recognised by its magic bytes
+   * @param rank the expected number of dimensions (3 for images, 1 for labels)
+   * @return the dimensions and the payload
+   * @throws DataException if the file is missing or unreadable, has a bad magic number, an element
+   *     type other than unsigned byte, another rank, a dimension &lt;= 0, more than 2^31 values,
+   *     or a payload shorter or longer than the header says; the message names the file
+   */
   public static Array read(Path file, int rank) {
     try (InputStream in = open(file)) {
       byte[] head = readUpTo(in, 4, file, "header");
@@ -108,7 +123,18 @@ public final class Idx {
     return n == buf.length ? buf : Arrays.copyOf(buf, n);
   }
 
-  /** Images [n, rows, cols] and labels [n] as a one-channel {@link Dataset} in [0, 1]. */
+  /**
+   * Images [n, rows, cols] and labels [n] as a one-channel {@link Dataset} of [n, 1, rows, cols]
+   * values pixel / 255 in [0, 1] (spec/data.md#idx).
+   *
+   * @param name the data set's name
+   * @param images an IDX file of rank 3
+   * @param labels an IDX file of rank 1
+   * @param classes the number of classes; every label must be below it
+   * @return the labelled images
+   * @throws DataException if either file is malformed (see {@link #read(Path, int)}), the counts
+   *     differ, or a label is {@code >= classes}; the message names the file
+   */
   public static Dataset dataset(String name, Path images, Path labels, int classes) {
     Array im = read(images, 3);
     Array lb = read(labels, 1);

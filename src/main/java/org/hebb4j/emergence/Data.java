@@ -14,7 +14,7 @@ package org.hebb4j.emergence;
 public record Data(float[] x, int d, float[] y, int[] labels, int o, int n) {
 
   /**
-   * Checks the sizes.
+   * Checks the sizes. See spec/emergence.md#sre.
    *
    * @param x inputs [n, d]
    * @param d the input width
@@ -41,7 +41,7 @@ public record Data(float[] x, int d, float[] y, int[] labels, int o, int n) {
   }
 
   /**
-   * A regression set.
+   * A regression set. See spec/emergence.md#sre.
    *
    * @param x inputs [n, d]
    * @param d the input width
@@ -54,7 +54,7 @@ public record Data(float[] x, int d, float[] y, int[] labels, int o, int n) {
   }
 
   /**
-   * A classification set.
+   * A classification set. See spec/emergence.md#sce.
    *
    * @param x inputs [n, d]
    * @param d the input width
@@ -67,7 +67,7 @@ public record Data(float[] x, int d, float[] y, int[] labels, int o, int n) {
   }
 
   /**
-   * Whether the set has class labels.
+   * Whether the set has class labels. See spec/emergence.md#sre.
    *
    * @return labels != null
    */
@@ -77,8 +77,9 @@ public record Data(float[] x, int d, float[] y, int[] labels, int o, int n) {
 
   /**
    * Copies rows {@code idx[from .. from+rows)} into the batch buffers (no allocation).
+   * See spec/emergence.md#sre.
    *
-   * @param idx row indices
+   * @param idx row indices in [0, n); entries [from, from + rows) are used
    * @param from the first entry of idx to use
    * @param rows the number of rows
    * @param xb receives the inputs [rows, d]

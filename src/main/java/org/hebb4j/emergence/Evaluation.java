@@ -32,7 +32,7 @@ public final class Evaluation {
   private final int[] idx;
 
   /**
-   * Buffers to evaluate {@code net} on {@code data}.
+   * Buffers to evaluate {@code net} on {@code data}. See spec/emergence.md#performance.
    *
    * @param net the network (its current parameters are used by every {@link #run})
    * @param data the set
@@ -52,6 +52,7 @@ public final class Evaluation {
 
   /**
    * Mean loss and accuracy over the data set with the network's current parameters.
+   * See spec/emergence.md#loss.
    *
    * @param k the kernels
    * @param loss the loss
@@ -75,7 +76,7 @@ public final class Evaluation {
   }
 
   /**
-   * Rows whose largest output (first on ties) is at the label.
+   * Rows whose largest output (first on ties) is at the label. See spec/emergence.md#loss.
    *
    * @param out outputs [rows, classes]
    * @param labels labels [rows]

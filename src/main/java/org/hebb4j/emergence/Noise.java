@@ -13,7 +13,7 @@ public enum Noise implements Named {
   SIGNAL;
 
   /**
-   * The name used on the command line.
+   * The name used on the command line. See spec/emergence.md#noise.
    *
    * @return "none", "param" or "signal"
    */
@@ -22,7 +22,7 @@ public enum Noise implements Named {
   }
 
   /**
-   * The constant named {@code s} ({@link Named#parse}).
+   * The constant named {@code s} ({@link Named#parse}). See spec/emergence.md#noise.
    *
    * @param s the word: "none", "param" or "signal"
    * @return the constant whose {@link #id()} is {@code s}

@@ -59,7 +59,7 @@ public final class Probe {
   }
 
   /**
-   * A probe for the layers of {@code net}.
+   * A probe for the layers of {@code net}. See spec/emergence.md#probe.
    *
    * @param k the kernels
    * @param net the network whose steps are observed
@@ -79,6 +79,7 @@ public final class Probe {
 
   /**
    * (E16) H = (1/B) h_post^T h_pre of layer {@code d} over one batch of B = {@code rows} rows.
+   * See spec/emergence.md#probe.
    *
    * @param k the kernels
    * @param d the layer (for its widths)
@@ -95,6 +96,7 @@ public final class Probe {
   /**
    * (E16) H (+)= scale h_post^T h_pre over {@code rows} rows: the one home of the Hebbian term,
    * for a batch (scale 1/B) and for a whole set in chunks (scale 1/n, accumulating, (E18b)).
+   * See spec/emergence.md#probe.
    *
    * @param k the kernels
    * @param d the layer (for its widths)
@@ -111,13 +113,13 @@ public final class Probe {
   }
 
   /**
-   * (E17) cos = &lt;g, h&gt; / (||g|| ||h||), 0 when either norm is 0.
+   * (E17) cos = &lt;g, h&gt; / (||g|| ||h||), 0 when either norm is 0. See spec/emergence.md#probe.
    *
    * @param k the kernels
    * @param n the number of values
-   * @param g the learning signal
+   * @param g the learning signal, [n] at {@code gOff}
    * @param gOff g's first index
-   * @param h the Hebbian term
+   * @param h the Hebbian term, [n] at {@code hOff}
    * @param hOff h's first index
    * @return the cosine in [-1, 1]
    */
@@ -185,7 +187,7 @@ public final class Probe {
   /**
    * Completes the time-series point of the last sampled step with its step number, the weight
    * norms ||W_l||_F after it and the validation loss (a no-op when that point is complete or no
-   * step was sampled).
+   * step was sampled). See spec/emergence.md#protocols.
    *
    * @param step the trainer's report of the sampled step
    * @param valLoss the validation loss after it
@@ -203,7 +205,7 @@ public final class Probe {
   }
 
   /**
-   * Steps observed inside the window.
+   * Steps observed inside the window. See spec/emergence.md#protocols.
    *
    * @return the count
    */
@@ -212,7 +214,7 @@ public final class Probe {
   }
 
   /**
-   * (E18a) mean over window steps of cos(g_t, H_t).
+   * (E18a) mean over window steps of cos(g_t, H_t). See spec/emergence.md#protocols.
    *
    * @param l the layer
    * @return the mean, NaN before the window
@@ -222,7 +224,7 @@ public final class Probe {
   }
 
   /**
-   * (E18c) cos(sum_t g_t, sum_t H_t) over the window.
+   * (E18c) cos(sum_t g_t, sum_t H_t) over the window. See spec/emergence.md#protocols.
    *
    * @param l the layer
    * @return the cosine, NaN before the window
@@ -233,7 +235,7 @@ public final class Probe {
   }
 
   /**
-   * (E19) Per-neuron statistics of layer l over the window.
+   * (E19) Per-neuron statistics of layer l over the window. See spec/emergence.md#probe.
    *
    * @param l the layer
    * @return the statistics
@@ -267,7 +269,7 @@ public final class Probe {
   public record NeuronStats(double positiveFraction, double flipRate, double hebbianTimeavg) {}
 
   /**
-   * The recorded time series.
+   * The recorded time series. See spec/emergence.md#probe.
    *
    * @return copies of the points recorded so far
    */
@@ -292,7 +294,7 @@ public final class Probe {
   public record Series(long[] steps, double[] valLoss, List<LayerSeries> layers) {
 
     /**
-     * Layer l's series.
+     * Layer l's series. See spec/emergence.md#probe.
      *
      * @param l the layer, 0-based
      * @return its series

@@ -15,7 +15,7 @@ public enum Protocol {
   TIMEAVG;
 
   /**
-   * The lower-case name used in tables and CSV files.
+   * The lower-case name used in tables and CSV files. See spec/emergence.md#protocols.
    *
    * @return "minibatch", "fullbatch" or "timeavg"
    */

@@ -44,7 +44,7 @@ public enum Rule implements Named {
   }
 
   /**
-   * The name used on the command line.
+   * The name used on the command line. See spec/emergence.md#rules.
    *
    * @return "sgd", "adam", "adamw", "dfa" or "randomnn"
    */
@@ -53,7 +53,7 @@ public enum Rule implements Named {
   }
 
   /**
-   * The constant named {@code s} ({@link Named#parse}).
+   * The constant named {@code s} ({@link Named#parse}). See spec/emergence.md#rules.
    *
    * @param s the word: "sgd", "adam", "adamw", "dfa" or "randomnn"
    * @return the constant whose {@link #id()} is {@code s}

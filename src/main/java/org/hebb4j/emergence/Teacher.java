@@ -15,12 +15,18 @@ public final class Teacher {
 
   private Teacher() {}
 
-  /** Train and validation sets drawn for one seed. */
+  /**
+   * Train and validation sets drawn for one seed (spec/emergence.md#sre).
+   *
+   * @param train the training rows, inputs [nTrain, d] and targets [nTrain, o]
+   * @param val the validation rows, inputs [nVal, d] and targets [nVal, o]
+   */
   public record Sets(Data train, Data val) {}
 
   /**
    * Draws {@code nTrain + nVal} inputs and labels them with {@code teacher}: x from
    * {@code data.derive("train")} and {@code data.derive("val")}, row after row.
+   * See spec/emergence.md#sre.
    *
    * @param k the kernels
    * @param teacher the teacher network
@@ -35,7 +41,7 @@ public final class Teacher {
   }
 
   /**
-   * n rows of d standard Gaussians.
+   * n rows of d standard Gaussians. See spec/emergence.md#sre.
    *
    * @param r the stream
    * @param n rows
@@ -50,6 +56,7 @@ public final class Teacher {
 
   /**
    * Regression data (x, net(x)), evaluated in chunks of {@link Evaluation#CHUNK} rows.
+   * See spec/emergence.md#sre.
    *
    * @param k the kernels
    * @param net the labelling network
@@ -73,7 +80,7 @@ public final class Teacher {
 
   /**
    * Classification data (x, argmax net(x)) (first on ties), for the Random NN rule on a
-   * labelled task.
+   * labelled task. See spec/emergence.md#randomnn.
    *
    * @param k the kernels
    * @param net the labelling network
@@ -93,7 +100,7 @@ public final class Teacher {
 
   /**
    * A 2-layer network d -> h -> o (hidden activation {@code act}, linear output, biases) with
-   * weights N(0, 1/fan_in), zero biases (E10).
+   * weights N(0, 1/fan_in), zero biases (E10). See spec/emergence.md#sre.
    *
    * @param d input width
    * @param h hidden width

@@ -19,7 +19,7 @@ public record TrainConfig(Rule rule, float lr, float gamma, Noise noise, float s
     float beta1, float beta2, float eps, int batch) {
 
   /**
-   * Checks the values.
+   * Checks the values. See spec/emergence.md#rules.
    *
    * @param rule the learning rule
    * @param lr the learning rate, &gt; 0
@@ -49,6 +49,7 @@ public record TrainConfig(Rule rule, float lr, float gamma, Noise noise, float s
 
   /**
    * A config with Adam's defaults beta1 = 0.9, beta2 = 0.999, eps = 1e-8 (torch.optim.Adam's).
+   * See spec/emergence.md#rules.
    *
    * @param rule the learning rule
    * @param lr the learning rate
@@ -65,7 +66,7 @@ public record TrainConfig(Rule rule, float lr, float gamma, Noise noise, float s
   }
 
   /**
-   * This config with another weight decay.
+   * This config with another weight decay. See spec/emergence.md#noise.
    *
    * @param g the weight decay
    * @return the new config
@@ -75,7 +76,7 @@ public record TrainConfig(Rule rule, float lr, float gamma, Noise noise, float s
   }
 
   /**
-   * Whether noise is injected.
+   * Whether noise is injected. See spec/emergence.md#noise.
    *
    * @return noise != NONE and sigma &gt; 0
    */

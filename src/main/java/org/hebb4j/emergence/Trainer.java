@@ -126,7 +126,7 @@ public final class Trainer {
    */
   public record Batch(float[] x, float[] y, int[] labels, int rows) {
     /**
-     * Checks the batch.
+     * Checks the batch. See spec/emergence.md#rules.
      *
      * @param x inputs
      * @param y targets, or null with labels
@@ -159,7 +159,7 @@ public final class Trainer {
     private Step() {}
 
     /**
-     * The number of the step (1-based).
+     * The number of the step (1-based). See spec/emergence.md#rules.
      *
      * @return the steps taken so far
      */
@@ -168,7 +168,7 @@ public final class Trainer {
     }
 
     /**
-     * The batch-mean training loss of the step, before the update.
+     * The batch-mean training loss of the step, before the update. See spec/emergence.md#loss.
      *
      * @return the loss
      */
@@ -177,7 +177,7 @@ public final class Trainer {
     }
 
     /**
-     * ||W_l||_F^2 after the update.
+     * ||W_l||_F^2 after the update. See spec/emergence.md#rules.
      *
      * @param l the layer
      * @return the squared Frobenius norm
@@ -187,7 +187,7 @@ public final class Trainer {
     }
 
     /**
-     * ||W_l||_F after the update.
+     * ||W_l||_F after the update. See spec/emergence.md#rules.
      *
      * @param l the layer
      * @return the Frobenius norm
@@ -198,7 +198,7 @@ public final class Trainer {
   }
 
   /**
-   * The network being trained.
+   * The network being trained. See spec/emergence.md#rules.
    *
    * @return the network (trained in place)
    */
@@ -207,7 +207,7 @@ public final class Trainer {
   }
 
   /**
-   * The hyperparameters.
+   * The hyperparameters. See spec/emergence.md#rules.
    *
    * @return the config
    */
@@ -216,7 +216,7 @@ public final class Trainer {
   }
 
   /**
-   * Steps taken so far.
+   * Steps taken so far. See spec/emergence.md#rules.
    *
    * @return the count
    */
@@ -226,6 +226,7 @@ public final class Trainer {
 
   /**
    * The training workspace (batch buffers, h_pre and h_post of the last step).
+   * See spec/emergence.md#performance.
    *
    * @return the workspace
    */
@@ -234,7 +235,7 @@ public final class Trainer {
   }
 
   /**
-   * Learning signal g of layer l's weights from the last step.
+   * Learning signal g of layer l's weights from the last step. See spec/emergence.md#rules.
    *
    * @param l the layer
    * @return g [out, in] (live, overwritten by the next step)
@@ -244,7 +245,7 @@ public final class Trainer {
   }
 
   /**
-   * Learning signal g of layer l's bias from the last step.
+   * Learning signal g of layer l's bias from the last step. See spec/emergence.md#rules.
    *
    * @param l the layer
    * @return g [out] (live), or null for a bias-free layer
@@ -254,7 +255,7 @@ public final class Trainer {
   }
 
   /**
-   * The DFA feedback matrix of hidden layer l.
+   * The DFA feedback matrix of hidden layer l. See spec/emergence.md#dfa.
    *
    * @param l the layer
    * @return B_l [out_l, outputSize] (live), or null without DFA or for the last layer
@@ -264,7 +265,7 @@ public final class Trainer {
   }
 
   /**
-   * One training step without a probe.
+   * One training step without a probe. See spec/emergence.md#rules.
    *
    * @param batch the batch
    * @return the trainer's step report (overwritten by the next step)
@@ -275,7 +276,7 @@ public final class Trainer {
 
   /**
    * One training step on {@code batch}: forward, loss, the rule's signals g, the probe, then the
-   * update (E8)/(E9). Allocates nothing.
+   * update (E8)/(E9). Allocates nothing. See spec/emergence.md#rules.
    *
    * @param batch the batch, at most config().batch() rows
    * @param probe sees g before the update when {@code window} or {@code sample} (may be null)
@@ -343,6 +344,7 @@ public final class Trainer {
 
   /**
    * (E6)/(E20): the rule's error path on a workspace that has run forward and loss.
+   * See spec/emergence.md#backprop.
    *
    * @param w a workspace of this trainer's network
    * @param accumulate add to the gradients instead of overwriting them
@@ -400,7 +402,7 @@ public final class Trainer {
     public record Layer(Tensor g, Tensor h) {
 
       /**
-       * (E17) cos(g, H): the {@code fullbatch} alignment of the layer.
+       * (E17) cos(g, H): the {@code fullbatch} alignment of the layer. See spec/emergence.md#probe.
        *
        * @param k the kernels
        * @return the cosine
@@ -415,7 +417,7 @@ public final class Trainer {
    * (E18b) The learning signal the rule would give for one step on the whole of {@code data}
    * (noise-free parameters, no signal noise, Adam moments not advanced), with the Hebbian term
    * over the same rows. Evaluates in chunks of min({@link Evaluation#CHUNK}, n) rows. Allocates
-   * (called once per run).
+   * (called once per run). See spec/emergence.md#protocols.
    *
    * @param data the set (usually the training set)
    * @return g and H of every layer
@@ -462,6 +464,7 @@ public final class Trainer {
 
   /**
    * Mean loss (and accuracy with labels) over a set with the noise-free parameters.
+   * See spec/emergence.md#loss.
    *
    * @param e the evaluation buffers of this trainer's network and the set
    * @return the result
@@ -473,7 +476,7 @@ public final class Trainer {
 
   /**
    * Puts the noise-free parameters v into the network (a no-op without parameter noise); the
-   * next step perturbs them again.
+   * next step perturbs them again. See spec/emergence.md#noise.
    */
   public void useMaster() {
     for (LayerState st : layers) {

@@ -10,11 +10,11 @@ public final class Updates {
   private Updates() {}
 
   /**
-   * (E11) g = -grad.
+   * (E11) g = -grad. See spec/emergence.md#rules.
    *
    * @param n the number of values
-   * @param grad the gradient dL/dW
-   * @param g receives the learning signal
+   * @param grad the gradient dL/dW, [n]
+   * @param g receives the learning signal, [n]
    */
   public static void sgdSignal(int n, float[] grad, float[] g) {
     for (int i = 0; i < n; i++) {
@@ -26,18 +26,19 @@ public final class Updates {
    * (E12) AdamW's learning signal g = -mhat / (sqrt(vhat) + eps) from moments of {@code grad},
    * {@code t} the 1-based step. The new moments go to {@code mOut}, {@code vOut}, which may be
    * {@code m}, {@code v} (a real step) or scratch arrays (a dry run, (E18b)).
+   * See spec/emergence.md#rules.
    *
    * @param n the number of values
-   * @param grad the gradient dL/dW
+   * @param grad the gradient dL/dW, [n]
    * @param beta1 the first-moment decay
    * @param beta2 the second-moment decay
    * @param eps added to sqrt(vhat)
    * @param t the step, 1-based (bias correction)
-   * @param m the first moments before the step
-   * @param v the second moments before the step
-   * @param mOut receives the new first moments (may be m)
-   * @param vOut receives the new second moments (may be v)
-   * @param g receives the learning signal
+   * @param m the first moments before the step, [n]
+   * @param v the second moments before the step, [n]
+   * @param mOut receives the new first moments (may be m), [n]
+   * @param vOut receives the new second moments (may be v), [n]
+   * @param g receives the learning signal, [n]
    */
   public static void adamSignal(int n, float[] grad, float beta1, float beta2, float eps, long t,
       float[] m, float[] v, float[] mOut, float[] vOut, float[] g) {
@@ -57,12 +58,13 @@ public final class Updates {
   /**
    * (E8) w &lt;- w + lr (g - gamma w), elementwise in one expression (not (1 - lr gamma) w, whose
    * float32 factor would misstate a small decay by up to a few percent); (E9) is gamma = 0.
+   * See spec/emergence.md#rules.
    *
    * @param n the number of values
    * @param lr the learning rate
    * @param gamma the weight decay
-   * @param g the learning signal
-   * @param w the parameters, updated in place
+   * @param g the learning signal, [n]
+   * @param w the parameters, updated in place, [n]
    */
   public static void apply(int n, float lr, float gamma, float[] g, float[] w) {
     if (gamma == 0f) {
@@ -79,18 +81,19 @@ public final class Updates {
   /**
    * (E13) Adam with coupled L2, as torch.optim.Adam: the decay is added to the gradient before the
    * moments, q = -g + gamma w, then m, v from q and w &lt;- w - lr mhat / (sqrt(vhat) + eps).
+   * See spec/emergence.md#rules.
    *
    * @param n the number of values
    * @param lr the learning rate
    * @param gamma the weight decay (coupled)
-   * @param g the learning signal (-dL/dW)
-   * @param w the parameters, updated in place
+   * @param g the learning signal (-dL/dW), [n]
+   * @param w the parameters, updated in place, [n]
    * @param beta1 the first-moment decay
    * @param beta2 the second-moment decay
    * @param eps added to sqrt(vhat)
    * @param t the step, 1-based
-   * @param m the first moments, updated in place
-   * @param v the second moments, updated in place
+   * @param m the first moments, updated in place, [n]
+   * @param v the second moments, updated in place, [n]
    */
   public static void adamCoupledStep(int n, float lr, float gamma, float[] g, float[] w,
       float beta1, float beta2, float eps, long t, float[] m, float[] v) {

@@ -14,7 +14,7 @@ public final class Competition {
    * (C1) For every position, the k channels with the largest {@code v_c = u_c - theta_c} in the
    * order (v descending, channel ascending), so ties go to the lower channel; a selected channel
    * is a winner only when {@code v_c > 0}. Writes {@code win[wOff + pos*k + slot]} = the channel,
-   * or -1 when the slot's channel has {@code v <= 0} (or is NaN).
+   * or -1 when the slot's channel has {@code v <= 0} (or is NaN). See spec/hebbian-rules.md#kwta.
    *
    * @param channels channels C
    * @param positions positions P per channel
@@ -60,7 +60,7 @@ public final class Competition {
    * {@link #winners} with a scratch array of at least {@code positions} floats, which lets k = 1
    * run channel by channel over contiguous memory with the same result: a channel replaces the
    * best so far only when strictly larger (ties keep the lower channel, NaN never enters), and
-   * the winner needs a value above 0.
+   * the winner needs a value above 0. See spec/hebbian-rules.md#kwta.
    *
    * @param channels channels C
    * @param positions positions P per channel
@@ -100,6 +100,7 @@ public final class Competition {
 
   /**
    * (C2) The binary signal y[c][pos] (1 for a winner, else 0) from {@link #winners} output.
+   * See spec/hebbian-rules.md#competition.
    *
    * @param channels channels C
    * @param positions positions P per channel
@@ -125,7 +126,7 @@ public final class Competition {
   /**
    * (C3) Triangle output {@code z_c = max(0, v_c - mean_c' v_c')}, {@code v = u - theta}; the mean
    * over channels sums in channel order in float32. {@code sum} is a scratch array of at least
-   * {@code positions} floats. z may alias u.
+   * {@code positions} floats. z may alias u. See spec/hebbian-rules.md#triangle.
    *
    * @param channels channels C
    * @param positions positions P per channel
@@ -162,7 +163,7 @@ public final class Competition {
   /**
    * (C4) Homeostasis: {@code theta_c += rate * (wins_c / samples - k / channels)}, where
    * {@code wins_c} counts the (image, position) pairs at which channel c won and samples is
-   * images x positions. Computed in double, stored as float.
+   * images x positions. Computed in double, stored as float. See spec/hebbian-rules.md#thresholds.
    *
    * @param channels channels C
    * @param k winners per position

@@ -93,7 +93,7 @@ public final class HebbCnn {
   public record Features(List<Tensor> quadrants, Tensor last) {
 
     /**
-     * Makes the list unmodifiable.
+     * Makes the list unmodifiable. See spec/hebbcnn.md#decoding.
      *
      * @param quadrants per layer, {@code [n, O, min(2, PH), min(2, PW)]}
      * @param last {@code [n, O, PH, PW]}
@@ -205,17 +205,29 @@ public final class HebbCnn {
   // ------------------------------------------------------------------------------------------
   // configuration and whitening
 
-  /** @return the architecture */
+  /**
+   * The architecture this network was built from (spec/hebbcnn.md#network).
+   *
+   * @return the config
+   */
   public HebbCnnConfig config() {
     return config;
   }
 
-  /** @return the number of layers */
+  /**
+   * The number of Hebbian convolution layers (spec/hebbcnn.md#network).
+   *
+   * @return {@code config().layers().size()}
+   */
   public int layers() {
     return layers.length;
   }
 
-  /** @return training batches seen so far */
+  /**
+   * Training batches seen so far; drives the rate schedule (spec/hebbcnn.md#training).
+   *
+   * @return the step count, 0 for a new network
+   */
   public long step() {
     return step;
   }
@@ -237,7 +249,7 @@ public final class HebbCnn {
   }
 
   /**
-   * Uses a whitening fitted elsewhere (shared, not copied).
+   * Uses a whitening fitted elsewhere (shared, not copied). See spec/hebbcnn.md#zca.
    *
    * @param w a whitening of dimension C H W
    * @throws IllegalArgumentException when its dimension differs
@@ -261,7 +273,11 @@ public final class HebbCnn {
     }
   }
 
-  /** @return the whitening in use, or null when none has been fitted, used or loaded */
+  /**
+   * The whitening in use (spec/hebbcnn.md#zca).
+   *
+   * @return the whitening, or null when none has been fitted, used or loaded
+   */
   public Whitening whitening() {
     return whitening;
   }
@@ -280,7 +296,7 @@ public final class HebbCnn {
    * thresholds; then, after the burn-in, the Hebbian update of every layer; then the
    * thresholds. Allocates nothing.
    *
-   * @param images raw images
+   * @param images raw images [n, C, H, W] at {@code off}, values as given by the data set
    * @param off offset of the first image in {@code images}
    * @param n number of images, 1..batch
    * @return true when the weights were updated (the step is past the burn-in), false when only
@@ -313,7 +329,7 @@ public final class HebbCnn {
 
   /**
    * Forward pass only, with weights and thresholds frozen: nothing in the network changes.
-   * Outputs are in {@link #output(int)}. Allocates nothing.
+   * Outputs are in {@link #output(int)}. Allocates nothing. See spec/hebbcnn.md#network.
    *
    * @param images raw images {@code [n, C, H, W]}
    * @param off offset of the first image in {@code images}
@@ -405,33 +421,45 @@ public final class HebbCnn {
   // views of the layers
 
   /**
+   * Layer l's pooled output for the last batch (spec/hebbcnn.md#network).
+   *
    * @param l layer, 0-based
    * @return layer l's pooled output for the last batch, [batch, O, PH, PW] (first n images
    *     valid); live
+   * @throws ArrayIndexOutOfBoundsException if {@code l} is not in {@code [0, layers())}
    */
   public float[] output(int l) {
     return layers[l].pooled;
   }
 
   /**
+   * Layer l's standardised input for the last batch (spec/hebbcnn.md#network).
+   *
    * @param l layer, 0-based
    * @return layer l's standardised input for the last batch, [batch, C, H, W]; live
+   * @throws ArrayIndexOutOfBoundsException if {@code l} is not in {@code [0, layers())}
    */
   public float[] input(int l) {
     return layers[l].in;
   }
 
   /**
+   * The convolution geometry of layer l (spec/kernels.md#conv2d).
+   *
    * @param l layer, 0-based
    * @return the geometry of layer l's convolution for one image
+   * @throws ArrayIndexOutOfBoundsException if {@code l} is not in {@code [0, layers())}
    */
   public Conv2dShape convShape(int l) {
     return layers[l].conv;
   }
 
   /**
+   * The shape of layer l's pooled output for one image (spec/hebbcnn.md#network).
+   *
    * @param l layer, 0-based
    * @return {O, PH, PW} of layer l's pooled output
+   * @throws ArrayIndexOutOfBoundsException if {@code l} is not in {@code [0, layers())}
    */
   public int[] outputShape(int l) {
     HebbConvLayer ly = layers[l];
@@ -439,8 +467,11 @@ public final class HebbCnn {
   }
 
   /**
+   * The shape of one filter of layer l (spec/hebbcnn.md#network).
+   *
    * @param l layer, 0-based
    * @return {C, KH, KW} of one filter of layer l
+   * @throws ArrayIndexOutOfBoundsException if {@code l} is not in {@code [0, layers())}
    */
   public int[] filterShape(int l) {
     Conv2dShape s = layers[l].conv;
@@ -448,38 +479,53 @@ public final class HebbCnn {
   }
 
   /**
+   * The weights of layer l, as PyTorch's Conv2d weight (spec/hebbcnn.md#state).
+   *
    * @param l layer, 0-based
    * @return the weights of layer l, [O, C, KH, KW]; live, not copied
+   * @throws ArrayIndexOutOfBoundsException if {@code l} is not in {@code [0, layers())}
    */
   public float[] weights(int l) {
     return layers[l].w;
   }
 
   /**
+   * The pruning mask of layer l (spec/hebbcnn.md#training).
+   *
    * @param l layer, 0-based
    * @return the pruning mask of layer l (1 kept, 0 pruned), or null when nothing is pruned
+   * @throws ArrayIndexOutOfBoundsException if {@code l} is not in {@code [0, layers())}
    */
   public float[] mask(int l) {
     return layers[l].mask;
   }
 
   /**
+   * The adaptive thresholds of layer l (spec/hebbian-rules.md#thresholds).
+   *
    * @param l layer, 0-based
    * @return the thresholds of layer l, [O]; live, not copied
+   * @throws ArrayIndexOutOfBoundsException if {@code l} is not in {@code [0, layers())}
    */
   public float[] thresholds(int l) {
     return layers[l].theta;
   }
 
   /**
+   * The k-winners-take-all winners of layer l for the last batch (spec/hebbian-rules.md#kwta).
+   *
    * @param l layer, 0-based
    * @return winner indices of layer l for the last batch, [batch, positions, k] (-1: none)
+   * @throws ArrayIndexOutOfBoundsException if {@code l} is not in {@code [0, layers())}
    */
   public int[] winners(int l) {
     return layers[l].win;
   }
 
-  /** Restarts the statistics of {@link #stats()}: wins, positions seen, reference weights. */
+  /**
+   * Restarts the statistics of {@link #stats()}: wins, positions seen, reference weights.
+   * See spec/hebbcnn.md#training.
+   */
   public void resetStats() {
     for (HebbConvLayer ly : layers) {
       ly.resetStats();
@@ -488,7 +534,7 @@ public final class HebbCnn {
 
   /**
    * Statistics of every layer over the training batches since {@link #resetStats()} (or the
-   * construction).
+   * construction). See spec/hebbcnn.md#training.
    *
    * @return one record per layer
    */
@@ -506,6 +552,7 @@ public final class HebbCnn {
   /**
    * The learned parameters, named as in a PyTorch {@code state_dict} of the same network:
    * {@code layers.L.weight [O, C, KH, KW]}. The tensors wrap the live arrays (not copied).
+   * See spec/hebbcnn.md#state.
    *
    * @return name to tensor, in layer order
    */
@@ -520,7 +567,7 @@ public final class HebbCnn {
   /**
    * The buffers (state that is not a learned parameter): {@code whitening.mean [d]} and
    * {@code whitening.weight [d, d]} when a whitening is in use, {@code layers.L.theta [O]}, and
-   * {@code layers.L.mask [O, C, KH, KW]} for pruned layers. Live views.
+   * {@code layers.L.mask [O, C, KH, KW]} for pruned layers. Live views. See spec/hebbcnn.md#state.
    *
    * @return name to tensor
    */
@@ -567,7 +614,7 @@ public final class HebbCnn {
   /**
    * Copies a state into the network. Every name of {@link #stateDict()} must be present with its
    * shape, and no other name; values must be finite, masks 0 or 1, and weights 0 where their
-   * mask is 0. Nothing is changed when a check fails.
+   * mask is 0. Nothing is changed when a check fails. See spec/hebbcnn.md#state.
    *
    * @param state name to tensor (e.g. read from a safetensors file)
    * @throws IllegalArgumentException naming the first missing, unexpected or wrong tensor
@@ -674,7 +721,7 @@ public final class HebbCnn {
    * A network with the configuration of {@link #configMetadata()}, ready for
    * {@link #loadStateDict}: its weights, thresholds, masks (and whitening, when the metadata
    * says {@code zca}) are placeholders until the state is loaded. Keys other than those listed
-   * are ignored.
+   * are ignored. See spec/hebbcnn.md#state.
    *
    * @param metadata key to value
    * @param k kernels
@@ -744,7 +791,7 @@ public final class HebbCnn {
   /**
    * Reads a network written by {@link #save}: {@link #fromMetadata} and {@link #loadStateDict}
    * on the file's contents. The loaded network computes the same features, bit for bit, on the
-   * same kernels.
+   * same kernels. See spec/hebbcnn.md#state.
    *
    * @param file a safetensors file written by {@link #save} (or by any writer using the same names)
    * @param k kernels

@@ -67,24 +67,37 @@ public record HebbCnnConfig(int inChannels, int height, int width, int pad, List
       this.pruning = pruning;
     }
 
-    /** @return the name used in options and output files ("triangle+pruning") */
+    /**
+     * The variant's name in options and output files. See spec/hebbcnn.md#experiment.
+     *
+     * @return e.g. "triangle+pruning"
+     */
     @Override
     public String id() {
       return id;
     }
 
-    /** @return whether the next layer sees the triangle activation (C3) */
+    /**
+     * Whether the next layer sees the triangle activation (spec/hebbian-rules.md#triangle).
+     *
+     * @return true for (C3), false for the binary output (C2)
+     */
     public boolean triangle() {
       return triangle;
     }
 
-    /** @return whether layers 2+ are pruned (N2) */
+    /**
+     * Whether layers 2+ keep only {@link #PAPER_PRUNE_KEEP} of their weights (N2,
+     * spec/hebbcnn.md#network).
+     *
+     * @return true for the pruning variants
+     */
     public boolean pruning() {
       return pruning;
     }
 
     /**
-     * Parses an {@link #id()}.
+     * Parses an {@link #id()}. See spec/hebbcnn.md#experiment.
      *
      * @param s "plain", "triangle", "pruning" or "triangle+pruning"
      * @return the variant
@@ -113,6 +126,7 @@ public record HebbCnnConfig(int inChannels, int height, int width, int pad, List
 
     /**
      * Validates every field (one-line {@link IllegalArgumentException}).
+     * See spec/hebbcnn.md#network.
      *
      * @param channels output channels O
      * @param kernel square kernel size
@@ -122,6 +136,9 @@ public record HebbCnnConfig(int inChannels, int height, int width, int pad, List
      * @param lr learning rate, finite and {@code >= 0}
      * @param keep kept fraction, in (0, 1]
      * @param pool average-pooling window
+     * @throws IllegalArgumentException if channels, kernel, stride or pool is &lt; 1, padding
+     *     &lt; 0, k is outside [1, channels], lr is negative or not finite, or keep is outside
+     *     (0, 1]; the message names the field
      */
     public Layer {
       if (channels < 1) {
@@ -150,7 +167,7 @@ public record HebbCnnConfig(int inChannels, int height, int width, int pad, List
 
     /**
      * A layer as in the paper: stride 1, no padding, k = 1, lr 1e-4, nothing pruned, 2 x 2
-     * pooling.
+     * pooling. See spec/hebbcnn.md#network.
      *
      * @param channels output channels O
      * @param kernel square kernel size
@@ -161,41 +178,56 @@ public record HebbCnnConfig(int inChannels, int height, int width, int pad, List
     }
 
     /**
+     * A copy with another number of k-WTA winners per position (spec/hebbian-rules.md#kwta).
+     *
      * @param v winners per position
      * @return this layer with k = v
+     * @throws IllegalArgumentException if the new value is invalid (see the constructor)
      */
     public Layer withK(int v) {
       return new Layer(channels, kernel, stride, padding, v, lr, keep, pool);
     }
 
     /**
+     * A copy with another learning rate (spec/hebbcnn.md#training).
+     *
      * @param v learning rate
      * @return this layer with lr = v
+     * @throws IllegalArgumentException if the new value is invalid (see the constructor)
      */
     public Layer withLr(double v) {
       return new Layer(channels, kernel, stride, padding, k, v, keep, pool);
     }
 
     /**
+     * A copy with another pruning fraction (spec/hebbcnn.md#network).
+     *
      * @param v kept fraction in (0, 1]
      * @return this layer with keep = v
+     * @throws IllegalArgumentException if the new value is invalid (see the constructor)
      */
     public Layer withKeep(double v) {
       return new Layer(channels, kernel, stride, padding, k, lr, v, pool);
     }
 
     /**
+     * A copy with another average-pooling window (spec/kernels.md#avgpool2d).
+     *
      * @param v pooling window
      * @return this layer with pool = v
+     * @throws IllegalArgumentException if the new value is invalid (see the constructor)
      */
     public Layer withPool(int v) {
       return new Layer(channels, kernel, stride, padding, k, lr, keep, v);
     }
 
     /**
+     * A copy with another convolution stride and padding (spec/kernels.md#conv2d).
+     *
      * @param s stride
      * @param p zero padding
      * @return this layer with stride s and padding p
+     * @throws IllegalArgumentException if the new value is invalid (see the constructor)
      */
     public Layer withStride(int s, int p) {
       return new Layer(channels, kernel, s, p, k, lr, keep, pool);
@@ -204,6 +236,7 @@ public record HebbCnnConfig(int inChannels, int height, int width, int pad, List
 
   /**
    * Validates every field and the geometry of every layer against its input.
+   * See spec/hebbcnn.md#network.
    *
    * @param inChannels channels C of the raw images
    * @param height height H
@@ -216,6 +249,9 @@ public record HebbCnnConfig(int inChannels, int height, int width, int pad, List
    * @param burnIn batches without weight updates
    * @param batch batch size
    * @param zcaEps ZCA eps
+   * @throws IllegalArgumentException if a size is &lt; 1, pad or burnIn is negative, there is no
+   *     layer or no rule, thetaRate or zcaEps is negative or not finite, or a layer's kernel or
+   *     pooling does not fit its input; the message names the field or the layer
    */
   public HebbCnnConfig {
     if (inChannels < 1 || height < 1 || width < 1) {
@@ -264,22 +300,39 @@ public record HebbCnnConfig(int inChannels, int height, int width, int pad, List
     }
   }
 
-  /** @return height of the first layer's input, {@code height + 2 pad} */
+  /**
+   * Height of the first layer's input, after padding (spec/hebbcnn.md#pad).
+   *
+   * @return {@code height + 2 pad}, in pixels
+   */
   public int paddedHeight() {
     return height + 2 * pad;
   }
 
-  /** @return width of the first layer's input, {@code width + 2 pad} */
+  /**
+   * Width of the first layer's input, after padding (spec/hebbcnn.md#pad).
+   *
+   * @return {@code width + 2 pad}, in pixels
+   */
   public int paddedWidth() {
     return width + 2 * pad;
   }
 
-  /** @return values per raw image, C H W (the dimension d of the whitening) */
+  /**
+   * Values per raw image: the dimension d of the whitening (spec/hebbcnn.md#zca).
+   *
+   * @return C H W
+   */
   public int imageSize() {
     return inChannels * height * width;
   }
 
-  /** @return a builder holding this configuration, to change some fields */
+  /**
+   * A builder holding this configuration, to change some fields; this record is unchanged.
+   * See spec/hebbcnn.md#network.
+   *
+   * @return a new builder
+   */
   public Builder toBuilder() {
     Builder b = new Builder(inChannels, height, width);
     b.pad = pad;
@@ -296,6 +349,7 @@ public record HebbCnnConfig(int inChannels, int height, int width, int pad, List
   /**
    * A builder for C x H x W images with the paper's learning settings (instar, threshold rate 3,
    * burn-in 200, batch 100, ZCA eps 1e-3, binary output, no input padding) and no layers yet.
+   * See spec/hebbcnn.md#network.
    *
    * @param inChannels channels C of the raw images
    * @param height height H
@@ -308,6 +362,7 @@ public record HebbCnnConfig(int inChannels, int height, int width, int pad, List
 
   /**
    * The paper's network for one variant ({@link Builder#paper(Variant)}) on C x H x W images.
+   * See spec/hebbcnn.md#defaults.
    *
    * @param inChannels channels C of the raw images
    * @param height height H
@@ -361,6 +416,8 @@ public record HebbCnnConfig(int inChannels, int height, int width, int pad, List
     }
 
     /**
+     * Appends a layer (spec/hebbcnn.md#network).
+     *
      * @param layer the next layer (input to output)
      * @return this builder
      */
@@ -370,6 +427,8 @@ public record HebbCnnConfig(int inChannels, int height, int width, int pad, List
     }
 
     /**
+     * Replaces the layers (spec/hebbcnn.md#network); the list is copied.
+     *
      * @param all replaces the layers by these
      * @return this builder
      */
@@ -380,6 +439,8 @@ public record HebbCnnConfig(int inChannels, int height, int width, int pad, List
     }
 
     /**
+     * Sets the input padding, in pixels per side (spec/hebbcnn.md#pad).
+     *
      * @param p zero padding around each whitened image
      * @return this builder
      */
@@ -389,6 +450,8 @@ public record HebbCnnConfig(int inChannels, int height, int width, int pad, List
     }
 
     /**
+     * Sets the plasticity rule (spec/hebbian-rules.md#rules).
+     *
      * @param r the plasticity rule
      * @return this builder
      */
@@ -398,6 +461,8 @@ public record HebbCnnConfig(int inChannels, int height, int width, int pad, List
     }
 
     /**
+     * Sets the threshold rate (spec/hebbian-rules.md#thresholds).
+     *
      * @param r homeostatic threshold rate (C4)
      * @return this builder
      */
@@ -407,6 +472,8 @@ public record HebbCnnConfig(int inChannels, int height, int width, int pad, List
     }
 
     /**
+     * Sets the output passed to the next layer (spec/hebbian-rules.md#triangle).
+     *
      * @param t triangle (true) or binary (false) output
      * @return this builder
      */
@@ -416,6 +483,8 @@ public record HebbCnnConfig(int inChannels, int height, int width, int pad, List
     }
 
     /**
+     * Sets the burn-in, in batches (spec/hebbcnn.md#training).
+     *
      * @param n batches without weight updates
      * @return this builder
      */
@@ -425,6 +494,8 @@ public record HebbCnnConfig(int inChannels, int height, int width, int pad, List
     }
 
     /**
+     * Sets the batch size, in images (spec/hebbcnn.md#training).
+     *
      * @param n batch size
      * @return this builder
      */
@@ -434,6 +505,8 @@ public record HebbCnnConfig(int inChannels, int height, int width, int pad, List
     }
 
     /**
+     * Sets the ZCA regulariser (spec/hebbcnn.md#zca).
+     *
      * @param eps ZCA eps (Z3)
      * @return this builder
      */
@@ -443,6 +516,8 @@ public record HebbCnnConfig(int inChannels, int height, int width, int pad, List
     }
 
     /**
+     * Validates the fields and builds the configuration (spec/hebbcnn.md#network).
+     *
      * @return the validated configuration
      * @throws IllegalArgumentException naming the first impossible setting
      */

@@ -22,7 +22,7 @@ public enum HebbRule implements Named {
   }
 
   /**
-   * The lower-case name used in options and test vectors.
+   * The lower-case name used in options and test vectors. See spec/hebbian-rules.md#rules.
    *
    * @return "plain", "instar" or "oja"
    */
@@ -31,7 +31,7 @@ public enum HebbRule implements Named {
   }
 
   /**
-   * The constant named {@code s} ({@link Named#parse}).
+   * The constant named {@code s} ({@link Named#parse}). See spec/hebbian-rules.md#rules.
    *
    * @param s the word: "plain", "instar" or "oja"
    * @return the constant whose {@link #id()} is {@code s}

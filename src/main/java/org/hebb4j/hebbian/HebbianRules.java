@@ -16,7 +16,7 @@ public final class HebbianRules {
   /**
    * (H4) Dense layer: x [b, in], y [b, out], w [out, in] -> dw [out, in] (overwritten):
    * plain {@code sum_b y_bo x_b}, instar {@code sum_b y_bo (x_b - w_o)}, oja
-   * {@code sum_b y_bo (x_b - y_bo w_o)}.
+   * {@code sum_b y_bo (x_b - y_bo w_o)}. See spec/hebbian-rules.md#dense-rule.
    *
    * @param k kernels
    * @param rule the local rule
@@ -51,6 +51,7 @@ public final class HebbianRules {
    * (K14) with y in place of dy (im2col (K18) + GEMM),
    * then minus {@code (sum y) w_o} (instar) or {@code (sum y^2) w_o} (oja).
    * {@code col} holds at least {@link Conv2dShape#colSize()} floats.
+   * See spec/hebbian-rules.md#conv-rule.
    *
    * @param k kernels
    * @param rule the local rule

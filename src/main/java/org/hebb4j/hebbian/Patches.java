@@ -16,10 +16,10 @@ public final class Patches {
   /**
    * The transposed panel ("im2row"): rows[rOff + pos * patchSize() + (c kh + u) kw + v] =
    * x[image][c][i s - p + u][j s - p + v] for pos = i ow + j, 0 outside the image. Row pos is the
-   * input patch under output position pos, contiguous.
+   * input patch under output position pos, contiguous. See spec/kernels.md#conv2d.
    *
    * @param s geometry (its n is ignored: one image)
-   * @param x input images
+   * @param x input images; the image read is [C, H, W] at {@code xOff}
    * @param xOff offset of the image in x
    * @param rows output [positions, patchSize] at {@code rOff}
    * @param rOff offset in rows
@@ -56,9 +56,10 @@ public final class Patches {
   /**
    * dst[dOff + (c kh + u) kw + v] += x[image at xOff][c][i s - p + u][j s - p + v] for the output
    * position pos = i ow + j (terms outside the image are 0 and skipped).
+   * See spec/kernels.md#conv2d.
    *
    * @param s geometry (one image)
-   * @param x input images
+   * @param x input images; the image read is [C, H, W] at {@code xOff}
    * @param xOff offset of the image in x
    * @param pos output position i ow + j
    * @param dst accumulator [patchSize] at {@code dOff}

@@ -17,12 +17,13 @@ public final class Standardize {
   /**
    * Standardises {@code len} values from {@code x[xOff..]} into {@code out[oOff..]} (may be the
    * same place). Returns false when the sample's mean or variance is not finite.
+   * See spec/hebbian-rules.md#standardize.
    *
    * @param k kernels (mean and variance (K6), (K7))
    * @param len values in the sample
-   * @param x input
+   * @param x input, the sample is [len] at {@code xOff}
    * @param xOff offset of the sample in x
-   * @param out output
+   * @param out output, [len] written at {@code oOff}
    * @param oOff offset in out
    * @param eps added to the variance
    * @return false when the mean or variance is not finite
@@ -39,7 +40,7 @@ public final class Standardize {
   }
 
   /**
-   * Every sample of an [n, len] array, in place or into out.
+   * Every sample of an [n, len] array, in place or into out. See spec/hebbian-rules.md#standardize.
    *
    * @param k kernels
    * @param n samples

@@ -25,9 +25,9 @@ public final class SurrogateLoss {
   private SurrogateLoss() {}
 
   /**
-   * (S2) The loss value: -1/2 sum y^2, in double.
+   * (S2) The loss value: -1/2 sum y^2, in double. See spec/hebbian-rules.md#surrogate.
    *
-   * @param y signals
+   * @param y signals, [count]
    * @param count number of values of y
    * @return the loss
    */
@@ -41,7 +41,7 @@ public final class SurrogateLoss {
 
   /**
    * (S3) Dense: dL/dw [out, in] (overwritten) by the chain rule. {@code gs} is a workspace of
-   * b*out floats (receives dL/ds = -y).
+   * b*out floats (receives dL/ds = -y). See spec/hebbian-rules.md#surrogate.
    *
    * @param k kernels
    * @param rule the local rule
@@ -80,6 +80,7 @@ public final class SurrogateLoss {
    * (S3) Convolution: dL/dw [o, c, kh, kw] (overwritten) by the chain rule, the {@code u} term by
    * the kernels' conv2d weight gradient (K14) with upstream gradient dL/du = dL/ds = -y.
    * {@code gs} holds n*o*oh*ow floats, {@code col} {@link Conv2dShape#colSize()} floats.
+   * See spec/hebbian-rules.md#surrogate.
    *
    * @param k kernels
    * @param rule the local rule

@@ -32,7 +32,7 @@ public final class Whitening {
   /**
    * Fits the whitening on {@code n} raw images: each image is standardised (T1) into a copy, then
    * the ZCA of the copies is computed with eps {@code eps} ({@link Zca#fit}). Results do not
-   * depend on the number of threads.
+   * depend on the number of threads. See spec/hebbcnn.md#zca.
    *
    * @param k kernels
    * @param workers threads for the covariance
@@ -73,17 +73,29 @@ public final class Whitening {
     return new Whitening(d, m, w);
   }
 
-  /** @return the dimension d = C H W */
+  /**
+   * The number of values per image this whitening applies to (spec/hebbcnn.md#zca).
+   *
+   * @return the dimension d = C H W
+   */
   public int dimension() {
     return d;
   }
 
-  /** @return the column means of the standardised images, [d]; live, not copied */
+  /**
+   * The mean subtracted before whitening (spec/hebbcnn.md#zca).
+   *
+   * @return the column means of the standardised images, [d]; live, not copied
+   */
   public float[] mean() {
     return mean;
   }
 
-  /** @return the ZCA matrix W, row-major [d, d], symmetric; live, not copied */
+  /**
+   * The whitening matrix, rounded to float32 (spec/hebbcnn.md#zca).
+   *
+   * @return the ZCA matrix W, row-major [d, d], symmetric; live, not copied
+   */
   public float[] matrix() {
     return matrix;
   }

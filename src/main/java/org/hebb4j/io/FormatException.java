@@ -13,7 +13,7 @@ public final class FormatException extends IOException {
   private static final long serialVersionUID = 1L;
 
   /**
-   * A format error.
+   * A format error. See spec/io.md#safetensors-validation.
    *
    * @param message one line naming the file and the fault
    */

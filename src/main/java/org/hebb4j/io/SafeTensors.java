@@ -53,7 +53,7 @@ public final class SafeTensors {
                          Map<String, String> metadata) {
 
     /**
-     * Copies the maps, keeping their order.
+     * Copies the maps, keeping their order. See spec/io.md#safetensors.
      *
      * @param tensors the {@code F32} tensors by name
      * @param intTensors the {@code I32} tensors by name
@@ -82,6 +82,7 @@ public final class SafeTensors {
 
   /**
    * Writes {@code F32} tensors and metadata; see {@link #write(Path, Map, Map, Map)}.
+   * See spec/io.md#writing.
    *
    * @param file the file to create or replace
    * @param tensors the tensors by name, written in the map's order

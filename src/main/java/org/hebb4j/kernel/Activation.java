@@ -15,7 +15,7 @@ public enum Activation implements Named {
   SIGMOID;
 
   /**
-   * act(a) in float32 (K8).
+   * act(a) in float32 (K8). See spec/kernels.md#activations.
    *
    * @param a the pre-activation
    * @return act(a)
@@ -31,7 +31,7 @@ public enum Activation implements Named {
   }
 
   /**
-   * act'(a) in float32 (K9).
+   * act'(a) in float32 (K9). See spec/kernels.md#activations.
    *
    * @param a the pre-activation
    * @return act'(a)
@@ -54,7 +54,7 @@ public enum Activation implements Named {
 
   /**
    * act'(a) in float32 from z = act(a) (K9b): the same float as {@link #derivative} when z is
-   * {@link #apply}(a).
+   * {@link #apply}(a). See spec/kernels.md#activations.
    *
    * @param z the activation act(a)
    * @return act'(a)
@@ -80,6 +80,7 @@ public enum Activation implements Named {
 
   /**
    * The lower-case name used on the command line and in test vectors.
+   * See spec/kernels.md#activations.
    *
    * @return "linear", "relu", "tanh" or "sigmoid"
    */
@@ -88,7 +89,7 @@ public enum Activation implements Named {
   }
 
   /**
-   * The constant named {@code s} ({@link Named#parse}).
+   * The constant named {@code s} ({@link Named#parse}). See spec/kernels.md#activations.
    *
    * @param s the word: "linear", "relu", "tanh" or "sigmoid"
    * @return the constant whose {@link #id()} is {@code s}

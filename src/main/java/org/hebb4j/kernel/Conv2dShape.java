@@ -57,56 +57,56 @@ public record Conv2dShape(int n, int c, int h, int w, int o, int kh, int kw, int
   }
 
   /**
-   * Output rows: (h + 2 pad - kh) / stride + 1.
+   * Output rows: (h + 2 pad - kh) / stride + 1. See spec/kernels.md#conv2d.
    *
    * @return oh
    */
   public int oh() { return (int) ((h + 2L * pad - kh) / stride + 1); }
 
   /**
-   * Output columns: (w + 2 pad - kw) / stride + 1.
+   * Output columns: (w + 2 pad - kw) / stride + 1. See spec/kernels.md#conv2d.
    *
    * @return ow
    */
   public int ow() { return (int) ((w + 2L * pad - kw) / stride + 1); }
 
   /**
-   * Rows of the im2col panel.
+   * Rows of the im2col panel. See spec/kernels.md#conv2d.
    *
    * @return c kh kw
    */
   public int patchSize() { return c * kh * kw; }
 
   /**
-   * Output positions per image.
+   * Output positions per image. See spec/kernels.md#conv2d.
    *
    * @return oh ow
    */
   public int positions() { return oh() * ow(); }
 
   /**
-   * Floats of the input x: n c h w.
+   * Floats of the input x: n c h w. See spec/kernels.md#conv2d.
    *
    * @return the size
    */
   public int inputSize() { return Math.multiplyExact(n, Math.multiplyExact(c, h * w)); }
 
   /**
-   * Floats of the weights w: o c kh kw.
+   * Floats of the weights w: o c kh kw. See spec/kernels.md#conv2d.
    *
    * @return the size
    */
   public int weightSize() { return Math.multiplyExact(o, patchSize()); }
 
   /**
-   * Floats of the output y: n o oh ow.
+   * Floats of the output y: n o oh ow. See spec/kernels.md#conv2d.
    *
    * @return the size
    */
   public int outputSize() { return Math.multiplyExact(n, Math.multiplyExact(o, positions())); }
 
   /**
-   * Floats needed by the im2col workspace of one image.
+   * Floats needed by the im2col workspace of one image. See spec/kernels.md#conv2d.
    *
    * @return c kh kw oh ow
    */

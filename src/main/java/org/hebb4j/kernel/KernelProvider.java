@@ -30,7 +30,7 @@ public final class KernelProvider {
   private record Choice(Kernels kernels, String reason) {}
 
   /**
-   * The kernels every part of hebb4j uses by default.
+   * The kernels every part of hebb4j uses by default. See spec/kernels.md#dispatch.
    *
    * @return the vector kernels when usable, else the scalar ones
    * @throws IllegalStateException when {@value #SIMD_PROPERTY} is neither true nor false
@@ -40,7 +40,7 @@ public final class KernelProvider {
   }
 
   /**
-   * Why {@link #get()} is what it is, for {@code hebb4j info}.
+   * Why {@link #get()} is what it is, for {@code hebb4j info}. See spec/kernels.md#dispatch.
    *
    * @return one line, e.g. "Vector API, 256-bit vectors"
    */
@@ -49,7 +49,7 @@ public final class KernelProvider {
   }
 
   /**
-   * The scalar reference implementation.
+   * The scalar reference implementation. See spec/kernels.md#dispatch.
    *
    * @return the scalar kernels, always present
    */
@@ -60,6 +60,7 @@ public final class KernelProvider {
   /**
    * The Vector API implementation, ignoring {@value #SIMD_PROPERTY} and the C2 check, or empty when
    * the module is absent or the preferred vector size is below 128 bits. For tests and benchmarks.
+   * See spec/kernels.md#dispatch.
    *
    * @return the vector kernels, or empty
    */
@@ -69,6 +70,7 @@ public final class KernelProvider {
 
   /**
    * Checks {@value #SIMD_PROPERTY}; returns a one-line error, or null when the value is usable.
+   * See spec/kernels.md#dispatch.
    *
    * @return the error, or null
    */

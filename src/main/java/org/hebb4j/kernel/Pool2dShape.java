@@ -44,28 +44,28 @@ public record Pool2dShape(int n, int c, int h, int w, int size, int stride) {
   }
 
   /**
-   * Output rows: (h - size) / stride + 1.
+   * Output rows: (h - size) / stride + 1. See spec/kernels.md#avgpool2d.
    *
    * @return oh
    */
   public int oh() { return (h - size) / stride + 1; }
 
   /**
-   * Output columns: (w - size) / stride + 1.
+   * Output columns: (w - size) / stride + 1. See spec/kernels.md#avgpool2d.
    *
    * @return ow
    */
   public int ow() { return (w - size) / stride + 1; }
 
   /**
-   * Floats of the input x: n c h w.
+   * Floats of the input x: n c h w. See spec/kernels.md#avgpool2d.
    *
    * @return the size
    */
   public int inputSize() { return Math.multiplyExact(n, Math.multiplyExact(c, h * w)); }
 
   /**
-   * Floats of the output y: n c oh ow.
+   * Floats of the output y: n c oh ow. See spec/kernels.md#avgpool2d.
    *
    * @return the size
    */

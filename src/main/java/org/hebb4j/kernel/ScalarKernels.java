@@ -6,6 +6,13 @@ package org.hebb4j.kernel;
  */
 public class ScalarKernels implements Kernels {
 
+  /**
+   * The scalar kernels. Stateless and thread-safe; {@link KernelProvider#scalar()} returns a shared
+   * instance. Public and non-final so that tests can wrap a kernel (e.g. to count calls).
+   * See spec/kernels.md#dispatch.
+   */
+  public ScalarKernels() {}
+
   @Override
   public String name() {
     return "scalar";
@@ -100,7 +107,10 @@ public class ScalarKernels implements Kernels {
     }
   }
 
-  /** One axpy per row, so an implementation with a faster axpy has a faster outerAcc too. */
+  /**
+   * One axpy per row, so an implementation with a faster axpy has a faster outerAcc too.
+   * See spec/kernels.md#outer.
+   */
   @Override
   public void outerAcc(int m, int n, float alpha, float[] x, int xOff, float[] y, int yOff,
       float[] a, int aOff, int lda) {

@@ -31,7 +31,7 @@ public final class ThreadedKernels implements Kernels {
   private final GemmTask task = new GemmTask();
 
   /**
-   * A threaded view of {@code base}.
+   * A threaded view of {@code base}. See spec/parallel.md.
    *
    * @param base the kernels whose GEMM is spread
    * @param workers the pool, used by one caller at a time
@@ -47,7 +47,7 @@ public final class ThreadedKernels implements Kernels {
   }
 
   /**
-   * {@code base} itself for one thread, else a threaded view of it.
+   * {@code base} itself for one thread, else a threaded view of it. See spec/parallel.md.
    *
    * @param base the kernels whose GEMM is spread
    * @param workers the pool

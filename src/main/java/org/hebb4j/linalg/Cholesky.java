@@ -17,10 +17,13 @@ public final class Cholesky {
   /**
    * Factorises the n x n row-major {@code a} (only the lower triangle is read; {@code a} is not
    * modified). Throws {@link ArithmeticException} when a pivot is not positive.
+   * See spec/hebbcnn.md#ridge.
    *
    * @param a symmetric positive definite matrix [n, n]
    * @param n size
    * @return the factorisation
+   * @throws ArithmeticException if a pivot is not positive (the matrix is not positive definite)
+   * @throws ArrayIndexOutOfBoundsException if {@code a.length < n * n}
    */
   public static Cholesky of(double[] a, int n) {
     double[] l = new double[n * n];
@@ -48,6 +51,7 @@ public final class Cholesky {
 
   /**
    * The factor L, row-major n x n (upper triangle zero). Shared, not copied.
+   * See spec/hebbcnn.md#ridge.
    *
    * @return L [n, n]
    */
@@ -56,7 +60,7 @@ public final class Cholesky {
   }
 
   /**
-   * Solves A X = B in place for B of shape n x m (row-major).
+   * Solves A X = B in place for B of shape n x m (row-major). See spec/hebbcnn.md#ridge.
    *
    * @param b right-hand sides [n, m], overwritten by X
    * @param m number of right-hand sides

@@ -21,7 +21,7 @@ public final class Gram {
   private Gram() {}
 
   /**
-   * Column means of X in double, summed in sample order.
+   * Column means of X in double, summed in sample order. See spec/hebbcnn.md#gram.
    *
    * @param x samples [n, d]
    * @param n samples
@@ -44,6 +44,7 @@ public final class Gram {
 
   /**
    * Subtracts {@code mean} (rounded to float) from every row of X, in place.
+   * See spec/hebbcnn.md#gram.
    *
    * @param x samples [n, d], centred in place
    * @param n samples
@@ -64,7 +65,7 @@ public final class Gram {
   }
 
   /**
-   * G = X^T X (d x d, double) for an already centred X.
+   * G = X^T X (d x d, double) for an already centred X. See spec/hebbcnn.md#gram.
    *
    * @param k kernels
    * @param workers threads (the result does not depend on their number)

@@ -30,7 +30,7 @@ public final class Ridge {
   /**
    * Fits on X (n x d) and Y (n x c), row-major. <b>X is centred in place</b> (its column means are
    * subtracted), which saves a copy of large feature matrices; use {@link #scoresCentered} on it
-   * afterwards, {@link #scores} on new data.
+   * afterwards, {@link #scores} on new data. See spec/hebbcnn.md#ridge.
    *
    * @param k kernels
    * @param workers threads (the result does not depend on their number)
@@ -41,6 +41,11 @@ public final class Ridge {
    * @param c targets per sample
    * @param alpha ridge penalty (L2), intercept not penalised
    * @return the fitted decoder
+   * @throws IllegalArgumentException if n, d or c is &lt; 1, or alpha is not finite and &gt; 0
+   * @throws ArithmeticException if X^T X + alpha I is not numerically positive definite (e.g.
+   *     with non-finite features)
+   * @throws ArrayIndexOutOfBoundsException if {@code x} holds fewer than n d values or {@code y}
+   *     fewer than n c
    */
   public static Ridge fitInPlace(Kernels k, Workers workers, float[] x, int n, int d, float[] y,
       int c, double alpha) {
@@ -89,7 +94,7 @@ public final class Ridge {
   }
 
   /**
-   * W, row-major d x c.
+   * W, row-major d x c. See spec/hebbcnn.md#ridge.
    *
    * @return W [d, c]
    */
@@ -98,7 +103,7 @@ public final class Ridge {
   }
 
   /**
-   * Intercept b, length c.
+   * Intercept b, length c. See spec/hebbcnn.md#ridge.
    *
    * @return b [c]
    */
@@ -107,7 +112,7 @@ public final class Ridge {
   }
 
   /**
-   * Scores X W + b for raw (uncentred) rows, n x c.
+   * Scores X W + b for raw (uncentred) rows, n x c. See spec/hebbcnn.md#ridge.
    *
    * @param x raw features [n, d]
    * @param n samples
@@ -119,6 +124,7 @@ public final class Ridge {
 
   /**
    * Scores for rows already centred by {@link #fitInPlace}: Xc W + mean(Y).
+   * See spec/hebbcnn.md#ridge.
    *
    * @param xc features [n, d] centred by the fit
    * @param n samples
@@ -149,6 +155,7 @@ public final class Ridge {
 
   /**
    * Fraction of rows whose largest score (ties: lowest class) is the label.
+   * See spec/hebbcnn.md#ridge.
    *
    * @param scores scores [n, c]
    * @param labels labels [n]
@@ -167,7 +174,7 @@ public final class Ridge {
   }
 
   /**
-   * One-hot targets (n x classes, 1 at the label) as float.
+   * One-hot targets (n x classes, 1 at the label) as float. See spec/hebbcnn.md#ridge.
    *
    * @param labels labels in [0, classes)
    * @param n samples
@@ -182,7 +189,11 @@ public final class Ridge {
     return y;
   }
 
-  /** @return the column means of the training features [d] */
+  /**
+   * The column means subtracted from the features before the solve (spec/hebbcnn.md#ridge).
+   *
+   * @return the column means of the training features, [d]; shared, not copied
+   */
   public double[] meanX() {
     return meanX;
   }

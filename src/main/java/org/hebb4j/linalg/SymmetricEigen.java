@@ -26,11 +26,14 @@ public final class SymmetricEigen {
 
   /**
    * Decomposes the symmetric n x n matrix {@code a} (row-major; only symmetric input is meaningful,
-   * the lower triangle is what is read). {@code a} is not modified.
+   * the lower triangle is what is read). {@code a} is not modified. See spec/hebbcnn.md#eigen.
    *
    * @param a symmetric matrix [n, n]
    * @param n size
    * @return the decomposition
+   * @throws IllegalArgumentException if n &lt; 1, {@code a.length < n * n}, or an entry is NaN or
+   *     infinite
+   * @throws ArithmeticException if the QL iteration does not converge for an eigenvalue
    */
   public static SymmetricEigen of(double[] a, int n) {
     if (n < 1 || a.length < (long) n * n) {
@@ -55,13 +58,17 @@ public final class SymmetricEigen {
     return new SymmetricEigen(n, d, t);
   }
 
-  /** @return the size n */
+  /**
+   * The order of the decomposed matrix (spec/hebbcnn.md#eigen).
+   *
+   * @return n, for an n x n matrix
+   */
   public int size() {
     return n;
   }
 
   /**
-   * Eigenvalues, ascending. Shared, not copied.
+   * Eigenvalues, ascending. Shared, not copied. See spec/hebbcnn.md#eigen.
    *
    * @return the n eigenvalues
    */
@@ -71,6 +78,7 @@ public final class SymmetricEigen {
 
   /**
    * Eigenvectors as rows (row i belongs to values()[i]), row-major n x n. Shared, not copied.
+   * See spec/hebbcnn.md#eigen.
    *
    * @return U^T [n, n]
    */
@@ -80,6 +88,7 @@ public final class SymmetricEigen {
 
   /**
    * U diag(f(lambda)) U^T, row-major n x n: a function of the matrix (sign-invariant).
+   * See spec/hebbcnn.md#eigen.
    *
    * @param f the function applied to every eigenvalue
    * @return the matrix [n, n]

@@ -35,7 +35,7 @@ public final class Zca {
   }
 
   /**
-   * Fits on the n x d row-major samples {@code x} (not modified).
+   * Fits on the n x d row-major samples {@code x} (not modified). See spec/hebbcnn.md#zca.
    *
    * @param k kernels
    * @param workers threads (the result does not depend on their number)
@@ -65,7 +65,7 @@ public final class Zca {
   }
 
   /**
-   * (Z3) from a covariance matrix already computed (double, d x d).
+   * (Z3) from a covariance matrix already computed (double, d x d). See spec/hebbcnn.md#zca.
    *
    * @param c covariance [d, d]
    * @param d features
@@ -86,13 +86,17 @@ public final class Zca {
     return new Zca(d, mean, w, eig.values().clone());
   }
 
-  /** @return the dimension d */
+  /**
+   * The number of features this whitening applies to (spec/hebbcnn.md#zca).
+   *
+   * @return the dimension d
+   */
   public int dimension() {
     return d;
   }
 
   /**
-   * Column means, double.
+   * Column means, double. See spec/hebbcnn.md#zca.
    *
    * @return the means [d]
    */
@@ -101,7 +105,7 @@ public final class Zca {
   }
 
   /**
-   * W, row-major d x d, double.
+   * W, row-major d x d, double. See spec/hebbcnn.md#zca.
    *
    * @return W [d, d]
    */
@@ -110,7 +114,7 @@ public final class Zca {
   }
 
   /**
-   * Eigenvalues of the covariance, ascending.
+   * Eigenvalues of the covariance, ascending. See spec/hebbcnn.md#zca.
    *
    * @return the d eigenvalues
    */
@@ -121,6 +125,7 @@ public final class Zca {
   /**
    * Whitens n samples in place: {@code x_i <- W (x_i - mean)}, float32 (GEMM on blocks of
    * samples, each block written by one task only, so results do not depend on the thread count).
+   * See spec/hebbcnn.md#zca.
    *
    * @param k kernels
    * @param workers threads (the result does not depend on their number)

@@ -23,7 +23,7 @@ public final class Dense {
   public final float[] b;
 
   /**
-   * A layer of zero parameters.
+   * A layer of zero parameters. See spec/emergence.md#dense.
    *
    * @param in input width, at least 1
    * @param out output width, at least 1
@@ -47,7 +47,7 @@ public final class Dense {
   }
 
   /**
-   * Whether the layer has a bias.
+   * Whether the layer has a bias. See spec/emergence.md#dense.
    *
    * @return b != null
    */
@@ -56,7 +56,7 @@ public final class Dense {
   }
 
   /**
-   * Number of parameters: out*in weights plus out biases when present.
+   * Number of parameters: out*in weights plus out biases when present. See spec/emergence.md#dense.
    *
    * @return the count
    */
@@ -65,7 +65,7 @@ public final class Dense {
   }
 
   /**
-   * (E10) w ~ N(0, 1/in) from {@code r}, row after row; biases 0.
+   * (E10) w ~ N(0, 1/in) from {@code r}, row after row; biases 0. See spec/emergence.md#dense.
    *
    * @param r the layer's stream
    */
@@ -78,6 +78,7 @@ public final class Dense {
 
   /**
    * (E1) a = hPre W^T + b ([rows, out]); (E2) z = act(a). z may be a (linear activation).
+   * See spec/emergence.md#dense.
    *
    * @param k the kernels
    * @param rows batch rows
@@ -100,6 +101,7 @@ public final class Dense {
   /**
    * (E6) dW = delta^T hPre, db = sum_rows delta, for delta = dL/da [rows, out]. With
    * {@code accumulate} the results are added to dW and db instead of overwriting them.
+   * See spec/emergence.md#backprop.
    *
    * @param k the kernels
    * @param rows batch rows
@@ -124,6 +126,7 @@ public final class Dense {
 
   /**
    * (E7) dIn = delta W ([rows, in]): the gradient with respect to this layer's input.
+   * See spec/emergence.md#backprop.
    *
    * @param k the kernels
    * @param rows batch rows

@@ -4,7 +4,7 @@ package org.hebb4j.nn;
 public class DivergedException extends RuntimeException {
 
   /**
-   * An exception with a complete message.
+   * An exception with a complete message. See spec/emergence.md#errors.
    *
    * @param message the one-line message
    */
@@ -14,6 +14,7 @@ public class DivergedException extends RuntimeException {
 
   /**
    * "training diverged at step 120: layer 2 weights contains NaN or Inf" and the hint.
+   * See spec/emergence.md#errors.
    *
    * @param step the step (1-based)
    * @param where what became non-finite

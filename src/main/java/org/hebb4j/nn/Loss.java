@@ -15,7 +15,7 @@ public enum Loss implements Named {
   SOFTMAX_CE;
 
   /**
-   * The name used on the command line and in test vectors.
+   * The name used on the command line and in test vectors. See spec/emergence.md#loss.
    *
    * @return "mse" or "softmax_ce"
    */
@@ -24,7 +24,7 @@ public enum Loss implements Named {
   }
 
   /**
-   * The constant named {@code s} ({@link Named#parse}).
+   * The constant named {@code s} ({@link Named#parse}). See spec/emergence.md#loss.
    *
    * @param s the word: "mse" or "softmax_ce"
    * @return the constant whose {@link #id()} is {@code s}
@@ -37,7 +37,7 @@ public enum Loss implements Named {
   /**
    * Sum over {@code rows} of the per-sample loss of {@code out} ([rows, dim]) against {@code y}
    * ([rows, dim], MSE) or {@code labels} (softmax_ce). When {@code e} is not null it receives
-   * {@code scale * dloss/dout} ([rows, dim]). Allocates nothing.
+   * {@code scale * dloss/dout} ([rows, dim]). Allocates nothing. See spec/emergence.md#loss.
    *
    * @param rows the rows
    * @param dim the output width

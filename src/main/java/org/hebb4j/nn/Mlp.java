@@ -31,6 +31,7 @@ public final class Mlp {
 
   /**
    * A network of zero parameters (call {@link #init} or {@link #loadStateDict}).
+   * See spec/emergence.md#mlp.
    *
    * @param config the architecture
    */
@@ -46,7 +47,7 @@ public final class Mlp {
   }
 
   /**
-   * The architecture.
+   * The architecture. See spec/emergence.md#mlp.
    *
    * @return the config this network was built from
    */
@@ -55,7 +56,7 @@ public final class Mlp {
   }
 
   /**
-   * Number of layers (weight matrices).
+   * Number of layers (weight matrices). See spec/emergence.md#mlp.
    *
    * @return the depth L
    */
@@ -64,7 +65,7 @@ public final class Mlp {
   }
 
   /**
-   * Layer l, 0-based.
+   * Layer l, 0-based. See spec/emergence.md#mlp.
    *
    * @param l the index in [0, depth())
    * @return the layer (live: its arrays are the parameters)
@@ -74,7 +75,7 @@ public final class Mlp {
   }
 
   /**
-   * The layers in order.
+   * The layers in order. See spec/emergence.md#mlp.
    *
    * @return an unmodifiable list of the live layers
    */
@@ -83,7 +84,7 @@ public final class Mlp {
   }
 
   /**
-   * The input width d.
+   * The input width d. See spec/emergence.md#mlp.
    *
    * @return the width
    */
@@ -92,7 +93,7 @@ public final class Mlp {
   }
 
   /**
-   * The output width o.
+   * The output width o. See spec/emergence.md#mlp.
    *
    * @return the width
    */
@@ -101,7 +102,7 @@ public final class Mlp {
   }
 
   /**
-   * The widths {input, hidden..., output}.
+   * The widths {input, hidden..., output}. See spec/emergence.md#mlp.
    *
    * @return a new array
    */
@@ -110,7 +111,7 @@ public final class Mlp {
   }
 
   /**
-   * (E10) Layer l drawn from {@code r.derive("layer" + (l + 1))}.
+   * (E10) Layer l drawn from {@code r.derive("layer" + (l + 1))}. See spec/emergence.md#mlp.
    *
    * @param r the network's stream
    */
@@ -121,7 +122,7 @@ public final class Mlp {
   }
 
   /**
-   * Copies every parameter from {@code other} (same architecture).
+   * Copies every parameter from {@code other} (same architecture). See spec/emergence.md#mlp-state.
    *
    * @param other the source network
    */
@@ -138,7 +139,7 @@ public final class Mlp {
   /**
    * The network's output for {@code rows} rows of {@code x} on the default kernels
    * ({@link KernelProvider#get()}); allocates a workspace. Same bits as
-   * {@link Workspace#forward} on those kernels.
+   * {@link Workspace#forward} on those kernels. See spec/emergence.md#mlp.
    *
    * @param x inputs [rows, inputSize()] (row-major; may be longer)
    * @param rows the number of rows, at least 1
@@ -152,6 +153,7 @@ public final class Mlp {
   /**
    * The post-activation z of layer {@code layer} (0-based; depth() - 1 is the output) for
    * {@code rows} rows of {@code x} on the default kernels; allocates a workspace.
+   * See spec/emergence.md#mlp.
    *
    * @param x inputs [rows, inputSize()]
    * @param rows the number of rows, at least 1
@@ -177,6 +179,7 @@ public final class Mlp {
    * as {@code torch.nn.Sequential(Linear, Act, Linear, ...).state_dict()} names them: linear
    * layer l (0-based) is module {@code 2l}, so "0.weight" [out, in], "0.bias" [out],
    * "2.weight", "2.bias", ... (bias entries only with biases). Spec/emergence.md#mlp-state.
+   * See spec/emergence.md#mlp-state.
    *
    * @return an unmodifiable map in layer order
    */
@@ -195,6 +198,7 @@ public final class Mlp {
   /**
    * The state to save: for an MLP exactly {@link #parameters()} (it has no buffers, unlike a
    * PyTorch module with running statistics), live views named as PyTorch's state_dict.
+   * See spec/emergence.md#mlp-state.
    *
    * @return an unmodifiable map of live views
    */
@@ -204,7 +208,7 @@ public final class Mlp {
 
   /**
    * Copies every tensor of {@code state} into the parameter of the same name. Every name and
-   * shape is checked before anything is copied.
+   * shape is checked before anything is copied. See spec/emergence.md#mlp-state.
    *
    * @param state tensors named as {@link #parameters()}
    * @throws IllegalArgumentException naming the tensor when one is missing, unexpected, or of
@@ -249,7 +253,7 @@ public final class Mlp {
 
   /**
    * A network of zero parameters with the architecture in {@code metadata} (then
-   * {@link #loadStateDict}).
+   * {@link #loadStateDict}). See spec/emergence.md#mlp-state.
    *
    * @param metadata as written by {@link #configMetadata()}
    * @return the network
@@ -331,7 +335,7 @@ public final class Mlp {
   }
 
   /**
-   * Buffers for batches of up to {@code capacity} rows.
+   * Buffers for batches of up to {@code capacity} rows. See spec/emergence.md#performance.
    *
    * @param capacity the largest batch, at least 1
    * @return a new workspace
@@ -383,7 +387,7 @@ public final class Mlp {
     }
 
     /**
-     * The largest batch.
+     * The largest batch. See spec/emergence.md#performance.
      *
      * @return the capacity in rows
      */
@@ -392,7 +396,7 @@ public final class Mlp {
     }
 
     /**
-     * Rows of the last forward pass.
+     * Rows of the last forward pass. See spec/emergence.md#performance.
      *
      * @return the rows
      */
@@ -401,7 +405,7 @@ public final class Mlp {
     }
 
     /**
-     * The network this workspace belongs to.
+     * The network this workspace belongs to. See spec/emergence.md#mlp.
      *
      * @return the network
      */
@@ -410,7 +414,7 @@ public final class Mlp {
     }
 
     /**
-     * (E1)-(E2) for every layer.
+     * (E1)-(E2) for every layer. See spec/emergence.md#mlp.
      *
      * @param k the kernels
      * @param x inputs [rows, inputSize()] (kept as layer 0's h_pre until the next call)
@@ -437,7 +441,7 @@ public final class Mlp {
     }
 
     /**
-     * The network output of the last forward pass.
+     * The network output of the last forward pass. See spec/emergence.md#mlp.
      *
      * @return [rows(), outputSize()] at the start of the array
      */
@@ -446,7 +450,7 @@ public final class Mlp {
     }
 
     /**
-     * The post-activation z of layer l from the last forward pass.
+     * The post-activation z of layer l from the last forward pass. See spec/emergence.md#mlp.
      *
      * @param l the layer
      * @return [rows(), out_l] at the start of the array
@@ -456,7 +460,7 @@ public final class Mlp {
     }
 
     /**
-     * The probe's h_pre of layer l: x for l = 0, else z of layer l-1.
+     * The probe's h_pre of layer l: x for l = 0, else z of layer l-1. See spec/emergence.md#mlp.
      *
      * @param l the layer
      * @return [rows(), in_l]
@@ -466,7 +470,7 @@ public final class Mlp {
     }
 
     /**
-     * The probe's h_post of layer l: its pre-activation a.
+     * The probe's h_post of layer l: its pre-activation a. See spec/emergence.md#mlp.
      *
      * @param l the layer
      * @return [rows(), out_l]
@@ -476,7 +480,7 @@ public final class Mlp {
     }
 
     /**
-     * dL/da of layer l from the last backward pass.
+     * dL/da of layer l from the last backward pass. See spec/emergence.md#backprop.
      *
      * @param l the layer
      * @return [rows(), out_l]
@@ -486,7 +490,7 @@ public final class Mlp {
     }
 
     /**
-     * dL/dW of layer l from the last backward pass.
+     * dL/dW of layer l from the last backward pass. See spec/emergence.md#backprop.
      *
      * @param l the layer
      * @return [out_l, in_l]
@@ -496,7 +500,7 @@ public final class Mlp {
     }
 
     /**
-     * dL/db of layer l from the last backward pass.
+     * dL/db of layer l from the last backward pass. See spec/emergence.md#backprop.
      *
      * @param l the layer
      * @return [out_l], or null for a bias-free layer
@@ -507,7 +511,7 @@ public final class Mlp {
 
     /**
      * Loss of the last forward pass, summed over its rows (E3)/(E4); also seeds the backward
-     * pass with delta_L = scale * dloss/dout * act_L'(a_L) (E5).
+     * pass with delta_L = scale * dloss/dout * act_L'(a_L) (E5). See spec/emergence.md#loss.
      *
      * @param loss the loss
      * @param y targets [rows, o] (mse) or null
@@ -529,10 +533,11 @@ public final class Mlp {
 
     /**
      * Loss sum of the last forward pass without touching the backward buffers.
+     * See spec/emergence.md#loss.
      *
      * @param loss the loss
-     * @param y targets or null
-     * @param labels labels or null
+     * @param y targets [rows, o], or null with labels
+     * @param labels class labels [rows] in [0, o), or null with targets
      * @return the sum over rows
      */
     public double lossOnly(Loss loss, float[] y, int[] labels) {
@@ -542,6 +547,7 @@ public final class Mlp {
 
     /**
      * Backprop (E5)-(E7) from delta_L set by {@link #loss}: fills dW and db of every layer.
+     * See spec/emergence.md#backprop.
      *
      * @param k the kernels
      * @param accumulate add to dW and db instead of overwriting them
@@ -563,6 +569,7 @@ public final class Mlp {
     /**
      * Direct feedback alignment (E20): the output layer as backprop; each hidden layer l gets
      * delta_l = (e B_l^T) * act'(a_l) with e = delta_L. Fills dW and db like {@link #backward}.
+     * See spec/emergence.md#dfa.
      *
      * @param k the kernels
      * @param feedback B_l [out_l, outputSize()] of every hidden layer l (the last entry unused)
@@ -584,7 +591,7 @@ public final class Mlp {
   }
 
   /**
-   * (E20) delta = (e Bfb^T) * act'(a).
+   * (E20) delta = (e Bfb^T) * act'(a). See spec/emergence.md#dfa.
    *
    * @param k the kernels
    * @param rows batch rows

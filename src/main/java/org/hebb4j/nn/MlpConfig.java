@@ -26,7 +26,7 @@ public record MlpConfig(int input, List<Integer> hidden, int output, Activation 
   public static final String FORMAT = "hebb4j.mlp/1";
 
   /**
-   * Checks and freezes the fields.
+   * Checks and freezes the fields. See spec/emergence.md#mlp.
    *
    * @param input the input width d, at least 1
    * @param hidden the hidden widths in order (may be empty), each at least 1
@@ -67,6 +67,7 @@ public record MlpConfig(int input, List<Integer> hidden, int output, Activation 
 
   /**
    * A bias-free linear map {@code input -> output} (the phase diagram's linear regression).
+   * See spec/emergence.md#mlp.
    *
    * @param input the input width
    * @param output the output width
@@ -79,6 +80,7 @@ public record MlpConfig(int input, List<Integer> hidden, int output, Activation 
 
   /**
    * A builder with hidden widths none, activation tanh, output activation linear and biases.
+   * See spec/emergence.md#mlp.
    *
    * @return a new builder
    */
@@ -87,7 +89,7 @@ public record MlpConfig(int input, List<Integer> hidden, int output, Activation 
   }
 
   /**
-   * The widths {input, hidden..., output}.
+   * The widths {input, hidden..., output}. See spec/emergence.md#mlp.
    *
    * @return a new array of depth() + 1 widths
    */
@@ -102,7 +104,7 @@ public record MlpConfig(int input, List<Integer> hidden, int output, Activation 
   }
 
   /**
-   * The number of dense layers (weight matrices).
+   * The number of dense layers (weight matrices). See spec/emergence.md#mlp.
    *
    * @return hidden().size() + 1
    */
@@ -130,7 +132,7 @@ public record MlpConfig(int input, List<Integer> hidden, int output, Activation 
   }
 
   /**
-   * The number of parameters (weights and biases) of the network.
+   * The number of parameters (weights and biases) of the network. See spec/emergence.md#mlp-state.
    *
    * @return the count
    */
@@ -167,6 +169,7 @@ public record MlpConfig(int input, List<Integer> hidden, int output, Activation 
 
   /**
    * Reads a config written by {@link #metadata()}; other keys are ignored.
+   * See spec/emergence.md#mlp-state.
    *
    * @param m the metadata
    * @return the config
@@ -242,7 +245,7 @@ public record MlpConfig(int input, List<Integer> hidden, int output, Activation 
     private Builder() {}
 
     /**
-     * Sets the input width.
+     * Sets the input width. See spec/emergence.md#mlp.
      *
      * @param d the width, at least 1
      * @return this builder
@@ -253,7 +256,7 @@ public record MlpConfig(int input, List<Integer> hidden, int output, Activation 
     }
 
     /**
-     * Sets the hidden widths, replacing any given before.
+     * Sets the hidden widths, replacing any given before. See spec/emergence.md#mlp.
      *
      * @param widths the widths in order (none for a single layer)
      * @return this builder
@@ -267,7 +270,7 @@ public record MlpConfig(int input, List<Integer> hidden, int output, Activation 
     }
 
     /**
-     * Sets the output width.
+     * Sets the output width. See spec/emergence.md#mlp.
      *
      * @param o the width, at least 1
      * @return this builder
@@ -278,7 +281,7 @@ public record MlpConfig(int input, List<Integer> hidden, int output, Activation 
     }
 
     /**
-     * Sets the hidden layers' activation (default tanh).
+     * Sets the hidden layers' activation (default tanh). See spec/emergence.md#mlp.
      *
      * @param act the activation
      * @return this builder
@@ -289,7 +292,7 @@ public record MlpConfig(int input, List<Integer> hidden, int output, Activation 
     }
 
     /**
-     * Sets the last layer's activation (default linear).
+     * Sets the last layer's activation (default linear). See spec/emergence.md#mlp.
      *
      * @param act the activation
      * @return this builder
@@ -300,7 +303,7 @@ public record MlpConfig(int input, List<Integer> hidden, int output, Activation 
     }
 
     /**
-     * Sets whether every layer has a bias (default true).
+     * Sets whether every layer has a bias (default true). See spec/emergence.md#mlp.
      *
      * @param b true for biases
      * @return this builder
@@ -311,7 +314,7 @@ public record MlpConfig(int input, List<Integer> hidden, int output, Activation 
     }
 
     /**
-     * The config.
+     * The config. See spec/emergence.md#mlp.
      *
      * @return the config
      * @throws IllegalArgumentException when input or output was not set or a field is invalid

@@ -8,6 +8,7 @@ public final class Rows {
   /**
    * The index in [0, n) of the largest of {@code x[off .. off+n)}, the first one on ties (a NaN
    * is never chosen over an earlier value, as in a {@code >} scan). Allocates nothing.
+   * See spec/emergence.md#loss.
    *
    * @param x the values
    * @param off the first value's index
@@ -30,7 +31,7 @@ public final class Rows {
   }
 
   /**
-   * {@link #argmax(float[], int, int)} on doubles (decoder scores).
+   * {@link #argmax(float[], int, int)} on doubles (decoder scores). See spec/emergence.md#loss.
    *
    * @param x the values
    * @param off the first value's index

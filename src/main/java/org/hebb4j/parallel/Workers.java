@@ -51,6 +51,7 @@ public final class Workers implements AutoCloseable {
 
   /**
    * A pool with {@code threads} threads in all, the caller included (1 = run inline).
+   * See spec/parallel.md.
    *
    * @param threads the pool size, at least 1; at most {@code Runtime.availableProcessors()} of
    *     them run chunks, and only as many are started
@@ -79,7 +80,7 @@ public final class Workers implements AutoCloseable {
   }
 
   /**
-   * The default pool size.
+   * The default pool size. See spec/parallel.md.
    *
    * @return one thread per available processor ({@code Runtime.availableProcessors()})
    */
@@ -88,7 +89,7 @@ public final class Workers implements AutoCloseable {
   }
 
   /**
-   * The pool size.
+   * The pool size. See spec/parallel.md.
    *
    * @return the number of threads, the caller included, as given to the constructor
    */
@@ -97,7 +98,7 @@ public final class Workers implements AutoCloseable {
   }
 
   /**
-   * The pool's own threads, e.g. for ThreadMXBean accounting.
+   * The pool's own threads, e.g. for ThreadMXBean accounting. See spec/parallel.md.
    *
    * @return the ids of the worker threads (not the caller's): {@code min(threads(),
    *     Runtime.availableProcessors()) - 1} of them
@@ -113,7 +114,7 @@ public final class Workers implements AutoCloseable {
   /**
    * Runs {@code body} for every chunk in [0, chunks); returns when all are done. A run started
    * from inside a chunk (a threaded GEMM called by a chunk, say) runs its chunks inline on that
-   * thread, in order; the pool serves one caller at a time.
+   * thread, in order; the pool serves one caller at a time. See spec/parallel.md.
    *
    * @param chunks the number of chunks; none run when it is 0 or less
    * @param body called once with each chunk index, on some thread of the pool or the caller
