@@ -92,7 +92,7 @@ public interface Kernels {
   double sumSquares(int n, float[] x, int xOff);
 
   /**
-   * spec/kernels.md#reductions (K12): the BLAS {@code dsdot}, sum_i x_i y_i with every product
+   * spec/kernels.md#reductions (K5a): the BLAS {@code dsdot}, sum_i x_i y_i with every product
    * and the sum in double: no overflow or underflow for any finite float32 input, the same bits
    * on both paths and for any thread count.
    *
@@ -107,7 +107,7 @@ public interface Kernels {
   double dsdot(int n, float[] x, int xOff, float[] y, int yOff);
 
   /**
-   * spec/kernels.md#reductions (K13): the BLAS {@code nrm2}, the Euclidean norm sqrt(sumsq(x)),
+   * spec/kernels.md#reductions (K5b): the BLAS {@code nrm2}, the Euclidean norm sqrt(sumsq(x)),
    * correctly rounded to float32 up to the double error of (K5): exact to float32 rounding for
    * any finite input, never overflowing or underflowing in the squares.
    *

@@ -3,7 +3,7 @@ package org.hebb4j.kernel;
 /**
  * The reductions whose result must not overflow or underflow for any finite float32 input (sums
  * of squares, inner products for cosines, mean and variance; spec/kernels.md#reductions (K5)-(K7),
- * (K12)). Every product of two floats is exact in double (24 + 24 significand bits, exponents far
+ * (K5a)). Every product of two floats is exact in double (24 + 24 significand bits, exponents far
  * inside double's range), and the products are summed in double in one fixed order: four partial
  * sums, element i going to sum i mod 4, combined as (s0 + s1) + (s2 + s3). Both kernel paths call
  * this one code, so their results are the same bits, for any thread count.
@@ -17,7 +17,7 @@ final class Reductions {
     return dsdot(n, x, xOff, x, xOff);
   }
 
-  /** (K12) sum_i x_i y_i in double. */
+  /** (K5a) sum_i x_i y_i in double. */
   static double dsdot(int n, float[] x, int xOff, float[] y, int yOff) {
     double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
     int i = 0;

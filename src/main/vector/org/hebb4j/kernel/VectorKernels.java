@@ -108,7 +108,7 @@ final class VectorKernels extends ScalarKernels implements ParallelGemm {
     return acc;
   }
 
-  // sumSquares, dsdot, mean, variance (K5)-(K7), (K12): inherited, the one double code of both
+  // sumSquares, dsdot, mean, variance (K5)-(K7), (K5a): inherited, the one double code of both
   // paths (Reductions), so they cannot overflow and give the scalar path's bits.
 
   /** spec/kernels.md#activations (K8). z may alias a. */

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The edges of spec/kernels.md on every path (scalar, vector, threaded over each): the BLAS
  * semantics of GEMM for alpha = 0, beta = 0 and non-finite values (#gemm), and the reductions
- * (K5)-(K7), (K12), (K13) and the cosine (E17) exact to float32 rounding for any finite input,
+ * (K5)-(K7), (K5a), (K5b) and the cosine (E17) exact to float32 rounding for any finite input,
  * swept over magnitudes 1e-44 .. 1e37 and mixed magnitudes (#reductions).
  */
 class EdgeSemanticsTest {
