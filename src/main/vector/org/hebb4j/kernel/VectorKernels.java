@@ -109,7 +109,9 @@ final class VectorKernels extends ScalarKernels implements ParallelGemm {
   }
 
   // sumSquares, dsdot, mean, variance (K5)-(K7), (K5a): inherited, the one double code of both
-  // paths (Reductions), so they cannot overflow and give the scalar path's bits.
+  // paths (Reductions, spec/kernels.md#reduction-order), so they give the scalar path's bits.
+  // (Holding its partial sums in DoubleVector lanes was tried: as fast in isolation, but inside
+  // the SRE step C2 boxed the vectors, about 700 KB allocated per step.)
 
   /** spec/kernels.md#activations (K8). z may alias a. */
   @Override
