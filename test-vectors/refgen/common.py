@@ -70,9 +70,11 @@ class Tensor:
         flat = arr.reshape(-1)
         if dtype == "float32":
             flat = flat.astype(np.float64)
-            if not np.all(np.isfinite(flat)):
-                raise ValueError("non-finite value in tensor (not representable in JSON)")
-            # Round to float32 once; '%.9g' then round-trips that float32 exactly.
+            # Round to float32 once; '%.9g' then round-trips that float32 exactly. NaN and the
+            # infinities are written as the strings "NaN", "Infinity", "-Infinity" (the contract).
+            big = np.isfinite(flat) & (np.abs(flat) >= 2.0 ** 128)
+            if np.any(big):
+                raise ValueError("finite value beyond float32 range in tensor")
             self.data = [float(v) for v in flat.astype(np.float32)]
         elif dtype == "int32":
             vals = [int(v) for v in flat]
@@ -91,7 +93,11 @@ def T(data, dtype="float32"):
 
 
 class Case:
-    def __init__(self, id, params, inputs, expected, tolerance=None, comment=None):
+    def __init__(self, id, params, inputs, expected, tolerance=None, comment=None, flags=None):
+        for fl in flags or []:
+            if fl not in FLAGS:
+                raise ValueError("unknown flag %r in case %s" % (fl, id))
+        self.flags = list(flags or [])
         self.id = id
         self.params = params
         self.inputs = inputs
@@ -117,6 +123,23 @@ class OpFile:
 
 # ---------------------------------------------------------------------------------------------
 # JSON writer (hand-rolled so the number format and layout are fixed: byte-identical reruns)
+
+# Hazard flags of edge cases (Wycheproof style), glossary in spec/test-vectors.md#flags.
+FLAGS = {
+    "tiny", "huge", "mixed", "subnormal", "nan", "infinity", "empty", "length1", "zero",
+    "width-1", "width", "width+1", "ties", "alpha0", "beta0", "constant", "saturation",
+}
+
+
+def _data_num(v):
+    """A float32 element of `data`: a number, or "NaN" / "Infinity" / "-Infinity"."""
+    v = float(v)
+    if math.isnan(v):
+        return '"NaN"'
+    if math.isinf(v):
+        return '"Infinity"' if v > 0 else '"-Infinity"'
+    return _num(v)
+
 
 def _num(v):
     if isinstance(v, bool):
@@ -148,7 +171,7 @@ def _tensor(t):
     if t.dtype == "int32":
         data = ", ".join(str(v) for v in t.data)
     else:
-        data = ", ".join(_num(v) for v in t.data)
+        data = ", ".join(_data_num(v) for v in t.data)
     parts.append('"data": [' + data + "]")
     return "{" + ", ".join(parts) + "}"
 
@@ -179,6 +202,8 @@ def render(f):
         lines = ["    {", '      "id": ' + _str(c.id) + ","]
         if c.comment:
             lines.append('      "comment": ' + _str(c.comment) + ",")
+        if c.flags:
+            lines.append('      "flags": [' + ", ".join(_str(fl) for fl in c.flags) + "],")
         lines.append('      "params": ' + _obj_inline(c.params) + ",")
         lines.append('      "inputs": ' + _tensor_map(c.inputs, 6) + ",")
         if c.tolerance is not None:

@@ -16,6 +16,8 @@ covers libm and vectorised approximations); the case atol is twice the largest b
 outputs, and rtol = 1e-4 (1e-6 for the optimizer steps, a few roundings deep).
 """
 
+import math
+
 import numpy as np
 
 from .common import U32, Case, OpFile, T, draw, f32, tol
@@ -34,6 +36,8 @@ SEED_ADAM = 20250604
 SEED_DFA = 20250605
 SEED_HEBB = 20250606
 SEED_ALIGN = 20250607
+SEED_MLP_EDGE = 20261131
+SEED_ALIGN_EDGE = 20261132
 
 ACTS = ["linear", "relu", "tanh", "sigmoid"]
 
@@ -246,6 +250,15 @@ def dense_mlp_file():
     cases.append(_mlp_case(rng, "linear", "softmax_ce", 5, 4, 3, 6, scale=40.0,
                            tag="-largelogits"))
     cases.append(_mlp_case(rng, "tanh", "softmax_ce", 12, 32, 20, 10, tag="-wide"))
+    edge = np.random.default_rng(SEED_MLP_EDGE)
+    for act in ("tanh", "sigmoid"):
+        c = _mlp_case(edge, act, "mse", 4, 3, 5, 2, scale=60.0, tag="-saturated")
+        c.flags = ["saturation"]
+        c.comment += "; |a1| up to ~100: act saturates, act' underflows to 0 in float32"
+        cases.append(c)
+    c = _mlp_case(edge, "tanh", "mse", 1, 1, 1, 1, tag="-length1")
+    c.flags = ["length1"]
+    cases.append(c)
     return OpFile(
         "dense_mlp", "spec/emergence.md#backprop",
         "2-layer MLP (E1)-(E7): a1 = x W1^T + b1, z1 = act(a1), out = z1 W2^T + b2; loss mse "
@@ -448,10 +461,16 @@ def cosine(g, h):
     return float(np.sum(g * h) / (ng * nh))
 
 
-def _align_case(id, g, h):
+def _align_case(id, g, h, flags=None, comment=None):
     g, h = f32(g), f32(h)
-    c = cosine(g, h)
+    with np.errstate(invalid="ignore", over="ignore"):
+        c = cosine(g, h)
     n = g.size
+    if not (np.all(np.isfinite(g)) and np.all(np.isfinite(h))):
+        # NaN or an infinity: IEEE gives NaN (inf/inf, NaN anywhere)
+        assert math.isnan(c), ("alignment of non-finite input", id, c)
+        return Case(id, {}, {"g": T(g), "h": T(h)}, {"cos": T(np.array(c))}, tol(RTOL, 1e-9),
+                    comment=comment, flags=flags)
     if np.any(g) and np.any(h):
         ng, nh = np.sqrt(np.sum(g * g)), np.sqrt(np.sum(h * h))
         rel = float(np.sum(np.abs(g * h)) / (ng * nh))
@@ -464,7 +483,47 @@ def _align_case(id, g, h):
         np.sqrt(sum(float(a) ** 2 for a in g.flat)) * np.sqrt(sum(float(b) ** 2 for b in h.flat)))
     assert abs(ref - c) <= 1e-12, "alignment self-check"
     return Case(id, {}, {"g": T(g), "h": T(h)}, {"cos": T(np.array(c))},
-                tol(RTOL, max(SAFETY * bound, 1e-9)))
+                tol(RTOL, max(SAFETY * bound, 1e-9)), comment=comment, flags=flags)
+
+
+def align_edge_cases():
+    """Magnitudes whose squares overflow or underflow float32 (the cosine is scale invariant:
+    spec/test-vectors.md edge semantics), zero, length 1, widths, NaN and infinity."""
+    rng = np.random.default_rng(SEED_ALIGN_EDGE)
+    cases = []
+    g, h = draw(rng, (6, 7)), draw(rng, (6, 7))
+    for e, flags in ((20, ["huge"]), (30, ["huge"]), (37, ["huge"]), (-25, ["tiny"]),
+                     (-30, ["tiny"]), (-41, ["tiny", "subnormal"])):
+        s = 10.0 ** e
+        cases.append(_align_case("edge-parallel-1e%d" % e, f32(g * s), f32(2.0 * f32(g * s)),
+                                 flags, "parallel vectors of magnitude 1e%d: cos = 1" % e))
+        cases.append(_align_case("edge-random-1e%d" % e, f32(g * s), f32(h * s), flags,
+                                 "the same cosine as the scale-1 pair, up to input rounding"))
+    cases.append(_align_case("edge-mixed-1e30-vs-1e-30", f32(g * 1e30), f32(h * 1e-30),
+                             ["mixed", "huge", "tiny"], "g near 1e30, h near 1e-30"))
+    gm = g.copy()
+    gm[0, 0], gm[1, 1], gm[2, 2] = 1e30, 1e-30, -3e37
+    cases.append(_align_case("edge-mixed-within", gm, h, ["mixed", "huge", "tiny"],
+                             "g mixes 1e30, -3e37, 1e-30 and values near 1"))
+    cases.append(_align_case("edge-zero-both", np.zeros((2, 3)), np.zeros((2, 3)), ["zero"],
+                             "both norms 0: cos = 0"))
+    cases.append(_align_case("edge-length1", np.array([3.0]), np.array([-2.0]), ["length1"],
+                             "one element: cos = -1"))
+    cases.append(_align_case("edge-length1-huge", np.array([3e38]), np.array([1e38]),
+                             ["length1", "huge"], "one element near the float32 maximum"))
+    for w in (4, 8, 16):
+        for d, flag in ((-1, "width-1"), (0, "width"), (1, "width+1")):
+            cases.append(_align_case("edge-width%d%+d" % (w, d), draw(rng, (w + d,)),
+                                     draw(rng, (w + d,)), [flag],
+                                     "n = %d, around the vector width %d floats" % (w + d, w)))
+    gn = g.copy()
+    gn[3, 3] = float("nan")
+    cases.append(_align_case("edge-nan", gn, h, ["nan"], "a NaN in g: cos = NaN"))
+    gi = g.copy()
+    gi[0, 5] = float("inf")
+    cases.append(_align_case("edge-infinity", gi, h, ["infinity"],
+                             "an infinity in g: inf / inf = NaN"))
+    return cases
 
 
 def align_file():
@@ -485,6 +544,7 @@ def align_file():
     cases.append(_align_case("vector-17", draw(rng, (17,), -1, 1), draw(rng, (17,), -1, 1)))
     cases.append(_align_case("scale1e3-vs-1e-3", draw(rng, (5, 5), -1e3, 1e3),
                              draw(rng, (5, 5), -1e-3, 1e-3)))
+    cases += align_edge_cases()
     return OpFile(
         "alignment", "spec/emergence.md#probe",
         "cos = <g,h>_F / (||g||_F ||h||_F), 0 when either norm is 0 (E17); output 'cos' is a "

@@ -33,6 +33,7 @@ SEED_TRIANGLE = 20240704
 SEED_STANDARDIZE = 20240705
 SEED_ZCA = 20240706
 SEED_RIDGE = 20240707
+SEED_STANDARDIZE_EDGE = 20261133
 
 RULES = ("plain", "instar", "oja")
 
@@ -237,7 +238,8 @@ def _kwta_case(rng, N, O, H, W, k, coarse, tag=""):
         ties += len(vals) - len(set(vals.tolist()))
     cid = "k%d-n%do%dh%dw%d%s%s" % (k, N, O, H, W, "-ties" if coarse else "", tag)
     return Case(cid, {"k": k}, {"u": T(u), "theta": T(theta)}, {"y": T(y)}, tol(0.0, 0.0),
-                comment="%d positions, %d tied values" % (N * H * W, ties))
+                comment="%d positions, %d tied values" % (N * H * W, ties),
+                flags=["ties"] if ties else None)
 
 
 def kwta_file():
@@ -325,6 +327,43 @@ def _standardize_case(rng, shape, eps, offset=0.0, scale=1.0, constant_row=False
     return Case(cid, {"eps": eps}, {"x": T(x)}, {"z": T(z)}, tol(RTOL, atol))
 
 
+def _standardize_edge(cid, x, eps, flags, comment):
+    """An edge case with a tight tolerance: the mean and variance of float32 data have no error
+    that reaches float32 (spec/kernels.md#reductions), so z is off by its own rounding only."""
+    x = f32(x)
+    z, _ = standardize_ref(x, eps)
+    n = int(np.prod(x.shape[1:]))
+    atol = 4 * (n + 5) * U32 * max(1e-30, float(np.max(np.abs(z))))
+    return Case(cid, {"eps": eps}, {"x": T(x)}, {"z": T(z)}, tol(RTOL, atol), comment=comment,
+                flags=flags)
+
+
+def standardize_edge_cases():
+    rng = np.random.default_rng(SEED_STANDARDIZE_EDGE)
+    return [
+        _standardize_edge("edge-constant-1e30", np.full((2, 20), 1e30), 1e-5,
+                          ["constant", "huge"], "a constant sample of 1e30: z = 0"),
+        _standardize_edge("edge-offset-1e6", 1e6 + draw(rng, (2, 24)), 0.0, ["huge"],
+                          "values 1e6 + [-1, 1): float32 spacing 1/16; the mean must not be "
+                          "rounded to float32"),
+        _standardize_edge("edge-offset-1e8-spacing", np.array([[1e8 - 8, 1e8 + 8, 1e8 - 8,
+                                                                1e8 + 8]]), 0.0, ["huge"],
+                          "mean 1e8 lies between float32 neighbours: z = -1, 1, -1, 1"),
+        _standardize_edge("edge-huge-1e30", 1e30 * draw(rng, (2, 17)), 1e-5, ["huge"],
+                          "variance near 1e60, beyond float32"),
+        _standardize_edge("edge-near-max", np.array([[-3e38, 3e38, -3e38, 3e38]]), 0.0,
+                          ["huge"], "values near the float32 maximum: x - mean overflows float32"),
+        _standardize_edge("edge-tiny-1e-25", 1e-25 * draw(rng, (2, 15)), 0.0, ["tiny"],
+                          "variance near 1e-50, below float32"),
+        _standardize_edge("edge-subnormal", 1e-41 * draw(rng, (1, 9)), 0.0,
+                          ["tiny", "subnormal"], "subnormal values, eps = 0"),
+        _standardize_edge("edge-length1", draw(rng, (3, 1)), 1e-5, ["length1"],
+                          "one value per sample: z = 0"),
+        _standardize_edge("edge-width16+1", draw(rng, (2, 17)), 1e-8, ["width+1"],
+                          "17 values per sample"),
+    ]
+
+
 def standardize_file():
     rng = np.random.default_rng(SEED_STANDARDIZE)
     cases = [
@@ -337,7 +376,7 @@ def standardize_file():
         _standardize_case(rng, (3, 12), 1e-5, offset=-2.0, scale=1e-2, tag="-small"),
         _standardize_case(rng, (2, 2, 3, 3), 1e-5, offset=3.0, constant_row=True,
                           tag="-constant"),
-    ]
+    ] + standardize_edge_cases()
     return OpFile(
         "standardize", "spec/hebbian-rules.md#standardize",
         "Per-sample standardisation z = (x - mean) / sqrt(var + eps) over all values of each "

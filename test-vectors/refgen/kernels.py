@@ -14,7 +14,7 @@ import itertools
 
 import numpy as np
 
-from .common import Case, OpFile, T, draw, sum_bound_atol, tol
+from .common import Case, OpFile, T, draw, f32, sum_bound_atol, tol
 
 RTOL = 1e-4
 
@@ -22,6 +22,7 @@ RTOL = 1e-4
 SEED_GEMM = 20240611
 SEED_CONV2D = 20240612
 SEED_AVGPOOL2D = 20240613
+SEED_GEMM_EDGE = 20261130
 
 
 def _fmt(v):
@@ -77,6 +78,127 @@ def _gemm_case(rng, m, n, k, transA, transB, alpha, beta, scale=1.0, tag=""):
                     m, n, k, "[k,m]" if transA else "[m,k]", "[n,k]" if transB else "[k,n]"))
 
 
+def gemm_edge_ref(A, B, C, transA, transB, alpha, beta):
+    """(K11) with the BLAS reading rules: alpha = 0 reads neither A nor B, beta = 0 not C;
+    otherwise IEEE arithmetic on whatever the operands hold (NaN, infinities)."""
+    m = A.shape[1] if transA else A.shape[0]
+    n = B.shape[0] if transB else B.shape[1]
+    if alpha == 0:
+        P = np.zeros((m, n))
+    else:
+        opA = A.T if transA else A
+        opB = B.T if transB else B
+        with np.errstate(invalid="ignore", over="ignore"):
+            # element by element: np.matmul may not propagate NaN/inf as IEEE sums would
+            P = np.array([[alpha * sum(opA[i, l] * opB[l, j] for l in range(opA.shape[1]))
+                           for j in range(n)] for i in range(m)]).reshape(m, n)
+    if beta == 0:
+        return P
+    with np.errstate(invalid="ignore"):
+        return P + beta * C
+
+
+def _gemm_edge_case(cid, flags, A, B, C, transA, transB, alpha, beta, comment):
+    A, B, C = f32(A), f32(B), f32(C)
+    Y = gemm_edge_ref(A, B, C, transA, transB, alpha, beta)
+    opA = np.abs(A.T if transA else A)
+    opB = np.abs(B.T if transB else B)
+    k = opA.shape[1]
+    fin = np.isfinite(Y)
+    if alpha != 0 and k > 0:
+        with np.errstate(invalid="ignore"):
+            S = abs(alpha) * np.array([[sum(opA[i, l] * opB[l, j] for l in range(k))
+                                        for j in range(Y.shape[1])] for i in range(Y.shape[0])]
+                         ).reshape(Y.shape)
+    else:
+        S = np.zeros(Y.shape)
+    if beta != 0:
+        S = S + abs(beta) * np.abs(C)
+    smax = float(np.max(S[fin])) if np.any(fin) else 0.0
+    # any-order float32 bound, plus the underflow of each product (at most 2^-150 each)
+    atol = sum_bound_atol(k + 1, smax) + (k + 2) * 2.0 ** -149
+    return Case(cid, {"transA": transA, "transB": transB, "alpha": alpha, "beta": beta},
+                {"A": T(A), "B": T(B), "C": T(C)}, {"Y": T(Y)}, tol(RTOL, atol),
+                comment=comment, flags=flags)
+
+
+def gemm_edge_cases():
+    """Edge cases: the BLAS reading rules, IEEE propagation, empty shapes, lengths around the
+    vector widths 4, 8 and 16 floats, tiny and huge magnitudes (spec/test-vectors.md#flags)."""
+    rng = np.random.default_rng(SEED_GEMM_EDGE)
+    nan, inf = float("nan"), float("inf")
+    cases = []
+    shapes = lambda m, n, k, ta, tb: ((k, m) if ta else (m, k), (n, k) if tb else (k, n))
+    for ta, tb in [(False, False), (True, True)]:
+        sa, sb = shapes(5, 6, 7, ta, tb)
+        A = draw(rng, sa)
+        A[0, 0], A[1, 2] = nan, inf
+        B = draw(rng, sb)
+        B[2, 1], B[0, 3] = nan, -inf
+        tr = ("t" if ta else "n") + ("t" if tb else "n")
+        cases.append(_gemm_edge_case(
+            "edge-alpha0-nan-inf-in-a-b-" + tr, ["alpha0", "nan", "infinity"], A, B,
+            draw(rng, (5, 6)), ta, tb, 0.0, 0.5,
+            "alpha = 0: A and B hold NaN and infinities, which must not be read: Y = beta C"))
+        C = draw(rng, (5, 6))
+        C[0, 0], C[4, 5] = nan, -inf
+        cases.append(_gemm_edge_case(
+            "edge-alpha0-beta0-" + tr, ["alpha0", "beta0", "nan", "infinity"], A, B, C, ta, tb,
+            0.0, 0.0, "alpha = 0 and beta = 0: nothing is read, Y = 0"))
+        cases.append(_gemm_edge_case(
+            "edge-beta0-nan-inf-in-c-" + tr, ["beta0", "nan", "infinity"], draw(rng, sa),
+            draw(rng, sb), C, ta, tb, 1.5, 0.0,
+            "beta = 0: C holds NaN and -infinity, which must not be read: Y = alpha op(A) op(B)"))
+    # IEEE propagation: positive B, so one +inf in a row of A makes that row +inf (alpha > 0),
+    # +inf and -inf in one row give NaN, a NaN in A a NaN row, a NaN in C (beta != 0) its element
+    A = draw(rng, (4, 9), 0.5, 1.0)
+    B = draw(rng, (9, 5), 0.5, 1.0)
+    A[0, 3] = inf
+    A[1, 2], A[1, 7] = inf, -inf
+    A[2, 8] = nan
+    C = draw(rng, (4, 5))
+    C[3, 4] = nan
+    C[3, 0] = -inf
+    cases.append(_gemm_edge_case(
+        "edge-ieee-propagation", ["nan", "infinity"], A, B, C, False, False, 2.0, 1.0,
+        "row 0: +inf; row 1: inf - inf = NaN; row 2: NaN; C[3,4] NaN and C[3,0] -inf reach Y"))
+    cases.append(_gemm_edge_case(
+        "edge-inf-times-zero", ["infinity", "nan"], np.array([[inf, 1.0]]),
+        np.array([[0.0, 2.0], [3.0, 4.0]]), np.zeros((1, 2)), False, False, 1.0, 0.0,
+        "inf * 0 = NaN in Y[0,0] (IEEE, no skipping of zero elements); Y[0,1] = +inf"))
+    # empty shapes: no element of Y, or k = 0 (Y = beta C)
+    for (m, n, k) in [(0, 3, 4), (3, 0, 4), (3, 4, 0), (0, 0, 0)]:
+        cases.append(_gemm_edge_case(
+            "edge-empty-%dx%dx%d" % (m, n, k), ["empty"], draw(rng, (m, k)), draw(rng, (k, n)),
+            draw(rng, (m, n)), False, False, 1.0, 0.5,
+            "m, n or k = 0; with k = 0, Y = beta C"))
+    # length 1 and lengths around the vector widths 4, 8, 16 (n: lanes of C, k: the sum)
+    cases.append(_gemm_edge_case(
+        "edge-length1-1x1x1", ["length1"], draw(rng, (1, 1)), draw(rng, (1, 1)),
+        draw(rng, (1, 1)), False, False, -1.0, 2.0, "1 x 1 x 1"))
+    for w in (4, 8, 16):
+        for d, flag in ((-1, "width-1"), (0, "width"), (1, "width+1")):
+            L = w + d
+            for ta, tb in [(False, False), (True, False), (False, True)]:
+                m = 3 if tb else L
+                sa, sb = shapes(m, L, L, ta, tb)
+                cases.append(_gemm_edge_case(
+                    "edge-width%d%+d-%dx%dx%d-%s%s" % (w, d, m, L, L, "t" if ta else "n",
+                                                       "t" if tb else "n"),
+                    [flag], draw(rng, sa), draw(rng, sb), draw(rng, (m, L)), ta, tb, 1.0,
+                    0.75, "n = k = %d, around the vector width %d floats" % (L, w)))
+    # magnitudes: huge (products near 1e36), tiny (products subnormal or 0 in float32)
+    cases.append(_gemm_edge_case(
+        "edge-huge-1e18", ["huge"], draw(rng, (6, 9), -1e18, 1e18), draw(rng, (9, 7), -1e18, 1e18),
+        draw(rng, (6, 7), -1e36, 1e36), False, False, 1.0, 1.0, "entries near 1e18"))
+    cases.append(_gemm_edge_case(
+        "edge-tiny-1e-22", ["tiny", "subnormal"], draw(rng, (6, 9), -1e-22, 1e-22),
+        draw(rng, (9, 7), -1e-22, 1e-22), draw(rng, (6, 7), -1e-44, 1e-44), False, False, 1.0,
+        1.0, "products near 1e-44: subnormal in float32, the error is bounded by k+2 half "
+        "subnormal steps"))
+    return cases
+
+
 def gemm_file():
     rng = np.random.default_rng(SEED_GEMM)
     sizes = [(1, 1, 1), (3, 7, 17), (17, 33, 7), (33, 17, 65), (64, 64, 64)]
@@ -103,6 +225,7 @@ def gemm_file():
     ]
     for (m, n, k, ta, tb, alpha, beta, scale, tag) in extra:
         cases.append(_gemm_case(rng, m, n, k, ta, tb, alpha, beta, scale, tag))
+    cases += gemm_edge_cases()
     return OpFile(
         "gemm", "spec/kernels.md#gemm",
         "Y = alpha op(A) op(B) + beta C (K11). A is stored [m,k], or [k,m] when transA; B is "
@@ -323,6 +446,11 @@ def conv2d_file():
         (2, 3, 7, 7, 3, 3, 3, 2, 1, True, False, 1e-3, "-xscale1e-3"),
     ]
     cases = [_conv_case(rng, *sp) for sp in specs]
+    for c in cases:
+        if c.id.startswith("k1x1-s1-p0-n1c1h1w1-o1"):
+            c.flags = ["length1"]       # one input, one weight: the smallest convolution
+        elif "h1w1" in c.id:
+            c.flags = ["length1"]       # a 1x1 image
     return OpFile(
         "conv2d", "spec/kernels.md#conv2d",
         "Cross-correlation with zero padding (K12); dx, dw, db (K13)-(K15) are the gradient of "
@@ -420,6 +548,9 @@ def avgpool2d_file():
         (3, 2, 10, 6, 4, 2, True),
     ]
     cases = [_pool_case(rng, *sp) for sp in specs]
+    for c in cases:
+        if c.id.startswith("size1-"):
+            c.flags = ["length1"]       # a 1x1 window: the identity
     return OpFile(
         "avgpool2d", "spec/kernels.md#avgpool2d",
         "Average pooling, no padding (K16); dx (K17) given dy, accumulating where windows "

@@ -124,11 +124,13 @@ public final class Probe {
    * @return the cosine in [-1, 1]
    */
   public static double cosine(Kernels k, int n, float[] g, int gOff, float[] h, int hOff) {
+    // every product and sum in double (K5), (K12): no overflow or underflow for finite input
     double gg = k.sumSquares(n, g, gOff), hh = k.sumSquares(n, h, hOff);
     if (gg == 0 || hh == 0) {
       return 0;
     }
-    return k.dot(n, g, gOff, h, hOff) / (Math.sqrt(gg) * Math.sqrt(hh));
+    double cos = k.dsdot(n, g, gOff, h, hOff) / (Math.sqrt(gg) * Math.sqrt(hh));
+    return Math.max(-1.0, Math.min(1.0, cos)); // rounding may pass +-1 by an ulp; NaN stays
   }
 
   /**

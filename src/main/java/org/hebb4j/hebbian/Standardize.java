@@ -30,13 +30,13 @@ public final class Standardize {
    */
   public static boolean sample(Kernels k, int len, float[] x, int xOff, float[] out, int oOff,
       float eps) {
-    float mean = k.mean(len, x, xOff);
-    float var = k.variance(len, x, xOff);
-    float inv = (float) (1.0 / Math.sqrt((double) var + eps));
+    double mean = k.mean(len, x, xOff); // mean and variance in double: finite for finite input
+    double var = k.variance(len, x, xOff);
+    double inv = 1.0 / Math.sqrt(var + eps);
     for (int i = 0; i < len; i++) {
-      out[oOff + i] = (x[xOff + i] - mean) * inv;
+      out[oOff + i] = (float) ((x[xOff + i] - mean) * inv); // one rounding, no overflow
     }
-    return Float.isFinite(mean) && Float.isFinite(var);
+    return Double.isFinite(mean) && Double.isFinite(var);
   }
 
   /**

@@ -80,31 +80,65 @@ public interface Kernels {
   float sum(int n, float[] x, int xOff);
 
   /**
-   * spec/kernels.md#reductions (K5): sum_i x_i^2 over i &lt; n.
+   * spec/kernels.md#reductions (K5): sum_i x_i^2 over i &lt; n, squares and sum in double (no
+   * overflow or underflow for any finite input; the same bits on both paths).
    *
    * @param n length, &gt;= 0
    * @param x n floats from {@code xOff}
    * @param xOff offset of x_0
-   * @return the sum of squares (0 for n = 0)
+   * @return the sum of squares in double (0 for n = 0)
    * @throws IllegalArgumentException on a bad size, offset or array (spec/kernels.md#checks)
    */
-  float sumSquares(int n, float[] x, int xOff);
+  double sumSquares(int n, float[] x, int xOff);
 
   /**
-   * spec/kernels.md#reductions (K6): (1/n) sum_i x_i.
+   * spec/kernels.md#reductions (K5a): the BLAS {@code dsdot}, sum_i x_i y_i with every product
+   * and the sum in double: no overflow or underflow for any finite float32 input, the same bits
+   * on both paths and for any thread count.
    *
    * @param n length, &gt;= 0
    * @param x n floats from {@code xOff}
    * @param xOff offset of x_0
-   * @return the mean (NaN for n = 0)
+   * @param y n floats from {@code yOff}
+   * @param yOff offset of y_0
+   * @return the inner product in double (0 for n = 0)
    * @throws IllegalArgumentException on a bad size, offset or array (spec/kernels.md#checks)
    */
-  default float mean(int n, float[] x, int xOff) {
-    return sum(n, x, xOff) / n;
+  double dsdot(int n, float[] x, int xOff, float[] y, int yOff);
+
+  /**
+   * spec/kernels.md#reductions (K5b): the BLAS {@code nrm2}, the Euclidean norm sqrt(sumsq(x)),
+   * correctly rounded to float32 up to the double error of (K5): exact to float32 rounding for
+   * any finite input, never overflowing or underflowing in the squares.
+   *
+   * @param n length, &gt;= 0
+   * @param x n floats from {@code xOff}
+   * @param xOff offset of x_0
+   * @return ||x||_2 (0 for n = 0)
+   * @throws IllegalArgumentException on a bad size, offset or array (spec/kernels.md#checks)
+   */
+  default float nrm2(int n, float[] x, int xOff) {
+    return (float) Math.sqrt(sumSquares(n, x, xOff));
   }
 
   /**
-   * spec/kernels.md#reductions (K7): population variance, two passes around the mean.
+   * spec/kernels.md#reductions (K6): (1/n) sum_i x_i, summed in double (the same bits on both
+   * paths).
+   *
+   * @param n length, &gt;= 0
+   * @param x n floats from {@code xOff}
+   * @param xOff offset of x_0
+   * @return the mean in double (NaN for n = 0)
+   * @throws IllegalArgumentException on a bad size, offset or array (spec/kernels.md#checks)
+   */
+  default double mean(int n, float[] x, int xOff) {
+    Check.vector("mean", n, "x", x, xOff);
+    return Reductions.mean(n, x, xOff);
+  }
+
+  /**
+   * spec/kernels.md#reductions (K7): population variance, two passes around the mean, in double
+   * (no overflow or underflow for any finite input; the same bits on both paths).
    *
    * @param n length, &gt;= 0
    * @param x n floats from {@code xOff}
@@ -112,7 +146,7 @@ public interface Kernels {
    * @return (1/n) sum_i (x_i - mean)^2 (NaN for n = 0)
    * @throws IllegalArgumentException on a bad size, offset or array (spec/kernels.md#checks)
    */
-  float variance(int n, float[] x, int xOff);
+  double variance(int n, float[] x, int xOff);
 
   /**
    * spec/kernels.md#activations (K8): z_i = act(a_i). {@code z} may alias {@code a}.

@@ -60,25 +60,21 @@ public class ScalarKernels implements Kernels {
   }
 
   @Override
-  public float sumSquares(int n, float[] x, int xOff) {
+  public double sumSquares(int n, float[] x, int xOff) {
     Check.vector("sumSquares", n, "x", x, xOff);
-    float acc = 0f;
-    for (int i = 0; i < n; i++) {
-      acc += x[xOff + i] * x[xOff + i];
-    }
-    return acc;
+    return Reductions.sumSquares(n, x, xOff);
   }
 
   @Override
-  public float variance(int n, float[] x, int xOff) {
+  public double dsdot(int n, float[] x, int xOff, float[] y, int yOff) {
+    Check.vectors("dsdot", n, x, xOff, y, yOff);
+    return Reductions.dsdot(n, x, xOff, y, yOff);
+  }
+
+  @Override
+  public double variance(int n, float[] x, int xOff) {
     Check.vector("variance", n, "x", x, xOff);
-    float mu = mean(n, x, xOff);
-    float acc = 0f;
-    for (int i = 0; i < n; i++) {
-      float d = x[xOff + i] - mu;
-      acc += d * d;
-    }
-    return acc / n;
+    return Reductions.variance(n, x, xOff);
   }
 
   @Override
@@ -128,8 +124,15 @@ public class ScalarKernels implements Kernels {
       float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
       float beta, float[] c, int cOff, int ldc) {
     Check.gemm("gemm", transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
-    if (n == 0) {
+    if (m == 0 || n == 0) {
       return; // an empty C: nothing is touched (spec/kernels.md#checks)
+    }
+    if (k == 0 || alpha == 0f) {
+      // BLAS: A and B are not read, C <- beta C (spec/kernels.md#gemm)
+      for (int i = 0; i < m; i++) {
+        scaleOrClear(n, beta, c, cOff + i * ldc);
+      }
+      return;
     }
     for (int i = 0; i < m; i++) {
       int ci = cOff + i * ldc;

@@ -170,12 +170,17 @@ public final class ThreadedKernels implements Kernels {
   }
 
   @Override
-  public float sumSquares(int n, float[] x, int xOff) {
+  public double sumSquares(int n, float[] x, int xOff) {
     return base.sumSquares(n, x, xOff);
   }
 
   @Override
-  public float variance(int n, float[] x, int xOff) {
+  public double dsdot(int n, float[] x, int xOff, float[] y, int yOff) {
+    return base.dsdot(n, x, xOff, y, yOff);
+  }
+
+  @Override
+  public double variance(int n, float[] x, int xOff) {
     return base.variance(n, x, xOff);
   }
 

@@ -108,40 +108,10 @@ final class VectorKernels extends ScalarKernels implements ParallelGemm {
     return acc;
   }
 
-  /** spec/kernels.md#reductions (K5). */
-  @Override
-  public float sumSquares(int n, float[] x, int xOff) {
-    Check.vector("sumSquares", n, "x", x, xOff);
-    return dot(n, x, xOff, x, xOff);
-  }
-
-  /** spec/kernels.md#reductions (K7): two passes, sum of (x - mean)^2 over n. */
-  @Override
-  public float variance(int n, float[] x, int xOff) {
-    Check.vector("variance", n, "x", x, xOff);
-    float mu = mean(n, x, xOff);
-    FloatVector vmu = FloatVector.broadcast(S, mu);
-    FloatVector acc0 = FloatVector.zero(S), acc1 = acc0;
-    int i = 0;
-    for (int bound = n - 2 * L; i <= bound; i += 2 * L) {
-      FloatVector d0 = FloatVector.fromArray(S, x, xOff + i).sub(vmu);
-      FloatVector d1 = FloatVector.fromArray(S, x, xOff + i + L).sub(vmu);
-      acc0 = d0.fma(d0, acc0);
-      acc1 = d1.fma(d1, acc1);
-    }
-    for (int bound = S.loopBound(n); i < bound; i += L) {
-      FloatVector d0 = FloatVector.fromArray(S, x, xOff + i).sub(vmu);
-      acc0 = d0.fma(d0, acc0);
-    }
-    float[] lanes = LANES.get();
-    acc0.add(acc1).intoArray(lanes, 0);
-    float acc = sumInLaneOrder(lanes);
-    for (; i < n; i++) {
-      float d = x[xOff + i] - mu;
-      acc += d * d;
-    }
-    return acc / n;
-  }
+  // sumSquares, dsdot, mean, variance (K5)-(K7), (K5a): inherited, the one double code of both
+  // paths (Reductions, spec/kernels.md#reduction-order), so they give the scalar path's bits.
+  // (Holding its partial sums in DoubleVector lanes was tried: as fast in isolation, but inside
+  // the SRE step C2 boxed the vectors, about 700 KB allocated per step.)
 
   /** spec/kernels.md#activations (K8). z may alias a. */
   @Override

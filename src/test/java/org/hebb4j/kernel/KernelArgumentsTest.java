@@ -61,7 +61,7 @@ class KernelArgumentsTest {
     c.add(new Bad("scale: x too short: needs 3 from offset 2, has 4",
         k -> k.scale(3, 2f, f(4), 2)));
     c.add(new Bad("sum: n -3 < 0", k -> k.sum(-3, f(4), 0)));
-    c.add(new Bad("sum: x too short: needs 9, has 8", k -> k.mean(9, f(8), 0)));
+    c.add(new Bad("mean: x too short: needs 9, has 8", k -> k.mean(9, f(8), 0)));
     c.add(new Bad("sumSquares: xOff -1 < 0", k -> k.sumSquares(1, f(4), -1)));
     c.add(new Bad("variance: x too short: needs 17 from offset 1, has 17",
         k -> k.variance(17, f(17), 1)));
