@@ -5,9 +5,12 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -27,11 +30,25 @@ final class AtomicWrite {
 
   private AtomicWrite() {}
 
+  /**
+   * Writes {@code file}. The target is checked first: it must not be a folder and its parent
+   * folder must exist. Any failure creating, writing or renaming the temporary file is reported
+   * as an IOException whose one-line message names {@code file} (never the temporary file) and
+   * the reason; the temporary file is deleted.
+   */
   static void write(Path file, Body body) throws IOException {
     Path target = file.toAbsolutePath();
-    Path tmp = createTemp(target);
+    if (Files.isDirectory(target)) {
+      throw new IOException(file + ": is a folder");
+    }
+    Path parent = target.getParent();
+    if (parent == null || !Files.isDirectory(parent)) {
+      throw new IOException(file + ": folder " + parent + " does not exist");
+    }
+    Path tmp = null;
     boolean moved = false;
     try {
+      tmp = createTemp(target);
       try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE);
            OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), BUFFER)) {
         body.writeTo(out);
@@ -44,8 +61,12 @@ final class AtomicWrite {
         Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
       }
       moved = true;
+    } catch (FormatException e) {
+      throw e; // already names the file and the fault
+    } catch (IOException e) {
+      throw new IOException(file + ": cannot write (" + reason(e) + ")", e);
     } finally {
-      if (!moved) {
+      if (!moved && tmp != null) {
         try {
           Files.deleteIfExists(tmp);
         } catch (IOException ignored) {
@@ -53,6 +74,20 @@ final class AtomicWrite {
         }
       }
     }
+  }
+
+  /** Why {@code e} happened, without the file names a FileSystemException carries. */
+  static String reason(IOException e) {
+    if (e instanceof NoSuchFileException) {
+      return "no such file or directory";
+    }
+    if (e instanceof AccessDeniedException) {
+      return "permission denied";
+    }
+    if (e instanceof FileSystemException f) {
+      return f.getReason() != null ? f.getReason() : e.getClass().getSimpleName();
+    }
+    return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
   }
 
   /** A new empty file next to {@code target} (default permissions, unlike createTempFile). */
