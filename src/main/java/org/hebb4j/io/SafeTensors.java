@@ -272,13 +272,14 @@ public final class SafeTensors {
           LittleEndian.CHUNK);
       byte[] prefix = in.readNBytes(8);
       long n = ByteBuffer.wrap(prefix).order(ByteOrder.LITTLE_ENDIAN).getLong();
-      if (n < 0 || n > MAX_HEADER_SIZE) {
-        throw new FormatException(label + ": header size " + Long.toUnsignedString(n)
-            + " exceeds the limit of " + MAX_HEADER_SIZE + " bytes");
+      if (n < 0 || n > size - 8) {
+        throw new FormatException(label + ": not a safetensors file: header length "
+            + Long.toUnsignedString(n) + " exceeds the file's " + size + " bytes"
+            + (n >= 0 && n <= MAX_HEADER_SIZE ? " (truncated?)" : ""));
       }
-      if (n > size - 8) {
-        throw new FormatException(label + ": header size " + n + " exceeds the " + (size - 8)
-            + " bytes after the size field (truncated?)");
+      if (n > MAX_HEADER_SIZE) {
+        throw new FormatException(label + ": header size " + n + " exceeds the limit of "
+            + MAX_HEADER_SIZE + " bytes");
       }
       byte[] headerBytes = in.readNBytes((int) n);
       if (headerBytes.length != n) {

@@ -132,7 +132,7 @@ class SafeTensorsTest {
       out.write(new byte[100_000]);
       throw new IOException("disk full");
     }));
-    assertEquals("disk full", e.getMessage());
+    assertEquals(f + ": cannot write (disk full)", e.getMessage());
     assertArrayEquals(before, Files.readAllBytes(f));
     try (Stream<Path> s = Files.list(dir)) {
       assertEquals(List.of(f), s.toList(), "no temporary file left behind");
@@ -185,7 +185,8 @@ class SafeTensorsTest {
     write(f, Arrays.copyOf(b, 5));
     refused(f, "5 bytes", "shorter than the 8-byte header size");
     write(f, Arrays.copyOf(b, 40));
-    refused(f, "header size", "exceeds the 32 bytes after the size field", "truncated");
+    refused(f, "not a safetensors file: header length", "exceeds the file's 40 bytes",
+        "truncated");
     write(f, Arrays.copyOf(b, b.length - 3));
     refused(f, "tensor 'a'", "lie outside the", "data buffer");
   }
@@ -195,7 +196,7 @@ class SafeTensorsTest {
     byte[] b = safetensors("{" + A16 + "}", new byte[16]);
     ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).putLong(0, 5000);
     Path f = write(dir.resolve("big.safetensors"), b);
-    refused(f, "header size 5000 exceeds the", "truncated");
+    refused(f, "not a safetensors file: header length 5000 exceeds the file's", "truncated");
   }
 
   @Test
@@ -204,8 +205,29 @@ class SafeTensorsTest {
       byte[] b = safetensors("{}", new byte[0]);
       ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).putLong(0, n);
       Path f = write(dir.resolve("huge.safetensors"), b);
-      refused(f, "header size " + Long.toUnsignedString(n), "exceeds the limit of 100000000");
+      refused(f, "not a safetensors file: header length " + Long.toUnsignedString(n),
+          "exceeds the file's " + b.length + " bytes");
     }
+  }
+
+  @Test
+  void headerSizeOverTheLimitInALargeFile() throws IOException {
+    long n = SafeTensors.MAX_HEADER_SIZE + 1;
+    Path f = dir.resolve("large.safetensors");
+    try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(f,
+        java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE,
+        java.nio.file.StandardOpenOption.SPARSE)) {
+      ch.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(0, n));
+      ch.write(ByteBuffer.wrap(new byte[] {'{'}), n + 8);
+    }
+    refused(f, "header size " + n, "exceeds the limit of 100000000");
+  }
+
+  @Test
+  void anNpyFileIsNotASafetensorsFile() throws IOException {
+    Path f = dir.resolve("x.npy");
+    Npy.write(f, Tensor.zeros(2, 3));
+    refused(f, "x.npy: not a safetensors file: header length", "exceeds the file's");
   }
 
   @Test
