@@ -33,9 +33,39 @@ final class Experiments {
         + ".safetensors");
   }
 
-  /** OUT/models with --save, else null. */
+  /** OUT/models with --save, created and checked writable ({@link #folder}), else null. */
   static Path saveDir(Args a, Path out) {
-    return a.flag("save") ? out.resolve("models") : null;
+    return a.flag("save") ? folder("save", out.resolve("models")) : null;
+  }
+
+  /**
+   * Creates {@code dir} with its parents and checks that it is writable, so that a long run
+   * cannot fail at its end for a reason knowable at its start. The one home of this check.
+   *
+   * @throws UsageException "--OPTION: cannot create folder DIR: REASON" or
+   *     "--OPTION: folder DIR is not writable"
+   */
+  static Path folder(String option, Path dir) {
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new UsageException("--" + option + ": cannot create folder " + dir + ": "
+          + Main.reason(e));
+    } catch (SecurityException e) {
+      throw new UsageException("--" + option + ": cannot create folder " + dir + ": "
+          + e.getMessage());
+    }
+    if (!Files.isWritable(dir)) {
+      throw new UsageException("--" + option + ": folder " + dir + " is not writable");
+    }
+    return dir;
+  }
+
+  /** Checks that {@code file}, to be written later, is not a folder. */
+  static void notFolder(String option, Path file) {
+    if (Files.isDirectory(file)) {
+      throw new UsageException("--" + option + ": " + file + " is a folder");
+    }
   }
 
   static Option outOption(String name) {
@@ -69,16 +99,7 @@ final class Experiments {
         dir = Path.of("runs", name + "-" + stamp + "-" + i);
       }
     }
-    try {
-      Files.createDirectories(dir);
-    } catch (IOException | SecurityException e) {
-      throw new UsageException("--out: cannot create folder " + dir + " (" + e.getMessage()
-          + ")");
-    }
-    if (!Files.isWritable(dir)) {
-      throw new UsageException("--out: folder " + dir + " is not writable");
-    }
-    return dir;
+    return folder("out", dir);
   }
 
   /**

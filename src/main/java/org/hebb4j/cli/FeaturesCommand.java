@@ -13,6 +13,7 @@ import org.hebb4j.data.Datasets;
 import org.hebb4j.data.FashionMnist;
 import org.hebb4j.hebbian.HebbCnn;
 import org.hebb4j.hebbian.HebbCnnConfig;
+import org.hebb4j.io.FormatException;
 import org.hebb4j.io.Npy;
 import org.hebb4j.io.Npz;
 import org.hebb4j.io.SafeTensors;
@@ -77,16 +78,15 @@ final class FeaturesCommand implements Command {
     if (!file.getFileName().toString().endsWith(".npz")) {
       throw new UsageException("--out: " + file + " must end with .npz");
     }
-    if (Files.isDirectory(file)) {
-      throw new UsageException("--out: " + file + " is a folder");
-    }
+    Experiments.notFolder("out", file);
+    Experiments.folder("out", file.toAbsolutePath().getParent()); // before any work
     int limit = a.integer("limit", Integer.MAX_VALUE, 1, Integer.MAX_VALUE);
     String layer = a.string("layer", "all").trim();
     int threads = Experiments.threads(a);
     if (!Files.isRegularFile(model)) {
-      throw new UsageException("--model: " + model + ": no such file");
+      throw new UsageException("--model " + model + ": no such file");
     }
-    String format = SafeTensors.read(model).metadata().get("format");
+    String format = readModel(model, () -> SafeTensors.read(model).metadata().get("format"));
     Map<String, Tensor> arrays;
     if (HebbCnn.FORMAT.equals(format)) {
       if (a.has("input")) {
@@ -101,13 +101,9 @@ final class FeaturesCommand implements Command {
       }
       arrays = mlp(a, model, limit, layer);
     } else {
-      throw new UsageException("--model: " + model + ": metadata format "
+      throw new UsageException("--model " + model + ": metadata format "
           + (format == null ? "missing" : "'" + format + "'") + ", expected " + HebbCnn.FORMAT
           + " or " + MlpConfig.FORMAT);
-    }
-    Path parent = file.toAbsolutePath().getParent();
-    if (parent != null) {
-      Files.createDirectories(parent);
     }
     Npz.write(file, arrays);
     for (Map.Entry<String, Tensor> e : arrays.entrySet()) {
@@ -115,6 +111,26 @@ final class FeaturesCommand implements Command {
     }
     out.println("wrote " + file);
     return 0;
+  }
+
+  /** Reads the model file. */
+  private interface ModelReader<T> {
+    T read() throws IOException;
+  }
+
+  /**
+   * {@code reader}'s result; a malformed file or bad metadata becomes one line
+   * "--model FILE: FAULT", the same prefix for every fault of the model file.
+   */
+  private static <T> T readModel(Path model, ModelReader<T> reader) throws IOException {
+    try {
+      return reader.read();
+    } catch (FormatException | IllegalArgumentException e) {
+      String m = String.valueOf(e.getMessage());
+      String name = model.toString() + ": ";
+      throw new UsageException("--model " + model + ": "
+          + (m.startsWith(name) ? m.substring(name.length()) : m));
+    }
   }
 
   private static Path required(Args a, String name) {
@@ -151,7 +167,7 @@ final class FeaturesCommand implements Command {
     String split = a.choice("split", "test", "train", "test");
     Path dir = a.path("data", FashionMnist.DEFAULT_DIR);
     try (Workers workers = new Workers(threads)) {
-      HebbCnn net = HebbCnn.load(model, KernelProvider.get(), workers);
+      HebbCnn net = readModel(model, () -> HebbCnn.load(model, KernelProvider.get(), workers));
       int pick = layerChoice(layer, net.layers(), "last");
       Dataset.Split s = Datasets.load(dir); // DataException: one line, exit 2
       Dataset ds = (split.equals("train") ? s.train() : s.test()).first(limit);
@@ -186,7 +202,7 @@ final class FeaturesCommand implements Command {
     if (input == null) {
       throw new UsageException("--input FILE.npy is required for the MLP " + model);
     }
-    Mlp net = Mlp.load(model);
+    Mlp net = readModel(model, () -> Mlp.load(model));
     int pick = layerChoice(layer, net.depth() - 1, "output");
     if (!Files.isRegularFile(input)) {
       throw new UsageException("--input: " + input + ": no such file");

@@ -2,10 +2,7 @@ package org.hebb4j.cli;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -62,11 +59,10 @@ final class HebbCnnCommand implements Command {
         Option.of("train-limit", "N", "use only the first N training images", "all"),
         Option.of("test-limit", "N", "use only the first N test images", "all"),
         Option.of("seed", "S", "random seed (weights, masks, shuffles)", "1"),
-        Option.of("threads", "T", "worker threads (results do not depend on it)",
-            "available processors"),
+        Experiments.threadsOption(),
         Option.of("data", "DIR", "data folder (IDX or CIFAR-10 binary)",
             FashionMnist.DEFAULT_DIR.toString()),
-        Option.of("out", "DIR", "output folder", "runs/hebbcnn-<date>-<time>"),
+        Experiments.outOption("hebbcnn"),
         Option.flag("save", "write each trained network to OUT/models/VARIANT.safetensors "
             + "(hebb4j features --model reads it)"),
         Option.of("rule", "R", "plasticity rule: plain, instar or oja", "instar"),
@@ -97,7 +93,7 @@ final class HebbCnnCommand implements Command {
       throw new UsageException("--seed: expected a whole number, got " + fmt(seedValue));
     }
     long seed = (long) seedValue;
-    int threads = a.integer("threads", Workers.defaultThreads(), 1, 1024);
+    int threads = Experiments.threads(a);
     String padText = a.string("pad", "auto");
     if (!"auto".equals(padText) && !padText.matches("\\d{1,4}")) {
       throw new UsageException("--pad: expected auto or an integer in [0, 1000], got '" + padText
@@ -177,10 +173,6 @@ final class HebbCnnCommand implements Command {
     }
     HebbCnnExperiment.Settings st = settings(a);
     Path data = a.path("data", FashionMnist.DEFAULT_DIR);
-    Path outDir = a.has("out") ? a.path("out", null) : defaultOut();
-    if (Files.exists(outDir) && !Files.isDirectory(outDir)) {
-      throw new UsageException("--out: " + outDir + " exists and is not a directory");
-    }
     Dataset.Split split = Datasets.load(data); // DataException: one line, exit 2
     Dataset train = split.train().first(st.trainLimit());
     Dataset test = split.test().first(st.testLimit());
@@ -194,9 +186,14 @@ final class HebbCnnCommand implements Command {
     }
     Kernels k = KernelProvider.get();
     PrintStream progress = System.console() != null ? err : null;
-    Files.createDirectories(outDir);
-    if (a.flag("save")) {
-      st = withSave(st, outDir.resolve("models"));
+    // every output folder and model file checked before training (one home: Experiments)
+    Path outDir = Experiments.outDir(a, "hebbcnn");
+    Path models = Experiments.saveDir(a, outDir);
+    if (models != null) {
+      for (Variant v : st.variants()) {
+        Experiments.notFolder("save", models.resolve(v.id() + ".safetensors"));
+      }
+      st = withSave(st, models);
     }
     long t0 = System.nanoTime();
     try (Workers workers = new Workers(st.threads())) {
@@ -215,14 +212,5 @@ final class HebbCnnCommand implements Command {
         s.testLimit(), s.seed(), s.threads(), s.pad(), s.rule(), s.channels(), s.kernels(),
         s.lr(), s.k(), s.keep(), s.burnIn(), s.batch(), s.thetaRate(), s.zcaEps(), s.alpha(),
         dir);
-  }
-
-  private static Path defaultOut() {
-    String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
-    Path p = Path.of("runs", "hebbcnn-" + stamp);
-    for (int i = 2; Files.exists(p); i++) {
-      p = Path.of("runs", "hebbcnn-" + stamp + "-" + i);
-    }
-    return p;
   }
 }

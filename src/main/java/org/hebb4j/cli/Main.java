@@ -148,16 +148,24 @@ public final class Main {
    */
   static String ioMessage(java.io.IOException e) {
     if (e instanceof java.nio.file.FileSystemException f && f.getFile() != null) {
-      String why = e instanceof java.nio.file.NoSuchFileException ? "no such file or directory"
+      return f.getFile() + (f.getOtherFile() != null ? " -> " + f.getOtherFile() : "") + ": "
+          + reason(e);
+    }
+    String m = e.getMessage();
+    return (m != null ? m : e.toString()).replace('\n', ' ');
+  }
+
+  /** Why {@code e} happened, in a few words, without the file names it may carry. */
+  static String reason(java.io.IOException e) {
+    if (e instanceof java.nio.file.FileSystemException f) {
+      return e instanceof java.nio.file.NoSuchFileException ? "no such file or directory"
           : e instanceof java.nio.file.AccessDeniedException ? "permission denied"
           : e instanceof java.nio.file.NotDirectoryException ? "not a directory"
           : e instanceof java.nio.file.FileAlreadyExistsException ? "exists and is not a folder"
           : f.getReason() != null ? f.getReason() : e.getClass().getSimpleName();
-      return f.getFile() + (f.getOtherFile() != null ? " -> " + f.getOtherFile() : "") + ": "
-          + why;
     }
     String m = e.getMessage();
-    return (m != null ? m : e.toString()).replace('\n', ' ');
+    return (m != null ? m : e.getClass().getSimpleName()).replace('\n', ' ');
   }
 
   static void usage(PrintStream out) {

@@ -64,8 +64,7 @@ final class PhaseCommand implements Command {
     if (!a.positional().isEmpty()) {
       throw new UsageException("takes no arguments, got '" + a.positional().get(0) + "'");
     }
-    Phase.Model model = Phase.Model.valueOf(
-        a.choice("model", "linear", "linear", "mlp").toUpperCase(Locale.ROOT));
+    Phase.Model model = a.named("model", Phase.Model.class, Phase.Model.LINEAR);
     double[] sigmas = Experiments.grid(a, "sigmas", Phase.logspace(1e-3, 1e-1, 9), true,
         1e6);
     double[] gammas = Experiments.grid(a, "gammas", Phase.logspace(1e-5, 1, 11), true,

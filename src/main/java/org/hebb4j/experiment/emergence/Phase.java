@@ -26,7 +26,7 @@ public final class Phase {
   private Phase() {}
 
   /** The model trained in every cell. */
-  public enum Model {
+  public enum Model implements org.hebb4j.util.Named {
     /** Bias-free linear regression d -> o, student and teacher (spec/emergence.md#phase). */
     LINEAR,
     /** The SRE's MLP d -> hidden -> o with tanh (spec/emergence.md#sre). */
@@ -37,6 +37,7 @@ public final class Phase {
      *
      * @return "linear" or "mlp"
      */
+    @Override
     public String id() {
       return name().toLowerCase(java.util.Locale.ROOT);
     }
