@@ -3,6 +3,7 @@ package org.hebb4j.emergence;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import org.hebb4j.kernel.Kernels;
 import org.hebb4j.nn.Dense;
 import org.hebb4j.nn.Mlp;
@@ -65,9 +66,15 @@ public final class Probe {
    * @param net the network whose steps are observed
    * @param points time-series capacity (0 for none)
    * @param neurons whether the time series also keeps every row-wise cosine
+   * @throws IllegalArgumentException if points is negative
+   * @throws NullPointerException naming the argument when k or net is null
    */
   public Probe(Kernels k, Mlp net, int points, boolean neurons) {
-    this.k = k;
+    if (points < 0) {
+      throw new IllegalArgumentException("points must be 0 or more, got " + points);
+    }
+    this.k = Objects.requireNonNull(k, "kernels");
+    Objects.requireNonNull(net, "net");
     layers = new LayerProbe[net.depth()];
     for (int l = 0; l < layers.length; l++) {
       layers[l] = new LayerProbe(net.layer(l), points, neurons);
@@ -220,9 +227,11 @@ public final class Probe {
    *
    * @param l the layer
    * @return the mean, NaN before the window
+   * @throws IllegalArgumentException if l is outside [0, depth)
    */
   public double minibatch(int l) {
-    return windowSteps == 0 ? Double.NaN : layers[l].sumCos / windowSteps;
+    LayerProbe lp = layers[checkLayer(l, layers.length)];
+    return windowSteps == 0 ? Double.NaN : lp.sumCos / windowSteps;
   }
 
   /**
@@ -230,10 +239,11 @@ public final class Probe {
    *
    * @param l the layer
    * @return the cosine, NaN before the window
+   * @throws IllegalArgumentException if l is outside [0, depth)
    */
   public double timeavg(int l) {
-    return windowSteps == 0 ? Double.NaN
-        : cosine(k, layers[l].sumG.length, layers[l].sumG, 0, layers[l].sumH, 0);
+    LayerProbe lp = layers[checkLayer(l, layers.length)];
+    return windowSteps == 0 ? Double.NaN : cosine(k, lp.sumG.length, lp.sumG, 0, lp.sumH, 0);
   }
 
   /**
@@ -241,9 +251,10 @@ public final class Probe {
    *
    * @param l the layer
    * @return the statistics
+   * @throws IllegalArgumentException if l is outside [0, depth)
    */
   public NeuronStats neuronStats(int l) {
-    LayerProbe lp = layers[l];
+    LayerProbe lp = layers[checkLayer(l, layers.length)];
     Dense d = lp.d;
     double pos = 0, fl = 0;
     int hebbianAvg = 0;
@@ -300,9 +311,10 @@ public final class Probe {
      *
      * @param l the layer, 0-based
      * @return its series
+     * @throws IllegalArgumentException if l is outside [0, layers().size())
      */
     public LayerSeries layer(int l) {
-      return layers.get(l);
+      return layers.get(checkLayer(l, layers.size()));
     }
   }
 
@@ -314,4 +326,12 @@ public final class Probe {
    * @param neurons the row-wise cosines (E19) [point][neuron], or null
    */
   public record LayerSeries(double[] cos, double[] weightNorm, float[][] neurons) {}
+
+  /** Returns l, or throws "layer 7 out of range [0, 3)". */
+  static int checkLayer(int l, int depth) {
+    if (l < 0 || l >= depth) {
+      throw new IllegalArgumentException("layer " + l + " out of range [0, " + depth + ")");
+    }
+    return l;
+  }
 }

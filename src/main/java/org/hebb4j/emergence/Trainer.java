@@ -2,6 +2,7 @@ package org.hebb4j.emergence;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import org.hebb4j.kernel.Kernels;
 import org.hebb4j.nn.Dense;
 import org.hebb4j.nn.DivergedException;
@@ -41,12 +42,14 @@ public final class Trainer {
    * @param cfg the hyperparameters (its batch is the largest batch)
    * @param run the run's root stream: DFA feedback from {@code run.derive("dfa")}, noise from
    *     {@code run.derive("noise")} (spec/emergence.md#rng)
+   * @throws NullPointerException naming the argument when one is null
    */
   public Trainer(Kernels k, Mlp net, Loss loss, TrainConfig cfg, Rng run) {
-    this.k = k;
-    this.net = net;
-    this.loss = loss;
-    this.cfg = cfg;
+    this.k = Objects.requireNonNull(k, "kernels");
+    this.net = Objects.requireNonNull(net, "net");
+    this.loss = Objects.requireNonNull(loss, "loss");
+    this.cfg = Objects.requireNonNull(cfg, "cfg");
+    Objects.requireNonNull(run, "run");
     this.depth = net.depth();
     this.ws = net.workspace(cfg.batch());
     boolean adam = cfg.rule().optimizer != Rule.Optimizer.PLAIN;
@@ -181,9 +184,10 @@ public final class Trainer {
      *
      * @param l the layer
      * @return the squared Frobenius norm
+     * @throws IllegalArgumentException if l is outside [0, depth)
      */
     public double weightNormSq(int l) {
-      return layers[l].weightSq;
+      return layers[checkLayer(l, layers.length)].weightSq;
     }
 
     /**
@@ -191,9 +195,10 @@ public final class Trainer {
      *
      * @param l the layer
      * @return the Frobenius norm
+     * @throws IllegalArgumentException if l is outside [0, depth)
      */
     public double weightNorm(int l) {
-      return Math.sqrt(layers[l].weightSq);
+      return Math.sqrt(layers[checkLayer(l, layers.length)].weightSq);
     }
   }
 
@@ -239,9 +244,10 @@ public final class Trainer {
    *
    * @param l the layer
    * @return g [out, in] (live, overwritten by the next step)
+   * @throws IllegalArgumentException if l is outside [0, depth)
    */
   public float[] signalW(int l) {
-    return layers[l].gW;
+    return layers[checkLayer(l, layers.length)].gW;
   }
 
   /**
@@ -249,9 +255,10 @@ public final class Trainer {
    *
    * @param l the layer
    * @return g [out] (live), or null for a bias-free layer
+   * @throws IllegalArgumentException if l is outside [0, depth)
    */
   public float[] signalB(int l) {
-    return layers[l].gB;
+    return layers[checkLayer(l, layers.length)].gB;
   }
 
   /**
@@ -259,9 +266,10 @@ public final class Trainer {
    *
    * @param l the layer
    * @return B_l [out_l, outputSize] (live), or null without DFA or for the last layer
+   * @throws IllegalArgumentException if l is outside [0, depth)
    */
   public float[] feedback(int l) {
-    return layers[l].feedback;
+    return layers[checkLayer(l, layers.length)].feedback;
   }
 
   /**
@@ -512,5 +520,13 @@ public final class Trainer {
     for (int i = 0; i < g.length; i++) {
       g[i] += (float) (s * noiseRng.gaussian());
     }
+  }
+
+  /** Returns l, or throws "layer 7 out of range [0, 3)". */
+  static int checkLayer(int l, int depth) {
+    if (l < 0 || l >= depth) {
+      throw new IllegalArgumentException("layer " + l + " out of range [0, " + depth + ")");
+    }
+    return l;
   }
 }

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.IntConsumer;
 import org.hebb4j.io.FormatException;
 import org.hebb4j.io.SafeTensors;
@@ -164,11 +165,13 @@ public final class HebbCnn {
    * @param k kernels
    * @param workers threads (results do not depend on their number)
    * @param rng the network's stream
+   * @throws NullPointerException naming the argument when one is null
    */
   public HebbCnn(HebbCnnConfig config, Kernels k, Workers workers, Rng rng) {
-    this.config = config;
-    this.k = k;
-    this.workers = workers;
+    this.config = Objects.requireNonNull(config, "config");
+    this.k = Objects.requireNonNull(k, "kernels");
+    this.workers = Objects.requireNonNull(workers, "workers");
+    Objects.requireNonNull(rng, "rng");
     this.capacity = config.batch();
     int n = config.layers().size();
     layers = new HebbConvLayer[n];
@@ -297,11 +300,13 @@ public final class HebbCnn {
    * thresholds. Allocates nothing.
    *
    * @param images raw images [n, C, H, W] at {@code off}, values as given by the data set
-   * @param off offset of the first image in {@code images}
+   * @param off index of the first image's first value in {@code images}, counted in floats: a
+   *     multiple of C*H*W ({@link HebbCnnConfig#imageSize()})
    * @param n number of images, 1..batch
    * @return true when the weights were updated (the step is past the burn-in), false when only
    *     the thresholds moved
-   * @throws IllegalArgumentException when n or off is out of range
+   * @throws IllegalArgumentException when n is out of range, off is not a non-negative multiple
+   *     of C*H*W, or the images do not fit the array
    * @throws DivergedException when an input, weight or threshold becomes NaN or infinite
    */
   public boolean train(float[] images, int off, int n) {
@@ -332,9 +337,11 @@ public final class HebbCnn {
    * Outputs are in {@link #output(int)}. Allocates nothing. See spec/hebbcnn.md#network.
    *
    * @param images raw images {@code [n, C, H, W]}
-   * @param off offset of the first image in {@code images}
+   * @param off index of the first image's first value in {@code images}, counted in floats: a
+   *     multiple of C*H*W ({@link HebbCnnConfig#imageSize()})
    * @param n number of images, 1..batch
-   * @throws IllegalArgumentException when n or off is out of range
+   * @throws IllegalArgumentException when n is out of range, off is not a non-negative multiple
+   *     of C*H*W, or the images do not fit the array
    * @throws DivergedException when an input is NaN or infinite
    */
   public void infer(float[] images, int off, int n) {
@@ -348,17 +355,19 @@ public final class HebbCnn {
    * quadrant means (Q1), and the last layer's output.
    *
    * @param images raw images {@code [n, C, H, W]}
-   * @param off offset of the first image in {@code images}
-   * @param n number of images, at least 1
+   * @param off index of the first image's first value in {@code images}, counted in floats: a
+   *     multiple of C*H*W ({@link HebbCnnConfig#imageSize()})
+   * @param n number of images, at least 1 (more than a batch is computed batch by batch)
    * @return the features (new arrays)
-   * @throws IllegalArgumentException when n or off is out of range
+   * @throws IllegalArgumentException when n is below 1, off is not a non-negative multiple of
+   *     C*H*W, or the images do not fit the array
    */
   public Features features(float[] images, int off, int n) {
-    int d = config.imageSize();
-    if (n < 1 || off < 0 || (long) off + (long) n * d > images.length) {
-      throw new IllegalArgumentException("features: " + n + " images of " + d
-          + " values at offset " + off + " do not fit an array of " + images.length);
+    if (n < 1) {
+      throw new IllegalArgumentException("features: n must be at least 1, got " + n);
     }
+    checkImages("features", images, off, n);
+    int d = config.imageSize();
     int nl = layers.length;
     float[][] quad = new float[nl][];
     int[] qdim = new int[nl];
@@ -426,10 +435,10 @@ public final class HebbCnn {
    * @param l layer, 0-based
    * @return layer l's pooled output for the last batch, [batch, O, PH, PW] (first n images
    *     valid); live
-   * @throws ArrayIndexOutOfBoundsException if {@code l} is not in {@code [0, layers())}
+   * @throws IllegalArgumentException if {@code l} is not in {@code [0, layers())}
    */
   public float[] output(int l) {
-    return layers[l].pooled;
+    return layer(l).pooled;
   }
 
   /**
@@ -437,10 +446,10 @@ public final class HebbCnn {
    *
    * @param l layer, 0-based
    * @return layer l's standardised input for the last batch, [batch, C, H, W]; live
-   * @throws ArrayIndexOutOfBoundsException if {@code l} is not in {@code [0, layers())}
+   * @throws IllegalArgumentException if {@code l} is not in {@code [0, layers())}
    */
   public float[] input(int l) {
-    return layers[l].in;
+    return layer(l).in;
   }
 
   /**
@@ -448,10 +457,10 @@ public final class HebbCnn {
    *
    * @param l layer, 0-based
    * @return the geometry of layer l's convolution for one image
-   * @throws ArrayIndexOutOfBoundsException if {@code l} is not in {@code [0, layers())}
+   * @throws IllegalArgumentException if {@code l} is not in {@code [0, layers())}
    */
   public Conv2dShape convShape(int l) {
-    return layers[l].conv;
+    return layer(l).conv;
   }
 
   /**
@@ -459,10 +468,10 @@ public final class HebbCnn {
    *
    * @param l layer, 0-based
    * @return {O, PH, PW} of layer l's pooled output
-   * @throws ArrayIndexOutOfBoundsException if {@code l} is not in {@code [0, layers())}
+   * @throws IllegalArgumentException if {@code l} is not in {@code [0, layers())}
    */
   public int[] outputShape(int l) {
-    HebbConvLayer ly = layers[l];
+    HebbConvLayer ly = layer(l);
     return new int[] {ly.channels(), ly.pooledHeight(), ly.pooledWidth()};
   }
 
@@ -471,10 +480,10 @@ public final class HebbCnn {
    *
    * @param l layer, 0-based
    * @return {C, KH, KW} of one filter of layer l
-   * @throws ArrayIndexOutOfBoundsException if {@code l} is not in {@code [0, layers())}
+   * @throws IllegalArgumentException if {@code l} is not in {@code [0, layers())}
    */
   public int[] filterShape(int l) {
-    Conv2dShape s = layers[l].conv;
+    Conv2dShape s = layer(l).conv;
     return new int[] {s.c(), s.kh(), s.kw()};
   }
 
@@ -483,10 +492,10 @@ public final class HebbCnn {
    *
    * @param l layer, 0-based
    * @return the weights of layer l, [O, C, KH, KW]; live, not copied
-   * @throws ArrayIndexOutOfBoundsException if {@code l} is not in {@code [0, layers())}
+   * @throws IllegalArgumentException if {@code l} is not in {@code [0, layers())}
    */
   public float[] weights(int l) {
-    return layers[l].w;
+    return layer(l).w;
   }
 
   /**
@@ -494,10 +503,10 @@ public final class HebbCnn {
    *
    * @param l layer, 0-based
    * @return the pruning mask of layer l (1 kept, 0 pruned), or null when nothing is pruned
-   * @throws ArrayIndexOutOfBoundsException if {@code l} is not in {@code [0, layers())}
+   * @throws IllegalArgumentException if {@code l} is not in {@code [0, layers())}
    */
   public float[] mask(int l) {
-    return layers[l].mask;
+    return layer(l).mask;
   }
 
   /**
@@ -505,10 +514,10 @@ public final class HebbCnn {
    *
    * @param l layer, 0-based
    * @return the thresholds of layer l, [O]; live, not copied
-   * @throws ArrayIndexOutOfBoundsException if {@code l} is not in {@code [0, layers())}
+   * @throws IllegalArgumentException if {@code l} is not in {@code [0, layers())}
    */
   public float[] thresholds(int l) {
-    return layers[l].theta;
+    return layer(l).theta;
   }
 
   /**
@@ -516,10 +525,10 @@ public final class HebbCnn {
    *
    * @param l layer, 0-based
    * @return winner indices of layer l for the last batch, [batch, positions, k] (-1: none)
-   * @throws ArrayIndexOutOfBoundsException if {@code l} is not in {@code [0, layers())}
+   * @throws IllegalArgumentException if {@code l} is not in {@code [0, layers())}
    */
   public int[] winners(int l) {
-    return layers[l].win;
+    return layer(l).win;
   }
 
   /**
@@ -728,8 +737,11 @@ public final class HebbCnn {
    * @param workers threads
    * @return the network, its step restored
    * @throws IllegalArgumentException naming a missing or malformed key, or an impossible setting
+   * @throws NullPointerException naming the argument when k or workers is null
    */
   public static HebbCnn fromMetadata(Map<String, String> metadata, Kernels k, Workers workers) {
+    Objects.requireNonNull(k, "kernels");
+    Objects.requireNonNull(workers, "workers");
     Meta m = new Meta(metadata);
     String format = m.get("format");
     if (!FORMAT.equals(format)) {
@@ -800,8 +812,12 @@ public final class HebbCnn {
    * @throws FormatException when the file is not valid safetensors, or its metadata or tensors do
    *     not describe a Hebbian CNN (one line naming the file and the fault)
    * @throws IOException when the file cannot be read
+   * @throws NullPointerException naming the argument when one is null
    */
   public static HebbCnn load(Path file, Kernels k, Workers workers) throws IOException {
+    Objects.requireNonNull(file, "file");
+    Objects.requireNonNull(k, "kernels");
+    Objects.requireNonNull(workers, "workers");
     SafeTensors.Contents c = SafeTensors.read(file);
     try {
       HebbCnn net = fromMetadata(c.metadata(), k, workers);
@@ -903,16 +919,35 @@ public final class HebbCnn {
   // ------------------------------------------------------------------------------------------
   // forward
 
+  /** Layer l, or a one-line IllegalArgumentException "layer 7 out of range [0, 3)". */
+  private HebbConvLayer layer(int l) {
+    if (l < 0 || l >= layers.length) {
+      throw new IllegalArgumentException("layer " + l + " out of range [0, " + layers.length
+          + ")");
+    }
+    return layers[l];
+  }
+
+  /** n images of imageSize() values from float off of images, off a multiple of imageSize(). */
+  private void checkImages(String what, float[] images, int off, int n) {
+    Objects.requireNonNull(images, "images");
+    int d = config.imageSize();
+    if (off < 0 || off % d != 0) {
+      throw new IllegalArgumentException(what + ": offset " + off + " is not a non-negative"
+          + " multiple of the image size " + d + " (C*H*W)");
+    }
+    if ((long) off + (long) n * d > images.length) {
+      throw new IllegalArgumentException(what + ": " + n + " images of " + d
+          + " values at offset " + off + " do not fit an array of " + images.length);
+    }
+  }
+
   private void checkBatch(float[] images, int off, int n) {
     if (n < 1 || n > capacity) {
       throw new IllegalArgumentException("batch of " + n + " images; the network holds 1.."
           + capacity);
     }
-    int d = config.imageSize();
-    if (off < 0 || (long) off + (long) n * d > images.length) {
-      throw new IllegalArgumentException("images: " + n + " images of " + d
-          + " values at offset " + off + " do not fit an array of " + images.length);
-    }
+    checkImages("images", images, off, n);
   }
 
   private void forward(float[] images, int off, int n) {

@@ -23,29 +23,44 @@ public final class KernelProvider {
 
   private KernelProvider() {}
 
+  /** The choice made once; an unusable property is kept as its message, never thrown here. */
   private static final class Holder {
-    static final Choice CHOICE = choose();
+    static final Choice CHOICE = choose(System.getProperty(SIMD_PROPERTY));
   }
 
-  private record Choice(Kernels kernels, String reason) {}
+  /** Kernels and why; kernels null with {@code error} set when the property is unusable. */
+  private record Choice(Kernels kernels, String reason, String error) {
+    Choice(Kernels kernels, String reason) {
+      this(kernels, reason, null);
+    }
+
+    Choice checked() {
+      if (error != null) {
+        throw new IllegalStateException(error);
+      }
+      return this;
+    }
+  }
 
   /**
    * The kernels every part of hebb4j uses by default. See spec/kernels.md#dispatch.
    *
    * @return the vector kernels when usable, else the scalar ones
-   * @throws IllegalStateException when {@value #SIMD_PROPERTY} is neither true nor false
+   * @throws IllegalStateException on every call when {@value #SIMD_PROPERTY} was neither true nor
+   *     false at the first call (one line naming the property and the value)
    */
   public static Kernels get() {
-    return Holder.CHOICE.kernels();
+    return Holder.CHOICE.checked().kernels();
   }
 
   /**
    * Why {@link #get()} is what it is, for {@code hebb4j info}. See spec/kernels.md#dispatch.
    *
    * @return one line, e.g. "Vector API, 256-bit vectors"
+   * @throws IllegalStateException as {@link #get()}
    */
   public static String reason() {
-    return Holder.CHOICE.reason();
+    return Holder.CHOICE.checked().reason();
   }
 
   /**
@@ -75,19 +90,24 @@ public final class KernelProvider {
    * @return the error, or null
    */
   public static String checkProperty() {
-    String v = System.getProperty(SIMD_PROPERTY);
+    return checkProperty(System.getProperty(SIMD_PROPERTY));
+  }
+
+  /** The error for a property value v (null when unset), or null when it is usable. */
+  static String checkProperty(String v) {
     if (v == null || v.equals("true") || v.equals("false")) {
       return null;
     }
     return "-D" + SIMD_PROPERTY + " must be true or false, got '" + v + "'";
   }
 
-  private static Choice choose() {
-    String bad = checkProperty();
+  /** The choice for a property value (null when unset); an unusable value gives an error. */
+  private static Choice choose(String property) {
+    String bad = checkProperty(property);
     if (bad != null) {
-      throw new IllegalStateException(bad);
+      return new Choice(null, bad, bad);
     }
-    if ("false".equals(System.getProperty(SIMD_PROPERTY))) {
+    if ("false".equals(property)) {
       return new Choice(SCALAR, "forced by -D" + SIMD_PROPERTY + "=false");
     }
     Choice v = VectorHolder.LOADED;
@@ -98,6 +118,17 @@ public final class KernelProvider {
       return new Choice(SCALAR, "C2 compiler not active (interpreter or C1 only)");
     }
     return v;
+  }
+
+  /**
+   * What {@link #get()} would do for a property value (null when unset), for tests.
+   *
+   * @param property the value of {@value #SIMD_PROPERTY}
+   * @return the kernels
+   * @throws IllegalStateException for a value other than true or false
+   */
+  static Kernels getFor(String property) {
+    return choose(property).checked().kernels();
   }
 
   /** The vector kernels, loaded once; kernels null when unusable, with the reason. */

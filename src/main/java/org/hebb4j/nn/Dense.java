@@ -30,8 +30,10 @@ public final class Dense {
    * @param bias whether the layer has a bias
    * @param act the activation
    * @throws IllegalArgumentException if a width is below 1 or in * out exceeds an array
+   * @throws NullPointerException if act is null
    */
   public Dense(int in, int out, boolean bias, Activation act) {
+    java.util.Objects.requireNonNull(act, "act");
     if (in < 1 || out < 1) {
       throw new IllegalArgumentException("layer sizes must be positive, got " + in + "->" + out);
     }
@@ -68,8 +70,10 @@ public final class Dense {
    * (E10) w ~ N(0, 1/in) from {@code r}, row after row; biases 0. See spec/emergence.md#dense.
    *
    * @param r the layer's stream
+   * @throws NullPointerException if r is null
    */
   public void init(Rng r) {
+    java.util.Objects.requireNonNull(r, "rng");
     r.fillGaussian(w, 0, w.length, (float) (1.0 / Math.sqrt(in)));
     if (b != null) {
       java.util.Arrays.fill(b, 0f);

@@ -7,6 +7,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.hebb4j.io.FormatException;
 import org.hebb4j.io.SafeTensors;
 import org.hebb4j.kernel.Activation;
@@ -34,9 +35,10 @@ public final class Mlp {
    * See spec/emergence.md#mlp.
    *
    * @param config the architecture
+   * @throws NullPointerException if config is null
    */
   public Mlp(MlpConfig config) {
-    this.config = config;
+    this.config = Objects.requireNonNull(config, "config");
     int[] sizes = config.sizes();
     Dense[] ls = new Dense[sizes.length - 1];
     for (int l = 0; l < ls.length; l++) {
@@ -69,9 +71,10 @@ public final class Mlp {
    *
    * @param l the index in [0, depth())
    * @return the layer (live: its arrays are the parameters)
+   * @throws IllegalArgumentException if l is outside [0, depth())
    */
   public Dense layer(int l) {
-    return layers.get(l);
+    return layers.get(checkLayer(l, layers.size()));
   }
 
   /**
@@ -114,19 +117,29 @@ public final class Mlp {
    * (E10) Layer l drawn from {@code r.derive("layer" + (l + 1))}. See spec/emergence.md#mlp.
    *
    * @param r the network's stream
+   * @throws NullPointerException if r is null
    */
   public void init(Rng r) {
+    Objects.requireNonNull(r, "rng");
     for (int l = 0; l < layers.size(); l++) {
       layers.get(l).init(r.derive("layer" + (l + 1)));
     }
   }
 
   /**
-   * Copies every parameter from {@code other} (same architecture). See spec/emergence.md#mlp-state.
+   * Copies every parameter from {@code other}, which must have the same architecture (equal
+   * {@link MlpConfig}s). See spec/emergence.md#mlp-state.
    *
    * @param other the source network
+   * @throws NullPointerException if other is null
+   * @throws IllegalArgumentException naming both configs when they differ
    */
   public void copyFrom(Mlp other) {
+    Objects.requireNonNull(other, "other");
+    if (!other.config.equals(config)) {
+      throw new IllegalArgumentException("cannot copy a " + other.config + " network into a "
+          + config + " network");
+    }
     for (int l = 0; l < layers.size(); l++) {
       Dense a = layers.get(l), b = other.layers.get(l);
       System.arraycopy(b.w, 0, a.w, 0, a.w.length);
@@ -162,9 +175,7 @@ public final class Mlp {
    * @throws IllegalArgumentException for a layer outside [0, depth()), rows &lt; 1 or a short x
    */
   public Tensor features(float[] x, int rows, int layer) {
-    if (layer < 0 || layer >= depth()) {
-      throw new IllegalArgumentException("layer " + layer + " outside [0, " + depth() + ")");
-    }
+    checkLayer(layer, depth());
     if (rows < 1) {
       throw new IllegalArgumentException("rows must be at least 1, got " + rows);
     }
@@ -178,8 +189,7 @@ public final class Mlp {
    * The parameters as live views (no copy: writing a tensor's data writes the network), named
    * as {@code torch.nn.Sequential(Linear, Act, Linear, ...).state_dict()} names them: linear
    * layer l (0-based) is module {@code 2l}, so "0.weight" [out, in], "0.bias" [out],
-   * "2.weight", "2.bias", ... (bias entries only with biases). Spec/emergence.md#mlp-state.
-   * See spec/emergence.md#mlp-state.
+   * "2.weight", "2.bias", ... (bias entries only with biases). See spec/emergence.md#mlp-state.
    *
    * @return an unmodifiable map in layer order
    */
@@ -303,6 +313,46 @@ public final class Mlp {
     }
   }
 
+  /**
+   * Reads the tensors of a safetensors file named as PyTorch's {@code state_dict} of
+   * {@code torch.nn.Sequential(Linear, Act, Linear, ...)} ("0.weight" [out, in], "0.bias" [out],
+   * "2.weight", ...) into a network of the given architecture: a plain PyTorch state dict saved
+   * with {@code safetensors.torch.save_file}, which carries no hebb4j metadata. When the file's
+   * {@code __metadata__} holds a "format" key, it must describe the same config; other metadata
+   * is ignored. Every tensor's name and shape is checked against
+   * {@link MlpConfig#stateShapes()}, and every value must be finite, before the network is
+   * allocated. See spec/emergence.md#mlp-state and spec/io.md#safetensors.
+   *
+   * @param file a safetensors file of F32 tensors
+   * @param config the architecture the tensors are for
+   * @return the network
+   * @throws NullPointerException if file or config is null
+   * @throws FormatException when the file is not valid safetensors, a tensor is missing,
+   *     unexpected, of another shape or not finite, or its metadata describes another config (one
+   *     line naming the file and the fault)
+   * @throws IOException when the file cannot be read
+   */
+  public static Mlp load(Path file, MlpConfig config) throws IOException {
+    Objects.requireNonNull(file, "file");
+    Objects.requireNonNull(config, "config");
+    SafeTensors.Contents c = SafeTensors.read(file);
+    try {
+      if (c.metadata().containsKey("format")) {
+        MlpConfig own = MlpConfig.fromMetadata(c.metadata());
+        if (!own.equals(config)) {
+          throw new IllegalArgumentException("metadata describes " + own + ", expected "
+              + config);
+        }
+      }
+      checkState(config.stateShapes(), c);
+      Mlp net = new Mlp(config);
+      net.loadStateDict(c.tensors());
+      return net;
+    } catch (IllegalArgumentException e) {
+      throw new FormatException(file + ": " + e.getMessage());
+    }
+  }
+
   /** Names, shapes and finiteness of a file's tensors against a config's state shapes. */
   private static void checkState(Map<String, int[]> shapes, SafeTensors.Contents c) {
     if (!c.intTensors().isEmpty()) {
@@ -332,6 +382,14 @@ public final class Mlp {
         }
       }
     }
+  }
+
+  /** Returns l, or throws "layer 7 out of range [0, 3)". */
+  static int checkLayer(int l, int depth) {
+    if (l < 0 || l >= depth) {
+      throw new IllegalArgumentException("layer " + l + " out of range [0, " + depth + ")");
+    }
+    return l;
   }
 
   /**
@@ -452,60 +510,72 @@ public final class Mlp {
     /**
      * The post-activation z of layer l from the last forward pass. See spec/emergence.md#mlp.
      *
-     * @param l the layer
+     * @param l the layer in [0, depth())
      * @return [rows(), out_l] at the start of the array
+     * @throws IllegalArgumentException if l is outside [0, depth())
      */
     public float[] z(int l) {
+      checkLayer(l, buf.length);
       return buf[l].z;
     }
 
     /**
      * The probe's h_pre of layer l: x for l = 0, else z of layer l-1. See spec/emergence.md#mlp.
      *
-     * @param l the layer
+     * @param l the layer in [0, depth())
      * @return [rows(), in_l]
+     * @throws IllegalArgumentException if l is outside [0, depth())
      */
     public float[] hPre(int l) {
+      checkLayer(l, buf.length);
       return l == 0 ? x : buf[l - 1].z;
     }
 
     /**
      * The probe's h_post of layer l: its pre-activation a. See spec/emergence.md#mlp.
      *
-     * @param l the layer
+     * @param l the layer in [0, depth())
      * @return [rows(), out_l]
+     * @throws IllegalArgumentException if l is outside [0, depth())
      */
     public float[] hPost(int l) {
+      checkLayer(l, buf.length);
       return buf[l].a;
     }
 
     /**
      * dL/da of layer l from the last backward pass. See spec/emergence.md#backprop.
      *
-     * @param l the layer
+     * @param l the layer in [0, depth())
      * @return [rows(), out_l]
+     * @throws IllegalArgumentException if l is outside [0, depth())
      */
     public float[] delta(int l) {
+      checkLayer(l, buf.length);
       return buf[l].delta;
     }
 
     /**
      * dL/dW of layer l from the last backward pass. See spec/emergence.md#backprop.
      *
-     * @param l the layer
+     * @param l the layer in [0, depth())
      * @return [out_l, in_l]
+     * @throws IllegalArgumentException if l is outside [0, depth())
      */
     public float[] dW(int l) {
+      checkLayer(l, buf.length);
       return buf[l].dW;
     }
 
     /**
      * dL/db of layer l from the last backward pass. See spec/emergence.md#backprop.
      *
-     * @param l the layer
+     * @param l the layer in [0, depth())
      * @return [out_l], or null for a bias-free layer
+     * @throws IllegalArgumentException if l is outside [0, depth())
      */
     public float[] db(int l) {
+      checkLayer(l, buf.length);
       return buf[l].db;
     }
 

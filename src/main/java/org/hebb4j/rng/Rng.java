@@ -125,8 +125,10 @@ public final class Rng {
    * (spec/rng.md#uniform); n - 1 calls of {@link #nextInt(int)}.
    *
    * @param a the array to permute, any length (0 and 1 draw nothing)
+   * @throws NullPointerException if a is null
    */
   public void shuffle(int[] a) {
+    java.util.Objects.requireNonNull(a, "a");
     for (int i = a.length - 1; i > 0; i--) {
       int j = nextInt(i + 1);
       int t = a[i];
@@ -144,12 +146,22 @@ public final class Rng {
    * @param off the first element written
    * @param n the number of draws, 0 or more
    * @param std the standard deviation (0 writes zeros but still consumes the draws)
-   * @throws ArrayIndexOutOfBoundsException if {@code off < 0} or {@code out.length < off + n}
-   *     (elements before the bad index are already written)
+   * @throws NullPointerException if out is null
+   * @throws IllegalArgumentException if {@code off < 0}, {@code n < 0} or
+   *     {@code out.length < off + n}, checked before anything is drawn or written
    */
   public void fillGaussian(float[] out, int off, int n, float std) {
+    checkRange("out", java.util.Objects.requireNonNull(out, "out").length, off, n);
     for (int i = 0; i < n; i++) {
       out[off + i] = (float) (std * gaussian());
+    }
+  }
+
+  /** Throws a one-line IllegalArgumentException unless [off, off+n) lies in [0, length). */
+  private static void checkRange(String name, int length, int off, int n) {
+    if (off < 0 || n < 0 || (long) off + n > length) {
+      throw new IllegalArgumentException(name + "[" + off + ", " + off + "+" + n
+          + ") out of range for length " + length);
     }
   }
 
@@ -160,8 +172,10 @@ public final class Rng {
    *
    * @param name the stream's name, e.g. {@code "init"}; any string, compared by its UTF-8 bytes
    * @return a new stream; this one is unchanged
+   * @throws NullPointerException if name is null
    */
   public Rng derive(String name) {
+    java.util.Objects.requireNonNull(name, "name");
     return new Rng(mix64(seed ^ fnv1a64(name)));
   }
 

@@ -26,7 +26,7 @@ public final class Demo {
       HebbCnn net = new HebbCnn(cfg, KernelProvider.get(), workers, new Rng(1));
       net.fitWhitening(train.x(), train.n());
       for (int i = 0; i < train.n(); i += cfg.batch()) {
-        net.train(train.x(), i * train.features(), Math.min(cfg.batch(), train.n() - i));
+        net.train(train.x(), i * cfg.imageSize(), Math.min(cfg.batch(), train.n() - i));
       }
       net.save(Path.of(args[0]));
       HebbCnn back = HebbCnn.load(Path.of(args[0]), KernelProvider.get(), workers);
