@@ -1,6 +1,6 @@
 package org.hebb4j.io;
 
-import static org.hebb4j.io.HeaderJson.quote;
+import static org.hebb4j.json.Json.quote;
 
 import java.io.BufferedInputStream;
 import java.io.IOException;

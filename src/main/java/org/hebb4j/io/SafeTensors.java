@@ -1,10 +1,11 @@
 package org.hebb4j.io;
 
-import static org.hebb4j.io.HeaderJson.quote;
+import static org.hebb4j.json.Json.quote;
 
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.Channels;
@@ -23,6 +24,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.hebb4j.json.Json;
+import org.hebb4j.json.JsonException;
 import org.hebb4j.tensor.IntTensor;
 import org.hebb4j.tensor.Tensor;
 
@@ -289,7 +292,7 @@ public final class SafeTensors {
       if (header.isEmpty() || header.charAt(0) != '{') {
         throw new FormatException(label + ": header does not start with '{'");
       }
-      Object root = HeaderJson.parse(header, label);
+      Object root = parseHeader(header, label);
       if (!(root instanceof Map<?, ?> top)) {
         throw new FormatException(label + ": header is not a JSON object");
       }
@@ -306,6 +309,31 @@ public final class SafeTensors {
       checkLayout(entries, size - 8 - n, label);
       return readData(in, entries, metadata, label);
     }
+  }
+
+  /** The header's JSON value; a syntax error or repeated key names the file and the offset. */
+  private static Object parseHeader(String header, String label) throws FormatException {
+    try {
+      return Json.parse(header);
+    } catch (JsonException e) {
+      String problem = e.problem();
+      if (e.duplicateKey() != null && e.depth() == 0 && !e.duplicateKey().equals(METADATA)) {
+        problem = "duplicate tensor name " + quote(e.duplicateKey());
+      }
+      throw new FormatException(label + ": header JSON: " + problem + " "
+          + (e.atEnd() ? "at the end" : "at character " + e.offset()));
+    }
+  }
+
+  /**
+   * A JSON integer as a long: itself if non-negative, Long.MAX_VALUE if beyond a long (any
+   * limit rejects it then); -1 for anything else.
+   */
+  private static long nonNegative(Object v) {
+    if (v instanceof Long n) {
+      return n >= 0 ? n : -1;
+    }
+    return v instanceof BigInteger b && b.signum() > 0 ? Long.MAX_VALUE : -1;
   }
 
   private static String decodeUtf8(byte[] bytes, String label) throws FormatException {
@@ -362,7 +390,7 @@ public final class SafeTensors {
     }
     int[] shape = new int[dims.size()];
     for (int i = 0; i < shape.length; i++) {
-      long d = dims.get(i) instanceof HeaderJson.Num num ? num.nonNegative() : -1;
+      long d = nonNegative(dims.get(i));
       if (d < 0) {
         throw new FormatException(what + ": shape " + dims + " has " + dims.get(i)
             + ", not a non-negative integer");
@@ -377,8 +405,8 @@ public final class SafeTensors {
       throw new FormatException(what + ": " + (m.containsKey("data_offsets")
           ? "data_offsets is not an array" : "missing data_offsets"));
     }
-    long begin = offs.size() == 2 && offs.get(0) instanceof HeaderJson.Num b ? b.nonNegative() : -1;
-    long end = offs.size() == 2 && offs.get(1) instanceof HeaderJson.Num e ? e.nonNegative() : -1;
+    long begin = offs.size() == 2 ? nonNegative(offs.get(0)) : -1;
+    long end = offs.size() == 2 ? nonNegative(offs.get(1)) : -1;
     if (begin < 0 || end < 0) {
       throw new FormatException(what + ": data_offsets " + offs
           + " is not two non-negative integers");

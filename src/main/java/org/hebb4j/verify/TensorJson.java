@@ -85,12 +85,12 @@ final class TensorJson {
     double n = 1;
     for (int i = 0; i < shape.length; i++) {
       Object d = dims.get(i);
-      if (!(d instanceof Double) || (Double) d != Math.rint((Double) d) || (Double) d < 0
-          || (Double) d > Integer.MAX_VALUE) {
+      double x = d instanceof Number num ? num.doubleValue() : Double.NaN;
+      if (x != Math.rint(x) || x < 0 || x > Integer.MAX_VALUE) {
         throw new VectorFormatException(where + ".shape[" + i
             + "]: expected a non-negative integer, got " + VectorCase.describe(d));
       }
-      shape[i] = (int) (double) (Double) d;
+      shape[i] = (int) x;
       n *= shape[i];
     }
     if (n > Integer.MAX_VALUE - 8) {
@@ -119,8 +119,8 @@ final class TensorJson {
   }
 
   private static double number(Object v, String where) {
-    if (v instanceof Double) {
-      return (Double) v;
+    if (v instanceof Number n) {
+      return n.doubleValue();
     }
     if ("NaN".equals(v)) {
       return Double.NaN;

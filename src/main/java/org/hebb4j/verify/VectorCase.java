@@ -48,11 +48,11 @@ public final class VectorCase {
 
   public double number(String name) {
     Object v = param(name);
-    if (!(v instanceof Double)) {
+    if (!(v instanceof Number n)) {
       throw new VectorFormatException(where + ".params." + name + ": expected a number, got "
           + describe(v));
     }
-    return (Double) v;
+    return n.doubleValue();
   }
 
   public float floatParam(String name) {

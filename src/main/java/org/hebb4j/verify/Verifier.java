@@ -14,6 +14,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.hebb4j.json.Json;
+import org.hebb4j.json.JsonException;
 import org.hebb4j.kernel.Kernels;
 import org.hebb4j.tensor.IntTensor;
 import org.hebb4j.tensor.Tensor;
@@ -255,7 +257,13 @@ public final class Verifier {
     if (text.startsWith("\uFEFF")) {
       text = text.substring(1); // a byte-order mark; RFC 8259 section 8.1 lets readers skip it
     }
-    Object v = Json.parse(text);
+    Object v;
+    try {
+      v = Json.parse(text);
+    } catch (JsonException e) {
+      throw new VectorFormatException("JSON syntax error at line " + e.line() + ", column "
+          + e.column() + ": " + e.problem());
+    }
     if (!(v instanceof Map)) {
       throw new VectorFormatException("top level: expected an object, got "
           + VectorCase.describe(v));
@@ -309,11 +317,12 @@ public final class Verifier {
       if (v == null) {
         return dflt;
       }
-      if (!(v instanceof Double) || !((Double) v >= 0) || ((Double) v).isInfinite()) {
+      double d = v instanceof Number n ? n.doubleValue() : Double.NaN;
+      if (!(d >= 0) || Double.isInfinite(d)) {
         throw new VectorFormatException(where + "." + key + ": expected a non-negative number, got "
             + VectorCase.describe(v));
       }
-      return (Double) v;
+      return d;
     }
   }
 }

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.hebb4j.json.Json;
 import org.hebb4j.kernel.KernelProvider;
 import org.hebb4j.kernel.Kernels;
 import org.junit.jupiter.params.ParameterizedTest;

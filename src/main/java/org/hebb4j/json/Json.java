@@ -1,61 +1,56 @@
-package org.hebb4j.io;
+package org.hebb4j.json;
 
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * A strict JSON (RFC 8259) parser for safetensors headers (spec/io.md#safetensors). Objects
- * become {@link LinkedHashMap}s in file order and a repeated key is an error; arrays become
- * {@link ArrayList}s; numbers stay as their text ({@link Num}) so that integers of any size are
- * judged exactly; strings, booleans and {@link #NULL} as usual. Nesting is limited so a hostile
- * header cannot overflow the stack.
+ * The one strict JSON (RFC 8259) parser of hebb4j, for safetensors headers (io, spec/io.md) and
+ * test-vector files (verify, spec/test-vectors.md). Objects become {@link LinkedHashMap}s in file
+ * order and a repeated key is an error; arrays become {@link ArrayList}s; strings, booleans and
+ * {@link #NULL} as usual. Numbers are judged exactly: an integer literal (no fraction, no
+ * exponent) is a {@link Long} when it fits, a {@link BigInteger} when it does not (so a
+ * safetensors offset of 2^64 is never rounded), and every other number (and {@code -0}) a
+ * {@link Double}. Nesting is limited so that hostile input cannot overflow the stack; a UTF-8 byte
+ * order mark is the caller's to skip. Errors are unchecked {@link JsonException}s that each
+ * caller turns into its own exception and wording.
+ *
+ * <p>It lives in this package of its own, not exported by the module, so that io and verify
+ * both use it without a dependency from io on verify and without adding to the public API.
  */
-final class HeaderJson {
+public final class Json {
 
-  /** A JSON number, kept as its text. */
-  record Num(String text) {
-    @Override
-    public String toString() {
-      return text;
-    }
-
-    /** The value if it is a non-negative integer, Long.MAX_VALUE if larger; else -1. */
-    long nonNegative() {
-      if (!text.matches("0|[1-9][0-9]*")) {
-        return -1;
-      }
-      return text.length() > 18 ? Long.MAX_VALUE : Long.parseLong(text);
-    }
-  }
-
-  /** The JSON null. */
-  static final Object NULL = new Object() {
+  /** The JSON null (a sentinel, so that a map's missing key and null value differ). */
+  public static final Object NULL = new Object() {
     @Override
     public String toString() {
       return "null";
     }
   };
 
-  private static final int MAX_DEPTH = 64;
+  /** The deepest nesting of arrays and objects accepted. */
+  public static final int MAX_DEPTH = 64;
+
+  private static final String END = "unexpected end of the text";
 
   private final String s;
-  private final String label;
   private int pos;
 
-  private HeaderJson(String s, String label) {
+  private Json(String s) {
     this.s = s;
-    this.label = label;
   }
 
   /**
    * Parses the whole text as one JSON value (whitespace aside).
    *
-   * @param label the start of every error message (the file name)
+   * @param text the JSON text, without a byte order mark
+   * @return a Map, List, String, Boolean, Long, BigInteger, Double or {@link #NULL}
+   * @throws JsonException if the text is not exactly one valid JSON value
    */
-  static Object parse(String text, String label) throws FormatException {
-    HeaderJson p = new HeaderJson(text, label);
+  public static Object parse(String text) {
+    Json p = new Json(text);
     p.skipWs();
     Object v = p.value(0);
     p.skipWs();
@@ -65,11 +60,14 @@ final class HeaderJson {
     return v;
   }
 
-  private Object value(int depth) throws FormatException {
+  private Object value(int depth) {
     if (depth > MAX_DEPTH) {
       throw error("nesting deeper than " + MAX_DEPTH);
     }
-    char c = peek();
+    if (pos >= s.length()) {
+      throw error(END + " (truncated?)");
+    }
+    char c = s.charAt(pos);
     switch (c) {
       case '{': return object(depth);
       case '[': return array(depth);
@@ -81,12 +79,11 @@ final class HeaderJson {
         if (c == '-' || isDigit(c)) {
           return number();
         }
-        throw error(pos >= s.length() ? "unexpected end of the header"
-            : "unexpected character '" + printable(c) + "'");
+        throw error("unexpected character '" + printable(c) + "'");
     }
   }
 
-  private Map<String, Object> object(int depth) throws FormatException {
+  private Map<String, Object> object(int depth) {
     Map<String, Object> m = new LinkedHashMap<>();
     pos++;
     skipWs();
@@ -97,23 +94,19 @@ final class HeaderJson {
     while (true) {
       skipWs();
       if (peek() != '"') {
-        throw error("expected a string key");
+        throw error(pos >= s.length() ? END + " (truncated?)" : "expected a string key");
       }
       int keyPos = pos;
       String key = string();
       skipWs();
       expect(':');
       skipWs();
-      Object v = value(depth + 1);
-      if (m.containsKey(key)) {
+      if (m.putIfAbsent(key, value(depth + 1)) != null) {
         pos = keyPos;
-        boolean tensor = depth == 0 && !key.equals("__metadata__");
-        throw error((tensor ? "duplicate tensor name " : "duplicate key ") + quote(key));
+        throw new JsonException("duplicate key " + quote(key), s, pos, key, depth);
       }
-      m.put(key, v);
       skipWs();
-      char c = peek();
-      pos++;
+      char c = next("',' or '}'");
       if (c == '}') {
         return m;
       }
@@ -124,7 +117,7 @@ final class HeaderJson {
     }
   }
 
-  private List<Object> array(int depth) throws FormatException {
+  private List<Object> array(int depth) {
     List<Object> list = new ArrayList<>();
     pos++;
     skipWs();
@@ -136,8 +129,7 @@ final class HeaderJson {
       skipWs();
       list.add(value(depth + 1));
       skipWs();
-      char c = peek();
-      pos++;
+      char c = next("',' or ']'");
       if (c == ']') {
         return list;
       }
@@ -148,12 +140,23 @@ final class HeaderJson {
     }
   }
 
-  private String string() throws FormatException {
+  private String string() {
     pos++;
-    StringBuilder b = new StringBuilder();
+    int start = pos;
+    while (pos < s.length()) { // the common case: no escapes, one substring
+      char c = s.charAt(pos);
+      if (c == '"') {
+        return s.substring(start, pos++);
+      }
+      if (c == '\\' || c < 0x20) {
+        break;
+      }
+      pos++;
+    }
+    StringBuilder b = new StringBuilder().append(s, start, pos);
     while (true) {
       if (pos >= s.length()) {
-        throw error("unterminated string");
+        throw error("unterminated string (truncated?)");
       }
       char c = s.charAt(pos++);
       if (c == '"') {
@@ -167,7 +170,7 @@ final class HeaderJson {
         b.append(c);
         continue;
       }
-      char e = pos < s.length() ? s.charAt(pos++) : '\0';
+      char e = next("an escape character");
       switch (e) {
         case '"': b.append('"'); break;
         case '\\': b.append('\\'); break;
@@ -178,13 +181,16 @@ final class HeaderJson {
         case 'r': b.append('\r'); break;
         case 't': b.append('\t'); break;
         case 'u': {
+          if (pos + 4 > s.length()) {
+            throw error("truncated \\u escape");
+          }
           int code = 0;
           for (int i = 0; i < 4; i++) {
-            int d = pos < s.length() ? Character.digit(s.charAt(pos), 16) : -1;
+            int d = Character.digit(s.charAt(pos++), 16);
             if (d < 0) {
-              throw error("bad \\u escape");
+              pos--;
+              throw error("bad hex digit in \\u escape");
             }
-            pos++;
             code = code * 16 + d;
           }
           b.append((char) code);
@@ -197,19 +203,28 @@ final class HeaderJson {
     }
   }
 
-  private Num number() throws FormatException {
+  private Object number() {
     int start = pos;
-    if (peek() == '-') {
+    boolean negative = peek() == '-';
+    if (negative) {
       pos++;
     }
+    long magnitude = 0;
+    int digits = 0;
     if (peek() == '0') {
       pos++;
+      digits = 1;
     } else if (isDigit(peek())) {
-      digits();
+      while (isDigit(peek())) {
+        magnitude = magnitude * 10 + (s.charAt(pos++) - '0');
+        digits++;
+      }
     } else {
       throw error("bad number");
     }
+    boolean integer = true;
     if (peek() == '.') {
+      integer = false;
       pos++;
       if (!isDigit(peek())) {
         throw error("bad number: digit expected after '.'");
@@ -217,6 +232,7 @@ final class HeaderJson {
       digits();
     }
     if (peek() == 'e' || peek() == 'E') {
+      integer = false;
       pos++;
       if (peek() == '+' || peek() == '-') {
         pos++;
@@ -226,7 +242,15 @@ final class HeaderJson {
       }
       digits();
     }
-    return new Num(s.substring(start, pos));
+    String text = s.substring(start, pos);
+    if (!integer || (negative && digits == 1 && magnitude == 0)) {
+      return Double.parseDouble(text); // -0 too, which no Long holds
+    }
+    if (digits <= 18) {
+      return negative ? -magnitude : magnitude; // exact: below 10^18 < 2^63
+    }
+    BigInteger big = new BigInteger(text);
+    return big.bitLength() < Long.SIZE ? (Object) big.longValue() : big;
   }
 
   private void digits() {
@@ -235,7 +259,7 @@ final class HeaderJson {
     }
   }
 
-  private Object literal(String word, Object v) throws FormatException {
+  private Object literal(String word, Object v) {
     if (!s.startsWith(word, pos)) {
       throw error("unexpected token (expected " + word + ")");
     }
@@ -251,8 +275,18 @@ final class HeaderJson {
     return pos < s.length() ? s.charAt(pos) : '\0';
   }
 
-  private void expect(char c) throws FormatException {
-    if (peek() != c) {
+  private char next(String what) {
+    if (pos >= s.length()) {
+      throw error(END + ", expected " + what + " (truncated?)");
+    }
+    return s.charAt(pos++);
+  }
+
+  private void expect(char c) {
+    if (pos >= s.length()) {
+      throw error(END + ", expected '" + c + "' (truncated?)");
+    }
+    if (s.charAt(pos) != c) {
       throw error("expected '" + c + "'");
     }
     pos++;
@@ -268,9 +302,8 @@ final class HeaderJson {
     }
   }
 
-  private FormatException error(String msg) {
-    String where = pos >= s.length() ? "at the end" : "at character " + pos;
-    return new FormatException(label + ": header JSON: " + msg + " " + where);
+  private JsonException error(String problem) {
+    return new JsonException(problem, s, pos, null, -1);
   }
 
   private static String printable(char c) {
@@ -280,8 +313,11 @@ final class HeaderJson {
   /**
    * {@code s} in single quotes for a one-line message: control characters escaped, at most 100
    * characters shown.
+   *
+   * @param s any text, for example a key
+   * @return {@code s} quoted
    */
-  static String quote(String s) {
+  public static String quote(String s) {
     StringBuilder b = new StringBuilder("'");
     for (int i = 0; i < s.length(); i++) {
       if (i == 100) {
