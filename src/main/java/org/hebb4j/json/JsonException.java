@@ -8,12 +8,19 @@ public final class JsonException extends RuntimeException {
 
   private static final long serialVersionUID = 1L;
 
+  /** What is wrong. */
   private final String problem;
+  /** 0-based character offset. */
   private final int offset;
+  /** 1-based line. */
   private final int line;
+  /** 1-based column. */
   private final int column;
+  /** Whether the text ended there. */
   private final boolean atEnd;
+  /** The repeated key, or null. */
   private final String duplicateKey;
+  /** Depth of the object with the repeated key, or -1. */
   private final int depth;
 
   JsonException(String problem, String text, int offset, String duplicateKey, int depth) {
