@@ -23,7 +23,9 @@ group=""    # the process group of a run under way (its launcher's pid), killed 
 spid=""     # the script(1) under way, whose child (the run) is killed on a failure
 cleanup() {
   if [ -n "$group" ]; then kill -KILL -- -"$group" 2>/dev/null || true; fi
-  if [ -n "$spid" ]; then pkill -KILL -P "$spid" 2>/dev/null || true; fi
+  if [ -n "$spid" ]; then   # script's child leads its own session and process group
+    for c in $(pgrep -P "$spid"); do kill -KILL -- -"$c" 2>/dev/null || true; done
+  fi
   rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -89,14 +91,19 @@ done
 set +m
 
 # Progress through the launcher on a pseudo-terminal, before the run ends. script -e returns
-# the command's status; bash -c execs the launcher, which execs java: script's child is the JVM.
-script -qfec "./hebb4j ${run[*]} --out $tmp/run-pty" /dev/null >"$tmp/pty" 2>&1 &
+# the command's status. script runs the command with $SHELL -c (/bin/sh when SHELL is unset, as
+# in CI), and dash does not exec a lone command: the explicit exec makes script's child the
+# launcher, which execs java, so that script's child is the JVM whatever the shell.
+SHELL=/bin/bash script -qfec "exec ./hebb4j ${run[*]} --out $tmp/run-pty" /dev/null >"$tmp/pty" 2>&1 &
 spid=$!
 progress() { grep -saq 'emergence: *[0-9.]*%' "$tmp/pty"; }
 if ! within 60 progress; then
   fail "no progress on the terminal within 60 s: $(cat -A "$tmp/pty" | head -c 400)"
 fi
 jvm="$(pgrep -P "$spid")" || fail "the run ended before its progress was seen"
+[ "$(wc -w <<<"$jvm")" = 1 ] || fail "script has more than one child: $jvm"
+grep -qs '^hebb4j-worker' /proc/"$jvm"/task/*/comm \
+  || fail "script's child is not the JVM: $(ps -o pid=,args= -p "$jvm")"
 kill -TERM "$jvm"
 within 10 gone "$spid" || fail "under script: still running 10 s after SIGTERM"
 set +e
