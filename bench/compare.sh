@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# hebb4j against numpy/OpenBLAS (and PyTorch when Debian's python3-torch is installed), in one
-# run, same sizes, same thread counts, same timing method (warm-up, then timed calls):
+# hebb4j against numpy/OpenBLAS and PyTorch (Debian's python3-torch, when installed), in one run,
+# same sizes, same thread counts, same timing method (warm-up, then timed calls). torch must run on
+# OpenBLAS (apt-get install libopenblas0-pthread): on the reference BLAS it is refused (exit 2)
+# unless TORCH_ANY_BLAS=1.
 #   bench/compare.sh                 # SGEMM at 256, 1024, 2048; SRE step; Hebbian-CNN batch
 #   SIZES="1024" SECONDS_EACH=5 bench/compare.sh
 #   PARTS="gemm" bench/compare.sh    # only some of: gemm sre hebbcnn
@@ -42,8 +44,24 @@ if [ -n "$numpy_py" ] && [ -z "$numpy_cores" ]; then
 fi
 [ -n "$numpy_py" ] && echo "numpy    $("$numpy_py" -c 'import numpy; print(numpy.__version__)') ($numpy_py)" \
   || echo "numpy    not found (no numpy comparison)"
-[ -n "$torch_py" ] && echo "torch    $("$torch_py" -c 'import torch; print(torch.__version__)') ($torch_py)" \
-  || echo "torch    not installed (apt-get install python3-torch to compare)"
+if [ -n "$torch_py" ]; then
+  echo "torch    $("$torch_py" -c 'import torch; print(torch.__version__)') ($torch_py)"
+  # Debian's torch runs its dense products on whatever libblas.so.3 is installed. On the reference
+  # BLAS (unoptimized loops) every torch ratio would flatter hebb4j about tenfold: refuse it.
+  torch_blas="$("$torch_py" bench/py/torch_blas.py 2>/dev/null || echo "unknown (bench/py/torch_blas.py failed)")"
+  echo "torch BLAS $torch_blas"
+  if [[ "$torch_blas" != openblas* && "$torch_blas" != mkl* ]]; then
+    if [ "${TORCH_ANY_BLAS:-0}" = 1 ]; then
+      echo "WARNING: torch is not on OpenBLAS or MKL; its column is NOT a fair comparison" >&2
+    else
+      echo "compare.sh: torch runs on '$torch_blas', not OpenBLAS or MKL, so its timings would" \
+        "flatter hebb4j; install libopenblas0-pthread (or set TORCH_ANY_BLAS=1 to time it anyway)" >&2
+      exit 2
+    fi
+  fi
+else
+  echo "torch    not installed (apt-get install python3-torch libopenblas0-pthread to compare)"
+fi
 [ -n "$numpy_py" ] && echo "OpenBLAS kernels: $(for c in $numpy_cores; do
   if [ "$c" = auto ]; then printf 'auto = %s ' "$("$numpy_py" bench/py/openblas_core.py 2>/dev/null)"
   else printf '%s ' "$(OPENBLAS_CORETYPE=$c "$numpy_py" bench/py/openblas_core.py 2>/dev/null)"; fi
