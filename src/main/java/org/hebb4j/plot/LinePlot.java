@@ -10,7 +10,8 @@ import java.util.function.DoubleUnaryOperator;
  * A line plot with axes, ticks, axis labels, a title, an optional subtitle (say there what bands
  * and error bars are) and a legend, written as SVG. The x axis is linear, log10, categorical
  * (evenly spaced named positions) or a weight-decay axis ({@link #gammaX()}: log10 for x &gt; 0,
- * with x = 0 drawn apart, left of an axis break, and labelled "0").
+ * with x = 0 drawn apart, left of an axis break, and labelled "0"; ticks at the data's x values
+ * when there are at most 8 of them, else at powers of ten).
  *
  * <p>Series may carry symmetric error bars and a shaded band (e.g. min-max over seeds). Each
  * series has its own colour, dash pattern and marker shape; earlier series are drawn wider, so a
@@ -300,6 +301,10 @@ public final class LinePlot {
       xl = categories;
     } else if (log) {
       xt = Axis.logTicks(Math.pow(10, x0), Math.pow(10, x1));
+      double[] data = xScale == Scale.GAMMA ? positiveXs() : new double[0];
+      if (data.length > 0 && data.length <= 8) { // a few weight decays: tick each one
+        xt = data;
+      }
       if (xScale == Scale.GAMMA && zero) {
         double[] t = new double[xt.length + 1];
         System.arraycopy(xt, 0, t, 1, xt.length);
@@ -415,6 +420,19 @@ public final class LinePlot {
       svg.end();
     }
     return svg;
+  }
+
+  /** The distinct positive finite x values of every series, increasing. */
+  private double[] positiveXs() {
+    java.util.TreeSet<Double> set = new java.util.TreeSet<>();
+    for (Series s : series) {
+      for (double x : s.x) {
+        if (x > 0 && Double.isFinite(x)) {
+          set.add(x);
+        }
+      }
+    }
+    return set.stream().mapToDouble(Double::doubleValue).toArray();
   }
 
   /** The band of one series as polygons over its runs of finite values. */
