@@ -44,9 +44,10 @@ final class HebbCnnCommand implements Command {
         + "each layer's output (averaged over its four quadrants) and the flattened last layer\n"
         + "with a ridge regression onto one-hot labels. Variants: plain, triangle (dense\n"
         + "triangle output, sparse plasticity), pruning (1% of the weights of layers 2 and 3\n"
-        + "kept), triangle+pruning. Writes decoding.csv, training-log.csv, filter PNGs, their\n"
-        + "labelled figures filters-V-layerL.svg (for layers 2+ also filters-V-layerL-input.svg:\n"
-        + "the mean input patch that makes each filter win) and run.txt into --out; with --save also models/VARIANT.safetensors (e.g.\n"
+        + "kept), triangle+pruning. Writes decoding.csv, training-log.csv, filter PNGs,\n"
+        + "labelled filter figures filters-V-layerL.svg (layers 2+ also\n"
+        + "filters-V-layerL-input.svg: the mean input patch that makes each filter win) and\n"
+        + "run.txt into --out; with --save also models/VARIANT.safetensors (e.g.\n"
         + "models/triangle+pruning.safetensors), the trained network with its whitening.\n"
         + "Data: Fashion-MNIST/MNIST IDX files or CIFAR-10 binary batches. Results do not\n"
         + "depend on --threads. See spec/hebbcnn.md.";
