@@ -12,7 +12,7 @@ import org.hebb4j.plot.LinePlot;
 import org.hebb4j.plot.Panels;
 
 /**
- * The SVG figures of the emergence experiments (spec/emergence.md#outputs), drawn from a
+ * The SVG figures of the emergence experiments (spec/emergence.md#figures), drawn from a
  * {@link Summary}: alignment against the weight decay gamma per layer and protocol (SRE and SCE),
  * test accuracy against gamma (SCE), and alignment during training per rule and layer (SRE).
  * Gamma axes are log10 with gamma = 0 drawn apart, left of an axis break; every figure states in
