@@ -283,7 +283,7 @@ public final class LinePlot {
       svg.text(LEFT + pw / 2, 37, subtitle, 11.5, "middle", 0, "#404040");
     }
     // grid and ticks
-    double[] yt = Axis.linearTicks(y0, y1, Math.max(3, (int) (ph / 60)));
+    double[] yt = Axis.linearTicks(y0, y1, Math.max(4, (int) (ph / 50)));
     String[] yl = Axis.labels(yt);
     for (int i = 0; i < yt.length; i++) {
       double y = py.applyAsDouble(yt[i]);
@@ -370,7 +370,7 @@ public final class LinePlot {
       Series s = series.get(si);
       String col = Svg.PALETTE[si % Svg.PALETTE.length];
       String dash = s.dashed ? "6,4" : DASHES[si % DASHES.length];
-      double lw = 1.6 + 1.1 * (n - 1 - si) / Math.max(1, n - 1) * Math.min(n - 1, 3);
+      double lw = 1.5 + 2.0 * (n - 1 - si) / Math.max(1, n - 1); // 3.5 (first) to 1.5 (last)
       svg.group("series", s.name);
       double[] line = xs[si].clone(); // never connect across the gamma = 0 break
       for (int i = 0; i < line.length; i++) {
