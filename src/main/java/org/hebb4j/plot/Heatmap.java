@@ -8,7 +8,9 @@ import java.util.Locale;
  * A heatmap of {@code values[row][col]} on a grid whose rows and columns are labelled by numbers
  * (drawn bottom-to-top and left-to-right, e.g. sigma rows and gamma columns, both log-spaced), with
  * a colour bar, the value printed in each cell, and optional overlays: a straight line in log10
- * coordinates ({@code log10 col = a + b log10 row}) and marker points.
+ * coordinates ({@code log10 col = a + b log10 row}) and marker points (open rings). The values
+ * are drawn last, each on a halo of its cell's colour, so that no overlay covers them; row,
+ * column and colour-bar labels each use one number format ({@link Axis#labels}).
  */
 public final class Heatmap {
 
