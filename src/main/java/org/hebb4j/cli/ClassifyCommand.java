@@ -12,6 +12,7 @@ import org.hebb4j.data.FashionMnist;
 import org.hebb4j.emergence.Protocol;
 import org.hebb4j.emergence.Rule;
 import org.hebb4j.experiment.emergence.Classify;
+import org.hebb4j.experiment.emergence.Figures;
 import org.hebb4j.experiment.emergence.Stat;
 import org.hebb4j.experiment.emergence.Summary;
 import org.hebb4j.kernel.Activation;
@@ -39,7 +40,8 @@ final class ClassifyCommand implements Command {
     return "A 2-layer width-128 tanh MLP with softmax cross-entropy (lr 0.01, batch 256) on\n"
         + "Fashion-MNIST (the Debian package's folder by default) or CIFAR-10 binary batches\n"
         + "(--data DIR), for each weight decay gamma. Reports test accuracy and cos(g, H) per\n"
-        + "layer under the three protocols. Writes classify.csv and table.txt to --out; with\n"
+        + "layer under the three protocols. Writes classify.csv, table.txt and SVG plots\n"
+        + "(accuracy-vs-gamma.svg, alignment-vs-gamma-layerL-PROTOCOL.svg) to --out; with\n"
         + "--save also each trained network as models/RULE-gammaG-seedS.safetensors, e.g.\n"
         + "models/sgd-gamma0.0005-seed1.safetensors (its metadata adds input_mean and\n"
         + "input_std: the network expects (x - input_mean) / input_std, x in [0, 1]).";
@@ -158,6 +160,9 @@ final class ClassifyCommand implements Command {
     out.print(table);
     out.println("time: " + Experiments.duration(elapsed) + "; results in " + dir);
     csv.write(dir.resolve("classify.csv"));
+    String what = dataset + ", " + act.id() + " MLP";
+    Figures.accuracyVsGamma(dir, what, sum, rules, gammas);
+    Figures.alignmentVsGamma(dir, what, sum, rules, gammas);
     Experiments.write(dir.resolve("config.txt"), config);
     Experiments.write(dir.resolve("table.txt"), config + table + "time: "
         + Experiments.duration(elapsed) + "\n");

@@ -11,6 +11,7 @@ import org.hebb4j.emergence.Probe;
 import org.hebb4j.emergence.Protocol;
 import org.hebb4j.emergence.Rule;
 import org.hebb4j.experiment.emergence.Cell;
+import org.hebb4j.experiment.emergence.Figures;
 import org.hebb4j.experiment.emergence.Sre;
 import org.hebb4j.experiment.emergence.Stat;
 import org.hebb4j.experiment.emergence.Summary;
@@ -18,7 +19,6 @@ import org.hebb4j.experiment.emergence.TrainingRun;
 import org.hebb4j.kernel.Activation;
 import org.hebb4j.kernel.KernelProvider;
 import org.hebb4j.parallel.Workers;
-import org.hebb4j.plot.LinePlot;
 
 /** {@code hebb4j emergence}: the standard regression experiment (spec/emergence.md#sre). */
 final class EmergenceCommand implements Command {
@@ -291,47 +291,8 @@ final class EmergenceCommand implements Command {
   }
 
   static void writePlots(Path dir, Sre.Options o, Summary sum) throws IOException {
-    String[] cats = new String[o.gammas().length];
-    double[] xs = new double[cats.length];
-    for (int g = 0; g < cats.length; g++) {
-      cats[g] = Experiments.label(o.gammas()[g]);
-      xs[g] = g;
-    }
-    for (int l = 0; l < 2; l++) {
-      for (Protocol p : Protocol.values()) {
-        LinePlot plot = new LinePlot(String.format(Locale.ROOT,
-            "Alignment vs weight decay: layer %d, %s (%s, %d seeds)", l + 1, p.id(),
-            o.act().id(), o.seeds()), "weight decay gamma", "cos(g, H)").categories(cats);
-        for (Rule r : o.rules()) {
-          double[] m = new double[cats.length], s = new double[cats.length];
-          for (int g = 0; g < cats.length; g++) {
-            Stat ms = sum.group(r, o.gammas()[g]).layer(l).alignment(p);
-            m[g] = ms.mean();
-            s[g] = ms.std();
-          }
-          plot.add(r.id(), xs, m, s, false);
-        }
-        plot.write(dir.resolve("alignment-vs-gamma-layer" + (l + 1) + "-" + p.id() + ".svg"));
-      }
-    }
-    if (o.every() == 0) {
-      return;
-    }
-    for (Rule r : o.rules()) {
-      LinePlot plot = new LinePlot(String.format(Locale.ROOT,
-          "Alignment during training: %s, layer 2, minibatch (mean of %d seeds)", r.id(),
-          o.seeds()), "step", "cos(g, H)").logX();
-      for (double g : o.gammas()) {
-        Summary.Group gr = sum.group(r, g);
-        long[] st = gr.steps();
-        double[] x = new double[st.length];
-        for (int p = 0; p < st.length; p++) {
-          x[p] = st[p];
-        }
-        plot.add("gamma=" + Experiments.label(g), x, gr.layer(1).seriesCos().clone(), null,
-            false);
-      }
-      plot.write(dir.resolve("alignment-over-time-" + r.id() + ".svg"));
-    }
+    String what = String.format(Locale.ROOT, "%s MLP", o.act().id());
+    Figures.alignmentVsGamma(dir, what, sum, o.rules(), o.gammas());
+    Figures.alignmentOverTime(dir, what, sum, o.rules(), o.gammas());
   }
 }

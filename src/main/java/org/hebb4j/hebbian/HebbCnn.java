@@ -532,6 +532,121 @@ public final class HebbCnn {
   }
 
   /**
+   * The square field of input pixels that one position of a layer's convolution sees
+   * (spec/hebbcnn.md#network): position (r, c) of layer l's convolution output (before its
+   * pooling) sees the raw image's rows {@code start + r jump .. start + r jump + size - 1} and
+   * the same columns; rows and columns outside the image (the config's zero padding, or a
+   * layer's own padding) are zeros.
+   *
+   * @param size the side of the field, input pixels
+   * @param jump input pixels between neighbouring positions
+   * @param start the raw image row (and column) where position (0, 0)'s field begins; negative
+   *     in the padding
+   */
+  public record ReceptiveField(int size, int jump, int start) {}
+
+  /**
+   * The receptive field of layer l in the raw image (spec/hebbcnn.md#network): composed from
+   * the config's padding, every lower layer's kernel, stride, padding and pooling, and layer l's
+   * kernel, stride and padding.
+   *
+   * @param l layer, 0-based
+   * @return its receptive field
+   * @throws IllegalArgumentException if {@code l} is not in {@code [0, layers())}
+   */
+  public ReceptiveField receptiveField(int l) {
+    layer(l);
+    long size = 1, jump = 1, start = -config.pad();
+    for (int m = 0; m <= l; m++) {
+      HebbCnnConfig.Layer ly = config.layers().get(m);
+      start -= ly.padding() * jump;
+      size += (ly.kernel() - 1) * jump;
+      jump *= ly.stride();
+      if (m < l) {
+        size += (ly.pool() - 1) * jump;
+        jump *= ly.pool();
+      }
+    }
+    return new ReceptiveField(Math.toIntExact(size), Math.toIntExact(jump),
+        Math.toIntExact(start));
+  }
+
+  /**
+   * What each filter of a layer responds to in input space: per filter, the mean of the raw
+   * input patches (its {@link ReceptiveField}) at the (image, position) pairs where the filter
+   * is one of the k-WTA winners (C1) of the frozen network. Patches are taken from the images as
+   * given (before standardisation and whitening), zero outside the image.
+   *
+   * @param l layer, 0-based
+   * @param images raw images {@code [n, C, H, W]}
+   * @param off index of the first image's first value in {@code images}, counted in floats: a
+   *     multiple of C*H*W ({@link HebbCnnConfig#imageSize()})
+   * @param n number of images, at least 1 (computed batch by batch)
+   * @return the mean patches {@code [O, C, size, size]} (zeros for a filter that never won), the
+   *     wins per filter and the field
+   * @throws IllegalArgumentException if {@code l} is out of range, n is below 1, off is not a
+   *     non-negative multiple of C*H*W, or the images do not fit the array
+   */
+  public WinningPatches winningPatches(int l, float[] images, int off, int n) {
+    HebbConvLayer ly = layer(l);
+    if (n < 1) {
+      throw new IllegalArgumentException("winningPatches: n must be at least 1, got " + n);
+    }
+    checkImages("winningPatches", images, off, n);
+    ReceptiveField rf = receptiveField(l);
+    int c = config.inChannels(), h = config.height(), wd = config.width(), d = config.imageSize();
+    int o = ly.channels(), r = rf.size(), q = Math.multiplyExact(c, r * r);
+    int ow = ly.conv.ow(), p = ly.conv.positions(), kw = ly.k;
+    double[] sum = new double[Math.multiplyExact(o, q)];
+    long[] wins = new long[o];
+    for (int s0 = 0; s0 < n; s0 += capacity) {
+      int m = Math.min(capacity, n - s0);
+      infer(images, off + s0 * d, m);
+      for (int i = 0; i < m; i++) {
+        int img = off + (s0 + i) * d;
+        for (int pos = 0; pos < p; pos++) {
+          int y0 = rf.start() + (pos / ow) * rf.jump(), x0 = rf.start() + (pos % ow) * rf.jump();
+          for (int j = 0; j < kw; j++) {
+            int f = ly.win[(i * p + pos) * kw + j];
+            if (f < 0) {
+              continue;
+            }
+            wins[f]++;
+            for (int ch = 0; ch < c; ch++) {
+              for (int u = 0; u < r; u++) {
+                int y = y0 + u;
+                if (y < 0 || y >= h) {
+                  continue;
+                }
+                int src = img + (ch * h + y) * wd, dst = f * q + (ch * r + u) * r;
+                for (int v = Math.max(0, -x0); v < r && x0 + v < wd; v++) {
+                  sum[dst + v] += images[src + x0 + v];
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+    float[] mean = new float[sum.length];
+    for (int f = 0; f < o; f++) {
+      for (int t = 0; t < q; t++) {
+        mean[f * q + t] = wins[f] == 0 ? 0f : (float) (sum[f * q + t] / wins[f]);
+      }
+    }
+    return new WinningPatches(Tensor.of(mean, o, c, r, r), wins, rf);
+  }
+
+  /**
+   * The result of {@link #winningPatches}.
+   *
+   * @param mean per filter the mean winning input patch, {@code [O, C, size, size]}
+   * @param wins per filter the number of (image, position) pairs it won, {@code [O]}
+   * @param field the receptive field the patches cover
+   */
+  public record WinningPatches(Tensor mean, long[] wins, ReceptiveField field) {}
+
+  /**
    * Restarts the statistics of {@link #stats()}: wins, positions seen, reference weights.
    * See spec/hebbcnn.md#training.
    */

@@ -64,4 +64,52 @@ public final class Axis {
     String m = p[0].replaceAll("0+$", "").replaceAll("\\.$", "");
     return m + "e" + Integer.parseInt(p[1]);
   }
+
+  /**
+   * Labels for the ticks of one axis, all in one number format: plain decimals with a common
+   * number of decimals ("0.00", "0.25", "0.50") when every nonzero value is in [0.01, 1e5),
+   * otherwise scientific for every nonzero value ("1e-4", "1e-3", "1e-2", "1e-1", "1e0") with 0
+   * written "0".
+   *
+   * @param v the tick values
+   * @return one label per value
+   */
+  public static String[] labels(double[] v) {
+    boolean sci = false;
+    int decimals = 0;
+    for (double x : v) {
+      double a = Math.abs(x);
+      if (x == 0 || !Double.isFinite(x)) {
+        continue;
+      }
+      if (a < 1e-2 || a >= 1e5) {
+        sci = true;
+      }
+      String s = String.format(Locale.ROOT, "%.4f", a).replaceAll("0+$", "");
+      decimals = Math.max(decimals, s.length() - s.indexOf('.') - 1);
+    }
+    String[] out = new String[v.length];
+    for (int i = 0; i < v.length; i++) {
+      if (v[i] == 0 && sci) {
+        out[i] = "0";
+      } else if (sci) {
+        String[] p = String.format(Locale.ROOT, "%.2e", v[i]).split("e");
+        String m = p[0].replaceAll("0+$", "").replaceAll("\\.$", "");
+        out[i] = m + "e" + Integer.parseInt(p[1]);
+      } else {
+        out[i] = String.format(Locale.ROOT, "%." + decimals + "f", v[i] == 0 ? 0.0 : v[i]);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Whether a label is written in scientific notation ("5e-4").
+   *
+   * @param label a label from {@link #labels} or {@link #label}
+   * @return true when it holds an exponent
+   */
+  public static boolean scientific(String label) {
+    return label.matches("-?[0-9.]+e-?[0-9]+");
+  }
 }

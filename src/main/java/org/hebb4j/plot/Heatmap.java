@@ -8,7 +8,9 @@ import java.util.Locale;
  * A heatmap of {@code values[row][col]} on a grid whose rows and columns are labelled by numbers
  * (drawn bottom-to-top and left-to-right, e.g. sigma rows and gamma columns, both log-spaced), with
  * a colour bar, the value printed in each cell, and optional overlays: a straight line in log10
- * coordinates ({@code log10 col = a + b log10 row}) and marker points.
+ * coordinates ({@code log10 col = a + b log10 row}) and marker points (open rings). The values
+ * are drawn last, each on a halo of its cell's colour, so that no overlay covers them; row,
+ * column and colour-bar labels each use one number format ({@link Axis#labels}).
  */
 public final class Heatmap {
 
@@ -132,24 +134,17 @@ public final class Heatmap {
     int w = LEFT + pw + BAR + 20, h = TOP + ph + BOTTOM;
     Svg svg = new Svg(w, h);
     svg.text(LEFT + pw / 2.0, 26, title, 15, "middle", 0, null);
+    String[] rl = Axis.labels(rows), cl = Axis.labels(cols);
     for (int r = 0; r < nr; r++) {
       double y = TOP + (nr - 1 - r) * cell;
       for (int c = 0; c < nc; c++) {
-        double x = LEFT + c * cell;
-        double v = values[r][c];
-        svg.rect(x, y, cell, cell, color(v), "#ffffff", 0.5);
-        double u = (tv(v) - lo) / (hi - lo);
-        boolean dark = colors == Colors.DIVERGING ? Math.abs(u - 0.5) > 0.33 : u < 0.45;
-        String label = colors == Colors.DIVERGING && Double.isFinite(v)
-            ? String.format(Locale.ROOT, "%.2f", v) : cellLabel(v);
-        svg.text(x + cell / 2.0, y + cell / 2.0 + 4, label, cell >= 46 ? 10 : 8.5,
-            "middle", 0, dark ? "#ffffff" : "#000000");
+        svg.rect(LEFT + c * cell, y, cell, cell, color(values[r][c]), "#ffffff", 0.5);
       }
-      svg.text(LEFT - 8, y + cell / 2.0 + 4, Axis.label(rows[r]), 11, "end", 0, null);
+      svg.text(LEFT - 8, y + cell / 2.0 + 4, rl[r], 11, "end", 0, null);
     }
     for (int c = 0; c < nc; c++) {
       double x = LEFT + c * cell + cell / 2.0;
-      svg.text(x, TOP + ph + 16, Axis.label(cols[c]), 10.5, "end", -40, null);
+      svg.text(x, TOP + ph + 16, cl[c], 10.5, "end", -40, null);
     }
     svg.rect(LEFT, TOP, pw, ph, null, "#000000", 1);
     svg.text(LEFT + pw / 2.0, TOP + ph + 66, colLabel, 13, "middle", 0, null);
@@ -171,11 +166,29 @@ public final class Heatmap {
       svg.line(LEFT, h - 14, LEFT + 28, h - 14, "#000000", 2.5, "7,4");
       svg.text(LEFT + 34, h - 10, lineName, 11, "start", 0, null);
     }
+    // markers: open rings, drawn before the values, which sit on top with a halo
     for (int i = 0; i < markRows.length; i++) {
       double ci = index(cols, Math.log10(markCols[i])), ri = index(rows, Math.log10(markRows[i]));
-      svg.circle(LEFT + (ci + 0.5) * cell, TOP + (nr - 1 - ri + 0.5) * cell, 4, "#000000",
-          "#ffffff");
+      double x = LEFT + (ci + 0.5) * cell, y = TOP + (nr - 1 - ri + 0.5) * cell;
+      svg.circle(x, y, 9.5, null, "#ffffff");
+      svg.circle(x, y, 8.5, null, "#000000");
+      svg.circle(x, y, 7.5, null, "#ffffff");
     }
+    svg.group("values", null);
+    for (int r = 0; r < nr; r++) {
+      double y = TOP + (nr - 1 - r) * cell;
+      for (int c = 0; c < nc; c++) {
+        double x = LEFT + c * cell;
+        double v = values[r][c];
+        double u = (tv(v) - lo) / (hi - lo);
+        boolean dark = colors == Colors.DIVERGING ? Math.abs(u - 0.5) > 0.33 : u < 0.45;
+        String label = colors == Colors.DIVERGING && Double.isFinite(v)
+            ? String.format(Locale.ROOT, "%.2f", v) : cellLabel(v);
+        svg.text(x + cell / 2.0, y + cell / 2.0 + 4, label, cell >= 46 ? 10 : 8.5,
+            "middle", 0, dark ? "#ffffff" : "#000000", color(v));
+      }
+    }
+    svg.end();
     // colour bar
     int bx = LEFT + pw + 30, bw = 18;
     int seg = 100;
@@ -186,11 +199,16 @@ public final class Heatmap {
           null, 0);
     }
     svg.rect(bx, TOP, bw, ph, null, "#000000", 1);
-    for (double t : Axis.linearTicks(lo, hi, 5)) {
+    double[] bt = Axis.linearTicks(lo, hi, 5), bv = bt.clone();
+    for (int i = 0; i < bv.length && logValues; i++) {
+      bv[i] = Math.pow(10, bt[i]);
+    }
+    String[] bl = Axis.labels(bv);
+    int bi = 0;
+    for (double t : bt) {
       double y = TOP + ph - (t - lo) / (hi - lo) * ph;
       svg.line(bx + bw, y, bx + bw + 4, y, "#000000", 1, null);
-      svg.text(bx + bw + 7, y + 4, logValues ? Axis.label(Math.pow(10, t)) : Axis.label(t), 10,
-          "start", 0, null);
+      svg.text(bx + bw + 7, y + 4, bl[bi++], 10, "start", 0, null);
     }
     svg.text(bx + bw / 2.0, TOP - 8, barLabel, 11, "middle", 0, null);
     return svg;

@@ -114,10 +114,34 @@ public final class Svg {
    */
   public Svg text(double x, double y, String s, double size, String anchor, double rotate,
       String fill) {
+    return text(x, y, s, size, anchor, rotate, fill, null);
+  }
+
+  /**
+   * Text as {@link #text(double, double, String, double, String, double, String)}, outlined by
+   * a halo of colour {@code halo} (3 pixels wide, painted under the glyphs) that keeps it
+   * readable over lines and markers drawn before it; no halo when {@code halo} is null.
+   *
+   * @param x anchor x, pixels
+   * @param y baseline y, pixels
+   * @param s the text (escaped here)
+   * @param size font size, pixels
+   * @param anchor "start", "middle" or "end"
+   * @param rotate degrees around the anchor point
+   * @param fill the text colour (null: black)
+   * @param halo the halo colour, or null
+   * @return this
+   */
+  public Svg text(double x, double y, String s, double size, String anchor, double rotate,
+      String fill, String halo) {
     body.append("<text x=\"").append(n(x)).append("\" y=\"").append(n(y))
         .append("\" font-family=\"").append(FONT).append("\" font-size=\"").append(n(size))
         .append("\" text-anchor=\"").append(anchor).append("\" fill=\"")
         .append(fill == null ? "#000000" : fill).append('"');
+    if (halo != null) {
+      body.append(" stroke=\"").append(halo).append("\" stroke-width=\"3\"")
+          .append(" stroke-linejoin=\"round\" paint-order=\"stroke\"");
+    }
     if (rotate != 0) {
       body.append(" transform=\"rotate(").append(n(rotate)).append(' ').append(n(x)).append(' ')
           .append(n(y)).append(")\"");
@@ -126,10 +150,90 @@ public final class Svg {
     return this;
   }
 
+  /**
+   * A closed filled polygon through (xs[i], ys[i]) (all finite), e.g. a band around a line.
+   *
+   * @param xs x coordinates, pixels
+   * @param ys y coordinates, pixels
+   * @param fill the fill colour
+   * @param opacity the fill opacity, 0..1
+   * @return this
+   */
+  public Svg polygon(double[] xs, double[] ys, String fill, double opacity) {
+    body.append("<polygon fill=\"").append(fill).append("\" fill-opacity=\"").append(n(opacity))
+        .append("\" stroke=\"none\" points=\"");
+    for (int i = 0; i < xs.length; i++) {
+      body.append(i == 0 ? "" : " ").append(n(xs[i])).append(',').append(n(ys[i]));
+    }
+    body.append("\"/>\n");
+    return this;
+  }
+
+  /**
+   * Opens a group {@code <g class="cls" data-name="name">} (closed by {@link #end()}), so that
+   * readers and tests can find a figure's parts (a series, its legend entry, an axis break).
+   *
+   * @param cls the group's class
+   * @param name its name (may be null)
+   * @return this
+   */
+  public Svg group(String cls, String name) {
+    body.append("<g class=\"").append(esc(cls)).append('"');
+    if (name != null) {
+      body.append(" data-name=\"").append(esc(name)).append('"');
+    }
+    body.append(">\n");
+    return this;
+  }
+
+  /**
+   * Closes the group opened last by {@link #group}.
+   *
+   * @return this
+   */
+  public Svg end() {
+    body.append("</g>\n");
+    return this;
+  }
+
+  /**
+   * Another document drawn with its top-left corner at (x, y), e.g. a panel of a figure.
+   *
+   * @param other the document to place
+   * @param x left, pixels
+   * @param y top, pixels
+   * @return this
+   */
+  public Svg place(Svg other, double x, double y) {
+    body.append("<g transform=\"translate(").append(n(x)).append(' ').append(n(y)).append(")\">\n")
+        .append(other.body).append("</g>\n");
+    return this;
+  }
+
+  /**
+   * A PNG image embedded as a data URI, scaled to w x h pixels without smoothing.
+   *
+   * @param x left, pixels
+   * @param y top, pixels
+   * @param w width, pixels
+   * @param h height, pixels
+   * @param png the PNG file's bytes ({@link Png#encode})
+   * @return this
+   */
+  public Svg image(double x, double y, double w, double h, byte[] png) {
+    body.append("<image x=\"").append(n(x)).append("\" y=\"").append(n(y)).append("\" width=\"")
+        .append(n(w)).append("\" height=\"").append(n(h))
+        .append("\" preserveAspectRatio=\"none\" style=\"image-rendering:pixelated\" ")
+        .append("xlink:href=\"data:image/png;base64,")
+        .append(java.util.Base64.getEncoder().encodeToString(png)).append("\"/>\n");
+    return this;
+  }
+
   /** The whole document. */
   public String render() {
     return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-        + "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"" + width
+        + "<svg xmlns=\"http://www.w3.org/2000/svg\""
+        + " xmlns:xlink=\"http://www.w3.org/1999/xlink\" version=\"1.1\" width=\"" + width
         + "\" height=\"" + height + "\" viewBox=\"0 0 " + width + " " + height + "\">\n"
         + body + "</svg>\n";
   }

@@ -75,10 +75,33 @@ class ExperimentCommandsTest {
     assertEquals(1 + 5 * 4 * 2 * 3, csv.size());
     assertTrue(csv.get(1).startsWith("mlp,tanh,sgd,0,0,1,minibatch,2,"), csv.get(1));
     for (String f : new String[] {"runs.csv", "timeseries.csv", "table.txt",
-        "alignment-vs-gamma-layer2-timeavg.svg", "alignment-over-time-dfa.svg"}) {
+        "alignment-vs-gamma-layer2-timeavg.svg", "alignment-over-time-dfa-layer1.svg"}) {
       assertTrue(Files.size(out.resolve(f)) > 100, f);
     }
-    assertTrue(Files.readString(out.resolve("alignment-over-time-dfa.svg")).endsWith("</svg>\n"));
+    // every rule and layer over time: one panel per gamma, each with its band over the seeds
+    for (String rule : new String[] {"sgd", "adam", "adamw", "dfa", "randomnn"}) {
+      for (int l = 1; l <= 2; l++) {
+        String svg = Files.readString(out.resolve("alignment-over-time-" + rule + "-layer" + l
+            + ".svg"));
+        assertTrue(svg.endsWith("</svg>\n"));
+        assertEquals(4, count(svg, "class=\"panel\""), rule + " layer " + l);
+        assertEquals(4, count(svg, "class=\"band\""), rule + " layer " + l);
+        assertTrue(svg.contains("band: min to max over the seeds") && svg.contains("2 seeds"));
+        assertTrue(svg.contains(">gamma = 5e-5<"), svg);
+      }
+    }
+    // against gamma: 0 apart, the error bars explained
+    String vs = Files.readString(out.resolve("alignment-vs-gamma-layer1-minibatch.svg"));
+    assertTrue(vs.contains("class=\"axis-break\"") && vs.contains(">0</text>"), vs);
+    assertTrue(vs.contains("error bars: ±1 s.d. over the seeds"), vs);
+  }
+
+  static int count(String s, String part) {
+    int n = 0;
+    for (int i = s.indexOf(part); i >= 0; i = s.indexOf(part, i + 1)) {
+      n++;
+    }
+    return n;
   }
 
   @Test
@@ -141,6 +164,17 @@ class ExperimentCommandsTest {
     String[] first = csv.get(1).split(",");
     assertTrue(Double.parseDouble(first[5]) > 0.9, "accuracy on a trivial task: " + csv.get(1));
     assertTrue(r.out().contains("test acc"), r.out());
+    // the plots: accuracy and alignment against gamma, gamma = 0 left of the axis break
+    String acc = Files.readString(out.resolve("accuracy-vs-gamma.svg"));
+    assertTrue(acc.contains(">test accuracy<") && acc.contains("class=\"axis-break\"")
+        && acc.contains(">0</text>") && acc.contains(">5e-3</text>"), acc);
+    assertTrue(acc.contains("one seed per point (no error bars)"), acc);
+    assertTrue(acc.contains("class=\"legend-entry\" data-name=\"sgd\""), acc);
+    for (String f : new String[] {"layer1-minibatch", "layer1-fullbatch", "layer1-timeavg",
+        "layer2-minibatch", "layer2-fullbatch", "layer2-timeavg"}) {
+      String svg = Files.readString(out.resolve("alignment-vs-gamma-" + f + ".svg"));
+      assertTrue(svg.contains(">cos(g, H)<") && svg.contains("class=\"axis-break\""), f);
+    }
   }
 
   @Test

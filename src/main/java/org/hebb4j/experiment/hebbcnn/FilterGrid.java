@@ -26,8 +26,74 @@ final class FilterGrid {
 
   private FilterGrid() {}
 
+  /**
+   * An RGB image laid out as a grid of equal cells, one per filter.
+   *
+   * @param width pixels
+   * @param height pixels
+   * @param rgb 0xRRGGBB per pixel, row-major
+   * @param perRow cells per row
+   * @param cellWidth a cell's width including its gap, pixels
+   * @param cellHeight a cell's height including its gap, pixels
+   */
+  record Image(int width, int height, int[] rgb, int perRow, int cellWidth, int cellHeight) {
+
+    byte[] png() {
+      return Png.encode(width, height, rgb);
+    }
+  }
+
   /** w [o, c, k, k]. */
   static void writeFirstLayer(Path file, float[] w, int o, int c, int k) throws IOException {
+    Image im = firstLayer(w, o, c, k);
+    Png.write(file, im.width, im.height, im.rgb);
+  }
+
+  /** w [o, c, k, k]: each filter's strongest input channels. */
+  static void writeDeepLayer(Path file, float[] w, int o, int c, int k) throws IOException {
+    Image im = deepLayer(w, o, c, k);
+    Png.write(file, im.width, im.height, im.rgb);
+  }
+
+  /**
+   * Mean input patches p [o, c, r, r], each scaled on its own from its smallest (black) to its
+   * largest value (white), in colour when c = 3; a filter with {@code wins[f] == 0} is left in
+   * the background colour.
+   */
+  static Image patches(float[] p, long[] wins, int o, int c, int r) {
+    int cols = (int) Math.ceil(Math.sqrt(o)), rows = (o + cols - 1) / cols;
+    int zoom = Math.max(2, 48 / r), tile = r * zoom;
+    int width = cols * (tile + GAP) + GAP, height = rows * (tile + GAP) + GAP;
+    int[] img = new int[width * height];
+    Arrays.fill(img, BG);
+    int q = c * r * r;
+    for (int f = 0; f < o; f++) {
+      if (wins[f] == 0) {
+        continue;
+      }
+      float lo = Float.POSITIVE_INFINITY, hi = Float.NEGATIVE_INFINITY;
+      for (int t = 0; t < q; t++) {
+        lo = Math.min(lo, p[f * q + t]);
+        hi = Math.max(hi, p[f * q + t]);
+      }
+      float span = hi > lo ? hi - lo : 1f;
+      int x0 = GAP + (f % cols) * (tile + GAP), y0 = GAP + (f / cols) * (tile + GAP);
+      for (int u = 0; u < r; u++) {
+        for (int v = 0; v < r; v++) {
+          int rgb = 0;
+          for (int ch = 0; ch < 3; ch++) {
+            int src = f * q + ((c == 3 ? ch : 0) * r + u) * r + v;
+            int g = Math.round(255f * (p[src] - lo) / span);
+            rgb = (rgb << 8) | Math.max(0, Math.min(255, g));
+          }
+          fill(img, width, x0 + v * zoom, y0 + u * zoom, zoom, rgb);
+        }
+      }
+    }
+    return new Image(width, height, img, cols, tile + GAP, tile + GAP);
+  }
+
+  static Image firstLayer(float[] w, int o, int c, int k) {
     int cols = (int) Math.ceil(Math.sqrt(o)), rows = (o + cols - 1) / cols;
     int tile = k * ZOOM;
     int width = cols * (tile + GAP) + GAP, height = rows * (tile + GAP) + GAP;
@@ -52,15 +118,15 @@ final class FilterGrid {
         }
       }
     }
-    Png.write(file, width, height, img);
+    return new Image(width, height, img, cols, tile + GAP, tile + GAP);
   }
 
-  /** w [o, c, k, k]: each filter's strongest input channels. */
-  static void writeDeepLayer(Path file, float[] w, int o, int c, int k) throws IOException {
+  static Image deepLayer(float[] w, int o, int c, int k) {
     int top = Math.min(TOP, c);
     int tile = k * ZOOM;
     int strip = top * (tile + 1) - 1; // 1-pixel gaps inside a strip
-    int perRow = Math.max(1, (int) Math.round(Math.sqrt(o * (tile + GAP) / (double) (strip + 3 * GAP))));
+    int perRow = Math.max(1,
+        (int) Math.round(Math.sqrt(o * (tile + GAP) / (double) (strip + 3 * GAP))));
     int rows = (o + perRow - 1) / perRow;
     int width = perRow * (strip + 3 * GAP) + GAP, height = rows * (tile + GAP) + GAP;
     int[] img = new int[width * height];
@@ -94,7 +160,7 @@ final class FilterGrid {
         }
       }
     }
-    Png.write(file, width, height, img);
+    return new Image(width, height, img, perRow, strip + 3 * GAP, tile + GAP);
   }
 
   private static float maxAbs(float[] a, int off, int n) {

@@ -129,14 +129,22 @@ public final class HebbCnnExperiment {
    */
   public record LogRow(Variant variant, int epoch, int layer, HebbCnn.LayerStats stats) {}
 
+  /** Test images over which the input-space view of layers 2+ is averaged (the first ones). */
+  public static final int PATCH_SAMPLE = 1000;
+
   /**
    * The trained filters of one layer.
    *
    * @param variant the variant
    * @param layer layer, from 1
    * @param weights {@code [O, C, K, K]} (a copy)
+   * @param input for layers 2+, what each filter responds to in input space: the mean raw input
+   *     patch over the positions where it wins ({@link HebbCnn#winningPatches}) in the first
+   *     {@code sample} test images; null for layer 1
+   * @param sample the number of test images behind {@code input} (0 for layer 1)
    */
-  public record Filters(Variant variant, int layer, Tensor weights) {}
+  public record Filters(Variant variant, int layer, Tensor weights, HebbCnn.WinningPatches input,
+      int sample) {}
 
   /**
    * The duration of one phase.
@@ -292,10 +300,12 @@ public final class HebbCnnExperiment {
           train.classes());
     }
     lap(variant.id() + ": ridge decoders", td);
+    int sample = Math.min(PATCH_SAMPLE, test.n());
     for (int l = 0; l < layers; l++) {
       int[] fs = net.filterShape(l);
       filters.add(new Filters(variant, l + 1, Tensor.of(net.weights(l).clone(),
-          net.outputShape(l)[0], fs[0], fs[1], fs[2])));
+          net.outputShape(l)[0], fs[0], fs[1], fs[2]),
+          l == 0 ? null : net.winningPatches(l, test.x(), 0, sample), l == 0 ? 0 : sample));
     }
   }
 

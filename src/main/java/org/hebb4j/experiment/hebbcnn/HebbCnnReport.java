@@ -18,8 +18,9 @@ import org.hebb4j.hebbian.HebbCnn;
 
 /**
  * The outputs of a Hebbian-CNN run (spec/hebbcnn.md#outputs), formatted from its
- * {@link Summary}: decoding.csv, training-log.csv, the filter PNGs, run.txt and the printed
- * table.
+ * {@link Summary}: decoding.csv, training-log.csv, the filter PNGs, the labelled filter SVGs
+ * (with, for layers 2+, the input-space view {@code filters-V-layerL-input.svg}), run.txt and the
+ * printed table.
  */
 public final class HebbCnnReport {
 
@@ -45,8 +46,12 @@ public final class HebbCnnReport {
     }
     Files.writeString(dir.resolve("training-log.csv"), trainingLogCsv(s), StandardCharsets.UTF_8);
     for (Filters f : s.filters()) {
-      Path png = dir.resolve("filters-" + f.variant().id().replace('+', '-') + "-layer"
-          + f.layer() + ".png");
+      String name = "filters-" + f.variant().id().replace('+', '-') + "-layer" + f.layer();
+      Path png = dir.resolve(name + ".png");
+      FilterFigure.weights(f).write(dir.resolve(name + ".svg"));
+      if (f.input() != null) {
+        FilterFigure.input(f).write(dir.resolve(name + "-input.svg"));
+      }
       int[] shape = f.weights().shape();
       if (f.layer() == 1) {
         FilterGrid.writeFirstLayer(png, f.weights().data(), shape[0], shape[1], shape[2]);

@@ -85,6 +85,32 @@ public class HebbCnnExperimentTest {
         BufferedImage img = ImageIO.read(dir.resolve(f).toFile());
         assertTrue(img.getWidth() > 10 && img.getHeight() > 10, f);
       }
+      // labelled figures: layer, channel count, per-filter scaling, colour bar with values
+      String l2 = Files.readString(dir.resolve("filters-triangle-layer2.svg"));
+      for (String t : new String[] {">Layer 2 filters, triangle variant: 12 channels, each 8 x 3"
+          + " x 3 (input channels x K x K)<", "Each filter scaled on its own", ">-1<", ">0.5<",
+          ">w / max|w| of each filter<", "class=\"colour-bar\"", "data:image/png;base64,"}) {
+        assertTrue(l2.contains(t), t);
+      }
+      assertTrue(Files.readString(dir.resolve("filters-pruning-layer1.svg"))
+          .contains(">Layer 1 filters, pruning variant: 8 channels, each 1 x 3 x 3"));
+      assertTrue(Files.notExists(dir.resolve("filters-triangle-layer1-input.svg")));
+      // layer 2 in input space: the mean winning patch over its receptive field (8 x 8 pixels:
+      // kernel 3, pool 2, kernel 3 on the padded image)
+      String in = Files.readString(dir.resolve("filters-pruning-layer2-input.svg"));
+      assertTrue(in.contains("Mean input patch (8 x 8 pixels, the receptive field) over the"
+          + " positions where the filter wins (k-WTA), in 150 test images."), in);
+      assertTrue(in.contains("data:image/png;base64,") && in.contains(">max<"), in);
+      for (HebbCnnExperiment.Filters f : s.filters()) {
+        if (f.layer() == 1) {
+          assertEquals(null, f.input());
+        } else {
+          org.junit.jupiter.api.Assertions.assertArrayEquals(new int[] {12, 1, 8, 8},
+              f.input().mean().shape());
+          assertEquals(150, f.sample());
+          assertTrue(java.util.Arrays.stream(f.input().wins()).sum() > 0);
+        }
+      }
       assertTrue(Files.readString(dir.resolve("run.txt")).contains("timings:"));
       for (HebbCnnExperiment.Filters f : s.filters()) { // --save: the trained networks
         org.hebb4j.hebbian.HebbCnn net = org.hebb4j.hebbian.HebbCnn.load(
