@@ -178,6 +178,7 @@ public final class Main {
     out.println();
     out.println("JVM properties (before the command, e.g. ./hebb4j -Dhebb4j.simd=false info):");
     out.println("  -Dhebb4j.simd=false   force the scalar kernels");
+    out.println("  -Dhebb4j.vectorBits=128|256|512   vector width (same bits at every width)");
     out.println("  -Dhebb4j.debug=true   print stack traces of internal errors");
   }
 

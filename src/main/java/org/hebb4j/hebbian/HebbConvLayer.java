@@ -280,8 +280,9 @@ final class HebbConvLayer {
       normSum += Math.sqrt(s);
     }
     for (int j = 0; j < w.length; j++) {
-      diff += Math.pow(w[j] - w0[j], 2);
-      ref += Math.pow(w0[j], 2);
+      float d = w[j] - w0[j]; // the value Math.pow(d, 2) squared before: d * d in double
+      diff += (double) d * d;
+      ref += (double) w0[j] * w0[j];
     }
     return new HebbCnn.LayerStats(o, tMean, tMin, tMax, (double) k / o, rMin, rMax, dead,
         normSum / o, Math.sqrt(diff / Math.max(ref, 1e-300)), statSamples);

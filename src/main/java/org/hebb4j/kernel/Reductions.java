@@ -14,6 +14,69 @@ final class Reductions {
 
   private Reductions() {}
 
+  /**
+   * The virtual width of the float32 reductions dot (K1) and sum (K4)
+   * (spec/kernels.md#one-result): term i goes to partial sum {@code i mod WIDTH}, whatever the
+   * real vector width (4, 8 or 16 lanes hold it in 8, 4 or 2 vectors).
+   */
+  static final int WIDTH = 32;
+
+  /** Per-thread partial sums of the float32 reductions, zeroed by {@link #partials()}. */
+  private static final ThreadLocal<float[]> PARTIALS =
+      ThreadLocal.withInitial(() -> new float[WIDTH]);
+
+  /** This thread's {@link #WIDTH} partial sums, all +0. */
+  static float[] partials() {
+    float[] p = PARTIALS.get();
+    java.util.Arrays.fill(p, 0f);
+    return p;
+  }
+
+  /**
+   * Continues (K1) from term {@code i} (a multiple of {@link #WIDTH}) with partial sums p:
+   * {@code p[r] = fma(x_i, y_i, p[r])} for the terms i = r mod WIDTH in increasing i, then
+   * {@link #combine(float[])}.
+   */
+  static float dotFrom(int i, int n, float[] x, int xOff, float[] y, int yOff, float[] p) {
+    for (; i <= n - WIDTH; i += WIDTH) {
+      int a = xOff + i, b = yOff + i;
+      for (int r = 0; r < WIDTH; r++) {
+        p[r] = Math.fma(x[a + r], y[b + r], p[r]);
+      }
+    }
+    for (int r = 0; i + r < n; r++) {
+      p[r] = Math.fma(x[xOff + i + r], y[yOff + i + r], p[r]);
+    }
+    return combine(p);
+  }
+
+  /** Continues (K4) from term {@code i} (a multiple of {@link #WIDTH}), as {@link #dotFrom}. */
+  static float sumFrom(int i, int n, float[] x, int xOff, float[] p) {
+    for (; i <= n - WIDTH; i += WIDTH) {
+      int a = xOff + i;
+      for (int r = 0; r < WIDTH; r++) {
+        p[r] += x[a + r];
+      }
+    }
+    for (int r = 0; i + r < n; r++) {
+      p[r] += x[xOff + i + r];
+    }
+    return combine(p);
+  }
+
+  /**
+   * The fixed tree of the float32 reductions: {@code p[r] += p[r + h]} for r &lt; h, h = 16, 8, 4,
+   * 2, 1; returns p[0] (p is consumed).
+   */
+  static float combine(float[] p) {
+    for (int h = WIDTH / 2; h >= 1; h >>= 1) {
+      for (int r = 0; r < h; r++) {
+        p[r] += p[r + h];
+      }
+    }
+    return p[0];
+  }
+
   /** The fixed combination of the eight partial sums. */
   static double combine(double s0, double s1, double s2, double s3, double s4, double s5,
       double s6, double s7) {

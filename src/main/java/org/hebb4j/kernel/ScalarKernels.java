@@ -1,8 +1,10 @@
 package org.hebb4j.kernel;
 
 /**
- * The reference implementation: plain loops, float32 accumulation, left-to-right order. Every other
- * implementation is checked against it and against the golden vectors. spec/kernels.md.
+ * The reference implementation: plain loops in the one evaluation order of
+ * spec/kernels.md#one-result (32 partial sums for dot and sum, sequential fused multiply-adds over
+ * k in blocks of {@link #GEMM_KC} for GEMM, the one rational tanh), so the vector kernels give its
+ * bits exactly. Every other implementation is checked against it and against the golden vectors.
  */
 public class ScalarKernels implements Kernels {
 
@@ -12,6 +14,15 @@ public class ScalarKernels implements Kernels {
    * See spec/kernels.md#dispatch.
    */
   public ScalarKernels() {}
+
+  /**
+   * GEMM's k block (spec/kernels.md#one-result): each element of C is the fma chain over k within
+   * a block of this depth, starting from 0, added to C at the block's end.
+   */
+  static final int GEMM_KC = 512;
+
+  /** Per-thread row of GEMM accumulators, grown on demand and then reused. */
+  private static final ThreadLocal<float[][]> ROW = ThreadLocal.withInitial(() -> new float[1][0]);
 
   @Override
   public String name() {
@@ -26,18 +37,14 @@ public class ScalarKernels implements Kernels {
   @Override
   public float dot(int n, float[] x, int xOff, float[] y, int yOff) {
     Check.vectors("dot", n, x, xOff, y, yOff);
-    float acc = 0f;
-    for (int i = 0; i < n; i++) {
-      acc += x[xOff + i] * y[yOff + i];
-    }
-    return acc;
+    return Reductions.dotFrom(0, n, x, xOff, y, yOff, Reductions.partials());
   }
 
   @Override
   public void axpy(int n, float alpha, float[] x, int xOff, float[] y, int yOff) {
     Check.vectors("axpy", n, x, xOff, y, yOff);
     for (int i = 0; i < n; i++) {
-      y[yOff + i] += alpha * x[xOff + i];
+      y[yOff + i] = Math.fma(x[xOff + i], alpha, y[yOff + i]);
     }
   }
 
@@ -52,11 +59,7 @@ public class ScalarKernels implements Kernels {
   @Override
   public float sum(int n, float[] x, int xOff) {
     Check.vector("sum", n, "x", x, xOff);
-    float acc = 0f;
-    for (int i = 0; i < n; i++) {
-      acc += x[xOff + i];
-    }
-    return acc;
+    return Reductions.sumFrom(0, n, x, xOff, Reductions.partials());
   }
 
   @Override
@@ -134,30 +137,55 @@ public class ScalarKernels implements Kernels {
       }
       return;
     }
+    float[] acc = transB ? null : row(n);
     for (int i = 0; i < m; i++) {
       int ci = cOff + i * ldc;
-      scaleOrClear(n, beta, c, ci);
-      if (!transB) {
-        // row i of C += alpha A(i,p) * row p of B
-        for (int p = 0; p < k; p++) {
-          float aip = alpha * (transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p]);
-          int bp = bOff + p * ldb;
+      for (int pc = 0; pc < k; pc += GEMM_KC) {
+        int pEnd = Math.min(k, pc + GEMM_KC);
+        float betaBlock = pc == 0 ? beta : 1f;
+        if (!transB) {
+          // the row's k block: acc_j = fma chain over p of A(i,p) B(p,j), rows of B in order
+          java.util.Arrays.fill(acc, 0, n, 0f);
+          for (int p = pc; p < pEnd; p++) {
+            float aip = transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p];
+            int bp = bOff + p * ldb;
+            for (int j = 0; j < n; j++) {
+              acc[j] = Math.fma(aip, b[bp + j], acc[j]);
+            }
+          }
           for (int j = 0; j < n; j++) {
-            c[ci + j] += aip * b[bp + j];
+            c[ci + j] = store(acc[j], alpha, betaBlock, c, ci + j);
           }
-        }
-      } else {
-        // C(i,j) += alpha * sum_p A(i,p) B(j,p)
-        for (int j = 0; j < n; j++) {
-          int bj = bOff + j * ldb;
-          float acc = 0f;
-          for (int p = 0; p < k; p++) {
-            acc += (transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p]) * b[bj + p];
+        } else {
+          for (int j = 0; j < n; j++) {
+            int bj = bOff + j * ldb;
+            float s = 0f;
+            for (int p = pc; p < pEnd; p++) {
+              s = Math.fma(transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p], b[bj + p], s);
+            }
+            c[ci + j] = store(s, alpha, betaBlock, c, ci + j);
           }
-          c[ci + j] += alpha * acc;
         }
       }
     }
+  }
+
+  /**
+   * The end of a k block (spec/kernels.md#one-result): alpha s + beta C as {@code fma(C, beta,
+   * alpha s)}, the product alpha s skipped when alpha is 1 and C not read when beta is 0.
+   */
+  static float store(float s, float alpha, float beta, float[] c, int at) {
+    float v = alpha == 1f ? s : alpha * s;
+    return beta == 0f ? v : Math.fma(c[at], beta, v);
+  }
+
+  /** This thread's accumulator row, at least n floats. */
+  private static float[] row(int n) {
+    float[][] holder = ROW.get();
+    if (holder[0].length < n) {
+      holder[0] = new float[n];
+    }
+    return holder[0];
   }
 
   /** BLAS beta convention: beta == 0 overwrites (NaN in C is not propagated). */

@@ -256,7 +256,7 @@ public final class SymmetricEigen {
           }
           double g = d[l];
           double p = (d[l + 1] - g) / (2.0 * e[l]);
-          double r = Math.hypot(p, 1.0);
+          double r = StrictMath.hypot(p, 1.0);
           if (p < 0) {
             r = -r;
           }
@@ -278,7 +278,7 @@ public final class SymmetricEigen {
             s2 = s;
             g = c * e[i];
             h = c * p;
-            r = Math.hypot(p, e[i]);
+            r = StrictMath.hypot(p, e[i]);
             e[i + 1] = s * r;
             s = e[i] / r;
             c = p / r;

@@ -67,13 +67,13 @@ public enum Loss implements Named {
       }
       double s = 0;
       for (int j = 0; j < dim; j++) {
-        s += Math.exp(out[off + j] - m);
+        s += StrictMath.exp(out[off + j] - m);
       }
       // lse - out_label = (m - out_label) + log s: no absorption of log s into a huge m
-      total += ((double) m - out[off + label]) + Math.log(s);
+      total += ((double) m - out[off + label]) + StrictMath.log(s);
       if (e != null) {
         for (int j = 0; j < dim; j++) {
-          double p = Math.exp(out[off + j] - m) / s;
+          double p = StrictMath.exp(out[off + j] - m) / s;
           e[off + j] = (float) (scale * (j == label ? p - 1.0 : p));
         }
       }

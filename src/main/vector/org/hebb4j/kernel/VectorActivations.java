@@ -7,7 +7,9 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Vector loops for spec/kernels.md#activations (K8, K9); tails reuse {@link Activation}'s scalar
- * formulas. tanh is the rational minimax form of spec/kernels.md#activations (K8a): a clamp to
+ * formulas, which are the same operations in the same order, so every element gets the same bits
+ * wherever it sits in the array and at every vector width (spec/kernels.md#one-result). tanh is
+ * the rational minimax form of spec/kernels.md#activations (K8a): a clamp to
  * |a| <= 7.9988, then a (P(a^2) / Q(a^2)) with polynomials of degree 6 and 3 in Horner form, all
  * FMAs, one division and one product; its error against the exact tanh is at most 3.5e-7
  * relative (6 ulp) over every float, subnormals included, and it runs 2-3x faster than the
@@ -26,7 +28,7 @@ final class VectorActivations {
 
   private VectorActivations() {}
 
-  private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+  private static final VectorSpecies<Float> S = VectorKernels.S;
   private static final int L = S.length();
 
   static void relu(int n, float[] a, int aOff, float[] z, int zOff) {
@@ -41,13 +43,11 @@ final class VectorActivations {
     }
   }
 
-  /** (K8a) coefficients: numerator a1..a13 (odd powers), denominator b0..b6 (even powers). */
-  private static final float CLAMP = 7.99881172180175781f;
-  private static final float A1 = 4.89352455891786e-03f, A3 = 6.37261928875436e-04f,
-      A5 = 1.48572235717979e-05f, A7 = 5.12229709037114e-08f, A9 = -8.60467152213735e-11f,
-      A11 = 2.00018790482477e-13f, A13 = -2.76076847742355e-16f;
-  private static final float B0 = 4.89352518554385e-03f, B2 = 2.26843463243900e-03f,
-      B4 = 1.18534705686654e-04f, B6 = 1.19825839466702e-06f;
+  private static final float CLAMP = Activation.CLAMP;
+  private static final float A1 = Activation.A1, A3 = Activation.A3, A5 = Activation.A5,
+      A7 = Activation.A7, A9 = Activation.A9, A11 = Activation.A11, A13 = Activation.A13;
+  private static final float B0 = Activation.B0, B2 = Activation.B2, B4 = Activation.B4,
+      B6 = Activation.B6;
 
   /**
    * (K8a) tanh(x) ~ x (P(x^2) / Q(x^2)) on the clamped argument. The ratio first, then the product

@@ -14,12 +14,12 @@ import org.hebb4j.parallel.Workers;
  * <pre>
  * for jc in steps of NC over n:                    columns of C and B
  *   for pc in steps of KC over k:                  pack B[pc:pc+KC, jc:jc+NC], NR-wide panels
- *     for ic in steps of MC over m:                (transposed A: pack alpha A, MR-tall panels)
+ *     for ic in steps of MC over m:                (wide blocks: pack A, MR-tall panels)
  *       for each NR panel of B, each MR panel of A: micro-kernel: MR x NR tile of C
  * </pre>
  *
  * <p>B is always packed, through its transpose when transB, with the last panel padded with zeros.
- * A is packed (alpha folded in) when the block of B is wide; against a narrow block
+ * A is packed when the block of B is wide; against a narrow block
  * ({@link #IN_PLACE_PANELS}) A is read in place, MR rows at a time ({@link #kernelRows}) or, when
  * transposed, MR contiguous values per k step ({@link #kernelCols}), and alpha scales the sums at
  * the store: packing A cost about a fifth of an SRE training step. A ragged
@@ -28,6 +28,12 @@ import org.hebb4j.parallel.Workers;
  * 4 x (2 vectors) tile of C in 8 vector registers, accumulating over k with one broadcast of A and
  * two FMAs per row, and touches C once per k block. beta is applied at write-back of the first k
  * block only, and beta == 0 stores without reading C (NaN in C is not propagated), as in BLAS.
+ *
+ * <p>The one order (spec/kernels.md#one-result): every element of C is, per k block of
+ * {@link #KC}, the chain of fused multiply-adds over p from 0, then {@code C = fma(C, beta', alpha
+ * s)} (beta' = beta for the first block, 1 after); alpha is never folded into A. Tiles, panels,
+ * edges, in-place or packed A and threads only choose which elements run together, so the bits
+ * are those of {@link ScalarKernels#gemm} at every vector width.
  *
  * <p>Threads ({@link #gemm(Workers, boolean, boolean, int, int, int, float, float[], int, int,
  * float[], int, int, float, float[], int, int)}): each packed block of B is packed once, in chunks
@@ -44,7 +50,7 @@ final class VectorGemm {
 
   private VectorGemm() {}
 
-  static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+  static final VectorSpecies<Float> S = VectorKernels.S;
   static final int L = S.length();
   /** Rows of the C tile held in registers. */
   static final int MR = 4;
@@ -56,7 +62,7 @@ final class VectorGemm {
    * over C) measured 10-20% faster at n = 1024 and 2048 than 256 on JDK 17 and 25 (BENCHMARKS.md);
    * the KC x NR panel of B (32 KiB) is still read in order, which the L2 prefetcher covers.
    */
-  static final int KC = 512;
+  static final int KC = ScalarKernels.GEMM_KC;
   /** Rows of A packed at once (a multiple of MR): MC x KC floats (128 KiB) stay in L2. */
   static final int MC = 16 * MR;
   /** Columns of B packed at once (a multiple of NR). */
@@ -224,8 +230,8 @@ final class VectorGemm {
       // the choice depends on the whole block of B, never on the chunk, so the bits do not either
       if (ncPanels > IN_PLACE_PANELS) {
         float[] pa = ws.a((mc + MR - 1) / MR * MR * kc);
-        packA(transA, alpha, a, aOff, lda, ic, mc, pc, kc, pa);
-        panels(kc, pa, mc, pb, jp0, jp1, nc, 1f, betaBlock, c, cBlock, ldc, ws.tile);
+        packA(transA, a, aOff, lda, ic, mc, pc, kc, pa);
+        panels(kc, pa, mc, pb, jp0, jp1, nc, alpha, betaBlock, c, cBlock, ldc, ws.tile);
       } else if (transA) {
         colPanels(kc, a, aOff + pc * lda + ic, lda, mc, pb, jp0, jp1, nc, alpha, betaBlock,
             c, cBlock, ldc, ws);
@@ -238,7 +244,7 @@ final class VectorGemm {
 
   /**
    * Tiles of one mc x nc block of C against B panels [jp0, jp1), from packed A; alpha scales the
-   * sums (1 when packing folded it into pa).
+   * sums.
    */
   private static void panels(int kc, float[] pa, int mc, float[] pb, int jp0, int jp1, int nc,
       float alpha, float beta, float[] c, int cBlock, int ldc, float[] tile) {
@@ -320,7 +326,7 @@ final class VectorGemm {
     int rest = mc - full * MR;
     if (rest > 0) {
       float[] pa = ws.a(MR * kc);
-      packA(true, 1f, a, aCol + full * MR, lda, 0, rest, 0, kc, pa);
+      packA(true, a, aCol + full * MR, lda, 0, rest, 0, kc, pa);
       panels(kc, pa, rest, pb, jp0, jp1, nc, alpha, beta, c, cBlock + full * MR * ldc, ldc,
           ws.tile);
     }
@@ -455,7 +461,7 @@ final class VectorGemm {
       int ci = cOff + r * ldc;
       for (int j = 0; j < cols; j++) {
         float t = tile[r * NR + j];
-        c[ci + j] = beta == 0f ? t : t + beta * c[ci + j];
+        c[ci + j] = beta == 0f ? t : Math.fma(c[ci + j], beta, t); // as store() rounds it
       }
     }
   }
@@ -470,12 +476,12 @@ final class VectorGemm {
   }
 
   /**
-   * Packs alpha op(A)[i0:i0+mc, p0:p0+kc] as MR-row panels, each kc x MR with rows interleaved:
-   * pa[panel MR kc + p MR + r] = alpha op(A)(i0 + panel MR + r, p0 + p); rows past mc are zero.
+   * Packs op(A)[i0:i0+mc, p0:p0+kc] as MR-row panels, each kc x MR with rows interleaved:
+   * pa[panel MR kc + p MR + r] = op(A)(i0 + panel MR + r, p0 + p); rows past mc are zero.
    * Transposed, the MR values for one p are a contiguous run of A.
    */
-  private static void packA(boolean transA, float alpha, float[] a, int aOff, int lda, int i0,
-      int mc, int p0, int kc, float[] pa) {
+  private static void packA(boolean transA, float[] a, int aOff, int lda, int i0, int mc,
+      int p0, int kc, float[] pa) {
     for (int ip = 0; ip * MR < mc; ip++) {
       int dst = ip * MR * kc;
       int rows = Math.min(MR, mc - ip * MR);
@@ -483,24 +489,24 @@ final class VectorGemm {
         int src = aOff + p0 * lda + i0 + ip * MR;
         for (int p = 0; p < kc; p++) {
           int sp = src + p * lda, d = dst + p * MR;
-          pa[d] = alpha * a[sp];
-          pa[d + 1] = alpha * a[sp + 1];
-          pa[d + 2] = alpha * a[sp + 2];
-          pa[d + 3] = alpha * a[sp + 3];
+          pa[d] = a[sp];
+          pa[d + 1] = a[sp + 1];
+          pa[d + 2] = a[sp + 2];
+          pa[d + 3] = a[sp + 3];
         }
       } else if (transA) {
         int src = aOff + p0 * lda + i0 + ip * MR;
         for (int p = 0; p < kc; p++) {
           int s = src + p * lda, d = dst + p * MR;
           for (int r = 0; r < MR; r++) {
-            pa[d + r] = r < rows ? alpha * a[s + r] : 0f;
+            pa[d + r] = r < rows ? a[s + r] : 0f;
           }
         }
       } else {
         for (int r = 0; r < MR; r++) {
           int src = aOff + (i0 + ip * MR + r) * lda + p0;
           for (int p = 0; p < kc; p++) {
-            pa[dst + p * MR + r] = r < rows ? alpha * a[src + p] : 0f;
+            pa[dst + p * MR + r] = r < rows ? a[src + p] : 0f;
           }
         }
       }

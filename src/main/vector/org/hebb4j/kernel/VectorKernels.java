@@ -1,6 +1,7 @@
 package org.hebb4j.kernel;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 import org.hebb4j.parallel.Workers;
 
@@ -9,19 +10,39 @@ import org.hebb4j.parallel.Workers;
  * module (src/main/vector), and instantiated only by {@link KernelProvider} after its module
  * check; no class outside this source root refers to a Vector API type. Every entry point runs
  * the argument checks of {@link ScalarKernels} ({@link Check}, spec/kernels.md#checks) first. Each
- * method computes what its {@link ScalarKernels} counterpart computes (spec/kernels.md), to float32
- * rounding: the vector loops add in a different order, so sums differ from the reference by a few
- * ulps times sqrt(n).
+ * method computes exactly what its {@link ScalarKernels} counterpart computes, in the same
+ * operations and the same order, at every vector width (spec/kernels.md#one-result): the same
+ * bits.
  *
  * <p>Style: one vector loop up to {@code S.loopBound(n)}, then a scalar loop for the tail (no
- * masked loads or stores); reductions keep vector accumulators and reduce their lanes once, after
- * the loop. Nothing here allocates, except {@link VectorGemm}'s per-thread packing buffers, which
- * are grown on demand and then reused.
+ * masked loads or stores); the reductions dot and sum hold the {@link Reductions#WIDTH} partial
+ * sums of the one order in {@code WIDTH / L} vector accumulators, and hand them, with the tail, to
+ * the scalar code. Nothing here allocates, except {@link VectorGemm}'s per-thread packing buffers,
+ * which are grown on demand and then reused.
  */
 final class VectorKernels extends ScalarKernels implements ParallelGemm {
 
-  private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+  /**
+   * The species of every vector kernel: {@code -Dhebb4j.vectorBits} (128, 256, 512) when set, else
+   * the preferred one, at most 512 bits (so that its lanes divide {@link Reductions#WIDTH}).
+   */
+  static final VectorSpecies<Float> S = species(
+      System.getProperty(KernelProvider.VECTOR_BITS_PROPERTY));
   private static final int L = S.length();
+  /** Vector accumulators holding the WIDTH partial sums of dot and sum: 8, 4 or 2. */
+  private static final int W = Reductions.WIDTH / L;
+
+  private static VectorSpecies<Float> species(String bits) {
+    String bad = KernelProvider.checkVectorBits(bits);
+    if (bad != null) {
+      throw new IllegalStateException(bad);
+    }
+    if (bits != null) {
+      return VectorSpecies.of(float.class, VectorShape.forBitSize(Integer.parseInt(bits)));
+    }
+    VectorSpecies<Float> preferred = FloatVector.SPECIES_PREFERRED;
+    return preferred.vectorBitSize() > 512 ? FloatVector.SPECIES_512 : preferred;
+  }
 
   VectorKernels() {}
 
@@ -35,27 +56,46 @@ final class VectorKernels extends ScalarKernels implements ParallelGemm {
     return S.vectorBitSize();
   }
 
-  /** spec/kernels.md#dot (K1), two accumulators for two FMA pipes. */
+  /**
+   * spec/kernels.md#dot (K1) in the order of spec/kernels.md#one-result: full blocks of
+   * {@link Reductions#WIDTH} terms in W independent vector accumulators (lane l of accumulator q
+   * is partial sum q L + l), then the tail and the fixed tree in {@link Reductions#dotFrom}.
+   */
   @Override
   public float dot(int n, float[] x, int xOff, float[] y, int yOff) {
     Check.vectors("dot", n, x, xOff, y, yOff);
-    FloatVector acc0 = FloatVector.zero(S), acc1 = acc0;
+    FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0;
+    FloatVector s4 = s0, s5 = s0, s6 = s0, s7 = s0;
     int i = 0;
-    for (int bound = n - 2 * L; i <= bound; i += 2 * L) {
-      acc0 = FloatVector.fromArray(S, x, xOff + i).fma(FloatVector.fromArray(S, y, yOff + i), acc0);
-      acc1 = FloatVector.fromArray(S, x, xOff + i + L)
-          .fma(FloatVector.fromArray(S, y, yOff + i + L), acc1);
+    for (int bound = n - Reductions.WIDTH; i <= bound; i += Reductions.WIDTH) {
+      int a = xOff + i, b = yOff + i;
+      s0 = FloatVector.fromArray(S, x, a).fma(FloatVector.fromArray(S, y, b), s0);
+      s1 = FloatVector.fromArray(S, x, a + L).fma(FloatVector.fromArray(S, y, b + L), s1);
+      if (W > 2) {
+        s2 = FloatVector.fromArray(S, x, a + 2 * L).fma(FloatVector.fromArray(S, y, b + 2 * L), s2);
+        s3 = FloatVector.fromArray(S, x, a + 3 * L).fma(FloatVector.fromArray(S, y, b + 3 * L), s3);
+      }
+      if (W > 4) {
+        s4 = FloatVector.fromArray(S, x, a + 4 * L).fma(FloatVector.fromArray(S, y, b + 4 * L), s4);
+        s5 = FloatVector.fromArray(S, x, a + 5 * L).fma(FloatVector.fromArray(S, y, b + 5 * L), s5);
+        s6 = FloatVector.fromArray(S, x, a + 6 * L).fma(FloatVector.fromArray(S, y, b + 6 * L), s6);
+        s7 = FloatVector.fromArray(S, x, a + 7 * L).fma(FloatVector.fromArray(S, y, b + 7 * L), s7);
+      }
     }
-    for (int bound = S.loopBound(n); i < bound; i += L) {
-      acc0 = FloatVector.fromArray(S, x, xOff + i).fma(FloatVector.fromArray(S, y, yOff + i), acc0);
+    float[] p = Reductions.partials(); // lanes stored here, never passed (C2 would box them)
+    s0.intoArray(p, 0);
+    s1.intoArray(p, L);
+    if (W > 2) {
+      s2.intoArray(p, 2 * L);
+      s3.intoArray(p, 3 * L);
     }
-    float[] lanes = LANES.get();
-    acc0.add(acc1).intoArray(lanes, 0);
-    float acc = sumInLaneOrder(lanes);
-    for (; i < n; i++) {
-      acc += x[xOff + i] * y[yOff + i];
+    if (W > 4) {
+      s4.intoArray(p, 4 * L);
+      s5.intoArray(p, 5 * L);
+      s6.intoArray(p, 6 * L);
+      s7.intoArray(p, 7 * L);
     }
-    return acc;
+    return Reductions.dotFrom(i, n, x, xOff, y, yOff, p);
   }
 
   /** spec/kernels.md#axpy (K2). */
@@ -69,7 +109,7 @@ final class VectorKernels extends ScalarKernels implements ParallelGemm {
           .intoArray(y, yOff + i);
     }
     for (; i < n; i++) {
-      y[yOff + i] += alpha * x[xOff + i];
+      y[yOff + i] = Math.fma(x[xOff + i], alpha, y[yOff + i]);
     }
   }
 
@@ -86,26 +126,42 @@ final class VectorKernels extends ScalarKernels implements ParallelGemm {
     }
   }
 
-  /** spec/kernels.md#reductions (K4). */
+  /** spec/kernels.md#reductions (K4) in the order of {@link #dot}. */
   @Override
   public float sum(int n, float[] x, int xOff) {
     Check.vector("sum", n, "x", x, xOff);
-    FloatVector acc0 = FloatVector.zero(S), acc1 = acc0;
+    FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0;
+    FloatVector s4 = s0, s5 = s0, s6 = s0, s7 = s0;
     int i = 0;
-    for (int bound = n - 2 * L; i <= bound; i += 2 * L) {
-      acc0 = acc0.add(FloatVector.fromArray(S, x, xOff + i));
-      acc1 = acc1.add(FloatVector.fromArray(S, x, xOff + i + L));
+    for (int bound = n - Reductions.WIDTH; i <= bound; i += Reductions.WIDTH) {
+      int a = xOff + i;
+      s0 = s0.add(FloatVector.fromArray(S, x, a));
+      s1 = s1.add(FloatVector.fromArray(S, x, a + L));
+      if (W > 2) {
+        s2 = s2.add(FloatVector.fromArray(S, x, a + 2 * L));
+        s3 = s3.add(FloatVector.fromArray(S, x, a + 3 * L));
+      }
+      if (W > 4) {
+        s4 = s4.add(FloatVector.fromArray(S, x, a + 4 * L));
+        s5 = s5.add(FloatVector.fromArray(S, x, a + 5 * L));
+        s6 = s6.add(FloatVector.fromArray(S, x, a + 6 * L));
+        s7 = s7.add(FloatVector.fromArray(S, x, a + 7 * L));
+      }
     }
-    for (int bound = S.loopBound(n); i < bound; i += L) {
-      acc0 = acc0.add(FloatVector.fromArray(S, x, xOff + i));
+    float[] p = Reductions.partials(); // lanes stored here, never passed (C2 would box them)
+    s0.intoArray(p, 0);
+    s1.intoArray(p, L);
+    if (W > 2) {
+      s2.intoArray(p, 2 * L);
+      s3.intoArray(p, 3 * L);
     }
-    float[] lanes = LANES.get();
-    acc0.add(acc1).intoArray(lanes, 0);
-    float acc = sumInLaneOrder(lanes);
-    for (; i < n; i++) {
-      acc += x[xOff + i];
+    if (W > 4) {
+      s4.intoArray(p, 4 * L);
+      s5.intoArray(p, 5 * L);
+      s6.intoArray(p, 6 * L);
+      s7.intoArray(p, 7 * L);
     }
-    return acc;
+    return Reductions.sumFrom(i, n, x, xOff, p);
   }
 
   // sumSquares, dsdot, mean, variance (K5)-(K7), (K5a): inherited, the one double code of both
@@ -198,23 +254,5 @@ final class VectorKernels extends ScalarKernels implements ParallelGemm {
     Check.gemm("gemm", transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
     VectorGemm.gemm(workers, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c,
         cOff, ldc);
-  }
-
-  /** Per-thread room for one vector's lanes, see {@link #sumInLaneOrder}. */
-  private static final ThreadLocal<float[]> LANES = ThreadLocal.withInitial(() -> new float[L]);
-
-  /**
-   * A vector's lanes, stored to {@code lanes}, added in lane order. Not {@code reduceLanes(ADD)}:
-   * its order is unspecified and differs between interpreted and compiled code, so results would
-   * depend on JIT timing. The vector is stored by the caller, never passed to a method: when C2
-   * does not inline a call that takes a vector, the vector is boxed (64 bytes per call, seen in the
-   * SRE step on JDK 17 and in the Hebbian-CNN standardisation on JDK 25).
-   */
-  static float sumInLaneOrder(float[] lanes) {
-    float s = lanes[0];
-    for (int i = 1; i < L; i++) {
-      s += lanes[i];
-    }
-    return s;
   }
 }

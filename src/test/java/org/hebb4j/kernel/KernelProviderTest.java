@@ -24,6 +24,24 @@ class KernelProviderTest {
   }
 
   @Test
+  void aBadVectorWidthIsAnIllegalStateException() {
+    for (String bad : new String[] {"64", "1024", "", "256 ", "wide"}) {
+      IllegalStateException e = assertThrows(IllegalStateException.class,
+          () -> KernelProvider.getFor(null, bad));
+      assertEquals("-Dhebb4j.vectorBits must be 128, 256 or 512, got '" + bad + "'",
+          e.getMessage());
+      assertEquals(e.getMessage(), KernelProvider.checkVectorBits(bad));
+    }
+    assertThrows(IllegalStateException.class, () -> KernelProvider.getFor("false", "64"));
+    assertSame(KernelProvider.scalar(), KernelProvider.getFor("false", "128"));
+    for (String good : new String[] {null, "128", "256", "512"}) {
+      assertNull(KernelProvider.checkVectorBits(good));
+    }
+    assertNull(System.getProperty(KernelProvider.VECTOR_BITS_PROPERTY));
+    assertSame(KernelProvider.get(), KernelProvider.getFor(null, null));
+  }
+
+  @Test
   void goodValuesChooseKernels() {
     assertSame(KernelProvider.scalar(), KernelProvider.getFor("false"));
     assertNull(KernelProvider.checkProperty(null));

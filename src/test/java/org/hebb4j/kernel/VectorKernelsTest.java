@@ -17,16 +17,11 @@ import org.junit.jupiter.api.Test;
  * cases, with several alpha and beta (beta = 0 over a C full of NaN), and on shapes larger than
  * its cache blocks; conv2d through the interface's default methods, which run on the vector GEMM.
  *
- * <p>Tolerance: the vector kernels sum in a different order (several lanes and accumulators, FMA,
- * blocks of k), so a value that is a sum of k terms may differ from the reference by a few float32
- * ulps times sqrt(k). Each value must satisfy
- * {@code |actual - expected| <= 1e-5 * sqrt(k) * (1 + |expected|)}, with k the number of products
- * summed into it (1 for elementwise kernels). Activations get k = 1: the vector tanh is the
- * rational approximation of spec/kernels.md#activations (K8a), at most 3.5e-7 relative from
- * Math.tanh, and the sigmoid (K8b) is within 2e-7 (VectorActivationAccuracyTest checks both
- * bounds), inside 1e-5 (1 + |expected|). NaN and infinities must match exactly. Whole arrays are
- * compared, so elements outside the written range (offsets, row padding) must come out as the
- * reference leaves them.
+ * <p>Exact: the vector kernels perform the scalar kernels' operations in the same order
+ * (spec/kernels.md#one-result), so every value must have the reference's bits (NaN equal to NaN).
+ * (Until the order was fixed this test allowed 1e-5 sqrt(k) (1 + |expected|) for a sum of k
+ * terms.) Whole arrays are compared, so elements outside the written range (offsets, row padding)
+ * must come out as the reference leaves them.
  *
  * <p>Skipped (JUnit assumption) when {@link KernelProvider#vector()} is empty: the JVM was started
  * without {@code --add-modules jdk.incubator.vector}, or its preferred vectors are below 128 bits.
@@ -289,16 +284,10 @@ class VectorKernelsTest {
     }
   }
 
+  /** The same bits (spec/kernels.md#one-result); NaN equals NaN. k no longer matters. */
   private static void check(float expected, float actual, int k, String what) {
-    if (Float.isNaN(expected) || Float.isNaN(actual) || Float.isInfinite(expected)) {
-      if (Float.compare(expected, actual) != 0) {
-        fail(what + ": expected " + expected + " but was " + actual);
-      }
-      return;
-    }
-    double tol = 1e-5 * Math.sqrt(k) * (1.0 + Math.abs(expected));
-    if (!(Math.abs((double) actual - expected) <= tol)) {
-      fail(what + ": expected " + expected + " but was " + actual + " (tolerance " + tol + ")");
+    if (Float.floatToIntBits(expected) != Float.floatToIntBits(actual)) {
+      fail(what + ": expected " + expected + " but was " + actual + " (k " + k + ")");
     }
   }
 }

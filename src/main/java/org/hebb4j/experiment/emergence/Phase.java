@@ -392,16 +392,16 @@ public final class Phase {
       if (j == 0 || j == ng || !(row[j - 1] < 0)) {
         continue;
       }
-      double lg0 = Math.log10(g.gammas()[j - 1]), lg1 = Math.log10(g.gammas()[j]);
+      double lg0 = StrictMath.log10(g.gammas()[j - 1]), lg1 = StrictMath.log10(g.gammas()[j]);
       double a0 = row[j - 1], a1 = row[j];
-      xs[n] = Math.log10(g.sigmas()[si]);
+      xs[n] = StrictMath.log10(g.sigmas()[si]);
       ys[n] = lg0 + (lg1 - lg0) * (-a0) / (a1 - a0);
       n++;
     }
     double[] sx = new double[n], gs = new double[n];
     for (int i = 0; i < n; i++) {
-      sx[i] = Math.pow(10, xs[i]);
-      gs[i] = Math.pow(10, ys[i]);
+      sx[i] = StrictMath.pow(10, xs[i]);
+      gs[i] = StrictMath.pow(10, ys[i]);
     }
     if (n < 2) {
       return new Boundary(Double.NaN, Double.NaN, sx, gs);
@@ -433,8 +433,9 @@ public final class Phase {
   public static double[] logspace(double lo, double hi, int n) {
     double[] v = new double[n];
     for (int i = 0; i < n; i++) {
-      v[i] = n == 1 ? lo : Math.pow(10, Math.log10(lo) + (Math.log10(hi) - Math.log10(lo)) * i
-          / (n - 1));
+      // StrictMath: the grid values feed training, so their bits must not depend on the platform
+      v[i] = n == 1 ? lo : StrictMath.pow(10, StrictMath.log10(lo)
+          + (StrictMath.log10(hi) - StrictMath.log10(lo)) * i / (n - 1));
     }
     return v;
   }
