@@ -1,5 +1,6 @@
 package org.hebb4j.nn;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -267,11 +268,13 @@ public final class Transformer {
     final float[] u;
     final LayerNorm.Buffers ln1;
     final Attention.Buffers attn;
+    final float[] att;
     final float[] a;
     final float[] v;
     final LayerNorm.Buffers ln2;
     final float[] f;
     final float[] z;
+    final float[] ffo;
     final float[] hout;
     final float[] dW1;
     final float[] db1;
@@ -284,11 +287,13 @@ public final class Transformer {
       ln1 = b.ln1 == null ? null : b.ln1.buffers(n);
       u = b.ln1 == null ? hin : new float[n * D];
       attn = b.attn.buffers(capacity, config.tokens());
+      att = new float[n * D];
       a = new float[n * D];
       ln2 = b.ln2 == null ? null : b.ln2.buffers(n);
       v = b.ln2 == null ? a : new float[n * D];
       f = new float[n * config.ffn()];
       z = config.act() == Activation.LINEAR ? f : new float[n * config.ffn()];
+      ffo = new float[n * D];
       hout = new float[n * D];
       dW1 = new float[b.w1.w.length];
       db1 = new float[b.w1.out];
@@ -322,7 +327,8 @@ public final class Transformer {
     private final float[] dR;
     private final float[] dr;
     private final Map<String, Tensor> grads;
-    private float[] x;
+    private final List<LinearMap> maps;
+    private final float[] x;
     private int rows;
 
     Workspace(int capacity) {
@@ -334,6 +340,7 @@ public final class Transformer {
       }
       this.capacity = capacity;
       int n = capacity * t;
+      x = new float[capacity * D];
       h0 = new float[n * D];
       buf = new BlockBuffers[blocks.size()];
       float[] in = h0;
@@ -357,6 +364,38 @@ public final class Transformer {
       dR = new float[readout.w.length];
       dr = new float[D];
       grads = gradientMap();
+      maps = linearMapList();
+    }
+
+    private List<LinearMap> linearMapList() {
+      List<LinearMap> l = new ArrayList<>();
+      int t = config.tokens();
+      l.add(new LinearMap("E", embed, x, h0, t, dE, de));
+      for (int i = 0; i < buf.length; i++) {
+        Block b = blocks.get(i);
+        BlockBuffers bb = buf[i];
+        Attention.Buffers ab = bb.attn;
+        String p = "b" + (i + 1) + ".";
+        l.add(new LinearMap(p + "Wq", b.attn.wq, bb.u, ab.q, t, ab.dWq, ab.dbq));
+        l.add(new LinearMap(p + "Wk", b.attn.wk, bb.u, ab.k, t, ab.dWk, ab.dbk));
+        l.add(new LinearMap(p + "Wv", b.attn.wv, bb.u, ab.v, t, ab.dWv, ab.dbv));
+        l.add(new LinearMap(p + "Wo", b.attn.wo, ab.o, bb.att, t, ab.dWo, ab.dbo));
+        l.add(new LinearMap(p + "W1", b.w1, bb.v, bb.f, t, bb.dW1, bb.db1));
+        l.add(new LinearMap(p + "W2", b.w2, bb.z, bb.ffo, t, bb.dW2, bb.db2));
+      }
+      l.add(new LinearMap("R", readout, m, out, 1, dR, dr));
+      return List.copyOf(l);
+    }
+
+    /**
+     * Every linear map of the network with its input h_pre and output h_post from the last
+     * forward pass, per token (spec/transformer.md#probe): E, per block Wq, Wk, Wv, Wo, W1, W2,
+     * then R.
+     *
+     * @return an unmodifiable list, the same for every call (its arrays are this workspace's)
+     */
+    public List<LinearMap> linearMaps() {
+      return maps;
     }
 
     private Map<String, Tensor> gradientMap() {
@@ -440,7 +479,7 @@ public final class Transformer {
      * (T1)-(T7). See spec/transformer.md#forward.
      *
      * @param k the kernels
-     * @param x inputs [rows, 32] (kept as the embedding's input until the next call)
+     * @param x inputs [rows, 32] (copied: the embedding's h_pre until the next call)
      * @param rows batch rows in [1, capacity()]
      * @return the output [rows, 32] (owned here, overwritten by the next call)
      * @throws IllegalArgumentException for rows outside [1, capacity()] or a short x
@@ -453,10 +492,10 @@ public final class Transformer {
         throw new IllegalArgumentException("x holds " + x.length + " values, " + rows
             + " rows of " + D + " need " + (long) rows * D);
       }
-      this.x = x;
+      System.arraycopy(x, 0, this.x, 0, rows * D);
       this.rows = rows;
       int t = config.tokens(), n = rows * t;
-      embed.forward(k, n, x, h0, h0); // (T1) x as [N, F]
+      embed.forward(k, n, this.x, h0, h0); // (T1) x as [N, F]
       for (int i = 0; i < n; i++) {
         k.axpy(D, 1f, pos, (i % t) * D, h0, i * D);
       }
@@ -466,13 +505,15 @@ public final class Transformer {
         if (b.ln1 != null) {
           b.ln1.forward(k, n, bb.hin, bb.u, bb.ln1); // (T2)
         }
-        b.attn.forward(k, rows, bb.u, bb.a, bb.attn); // (T3)
+        b.attn.forward(k, rows, bb.u, bb.att, bb.attn); // (T3)
+        System.arraycopy(bb.att, 0, bb.a, 0, n * D);
         k.axpy(n * D, 1f, bb.hin, 0, bb.a, 0);
         if (b.ln2 != null) {
           b.ln2.forward(k, n, bb.a, bb.v, bb.ln2); // (T4)
         }
         b.w1.forward(k, n, bb.v, bb.f, bb.z);
-        b.w2.forward(k, n, bb.z, bb.hout, bb.hout); // (T5)
+        b.w2.forward(k, n, bb.z, bb.ffo, bb.ffo); // (T5)
+        System.arraycopy(bb.ffo, 0, bb.hout, 0, n * D);
         k.axpy(n * D, 1f, bb.a, 0, bb.hout, 0);
       }
       float[] h = buf.length == 0 ? h0 : buf[buf.length - 1].hout;
@@ -566,4 +607,19 @@ public final class Transformer {
       }
     }
   }
+
+  /**
+   * One linear map {@code y = x W^T + c} of the network with its buffers in a workspace
+   * (spec/transformer.md#probe): the probe's h_pre and h_post, and the gradients.
+   *
+   * @param name the map's weight name: "E", "b1.Wq", ..., "b2.W2", "R"
+   * @param layer the live map (its weights and bias)
+   * @param hPre its input [rows, in] with rows = batch rowsPerSample, from the last forward pass
+   * @param hPost its output [rows, out] from the last forward pass
+   * @param rowsPerSample token rows per batch row: the tokens, or 1 for the readout R
+   * @param dW the gradient of the weight [out, in] from the last backward pass
+   * @param db the gradient of the bias [out]
+   */
+  public record LinearMap(String name, Dense layer, float[] hPre, float[] hPost,
+      int rowsPerSample, float[] dW, float[] db) {}
 }
