@@ -1,5 +1,5 @@
-"""Reference ops of spec/emergence.md: dense_mlp (losses mse, mse_mean, softmax_ce), sgd_step, adamw_step, adam_step, dfa_signal,
-hebbian_term, alignment (semantics of the test-vector contract, format 1).
+"""Reference ops of spec/emergence.md: dense_mlp (losses mse, mse_mean, softmax_ce), sgd_step,
+adamw_step, adam_step, dfa_signal, hebbian_term, alignment (semantics of the test-vector contract, format 1).
 
 Written from spec/emergence.md and the contract only. Float64 throughout; every input is rounded
 to float32 before anything is computed. Before a case is written it is self-checked:
@@ -282,7 +282,8 @@ def dense_mlp_file():
     return OpFile(
         "dense_mlp", "spec/emergence.md#backprop",
         "2-layer MLP (E1)-(E7): a1 = x W1^T + b1, z1 = act(a1), out = z1 W2^T + b2; loss mse "
-        "(1/B) sum 1/2 ||out - y||^2, mse_mean (1/(B O)) sum (out - y)^2 (E26, PyTorch's MSELoss()) or softmax_ce (1/B) sum -log softmax(out)[label]; outputs "
+        "(1/B) sum 1/2 ||out - y||^2, mse_mean (1/(B O)) sum (out - y)^2 (E26, PyTorch's "
+        "MSELoss()) or softmax_ce (1/B) sum -log softmax(out)[label]; outputs "
         "a1, z1, out, loss and the gradients dW1, db1, dW2, db2 of the loss. Per-case atol: twice "
         "the largest first-order float32 error bound over the outputs, propagated stage by stage "
         "(any summation order; activations and exp within 20 ulps).",

@@ -41,7 +41,8 @@ public enum Loss implements Named {
 
   /**
    * Sum over {@code rows} of the per-sample loss of {@code out} ([rows, dim]) against {@code y}
-   * ([rows, dim], MSE, MSE_MEAN) or {@code labels} (softmax_ce). When {@code e} is not null it receives
+   * ([rows, dim], MSE, MSE_MEAN) or {@code labels} (softmax_ce). When {@code e} is not null it
+   * receives
    * {@code scale * dloss/dout} ([rows, dim]). Allocates nothing. See spec/emergence.md#loss.
    *
    * @param rows the rows
@@ -90,7 +91,8 @@ public enum Loss implements Named {
   }
 
   /**
-   * sum_i (out_i - y_i)^2 ((E3) halves it, (E26) divides it by dim) and e_i = scale (out_i - y_i). Each d^2 is exact in double, and
+   * sum_i (out_i - y_i)^2 ((E3) halves it, (E26) divides it by dim) and e_i = scale (out_i -
+   * y_i). Each d^2 is exact in double, and
    * the terms go to four partial sums in the order of i mod 4 (added in that order at the end):
    * one running sum is a chain of dependent additions, 5% of an SRE training step.
    */
