@@ -1,5 +1,6 @@
 """Reference ops of spec/emergence.md: dense_mlp (losses mse, mse_mean, softmax_ce), sgd_step,
-adamw_step, adam_step, dfa_signal, hebbian_term, alignment (semantics of the test-vector contract, format 1).
+adamw_step, adam_step, dfa_signal, hebbian_term, alignment (semantics of the test-vector
+contract, format 1).
 
 Written from spec/emergence.md and the contract only. Float64 throughout; every input is rounded
 to float32 before anything is computed. Before a case is written it is self-checked:
