@@ -38,7 +38,7 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
-from refgen import common, emergence, hebbian, kernels, rng  # noqa: E402
+from refgen import common, emergence, hebbian, kernels, rng, transformer  # noqa: E402
 
 MODULES = [
     kernels,    # gemm, conv2d, avgpool2d   (spec/kernels.md)
@@ -47,6 +47,7 @@ MODULES = [
                 # (spec/emergence.md)
     hebbian,    # hebb_dense, hebb_conv2d, kwta, triangle, standardize, zca_fit, ridge_fit,
                 # zca_eigen_rng             (spec/hebbian-rules.md, spec/hebbcnn.md)
+    transformer,  # layer_norm, attention, transformer_sre (spec/transformer.md)
 ]
 
 

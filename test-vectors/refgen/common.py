@@ -128,6 +128,7 @@ class OpFile:
 FLAGS = {
     "tiny", "huge", "mixed", "subnormal", "nan", "infinity", "empty", "length1", "zero",
     "width-1", "width", "width+1", "ties", "alpha0", "beta0", "constant", "saturation",
+    "peaked",
 }
 
 

@@ -1,5 +1,6 @@
-"""Reference ops of spec/emergence.md: dense_mlp, sgd_step, adamw_step, adam_step, dfa_signal,
-hebbian_term, alignment (semantics of the test-vector contract, format 1).
+"""Reference ops of spec/emergence.md: dense_mlp (losses mse, mse_mean, softmax_ce), sgd_step,
+adamw_step, adam_step, dfa_signal, hebbian_term, alignment (semantics of the test-vector
+contract, format 1).
 
 Written from spec/emergence.md and the contract only. Float64 throughout; every input is rounded
 to float32 before anything is computed. Before a case is written it is self-checked:
@@ -37,6 +38,7 @@ SEED_DFA = 20250605
 SEED_HEBB = 20250606
 SEED_ALIGN = 20250607
 SEED_MLP_EDGE = 20261131
+SEED_MLP_MEAN = 20261201
 SEED_ALIGN_EDGE = 20261132
 
 ACTS = ["linear", "relu", "tanh", "sigmoid"]
@@ -114,6 +116,8 @@ def mlp_loss(out, loss, y, labels):
     B = out.shape[0]
     if loss == "mse":
         return 0.5 * np.sum((out - y) ** 2) / B
+    if loss == "mse_mean":
+        return np.sum((out - y) ** 2) / out.size
     return np.sum(lse(out) - out[np.arange(B), labels]) / B
 
 
@@ -121,6 +125,8 @@ def mlp_dout(out, loss, y, labels):
     B = out.shape[0]
     if loss == "mse":
         return (out - y) / B
+    if loss == "mse_mean":
+        return 2.0 * (out - y) / out.size
     p = np.exp(out - lse(out)[:, None])
     p[np.arange(B), labels] -= 1.0
     return p / B
@@ -150,6 +156,11 @@ def mlp_bounds(x, W1, b1, W2, b2, act, loss, y, labels, a1, z1, out, e, dz1, del
         E_d = E_out + U32 * (np.abs(out) + np.abs(y))
         E_loss = (np.sum(np.abs(d) * E_d) + gemm_err(B * O, 0.5 * np.sum(d * d))) / B
         E_e = (E_d + U32 * np.abs(d)) / B
+    elif loss == "mse_mean":
+        d = out - y
+        E_d = E_out + U32 * (np.abs(out) + np.abs(y))
+        E_loss = (np.sum(2 * np.abs(d) * E_d) + gemm_err(B * O, np.sum(d * d))) / (B * O)
+        E_e = 2 * (E_d + 2 * U32 * np.abs(d)) / (B * O)
     else:
         p = np.exp(out - lse(out)[:, None])
         rowmax = E_out.max(axis=1, keepdims=True)
@@ -198,7 +209,7 @@ def _mlp_case(rng, act, loss, B, D, H, O, scale=1.0, tag=""):
     W2 = f32(draw(rng, (O, H), -1.0 / np.sqrt(H), 1.0 / np.sqrt(H)) * 1.5)
     b2 = draw(rng, (O,), -0.3, 0.3)
     y = labels = None
-    if loss == "mse":
+    if loss in ("mse", "mse_mean"):
         y = draw(rng, (B, O), -1.0, 1.0)
     else:
         labels = rng.integers(0, O, size=B)
@@ -212,6 +223,8 @@ def _mlp_case(rng, act, loss, B, D, H, O, scale=1.0, tag=""):
     for b in range(B):
         if loss == "mse":
             lit += 0.5 * sum((out[b, j] - y[b, j]) ** 2 for j in range(O))
+        elif loss == "mse_mean":
+            lit += sum((out[b, j] - y[b, j]) ** 2 for j in range(O)) / O
         else:
             m = max(out[b])
             lit += m + np.log(sum(np.exp(out[b, j] - m) for j in range(O))) - out[b, labels[b]]
@@ -227,7 +240,7 @@ def _mlp_case(rng, act, loss, B, D, H, O, scale=1.0, tag=""):
     bounds = mlp_bounds(x, W1, b1, W2, b2, act, loss, y, labels, a1, z1, out, e, dz1, delta1)
     atol = SAFETY * max(float(np.max(v)) for v in bounds.values())
     inputs = {"x": T(x), "W1": T(W1), "b1": T(b1), "W2": T(W2), "b2": T(b2)}
-    if loss == "mse":
+    if loss in ("mse", "mse_mean"):
         inputs["y"] = T(y)
     else:
         inputs["labels"] = T(labels, "int32")
@@ -259,10 +272,19 @@ def dense_mlp_file():
     c = _mlp_case(edge, "tanh", "mse", 1, 1, 1, 1, tag="-length1")
     c.flags = ["length1"]
     cases.append(c)
+    # mse_mean (E26), PyTorch's MSELoss(): from their own stream, so the cases above keep their bits
+    mean = np.random.default_rng(SEED_MLP_MEAN)
+    for act in ACTS:
+        cases.append(_mlp_case(mean, act, "mse_mean", 7, 5, 6, 4))
+    cases.append(_mlp_case(mean, "tanh", "mse_mean", 9, 32, 16, 32, tag="-o32"))
+    c = _mlp_case(mean, "tanh", "mse_mean", 1, 1, 1, 1, tag="-length1")
+    c.flags = ["length1"]
+    cases.append(c)
     return OpFile(
         "dense_mlp", "spec/emergence.md#backprop",
         "2-layer MLP (E1)-(E7): a1 = x W1^T + b1, z1 = act(a1), out = z1 W2^T + b2; loss mse "
-        "(1/B) sum 1/2 ||out - y||^2 or softmax_ce (1/B) sum -log softmax(out)[label]; outputs "
+        "(1/B) sum 1/2 ||out - y||^2, mse_mean (1/(B O)) sum (out - y)^2 (E26, PyTorch's "
+        "MSELoss()) or softmax_ce (1/B) sum -log softmax(out)[label]; outputs "
         "a1, z1, out, loss and the gradients dW1, db1, dW2, db2 of the loss. Per-case atol: twice "
         "the largest first-order float32 error bound over the outputs, propagated stage by stage "
         "(any summation order; activations and exp within 20 ulps).",

@@ -12,12 +12,17 @@ public enum Loss implements Named {
   /** (E3) 1/2 ||out_b - y_b||^2; e = scale (out_b - y_b). */
   MSE,
   /** (E4) -log softmax(out_b)[label_b] by a stable log-sum-exp; e = scale (softmax - onehot). */
-  SOFTMAX_CE;
+  SOFTMAX_CE,
+  /**
+   * (E26) PyTorch's {@code MSELoss()}: (1/dim) ||out_b - y_b||^2 per sample, so the batch mean is
+   * the mean over every element with no 1/2; e = scale 2 (out_b - y_b) / dim.
+   */
+  MSE_MEAN;
 
   /**
    * The name used on the command line and in test vectors. See spec/emergence.md#loss.
    *
-   * @return "mse" or "softmax_ce"
+   * @return "mse", "softmax_ce" or "mse_mean"
    */
   public String id() {
     return name().toLowerCase(Locale.ROOT);
@@ -26,7 +31,7 @@ public enum Loss implements Named {
   /**
    * The constant named {@code s} ({@link Named#parse}). See spec/emergence.md#loss.
    *
-   * @param s the word: "mse" or "softmax_ce"
+   * @param s the word: "mse", "softmax_ce" or "mse_mean"
    * @return the constant whose {@link #id()} is {@code s}
    * @throws IllegalArgumentException if no constant is named {@code s} (one line, listing them)
    */
@@ -36,13 +41,14 @@ public enum Loss implements Named {
 
   /**
    * Sum over {@code rows} of the per-sample loss of {@code out} ([rows, dim]) against {@code y}
-   * ([rows, dim], MSE) or {@code labels} (softmax_ce). When {@code e} is not null it receives
+   * ([rows, dim], MSE, MSE_MEAN) or {@code labels} (softmax_ce). When {@code e} is not null it
+   * receives
    * {@code scale * dloss/dout} ([rows, dim]). Allocates nothing. See spec/emergence.md#loss.
    *
    * @param rows the rows
    * @param dim the output width
    * @param out the outputs [rows, dim]
-   * @param y the targets [rows, dim] (mse), else unused
+   * @param y the targets [rows, dim] (mse, mse_mean), else unused
    * @param labels the labels [rows] (softmax_ce), else unused
    * @param scale the factor of e (1/B for a batch mean)
    * @param e receives scale * dloss/dout [rows, dim], or null
@@ -53,7 +59,10 @@ public enum Loss implements Named {
       float[] e) {
     double total = 0;
     if (this == MSE) {
-      return mseSum(rows * dim, out, y, scale, e);
+      return 0.5 * mseSum(rows * dim, out, y, scale, e);
+    }
+    if (this == MSE_MEAN) {
+      return mseSum(rows * dim, out, y, 2 * scale / dim, e) / dim;
     }
     for (int r = 0; r < rows; r++) {
       int off = r * dim;
@@ -82,7 +91,8 @@ public enum Loss implements Named {
   }
 
   /**
-   * (E3) sum_i (out_i - y_i)^2 / 2 and e_i = scale (out_i - y_i). Each d^2 is exact in double, and
+   * sum_i (out_i - y_i)^2 ((E3) halves it, (E26) divides it by dim) and e_i = scale (out_i -
+   * y_i). Each d^2 is exact in double, and
    * the terms go to four partial sums in the order of i mod 4 (added in that order at the end):
    * one running sum is a chain of dependent additions, 5% of an SRE training step.
    */
@@ -106,6 +116,6 @@ public enum Loss implements Named {
       double d = out[i] - y[i];
       s0 += d * d;
     }
-    return 0.5 * (((s0 + s1) + s2) + s3);
+    return ((s0 + s1) + s2) + s3;
   }
 }

@@ -55,7 +55,7 @@ final class EmergenceOps {
     shape(c, "b2", b2, o);
     float[] y = null;
     int[] labels = null;
-    if (loss == Loss.MSE) {
+    if (loss != Loss.SOFTMAX_CE) {
       Tensor yt = c.tensor("y", 2);
       shape(c, "y", yt, bsz, o);
       y = yt.data();

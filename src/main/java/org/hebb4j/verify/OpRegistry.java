@@ -14,6 +14,7 @@ final class OpRegistry {
     RngOps.register(ops);
     EmergenceOps.register(ops);
     HebbianOps.register(ops);
+    TransformerOps.register(ops);
     return ops;
   }
 }

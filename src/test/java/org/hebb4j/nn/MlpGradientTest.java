@@ -15,7 +15,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Gradient check of (E1)-(E7): the float32 backprop of {@link Mlp} against central finite
  * differences of an independent double-precision forward pass written in this test, for every
- * layer of a 3-layer MLP, every activation (hidden and output) and both losses.
+ * layer of a 3-layer MLP, every activation (hidden and output) and every loss.
  */
 class MlpGradientTest {
 
@@ -59,6 +59,11 @@ class MlpGradientTest {
         for (int j = 0; j < o; j++) {
           double d = h[j] - y[r * o + j];
           total += 0.5 * d * d;
+        }
+      } else if (loss == Loss.MSE_MEAN) {
+        for (int j = 0; j < o; j++) {
+          double d = h[j] - y[r * o + j];
+          total += d * d / o;
         }
       } else {
         double m = Double.NEGATIVE_INFINITY, s = 0;

@@ -11,6 +11,7 @@ import org.hebb4j.emergence.Rule;
 import org.hebb4j.hebbian.HebbRule;
 import org.hebb4j.kernel.Activation;
 import org.hebb4j.nn.Loss;
+import org.hebb4j.nn.TransformerConfig;
 import org.junit.jupiter.api.Test;
 
 class NamedTest {
@@ -22,7 +23,9 @@ class NamedTest {
   static final List<Case<?>> CASES = List.of(
       new Case<>(Activation.class, Activation::parse, List.of("linear", "relu", "tanh", "sigmoid"),
           "activation"),
-      new Case<>(Loss.class, Loss::parse, List.of("mse", "softmax_ce"), "loss"),
+      new Case<>(Loss.class, Loss::parse, List.of("mse", "softmax_ce", "mse_mean"), "loss"),
+      new Case<>(TransformerConfig.Norm.class, TransformerConfig.Norm::parse,
+          List.of("pre", "none"), "norm"),
       new Case<>(HebbRule.class, HebbRule::parse, List.of("plain", "instar", "oja"),
           "Hebbian rule"),
       new Case<>(Rule.class, Rule::parse, List.of("sgd", "adam", "adamw", "dfa", "randomnn"),

@@ -1,0 +1,168 @@
+package org.hebb4j.nn;
+
+import java.util.Arrays;
+import org.hebb4j.kernel.Kernels;
+
+/**
+ * Layer normalisation over the last axis (spec/transformer.md#layer-norm (T8), backward (T14)):
+ * {@code y = (x - mean) / sqrt(var + eps) * gamma + beta} per row of width {@code dim}, population
+ * variance. The layer owns its parameters; per-batch state (normalised rows, 1/s, gradients) is in
+ * a {@link Buffers}, so forward and backward allocate nothing.
+ */
+public final class LayerNorm {
+
+  /** The contract's eps, 1e-5 (spec/transformer.md#layer-norm). */
+  public static final float EPS = 1e-5f;
+
+  /** Row width D. */
+  public final int dim;
+  /** The eps added to the variance. */
+  public final float eps;
+  /** Scale gamma [dim] (1 after {@link #reset}). */
+  public final float[] gamma;
+  /** Shift beta [dim] (0 after {@link #reset}). */
+  public final float[] beta;
+
+  /**
+   * A layer norm with gamma = 1, beta = 0. See spec/transformer.md#layer-norm.
+   *
+   * @param dim the row width, at least 1
+   * @param eps added to the variance, finite and at least 0
+   * @throws IllegalArgumentException for dim &lt; 1 or a bad eps
+   */
+  public LayerNorm(int dim, float eps) {
+    if (dim < 1) {
+      throw new IllegalArgumentException("layer norm width must be at least 1, got " + dim);
+    }
+    if (!(eps >= 0) || Float.isInfinite(eps)) {
+      throw new IllegalArgumentException("layer norm eps must be finite and >= 0, got " + eps);
+    }
+    this.dim = dim;
+    this.eps = eps;
+    gamma = new float[dim];
+    beta = new float[dim];
+    reset();
+  }
+
+  /** Sets gamma = 1 and beta = 0 (the initialisation, spec/transformer.md#shapes). */
+  public void reset() {
+    Arrays.fill(gamma, 1f);
+    Arrays.fill(beta, 0f);
+  }
+
+  /**
+   * Buffers for up to {@code capacity} rows. See spec/transformer.md#performance.
+   *
+   * @param capacity the largest number of rows, at least 1
+   * @return new buffers
+   * @throws IllegalArgumentException for capacity &lt; 1
+   */
+  public Buffers buffers(int capacity) {
+    return new Buffers(capacity);
+  }
+
+  /** Per-batch state: normalised rows, 1/s per row, and the parameter gradients. */
+  public final class Buffers {
+    final float[] xhat;
+    final double[] rstd;
+    final float[] dxhat;
+    /** dL/dgamma [dim] of the last backward pass. */
+    public final float[] dgamma;
+    /** dL/dbeta [dim] of the last backward pass. */
+    public final float[] dbeta;
+    private final int capacity;
+
+    Buffers(int capacity) {
+      if (capacity < 1 || (long) capacity * dim > Integer.MAX_VALUE - 8) {
+        throw new IllegalArgumentException("layer norm capacity must be in [1, "
+            + (Integer.MAX_VALUE - 8) / dim + "], got " + capacity);
+      }
+      this.capacity = capacity;
+      xhat = new float[capacity * dim];
+      rstd = new double[capacity];
+      dxhat = new float[dim];
+      dgamma = new float[dim];
+      dbeta = new float[dim];
+    }
+
+    /**
+     * The largest number of rows. See spec/transformer.md#performance.
+     *
+     * @return the capacity
+     */
+    public int capacity() {
+      return capacity;
+    }
+  }
+
+  private void checkRows(int rows, Buffers b) {
+    if (rows < 1 || rows > b.capacity) {
+      throw new IllegalArgumentException("layer norm of " + rows + " rows, capacity "
+          + b.capacity);
+    }
+  }
+
+  /**
+   * (T8) y = xhat * gamma + beta per row; keeps xhat and 1/s in {@code b}. {@code y} may alias
+   * {@code x}. See spec/transformer.md#layer-norm.
+   *
+   * @param k the kernels (mean and variance (K6)-(K7))
+   * @param rows rows in [1, b.capacity()]
+   * @param x input [rows, dim]
+   * @param y receives the output [rows, dim]
+   * @param b this layer's buffers
+   * @throws IllegalArgumentException for rows outside [1, capacity]
+   */
+  public void forward(Kernels k, int rows, float[] x, float[] y, Buffers b) {
+    checkRows(rows, b);
+    for (int r = 0; r < rows; r++) {
+      int off = r * dim;
+      double mu = k.mean(dim, x, off);
+      double rs = 1.0 / Math.sqrt(k.variance(dim, x, off) + eps);
+      b.rstd[r] = rs;
+      for (int i = 0; i < dim; i++) {
+        float xh = (float) ((x[off + i] - mu) * rs);
+        b.xhat[off + i] = xh;
+        y[off + i] = Math.fma(xh, gamma[i], beta[i]);
+      }
+    }
+  }
+
+  /**
+   * (T14) from dy = dL/dy of the last {@link #forward}: dx and the gradients dgamma, dbeta in
+   * {@code b} (added to them with {@code accumulate}). {@code dx} may alias {@code dy}.
+   * See spec/transformer.md#layer-norm-backward.
+   *
+   * @param k the kernels
+   * @param rows rows of the last forward pass
+   * @param dy dL/dy [rows, dim]
+   * @param dx receives dL/dx [rows, dim]
+   * @param b this layer's buffers
+   * @param accumulate add to dgamma and dbeta instead of overwriting them
+   * @throws IllegalArgumentException for rows outside [1, capacity]
+   */
+  public void backward(Kernels k, int rows, float[] dy, float[] dx, Buffers b,
+      boolean accumulate) {
+    checkRows(rows, b);
+    if (!accumulate) {
+      Arrays.fill(b.dgamma, 0f);
+      Arrays.fill(b.dbeta, 0f);
+    }
+    float[] dxh = b.dxhat;
+    for (int r = 0; r < rows; r++) {
+      int off = r * dim;
+      for (int i = 0; i < dim; i++) {
+        float d = dy[off + i];
+        b.dgamma[i] = Math.fma(d, b.xhat[off + i], b.dgamma[i]);
+        b.dbeta[i] += d;
+        dxh[i] = d * gamma[i];
+      }
+      double m1 = k.mean(dim, dxh, 0);
+      double m2 = k.dsdot(dim, dxh, 0, b.xhat, off) / dim;
+      double rs = b.rstd[r];
+      for (int i = 0; i < dim; i++) {
+        dx[off + i] = (float) ((dxh[i] - m1 - b.xhat[off + i] * m2) * rs);
+      }
+    }
+  }
+}

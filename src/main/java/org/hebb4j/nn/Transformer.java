@@ -1,0 +1,625 @@
+package org.hebb4j.nn;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.hebb4j.kernel.Activation;
+import org.hebb4j.kernel.Kernels;
+import org.hebb4j.rng.Rng;
+import org.hebb4j.tensor.Tensor;
+
+/**
+ * The SRE transformer of the test-vector contract (op {@code transformer_sre};
+ * spec/transformer.md): the 32-d input row cut into tokens, token embedding plus learned
+ * positions (T1), pre-LN blocks (or none) of multi-head self-attention and a feed-forward
+ * (T2)-(T5), a final LN, the mean over tokens and a linear readout (T6)-(T7), with the backward
+ * pass (T13)-(T20) written out on the kernels. The network holds the parameters; everything that
+ * depends on the batch is in a {@link Workspace}, allocated once, so a training step allocates
+ * nothing. Parameters are named as the contract names them (spec/transformer.md#shapes).
+ */
+public final class Transformer {
+
+  private static final int D = TransformerConfig.D;
+
+  /** One block's parameters (spec/transformer.md#forward (T2)-(T5)). */
+  public static final class Block {
+    /** LN before attention, or null with norm NONE. */
+    public final LayerNorm ln1;
+    /** The self-attention. */
+    public final Attention attn;
+    /** LN before the feed-forward, or null with norm NONE. */
+    public final LayerNorm ln2;
+    /** Feed-forward in: W1 [ffn, 32], b1 [ffn], with the block's activation. */
+    public final Dense w1;
+    /** Feed-forward out: W2 [32, ffn], b2 [32], linear. */
+    public final Dense w2;
+
+    Block(TransformerConfig c) {
+      boolean pre = c.norm() == TransformerConfig.Norm.PRE;
+      ln1 = pre ? new LayerNorm(D, LayerNorm.EPS) : null;
+      attn = new Attention(D, c.heads());
+      ln2 = pre ? new LayerNorm(D, LayerNorm.EPS) : null;
+      w1 = new Dense(D, c.ffn(), true, c.act());
+      w2 = new Dense(c.ffn(), D, true, Activation.LINEAR);
+    }
+  }
+
+  private final TransformerConfig config;
+  private final Dense embed;
+  private final float[] pos;
+  private final List<Block> blocks;
+  private final LayerNorm lnf;
+  private final Dense readout;
+
+  /**
+   * A network of zero parameters, layer norms at gamma = 1, beta = 0 (call {@link #init} or
+   * {@link #loadStateDict}). See spec/transformer.md#shapes.
+   *
+   * @param config the architecture
+   * @throws NullPointerException if config is null
+   */
+  public Transformer(TransformerConfig config) {
+    this.config = Objects.requireNonNull(config, "config");
+    embed = new Dense(config.tokenWidth(), D, true, Activation.LINEAR);
+    pos = new float[config.tokens() * D];
+    Block[] bs = new Block[config.blocks()];
+    for (int l = 0; l < bs.length; l++) {
+      bs[l] = new Block(config);
+    }
+    blocks = List.of(bs);
+    lnf = config.norm() == TransformerConfig.Norm.PRE ? new LayerNorm(D, LayerNorm.EPS) : null;
+    readout = new Dense(D, D, true, Activation.LINEAR);
+  }
+
+  /**
+   * The architecture. See spec/transformer.md#config.
+   *
+   * @return the config
+   */
+  public TransformerConfig config() {
+    return config;
+  }
+
+  /**
+   * The token embedding E [32, F], e [32] (T1). See spec/transformer.md#forward.
+   *
+   * @return the live layer
+   */
+  public Dense embedding() {
+    return embed;
+  }
+
+  /**
+   * The learned positions P [tokens, 32] (T1), live. See spec/transformer.md#forward.
+   *
+   * @return the array
+   */
+  public float[] positions() {
+    return pos;
+  }
+
+  /**
+   * The blocks in order. See spec/transformer.md#forward.
+   *
+   * @return an unmodifiable list of the live blocks
+   */
+  public List<Block> blocks() {
+    return blocks;
+  }
+
+  /**
+   * The final layer norm (T6), or null with norm NONE. See spec/transformer.md#forward.
+   *
+   * @return the live layer norm or null
+   */
+  public LayerNorm finalNorm() {
+    return lnf;
+  }
+
+  /**
+   * The readout R [32, 32], r [32] (T7). See spec/transformer.md#forward.
+   *
+   * @return the live layer
+   */
+  public Dense readout() {
+    return readout;
+  }
+
+  /**
+   * Draws every parameter (spec/transformer.md#shapes): each Dense map by (E10) from
+   * {@code r.derive(NAME)} with NAME its weight's name ("E", "b1.Wq", ..., "R"), P ~ N(0, 1/32)
+   * from {@code r.derive("P")}, layer norms gamma = 1, beta = 0.
+   *
+   * @param r the network's stream
+   * @throws NullPointerException if r is null
+   */
+  public void init(Rng r) {
+    Objects.requireNonNull(r, "rng");
+    embed.init(r.derive("E"));
+    r.derive("P").fillGaussian(pos, 0, pos.length, (float) (1.0 / Math.sqrt(D)));
+    for (int l = 0; l < blocks.size(); l++) {
+      Block b = blocks.get(l);
+      String p = "b" + (l + 1) + ".";
+      if (b.ln1 != null) {
+        b.ln1.reset();
+        b.ln2.reset();
+      }
+      b.attn.wq.init(r.derive(p + "Wq"));
+      b.attn.wk.init(r.derive(p + "Wk"));
+      b.attn.wv.init(r.derive(p + "Wv"));
+      b.attn.wo.init(r.derive(p + "Wo"));
+      b.w1.init(r.derive(p + "W1"));
+      b.w2.init(r.derive(p + "W2"));
+    }
+    if (lnf != null) {
+      lnf.reset();
+    }
+    readout.init(r.derive("R"));
+  }
+
+  /**
+   * The parameters as live views named as the contract names them (spec/transformer.md#shapes):
+   * "E", "e", "P", per block "bL.ln1.g", "bL.ln1.b", "bL.Wq", "bL.bq", "bL.Wk", "bL.bk", "bL.Wv",
+   * "bL.bv", "bL.Wo", "bL.bo", "bL.ln2.g", "bL.ln2.b", "bL.W1", "bL.b1", "bL.W2", "bL.b2" (no LN
+   * entries with norm NONE), "lnf.g", "lnf.b", "R", "r".
+   *
+   * @return an unmodifiable map in that order
+   */
+  public Map<String, Tensor> parameters() {
+    Map<String, Tensor> m = new LinkedHashMap<>();
+    int f = config.tokenWidth();
+    m.put("E", Tensor.of(embed.w, D, f));
+    m.put("e", Tensor.of(embed.b, D));
+    m.put("P", Tensor.of(pos, config.tokens(), D));
+    for (int l = 0; l < blocks.size(); l++) {
+      Block b = blocks.get(l);
+      String p = "b" + (l + 1) + ".";
+      if (b.ln1 != null) {
+        m.put(p + "ln1.g", Tensor.of(b.ln1.gamma, D));
+        m.put(p + "ln1.b", Tensor.of(b.ln1.beta, D));
+      }
+      dense(m, p + "Wq", p + "bq", b.attn.wq);
+      dense(m, p + "Wk", p + "bk", b.attn.wk);
+      dense(m, p + "Wv", p + "bv", b.attn.wv);
+      dense(m, p + "Wo", p + "bo", b.attn.wo);
+      if (b.ln2 != null) {
+        m.put(p + "ln2.g", Tensor.of(b.ln2.gamma, D));
+        m.put(p + "ln2.b", Tensor.of(b.ln2.beta, D));
+      }
+      dense(m, p + "W1", p + "b1", b.w1);
+      dense(m, p + "W2", p + "b2", b.w2);
+    }
+    if (lnf != null) {
+      m.put("lnf.g", Tensor.of(lnf.gamma, D));
+      m.put("lnf.b", Tensor.of(lnf.beta, D));
+    }
+    dense(m, "R", "r", readout);
+    return Collections.unmodifiableMap(m);
+  }
+
+  private static void dense(Map<String, Tensor> m, String w, String b, Dense d) {
+    m.put(w, Tensor.of(d.w, d.out, d.in));
+    m.put(b, Tensor.of(d.b, d.out));
+  }
+
+  /**
+   * The state to save: exactly {@link #parameters()} (no buffers). See
+   * spec/transformer.md#shapes.
+   *
+   * @return an unmodifiable map of live views
+   */
+  public Map<String, Tensor> stateDict() {
+    return parameters();
+  }
+
+  /**
+   * Copies every tensor of {@code state} into the parameter of the same name; every name and
+   * shape is checked before anything is copied. See spec/transformer.md#shapes.
+   *
+   * @param state tensors named as {@link #parameters()}
+   * @throws IllegalArgumentException naming the tensor when one is missing, unexpected or of
+   *     another shape
+   */
+  public void loadStateDict(Map<String, Tensor> state) {
+    if (state == null) {
+      throw new IllegalArgumentException("state dict is null");
+    }
+    Map<String, Tensor> own = parameters();
+    for (String name : state.keySet()) {
+      if (!own.containsKey(name)) {
+        throw new IllegalArgumentException("unexpected tensor '" + name + "' (this transformer has "
+            + own.keySet() + ")");
+      }
+    }
+    for (Map.Entry<String, Tensor> e : own.entrySet()) {
+      Tensor t = state.get(e.getKey());
+      if (t == null) {
+        throw new IllegalArgumentException("missing tensor '" + e.getKey() + "'");
+      }
+      if (!Arrays.equals(t.shape(), e.getValue().shape())) {
+        throw new IllegalArgumentException("tensor '" + e.getKey() + "': expected shape "
+            + Arrays.toString(e.getValue().shape()) + ", got " + Arrays.toString(t.shape()));
+      }
+    }
+    for (Map.Entry<String, Tensor> e : own.entrySet()) {
+      float[] dst = e.getValue().data();
+      System.arraycopy(state.get(e.getKey()).data(), 0, dst, 0, dst.length);
+    }
+  }
+
+  /**
+   * Buffers for batches of up to {@code capacity} rows. See spec/transformer.md#performance.
+   *
+   * @param capacity the largest batch, at least 1
+   * @return a new workspace
+   * @throws IllegalArgumentException for capacity &lt; 1 or buffers beyond a Java array
+   */
+  public Workspace workspace(int capacity) {
+    return new Workspace(capacity);
+  }
+
+  /** One block's batch buffers. */
+  private final class BlockBuffers {
+    final float[] hin;
+    final float[] u;
+    final LayerNorm.Buffers ln1;
+    final Attention.Buffers attn;
+    final float[] att;
+    final float[] a;
+    final float[] v;
+    final LayerNorm.Buffers ln2;
+    final float[] f;
+    final float[] z;
+    final float[] ffo;
+    final float[] hout;
+    final float[] dW1;
+    final float[] db1;
+    final float[] dW2;
+    final float[] db2;
+
+    BlockBuffers(Block b, int capacity, float[] hin) {
+      int n = capacity * config.tokens();
+      this.hin = hin;
+      ln1 = b.ln1 == null ? null : b.ln1.buffers(n);
+      u = b.ln1 == null ? hin : new float[n * D];
+      attn = b.attn.buffers(capacity, config.tokens());
+      att = new float[n * D];
+      a = new float[n * D];
+      ln2 = b.ln2 == null ? null : b.ln2.buffers(n);
+      v = b.ln2 == null ? a : new float[n * D];
+      f = new float[n * config.ffn()];
+      z = config.act() == Activation.LINEAR ? f : new float[n * config.ffn()];
+      ffo = new float[n * D];
+      hout = new float[n * D];
+      dW1 = new float[b.w1.w.length];
+      db1 = new float[b.w1.out];
+      dW2 = new float[b.w2.w.length];
+      db2 = new float[D];
+    }
+  }
+
+  /**
+   * Per-batch buffers of the forward and backward passes and the gradient of every parameter
+   * ({@link #gradients()}, named as {@link #parameters()}).
+   */
+  public final class Workspace {
+
+    private final int capacity;
+    private final float[] h0;
+    private final BlockBuffers[] buf;
+    private final LayerNorm.Buffers lnfBuf;
+    private final float[] hf;
+    private final float[] m;
+    private final float[] out;
+    private final float[] e;
+    private final float[] dm;
+    private final float[] dh;
+    private final float[] dtmp;
+    private final float[] dtmp2;
+    private final float[] dz;
+    private final float[] dE;
+    private final float[] de;
+    private final float[] dP;
+    private final float[] dR;
+    private final float[] dr;
+    private final Map<String, Tensor> grads;
+    private final List<LinearMap> maps;
+    private final float[] x;
+    private int rows;
+
+    Workspace(int capacity) {
+      int t = config.tokens();
+      if (capacity < 1 || (long) capacity * t * Math.max(config.ffn(), D) > Integer.MAX_VALUE - 8
+          || (long) capacity * t * t * config.heads() > Integer.MAX_VALUE - 8) {
+        throw new IllegalArgumentException("transformer batch capacity must be at least 1 and "
+            + "its buffers fit a Java array, got " + capacity);
+      }
+      this.capacity = capacity;
+      int n = capacity * t;
+      x = new float[capacity * D];
+      h0 = new float[n * D];
+      buf = new BlockBuffers[blocks.size()];
+      float[] in = h0;
+      for (int l = 0; l < buf.length; l++) {
+        buf[l] = new BlockBuffers(blocks.get(l), capacity, in);
+        in = buf[l].hout;
+      }
+      lnfBuf = lnf == null ? null : lnf.buffers(n);
+      hf = lnf == null ? in : new float[n * D];
+      m = new float[capacity * D];
+      out = new float[capacity * D];
+      e = new float[capacity * D];
+      dm = new float[capacity * D];
+      dh = new float[n * D];
+      dtmp = new float[n * D];
+      dtmp2 = new float[n * D];
+      dz = new float[n * config.ffn()];
+      dE = new float[embed.w.length];
+      de = new float[D];
+      dP = new float[pos.length];
+      dR = new float[readout.w.length];
+      dr = new float[D];
+      grads = gradientMap();
+      maps = linearMapList();
+    }
+
+    private List<LinearMap> linearMapList() {
+      List<LinearMap> l = new ArrayList<>();
+      int t = config.tokens();
+      l.add(new LinearMap("E", embed, x, h0, t, dE, de));
+      for (int i = 0; i < buf.length; i++) {
+        Block b = blocks.get(i);
+        BlockBuffers bb = buf[i];
+        Attention.Buffers ab = bb.attn;
+        String p = "b" + (i + 1) + ".";
+        l.add(new LinearMap(p + "Wq", b.attn.wq, bb.u, ab.q, t, ab.dWq, ab.dbq));
+        l.add(new LinearMap(p + "Wk", b.attn.wk, bb.u, ab.k, t, ab.dWk, ab.dbk));
+        l.add(new LinearMap(p + "Wv", b.attn.wv, bb.u, ab.v, t, ab.dWv, ab.dbv));
+        l.add(new LinearMap(p + "Wo", b.attn.wo, ab.o, bb.att, t, ab.dWo, ab.dbo));
+        l.add(new LinearMap(p + "W1", b.w1, bb.v, bb.f, t, bb.dW1, bb.db1));
+        l.add(new LinearMap(p + "W2", b.w2, bb.z, bb.ffo, t, bb.dW2, bb.db2));
+      }
+      l.add(new LinearMap("R", readout, m, out, 1, dR, dr));
+      return List.copyOf(l);
+    }
+
+    /**
+     * Every linear map of the network with its input h_pre and output h_post from the last
+     * forward pass, per token (spec/transformer.md#probe): E, per block Wq, Wk, Wv, Wo, W1, W2,
+     * then R.
+     *
+     * @return an unmodifiable list, the same for every call (its arrays are this workspace's)
+     */
+    public List<LinearMap> linearMaps() {
+      return maps;
+    }
+
+    private Map<String, Tensor> gradientMap() {
+      Map<String, Tensor> g = new LinkedHashMap<>();
+      g.put("E", Tensor.of(dE, D, config.tokenWidth()));
+      g.put("e", Tensor.of(de, D));
+      g.put("P", Tensor.of(dP, config.tokens(), D));
+      int hf = config.ffn();
+      for (int l = 0; l < buf.length; l++) {
+        BlockBuffers b = buf[l];
+        String p = "b" + (l + 1) + ".";
+        if (b.ln1 != null) {
+          g.put(p + "ln1.g", Tensor.of(b.ln1.dgamma, D));
+          g.put(p + "ln1.b", Tensor.of(b.ln1.dbeta, D));
+        }
+        Attention.Buffers a = b.attn;
+        g.put(p + "Wq", Tensor.of(a.dWq, D, D));
+        g.put(p + "bq", Tensor.of(a.dbq, D));
+        g.put(p + "Wk", Tensor.of(a.dWk, D, D));
+        g.put(p + "bk", Tensor.of(a.dbk, D));
+        g.put(p + "Wv", Tensor.of(a.dWv, D, D));
+        g.put(p + "bv", Tensor.of(a.dbv, D));
+        g.put(p + "Wo", Tensor.of(a.dWo, D, D));
+        g.put(p + "bo", Tensor.of(a.dbo, D));
+        if (b.ln2 != null) {
+          g.put(p + "ln2.g", Tensor.of(b.ln2.dgamma, D));
+          g.put(p + "ln2.b", Tensor.of(b.ln2.dbeta, D));
+        }
+        g.put(p + "W1", Tensor.of(b.dW1, hf, D));
+        g.put(p + "b1", Tensor.of(b.db1, hf));
+        g.put(p + "W2", Tensor.of(b.dW2, D, hf));
+        g.put(p + "b2", Tensor.of(b.db2, D));
+      }
+      if (lnfBuf != null) {
+        g.put("lnf.g", Tensor.of(lnfBuf.dgamma, D));
+        g.put("lnf.b", Tensor.of(lnfBuf.dbeta, D));
+      }
+      g.put("R", Tensor.of(dR, D, D));
+      g.put("r", Tensor.of(dr, D));
+      return Collections.unmodifiableMap(g);
+    }
+
+    /**
+     * The largest batch. See spec/transformer.md#performance.
+     *
+     * @return the capacity in rows
+     */
+    public int capacity() {
+      return capacity;
+    }
+
+    /**
+     * Rows of the last forward pass. See spec/transformer.md#performance.
+     *
+     * @return the batch rows B
+     */
+    public int rows() {
+      return rows;
+    }
+
+    /**
+     * The network this workspace belongs to. See spec/transformer.md.
+     *
+     * @return the network
+     */
+    public Transformer net() {
+      return Transformer.this;
+    }
+
+    /**
+     * The gradient of every parameter from the last {@link #backward}, live views named and
+     * shaped as {@link Transformer#parameters()}. See spec/transformer.md#backward.
+     *
+     * @return an unmodifiable map
+     */
+    public Map<String, Tensor> gradients() {
+      return grads;
+    }
+
+    /**
+     * (T1)-(T7). See spec/transformer.md#forward.
+     *
+     * @param k the kernels
+     * @param x inputs [rows, 32] (copied: the embedding's h_pre until the next call)
+     * @param rows batch rows in [1, capacity()]
+     * @return the output [rows, 32] (owned here, overwritten by the next call)
+     * @throws IllegalArgumentException for rows outside [1, capacity()] or a short x
+     */
+    public float[] forward(Kernels k, float[] x, int rows) {
+      if (rows < 1 || rows > capacity) {
+        throw new IllegalArgumentException("batch of " + rows + " rows, capacity " + capacity);
+      }
+      if (x.length < (long) rows * D) {
+        throw new IllegalArgumentException("x holds " + x.length + " values, " + rows
+            + " rows of " + D + " need " + (long) rows * D);
+      }
+      System.arraycopy(x, 0, this.x, 0, rows * D);
+      this.rows = rows;
+      int t = config.tokens(), n = rows * t;
+      embed.forward(k, n, this.x, h0, h0); // (T1) x as [N, F]
+      for (int i = 0; i < n; i++) {
+        k.axpy(D, 1f, pos, (i % t) * D, h0, i * D);
+      }
+      for (int l = 0; l < buf.length; l++) {
+        Block b = blocks.get(l);
+        BlockBuffers bb = buf[l];
+        if (b.ln1 != null) {
+          b.ln1.forward(k, n, bb.hin, bb.u, bb.ln1); // (T2)
+        }
+        b.attn.forward(k, rows, bb.u, bb.att, bb.attn); // (T3)
+        System.arraycopy(bb.att, 0, bb.a, 0, n * D);
+        k.axpy(n * D, 1f, bb.hin, 0, bb.a, 0);
+        if (b.ln2 != null) {
+          b.ln2.forward(k, n, bb.a, bb.v, bb.ln2); // (T4)
+        }
+        b.w1.forward(k, n, bb.v, bb.f, bb.z);
+        b.w2.forward(k, n, bb.z, bb.ffo, bb.ffo); // (T5)
+        System.arraycopy(bb.ffo, 0, bb.hout, 0, n * D);
+        k.axpy(n * D, 1f, bb.a, 0, bb.hout, 0);
+      }
+      float[] h = buf.length == 0 ? h0 : buf[buf.length - 1].hout;
+      if (lnf != null) {
+        lnf.forward(k, n, h, hf, lnfBuf); // (T6)
+      }
+      Arrays.fill(m, 0, rows * D, 0f);
+      for (int i = 0; i < n; i++) {
+        k.axpy(D, 1f, hf, i * D, m, (i / t) * D);
+      }
+      k.scale(rows * D, 1f / t, m, 0);
+      readout.forward(k, rows, m, out, out); // (T7)
+      return out;
+    }
+
+    /**
+     * The output of the last forward pass. See spec/transformer.md#forward.
+     *
+     * @return [rows(), 32] at the start of the array
+     */
+    public float[] output() {
+      return out;
+    }
+
+    /**
+     * Loss of the last forward pass against targets {@code y}, summed over its rows (T12); also
+     * seeds the backward pass with e = scale * dloss/dout. See spec/transformer.md#loss.
+     *
+     * @param loss MSE or MSE_MEAN
+     * @param y targets [rows(), 32]
+     * @param scale the factor of the gradient (1/B for a batch mean)
+     * @return the sum over rows, not the mean
+     * @throws IllegalArgumentException for SOFTMAX_CE or a short y
+     */
+    public double loss(Loss loss, float[] y, float scale) {
+      if (loss == Loss.SOFTMAX_CE) {
+        throw new IllegalArgumentException("the SRE transformer takes loss mse or mse_mean, "
+            + "not softmax_ce");
+      }
+      if (y == null || y.length < rows * D) {
+        throw new IllegalArgumentException("y must hold " + rows * D + " targets");
+      }
+      return loss.sum(rows, D, out, y, null, scale, e);
+    }
+
+    /**
+     * (T13)-(T20) from e set by {@link #loss}: fills every gradient of {@link #gradients()}.
+     * See spec/transformer.md#backward.
+     *
+     * @param k the kernels
+     * @param accumulate add to the gradients instead of overwriting them
+     */
+    public void backward(Kernels k, boolean accumulate) {
+      int t = config.tokens(), n = rows * t;
+      readout.backwardParams(k, rows, e, m, dR, dr, accumulate); // (T13)
+      readout.backwardInput(k, rows, e, dm);
+      float[] dhf = lnf == null ? dh : dtmp;
+      for (int i = 0; i < n; i++) {
+        System.arraycopy(dm, (i / t) * D, dhf, i * D, D);
+      }
+      k.scale(n * D, 1f / t, dhf, 0);
+      if (lnf != null) {
+        lnf.backward(k, n, dhf, dh, lnfBuf, accumulate); // (T14)
+      }
+      for (int l = buf.length - 1; l >= 0; l--) {
+        Block b = blocks.get(l);
+        BlockBuffers bb = buf[l];
+        // (T15) feed-forward; dh is the gradient of hout
+        b.w2.backwardParams(k, n, dh, bb.z, bb.dW2, bb.db2, accumulate);
+        b.w2.backwardInput(k, n, dh, dz);
+        k.activateBackwardFromOutput(b.w1.act, n * config.ffn(), bb.z, 0, dz, 0, dz, 0);
+        b.w1.backwardParams(k, n, dz, bb.v, bb.dW1, bb.db1, accumulate);
+        b.w1.backwardInput(k, n, dz, dtmp);
+        if (b.ln2 != null) {
+          b.ln2.backward(k, n, dtmp, dtmp, bb.ln2, accumulate);
+        }
+        k.axpy(n * D, 1f, dtmp, 0, dh, 0); // dh now holds da
+        // (T16) attention
+        b.attn.backward(k, rows, bb.u, dh, dtmp2, bb.attn, accumulate);
+        if (b.ln1 != null) {
+          b.ln1.backward(k, n, dtmp2, dtmp2, bb.ln1, accumulate);
+        }
+        k.axpy(n * D, 1f, dtmp2, 0, dh, 0); // dh now holds the block input's gradient
+      }
+      embed.backwardParams(k, n, dh, x, dE, de, accumulate); // (T20)
+      if (!accumulate) {
+        Arrays.fill(dP, 0f);
+      }
+      for (int i = 0; i < n; i++) {
+        k.axpy(D, 1f, dh, i * D, dP, (i % t) * D);
+      }
+    }
+  }
+
+  /**
+   * One linear map {@code y = x W^T + c} of the network with its buffers in a workspace
+   * (spec/transformer.md#probe): the probe's h_pre and h_post, and the gradients.
+   *
+   * @param name the map's weight name: "E", "b1.Wq", ..., "b2.W2", "R"
+   * @param layer the live map (its weights and bias)
+   * @param hPre its input [rows, in] with rows = batch rowsPerSample, from the last forward pass
+   * @param hPost its output [rows, out] from the last forward pass
+   * @param rowsPerSample token rows per batch row: the tokens, or 1 for the readout R
+   * @param dW the gradient of the weight [out, in] from the last backward pass
+   * @param db the gradient of the bias [out]
+   */
+  public record LinearMap(String name, Dense layer, float[] hPre, float[] hPost,
+      int rowsPerSample, float[] dW, float[] db) {}
+}
