@@ -15,6 +15,8 @@ public final class Args {
 
   private final Map<String, String> values = new HashMap<>();
   private final List<String> positional = new ArrayList<>();
+  /** Folders this run created, outermost first ({@link #created}); removed if it fails. */
+  private final List<Path> created = new ArrayList<>();
 
   /** Parses {@code argv} against the command's declared options. */
   static Args parse(String[] argv, List<Option> options) {
@@ -72,6 +74,29 @@ public final class Args {
     } catch (NumberFormatException e) {
       return false;
     }
+  }
+
+  /**
+   * Records a folder this run created (its parents before it), so that a failed run does not
+   * leave it behind ({@link #removeCreatedIfEmpty}).
+   */
+  void created(Path dir) {
+    created.add(dir);
+  }
+
+  /**
+   * Removes, innermost first, every folder this run created that is empty: a run that failed
+   * leaves no empty folder behind. Folders holding files are kept.
+   */
+  void removeCreatedIfEmpty() {
+    for (int i = created.size() - 1; i >= 0; i--) {
+      try {
+        java.nio.file.Files.deleteIfExists(created.get(i));
+      } catch (java.io.IOException | SecurityException notEmpty) {
+        // holds files (or cannot be removed): keep it
+      }
+    }
+    created.clear();
   }
 
   public List<String> positional() {

@@ -67,7 +67,8 @@ final class ClassifyCommand implements Command {
         Experiments.seedOption("1"),
         Experiments.threadsOption(),
         Experiments.saveOption("RULE-gammaG-seedS"),
-        Experiments.outOption("classify"));
+        Experiments.outOption("classify"),
+        Experiments.forceOption());
   }
 
   @Override

@@ -78,7 +78,8 @@ final class EmergenceCommand implements Command {
             + PAPER_STEPS + " steps"),
         Experiments.threadsOption(),
         Experiments.saveOption("RULE-gammaG-seedS"),
-        Experiments.outOption("emergence"));
+        Experiments.outOption("emergence"),
+        Experiments.forceOption());
   }
 
   static List<Rule> rules(Args a, String dflt) {

@@ -79,7 +79,7 @@ final class FeaturesCommand implements Command {
       throw new UsageException("--out: " + file + " must end with .npz");
     }
     Experiments.notFolder("out", file);
-    Experiments.folder("out", file.toAbsolutePath().getParent()); // before any work
+    Experiments.folder(a, "out", file.toAbsolutePath().getParent()); // before any work
     int limit = a.integer("limit", Integer.MAX_VALUE, 1, Integer.MAX_VALUE);
     String layer = a.string("layer", "all").trim();
     int threads = Experiments.threads(a);

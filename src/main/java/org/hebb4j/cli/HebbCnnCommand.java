@@ -63,6 +63,7 @@ final class HebbCnnCommand implements Command {
         Option.of("data", "DIR", "data folder (IDX or CIFAR-10 binary)",
             FashionMnist.DEFAULT_DIR.toString()),
         Experiments.outOption("hebbcnn"),
+        Experiments.forceOption(),
         Option.flag("save", "write each trained network to OUT/models/VARIANT.safetensors "
             + "(hebb4j features --model reads it)"),
         Option.of("rule", "R", "plasticity rule: plain, instar or oja", "instar"),
@@ -177,13 +178,17 @@ final class HebbCnnCommand implements Command {
     Dataset train = split.train().first(st.trainLimit());
     Dataset test = split.test().first(st.testLimit());
     // validate the architecture against the image size before any work
-    for (Variant v : st.variants()) {
-      try {
+    // and the learning and memory it needs (a run where no weight changes is refused)
+    List<org.hebb4j.experiment.Problem> problems;
+    try {
+      for (Variant v : st.variants()) {
         st.config(v, train.c(), train.h(), train.w());
-      } catch (IllegalArgumentException e) {
-        throw new UsageException(e.getMessage());
       }
+      problems = st.problems(train.n(), test.n(), train.c(), train.h(), train.w());
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage());
     }
+    Experiments.check(problems, name(), err);
     Kernels k = KernelProvider.get();
     PrintStream progress = System.console() != null ? err : null;
     // every output folder and model file checked before training (one home: Experiments)

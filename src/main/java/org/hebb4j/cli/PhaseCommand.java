@@ -56,7 +56,8 @@ final class PhaseCommand implements Command {
         Option.of("val", "N", "validation set size", "2000"),
         Experiments.threadsOption(),
         Experiments.saveOption("sigmaS-gammaG-seedN"),
-        Experiments.outOption("phase"));
+        Experiments.outOption("phase"),
+        Experiments.forceOption());
   }
 
   @Override

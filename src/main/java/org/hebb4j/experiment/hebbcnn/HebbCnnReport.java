@@ -108,6 +108,9 @@ public final class HebbCnnReport {
       String kernels, int threads) {
     StringBuilder sb = new StringBuilder();
     sb.append("hebb4j hebbcnn run (spec/hebbcnn.md)\n");
+    for (String w : s.warnings()) {
+      sb.append("WARNING: ").append(w).append('\n');
+    }
     sb.append("data: ").append(train.name()).append(" ").append(train.n()).append(" train, ")
         .append(test.name()).append(" ").append(test.n()).append(" test, ").append(train.c())
         .append("x").append(train.h()).append("x").append(train.w()).append("\n");
