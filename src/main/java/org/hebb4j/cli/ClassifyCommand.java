@@ -100,15 +100,15 @@ final class ClassifyCommand implements Command {
       throw new UsageException(e.getMessage());
     }
     split = new Dataset.Split(split.train().first(limit), split.test());
-    if (batch > split.train().n()) {
-      throw new UsageException("--batch " + batch + " is larger than the training set ("
-          + split.train().n() + " images)");
-    }
+    Classify.Builder ob = Classify.Options.builder().act(act).rules(rules).gammas(gammas)
+        .seeds(seeds).seed(seed).lr(lr, adamLr).batch(batch).epochs(epochs).hidden(hidden)
+        .window(window);
+    List<String> warnings = Experiments.check(ob.build().problems(split.train().n(),
+        split.test().n(), split.train().features(), split.train().classes(), threads), name(),
+        err);
     Path dir = Experiments.outDir(a, "classify");
     Classify.Sets sets = Classify.standardise(split);
-    Classify.Options o = Classify.Options.builder().act(act).rules(rules).gammas(gammas)
-        .seeds(seeds).seed(seed).lr(lr, adamLr).batch(batch).epochs(epochs).hidden(hidden)
-        .window(window).save(Experiments.saveDir(a, dir)).build();
+    Classify.Options o = ob.save(Experiments.saveDir(a, dir)).build();
     int steps = o.stepsPerEpoch(sets.train().n()) * epochs;
     String config = String.format(Locale.ROOT,
         "classify (SCE): %s, %d train / %d test images of %d features, %d classes;%n"
@@ -159,6 +159,7 @@ final class ClassifyCommand implements Command {
     out.print(table);
     out.println("time: " + Experiments.duration(elapsed) + "; results in " + dir);
     csv.write(dir.resolve("classify.csv"));
+    config += Experiments.warningLines(warnings);
     Experiments.write(dir.resolve("config.txt"), config);
     Experiments.write(dir.resolve("table.txt"), config + table + "time: "
         + Experiments.duration(elapsed) + "\n");

@@ -133,7 +133,7 @@ final class EmergenceCommand implements Command {
     int hidden = a.integer("hidden", 128, 1, 1 << 16);
     int nTrain = a.integer("train", 20000, 1, 10_000_000);
     int nVal = a.integer("val", 2000, 1, 10_000_000);
-    int batch = a.integer("batch", 256, 1, nTrain);
+    int batch = a.integer("batch", 256, 1, 10_000_000);
     double window = a.number("window", 0.2, 1e-9, 1);
     int every = a.integer("every", Math.max(1, steps / 100), 0, Integer.MAX_VALUE);
     Noise noise = noise(a);
@@ -143,12 +143,12 @@ final class EmergenceCommand implements Command {
     }
     boolean neurons = a.flag("neurons");
     int threads = Experiments.threads(a);
-    Path dir = Experiments.outDir(a, "emergence");
-
-    Sre.Options o = Sre.Options.builder().act(act).rules(rules).gammas(gammas).seeds(seeds)
+    Sre.Builder ob = Sre.Options.builder().act(act).rules(rules).gammas(gammas).seeds(seeds)
         .seed(seed).noise(noise, sigma).lr(lr, adamLr).batch(batch).steps(steps).window(window)
-        .every(every).neurons(neurons).widths(32, hidden, 32).sizes(nTrain, nVal)
-        .save(Experiments.saveDir(a, dir)).build();
+        .every(every).neurons(neurons).widths(32, hidden, 32).sizes(nTrain, nVal);
+    List<String> warnings = Experiments.check(ob.build().problems(threads), name(), err);
+    Path dir = Experiments.outDir(a, "emergence");
+    Sre.Options o = ob.save(Experiments.saveDir(a, dir)).build();
     String config = String.format(Locale.ROOT,
         "emergence (SRE): student 32-%d-32 %s, teacher 32-%d-32 tanh, %d train / %d val,%n"
         + "  batch %d, %d steps, lr %s (adam, adamw: %s), window last %s, noise %s sigma %s,%n"
@@ -170,6 +170,7 @@ final class EmergenceCommand implements Command {
     out.println();
     out.print(table);
     out.println("time: " + Experiments.duration(elapsed) + "; results in " + dir);
+    config += Experiments.warningLines(warnings);
     Experiments.write(dir.resolve("config.txt"), config);
     Experiments.write(dir.resolve("table.txt"), config + "\n" + table + "time: "
         + Experiments.duration(elapsed) + "\n");

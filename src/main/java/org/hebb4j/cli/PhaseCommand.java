@@ -76,14 +76,15 @@ final class PhaseCommand implements Command {
     double lr = Experiments.positive(a, "lr", 0.1, 1e6);
     int nTrain = a.integer("train", 20000, 1, 10_000_000);
     int nVal = a.integer("val", 2000, 1, 10_000_000);
-    int batch = a.integer("batch", 256, 1, nTrain);
+    int batch = a.integer("batch", 256, 1, 10_000_000);
     double window = a.number("window", 0.2, 1e-9, 1);
     int threads = Experiments.threads(a);
-    Path dir = Experiments.outDir(a, "phase");
-
-    Phase.Options o = Phase.Options.builder().model(model).sigmas(sigmas).gammas(gammas)
+    Phase.Builder ob = Phase.Options.builder().model(model).sigmas(sigmas).gammas(gammas)
         .seeds(seeds).seed(seed).lr(lr).batch(batch).steps(steps).window(window)
-        .sizes(nTrain, nVal).save(Experiments.saveDir(a, dir)).build();
+        .sizes(nTrain, nVal);
+    List<String> warnings = Experiments.check(ob.build().problems(threads), name(), err);
+    Path dir = Experiments.outDir(a, "phase");
+    Phase.Options o = ob.save(Experiments.saveDir(a, dir)).build();
     String config = String.format(Locale.ROOT,
         "phase: %s, SGD lr %s, batch %d, %d steps, parameter noise sigma %s..%s (%d), gamma"
         + " %s..%s (%d),%n  minibatch alignment of layer %d over the last %s of steps, %d"
@@ -140,6 +141,7 @@ final class PhaseCommand implements Command {
           .append(Experiments.num(b.gammaStar()[i])).append('\n');
     }
     Experiments.write(dir.resolve("boundary.txt"), bt);
+    config += Experiments.warningLines(warnings);
     Experiments.write(dir.resolve("config.txt"), config);
     Experiments.write(dir.resolve("table.txt"), config + sb + "time: "
         + Experiments.duration(elapsed) + "\n");

@@ -1,12 +1,15 @@
 package org.hebb4j.experiment.emergence;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.hebb4j.emergence.Noise;
 import org.hebb4j.emergence.Rule;
 import org.hebb4j.emergence.Teacher;
 import org.hebb4j.emergence.TrainConfig;
+import org.hebb4j.experiment.Problem;
 import org.hebb4j.kernel.Activation;
 import org.hebb4j.kernel.Kernels;
 import org.hebb4j.nn.Loss;
@@ -99,6 +102,28 @@ public final class Phase {
      */
     public int probedLayer() {
       return layer >= 0 ? layer : (linear() ? 0 : 1);
+    }
+
+    /**
+     * What is wrong with these settings, found before any work ({@link Problem}): a batch
+     * larger than the training set or more memory than the JVM may use (errors), a measurement
+     * window of too few steps (a warning). See {@link TrainingRun.Schedule#problems}.
+     *
+     * @param threads the worker threads (cells trained at once)
+     * @return the problems, errors first; empty when none
+     * @throws IllegalArgumentException if steps or window are out of range
+     */
+    public List<Problem> problems(int threads) {
+      TrainingRun.Schedule s = new TrainingRun.Schedule(steps, window, 0, false);
+      List<Problem> all = new ArrayList<>(s.problems(batch, nTrain));
+      int[] widths = linear() ? new int[] {d, o} : new int[] {d, hidden, o};
+      long runs = (long) sigmas.length * gammas.length * seeds;
+      double bytes = 4.0 * seeds * ((double) nTrain + nVal) * (d + o)
+          + Math.min(threads, runs) * s.runBytes(widths, batch, Math.min(nVal,
+              org.hebb4j.emergence.Evaluation.CHUNK));
+      all.addAll(Problem.memory(bytes, String.format(java.util.Locale.ROOT,
+          "%d cells, batch %d, %d + %d rows per seed", runs, batch, nTrain, nVal)));
+      return TrainingRun.errorsFirst(all);
     }
   }
 
