@@ -106,6 +106,13 @@ final class PhaseCommand implements Command {
     long elapsed = System.nanoTime() - t0;
     Phase.Grid g = res.grid();
     Phase.Boundary b = res.boundary();
+    for (Phase.Divergence d : g.diverged()) {
+      String w = "cell sigma " + Experiments.label(sigmas[d.sigma()]) + ", gamma "
+          + Experiments.label(gammas[d.gamma()]) + ", seed " + (seed + d.seed())
+          + " diverged, marked in phase.csv: " + d.message();
+      err.println("hebb4j phase: WARNING: " + w);
+      warnings.add(w);
+    }
 
     StringBuilder sb = new StringBuilder();
     sb.append("\nAlignment cos(g, H) (rows: sigma, columns: gamma)\n");
@@ -125,10 +132,11 @@ final class PhaseCommand implements Command {
     out.print(sb);
     out.println("time: " + Experiments.duration(elapsed) + "; results in " + dir);
 
-    Experiments.Csv csv = new Experiments.Csv("sigma,gamma,alignment,val_loss");
+    Experiments.Csv csv = new Experiments.Csv("sigma,gamma,alignment,val_loss,status");
     for (int si = 0; si < sigmas.length; si++) {
       for (int gi = 0; gi < gammas.length; gi++) {
-        csv.row(sigmas[si], gammas[gi], g.alignment()[si][gi], g.valLoss()[si][gi]);
+        csv.row(sigmas[si], gammas[gi], g.alignment()[si][gi], g.valLoss()[si][gi],
+            g.diverged(si, gi) ? "diverged" : "ok");
       }
     }
     csv.write(dir.resolve("phase.csv"));
@@ -149,7 +157,7 @@ final class PhaseCommand implements Command {
     String what = model == Phase.Model.LINEAR ? "linear regression" : "MLP, layer 2";
     Heatmap ha = new Heatmap("Steady-state minibatch alignment cos(g, H), " + what,
         "parameter noise sigma", "weight decay gamma", sigmas, gammas, g.alignment())
-        .diverging(1, "cos(g, H)");
+        .diverging(1, "cos(g, H)").missing("diverged");
     if (b.found()) {
       ha.line(b.a(), b.b(), String.format(Locale.ROOT,
           "fitted boundary log gamma* = %.2f + %.2f log sigma", b.a(), b.b()))
@@ -157,9 +165,17 @@ final class PhaseCommand implements Command {
     }
     ha.write(dir.resolve("phase-alignment.svg"));
     new Heatmap("Validation loss, " + what, "parameter noise sigma", "weight decay gamma",
-        sigmas, gammas, g.valLoss()).sequential(true, "val loss (log)")
+        sigmas, gammas, g.valLoss()).sequential(true, "val loss (log)").missing("diverged")
         .write(dir.resolve("phase-val-loss.svg"));
-    return 0;
+    for (int si = 0; si < sigmas.length; si++) {
+      for (int gi = 0; gi < gammas.length; gi++) {
+        if (!g.diverged(si, gi)) {
+          return 0;
+        }
+      }
+    }
+    err.println("hebb4j phase: every cell diverged (see the warnings above); results in " + dir);
+    return 1;
   }
 
   static String grid(Phase.Grid g, double[][] v, String fmt) {
@@ -174,7 +190,7 @@ final class PhaseCommand implements Command {
       String[] r = new String[head.length];
       r[0] = Experiments.label(g.sigmas()[i]);
       for (int j = 0; j < g.gammas().length; j++) {
-        r[1 + j] = String.format(Locale.ROOT, fmt, v[i][j]);
+        r[1 + j] = g.diverged(i, j) ? "diverged" : String.format(Locale.ROOT, fmt, v[i][j]);
       }
       rows.add(r);
     }
