@@ -197,7 +197,8 @@ public final class HebbCnnExperiment {
    * One decoder (one row of decoding.csv).
    *
    * @param model "pixels" or the variant's id
-   * @param layer "0" (pixels), "1".."L" (quadrant features) or "final" (last layer)
+   * @param layer "0" (pixels), "1".."L" (quadrant features) or "final" (the flattened last
+   *     layer output, only when its map is larger than 2 x 2: else it equals layer L)
    * @param features feature dimension
    * @param trainAccuracy accuracy on the training set
    * @param testAccuracy accuracy on the test set
@@ -381,7 +382,11 @@ public final class HebbCnnExperiment {
     lap(variant.id() + ": feature collection (train + test)", tf);
     long td = System.nanoTime();
     int layers = net.layers();
-    for (int l = 0; l <= layers; l++) {
+    // "final" decodes the flattened last map; at most 2 x 2 it equals layer L's quadrant
+    // features (Q1) value for value and in the same order, so it would repeat layer L's row
+    int[] last = net.outputShape(layers - 1);
+    int decoders = last[1] > 2 || last[2] > 2 ? layers + 1 : layers;
+    for (int l = 0; l < decoders; l++) {
       Tensor tr = l < layers ? fTr.quadrants().get(l) : fTr.last();
       Tensor te = l < layers ? fTe.quadrants().get(l) : fTe.last();
       decode(variant.id(), l < layers ? String.valueOf(l + 1) : "final", tr.data(), train.n(),
