@@ -87,7 +87,7 @@ final class ClassifyCommand implements Command {
     double adamLr = Experiments.positive(a, "adam-lr", 1e-3, 1e6);
     int batch = a.integer("batch", 256, 1, 1 << 20);
     int hidden = a.integer("hidden", 128, 1, 1 << 16);
-    double window = a.number("window", 0.2, 1e-9, 1);
+    double window = Experiments.positive(a, "window", 0.2, 1);
     int seeds = a.integer("seeds", 1, 1, 10000);
     int limit = a.integer("limit", Integer.MAX_VALUE, 1, Integer.MAX_VALUE);
     long seed = Experiments.seed(a);

@@ -134,7 +134,7 @@ final class EmergenceCommand implements Command {
     int nTrain = a.integer("train", 20000, 1, 10_000_000);
     int nVal = a.integer("val", 2000, 1, 10_000_000);
     int batch = a.integer("batch", 256, 1, 10_000_000);
-    double window = a.number("window", 0.2, 1e-9, 1);
+    double window = Experiments.positive(a, "window", 0.2, 1);
     int every = a.integer("every", Math.max(1, steps / 100), 0, Integer.MAX_VALUE);
     Noise noise = noise(a);
     double sigma = a.number("sigma", 0, 0, 1e6);

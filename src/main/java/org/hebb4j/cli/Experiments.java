@@ -58,8 +58,13 @@ final class Experiments {
     try {
       Files.createDirectories(dir);
     } catch (IOException e) {
+      Path blocker = dir;
+      while (blocker != null && !Files.exists(blocker)) {
+        blocker = blocker.getParent();
+      }
       throw new UsageException("--" + option + ": cannot create folder " + dir + ": "
-          + Main.reason(e));
+          + (blocker != null && !blocker.equals(dir) && !Files.isDirectory(blocker)
+              ? blocker + " is a file" : Main.reason(e)));
     } catch (SecurityException e) {
       throw new UsageException("--" + option + ": cannot create folder " + dir + ": "
           + e.getMessage());

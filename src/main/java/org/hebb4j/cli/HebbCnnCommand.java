@@ -147,7 +147,8 @@ final class HebbCnnCommand implements Command {
   }
 
   private static String fmt(double x) {
-    return String.format(Locale.ROOT, "%s", x);
+    String b = Args.bound(x);
+    return b != null ? b : String.valueOf(x);
   }
 
   private static int[] ints(Args a, String name, int[] dflt, int min, int max) {

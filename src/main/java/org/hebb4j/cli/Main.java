@@ -133,7 +133,7 @@ public final class Main {
       status = c.run(args, out, err);
       return status;
     } catch (UsageException | org.hebb4j.data.DataException e) {
-      err.println("hebb4j " + c.name() + ": " + e.getMessage());
+      err.println("hebb4j " + c.name() + ": " + withoutAdviceGiven(e.getMessage(), args));
       return status = 2;
     } catch (java.io.IOException e) {
       err.println("hebb4j " + c.name() + ": " + ioMessage(e));
@@ -157,6 +157,26 @@ public final class Main {
         args.removeCreatedIfEmpty(); // a failed run leaves no empty folder behind
       }
     }
+  }
+
+  /** A clause advising an option, e.g. " or pass --data DIR" (the data sets' install hints). */
+  private static final java.util.regex.Pattern ADVICE =
+      java.util.regex.Pattern.compile(",? (?:or|and) pass --([a-z][a-z-]*) [A-Z]+");
+
+  /**
+   * {@code message} without the clauses advising an option the command line already gives
+   * ("... or pass --data DIR" after {@code --data DIR}: the folder given is the one at fault).
+   */
+  static String withoutAdviceGiven(String message, Args args) {
+    if (message == null || args == null) {
+      return message;
+    }
+    java.util.regex.Matcher m = ADVICE.matcher(message);
+    StringBuilder sb = new StringBuilder();
+    while (m.find()) {
+      m.appendReplacement(sb, args.has(m.group(1)) ? "" : "$0");
+    }
+    return m.appendTail(sb).toString();
   }
 
   /**

@@ -77,7 +77,7 @@ final class PhaseCommand implements Command {
     int nTrain = a.integer("train", 20000, 1, 10_000_000);
     int nVal = a.integer("val", 2000, 1, 10_000_000);
     int batch = a.integer("batch", 256, 1, 10_000_000);
-    double window = a.number("window", 0.2, 1e-9, 1);
+    double window = Experiments.positive(a, "window", 0.2, 1);
     int threads = Experiments.threads(a);
     Phase.Builder ob = Phase.Options.builder().model(model).sigmas(sigmas).gammas(gammas)
         .seeds(seeds).seed(seed).lr(lr).batch(batch).steps(steps).window(window)
