@@ -141,7 +141,15 @@ final class EmergenceCommand implements Command {
     if (noise == Noise.NONE && sigma > 0) {
       throw new UsageException("--sigma needs --noise param or --noise signal");
     }
+    if (noise != Noise.NONE && sigma == 0) {
+      throw new UsageException("--noise " + noise.id() + " needs --sigma > 0 (sigma 0 injects no"
+          + " noise)");
+    }
     boolean neurons = a.flag("neurons");
+    if (neurons && every == 0) {
+      throw new UsageException("--neurons writes the cosines of the time series, and --every 0"
+          + " records none");
+    }
     int threads = Experiments.threads(a);
     Sre.Builder ob = Sre.Options.builder().act(act).rules(rules).gammas(gammas).seeds(seeds)
         .seed(seed).noise(noise, sigma).lr(lr, adamLr).batch(batch).steps(steps).window(window)

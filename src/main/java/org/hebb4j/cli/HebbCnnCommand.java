@@ -131,6 +131,10 @@ final class HebbCnnCommand implements Command {
       throw new UsageException("--channels, --kernels, --lr and --k must list one value per "
           + "layer (got " + n + ", " + kernels.length + ", " + lr.length + ", " + k.length + ")");
     }
+    if (a.has("keep") && variants.stream().noneMatch(Variant::pruning)) {
+      throw new UsageException("--keep sets the pruning, and --variant " + v + " does not prune"
+          + " (pruning and triangle+pruning do)");
+    }
     if (keep.length != 1 && keep.length != n) {
       throw new UsageException("--keep: give one value (layers 2+) or one per layer (" + n
           + "), got " + keep.length);

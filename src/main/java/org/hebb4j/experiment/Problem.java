@@ -106,13 +106,12 @@ public record Problem(Severity severity, String message) {
         + "%s the JVM may use (-Xmx)", size(bytes), what, size(heap))));
   }
 
-  /** "812 MB", "3.4 GB", "1.6e+05 GB". */
+  /** "812 MB", "3.4 GB", "4900000 GB". */
   static String size(double bytes) {
     if (bytes < 1e9) {
       return String.format(Locale.ROOT, "%.0f MB", Math.ceil(bytes / 1e6));
     }
     double gb = bytes / 1e9;
-    return gb < 1e4 ? String.format(Locale.ROOT, "%.1f GB", gb)
-        : String.format(Locale.ROOT, "%.2g GB", gb);
+    return String.format(Locale.ROOT, gb < 100 ? "%.1f GB" : "%.0f GB", gb);
   }
 }
