@@ -176,7 +176,7 @@ final class Experiments {
       for (Path f : files) {
         if (!Files.isRegularFile(f, java.nio.file.LinkOption.NOFOLLOW_LINKS)
             || !OUTPUT.matcher(f.getFileName().toString()).matches()) {
-          throw new UsageException("--out: " + f + " is not hebb4j output (--force deletes only"
+          throw new UsageException("--out: " + f + " is not a file a run writes (--force deletes only"
               + " *.csv, *.txt, *.svg, *.png and models/*.safetensors); remove it yourself or"
               + " choose another folder");
         }

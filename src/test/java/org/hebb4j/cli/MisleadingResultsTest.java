@@ -162,6 +162,21 @@ class MisleadingResultsTest {
     assertFalse(Files.exists(out));
   }
 
+  @Test
+  void twoHugeImagesAreRefusedFromTheirSizeBeforeTheWhitening() throws IOException {
+    Path data = tmp.resolve("huge");
+    Rng r = new Rng(3);
+    new HebbCnnCommandTest().writeIdxSet(data, synthetic("a", 2, 2000, r),
+        synthetic("b", 1, 2000, r));
+    Path out = tmp.resolve("huge-out");
+    MainTest.Run run = MainTest.run("hebbcnn", "--data", data.toString(), "--burn-in", "0",
+        "--variant", "plain", "--out", out.toString());
+    oneLine(run, 2, "hebb4j hebbcnn: needs at least ");
+    assertTrue(run.err().contains("for 3 1x2000x2000 images (a 4000000 x 4000000 ZCA matrix)")
+        && run.err().contains("the JVM may use (-Xmx)"), run.err());
+    assertFalse(Files.exists(out));
+  }
+
   // --- output folders ---
 
   @Test
@@ -186,7 +201,7 @@ class MisleadingResultsTest {
     // --force never deletes what hebb4j does not write
     Path notes = Files.writeString(out.resolve("notes.docx"), "mine");
     oneLine(MainTest.run(emergence("--out", out.toString(), "--force")), 2, "--out: " + notes
-        + " is not hebb4j output");
+        + " is not a file a run writes");
     assertTrue(Files.exists(notes) && Files.exists(out.resolve("alignment.csv")));
   }
 

@@ -89,7 +89,7 @@ class OutputChecksTest {
     Path model = Files.createDirectories(out.resolve("models").resolve("plain.safetensors"));
     oneLine(MainTest.run(cat(new String[] {"hebbcnn", "--data", idx().toString(), "--variant",
         "plain", "--out", out.toString(), "--save", "--force"}, TINY_CNN)), 2,
-        "hebb4j hebbcnn: --out: " + model + " is not hebb4j output");
+        "hebb4j hebbcnn: --out: " + model + " is not a file a run writes");
     assertFalse(Files.exists(out.resolve("decoding.csv")), "no training ran");
   }
 
@@ -99,7 +99,7 @@ class OutputChecksTest {
       Path out = Files.createDirectories(tmp.resolve("out-" + c));
       Path models = Files.writeString(out.resolve("models"), "a file");
       oneLine(MainTest.run(cmd(c, "--out", out.toString(), "--save", "--force")), 2, "hebb4j "
-          + c + ": --out: " + models + " is not hebb4j output");
+          + c + ": --out: " + models + " is not a file a run writes");
       try (var s = Files.list(out)) {
         assertEquals(1, s.count(), c + ": nothing written but the blocking file");
       }
@@ -108,7 +108,7 @@ class OutputChecksTest {
     Path models = Files.writeString(out.resolve("models"), "a file");
     oneLine(MainTest.run(cat(new String[] {"hebbcnn", "--data", idx().toString(), "--out",
         out.toString(), "--save", "--force"}, TINY_CNN)), 2,
-        "--out: " + models + " is not hebb4j output");
+        "--out: " + models + " is not a file a run writes");
   }
 
   @Test
