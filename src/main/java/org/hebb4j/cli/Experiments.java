@@ -176,9 +176,9 @@ final class Experiments {
       for (Path f : files) {
         if (!Files.isRegularFile(f, java.nio.file.LinkOption.NOFOLLOW_LINKS)
             || !OUTPUT.matcher(f.getFileName().toString()).matches()) {
-          throw new UsageException("--out: " + f + " is not a file a run writes (--force deletes only"
-              + " *.csv, *.txt, *.svg, *.png and models/*.safetensors); remove it yourself or"
-              + " choose another folder");
+          throw new UsageException("--out: " + f + " is not a file a run writes (--force"
+              + " deletes only *.csv, *.txt, *.svg, *.png and models/*.safetensors); remove it"
+              + " yourself or choose another folder");
         }
       }
       delete.addAll(files);
