@@ -118,6 +118,15 @@ class MisleadingResultsTest {
     assertTrue(big.stream().anyMatch(b -> b.isError() && b.message().matches("needs at least "
         + "\\d+ GB for 2 1x2000x2000 images \\(a 4000000 x 4000000 ZCA matrix\\) and batch 100,"
         + " more than the .* the JVM may use \\(-Xmx\\)")), big.toString());
+    assertEquals(List.of(Problem.warning("only 1 of the run's 3 batches (33%) update the weights"
+        + " (burn-in 2)")), Problem.updates(3, 2, "burn-in 2"));
+    assertEquals(List.of(), Problem.updates(4, 2, "burn-in 2"));
+    List<Problem> none = new HebbCnnExperiment.Settings(List.of(Variant.PLAIN), 0, 50, 10, 1, 1,
+        -1, HebbRule.INSTAR, HebbCnnConfig.PAPER_CHANNELS, HebbCnnConfig.PAPER_KERNELS,
+        HebbCnnConfig.PAPER_LR, new int[] {1, 1, 1}, new double[] {0.01}, 200, 100, 3.0, 1e-2,
+        1.0, null).problems(50, 10, 1, 28, 28);
+    assertEquals(1, none.size(), none.toString()); // --epochs 0: random features, on purpose
+    assertFalse(none.get(0).isError());
     List<Problem> sre = Sre.Options.builder().sizes(100, 20).batch(256).build().problems(1);
     assertEquals("batch 256 is larger than the training set (100 rows)",
         sre.get(0).message());
