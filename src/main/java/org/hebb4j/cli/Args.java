@@ -15,6 +15,8 @@ public final class Args {
 
   private final Map<String, String> values = new HashMap<>();
   private final List<String> positional = new ArrayList<>();
+  /** Folders this run created, outermost first ({@link #created}); removed if it fails. */
+  private final List<Path> created = new ArrayList<>();
 
   /** Parses {@code argv} against the command's declared options. */
   static Args parse(String[] argv, List<Option> options) {
@@ -72,6 +74,29 @@ public final class Args {
     } catch (NumberFormatException e) {
       return false;
     }
+  }
+
+  /**
+   * Records a folder this run created (its parents before it), so that a failed run does not
+   * leave it behind ({@link #removeCreatedIfEmpty}).
+   */
+  void created(Path dir) {
+    created.add(dir);
+  }
+
+  /**
+   * Removes, innermost first, every folder this run created that is empty: a run that failed
+   * leaves no empty folder behind. Folders holding files are kept.
+   */
+  void removeCreatedIfEmpty() {
+    for (int i = created.size() - 1; i >= 0; i--) {
+      try {
+        java.nio.file.Files.deleteIfExists(created.get(i));
+      } catch (java.io.IOException | SecurityException notEmpty) {
+        // holds files (or cannot be removed): keep it
+      }
+    }
+    created.clear();
   }
 
   public List<String> positional() {
@@ -143,15 +168,20 @@ public final class Args {
     if (v == null) {
       return dflt;
     }
+    String t = v.trim();
     long n;
     try {
-      n = Long.parseLong(v.trim());
+      n = Long.parseLong(t);
     } catch (NumberFormatException e) {
-      throw new UsageException("--" + name + ": expected an integer, got '" + v + "'");
+      if (!t.matches("[+-]?\\d+")) {
+        throw new UsageException("--" + name + ": expected an integer, got '" + v + "'");
+      }
+      n = t.startsWith("-") ? Long.MIN_VALUE : Long.MAX_VALUE; // beyond long: out of range
+      t = t.startsWith("+") ? t.substring(1) : t;
+      throw outOfRange("--" + name, t, n < min, bound(min), bound(max));
     }
     if (n < min || n > max) {
-      throw new UsageException("--" + name + ": must be between " + min + " and " + max
-          + ", got " + n);
+      throw outOfRange("--" + name, Long.toString(n), n < min, bound(min), bound(max));
     }
     return (int) n;
   }
@@ -190,8 +220,33 @@ public final class Args {
       throw new UsageException(what + ": expected a finite number, got '" + v + "'");
     }
     if (d < min || d > max) {
-      throw new UsageException(what + ": must be between " + min + " and " + max + ", got " + v);
+      throw outOfRange(what, v.trim(), d < min, bound(min), bound(max));
     }
     return d;
+  }
+
+  /**
+   * "--NAME: V is too large (at most MAX)" or "--NAME: V is too small (at least MIN)"; a bound
+   * that is no limit in practice (e.g. -Double.MAX_VALUE) is not printed.
+   */
+  private static UsageException outOfRange(String what, String v, boolean small, String min,
+      String max) {
+    String limit = small ? min : max;
+    return new UsageException(what + ": " + v + " is too " + (small ? "small" : "large")
+        + (limit == null ? "" : " (at " + (small ? "least " : "most ") + limit + ")"));
+  }
+
+  /**
+   * A bound as the user would write it: a whole number without a decimal point or exponent
+   * ("1000000000", not "1.0E9"), else the shortest decimal form; null for no practical bound.
+   */
+  static String bound(double b) {
+    if (Math.abs(b) >= Double.MAX_VALUE / 2) {
+      return null;
+    }
+    if (b == Math.rint(b) && Math.abs(b) < 1e18) {
+      return Long.toString((long) b);
+    }
+    return java.math.BigDecimal.valueOf(b).stripTrailingZeros().toPlainString();
   }
 }

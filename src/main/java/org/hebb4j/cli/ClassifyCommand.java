@@ -69,7 +69,8 @@ final class ClassifyCommand implements Command {
         Experiments.seedOption("1"),
         Experiments.threadsOption(),
         Experiments.saveOption("RULE-gammaG-seedS"),
-        Experiments.outOption("classify"));
+        Experiments.outOption("classify"),
+        Experiments.forceOption());
   }
 
   @Override
@@ -88,7 +89,7 @@ final class ClassifyCommand implements Command {
     double adamLr = Experiments.positive(a, "adam-lr", 1e-3, 1e6);
     int batch = a.integer("batch", 256, 1, 1 << 20);
     int hidden = a.integer("hidden", 128, 1, 1 << 16);
-    double window = a.number("window", 0.2, 1e-9, 1);
+    double window = Experiments.positive(a, "window", 0.2, 1);
     int seeds = a.integer("seeds", 1, 1, 10000);
     int limit = a.integer("limit", Integer.MAX_VALUE, 1, Integer.MAX_VALUE);
     long seed = Experiments.seed(a);
@@ -101,15 +102,15 @@ final class ClassifyCommand implements Command {
       throw new UsageException(e.getMessage());
     }
     split = new Dataset.Split(split.train().first(limit), split.test());
-    if (batch > split.train().n()) {
-      throw new UsageException("--batch " + batch + " is larger than the training set ("
-          + split.train().n() + " images)");
-    }
+    Classify.Builder ob = Classify.Options.builder().act(act).rules(rules).gammas(gammas)
+        .seeds(seeds).seed(seed).lr(lr, adamLr).batch(batch).epochs(epochs).hidden(hidden)
+        .window(window);
+    List<String> warnings = Experiments.check(ob.build().problems(split.train().n(),
+        split.test().n(), split.train().features(), split.train().classes(), threads), name(),
+        err);
     Path dir = Experiments.outDir(a, "classify");
     Classify.Sets sets = Classify.standardise(split);
-    Classify.Options o = Classify.Options.builder().act(act).rules(rules).gammas(gammas)
-        .seeds(seeds).seed(seed).lr(lr, adamLr).batch(batch).epochs(epochs).hidden(hidden)
-        .window(window).save(Experiments.saveDir(a, dir)).build();
+    Classify.Options o = ob.save(Experiments.saveDir(a, dir)).build();
     int steps = o.stepsPerEpoch(sets.train().n()) * epochs;
     String config = String.format(Locale.ROOT,
         "classify (SCE): %s, %d train / %d test images of %d features, %d classes;%n"
@@ -163,6 +164,7 @@ final class ClassifyCommand implements Command {
     String what = dataset + ", " + act.id() + " MLP";
     Figures.accuracyVsGamma(dir, what, sum, rules, gammas);
     Figures.alignmentVsGamma(dir, what, sum, rules, gammas);
+    config += Experiments.warningLines(warnings);
     Experiments.write(dir.resolve("config.txt"), config);
     Experiments.write(dir.resolve("table.txt"), config + table + "time: "
         + Experiments.duration(elapsed) + "\n");

@@ -78,7 +78,8 @@ final class EmergenceCommand implements Command {
             + PAPER_STEPS + " steps"),
         Experiments.threadsOption(),
         Experiments.saveOption("RULE-gammaG-seedS"),
-        Experiments.outOption("emergence"));
+        Experiments.outOption("emergence"),
+        Experiments.forceOption());
   }
 
   static List<Rule> rules(Args a, String dflt) {
@@ -132,22 +133,30 @@ final class EmergenceCommand implements Command {
     int hidden = a.integer("hidden", 128, 1, 1 << 16);
     int nTrain = a.integer("train", 20000, 1, 10_000_000);
     int nVal = a.integer("val", 2000, 1, 10_000_000);
-    int batch = a.integer("batch", 256, 1, nTrain);
-    double window = a.number("window", 0.2, 1e-9, 1);
+    int batch = a.integer("batch", 256, 1, 10_000_000);
+    double window = Experiments.positive(a, "window", 0.2, 1);
     int every = a.integer("every", Math.max(1, steps / 100), 0, Integer.MAX_VALUE);
     Noise noise = noise(a);
     double sigma = a.number("sigma", 0, 0, 1e6);
     if (noise == Noise.NONE && sigma > 0) {
       throw new UsageException("--sigma needs --noise param or --noise signal");
     }
+    if (noise != Noise.NONE && sigma == 0) {
+      throw new UsageException("--noise " + noise.id() + " needs --sigma > 0 (sigma 0 injects no"
+          + " noise)");
+    }
     boolean neurons = a.flag("neurons");
+    if (neurons && every == 0) {
+      throw new UsageException("--neurons writes the cosines of the time series, and --every 0"
+          + " records none");
+    }
     int threads = Experiments.threads(a);
-    Path dir = Experiments.outDir(a, "emergence");
-
-    Sre.Options o = Sre.Options.builder().act(act).rules(rules).gammas(gammas).seeds(seeds)
+    Sre.Builder ob = Sre.Options.builder().act(act).rules(rules).gammas(gammas).seeds(seeds)
         .seed(seed).noise(noise, sigma).lr(lr, adamLr).batch(batch).steps(steps).window(window)
-        .every(every).neurons(neurons).widths(32, hidden, 32).sizes(nTrain, nVal)
-        .save(Experiments.saveDir(a, dir)).build();
+        .every(every).neurons(neurons).widths(32, hidden, 32).sizes(nTrain, nVal);
+    List<String> warnings = Experiments.check(ob.build().problems(threads), name(), err);
+    Path dir = Experiments.outDir(a, "emergence");
+    Sre.Options o = ob.save(Experiments.saveDir(a, dir)).build();
     String config = String.format(Locale.ROOT,
         "emergence (SRE): student 32-%d-32 %s, teacher 32-%d-32 tanh, %d train / %d val,%n"
         + "  batch %d, %d steps, lr %s (adam, adamw: %s), window last %s, noise %s sigma %s,%n"
@@ -169,6 +178,7 @@ final class EmergenceCommand implements Command {
     out.println();
     out.print(table);
     out.println("time: " + Experiments.duration(elapsed) + "; results in " + dir);
+    config += Experiments.warningLines(warnings);
     Experiments.write(dir.resolve("config.txt"), config);
     Experiments.write(dir.resolve("table.txt"), config + "\n" + table + "time: "
         + Experiments.duration(elapsed) + "\n");

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
+import org.hebb4j.experiment.Problem;
 import org.hebb4j.parallel.Workers;
 
 /** Options and output helpers shared by the experiment commands (emergence, phase, classify). */
@@ -35,30 +36,79 @@ final class Experiments {
 
   /** OUT/models with --save, created and checked writable ({@link #folder}), else null. */
   static Path saveDir(Args a, Path out) {
-    return a.flag("save") ? folder("save", out.resolve("models")) : null;
+    return a.flag("save") ? folder(a, "save", out.resolve("models")) : null;
   }
 
   /**
    * Creates {@code dir} with its parents and checks that it is writable, so that a long run
-   * cannot fail at its end for a reason knowable at its start. The one home of this check.
+   * cannot fail at its end for a reason knowable at its start. The one home of this check. The
+   * folders it creates are recorded in {@code a}: a run that fails removes them when empty.
    *
-   * @throws UsageException "--OPTION: cannot create folder DIR: REASON" or
-   *     "--OPTION: folder DIR is not writable"
+   * @throws UsageException "--OPTION: cannot create folder DIR: REASON",
+   *     "--OPTION: DIR is a file, not a folder" or "--OPTION: folder DIR is not writable"
    */
-  static Path folder(String option, Path dir) {
+  static Path folder(Args a, String option, Path dir) {
+    if (Files.exists(dir) && !Files.isDirectory(dir)) {
+      throw new UsageException("--" + option + ": " + dir + " is a file, not a folder");
+    }
+    List<Path> missing = new ArrayList<>();
+    for (Path p = dir.toAbsolutePath(); p != null && !Files.exists(p); p = p.getParent()) {
+      missing.add(0, p);
+    }
     try {
       Files.createDirectories(dir);
     } catch (IOException e) {
+      Path blocker = dir;
+      while (blocker != null && !Files.exists(blocker)) {
+        blocker = blocker.getParent();
+      }
       throw new UsageException("--" + option + ": cannot create folder " + dir + ": "
-          + Main.reason(e));
+          + (blocker != null && !blocker.equals(dir) && !Files.isDirectory(blocker)
+              ? blocker + " is a file" : Main.reason(e)));
     } catch (SecurityException e) {
       throw new UsageException("--" + option + ": cannot create folder " + dir + ": "
           + e.getMessage());
+    } finally {
+      for (Path p : missing) {
+        if (Files.isDirectory(p)) {
+          a.created(p);
+        }
+      }
     }
     if (!Files.isWritable(dir)) {
       throw new UsageException("--" + option + ": folder " + dir + " is not writable");
     }
     return dir;
+  }
+
+  /**
+   * Refuses a run whose settings have an error ({@link Problem}) and prints each warning on
+   * {@code err} as "hebb4j COMMAND: WARNING: ...".
+   *
+   * @return the warnings, for the run's text files
+   * @throws UsageException with the first error's message
+   */
+  static List<String> check(List<Problem> problems, String command, PrintStream err) {
+    for (Problem p : problems) {
+      if (p.isError()) {
+        throw new UsageException(p.message());
+      }
+    }
+    List<String> warnings = new ArrayList<>();
+    for (Problem p : problems) {
+      err.println("hebb4j " + command + ": WARNING: " + p.message());
+      warnings.add(p.message());
+    }
+    return warnings;
+  }
+
+  /** The warnings as lines "WARNING: ..." for a run's config.txt and table.txt. */
+  static String warningLines(List<String> warnings) {
+    StringBuilder sb = new StringBuilder();
+    for (String w : warnings) {
+      sb.append("WARNING: ").append(w).append('\n');
+    }
+    return sb.toString();
   }
 
   /** Checks that {@code file}, to be written later, is not a folder. */
@@ -69,7 +119,80 @@ final class Experiments {
   }
 
   static Option outOption(String name) {
-    return Option.of("out", "DIR", "output folder", "runs/" + name + "-YYYYMMDD-HHMMSS");
+    return Option.of("out", "DIR", "output folder: new or empty, or any hebb4j run folder with "
+        + "--force", "runs/" + name + "-YYYYMMDD-HHMMSS");
+  }
+
+  static Option forceOption() {
+    return Option.flag("force", "reuse a non-empty --out folder: its old hebb4j output (*.csv, "
+        + "*.txt, *.svg, *.png, models/) is deleted first");
+  }
+
+  /** What {@code --force} may delete: the files a run writes into --out and models/. */
+  private static final java.util.regex.Pattern OUTPUT =
+      java.util.regex.Pattern.compile(".*\\.(csv|txt|svg|png|safetensors)");
+
+  /**
+   * Checks that {@code dir} may receive a run's output: a folder that does not exist or is empty;
+   * with {@code --force}, a folder holding only hebb4j output, which is deleted here so that the
+   * new run's files are never mixed with an old run's.
+   *
+   * @throws UsageException "--out: folder DIR is not empty (N entries, e.g. F): use --force to
+   *     replace its hebb4j output, or another folder", or with --force naming an entry hebb4j
+   *     does not write
+   */
+  static void emptyOrForced(Args a, Path dir) {
+    if (!Files.isDirectory(dir)) {
+      return;
+    }
+    List<Path> entries = new ArrayList<>();
+    try (java.util.stream.Stream<Path> s = Files.list(dir)) {
+      s.sorted().forEach(entries::add);
+    } catch (IOException e) {
+      throw new UsageException("--out: cannot list folder " + dir + ": " + Main.reason(e));
+    }
+    if (entries.isEmpty()) {
+      return;
+    }
+    if (!a.flag("force")) {
+      throw new UsageException("--out: folder " + dir + " is not empty (" + entries.size()
+          + (entries.size() == 1 ? " entry: " : " entries, e.g. ")
+          + entries.get(0).getFileName() + "); add --force to replace its hebb4j output, or"
+          + " choose another folder");
+    }
+    List<Path> delete = new ArrayList<>();
+    for (Path e : entries) {
+      List<Path> files = new ArrayList<>();
+      if (Files.isDirectory(e, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+          && e.getFileName().toString().equals("models")) {
+        try (java.util.stream.Stream<Path> s = Files.list(e)) {
+          s.sorted().forEach(files::add);
+        } catch (IOException x) {
+          throw new UsageException("--out: cannot list folder " + e + ": " + Main.reason(x));
+        }
+      } else {
+        files.add(e);
+      }
+      for (Path f : files) {
+        if (!Files.isRegularFile(f, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+            || !OUTPUT.matcher(f.getFileName().toString()).matches()) {
+          throw new UsageException("--out: " + f + " is not a file a run writes (--force"
+              + " deletes only *.csv, *.txt, *.svg, *.png and models/*.safetensors); remove it"
+              + " yourself or choose another folder");
+        }
+      }
+      delete.addAll(files);
+      if (files.size() != 1 || !files.get(0).equals(e)) {
+        delete.add(e); // models/, after its files
+      }
+    }
+    for (Path f : delete) {
+      try {
+        Files.delete(f);
+      } catch (IOException e) {
+        throw new UsageException("--out: --force cannot delete " + f + ": " + Main.reason(e));
+      }
+    }
   }
 
   /** A number > 0 (at most {@code max}). */
@@ -89,7 +212,11 @@ final class Experiments {
     return a.integer("seed", 1, 0, Integer.MAX_VALUE);
   }
 
-  /** The output folder: --out, or a new runs/NAME-YYYYMMDD-HHMMSS (suffixed -2, -3 if taken). */
+  /**
+   * The output folder: --out, or a new runs/NAME-YYYYMMDD-HHMMSS (suffixed -2, -3 if taken);
+   * created and checked writable ({@link #folder}), refused when it is not empty unless --force
+   * ({@link #emptyOrForced}). Call it after every other check, just before the work starts.
+   */
   static Path outDir(Args a, String name) {
     Path dir = a.path("out", null);
     if (dir == null) {
@@ -99,7 +226,11 @@ final class Experiments {
         dir = Path.of("runs", name + "-" + stamp + "-" + i);
       }
     }
-    return folder("out", dir);
+    if (Files.exists(dir) && !Files.isDirectory(dir)) {
+      throw new UsageException("--out: " + dir + " is a file, not a folder");
+    }
+    emptyOrForced(a, dir);
+    return folder(a, "out", dir);
   }
 
   /**

@@ -79,7 +79,7 @@ final class FeaturesCommand implements Command {
       throw new UsageException("--out: " + file + " must end with .npz");
     }
     Experiments.notFolder("out", file);
-    Experiments.folder("out", file.toAbsolutePath().getParent()); // before any work
+    Experiments.folder(a, "out", file.toAbsolutePath().getParent()); // before any work
     int limit = a.integer("limit", Integer.MAX_VALUE, 1, Integer.MAX_VALUE);
     String layer = a.string("layer", "all").trim();
     int threads = Experiments.threads(a);
@@ -90,14 +90,14 @@ final class FeaturesCommand implements Command {
     Map<String, Tensor> arrays;
     if (HebbCnn.FORMAT.equals(format)) {
       if (a.has("input")) {
-        throw new UsageException("--input is for an MLP; " + model + " is a Hebbian CNN (use "
-            + "--data)");
+        throw new UsageException("--input is for an MLP; " + model + " is a Hebbian CNN"
+            + (a.has("data") ? "" : " (use --data)"));
       }
       arrays = hebbCnn(a, model, limit, layer, threads);
     } else if (MlpConfig.FORMAT.equals(format)) {
       if (a.has("data") || a.has("split")) {
         throw new UsageException("--data and --split are for a Hebbian CNN; " + model
-            + " is an MLP (use --input FILE.npy)");
+            + " is an MLP" + (a.has("input") ? "" : " (use --input FILE.npy)"));
       }
       arrays = mlp(a, model, limit, layer);
     } else {

@@ -65,6 +65,7 @@ final class HebbCnnCommand implements Command {
         Option.of("data", "DIR", "data folder (IDX or CIFAR-10 binary)",
             FashionMnist.DEFAULT_DIR.toString()),
         Experiments.outOption("hebbcnn"),
+        Experiments.forceOption(),
         Option.flag("save", "write each trained network to OUT/models/VARIANT.safetensors "
             + "(hebb4j features --model reads it)"),
         Option.of("rule", "R", "plasticity rule: plain, instar or oja", "instar"),
@@ -132,6 +133,10 @@ final class HebbCnnCommand implements Command {
       throw new UsageException("--channels, --kernels, --lr and --k must list one value per "
           + "layer (got " + n + ", " + kernels.length + ", " + lr.length + ", " + k.length + ")");
     }
+    if (a.has("keep") && variants.stream().noneMatch(Variant::pruning)) {
+      throw new UsageException("--keep sets the pruning, and --variant " + v + " does not prune"
+          + " (pruning and triangle+pruning do)");
+    }
     if (keep.length != 1 && keep.length != n) {
       throw new UsageException("--keep: give one value (layers 2+) or one per layer (" + n
           + "), got " + keep.length);
@@ -148,7 +153,8 @@ final class HebbCnnCommand implements Command {
   }
 
   private static String fmt(double x) {
-    return String.format(Locale.ROOT, "%s", x);
+    String b = Args.bound(x);
+    return b != null ? b : String.valueOf(x);
   }
 
   private static int[] ints(Args a, String name, int[] dflt, int min, int max) {
@@ -179,13 +185,17 @@ final class HebbCnnCommand implements Command {
     Dataset train = split.train().first(st.trainLimit());
     Dataset test = split.test().first(st.testLimit());
     // validate the architecture against the image size before any work
-    for (Variant v : st.variants()) {
-      try {
+    // and the learning and memory it needs (a run where no weight changes is refused)
+    List<org.hebb4j.experiment.Problem> problems;
+    try {
+      for (Variant v : st.variants()) {
         st.config(v, train.c(), train.h(), train.w());
-      } catch (IllegalArgumentException e) {
-        throw new UsageException(e.getMessage());
       }
+      problems = st.problems(train.n(), test.n(), train.c(), train.h(), train.w());
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage());
     }
+    Experiments.check(problems, name(), err);
     Kernels k = KernelProvider.get();
     PrintStream progress = System.console() != null ? err : null;
     // every output folder and model file checked before training (one home: Experiments)

@@ -34,6 +34,9 @@ public final class Main {
   private static final java.util.concurrent.atomic.AtomicBoolean STOPPING =
       new java.util.concurrent.atomic.AtomicBoolean();
 
+  /** The arguments of the run in progress, for the signal handler's clean-up; else null. */
+  private static volatile Args current;
+
   private Main() {}
 
   /**
@@ -84,6 +87,10 @@ public final class Main {
     }
     // On a terminal the progress line may be showing: clear it first (as Progress does).
     String clear = System.console() != null ? "\r" + " ".repeat(78) + "\r" : "";
+    Args a = current;
+    if (a != null) {
+      a.removeCreatedIfEmpty(); // a stopped run leaves no empty folder behind
+    }
     System.err.print(clear + "hebb4j: stopped by " + signal + "\n");
     System.err.flush();
     Runtime.getRuntime().exit(status);
@@ -118,28 +125,58 @@ public final class Main {
       help(c, out);
       return 0;
     }
+    Args args = null;
+    int status = 1;
     try {
-      return c.run(Args.parse(rest, c.options()), out, err);
+      args = Args.parse(rest, c.options());
+      current = args;
+      status = c.run(args, out, err);
+      return status;
     } catch (UsageException | org.hebb4j.data.DataException e) {
-      err.println("hebb4j " + c.name() + ": " + e.getMessage());
-      return 2;
+      err.println("hebb4j " + c.name() + ": " + withoutAdviceGiven(e.getMessage(), args));
+      return status = 2;
     } catch (java.io.IOException e) {
       err.println("hebb4j " + c.name() + ": " + ioMessage(e));
-      return 2;
+      return status = 2;
     } catch (java.io.UncheckedIOException e) {
       err.println("hebb4j " + c.name() + ": " + ioMessage(e.getCause()));
-      return 2;
+      return status = 2;
     } catch (org.hebb4j.nn.DivergedException e) {
       err.println("hebb4j " + c.name() + ": " + e.getMessage());
-      return 1;
+      return status = 1;
     } catch (Exception | OutOfMemoryError | StackOverflowError e) {
       err.println("hebb4j " + c.name() + ": internal error: " + e
           + " (run with -Dhebb4j.debug=true for the stack trace)");
       if (Boolean.getBoolean("hebb4j.debug")) {
         e.printStackTrace(err);
       }
-      return 1;
+      return status = 1;
+    } finally {
+      current = null;
+      if (status != 0 && args != null) {
+        args.removeCreatedIfEmpty(); // a failed run leaves no empty folder behind
+      }
     }
+  }
+
+  /** A clause advising an option, e.g. " or pass --data DIR" (the data sets' install hints). */
+  private static final java.util.regex.Pattern ADVICE =
+      java.util.regex.Pattern.compile(",? (?:or|and) pass --([a-z][a-z-]*) [A-Z]+");
+
+  /**
+   * {@code message} without the clauses advising an option the command line already gives
+   * ("... or pass --data DIR" after {@code --data DIR}: the folder given is the one at fault).
+   */
+  static String withoutAdviceGiven(String message, Args args) {
+    if (message == null || args == null) {
+      return message;
+    }
+    java.util.regex.Matcher m = ADVICE.matcher(message);
+    StringBuilder sb = new StringBuilder();
+    while (m.find()) {
+      m.appendReplacement(sb, args.has(m.group(1)) ? "" : "$0");
+    }
+    return m.appendTail(sb).toString();
   }
 
   /**

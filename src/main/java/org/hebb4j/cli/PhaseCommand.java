@@ -56,7 +56,8 @@ final class PhaseCommand implements Command {
         Option.of("val", "N", "validation set size", "2000"),
         Experiments.threadsOption(),
         Experiments.saveOption("sigmaS-gammaG-seedN"),
-        Experiments.outOption("phase"));
+        Experiments.outOption("phase"),
+        Experiments.forceOption());
   }
 
   @Override
@@ -75,14 +76,15 @@ final class PhaseCommand implements Command {
     double lr = Experiments.positive(a, "lr", 0.1, 1e6);
     int nTrain = a.integer("train", 20000, 1, 10_000_000);
     int nVal = a.integer("val", 2000, 1, 10_000_000);
-    int batch = a.integer("batch", 256, 1, nTrain);
-    double window = a.number("window", 0.2, 1e-9, 1);
+    int batch = a.integer("batch", 256, 1, 10_000_000);
+    double window = Experiments.positive(a, "window", 0.2, 1);
     int threads = Experiments.threads(a);
-    Path dir = Experiments.outDir(a, "phase");
-
-    Phase.Options o = Phase.Options.builder().model(model).sigmas(sigmas).gammas(gammas)
+    Phase.Builder ob = Phase.Options.builder().model(model).sigmas(sigmas).gammas(gammas)
         .seeds(seeds).seed(seed).lr(lr).batch(batch).steps(steps).window(window)
-        .sizes(nTrain, nVal).save(Experiments.saveDir(a, dir)).build();
+        .sizes(nTrain, nVal);
+    List<String> warnings = Experiments.check(ob.build().problems(threads), name(), err);
+    Path dir = Experiments.outDir(a, "phase");
+    Phase.Options o = ob.save(Experiments.saveDir(a, dir)).build();
     String config = String.format(Locale.ROOT,
         "phase: %s, SGD lr %s, batch %d, %d steps, parameter noise sigma %s..%s (%d), gamma"
         + " %s..%s (%d),%n  minibatch alignment of layer %d over the last %s of steps, %d"
@@ -104,6 +106,13 @@ final class PhaseCommand implements Command {
     long elapsed = System.nanoTime() - t0;
     Phase.Grid g = res.grid();
     Phase.Boundary b = res.boundary();
+    for (Phase.Divergence d : g.diverged()) {
+      String w = "cell sigma " + Experiments.label(sigmas[d.sigma()]) + ", gamma "
+          + Experiments.label(gammas[d.gamma()]) + ", seed " + (seed + d.seed())
+          + " diverged, marked in phase.csv: " + d.message();
+      err.println("hebb4j phase: WARNING: " + w);
+      warnings.add(w);
+    }
 
     StringBuilder sb = new StringBuilder();
     sb.append("\nAlignment cos(g, H) (rows: sigma, columns: gamma)\n");
@@ -123,10 +132,11 @@ final class PhaseCommand implements Command {
     out.print(sb);
     out.println("time: " + Experiments.duration(elapsed) + "; results in " + dir);
 
-    Experiments.Csv csv = new Experiments.Csv("sigma,gamma,alignment,val_loss");
+    Experiments.Csv csv = new Experiments.Csv("sigma,gamma,alignment,val_loss,status");
     for (int si = 0; si < sigmas.length; si++) {
       for (int gi = 0; gi < gammas.length; gi++) {
-        csv.row(sigmas[si], gammas[gi], g.alignment()[si][gi], g.valLoss()[si][gi]);
+        csv.row(sigmas[si], gammas[gi], g.alignment()[si][gi], g.valLoss()[si][gi],
+            g.diverged(si, gi) ? "diverged" : "ok");
       }
     }
     csv.write(dir.resolve("phase.csv"));
@@ -139,6 +149,7 @@ final class PhaseCommand implements Command {
           .append(Experiments.num(b.gammaStar()[i])).append('\n');
     }
     Experiments.write(dir.resolve("boundary.txt"), bt);
+    config += Experiments.warningLines(warnings);
     Experiments.write(dir.resolve("config.txt"), config);
     Experiments.write(dir.resolve("table.txt"), config + sb + "time: "
         + Experiments.duration(elapsed) + "\n");
@@ -146,7 +157,7 @@ final class PhaseCommand implements Command {
     String what = model == Phase.Model.LINEAR ? "linear regression" : "MLP, layer 2";
     Heatmap ha = new Heatmap("Steady-state minibatch alignment cos(g, H), " + what,
         "parameter noise sigma", "weight decay gamma", sigmas, gammas, g.alignment())
-        .diverging(1, "cos(g, H)");
+        .diverging(1, "cos(g, H)").missing("diverged");
     if (b.found()) {
       ha.line(b.a(), b.b(), String.format(Locale.ROOT,
           "fitted boundary log gamma* = %.2f + %.2f log sigma", b.a(), b.b()))
@@ -154,9 +165,17 @@ final class PhaseCommand implements Command {
     }
     ha.write(dir.resolve("phase-alignment.svg"));
     new Heatmap("Validation loss, " + what, "parameter noise sigma", "weight decay gamma",
-        sigmas, gammas, g.valLoss()).sequential(true, "val loss (log)")
+        sigmas, gammas, g.valLoss()).sequential(true, "val loss (log)").missing("diverged")
         .write(dir.resolve("phase-val-loss.svg"));
-    return 0;
+    for (int si = 0; si < sigmas.length; si++) {
+      for (int gi = 0; gi < gammas.length; gi++) {
+        if (!g.diverged(si, gi)) {
+          return 0;
+        }
+      }
+    }
+    err.println("hebb4j phase: every cell diverged (see the warnings above); results in " + dir);
+    return 1;
   }
 
   static String grid(Phase.Grid g, double[][] v, String fmt) {
@@ -171,7 +190,7 @@ final class PhaseCommand implements Command {
       String[] r = new String[head.length];
       r[0] = Experiments.label(g.sigmas()[i]);
       for (int j = 0; j < g.gammas().length; j++) {
-        r[1 + j] = String.format(Locale.ROOT, fmt, v[i][j]);
+        r[1 + j] = g.diverged(i, j) ? "diverged" : String.format(Locale.ROOT, fmt, v[i][j]);
       }
       rows.add(r);
     }

@@ -83,4 +83,30 @@ public record TrainConfig(Rule rule, float lr, float gamma, Noise noise, float s
   public boolean noisy() {
     return noise != Noise.NONE && sigma > 0f;
   }
+
+  /**
+   * The parameter most likely to have made a run of this config diverge, for the message of
+   * {@link org.hebb4j.nn.DivergedException}: the weight decay when {@code lr * gamma >= 2}
+   * outside Adam's coupled L2 (then (E8)'s decay factor {@code 1 - lr * gamma} is at most -1,
+   * and every step makes the weights grow), else the learning rate (and the noise, if any).
+   *
+   * @return e.g. "weight decay gamma 1000: lr * gamma = 100 >= 2 makes each decay step
+   *     overshoot", or "learning rate 1000 too large"
+   */
+  public String divergenceCause() {
+    double lg = (double) lr * gamma;
+    if (rule.optimizer != Rule.Optimizer.ADAM && lg >= 2) {
+      return "weight decay gamma " + num(gamma) + ": lr * gamma = " + num(lr) + " * "
+          + num(gamma) + " = " + num(lg) + " >= 2 makes each decay step overshoot";
+    }
+    return "learning rate " + num(lr) + (noisy() ? " or " + noise.id() + " noise sigma "
+        + num(sigma) : "") + " too large";
+  }
+
+  /** Shortest form of a float's value: "0.1", "1000", "1e-05". */
+  private static String num(double v) {
+    float f = (float) v;
+    return f == Math.rint(f) && Math.abs(f) < 1e7 ? String.valueOf((long) f)
+        : Float.toString(f).replace("E", "e");
+  }
 }

@@ -31,6 +31,8 @@ public final class Trainer {
   private final float[][] feedback;
   private final Rng noiseRng;
   private final Step report = new Step();
+  /** {@link TrainConfig#divergenceCause()}, built once (not in the step). */
+  private final String cause;
   private long t;
 
   /**
@@ -71,6 +73,7 @@ public final class Trainer {
       layers[l].weightsName = "layer " + (l + 1) + " weights";
     }
     noiseRng = run.derive("noise");
+    cause = cfg.divergenceCause();
   }
 
   /** One layer's training state (spec/emergence.md#rules). */
@@ -308,7 +311,7 @@ public final class Trainer {
     ws.forward(k, batch.x(), rows);
     double lossSum = ws.loss(loss, batch.y(), batch.labels(), 1f / rows, k);
     if (!Double.isFinite(lossSum)) {
-      throw DivergedException.at(t, "the training loss");
+      throw DivergedException.at(t, "the training loss", cause);
     }
     backward(ws, false);
     signals(ws, t, layers);
@@ -342,7 +345,7 @@ public final class Trainer {
       }
       double sq = k.sumSquares(w.length, w, 0);
       if (!Double.isFinite(sq) || (st.gB != null && !Float.isFinite(k.sum(out, b, 0)))) {
-        throw DivergedException.at(t, st.weightsName);
+        throw DivergedException.at(t, st.weightsName, cause);
       }
       st.weightSq = sq;
     }

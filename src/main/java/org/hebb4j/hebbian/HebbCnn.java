@@ -320,13 +320,15 @@ public final class HebbCnn {
         curLayer = ly.index;
         workers.run((ly.channels() + CHANNELS_PER_TASK - 1) / CHANNELS_PER_TASK, updateTask);
         if (!allFinite(ly.w)) {
-          throw DivergedException.at(step, "layer " + (ly.index + 1) + " weights");
+          throw DivergedException.at(step, "layer " + (ly.index + 1) + " weights",
+              "layer " + (ly.index + 1) + " learning rate " + ly.lr + " too large");
         }
       }
       Competition.updateThresholds(ly.channels(), ly.k, config.thetaRate(), ly.batchWins,
           (long) n * ly.conv.positions(), ly.theta);
       if (!allFinite(ly.theta)) {
-        throw DivergedException.at(step, "layer " + (ly.index + 1) + " thresholds");
+        throw DivergedException.at(step, "layer " + (ly.index + 1) + " thresholds",
+            "theta rate " + config.thetaRate() + " too large");
       }
     }
     return learn;
@@ -1078,7 +1080,9 @@ public final class HebbCnn {
     for (int i = 0; i < n; i++) {
       if (badLayer[i] != 0) {
         throw DivergedException.at(step, "layer " + badLayer[i] + " input (image " + i
-            + " of the batch)");
+            + " of the batch)", badLayer[i] == 1 ? "a non-finite pixel in the image"
+            : "layer " + (badLayer[i] - 1) + " output; its learning rate "
+            + layers[badLayer[i] - 2].lr + " may be too large");
       }
     }
   }

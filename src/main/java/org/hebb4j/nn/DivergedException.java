@@ -21,7 +21,21 @@ public class DivergedException extends RuntimeException {
    * @return the exception
    */
   public static DivergedException at(long step, String where) {
+    return at(step, where, "try a smaller learning rate");
+  }
+
+  /**
+   * "training diverged at step 3: layer 1 weights contains NaN or Inf (weight decay gamma 1000:
+   * ...)": the step, what became non-finite and the parameter that caused it.
+   * See spec/emergence.md#errors.
+   *
+   * @param step the step (1-based)
+   * @param where what became non-finite, naming the layer
+   * @param cause the parameter that caused it, e.g. "learning rate 1000 too large"
+   * @return the exception
+   */
+  public static DivergedException at(long step, String where, String cause) {
     return new DivergedException("training diverged at step " + step + ": " + where
-        + " contains NaN or Inf (try a smaller learning rate)");
+        + " contains NaN or Inf (" + cause + ")");
   }
 }

@@ -38,6 +38,7 @@ public final class Heatmap {
   private String lineName;
   private double[] markRows = new double[0];
   private double[] markCols = new double[0];
+  private String missing;
 
   public Heatmap(String title, String rowLabel, String colLabel, double[] rows, double[] cols,
       double[][] values) {
@@ -96,6 +97,15 @@ public final class Heatmap {
   public Heatmap marks(double[] rowValues, double[] colValues) {
     markRows = rowValues.clone();
     markCols = colValues.clone();
+    return this;
+  }
+
+  /**
+   * Names the cells without a value (NaN, drawn grey), e.g. "diverged": the name is written in
+   * each such cell and, beside a grey swatch, under the colour bar.
+   */
+  public Heatmap missing(String name) {
+    missing = name;
     return this;
   }
 
@@ -182,7 +192,8 @@ public final class Heatmap {
         double v = values[r][c];
         double u = (tv(v) - lo) / (hi - lo);
         boolean dark = colors == Colors.DIVERGING ? Math.abs(u - 0.5) > 0.33 : u < 0.45;
-        String label = colors == Colors.DIVERGING && Double.isFinite(v)
+        String label = Double.isNaN(v) && missing != null ? missing
+            : colors == Colors.DIVERGING && Double.isFinite(v)
             ? String.format(Locale.ROOT, "%.2f", v) : cellLabel(v);
         svg.text(x + cell / 2.0, y + cell / 2.0 + 4, label, cell >= 46 ? 10 : 8.5,
             "middle", 0, dark ? "#ffffff" : "#000000", color(v));
@@ -211,6 +222,10 @@ public final class Heatmap {
       svg.text(bx + bw + 7, y + 4, bl[bi++], 10, "start", 0, null);
     }
     svg.text(bx + bw / 2.0, TOP - 8, barLabel, 11, "middle", 0, null);
+    if (missing != null) {
+      svg.rect(bx, TOP + ph + 12, bw, 12, color(Double.NaN), "#000000", 1);
+      svg.text(bx + bw + 5, TOP + ph + 22, missing, 10, "start", 0, null);
+    }
     return svg;
   }
 

@@ -113,7 +113,7 @@ class ExperimentCommandsTest {
     assertEquals(0, r.status(), r.err());
     assertTrue(r.out().contains("fitted boundary"), r.out());
     List<String> csv = Files.readAllLines(out.resolve("phase.csv"));
-    assertEquals("sigma,gamma,alignment,val_loss", csv.get(0));
+    assertEquals("sigma,gamma,alignment,val_loss,status", csv.get(0));
     assertEquals(1 + 2 * 3, csv.size());
     assertTrue(Files.readString(out.resolve("boundary.txt")).contains("b="));
     assertTrue(Files.size(out.resolve("phase-alignment.svg")) > 1000);

@@ -88,8 +88,8 @@ class OutputChecksTest {
     Path out = tmp.resolve("cnn");
     Path model = Files.createDirectories(out.resolve("models").resolve("plain.safetensors"));
     oneLine(MainTest.run(cat(new String[] {"hebbcnn", "--data", idx().toString(), "--variant",
-        "plain", "--out", out.toString(), "--save"}, TINY_CNN)), 2,
-        "hebb4j hebbcnn: --save: " + model + " is a folder");
+        "plain", "--out", out.toString(), "--save", "--force"}, TINY_CNN)), 2,
+        "hebb4j hebbcnn: --out: " + model + " is not a file a run writes");
     assertFalse(Files.exists(out.resolve("decoding.csv")), "no training ran");
   }
 
@@ -98,8 +98,8 @@ class OutputChecksTest {
     for (String c : new String[] {"emergence", "phase", "classify"}) {
       Path out = Files.createDirectories(tmp.resolve("out-" + c));
       Path models = Files.writeString(out.resolve("models"), "a file");
-      oneLine(MainTest.run(cmd(c, "--out", out.toString(), "--save")), 2, "hebb4j " + c
-          + ": --save: cannot create folder " + models + ": exists and is not a folder");
+      oneLine(MainTest.run(cmd(c, "--out", out.toString(), "--save", "--force")), 2, "hebb4j "
+          + c + ": --out: " + models + " is not a file a run writes");
       try (var s = Files.list(out)) {
         assertEquals(1, s.count(), c + ": nothing written but the blocking file");
       }
@@ -107,8 +107,8 @@ class OutputChecksTest {
     Path out = Files.createDirectories(tmp.resolve("cnn"));
     Path models = Files.writeString(out.resolve("models"), "a file");
     oneLine(MainTest.run(cat(new String[] {"hebbcnn", "--data", idx().toString(), "--out",
-        out.toString(), "--save"}, TINY_CNN)), 2,
-        "--save: cannot create folder " + models + ": exists and is not a folder");
+        out.toString(), "--save", "--force"}, TINY_CNN)), 2,
+        "--out: " + models + " is not a file a run writes");
   }
 
   @Test

@@ -100,8 +100,8 @@ class SaveAndFeaturesTest {
     Files.createDirectories(out);
     Files.writeString(out.resolve("models"), "a file where the folder goes");
     MainTest.Run r = MainTest.run("emergence", "--rules", "sgd", "--gammas", "0", "--seeds", "1",
-        "--steps", "5", "--train", "100", "--val", "20", "--batch", "32", "--hidden", "4",
-        "--out", out.toString(), "--save");
+        "--steps", "50", "--train", "100", "--val", "20", "--batch", "32", "--hidden", "4",
+        "--out", out.toString(), "--save", "--force");
     ExperimentCommandsTest.oneLine(r, 2, out.resolve("models").toString());
   }
 

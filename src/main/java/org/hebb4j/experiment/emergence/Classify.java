@@ -1,6 +1,7 @@
 package org.hebb4j.experiment.emergence;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -10,6 +11,7 @@ import org.hebb4j.emergence.Noise;
 import org.hebb4j.emergence.Rule;
 import org.hebb4j.emergence.Teacher;
 import org.hebb4j.emergence.TrainConfig;
+import org.hebb4j.experiment.Problem;
 import org.hebb4j.kernel.Activation;
 import org.hebb4j.kernel.Kernels;
 import org.hebb4j.kernel.ThreadedKernels;
@@ -77,6 +79,40 @@ public final class Classify {
      */
     public int runs() {
       return rules.size() * gammas.length * seeds;
+    }
+
+    /**
+     * What is wrong with these settings for a training set of {@code nTrain} and a test set of
+     * {@code nTest} rows of {@code d} features and {@code classes} classes, found before any
+     * work ({@link Problem}): a batch larger than the training set or more memory than the JVM
+     * may use (errors), a measurement window of too few steps (a warning).
+     *
+     * @param nTrain training rows
+     * @param nTest test rows
+     * @param d features per row
+     * @param classes classes
+     * @param threads the worker threads (runs trained at once)
+     * @return the problems, errors first; empty when none
+     * @throws IllegalArgumentException if the window is out of range
+     */
+    public List<Problem> problems(int nTrain, int nTest, int d, int classes, int threads) {
+      List<Problem> all = new ArrayList<>();
+      if (batch > nTrain) {
+        all.add(Problem.error("batch " + batch + " is larger than the training set (" + nTrain
+            + " rows)"));
+        return all;
+      }
+      TrainingRun.Schedule s = new TrainingRun.Schedule((int) Math.min(Integer.MAX_VALUE,
+          (long) stepsPerEpoch(nTrain) * epochs), window, every, false);
+      all.addAll(s.problems(batch, nTrain));
+      int[] widths = {d, hidden, classes};
+      double bytes = 4.0 * ((double) nTrain + nTest) * d * 2
+          + Math.min(threads, runs()) * s.runBytes(widths, batch, Math.min(nTest,
+              org.hebb4j.emergence.Evaluation.CHUNK));
+      all.addAll(Problem.memory(bytes, String.format(java.util.Locale.ROOT,
+          "%d runs of a %d-%d-%d network, batch %d, %d + %d rows", runs(), d, hidden, classes,
+          batch, nTrain, nTest)));
+      return TrainingRun.errorsFirst(all);
     }
   }
 

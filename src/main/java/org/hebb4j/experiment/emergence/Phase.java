@@ -1,14 +1,18 @@
 package org.hebb4j.experiment.emergence;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.hebb4j.emergence.Noise;
 import org.hebb4j.emergence.Rule;
 import org.hebb4j.emergence.Teacher;
 import org.hebb4j.emergence.TrainConfig;
+import org.hebb4j.experiment.Problem;
 import org.hebb4j.kernel.Activation;
 import org.hebb4j.kernel.Kernels;
+import org.hebb4j.nn.DivergedException;
 import org.hebb4j.nn.Loss;
 import org.hebb4j.nn.Mlp;
 import org.hebb4j.nn.MlpConfig;
@@ -99,6 +103,28 @@ public final class Phase {
      */
     public int probedLayer() {
       return layer >= 0 ? layer : (linear() ? 0 : 1);
+    }
+
+    /**
+     * What is wrong with these settings, found before any work ({@link Problem}): a batch
+     * larger than the training set or more memory than the JVM may use (errors), a measurement
+     * window of too few steps (a warning). See {@link TrainingRun.Schedule#problems}.
+     *
+     * @param threads the worker threads (cells trained at once)
+     * @return the problems, errors first; empty when none
+     * @throws IllegalArgumentException if steps or window are out of range
+     */
+    public List<Problem> problems(int threads) {
+      TrainingRun.Schedule s = new TrainingRun.Schedule(steps, window, 0, false);
+      List<Problem> all = new ArrayList<>(s.problems(batch, nTrain));
+      int[] widths = linear() ? new int[] {d, o} : new int[] {d, hidden, o};
+      long runs = (long) sigmas.length * gammas.length * seeds;
+      double bytes = 4.0 * seeds * ((double) nTrain + nVal) * (d + o)
+          + Math.min(threads, runs) * s.runBytes(widths, batch, Math.min(nVal,
+              org.hebb4j.emergence.Evaluation.CHUNK));
+      all.addAll(Problem.memory(bytes, String.format(java.util.Locale.ROOT,
+          "%d cells, batch %d, %d + %d rows per seed", runs, batch, nTrain, nVal)));
+      return TrainingRun.errorsFirst(all);
     }
   }
 
@@ -261,8 +287,38 @@ public final class Phase {
    * @param gammas the columns' weight decays
    * @param alignment the minibatch alignment (E18a) of the probed layer
    * @param valLoss the final validation loss
+   * @param diverged the runs that diverged, in (sigma, gamma, seed) order; their cells' alignment
+   *     and validation loss are NaN
    */
-  public record Grid(double[] sigmas, double[] gammas, double[][] alignment, double[][] valLoss) {}
+  public record Grid(double[] sigmas, double[] gammas, double[][] alignment, double[][] valLoss,
+      List<Divergence> diverged) {
+
+    /**
+     * Whether a run of cell (si, gi) diverged (its values are then NaN).
+     *
+     * @param si the sigma index
+     * @param gi the gamma index
+     * @return whether any seed of the cell diverged
+     */
+    public boolean diverged(int si, int gi) {
+      for (Divergence d : diverged) {
+        if (d.sigma() == si && d.gamma() == gi) {
+          return true;
+        }
+      }
+      return false;
+    }
+  }
+
+  /**
+   * A run of the sweep that diverged: the sweep marks its cell and goes on.
+   *
+   * @param sigma the sigma index
+   * @param gamma the gamma index
+   * @param seed the seed index
+   * @param message the {@link org.hebb4j.nn.DivergedException}'s message: step, layer, cause
+   */
+  public record Divergence(int sigma, int gamma, int seed, String message) {}
 
   /**
    * The grid and its fitted boundary, computed once by {@link #run}.
@@ -274,7 +330,9 @@ public final class Phase {
 
   /**
    * Trains every (sigma, gamma, seed) cell, averages over seeds and fits the boundary. With
-   * {@code o.save()} set, each trained student is written there as it finishes.
+   * {@code o.save()} set, each trained student is written there as it finishes. A run that
+   * diverges marks its cell ({@link Grid#diverged}: NaN values, no model file) and the sweep
+   * goes on; the fit skips the cell.
    *
    * @param k the kernels
    * @param o the settings
@@ -295,6 +353,7 @@ public final class Phase {
     int ns = o.sigmas().length, ng = o.gammas().length;
     double[][][] align = new double[ns][ng][o.seeds()];
     double[][][] val = new double[ns][ng][o.seeds()];
+    Divergence[] failed = new Divergence[ns * ng * o.seeds()];
     TrainingRun.runAll(workers, ns * ng * o.seeds(), i -> {
       int s = i % o.seeds(), cell = i / o.seeds();
       int si = cell / ng, gi = cell % ng;
@@ -302,9 +361,16 @@ public final class Phase {
       Mlp student = network(o, root.derive("student"));
       TrainConfig cfg = TrainConfig.of(Rule.SGD, o.lr(), o.gammas()[gi], Noise.PARAM,
           o.sigmas()[si], o.batch());
-      TrainingRun.Result r = TrainingRun.run(k, student, Loss.MSE, data[s].train(),
-          data[s].val(), cfg, new TrainingRun.Schedule(o.steps(), o.window(), 0, false), root,
-          progress);
+      TrainingRun.Result r;
+      try {
+        r = TrainingRun.run(k, student, Loss.MSE, data[s].train(), data[s].val(), cfg,
+            new TrainingRun.Schedule(o.steps(), o.window(), 0, false), root, progress);
+      } catch (DivergedException e) {
+        failed[i] = new Divergence(si, gi, s, e.getMessage());
+        align[si][gi][s] = Double.NaN;
+        val[si][gi][s] = Double.NaN;
+        return;
+      }
       ModelFiles.save(o.save(), name(o.sigmas()[si], o.gammas()[gi], o.seed() + s), student,
           Map.of());
       align[si][gi][s] = r.layer(o.probedLayer()).minibatch();
@@ -317,7 +383,15 @@ public final class Phase {
         v[si][gi] = Stat.of(val[si][gi]).mean();
       }
     }
-    return new Grid(o.sigmas().clone(), o.gammas().clone(), a, v);
+    List<Divergence> diverged = new ArrayList<>();
+    for (Divergence d : failed) {
+      if (d != null) {
+        diverged.add(d);
+        a[d.sigma()][d.gamma()] = Double.NaN; // the cell is diverged, whatever other seeds did
+        v[d.sigma()][d.gamma()] = Double.NaN;
+      }
+    }
+    return new Grid(o.sigmas().clone(), o.gammas().clone(), a, v, List.copyOf(diverged));
   }
 
   static Teacher.Sets sets(Kernels k, Options o, Rng root) {

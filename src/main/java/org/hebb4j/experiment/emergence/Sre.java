@@ -1,6 +1,7 @@
 package org.hebb4j.experiment.emergence;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -9,6 +10,7 @@ import org.hebb4j.emergence.Noise;
 import org.hebb4j.emergence.Rule;
 import org.hebb4j.emergence.Teacher;
 import org.hebb4j.emergence.TrainConfig;
+import org.hebb4j.experiment.Problem;
 import org.hebb4j.kernel.Activation;
 import org.hebb4j.kernel.Kernels;
 import org.hebb4j.kernel.ThreadedKernels;
@@ -96,6 +98,30 @@ public final class Sre {
     public TrainConfig config(Rule r, double gamma) {
       boolean adam = r.optimizer != Rule.Optimizer.PLAIN;
       return TrainConfig.of(r, adam ? adamLr : lr, gamma, noise, sigma, batch);
+    }
+
+    /**
+     * What is wrong with these settings, found before any work ({@link Problem}): a batch
+     * larger than the training set or more memory than the JVM may use (errors), a measurement
+     * window of too few steps (a warning). See {@link TrainingRun.Schedule#problems}.
+     *
+     * @param threads the worker threads (runs trained at once)
+     * @return the problems, errors first; empty when none
+     * @throws IllegalArgumentException if steps or window are out of range
+     */
+    public List<Problem> problems(int threads) {
+      TrainingRun.Schedule s = new TrainingRun.Schedule(steps, window, every, neurons);
+      List<Problem> all = new ArrayList<>(s.problems(batch, nTrain));
+      int[] widths = {d, hidden, o};
+      double rows = (double) nTrain + nVal + (rules.contains(Rule.RANDOMNN) ? nTrain : 0);
+      double bytes = 4.0 * seeds * rows * (d + o)
+          + Math.min(threads, runs()) * s.runBytes(widths, batch, Math.min(nVal,
+              org.hebb4j.emergence.Evaluation.CHUNK))
+          + (double) runs() * s.keptBytes(widths);
+      all.addAll(Problem.memory(bytes, String.format(java.util.Locale.ROOT,
+          "%d runs of a %d-%d-%d network, batch %d, %d + %d rows per seed", runs(), d, hidden,
+          o, batch, nTrain, nVal)));
+      return TrainingRun.errorsFirst(all);
     }
   }
 

@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntConsumer;
 import org.hebb4j.emergence.Data;
+import org.hebb4j.experiment.Problem;
 import org.hebb4j.emergence.Evaluation;
 import org.hebb4j.emergence.Probe;
 import org.hebb4j.emergence.Protocol;
@@ -87,7 +88,86 @@ public final class TrainingRun {
     public int points() {
       return every > 0 ? steps / every + 33 : 0;
     }
+
+    /**
+     * What is wrong with runs of this schedule on batches of {@code batch} rows from a training
+     * set of {@code trainRows} ({@link Problem}): an error when a batch is larger than the
+     * training set, a warning when the measurement window holds fewer than
+     * {@value TrainingRun#MIN_WINDOW} steps (minibatch and timeavg then average only those).
+     *
+     * @param batch rows per batch
+     * @param trainRows rows of the training set
+     * @return the problems, errors first; empty when none
+     */
+    public List<Problem> problems(int batch, int trainRows) {
+      List<Problem> out = new ArrayList<>();
+      if (batch > trainRows) {
+        out.add(Problem.error("batch " + batch + " is larger than the training set ("
+            + trainRows + " rows)"));
+      }
+      if (windowSteps() < MIN_WINDOW) {
+        out.add(Problem.warning("the measurement window holds only " + windowSteps()
+            + " step(s) (window " + window + " of " + steps + " steps): minibatch and timeavg"
+            + " average only those"));
+      }
+      return out;
+    }
+
+    /**
+     * A lower bound of the memory one run needs while training a network of {@code widths}
+     * (input, hidden..., output) on batches of {@code batch} rows, evaluating on {@code evalRows}
+     * rows at a time: its parameters with their signals and the probe's sums, and the
+     * activations of a batch.
+     *
+     * @param widths layer widths, input first
+     * @param batch rows per batch
+     * @param evalRows rows per evaluation chunk
+     * @return bytes
+     */
+    public double runBytes(int[] widths, int batch, int evalRows) {
+      double params = 0, units = 0;
+      for (int i = 1; i < widths.length; i++) {
+        params += (double) widths[i - 1] * widths[i];
+        units += widths[i];
+      }
+      return 4 * (5 * params + 2 * units * ((double) batch + evalRows)
+          + (double) batch * widths[0]);
+    }
+
+    /**
+     * A lower bound of the memory one run's result keeps: its time series (and the row-wise
+     * cosines with {@code neurons}).
+     *
+     * @param widths layer widths, input first
+     * @return bytes
+     */
+    public double keptBytes(int[] widths) {
+      double units = 0;
+      for (int i = 1; i < widths.length; i++) {
+        units += widths[i];
+      }
+      return (double) points() * (16.0 * (widths.length - 1) + (neurons ? 4 * units : 0));
+    }
   }
+
+  /** Errors first, then warnings, each in order. */
+  static List<Problem> errorsFirst(List<Problem> all) {
+    List<Problem> out = new ArrayList<>();
+    for (Problem p : all) {
+      if (p.isError()) {
+        out.add(p);
+      }
+    }
+    for (Problem p : all) {
+      if (!p.isError()) {
+        out.add(p);
+      }
+    }
+    return out;
+  }
+
+  /** Fewer window steps than this gives a warning ({@link Schedule#problems}). */
+  public static final int MIN_WINDOW = 10;
 
   /**
    * One layer's measurements at the end of a run.

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.hebb4j.data.Dataset;
+import org.hebb4j.experiment.Problem;
 import org.hebb4j.hebbian.HebbCnn;
 import org.hebb4j.hebbian.HebbCnnConfig;
 import org.hebb4j.hebbian.HebbCnnConfig.Variant;
@@ -105,13 +106,99 @@ public final class HebbCnnExperiment {
       }
       return b.build();
     }
+
+    /**
+     * What is wrong with these settings for a training set of {@code nTrain} and a test set of
+     * {@code nTest} c x h x w images, found before any work ({@link Problem}): an error when no
+     * weight would ever change (burn-in covering every batch, every learning rate 0) or the run
+     * needs more memory than the JVM may use; a warning when fewer than half of the batches
+     * update the weights, when a layer's learning rate is 0, or when {@code epochs} is 0 (the
+     * features are then those of the random initial weights, on purpose).
+     *
+     * @param nTrain training images used
+     * @param nTest test images used
+     * @param c channels
+     * @param h height
+     * @param w width
+     * @return the problems, errors first; empty when none
+     * @throws IllegalArgumentException naming an impossible setting ({@link #config})
+     */
+    public List<Problem> problems(int nTrain, int nTest, int c, int h, int w) {
+      List<Problem> errors = new ArrayList<>(), warnings = new ArrayList<>();
+      long perEpoch = (nTrain + (long) batch - 1) / batch;
+      boolean anyLr = false;
+      for (int l = 0; l < lr.length; l++) {
+        anyLr |= lr[l] > 0;
+      }
+      if (epochs == 0) {
+        warnings.add(Problem.warning("epochs 0: the networks are not trained, the features are"
+            + " those of the random initial weights"));
+      } else if (!anyLr) {
+        errors.add(Problem.error("every layer's learning rate is 0: no weight would ever"
+            + " change"));
+      } else {
+        for (Problem p : Problem.updates(epochs * perEpoch, burnIn, String.format(Locale.ROOT,
+            "burn-in %d batches; the run has %d: %d epoch(s) of %d batches of %d from %d"
+            + " images", burnIn, epochs * perEpoch, epochs, perEpoch, batch, nTrain))) {
+          (p.isError() ? errors : warnings).add(p);
+        }
+        for (int l = 0; l < lr.length; l++) {
+          if (lr[l] == 0) {
+            warnings.add(Problem.warning("layer " + (l + 1) + " has learning rate 0: its"
+                + " weights stay at their random initial values"));
+          }
+        }
+      }
+      errors.addAll(memory(nTrain, nTest, c, h, w));
+      errors.addAll(warnings);
+      return errors;
+    }
+
+    /**
+     * An error when a lower bound of the run's memory exceeds the heap: the images, the ZCA
+     * matrix (float, and its double covariance while fitting), and the largest of the pixels
+     * decoder and one variant's network, features and ridge decoders.
+     */
+    private List<Problem> memory(int nTrain, int nTest, int c, int h, int w) {
+      double d = (double) c * h * w, n = (double) nTrain + nTest;
+      double data = 4 * n * d, zca = 4 * d * d;
+      double fit = 8 * d * d + 4.0 * nTrain * d;
+      double pixels = 4 * n * d + 8 * d * d;
+      double net = 0;
+      for (Variant v : variants) {
+        HebbCnnConfig cfg = config(v, c, h, w);
+        double floats = (double) cfg.batch() * cfg.inChannels() * cfg.paddedHeight()
+            * cfg.paddedWidth(), features = 0, widest = 0;
+        int ch = cfg.inChannels(), ph = cfg.paddedHeight(), pw = cfg.paddedWidth();
+        for (HebbCnnConfig.Layer ly : cfg.layers()) {
+          int oh = (ph + 2 * ly.padding() - ly.kernel()) / ly.stride() + 1;
+          int ow = (pw + 2 * ly.padding() - ly.kernel()) / ly.stride() + 1;
+          floats += 3.0 * ly.channels() * ch * ly.kernel() * ly.kernel();
+          floats += (double) cfg.batch() * ly.channels() * oh * ow;
+          ch = ly.channels();
+          ph = oh / ly.pool();
+          pw = ow / ly.pool();
+          double q = (double) ch * Math.min(2, ph) * Math.min(2, pw);
+          features += q;
+          widest = Math.max(widest, q);
+        }
+        double last = (double) ch * ph * pw;
+        features += last;
+        widest = Math.max(widest, last);
+        net = Math.max(net, 4 * floats + 4 * n * features + 8 * widest * widest);
+      }
+      String what = String.format(Locale.ROOT, "%d %dx%dx%d images (a %.0f x %.0f ZCA matrix)"
+          + " and batch %d", nTrain + nTest, c, h, w, d, d, batch);
+      return Problem.memory(data + zca + Math.max(fit, Math.max(pixels, net)), what);
+    }
   }
 
   /**
    * One decoder (one row of decoding.csv).
    *
    * @param model "pixels" or the variant's id
-   * @param layer "0" (pixels), "1".."L" (quadrant features) or "final" (last layer)
+   * @param layer "0" (pixels), "1".."L" (quadrant features) or "final" (the flattened last
+   *     layer output, only when its map is larger than 2 x 2: else it equals layer L)
    * @param features feature dimension
    * @param trainAccuracy accuracy on the training set
    * @param testAccuracy accuracy on the test set
@@ -162,9 +249,10 @@ public final class HebbCnnExperiment {
    * @param filters the trained filters of every variant and layer
    * @param timings the phases in order, "total" last
    * @param pad the input padding used
+   * @param warnings the settings' warnings ({@link Settings#problems}), one line each
    */
   public record Summary(List<Row> rows, List<LogRow> log, List<Filters> filters,
-      List<Timing> timings, int pad) {}
+      List<Timing> timings, int pad, List<String> warnings) {}
 
   private final Settings st;
   private final Kernels k;
@@ -193,11 +281,21 @@ public final class HebbCnnExperiment {
    * once trained (with its whitening, before feature collection).
    *
    * @param data training and test sets
-   * @return the summary
+   * @return the summary, with the settings' warnings
+   * @throws IllegalArgumentException when the settings have an error for this data
+   *     ({@link Settings#problems}: e.g. a burn-in covering every batch), before any work
    * @throws UncheckedIOException if the save folder or a model file cannot be written
    */
   public Summary run(Dataset.Split data) {
     long t0 = System.nanoTime();
+    List<String> warnings = new ArrayList<>();
+    for (Problem p : st.problems(data.train().n(), data.test().n(), data.train().c(),
+        data.train().h(), data.train().w())) {
+      if (p.isError()) {
+        throw new IllegalArgumentException(p.message());
+      }
+      warnings.add(p.message());
+    }
     if (st.save() != null) {
       try {
         Files.createDirectories(st.save());
@@ -230,7 +328,7 @@ public final class HebbCnnExperiment {
     }
     lap("total", t0);
     return new Summary(List.copyOf(rows), List.copyOf(log), List.copyOf(filters),
-        List.copyOf(timing), st.pad(h, w));
+        List.copyOf(timing), st.pad(h, w), List.copyOf(warnings));
   }
 
   private void runVariant(Variant variant, Whitening white, Dataset train, Dataset test, int c,
@@ -292,7 +390,11 @@ public final class HebbCnnExperiment {
     lap(variant.id() + ": feature collection (train + test)", tf);
     long td = System.nanoTime();
     int layers = net.layers();
-    for (int l = 0; l <= layers; l++) {
+    // "final" decodes the flattened last map; at most 2 x 2 it equals layer L's quadrant
+    // features (Q1) value for value and in the same order, so it would repeat layer L's row
+    int[] last = net.outputShape(layers - 1);
+    int decoders = last[1] > 2 || last[2] > 2 ? layers + 1 : layers;
+    for (int l = 0; l < decoders; l++) {
       Tensor tr = l < layers ? fTr.quadrants().get(l) : fTr.last();
       Tensor te = l < layers ? fTe.quadrants().get(l) : fTe.last();
       decode(variant.id(), l < layers ? String.valueOf(l + 1) : "final", tr.data(), train.n(),

@@ -106,6 +106,15 @@ public final class HebbCnnReport {
       sb.append(String.format(Locale.ROOT, "%-18s %-6s %8d %10.4f %10.4f%n", r.model(),
           r.layer(), r.features(), r.trainAccuracy(), r.testAccuracy()));
     }
+    boolean anyFinal = false, anyLayer = false;
+    for (Row r : s.rows()) {
+      anyFinal |= r.layer().equals("final");
+      anyLayer |= !r.layer().equals("0");
+    }
+    if (anyLayer && !anyFinal) {
+      sb.append("(no 'final' row: the last layer's map is at most 2 x 2, so its flattened output"
+          + " is the last layer's row)\n");
+    }
     return sb.toString();
   }
 
@@ -113,6 +122,9 @@ public final class HebbCnnReport {
       String kernels, int threads) {
     StringBuilder sb = new StringBuilder();
     sb.append("hebb4j hebbcnn run (spec/hebbcnn.md)\n");
+    for (String w : s.warnings()) {
+      sb.append("WARNING: ").append(w).append('\n');
+    }
     sb.append("data: ").append(train.name()).append(" ").append(train.n()).append(" train, ")
         .append(test.name()).append(" ").append(test.n()).append(" test, ").append(train.c())
         .append("x").append(train.h()).append("x").append(train.w()).append("\n");

@@ -19,7 +19,7 @@ class PhaseTest {
         a[i][j] = Math.tanh(Math.log10(g[j]) - lgStar);
       }
     }
-    Phase.Boundary b = Phase.fit(new Phase.Grid(s, g, a, a));
+    Phase.Boundary b = Phase.fit(new Phase.Grid(s, g, a, a, java.util.List.of()));
     assertTrue(b.found());
     assertEquals(2.0, b.b(), 0.05);
     assertEquals(0.3, b.a(), 0.1);
@@ -30,7 +30,7 @@ class PhaseTest {
   void rowsWithoutASignChangeAreSkipped() {
     double[] s = {1e-3, 1e-2}, g = {1e-3, 1e-2};
     Phase.Boundary b = Phase.fit(new Phase.Grid(s, g, new double[][] {{0.1, 0.2}, {-0.1, -0.2}},
-        new double[2][2]));
+        new double[2][2], java.util.List.of()));
     assertFalse(b.found());
     assertEquals(0, b.sigmas().length);
   }

@@ -1,6 +1,7 @@
 package org.hebb4j.experiment.hebbcnn;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.image.BufferedImage;
@@ -53,6 +54,23 @@ public class HebbCnnExperimentTest {
   }
 
   @Test
+  void finalRowOnlyWhenTheLastMapIsLargerThanTwoByTwo() {
+    Rng r = new Rng(5);
+    Dataset train = synthetic("syn-train", 60, 14, r), test = synthetic("syn-test", 30, 14, r);
+    HebbCnnExperiment.Settings st = new HebbCnnExperiment.Settings(List.of(Variant.PLAIN), 1,
+        60, 30, 1, 1, 0, HebbRule.INSTAR, new int[] {4}, new int[] {3}, new double[] {0.01},
+        new int[] {1}, new double[] {1}, 0, 20, 3.0, 1e-3, 1.0, null);
+    try (Workers w = new Workers(1)) {
+      HebbCnnExperiment.Summary s = new HebbCnnExperiment(st, KernelProvider.get(), w, null)
+          .run(new Dataset.Split(train, test));
+      List<String> layers = s.rows().stream().map(HebbCnnExperiment.Row::layer).toList();
+      assertEquals(List.of("0", "1", "final"), layers);
+      assertTrue(s.rows().get(2).features() > s.rows().get(1).features(), s.rows().toString());
+      assertFalse(HebbCnnReport.table(s).contains("no 'final' row"));
+    }
+  }
+
+  @Test
   void tinyEndToEndRunDecodesAboveChanceAndWritesEveryOutput() throws IOException {
     Rng r = new Rng(99);
     Dataset train = synthetic("syn-train", 300, 14, r), test = synthetic("syn-test", 150, 14, r);
@@ -69,15 +87,18 @@ public class HebbCnnExperimentTest {
       HebbCnnReport.write(s, st, train, test, "test", 2, dir);
       List<String> csv = Files.readAllLines(dir.resolve("decoding.csv"));
       assertEquals("variant,layer,features,train_accuracy,test_accuracy", csv.get(0));
-      // pixels + 2 variants x (2 layers + final)
-      assertEquals(1 + 1 + 2 * 3, csv.size(), String.join("\n", csv));
+      // pixels + 2 variants x 2 layers; no "final": layer 2's map is 2 x 2, so the flattened
+      // last layer would repeat layer 2's quadrant features (issue 10)
+      assertEquals(1 + 1 + 2 * 2, csv.size(), String.join("\n", csv));
+      assertTrue(csv.stream().noneMatch(l -> l.contains(",final,")), String.join("\n", csv));
+      assertTrue(HebbCnnReport.table(s).contains("no 'final' row"), HebbCnnReport.table(s));
       assertTrue(csv.get(1).startsWith("pixels,0,196,"), csv.get(1));
       for (HebbCnnExperiment.Row row : s.rows()) {
         assertTrue(row.testAccuracy() > 0.6, "above chance (1/3): " + row);
       }
-      assertTrue(csv.contains(String.format(java.util.Locale.ROOT, "triangle,final,%d,%.4f,%.4f",
-          s.rows().get(3).features(), s.rows().get(3).trainAccuracy(),
-          s.rows().get(3).testAccuracy())));
+      assertTrue(csv.contains(String.format(java.util.Locale.ROOT, "triangle,2,%d,%.4f,%.4f",
+          s.rows().get(2).features(), s.rows().get(2).trainAccuracy(),
+          s.rows().get(2).testAccuracy())));
       List<String> log = Files.readAllLines(dir.resolve("training-log.csv"));
       assertEquals(1 + 2 * 2 * 2, log.size()); // variants x epochs x layers
       for (String f : new String[] {"filters-triangle-layer1.png", "filters-triangle-layer2.png",
