@@ -454,7 +454,8 @@ def _kh_case(rng, B, In, O, p, k, delta, grid=False, dup=False, flags=None, tag=
         fl.append("ties")
     cid = "b%di%do%d-p%g-k%d-delta%g%s" % (B, In, O, p, k, delta, tag)
     return Case(cid, {"p": p, "k": k, "delta": delta}, {"v": T(v), "W": T(W)}, {"ds": T(ds)},
-                tol(RTOL, atol), comment="%d samples where a tie decides the winner or the k-th unit" % ties, flags=fl or None)
+                tol(RTOL, atol), flags=fl or None,
+                comment="%d samples where a tie decides the winner or the k-th unit" % ties)
 
 
 def krotov_dense_file():

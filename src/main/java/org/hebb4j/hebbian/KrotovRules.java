@@ -4,7 +4,7 @@ import org.hebb4j.kernel.Kernels;
 
 /**
  * The learning rule of Krotov and Hopfield (spec/krotov.md): currents (KH1), ranking (KH2),
- * update (KH3) and step (KH4), from the equations. KrotovLayer calls these on
+ * update (KH3) and step (KH4), from the equations. {@link KrotovLayer} calls these on
  * preallocated buffers; the {@code krotov_dense} test vectors call them directly.
  */
 public final class KrotovRules {
@@ -13,7 +13,7 @@ public final class KrotovRules {
 
   /**
    * {@code wp = sign(w) |w|^(p-1)} elementwise (the weights of (KH1)); exact for p = 2 and 3,
-   * else {@code StrictMath.pow} in double.
+   * else {@link SoftHebbRules#pow} in double.
    *
    * @param p the Lebesgue exponent (finite, &gt;= 1)
    * @param n elements
@@ -28,7 +28,7 @@ public final class KrotovRules {
       } else if (p == 3.0) {
         wp[i] = v * Math.abs(v);
       } else {
-        float m = (float) StrictMath.pow(Math.abs(v), p - 1);
+        float m = (float) SoftHebbRules.pow(Math.abs(v), p - 1);
         wp[i] = v < 0 ? -m : v > 0 ? m : 0f;
       }
     }
@@ -95,7 +95,8 @@ public final class KrotovRules {
    * @param in inputs
    * @param out units
    * @param delta strength of the anti-Hebbian unit
-   * @param v inputs [b, in]
+   * @param v inputs [b, in] from {@code vOff}
+   * @param vOff offset of v
    * @param w weights [out, in]
    * @param currents [b, out]
    * @param top winners [b]
@@ -104,15 +105,15 @@ public final class KrotovRules {
    * @param ds output [out, in] (overwritten)
    */
   public static void update(Kernels k, int b, int in, int out, float delta, float[] v,
-      float[] w, float[] currents, int[] top, int[] kth, double[] gi, float[] ds) {
+      int vOff, float[] w, float[] currents, int[] top, int[] kth, double[] gi, float[] ds) {
     java.util.Arrays.fill(ds, 0, out * in, 0f);
     java.util.Arrays.fill(gi, 0, out, 0.0);
     for (int s = 0; s < b; s++) {
       int t = top[s], r = kth[s];
-      k.axpy(in, 1f, v, s * in, ds, t * in);
+      k.axpy(in, 1f, v, vOff + s * in, ds, t * in);
       gi[t] += currents[s * out + t];
       if (delta != 0f) {
-        k.axpy(in, -delta, v, s * in, ds, r * in);
+        k.axpy(in, -delta, v, vOff + s * in, ds, r * in);
         gi[r] -= (double) delta * currents[s * out + r];
       }
     }

@@ -99,7 +99,7 @@ final class SoftHebbOps {
     int[] top = new int[b], kth = new int[b];
     KrotovRules.rank(b, out, kk, cur, top, kth, new int[kk]);
     Tensor ds = Tensor.zeros(out, in);
-    KrotovRules.update(k, b, in, out, delta, v.data(), w.data(), cur, top, kth,
+    KrotovRules.update(k, b, in, out, delta, v.data(), 0, w.data(), cur, top, kth,
         new double[out], ds.data());
     return new Outputs().put("ds", ds);
   }
