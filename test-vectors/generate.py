@@ -38,7 +38,7 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
-from refgen import common, emergence, hebbian, kernels, rng, transformer  # noqa: E402
+from refgen import common, emergence, hebbian, kernels, rng, softhebb, transformer  # noqa: E402
 
 MODULES = [
     kernels,    # gemm, conv2d, avgpool2d   (spec/kernels.md)
@@ -48,6 +48,8 @@ MODULES = [
     hebbian,    # hebb_dense, hebb_conv2d, kwta, triangle, standardize, zca_fit, ridge_fit,
                 # zca_eigen_rng             (spec/hebbian-rules.md, spec/hebbcnn.md)
     transformer,  # layer_norm, attention, transformer_sre (spec/transformer.md)
+    softhebb,   # batch_norm2d, softhebb_conv2d, softhebb_step, krotov_dense
+                # (spec/softhebb.md, spec/krotov.md)
 ]
 
 

@@ -15,6 +15,7 @@ final class OpRegistry {
     EmergenceOps.register(ops);
     HebbianOps.register(ops);
     TransformerOps.register(ops);
+    SoftHebbOps.register(ops);
     return ops;
   }
 }
