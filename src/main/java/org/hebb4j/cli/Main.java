@@ -25,6 +25,8 @@ public final class Main {
         new PhaseCommand(),
         new ClassifyCommand(),
         new HebbCnnCommand(),
+        new SoftHebbCommand(),
+        new KrotovCommand(),
         new FeaturesCommand())) {
       COMMANDS.put(c.name(), c);
     }

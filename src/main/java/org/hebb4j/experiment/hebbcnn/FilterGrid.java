@@ -16,7 +16,7 @@ import org.hebb4j.plot.Png;
  *       L2 norm of w[o, c, :, :], strongest first) as K x K tiles; strips in a grid.</li>
  * </ul>
  */
-final class FilterGrid {
+public final class FilterGrid {
 
   static final int TOP = 8;
   static final int ZOOM = 8;
@@ -43,8 +43,18 @@ final class FilterGrid {
     }
   }
 
-  /** w [o, c, k, k]. */
-  static void writeFirstLayer(Path file, float[] w, int o, int c, int k) throws IOException {
+  /**
+   * Writes the first-layer grid: one tile per filter, C x K x K as an image (colour for C = 3).
+   *
+   * @param file the PNG file
+   * @param w weights [o, c, k, k]
+   * @param o filters
+   * @param c channels
+   * @param k side
+   * @throws IOException if the file cannot be written
+   */
+  public static void writeFirstLayer(Path file, float[] w, int o, int c, int k)
+      throws IOException {
     Image im = firstLayer(w, o, c, k);
     Png.write(file, im.width, im.height, im.rgb);
   }

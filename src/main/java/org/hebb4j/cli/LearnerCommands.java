@@ -1,0 +1,111 @@
+package org.hebb4j.cli;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.BiFunction;
+import org.hebb4j.data.Dataset;
+import org.hebb4j.data.Datasets;
+import org.hebb4j.data.FashionMnist;
+import org.hebb4j.experiment.Problem;
+import org.hebb4j.experiment.softhebb.LearnerReport;
+import org.hebb4j.experiment.softhebb.LearnerSummary;
+import org.hebb4j.kernel.KernelProvider;
+import org.hebb4j.kernel.Kernels;
+import org.hebb4j.parallel.Workers;
+
+/**
+ * What {@code hebb4j softhebb} and {@code hebb4j krotov} share: the common options, loading the
+ * data, the output folder, running the experiment and writing its {@link LearnerReport}.
+ */
+final class LearnerCommands {
+
+  /** The readouts offered (the linear softmax readout of spec/softhebb.md is not built). */
+  static final String[] READOUTS = {"ridge"};
+
+  private LearnerCommands() {}
+
+  /** The common options, the learner's own ones after them. */
+  static List<Option> options(String name, List<Option> own) {
+    List<Option> all = new java.util.ArrayList<>(List.of(
+        Option.of("epochs", "N", "unsupervised epochs", "1"),
+        Option.of("train-limit", "N", "use only the first N training images", "all"),
+        Option.of("test-limit", "N", "use only the first N test images", "all"),
+        Option.of("seed", "S", "random seed (weights, shuffles)", "1"),
+        Experiments.threadsOption(),
+        Option.of("data", "DIR", "data folder (IDX or CIFAR-10 binary)",
+            FashionMnist.DEFAULT_DIR.toString()),
+        Option.of("readout", "R", "readout on the frozen features: ridge", "ridge"),
+        Experiments.outOption(name),
+        Experiments.forceOption()));
+    all.addAll(own);
+    return all;
+  }
+
+  /** The parsed common options. */
+  record Common(int epochs, int trainLimit, int testLimit, long seed, int threads) {}
+
+  static Common common(Args a, int minEpochs) {
+    if (!a.positional().isEmpty()) {
+      throw new UsageException("takes no positional arguments, got '" + a.positional().get(0)
+          + "'");
+    }
+    a.choice("readout", "ridge", READOUTS);
+    return new Common(a.integer("epochs", 1, minEpochs, 100_000),
+        a.integer("train-limit", Integer.MAX_VALUE, 1, Integer.MAX_VALUE),
+        a.integer("test-limit", Integer.MAX_VALUE, 1, Integer.MAX_VALUE),
+        Experiments.seed(a), Experiments.threads(a));
+  }
+
+  /** A whole number list option with every value in [min, max]. */
+  static int[] ints(Args a, String name, int[] dflt, int min, int max) {
+    double[] d = new double[dflt.length];
+    for (int i = 0; i < d.length; i++) {
+      d[i] = dflt[i];
+    }
+    double[] v = a.numbers(name, d, min, max);
+    int[] r = new int[v.length];
+    for (int i = 0; i < v.length; i++) {
+      if (v[i] != Math.rint(v[i])) {
+        throw new UsageException("--" + name + ": expected whole numbers, got " + v[i]);
+      }
+      r[i] = (int) v[i];
+    }
+    return r;
+  }
+
+  /** Checks the settings against the data, runs the experiment, writes and prints. */
+  static int run(Args a, Common c, String name, PrintStream out, PrintStream err,
+      BiFunction<Dataset, Dataset, List<Problem>> problems, Experiment experiment)
+      throws IOException {
+    Path data = a.path("data", FashionMnist.DEFAULT_DIR);
+    Dataset.Split split = Datasets.load(data); // DataException: one line, exit 2
+    Dataset train = split.train().first(c.trainLimit());
+    Dataset test = split.test().first(c.testLimit());
+    try {
+      Experiments.check(problems.apply(train, test), name, err);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage());
+    }
+    Path outDir = Experiments.outDir(a, name);
+    PrintStream progress = System.console() != null ? err : null;
+    Kernels k = KernelProvider.get();
+    long t0 = System.nanoTime();
+    try (Workers workers = new Workers(c.threads())) {
+      LearnerSummary s = experiment.run(train, test, k, workers, progress);
+      LearnerReport.write(s, outDir);
+      out.print(LearnerReport.table(s));
+      out.printf(Locale.ROOT, "%nrun time %.1f s (%s kernels, %d threads); results in %s%n",
+          (System.nanoTime() - t0) / 1e9, k.name(), workers.threads(), outDir);
+    }
+    return 0;
+  }
+
+  /** One learner's experiment. */
+  interface Experiment {
+    LearnerSummary run(Dataset train, Dataset test, Kernels k, Workers workers,
+        PrintStream progress);
+  }
+}

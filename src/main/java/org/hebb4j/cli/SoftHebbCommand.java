@@ -1,0 +1,68 @@
+package org.hebb4j.cli;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.List;
+import org.hebb4j.experiment.softhebb.SoftHebbExperiment;
+import org.hebb4j.hebbian.SoftHebbConfig;
+
+/**
+ * {@code hebb4j softhebb}: the SoftHebb experiment (spec/softhebb.md#network). Parses the
+ * options, runs {@link SoftHebbExperiment} and writes its report.
+ */
+final class SoftHebbCommand implements Command {
+
+  @Override
+  public String name() {
+    return "softhebb";
+  }
+
+  @Override
+  public String summary() {
+    return "SoftHebb (Journe et al. 2023): soft winner-take-all Hebbian CNN, ridge readout";
+  }
+
+  @Override
+  public String description() {
+    return "Trains the SoftHebb network of the paper's demo.py (blocks of batch norm, reflect-\n"
+        + "padded convolution, soft winner-take-all plasticity with anti-Hebbian losers,\n"
+        + "triangle^p, pooling; 96/384/1536 channels, batch 10) without labels, freezes it and\n"
+        + "decodes the last block's features with a ridge regression onto one-hot labels,\n"
+        + "beside the standardised pixels. --channels picks the widths and, by its length,\n"
+        + "how many of the three blocks are used. Writes decoding.csv, training-log.csv (weight\n"
+        + "norms, rates, max|dW|, winner entropy per epoch and block), filters-layer1.png and\n"
+        + "run.txt (with the run time) into --out. Data: Fashion-MNIST/MNIST IDX files or\n"
+        + "CIFAR-10 binary batches, pixels in [0, 1]. Results do not depend on --threads.\n"
+        + "A diverging run ends with the step and block. See spec/softhebb.md.";
+  }
+
+  @Override
+  public List<Option> options() {
+    return LearnerCommands.options("softhebb", List.of(
+        Option.of("channels", "LIST", "channels per block (1 to 3 blocks)", "96,384,1536"),
+        Option.of("lr", "LIST", "base learning rate per block (SH6)", "0.08,0.005,0.01")));
+  }
+
+  /** Parses and validates every option (UsageException with one line on error). */
+  static SoftHebbExperiment.Settings settings(Args a) {
+    LearnerCommands.Common c = LearnerCommands.common(a, 0);
+    int[] channels = LearnerCommands.ints(a, "channels", new int[] {96, 384, 1536}, 2, 1 << 16);
+    double[] paperLr = new double[channels.length];
+    List<SoftHebbConfig.Block> paper = SoftHebbConfig.cifar10().blocks();
+    for (int i = 0; i < Math.min(channels.length, paper.size()); i++) {
+      paperLr[i] = paper.get(i).lr();
+    }
+    double[] lr = a.numbers("lr", paperLr, 0, Double.MAX_VALUE);
+    return new SoftHebbExperiment.Settings(c.epochs(), c.trainLimit(), c.testLimit(), c.seed(),
+        c.threads(), channels, lr);
+  }
+
+  @Override
+  public int run(Args a, PrintStream out, PrintStream err) throws IOException {
+    SoftHebbExperiment.Settings st = settings(a);
+    return LearnerCommands.run(a, LearnerCommands.common(a, 0), name(), out, err,
+        (train, test) -> st.problems(train, test),
+        (train, test, k, workers, progress) -> new SoftHebbExperiment(st, k, workers, progress)
+            .run(train, test));
+  }
+}

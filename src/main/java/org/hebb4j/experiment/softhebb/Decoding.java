@@ -1,0 +1,86 @@
+package org.hebb4j.experiment.softhebb;
+
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Locale;
+import org.hebb4j.data.Dataset;
+import org.hebb4j.experiment.softhebb.LearnerSummary.Row;
+import org.hebb4j.hebbian.Standardize;
+import org.hebb4j.kernel.Kernels;
+import org.hebb4j.linalg.Ridge;
+import org.hebb4j.parallel.Workers;
+import org.hebb4j.rng.Rng;
+
+/** What both experiments share: the pixel baseline, the ridge decoder, shuffles, progress. */
+final class Decoding {
+
+  /** Ridge penalty (L2), as hebbcnn. */
+  static final double ALPHA = 1.0;
+
+  private Decoding() {}
+
+  /** Ridge on the standardised pixels (T1), hebbcnn's baseline row. */
+  static Row pixels(Kernels k, Workers workers, Dataset train, Dataset test, PrintStream say) {
+    int d = train.features();
+    float[] xTr = new float[train.n() * d], xTe = new float[test.n() * d];
+    Standardize.all(k, train.n(), d, train.x(), xTr, Standardize.EPS);
+    Standardize.all(k, test.n(), d, test.x(), xTe, Standardize.EPS);
+    return ridge(k, workers, "pixels", xTr, xTe, d, train, test, say);
+  }
+
+  /** Fits ridge on {@code xTr [nTrain, d]} (centred in place) and scores both sets. */
+  static Row ridge(Kernels k, Workers workers, String model, float[] xTr, float[] xTe, int d,
+      Dataset train, Dataset test, PrintStream say) {
+    int nTr = train.n(), nTe = test.n(), classes = train.classes();
+    float[] oneHot = Ridge.oneHot(train.labels(), nTr, classes);
+    Ridge r = Ridge.fitInPlace(k, workers, xTr, nTr, d, oneHot, classes, ALPHA);
+    double accTr = Ridge.accuracy(r.scoresCentered(xTr, nTr), train.labels(), nTr, classes);
+    double accTe = Ridge.accuracy(r.scores(xTe, nTe), test.labels(), nTe, classes);
+    if (say != null) {
+      say.printf(Locale.ROOT, "decoded %-8s %6d features: train %.4f, test %.4f%n", model, d,
+          accTr, accTe);
+    }
+    return new Row(model, d, accTr, accTe);
+  }
+
+  /** The permutation of epoch {@code epoch} (from 1), from {@code rng.derive("shuffle")}. */
+  static int[] shuffle(Rng rng, int n, int epoch) {
+    int[] perm = new int[n];
+    for (int i = 0; i < n; i++) {
+      perm[i] = i;
+    }
+    rng.derive("shuffle").derive("epoch" + epoch).shuffle(perm);
+    return perm;
+  }
+
+  /** Copies the images {@code perm[s0 .. s0 + m)} of {@code x} into {@code buf}. */
+  static void gather(float[] x, int d, int[] perm, int s0, int m, float[] buf) {
+    for (int i = 0; i < m; i++) {
+      System.arraycopy(x, perm[s0 + i] * d, buf, i * d, d);
+    }
+  }
+
+  /** The ridge memory lower bound: images, features of both sets, the d x d Gram matrix. */
+  static double bytes(Dataset train, Dataset test, long featureSize) {
+    double n = (double) train.n() + test.n();
+    return 4 * n * train.features() + 4 * n * featureSize
+        + 8.0 * featureSize * featureSize;
+  }
+
+  static void progress(PrintStream p, String what, int epoch, int epochs, int batch, int batches,
+      long t0) {
+    if (p != null && (batch % 10 == 9 || batch == batches - 1)) {
+      p.printf(Locale.ROOT, "\r%s: epoch %d/%d, batch %d/%d, %.0f s   ", what, epoch, epochs,
+          batch + 1, batches, (System.nanoTime() - t0) / 1e9);
+      p.flush();
+      if (batch == batches - 1) {
+        p.println();
+      }
+    }
+  }
+
+  static List<String> data(Dataset train, Dataset test) {
+    return List.of("data: " + train.name() + " " + train.n() + " train, " + test.name() + " "
+        + test.n() + " test, " + train.c() + "x" + train.h() + "x" + train.w());
+  }
+}
