@@ -38,7 +38,9 @@ final class KrotovCommand implements Command {
   public List<Option> options() {
     return LearnerCommands.options("krotov", List.of(
         Option.of("units", "N", "hidden units", "2000"),
-        Option.of("power", "N", "exponent n of the readout's relu(I)^n", "4.5")));
+        Option.of("power", "N", "exponent n of the readout's relu(I)^n", "4.5"),
+        Option.of("eps", "E", "initial step size eps0, decaying linearly over the epochs",
+            "0.02")));
   }
 
   /** Parses and validates every option (UsageException with one line on error). */
@@ -46,8 +48,9 @@ final class KrotovCommand implements Command {
     LearnerCommands.Common c = LearnerCommands.common(a, 1);
     int units = a.integer("units", 2000, 7, 1 << 16);
     double power = Experiments.positive(a, "power", 4.5, 100);
+    double eps = Experiments.positive(a, "eps", 0.02, Double.MAX_VALUE);
     return new KrotovExperiment.Settings(c.epochs(), c.trainLimit(), c.testLimit(), c.seed(),
-        c.threads(), units, power);
+        c.threads(), units, power, eps);
   }
 
   @Override

@@ -8,6 +8,7 @@ import org.hebb4j.experiment.softhebb.LearnerSummary.Row;
 import org.hebb4j.hebbian.Standardize;
 import org.hebb4j.kernel.Kernels;
 import org.hebb4j.linalg.Ridge;
+import org.hebb4j.nn.DivergedException;
 import org.hebb4j.parallel.Workers;
 import org.hebb4j.rng.Rng;
 
@@ -75,6 +76,18 @@ final class Decoding {
       p.flush();
       if (batch == batches - 1) {
         p.println();
+      }
+    }
+  }
+
+  /**
+   * Refuses non-finite features (finite weights can still overflow them) with the step they
+   * come from and their source.
+   */
+  static void finite(float[] f, long step, String where, String cause) {
+    for (float v : f) {
+      if (!Float.isFinite(v)) {
+        throw DivergedException.at(step, where, cause);
       }
     }
   }

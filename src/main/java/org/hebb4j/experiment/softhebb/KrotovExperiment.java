@@ -37,19 +37,23 @@ public final class KrotovExperiment {
    * @param threads worker threads (results do not depend on them)
    * @param units hidden units O (the paper: 2000)
    * @param power exponent n of the readout's {@code relu(I)^n} (the paper: 4.5)
+   * @param eps0 initial step size (KH4) (the notebook: 0.02)
    */
   public record Settings(int epochs, int trainLimit, int testLimit, long seed, int threads,
-      int units, double power) {
+      int units, double power, double eps0) {
 
     /**
-     * The layer for {@code inputs} pixels: the paper's settings with {@code units} units.
+     * The layer for {@code inputs} pixels: the paper's settings with {@code units} units and
+     * {@code eps0}.
      *
      * @param inputs pixels per image
      * @return the validated configuration
      * @throws IllegalArgumentException naming the impossible setting
      */
     public KrotovConfig config(int inputs) {
-      return KrotovConfig.paper(inputs, epochs).withUnits(units);
+      KrotovConfig c = KrotovConfig.paper(inputs, epochs).withUnits(units);
+      return new KrotovConfig(c.inputs(), c.units(), c.p(), c.k(), c.delta(), eps0, c.epochs(),
+          c.batch());
     }
 
     /**
@@ -144,6 +148,9 @@ public final class KrotovExperiment {
 
     long tf = System.nanoTime();
     float[] fTr = features(layer, train), fTe = features(layer, test);
+    String cause = "weights too large for relu(I)^" + st.power() + " (eps " + st.eps0() + ")";
+    Decoding.finite(fTr, layer.step(), "Krotov layer readout features relu(I)^n", cause);
+    Decoding.finite(fTe, layer.step(), "Krotov layer readout features relu(I)^n", cause);
     timings.add(new Timing("features (train + test)", (System.nanoTime() - tf) / 1e9));
     long td = System.nanoTime();
     rows.add(Decoding.ridge(k, workers, "krotov", fTr, fTe, cfg.units(), train, test,

@@ -181,6 +181,9 @@ public final class SoftHebbExperiment {
     float[] fTe = new float[Math.multiplyExact(test.n(), f)];
     net.features(train.x(), 0, train.n(), fTr, 0);
     net.features(test.x(), 0, test.n(), fTe, 0);
+    String where = "block " + cfg.blocks().size() + " features";
+    Decoding.finite(fTr, net.step(), where, "learning rates " + Arrays.toString(st.lr()));
+    Decoding.finite(fTe, net.step(), where, "learning rates " + Arrays.toString(st.lr()));
     timings.add(new Timing("features (train + test)", (System.nanoTime() - tf) / 1e9));
     long td = System.nanoTime();
     rows.add(Decoding.ridge(k, workers, "softhebb", fTr, fTe, f, train, test, progress));
