@@ -14,7 +14,8 @@ import org.hebb4j.experiment.softhebb.LearnerSummary.Timing;
 /**
  * Writes a {@link LearnerSummary} (computed once by {@link SoftHebbExperiment} or
  * {@link KrotovExperiment}) as files: decoding.csv, training-log.csv, filters-layer1.png (the
- * first layer's filters, as hebbcnn draws them, when square) and run.txt (settings, table, run time).
+ * first layer's filters, as hebbcnn draws them, when square) and run.txt (settings, table, run
+ * time).
  */
 public final class LearnerReport {
 
