@@ -179,8 +179,8 @@ public final class SoftHebbExperiment {
     int f = net.featureSize();
     float[] fTr = new float[Math.multiplyExact(train.n(), f)];
     float[] fTe = new float[Math.multiplyExact(test.n(), f)];
-    net.features(train.x(), 0, train.n(), fTr, 0);
-    net.features(test.x(), 0, test.n(), fTe, 0);
+    features(net, train, fTr, "train");
+    features(net, test, fTe, "test");
     String where = "block " + cfg.blocks().size() + " features";
     Decoding.finite(fTr, net.step(), where, "learning rates " + Arrays.toString(st.lr()));
     Decoding.finite(fTe, net.step(), where, "learning rates " + Arrays.toString(st.lr()));
@@ -195,5 +195,21 @@ public final class SoftHebbExperiment {
     settings.addAll(st.describe());
     return new LearnerSummary("softhebb", settings, rows, log,
         new Filters(net.weights(0), fs[0], fs[1], fs[2]), timings, warnings);
+  }
+
+  /** The frozen network's features of every image, in chunks of 1000 (for the progress line). */
+  private void features(SoftHebbNet net, Dataset data, float[] out, String what) {
+    int n = data.n(), d = data.features(), f = net.featureSize(), chunk = 1000;
+    for (int s0 = 0; s0 < n; s0 += chunk) {
+      int m = Math.min(chunk, n - s0);
+      net.features(data.x(), s0 * d, m, out, s0 * f);
+      if (progress != null) {
+        progress.printf(Locale.ROOT, "\rsofthebb %s features: %d/%d images   ", what, s0 + m, n);
+        progress.flush();
+      }
+    }
+    if (progress != null) {
+      progress.println();
+    }
   }
 }
