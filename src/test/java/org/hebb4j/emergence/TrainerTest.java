@@ -144,7 +144,7 @@ class TrainerTest {
         long first = mx.getThreadAllocatedBytes(tid);
         long overhead = mx.getThreadAllocatedBytes(tid) - first; // what reading the counter costs
         long bytes = Long.MAX_VALUE;
-        for (int window = 0; window < 3 && bytes != 0; window++) {
+        for (int window = 0; window < 10 && bytes != 0; window++) {
           long before = mx.getThreadAllocatedBytes(tid);
           for (int t = 0; t < 100; t++) {
             tr.train(b, p, true, t % 7 == 0);

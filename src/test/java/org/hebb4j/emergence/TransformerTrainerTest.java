@@ -151,7 +151,7 @@ class TransformerTrainerTest {
       long first = mx.getThreadAllocatedBytes(tid);
       long overhead = mx.getThreadAllocatedBytes(tid) - first;
       long bytes = Long.MAX_VALUE;
-      for (int window = 0; window < 3 && bytes != 0; window++) {
+      for (int window = 0; window < 10 && bytes != 0; window++) {
         long before = mx.getThreadAllocatedBytes(tid);
         for (int s = 0; s < 100; s++) {
           tr.train(xy[0], xy[1], BATCH, p, s % 2 == 0);

@@ -258,7 +258,7 @@ class HebbCnnTest {
       // materialising an object when it deoptimises a method) in one at most.
       long[] before = new long[threads], after = new long[threads], least = new long[threads];
       java.util.Arrays.fill(least, Long.MAX_VALUE);
-      for (int window = 0; window < 3 && java.util.Arrays.stream(least).sum() != 0; window++) {
+      for (int window = 0; window < 10 && java.util.Arrays.stream(least).sum() != 0; window++) {
         for (int t = threads - 1; t >= 0; t--) { // the caller's counter last and, below, first
           before[t] = mx.getThreadAllocatedBytes(ids[t]);
         }

@@ -170,7 +170,7 @@ class TransformerTest {
       long first = mx.getThreadAllocatedBytes(tid);
       long overhead = mx.getThreadAllocatedBytes(tid) - first;
       long bytes = Long.MAX_VALUE;
-      for (int window = 0; window < 3 && bytes != 0; window++) {
+      for (int window = 0; window < 10 && bytes != 0; window++) {
         long before = mx.getThreadAllocatedBytes(tid);
         for (int t = 0; t < 100; t++) {
           step.run(k, x, y, t % 3 == 0 ? batch - 1 : batch);
