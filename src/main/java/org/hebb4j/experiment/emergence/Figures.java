@@ -70,11 +70,19 @@ public final class Figures {
           "Alignment vs weight decay, every linear map: %s (%s)", p.id(), what),
           (seeds > 1 ? String.format(Locale.ROOT, "points: mean over %d seeds; error bars: ±1"
               + " s.d. over the seeds", seeds) : "one seed per point (no error bars)")
-              + "; x: weight decay gamma (log scale; 0 left of the break)", 4, 360, 260);
+              + "; x: weight decay gamma (log scale; 0 left of the break); legend in the first"
+              + " panel", 4, 420, 280);
       for (int i = 0; i < names.size(); i++) {
-        final int map = i;
-        LinePlot panel = vsGamma(names.get(i), "cos(g, H)", sum, rules, gammas,
-            g -> g.layer(map).alignment(p));
+        LinePlot panel = new LinePlot(names.get(i), "gamma", "cos(g, H)").gammaX();
+        for (Rule r : rules) {
+          double[] m = new double[gammas.length], sd = new double[gammas.length];
+          for (int g = 0; g < gammas.length; g++) {
+            Stat st = sum.group(r, gammas[g]).layer(i).alignment(p);
+            m[g] = st.mean();
+            sd[g] = st.std();
+          }
+          panel.add(i == 0 ? r.id() : null, gammas, m, seeds > 1 ? sd : null, false);
+        }
         fig.add(panel);
       }
       fig.write(dir.resolve("alignment-vs-gamma-" + p.id() + ".svg"));
