@@ -87,6 +87,24 @@ class TransformerEmergenceTest {
   }
 
   @Test
+  void mlpTakesTheLossToo() throws IOException {
+    Path[] out = {tmp.resolve("mse"), tmp.resolve("mean")};
+    String[] losses = {"mse", "mse_mean"};
+    double[] val = new double[2];
+    for (int i = 0; i < 2; i++) {
+      MainTest.Run r = MainTest.run("emergence", "--rules", "sgd", "--gammas", "0", "--seeds",
+          "1", "--steps", "5", "--train", "64", "--val", "16", "--batch", "16", "--loss",
+          losses[i], "--out", out[i].toString());
+      assertEquals(0, r.status(), r.err());
+      assertTrue(Files.readString(out[i].resolve("config.txt")).contains("loss " + losses[i]));
+      String row = Files.readAllLines(out[i].resolve("runs.csv")).get(1);
+      val[i] = Double.parseDouble(row.split(",")[8]);
+    }
+    // mse_mean is (2/32) of mse for the same outputs; the training differs, so only roughly
+    assertTrue(val[1] < 0.2 * val[0], val[0] + " " + val[1]);
+  }
+
+  @Test
   void badCombinationsGiveOneLineAndStatusTwo() {
     String out = tmp.resolve("x").toString();
     String[][] bad = {
