@@ -26,8 +26,10 @@ import org.hebb4j.parallel.Workers;
 final class EmergenceCommand implements Command {
 
   static final int DEFAULT_SEEDS = 3;
-  /** Default seeds of --model transformer: its 3 x 4 x 2 runs take about 8 min on 2 cores. */
+  /** Default seeds of --model transformer (3 x 4 x 2 runs of 2000 steps). */
   static final int TRANSFORMER_SEEDS = 2;
+  /** Default steps of --model transformer: lr gamma T = 1 at gamma = 5e-3. */
+  static final int TRANSFORMER_STEPS = 2000;
   static final int DEFAULT_STEPS = 3000;
   static final int PAPER_SEEDS = 10;
   static final int PAPER_STEPS = 20000;
@@ -71,8 +73,8 @@ final class EmergenceCommand implements Command {
         Option.of("seeds", "N", "seeds per (rule, gamma)", DEFAULT_SEEDS + " (transformer: "
             + TRANSFORMER_SEEDS + "; --paper: " + PAPER_SEEDS + ")"),
         Experiments.seedOption("1"),
-        Option.of("steps", "N", "training steps per run", DEFAULT_STEPS + " (--paper: "
-            + PAPER_STEPS + ")"),
+        Option.of("steps", "N", "training steps per run", DEFAULT_STEPS + " (transformer: "
+            + TRANSFORMER_STEPS + "; --paper: " + PAPER_STEPS + ")"),
         Option.of("lr", "X", "learning rate of sgd, dfa, randomnn", "0.1"),
         Option.of("adam-lr", "X", "learning rate of adam and adamw", "0.001"),
         Option.of("batch", "N", "batch size", "256"),
@@ -166,7 +168,8 @@ final class EmergenceCommand implements Command {
     int seeds = a.integer("seeds", paper ? PAPER_SEEDS : tf ? TRANSFORMER_SEEDS : DEFAULT_SEEDS,
         1, 10000);
     long seed = Experiments.seed(a);
-    int steps = a.integer("steps", paper ? PAPER_STEPS : DEFAULT_STEPS, 1, 100_000_000);
+    int steps = a.integer("steps", paper ? PAPER_STEPS : tf ? TRANSFORMER_STEPS : DEFAULT_STEPS,
+        1, 100_000_000);
     double lr = Experiments.positive(a, "lr", 0.1, 1e6);
     double adamLr = Experiments.positive(a, "adam-lr", 1e-3, 1e6);
     int hidden = a.integer("hidden", 128, 1, 1 << 16);
