@@ -65,8 +65,8 @@ final class EmergenceCommand implements Command {
   public List<Option> options() {
     return List.of(
         Option.of("model", "NAME", "student: mlp or transformer", "mlp"),
-        Option.of("rules", "LIST", "learning rules: sgd, adam, adamw, dfa, randomnn (the"
-            + " transformer: sgd, adam, adamw)", "every rule the model trains with"),
+        Option.of("rules", "LIST", "learning rules: sgd, adam, adamw, dfa, randomnn",
+            "sgd,adam,adamw,dfa,randomnn (transformer: sgd,adam,adamw)"),
         Option.of("gammas", "LIST", "weight decays (comma list, or LO:HI:N log-spaced)",
             "0,5e-5,5e-4,5e-3"),
         Option.of("act", "NAME", "student activation: linear, relu, tanh, sigmoid", "tanh"),
