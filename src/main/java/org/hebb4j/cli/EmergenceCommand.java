@@ -18,12 +18,18 @@ import org.hebb4j.experiment.emergence.Summary;
 import org.hebb4j.experiment.emergence.TrainingRun;
 import org.hebb4j.kernel.Activation;
 import org.hebb4j.kernel.KernelProvider;
+import org.hebb4j.nn.Loss;
+import org.hebb4j.nn.TransformerConfig;
 import org.hebb4j.parallel.Workers;
 
 /** {@code hebb4j emergence}: the standard regression experiment (spec/emergence.md#sre). */
 final class EmergenceCommand implements Command {
 
   static final int DEFAULT_SEEDS = 3;
+  /** Default seeds of --model transformer (3 x 4 x 2 runs of 2000 steps). */
+  static final int TRANSFORMER_SEEDS = 2;
+  /** Default steps of --model transformer: lr gamma T = 1 at gamma = 5e-3. */
+  static final int TRANSFORMER_STEPS = 2000;
   static final int DEFAULT_STEPS = 3000;
   static final int PAPER_SEEDS = 10;
   static final int PAPER_STEPS = 20000;
@@ -47,22 +53,28 @@ final class EmergenceCommand implements Command {
         + "(last 20% of training), with the validation loss and weight norms. Writes\n"
         + "alignment.csv, runs.csv, timeseries.csv, table.txt and SVG plots to --out; with\n"
         + "--save also each trained student as models/RULE-gammaG-seedS.safetensors, e.g.\n"
-        + "models/sgd-gamma0.0005-seed1.safetensors (gamma in plain decimals, S = seed + s).";
+        + "models/sgd-gamma0.0005-seed1.safetensors (gamma in plain decimals, S = seed + s).\n"
+        + "--model transformer trains the transformer of spec/transformer.md instead (32-d input\n"
+        + "cut into --tokens tokens, --blocks blocks of --heads-head attention and a 32-FFN-32\n"
+        + "feed-forward, --norm pre or none) with sgd, adam, adamw, and reports every linear map\n"
+        + "(E, bL.Wq, bL.Wk, bL.Wv, bL.Wo, bL.W1, bL.W2, R) in the layer column; it records no\n"
+        + "time series (no timeseries.csv, no plots over time).";
   }
 
   @Override
   public List<Option> options() {
     return List.of(
+        Option.of("model", "NAME", "student: mlp or transformer", "mlp"),
         Option.of("rules", "LIST", "learning rules: sgd, adam, adamw, dfa, randomnn",
-            "sgd,adam,adamw,dfa,randomnn"),
+            "sgd,adam,adamw,dfa,randomnn (transformer: sgd,adam,adamw)"),
         Option.of("gammas", "LIST", "weight decays (comma list, or LO:HI:N log-spaced)",
             "0,5e-5,5e-4,5e-3"),
         Option.of("act", "NAME", "student activation: linear, relu, tanh, sigmoid", "tanh"),
-        Option.of("seeds", "N", "seeds per (rule, gamma)", DEFAULT_SEEDS + " (--paper: "
-            + PAPER_SEEDS + ")"),
+        Option.of("seeds", "N", "seeds per (rule, gamma)", DEFAULT_SEEDS + " (transformer: "
+            + TRANSFORMER_SEEDS + "; --paper: " + PAPER_SEEDS + ")"),
         Experiments.seedOption("1"),
-        Option.of("steps", "N", "training steps per run", DEFAULT_STEPS + " (--paper: "
-            + PAPER_STEPS + ")"),
+        Option.of("steps", "N", "training steps per run", DEFAULT_STEPS + " (transformer: "
+            + TRANSFORMER_STEPS + "; --paper: " + PAPER_STEPS + ")"),
         Option.of("lr", "X", "learning rate of sgd, dfa, randomnn", "0.1"),
         Option.of("adam-lr", "X", "learning rate of adam and adamw", "0.001"),
         Option.of("batch", "N", "batch size", "256"),
@@ -70,7 +82,14 @@ final class EmergenceCommand implements Command {
         Option.of("every", "K", "time-series point every K steps (0: none)", "steps/100"),
         Option.of("noise", "KIND", "noise injection: none, param, signal", "none"),
         Option.of("sigma", "X", "noise standard deviation", "0"),
-        Option.of("hidden", "N", "hidden width", "128"),
+        Option.of("hidden", "N", "hidden width (of the teacher, and of the MLP student)", "128"),
+        Option.of("loss", "NAME", "data loss: mse (1/2 ||e||^2 per row) or mse_mean (PyTorch's"
+            + " MSELoss)", "mse"),
+        Option.of("tokens", "N", "transformer: tokens per input row, dividing 32", "4"),
+        Option.of("heads", "N", "transformer: attention heads, dividing 32", "4"),
+        Option.of("blocks", "N", "transformer: blocks", "2"),
+        Option.of("norm", "NAME", "transformer: layer norms, pre or none", "pre"),
+        Option.of("ffn", "N", "transformer: feed-forward width", "128"),
         Option.of("train", "N", "training set size", "20000"),
         Option.of("val", "N", "validation set size", "2000"),
         Option.flag("neurons", "also write every per-neuron cosine of the time series"),
@@ -121,13 +140,36 @@ final class EmergenceCommand implements Command {
       throw new UsageException("takes no arguments, got '" + a.positional().get(0) + "'");
     }
     boolean paper = a.flag("paper");
-    List<Rule> rules = rules(a, "sgd,adam,adamw,dfa,randomnn");
+    Sre.Model model = a.named("model", Sre.Model.class, Sre.Model.MLP);
+    boolean tf = model == Sre.Model.TRANSFORMER;
+    if (!tf) {
+      for (String t : TRANSFORMER_OPTIONS) {
+        if (a.has(t)) {
+          throw new UsageException("--" + t + " applies to --model transformer");
+        }
+      }
+    }
+    List<Rule> rules = rules(a, tf ? "sgd,adam,adamw" : "sgd,adam,adamw,dfa,randomnn");
+    if (tf) {
+      for (Rule r : rules) {
+        if (r.dfa || r.randomTargets) {
+          throw new UsageException("--rules: the transformer trains with sgd, adam or adamw, not "
+              + r.id());
+        }
+      }
+    }
+    Loss loss = a.named("loss", Loss.class, Loss.MSE);
+    if (loss == Loss.SOFTMAX_CE) {
+      throw new UsageException("--loss: the SRE is a regression, use mse or mse_mean");
+    }
     double[] gammas = Experiments.grid(a, "gammas", new double[] {0, 5e-5, 5e-4, 5e-3}, false,
         1e3);
     Activation act = activation(a, "tanh");
-    int seeds = a.integer("seeds", paper ? PAPER_SEEDS : DEFAULT_SEEDS, 1, 10000);
+    int seeds = a.integer("seeds", paper ? PAPER_SEEDS : tf ? TRANSFORMER_SEEDS : DEFAULT_SEEDS,
+        1, 10000);
     long seed = Experiments.seed(a);
-    int steps = a.integer("steps", paper ? PAPER_STEPS : DEFAULT_STEPS, 1, 100_000_000);
+    int steps = a.integer("steps", paper ? PAPER_STEPS : tf ? TRANSFORMER_STEPS : DEFAULT_STEPS,
+        1, 100_000_000);
     double lr = Experiments.positive(a, "lr", 0.1, 1e6);
     double adamLr = Experiments.positive(a, "adam-lr", 1e-3, 1e6);
     int hidden = a.integer("hidden", 128, 1, 1 << 16);
@@ -137,6 +179,9 @@ final class EmergenceCommand implements Command {
     double window = Experiments.positive(a, "window", 0.2, 1);
     int every = a.integer("every", Math.max(1, steps / 100), 0, Integer.MAX_VALUE);
     Noise noise = noise(a);
+    if (tf && noise != Noise.NONE) {
+      throw new UsageException("--noise: the transformer trains without noise");
+    }
     double sigma = a.number("sigma", 0, 0, 1e6);
     if (noise == Noise.NONE && sigma > 0) {
       throw new UsageException("--sigma needs --noise param or --noise signal");
@@ -146,6 +191,10 @@ final class EmergenceCommand implements Command {
           + " noise)");
     }
     boolean neurons = a.flag("neurons");
+    if (tf && (neurons || a.has("every"))) {
+      throw new UsageException("--" + (neurons ? "neurons" : "every") + ": the transformer"
+          + " records no time series");
+    }
     if (neurons && every == 0) {
       throw new UsageException("--neurons writes the cosines of the time series, and --every 0"
           + " records none");
@@ -153,15 +202,21 @@ final class EmergenceCommand implements Command {
     int threads = Experiments.threads(a);
     Sre.Builder ob = Sre.Options.builder().act(act).rules(rules).gammas(gammas).seeds(seeds)
         .seed(seed).noise(noise, sigma).lr(lr, adamLr).batch(batch).steps(steps).window(window)
-        .every(every).neurons(neurons).widths(32, hidden, 32).sizes(nTrain, nVal);
+        .every(tf ? 0 : every).neurons(neurons).widths(32, hidden, 32).sizes(nTrain, nVal)
+        .loss(loss);
+    if (tf) {
+      ob.transformer(transformer(a, act));
+    }
     List<String> warnings = Experiments.check(ob.build().problems(threads), name(), err);
     Path dir = Experiments.outDir(a, "emergence");
     Sre.Options o = ob.save(Experiments.saveDir(a, dir)).build();
+    String student = tf ? studentName(o.transformer())
+        : String.format(Locale.ROOT, "student 32-%d-32 %s", hidden, act.id());
     String config = String.format(Locale.ROOT,
-        "emergence (SRE): student 32-%d-32 %s, teacher 32-%d-32 tanh, %d train / %d val,%n"
-        + "  batch %d, %d steps, lr %s (adam, adamw: %s), window last %s, noise %s sigma %s,%n"
-        + "  seeds %d from %d, kernels %s, threads %d%n",
-        hidden, act.id(), hidden, nTrain, nVal, batch, steps, Experiments.num(lr),
+        "emergence (SRE): %s, teacher 32-%d-32 tanh, %d train / %d val,%n"
+        + "  batch %d, %d steps, loss %s, lr %s (adam, adamw: %s), window last %s, noise %s sigma"
+        + " %s,%n  seeds %d from %d, kernels %s, threads %d%n",
+        student, hidden, nTrain, nVal, batch, steps, loss.id(), Experiments.num(lr),
         Experiments.num(adamLr), Experiments.num(window), noise.id(), Experiments.num(sigma),
         seeds, seed, KernelProvider.get().name(), threads);
     out.print(config);
@@ -174,7 +229,7 @@ final class EmergenceCommand implements Command {
     }
     long elapsed = System.nanoTime() - t0;
 
-    String table = table(o, sum);
+    String table = tf ? transformerTable(o, sum) : table(o, sum);
     out.println();
     out.print(table);
     out.println("time: " + Experiments.duration(elapsed) + "; results in " + dir);
@@ -185,6 +240,32 @@ final class EmergenceCommand implements Command {
     writeCsv(dir, o, sum);
     writePlots(dir, o, sum);
     return 0;
+  }
+
+  /** The options of the transformer's architecture (a usage error with --model mlp). */
+  static final List<String> TRANSFORMER_OPTIONS = List.of("tokens", "heads", "blocks", "norm",
+      "ffn");
+
+  /** The transformer of --tokens, --heads, --blocks, --norm, --ffn with activation act. */
+  static TransformerConfig transformer(Args a, Activation act) {
+    int tokens = a.integer("tokens", 4, 1, TransformerConfig.D);
+    int heads = a.integer("heads", 4, 1, TransformerConfig.D);
+    int blocks = a.integer("blocks", 2, 1, 64);
+    TransformerConfig.Norm norm = a.named("norm", TransformerConfig.Norm.class,
+        TransformerConfig.Norm.PRE);
+    int ffn = a.integer("ffn", 128, 1, 1 << 16);
+    try {
+      return TransformerConfig.builder().tokens(tokens).heads(heads).blocks(blocks).act(act)
+          .norm(norm).ffn(ffn).build();
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage());
+    }
+  }
+
+  static String studentName(TransformerConfig c) {
+    return String.format(Locale.ROOT, "student transformer (%d tokens, %d heads, %d blocks,"
+        + " norm %s, ffn 32-%d-32 %s)", c.tokens(), c.heads(), c.blocks(), c.norm().id(),
+        c.ffn(), c.act().id());
   }
 
   static String pm(Stat s) {
@@ -247,15 +328,68 @@ final class EmergenceCommand implements Command {
     return sb.toString();
   }
 
+  /**
+   * The transformer's tables: per protocol, cos(g, H) of every map (rows map x rule, columns
+   * gamma), then the validation loss.
+   */
+  static String transformerTable(Sre.Options o, Summary sum) {
+    StringBuilder sb = new StringBuilder();
+    List<String> names = o.layerNames();
+    String[] head = new String[2 + o.gammas().length];
+    head[0] = "map";
+    head[1] = "rule";
+    for (int g = 0; g < o.gammas().length; g++) {
+      head[2 + g] = "gamma=" + Experiments.label(o.gammas()[g]);
+    }
+    for (Protocol p : Protocol.values()) {
+      sb.append(String.format(Locale.ROOT,
+          "Alignment cos(g, H), protocol %s, every linear map (mean ± std over %d seeds)%n",
+          p.id(), o.seeds()));
+      List<String[]> rows = Experiments.rows();
+      rows.add(head);
+      for (int l = 0; l < names.size(); l++) {
+        for (Rule r : o.rules()) {
+          String[] row = new String[head.length];
+          row[0] = r == o.rules().get(0) ? names.get(l) : "";
+          row[1] = r.id();
+          for (int g = 0; g < o.gammas().length; g++) {
+            row[2 + g] = pm(sum.group(r, o.gammas()[g]).layer(l).alignment(p));
+          }
+          rows.add(row);
+        }
+      }
+      sb.append(Experiments.table(rows)).append('\n');
+    }
+    sb.append(String.format(Locale.ROOT,
+        "Validation loss at the end (mean ± std over %d seeds)%n", o.seeds()));
+    List<String[]> rows = Experiments.rows();
+    String[] vh = new String[1 + o.gammas().length];
+    vh[0] = "rule";
+    System.arraycopy(head, 2, vh, 1, o.gammas().length);
+    rows.add(vh);
+    for (Rule r : o.rules()) {
+      String[] row = new String[vh.length];
+      row[0] = r.id();
+      for (int g = 0; g < o.gammas().length; g++) {
+        Stat v = sum.group(r, o.gammas()[g]).valLoss();
+        row[1 + g] = String.format(Locale.ROOT, "%.4f ± %.4f", v.mean(), v.std());
+      }
+      rows.add(row);
+    }
+    sb.append(Experiments.table(rows));
+    return sb.toString();
+  }
+
   static void writeCsv(Path dir, Sre.Options o, Summary sum) throws IOException {
     Experiments.Csv al = new Experiments.Csv(
         "model,activation,rule,gamma,sigma,layer,protocol,seeds,mean,std");
+    List<String> names = o.layerNames();
     for (Summary.Group gr : sum.groups()) {
-      for (int l = 0; l < 2; l++) {
+      for (int l = 0; l < names.size(); l++) {
         for (Protocol p : Protocol.values()) {
           Stat ms = gr.layer(l).alignment(p);
-          al.row("mlp", o.act().id(), gr.rule().id(), gr.gamma(), o.sigma(), l + 1, p.id(),
-              gr.seeds(), ms.mean(), ms.std());
+          al.row(o.model().id(), o.act().id(), gr.rule().id(), gr.gamma(), o.sigma(),
+              names.get(l), p.id(), gr.seeds(), ms.mean(), ms.std());
         }
       }
     }
@@ -270,10 +404,10 @@ final class EmergenceCommand implements Command {
         : null;
     for (Cell c : sum.cells()) {
       TrainingRun.Result r = c.result();
-      for (int l = 0; l < 2; l++) {
+      for (int l = 0; l < names.size(); l++) {
         TrainingRun.Layer rl = r.layer(l);
         Probe.NeuronStats n = rl.neurons();
-        runs.row(c.rule().id(), c.gamma(), c.seed(), l + 1, rl.minibatch(), rl.fullbatch(),
+        runs.row(c.rule().id(), c.gamma(), c.seed(), names.get(l), rl.minibatch(), rl.fullbatch(),
             rl.timeavg(), r.trainLoss(), r.valLoss(), rl.weightNorm(), n.positiveFraction(),
             n.flipRate(), n.hebbianTimeavg());
       }
@@ -294,13 +428,20 @@ final class EmergenceCommand implements Command {
       }
     }
     runs.write(dir.resolve("runs.csv"));
-    ts.write(dir.resolve("timeseries.csv"));
+    if (o.model() == Sre.Model.MLP) {
+      ts.write(dir.resolve("timeseries.csv"));
+    }
     if (neu != null) {
       neu.write(dir.resolve("neurons.csv"));
     }
   }
 
   static void writePlots(Path dir, Sre.Options o, Summary sum) throws IOException {
+    if (o.model() == Sre.Model.TRANSFORMER) {
+      Figures.alignmentVsGammaMaps(dir, "transformer, " + o.act().id() + " FFN", sum, o.rules(),
+          o.gammas(), o.layerNames());
+      return;
+    }
     String what = String.format(Locale.ROOT, "%s MLP", o.act().id());
     Figures.alignmentVsGamma(dir, what, sum, o.rules(), o.gammas());
     Figures.alignmentOverTime(dir, what, sum, o.rules(), o.gammas());

@@ -6,6 +6,7 @@ import java.util.Objects;
 import org.hebb4j.kernel.Kernels;
 import org.hebb4j.nn.Dense;
 import org.hebb4j.nn.Transformer;
+import org.hebb4j.nn.TransformerConfig;
 
 /**
  * The alignment probe of every linear map of a {@link Transformer} (spec/transformer.md#probe):
@@ -13,8 +14,9 @@ import org.hebb4j.nn.Transformer;
  * the step's {@code N} rows (batch x tokens; batch rows for the readout) and (E17)
  * {@code cos(g, H)} with g the learning signal of the map's weight, for the {@code minibatch}
  * protocol (mean over steps of cos(g_t, H_t)) and the {@code timeavg} protocol
- * (cos(mean_t g_t, mean_t H_t)) of spec/emergence.md#protocols. Allocates in its constructor
- * only.
+ * (cos(mean_t g_t, mean_t H_t)) of spec/emergence.md#protocols, and at the end of training the
+ * {@code fullbatch} protocol ({@link #fullbatch}). Allocates in its constructor only, except
+ * {@link #fullbatch} (called once per run).
  */
 public final class TransformerProbe {
 
@@ -127,6 +129,56 @@ public final class TransformerProbe {
       hh[j] = (float) (sh[j] / Math.max(1, steps));
     }
     return Probe.cosine(k, g.length, g, 0, hh, 0);
+  }
+
+  /**
+   * (E18b) The {@code fullbatch} alignment of every map: cos(g, H) with g the signal the rule would
+   * give for one step on the whole of {@code data} (a dry run: parameters and Adam moments
+   * unchanged) and H the Hebbian term (E16) over every row of it (every token of every row; every
+   * row for the readout). Forward and backward run in chunks of the trainer's batch capacity and
+   * accumulate, so the result is that of one pass over all n rows (loss scale 1/n). Overwrites the
+   * trainer's workspace (call it after the last step) and allocates (once per run).
+   * See spec/transformer.md#probe, spec/emergence.md#protocols.
+   *
+   * @param trainer the trainer this probe observes
+   * @param data the set, usually the training set; inputs [n, 32], targets [n, 32]
+   * @return the cosines, in the order of {@link #names()}
+   * @throws IllegalArgumentException if data does not have 32 inputs and 32 targets per row
+   */
+  public double[] fullbatch(TransformerTrainer trainer, Data data) {
+    Objects.requireNonNull(trainer, "trainer");
+    Objects.requireNonNull(data, "data");
+    if (data.hasLabels() || data.d() != TransformerConfig.D || data.o() != TransformerConfig.D) {
+      throw new IllegalArgumentException("fullbatch needs " + TransformerConfig.D + " inputs and "
+          + TransformerConfig.D + " targets per row, got " + data.d() + " -> "
+          + (data.hasLabels() ? "labels" : data.o() + " targets"));
+    }
+    Transformer.Workspace ws = trainer.workspace();
+    int chunk = ws.capacity(), n = data.n();
+    float[] xb = new float[chunk * data.d()];
+    float[] yb = new float[chunk * data.o()];
+    int[] idx = new int[n];
+    for (int i = 0; i < n; i++) {
+      idx[i] = i;
+    }
+    for (int from = 0; from < n; from += chunk) {
+      int rows = Math.min(chunk, n - from);
+      data.gather(idx, from, rows, xb, yb, null);
+      ws.forward(k, xb, rows);
+      ws.loss(trainer.loss(), yb, 1f / n);
+      ws.backward(k, from > 0);
+      for (int i = 0; i < maps.size(); i++) {
+        Transformer.LinearMap m = maps.get(i);
+        Probe.hebbian(k, m.layer(), rows * m.rowsPerSample(),
+            1f / ((float) n * m.rowsPerSample()), m.hPost(), m.hPre(), from > 0, h[i]); // (E16)
+      }
+    }
+    double[] out = new double[maps.size()];
+    for (int i = 0; i < out.length; i++) {
+      float[] g = trainer.dryMapSignal(i);
+      out[i] = Probe.cosine(k, g.length, g, 0, h[i], 0); // (E17)
+    }
+    return out;
   }
 
   private int check(int i) {

@@ -212,4 +212,27 @@ public final class TransformerTrainer {
     return params[mapParam[map]].g;
   }
 
+  /** The data loss. */
+  Loss loss() {
+    return loss;
+  }
+
+  /**
+   * (E18b) The signal the rule would give map {@code map}'s weight from the gradient now in the
+   * workspace, as a dry run: SGD and coupled Adam take the gradient itself (their signal before
+   * the update, as in {@link #train}), AdamW the bias-corrected moment ratio at step t + 1 with
+   * the moments left unchanged (scratch arrays allocated here).
+   */
+  float[] dryMapSignal(int map) {
+    Param p = params[mapParam[map]];
+    float[] g = new float[p.w.length];
+    if (cfg.rule().optimizer == Rule.Optimizer.ADAMW) {
+      Updates.adamSignal(g.length, p.grad, cfg.beta1(), cfg.beta2(), cfg.eps(), t + 1, p.m, p.v,
+          new float[g.length], new float[g.length], g);
+    } else {
+      Updates.sgdSignal(g.length, p.grad, g);
+    }
+    return g;
+  }
+
 }

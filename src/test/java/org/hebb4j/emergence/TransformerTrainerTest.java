@@ -161,4 +161,49 @@ class TransformerTrainerTest {
       assertEquals(0, bytes, rule + ": 100 steps allocated " + bytes + " bytes");
     }
   }
+
+  /** The trainer of a fresh net() with batch capacity {@code capacity}. */
+  static TransformerTrainer trainer(Rule rule, int capacity) {
+    return new TransformerTrainer(KernelProvider.get(), net(), Loss.MSE,
+        TrainConfig.of(rule, rule == Rule.SGD ? 0.05 : 1e-3, 5e-3, Noise.NONE, 0, capacity));
+  }
+
+  @Test
+  void fullbatchOfOneBatchIsThatStepsMinibatchCosine() {
+    Kernels k = KernelProvider.get();
+    float[][] xy = task(BATCH);
+    Data data = Data.regression(xy[0], D, xy[1], D);
+    for (Rule rule : new Rule[] {Rule.SGD, Rule.ADAM}) {
+      TransformerTrainer tr = trainer(rule, BATCH);
+      TransformerProbe p = new TransformerProbe(k, tr);
+      double[] full = p.fullbatch(tr, data);
+      assertEquals(p.names().size(), full.length);
+      assertEquals(0, tr.steps(), "fullbatch must not step");
+      tr.train(xy[0], xy[1], BATCH, p, true);
+      for (int i = 0; i < full.length; i++) {
+        assertEquals(p.minibatch(i), full[i], 1e-6, rule + " " + p.names().get(i));
+      }
+    }
+  }
+
+  @Test
+  void fullbatchInChunksEqualsOnePass() {
+    Kernels k = KernelProvider.get();
+    float[][] xy = task(BATCH * 3);
+    Data data = Data.regression(xy[0], D, xy[1], D);
+    for (Rule rule : new Rule[] {Rule.SGD, Rule.ADAMW}) {
+      TransformerTrainer small = trainer(rule, 20);
+      TransformerTrainer big = trainer(rule, BATCH * 3);
+      for (TransformerTrainer tr : new TransformerTrainer[] {small, big}) {
+        tr.train(xy[0], xy[1], 16, null, false); // AdamW: moments from one step
+      }
+      double[] chunks = new TransformerProbe(k, small).fullbatch(small, data);
+      double[] one = new TransformerProbe(k, big).fullbatch(big, data);
+      assertArrayEquals(one, chunks, 2e-5, rule.id());
+      assertEquals(1, small.steps());
+    }
+    assertThrows(IllegalArgumentException.class, () -> new TransformerProbe(k,
+        trainer(Rule.SGD, 8)).fullbatch(trainer(Rule.SGD, 8), Data.regression(new float[64], 16,
+            new float[64], 16)));
+  }
 }

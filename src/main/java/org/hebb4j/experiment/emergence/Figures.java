@@ -49,6 +49,47 @@ public final class Figures {
   }
 
   /**
+   * Writes {@code alignment-vs-gamma-PROTOCOL.svg} for every protocol: small multiples, one
+   * panel per linear map (e.g. the transformer's "E", "b1.Wq", ..., "R"), each with the mean
+   * over seeds of cos(g, H) against gamma, one series per rule, error bars +-1 standard
+   * deviation over the seeds.
+   *
+   * @param dir the output folder
+   * @param what the model, for the titles (e.g. "transformer, tanh FFN")
+   * @param sum the results; layer i of every group is map {@code names.get(i)}
+   * @param rules the rules, in legend order
+   * @param gammas the weight decays
+   * @param names the maps' names, one panel each
+   * @throws IOException when a file cannot be written
+   */
+  public static void alignmentVsGammaMaps(Path dir, String what, Summary sum, List<Rule> rules,
+      double[] gammas, List<String> names) throws IOException {
+    int seeds = sum.groups().get(0).seeds();
+    for (Protocol p : Protocol.values()) {
+      Panels fig = new Panels(String.format(Locale.ROOT,
+          "Alignment vs weight decay, every linear map: %s (%s)", p.id(), what),
+          (seeds > 1 ? String.format(Locale.ROOT, "points: mean over %d seeds; error bars: ±1"
+              + " s.d. over the seeds", seeds) : "one seed per point (no error bars)")
+              + "; x: weight decay gamma (log scale; 0 left of the break); legend in the first"
+              + " panel", 4, 420, 280);
+      for (int i = 0; i < names.size(); i++) {
+        LinePlot panel = new LinePlot(names.get(i), "gamma", "cos(g, H)").gammaX();
+        for (Rule r : rules) {
+          double[] m = new double[gammas.length], sd = new double[gammas.length];
+          for (int g = 0; g < gammas.length; g++) {
+            Stat st = sum.group(r, gammas[g]).layer(i).alignment(p);
+            m[g] = st.mean();
+            sd[g] = st.std();
+          }
+          panel.add(i == 0 ? r.id() : null, gammas, m, seeds > 1 ? sd : null, false);
+        }
+        fig.add(panel);
+      }
+      fig.write(dir.resolve("alignment-vs-gamma-" + p.id() + ".svg"));
+    }
+  }
+
+  /**
    * Writes {@code accuracy-vs-gamma.svg}: the mean over seeds of the final test accuracy
    * against gamma, one series per rule, error bars +-1 standard deviation over the seeds.
    *

@@ -9,6 +9,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.hebb4j.io.SafeTensors;
 import org.hebb4j.nn.Mlp;
+import org.hebb4j.nn.Transformer;
+import org.hebb4j.nn.TransformerConfig;
 
 /**
  * Where the emergence runners save their trained networks (spec/io.md#models): one safetensors
@@ -46,6 +48,32 @@ final class ModelFiles {
     }
     Map<String, String> meta = new LinkedHashMap<>(net.configMetadata());
     meta.putAll(extra);
+    try {
+      SafeTensors.write(dir.resolve(name + ".safetensors"), net.stateDict(), meta);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Writes the transformer {@code net} to {@code dir/name.safetensors}: {@link
+   * Transformer#stateDict()} under the contract's names (spec/transformer.md#shapes) and its
+   * architecture as metadata (model, tokens, heads, blocks, act, norm, ffn); does nothing when
+   * {@code dir} is null.
+   */
+  static void save(Path dir, String name, Transformer net) {
+    if (dir == null) {
+      return;
+    }
+    TransformerConfig c = net.config();
+    Map<String, String> meta = new LinkedHashMap<>();
+    meta.put("model", "transformer");
+    meta.put("tokens", Integer.toString(c.tokens()));
+    meta.put("heads", Integer.toString(c.heads()));
+    meta.put("blocks", Integer.toString(c.blocks()));
+    meta.put("act", c.act().id());
+    meta.put("norm", c.norm().id());
+    meta.put("ffn", Integer.toString(c.ffn()));
     try {
       SafeTensors.write(dir.resolve(name + ".safetensors"), net.stateDict(), meta);
     } catch (IOException e) {

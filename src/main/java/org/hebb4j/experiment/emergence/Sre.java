@@ -10,18 +10,23 @@ import org.hebb4j.emergence.Noise;
 import org.hebb4j.emergence.Rule;
 import org.hebb4j.emergence.Teacher;
 import org.hebb4j.emergence.TrainConfig;
+import org.hebb4j.emergence.TransformerProbe;
 import org.hebb4j.experiment.Problem;
 import org.hebb4j.kernel.Activation;
 import org.hebb4j.kernel.Kernels;
 import org.hebb4j.kernel.ThreadedKernels;
 import org.hebb4j.nn.Loss;
 import org.hebb4j.nn.Mlp;
+import org.hebb4j.nn.Transformer;
+import org.hebb4j.nn.TransformerConfig;
 import org.hebb4j.parallel.Workers;
 import org.hebb4j.rng.Rng;
+import org.hebb4j.util.Named;
 
 /**
- * The standard regression experiment (spec/emergence.md#sre): a student MLP d -> h -> o learns a
- * fixed random tanh teacher of the same shape under every (rule, gamma) pair, for several seeds.
+ * The standard regression experiment (spec/emergence.md#sre): a student MLP d -> h -> o, or the
+ * transformer of spec/transformer.md (spec/transformer.md#sre), learns a fixed random tanh
+ * teacher MLP d -> h -> o under every (rule, gamma) pair, for several seeds.
  * Runs are independent and split over the workers by run, so results do not depend on the thread
  * count.
  */
@@ -54,15 +59,44 @@ public final class Sre {
    * @param nVal validation set size
    * @param save the folder where every trained student is written as
    *     {@code RULE-gammaG-seedS.safetensors} ({@link Mlp#save}, spec/io.md#models), or null
+   * @param model the student: the MLP d -> hidden -> o or the transformer
+   * @param transformer the transformer's architecture (its act is {@code act}); used when
+   *     {@code model} is {@link Model#TRANSFORMER}
+   * @param loss the data loss, MSE or MSE_MEAN (spec/emergence.md#loss)
    */
   public record Options(Activation act, List<Rule> rules, double[] gammas, int seeds, long seed,
       Noise noise, double sigma, double lr, double adamLr, int batch, int steps, double window,
-      int every, boolean neurons, int d, int hidden, int o, int nTrain, int nVal, Path save) {
+      int every, boolean neurons, int d, int hidden, int o, int nTrain, int nVal, Path save,
+      Model model, TransformerConfig transformer, Loss loss) {
+
+    /**
+     * The names of the measured linear maps, in report order: "1", "2" (the MLP's layers) or
+     * the transformer's maps "E", "b1.Wq", ..., "b2.W2", "R" ({@link TransformerProbe#names()},
+     * spec/transformer.md#probe).
+     *
+     * @return an unmodifiable list
+     */
+    public List<String> layerNames() {
+      if (model == Model.MLP) {
+        return List.of("1", "2");
+      }
+      List<String> out = new ArrayList<>();
+      out.add("E");
+      for (int l = 1; l <= transformer.blocks(); l++) {
+        for (String w : new String[] {"Wq", "Wk", "Wv", "Wo", "W1", "W2"}) {
+          out.add("b" + l + "." + w);
+        }
+      }
+      out.add("R");
+      return List.copyOf(out);
+    }
 
     /**
      * A builder holding the defaults: tanh, every rule, gammas 0, 5e-5, 5e-4, 5e-3, 3 seeds from
      * 1, no noise, lr 0.1 (adam, adamw: 1e-3), batch 256, 3000 steps, window 0.2, a time-series
-     * point every steps/100 steps, 32 -> 128 -> 32, 20000 train and 2000 validation rows.
+     * point every steps/100 steps, 32 -> 128 -> 32, 20000 train and 2000 validation rows, the
+     * MLP student (the transformer's defaults of {@link TransformerConfig#builder()} once
+     * {@link Builder#transformer} is called), loss MSE.
      *
      * @return a new builder
      */
@@ -102,8 +136,9 @@ public final class Sre {
 
     /**
      * What is wrong with these settings, found before any work ({@link Problem}): a batch
-     * larger than the training set or more memory than the JVM may use (errors), a measurement
-     * window of too few steps (a warning). See {@link TrainingRun.Schedule#problems}.
+     * larger than the training set, more memory than the JVM may use, or for the transformer a
+     * rule other than sgd, adam, adamw or any noise (errors), a measurement window of too few
+     * steps (a warning). See {@link TrainingRun.Schedule#problems}.
      *
      * @param threads the worker threads (runs trained at once)
      * @return the problems, errors first; empty when none
@@ -112,16 +147,59 @@ public final class Sre {
     public List<Problem> problems(int threads) {
       TrainingRun.Schedule s = new TrainingRun.Schedule(steps, window, every, neurons);
       List<Problem> all = new ArrayList<>(s.problems(batch, nTrain));
+      if (model == Model.TRANSFORMER) {
+        for (Rule r : rules) {
+          if (r.dfa || r.randomTargets) {
+            all.add(Problem.error("the transformer trains with rule sgd, adam or adamw, not "
+                + r.id()));
+          }
+        }
+        if (noise != Noise.NONE) {
+          all.add(Problem.error("the transformer trains without noise, got noise " + noise.id()));
+        }
+      }
       int[] widths = {d, hidden, o};
       double rows = (double) nTrain + nVal + (rules.contains(Rule.RANDOMNN) ? nTrain : 0);
-      double bytes = 4.0 * seeds * rows * (d + o)
-          + Math.min(threads, runs()) * s.runBytes(widths, batch, Math.min(nVal,
-              org.hebb4j.emergence.Evaluation.CHUNK))
+      double perRun = model == Model.MLP
+          ? s.runBytes(widths, batch, Math.min(nVal, org.hebb4j.emergence.Evaluation.CHUNK))
+          : TrainingRun.transformerRunBytes(transformer, batch);
+      double bytes = 4.0 * seeds * rows * (d + o) + Math.min(threads, runs()) * perRun
           + (double) runs() * s.keptBytes(widths);
+      String net = model == Model.MLP
+          ? String.format(java.util.Locale.ROOT, "a %d-%d-%d network", d, hidden, o)
+          : String.format(java.util.Locale.ROOT, "a %d-block transformer", transformer.blocks());
       all.addAll(Problem.memory(bytes, String.format(java.util.Locale.ROOT,
-          "%d runs of a %d-%d-%d network, batch %d, %d + %d rows per seed", runs(), d, hidden,
-          o, batch, nTrain, nVal)));
+          "%d runs of %s, batch %d, %d + %d rows per seed", runs(), net, batch, nTrain, nVal)));
       return TrainingRun.errorsFirst(all);
+    }
+  }
+
+  /** The student network of the SRE (spec/emergence.md#sre, spec/transformer.md#sre). */
+  public enum Model implements Named {
+    /** The MLP d -> hidden -> o. */
+    MLP,
+    /** The transformer of spec/transformer.md (tokens, heads, blocks, norm, ffn). */
+    TRANSFORMER;
+
+    /**
+     * The word used on the command line and in the CSV files. See spec/emergence.md#sre.
+     *
+     * @return "mlp" or "transformer"
+     */
+    @Override
+    public String id() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /**
+     * The constant named {@code s}. See spec/emergence.md#sre.
+     *
+     * @param s "mlp" or "transformer"
+     * @return the constant
+     * @throws IllegalArgumentException if no constant is named {@code s} (one line)
+     */
+    public static Model parse(String s) {
+      return Named.parse(Model.class, "model", s);
     }
   }
 
@@ -147,8 +225,35 @@ public final class Sre {
     private int nTrain = 20000;
     private int nVal = 2000;
     private Path save;
+    private Model model = Model.MLP;
+    private TransformerConfig transformer = TransformerConfig.builder().build();
+    private Loss loss = Loss.MSE;
 
     private Builder() {}
+
+    /**
+     * Sets the student to the transformer of {@code config} (its act is replaced by the
+     * builder's act). See spec/transformer.md#sre.
+     *
+     * @param config the architecture
+     * @return this builder
+     */
+    public Builder transformer(TransformerConfig config) {
+      model = Model.TRANSFORMER;
+      transformer = config;
+      return this;
+    }
+
+    /**
+     * Sets the data loss (default MSE).
+     *
+     * @param v MSE or MSE_MEAN
+     * @return this builder
+     */
+    public Builder loss(Loss v) {
+      loss = v;
+      return this;
+    }
 
     /**
      * Sets the student's hidden activation.
@@ -333,7 +438,9 @@ public final class Sre {
     public Options build() {
       return new Options(act, rules, gammas.clone(), seeds, seed, noise, sigma, lr, adamLr, batch,
           steps, window, every >= 0 ? every : Math.max(1, steps / 100), neurons, d, hidden, o,
-          nTrain, nVal, save);
+          nTrain, nVal, save, model, new TransformerConfig(transformer.tokens(),
+          transformer.heads(), transformer.blocks(), act, transformer.norm(), transformer.ffn()),
+          loss);
     }
   }
 
@@ -384,11 +491,20 @@ public final class Sre {
   static Cell runOne(Kernels k, Options o, SeedData data, Rule r, double gamma, int s,
       AtomicLong progress) {
     Rng root = new Rng(o.seed() + s);
+    TrainingRun.Schedule schedule = new TrainingRun.Schedule(o.steps(), o.window(), o.every(),
+        o.neurons());
+    if (o.model() == Model.TRANSFORMER) {
+      Transformer net = new Transformer(o.transformer());
+      net.init(root.derive("student"));
+      TrainingRun.Result res = TrainingRun.run(k, net, o.loss(), data.task().train(),
+          data.task().val(), o.config(r, gamma), schedule, root, progress);
+      ModelFiles.save(o.save(), name(r, gamma, o.seed() + s), net);
+      return new Cell(r, gamma, s, o.seed() + s, res);
+    }
     Mlp student = Teacher.network(o.d(), o.hidden(), o.o(), o.act(), root.derive("student"));
     Data train = r.randomTargets ? data.randomTrain() : data.task().train();
-    TrainingRun.Result res = TrainingRun.run(k, student, Loss.MSE, train, data.task().val(),
-        o.config(r, gamma), new TrainingRun.Schedule(o.steps(), o.window(), o.every(),
-            o.neurons()), root, progress);
+    TrainingRun.Result res = TrainingRun.run(k, student, o.loss(), train, data.task().val(),
+        o.config(r, gamma), schedule, root, progress);
     ModelFiles.save(o.save(), name(r, gamma, o.seed() + s), student, Map.of());
     return new Cell(r, gamma, s, o.seed() + s, res);
   }

@@ -2,6 +2,7 @@ package org.hebb4j.experiment.emergence;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntConsumer;
@@ -12,12 +13,17 @@ import org.hebb4j.emergence.Probe;
 import org.hebb4j.emergence.Protocol;
 import org.hebb4j.emergence.TrainConfig;
 import org.hebb4j.emergence.Trainer;
+import org.hebb4j.emergence.TransformerProbe;
+import org.hebb4j.emergence.TransformerTrainer;
 import org.hebb4j.kernel.Kernels;
 import org.hebb4j.nn.Dense;
 import org.hebb4j.nn.Loss;
 import org.hebb4j.nn.Mlp;
+import org.hebb4j.nn.Transformer;
+import org.hebb4j.nn.TransformerConfig;
 import org.hebb4j.parallel.Workers;
 import org.hebb4j.rng.Rng;
+import org.hebb4j.tensor.Tensor;
 
 /**
  * One training run with the alignment probe (spec/emergence.md#protocols): {@code steps} steps of
@@ -296,6 +302,107 @@ public final class TrainingRun {
     Evaluation.Result v = tr.evaluate(eval);
     return new Result(List.copyOf(layers), windowLoss / s.windowSteps(), v.loss(), v.accuracy(),
         probe.series());
+  }
+
+  /**
+   * Trains a {@link Transformer} (initialised) on {@code train} with the same batch order and
+   * window as the MLP's {@link #run}, measures every linear map ({@link TransformerProbe}:
+   * minibatch and timeavg over the window, fullbatch on the training set at the end) and
+   * evaluates on {@code val}. Result layers follow {@link TransformerProbe#names()}; per-neuron
+   * statistics are NaN and the time series is empty (the transformer probe records none).
+   * See spec/transformer.md#sre.
+   *
+   * @param k the kernels
+   * @param net the student, trained in place
+   * @param loss MSE or MSE_MEAN
+   * @param train the training set [n, 32] -> [n, 32]
+   * @param val the validation set
+   * @param cfg the hyperparameters (rule sgd, adam or adamw; no noise)
+   * @param s the schedule (its every and neurons are not used)
+   * @param run the run's root stream; the batch order uses {@code run.derive("shuffle")}
+   * @param progress incremented once per step (may be null)
+   * @return the measurements
+   * @throws IllegalArgumentException if the batch is larger than the training set, or for a rule
+   *     or noise the transformer trainer refuses
+   */
+  public static Result run(Kernels k, Transformer net, Loss loss, Data train, Data val,
+      TrainConfig cfg, Schedule s, Rng run, AtomicLong progress) {
+    int batch = cfg.batch();
+    if (batch > train.n()) {
+      throw new IllegalArgumentException("batch " + batch + " is larger than the training set ("
+          + train.n() + " rows)");
+    }
+    TransformerTrainer tr = new TransformerTrainer(k, net, loss, cfg);
+    TransformerProbe probe = new TransformerProbe(k, tr);
+    Rng shuffle = run.derive("shuffle");
+    int[] perm = identity(train.n());
+    float[] xb = new float[batch * train.d()];
+    float[] yb = new float[batch * train.o()];
+    int firstWindow = s.steps() - s.windowSteps() + 1;
+    int pos = train.n();
+    double windowLoss = 0;
+    for (int step = 1; step <= s.steps(); step++) {
+      if (pos + batch > train.n()) {
+        shuffle.shuffle(perm);
+        pos = 0;
+      }
+      train.gather(perm, pos, batch, xb, yb, null);
+      pos += batch;
+      boolean window = step >= firstWindow;
+      double l = tr.train(xb, yb, batch, probe, window);
+      if (window) {
+        windowLoss += l;
+      }
+      if (progress != null) {
+        progress.incrementAndGet();
+      }
+    }
+    double[] full = probe.fullbatch(tr, train);
+    Map<String, Tensor> params = net.parameters();
+    Probe.NeuronStats none = new Probe.NeuronStats(Double.NaN, Double.NaN, Double.NaN);
+    List<Layer> layers = new ArrayList<>();
+    for (int i = 0; i < probe.names().size(); i++) {
+      float[] w = params.get(probe.names().get(i)).data();
+      layers.add(new Layer(probe.minibatch(i), full[i], probe.timeavg(i), none,
+          Math.sqrt(k.sumSquares(w.length, w, 0))));
+    }
+    double valLoss = transformerLoss(k, tr.workspace(), loss, val);
+    return new Result(List.copyOf(layers), windowLoss / s.windowSteps(), valLoss, Double.NaN,
+        new Probe.Series(new long[0], new double[0], List.of()));
+  }
+
+  /** Mean loss over {@code data} in chunks of the workspace's capacity. */
+  static double transformerLoss(Kernels k, Transformer.Workspace ws, Loss loss, Data data) {
+    int chunk = ws.capacity();
+    float[] xb = new float[chunk * data.d()];
+    float[] yb = new float[chunk * data.o()];
+    int[] idx = identity(data.n());
+    double sum = 0;
+    for (int from = 0; from < data.n(); from += chunk) {
+      int rows = Math.min(chunk, data.n() - from);
+      data.gather(idx, from, rows, xb, yb, null);
+      ws.forward(k, xb, rows);
+      sum += ws.loss(loss, yb, 1f);
+    }
+    return sum / data.n();
+  }
+
+  /**
+   * A lower bound of the memory one transformer run needs on batches of {@code batch} rows: its
+   * parameters with gradients, signals and the probe's sums, and the activations of a batch.
+   *
+   * @param c the architecture
+   * @param batch rows per batch
+   * @return bytes
+   */
+  public static double transformerRunBytes(TransformerConfig c, int batch) {
+    int d = TransformerConfig.D;
+    double perBlock = 4.0 * d * d + 2.0 * d * c.ffn();
+    double params = c.blocks() * perBlock + 2.0 * d * d;
+    double n = (double) batch * c.tokens();
+    double acts = n * c.blocks() * (14.0 * d + 2.0 * c.ffn())
+        + (double) batch * c.heads() * c.tokens() * c.tokens() * c.blocks() * 2;
+    return 4 * (9 * params + acts);
   }
 
   /**

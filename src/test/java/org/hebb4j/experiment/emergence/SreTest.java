@@ -9,10 +9,12 @@ import java.util.List;
 import org.hebb4j.emergence.Noise;
 import org.hebb4j.emergence.Protocol;
 import org.hebb4j.emergence.Rule;
+import org.hebb4j.experiment.Problem;
 import org.hebb4j.kernel.Activation;
 import org.hebb4j.kernel.KernelProvider;
 import org.hebb4j.kernel.Kernels;
 import org.hebb4j.nn.DivergedException;
+import org.hebb4j.nn.TransformerConfig;
 import org.hebb4j.parallel.Workers;
 import org.junit.jupiter.api.Test;
 
@@ -121,6 +123,48 @@ class SreTest {
     assertEquals(Noise.NONE, o.noise());
     assertEquals(128, o.hidden());
     assertEquals(20000, o.nTrain());
+  }
+
+  @Test
+  void transformerOptionsNameEveryMapAndRefuseOtherRules() {
+    Sre.Options o = Sre.Options.builder().rules(List.of(Rule.SGD, Rule.DFA))
+        .noise(Noise.PARAM, 0.1).act(Activation.RELU)
+        .transformer(TransformerConfig.builder().blocks(1).build()).build();
+    assertEquals(Sre.Model.TRANSFORMER, o.model());
+    assertEquals(Activation.RELU, o.transformer().act());
+    assertEquals(List.of("E", "b1.Wq", "b1.Wk", "b1.Wv", "b1.Wo", "b1.W1", "b1.W2", "R"),
+        o.layerNames());
+    List<String> errors = o.problems(1).stream().filter(Problem::isError)
+        .map(Problem::message).toList();
+    assertEquals(List.of("the transformer trains with rule sgd, adam or adamw, not dfa",
+        "the transformer trains without noise, got noise param"), errors);
+    assertEquals(List.of("1", "2"), Sre.Options.builder().build().layerNames());
+    assertEquals(Sre.Model.TRANSFORMER, Sre.Model.parse("transformer"));
+  }
+
+  @Test
+  void transformerRunsAreTheSameBitsForAnyThreadCount() {
+    Sre.Options o = Sre.Options.builder().rules(List.of(Rule.SGD, Rule.ADAM)).gammas(0, 5e-3)
+        .seeds(1).seed(3).batch(16).steps(8).sizes(64, 16).every(0)
+        .transformer(TransformerConfig.builder().blocks(1).ffn(16).build()).build();
+    Summary one;
+    Summary two;
+    try (Workers w = new Workers(1)) {
+      one = Sre.run(K, o, w, null);
+    }
+    try (Workers w = new Workers(2)) {
+      two = Sre.run(K, o, w, null);
+    }
+    assertEquals(8, one.groups().get(0).layers().size());
+    for (int i = 0; i < one.cells().size(); i++) {
+      TrainingRun.Result a = one.cells().get(i).result(), b = two.cells().get(i).result();
+      assertEquals(a.layers(), b.layers());
+      assertEquals(a.valLoss(), b.valLoss());
+      assertEquals(a.trainLoss(), b.trainLoss());
+      for (Protocol p : Protocol.values()) {
+        assertTrue(Double.isFinite(a.alignment(p, 6)), p.id());
+      }
+    }
   }
 
   @Test
