@@ -209,6 +209,25 @@ public final class Args {
     return out;
   }
 
+  /** A comma-separated list of whole numbers in [min, max]. */
+  public int[] integers(String name, int[] dflt, int min, int max) {
+    double[] d = new double[dflt.length];
+    for (int i = 0; i < d.length; i++) {
+      d[i] = dflt[i];
+    }
+    double[] v = numbers(name, d, min, max);
+    int[] r = new int[v.length];
+    for (int i = 0; i < v.length; i++) {
+      if (v[i] != Math.rint(v[i])) {
+        String b = bound(v[i]);
+        throw new UsageException("--" + name + ": expected whole numbers, got "
+            + (b != null ? b : String.valueOf(v[i])));
+      }
+      r[i] = (int) v[i];
+    }
+    return r;
+  }
+
   static double parseNumber(String what, String v, double min, double max) {
     double d;
     try {

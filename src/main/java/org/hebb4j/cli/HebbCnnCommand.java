@@ -104,16 +104,16 @@ final class HebbCnnCommand implements Command {
     }
     int pad = "auto".equals(padText) ? -1 : a.integer("pad", 0, 0, 1000);
     HebbRule rule = a.named("rule", HebbRule.class, HebbRule.INSTAR);
-    int[] channels = ints(a, "channels", HebbCnnConfig.PAPER_CHANNELS, 1, 1 << 16);
+    int[] channels = a.integers("channels", HebbCnnConfig.PAPER_CHANNELS, 1, 1 << 16);
     int n = channels.length;
-    int[] kernels = ints(a, "kernels", HebbCnnConfig.PAPER_KERNELS, 1, 1 << 10);
+    int[] kernels = a.integers("kernels", HebbCnnConfig.PAPER_KERNELS, 1, 1 << 10);
     double[] lr = a.numbers("lr", HebbCnnConfig.PAPER_LR, -Double.MAX_VALUE, Double.MAX_VALUE);
     for (double x : lr) {
       if (x < 0) {
         throw new UsageException("--lr: learning rates must be >= 0, got " + fmt(x));
       }
     }
-    int[] k = ints(a, "k", new int[] {1}, -(1 << 30), 1 << 30);
+    int[] k = a.integers("k", new int[] {1}, -(1 << 30), 1 << 30);
     if (k.length == 1 && n > 1) {
       int k0 = k[0];
       k = new int[n];
@@ -155,22 +155,6 @@ final class HebbCnnCommand implements Command {
   private static String fmt(double x) {
     String b = Args.bound(x);
     return b != null ? b : String.valueOf(x);
-  }
-
-  private static int[] ints(Args a, String name, int[] dflt, int min, int max) {
-    double[] d = new double[dflt.length];
-    for (int i = 0; i < d.length; i++) {
-      d[i] = dflt[i];
-    }
-    double[] v = a.numbers(name, d, min, max);
-    int[] r = new int[v.length];
-    for (int i = 0; i < v.length; i++) {
-      if (v[i] != Math.rint(v[i])) {
-        throw new UsageException("--" + name + ": expected whole numbers, got " + fmt(v[i]));
-      }
-      r[i] = (int) v[i];
-    }
-    return r;
   }
 
   @Override

@@ -59,23 +59,6 @@ final class LearnerCommands {
         Experiments.seed(a), Experiments.threads(a));
   }
 
-  /** A whole number list option with every value in [min, max]. */
-  static int[] ints(Args a, String name, int[] dflt, int min, int max) {
-    double[] d = new double[dflt.length];
-    for (int i = 0; i < d.length; i++) {
-      d[i] = dflt[i];
-    }
-    double[] v = a.numbers(name, d, min, max);
-    int[] r = new int[v.length];
-    for (int i = 0; i < v.length; i++) {
-      if (v[i] != Math.rint(v[i])) {
-        throw new UsageException("--" + name + ": expected whole numbers, got " + v[i]);
-      }
-      r[i] = (int) v[i];
-    }
-    return r;
-  }
-
   /** Checks the settings against the data, runs the experiment, writes and prints. */
   static int run(Args a, Common c, String name, PrintStream out, PrintStream err,
       BiFunction<Dataset, Dataset, List<Problem>> problems, Experiment experiment)

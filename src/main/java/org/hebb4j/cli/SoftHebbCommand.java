@@ -46,7 +46,7 @@ final class SoftHebbCommand implements Command {
   /** Parses and validates every option (UsageException with one line on error). */
   static SoftHebbExperiment.Settings settings(Args a) {
     LearnerCommands.Common c = LearnerCommands.common(a, 0);
-    int[] channels = LearnerCommands.ints(a, "channels", new int[] {96, 384, 1536}, 2, 1 << 16);
+    int[] channels = a.integers("channels", new int[] {96, 384, 1536}, 2, 1 << 16);
     double[] paperLr = new double[channels.length];
     List<SoftHebbConfig.Block> paper = SoftHebbConfig.cifar10().blocks();
     for (int i = 0; i < Math.min(channels.length, paper.size()); i++) {

@@ -225,31 +225,9 @@ public final class Mlp {
    *     another shape (with the expected and the given shape)
    */
   public void loadStateDict(Map<String, Tensor> state) {
-    if (state == null) {
-      throw new IllegalArgumentException("state dict is null");
-    }
-    Map<String, Tensor> own = parameters();
-    for (String name : state.keySet()) {
-      if (!own.containsKey(name)) {
-        throw new IllegalArgumentException("unexpected tensor '" + name + "' (this MLP has "
-            + own.keySet() + ")");
-      }
-    }
-    for (Map.Entry<String, Tensor> e : own.entrySet()) {
-      Tensor t = state.get(e.getKey());
-      if (t == null) {
-        throw new IllegalArgumentException("missing tensor '" + e.getKey() + "'");
-      }
-      if (!Arrays.equals(t.shape(), e.getValue().shape())) {
-        throw new IllegalArgumentException("tensor '" + e.getKey() + "': expected shape "
-            + Arrays.toString(e.getValue().shape()) + ", got " + Arrays.toString(t.shape()));
-      }
-    }
-    for (Map.Entry<String, Tensor> e : own.entrySet()) {
-      float[] dst = e.getValue().data();
-      System.arraycopy(state.get(e.getKey()).data(), 0, dst, 0, dst.length);
-    }
+    StateDicts.load("MLP", parameters(), state);
   }
+
 
   /**
    * The config as strings for a safetensors {@code __metadata__}, with "format" =
@@ -359,21 +337,9 @@ public final class Mlp {
       throw new IllegalArgumentException("tensor '" + c.intTensors().keySet().iterator().next()
           + "' is I32, an MLP holds F32 tensors only");
     }
-    for (String name : c.tensors().keySet()) {
-      if (!shapes.containsKey(name)) {
-        throw new IllegalArgumentException("unexpected tensor '" + name + "' (this MLP has "
-            + shapes.keySet() + ")");
-      }
-    }
+    StateDicts.checkShapes("MLP", shapes, c.tensors());
     for (Map.Entry<String, int[]> e : shapes.entrySet()) {
       Tensor t = c.tensors().get(e.getKey());
-      if (t == null) {
-        throw new IllegalArgumentException("missing tensor '" + e.getKey() + "'");
-      }
-      if (!Arrays.equals(t.shape(), e.getValue())) {
-        throw new IllegalArgumentException("tensor '" + e.getKey() + "': expected shape "
-            + Arrays.toString(e.getValue()) + ", got " + Arrays.toString(t.shape()));
-      }
       float[] v = t.data();
       for (int i = 0; i < t.size(); i++) {
         if (!Float.isFinite(v[i])) {

@@ -225,31 +225,9 @@ public final class Transformer {
    *     another shape
    */
   public void loadStateDict(Map<String, Tensor> state) {
-    if (state == null) {
-      throw new IllegalArgumentException("state dict is null");
-    }
-    Map<String, Tensor> own = parameters();
-    for (String name : state.keySet()) {
-      if (!own.containsKey(name)) {
-        throw new IllegalArgumentException("unexpected tensor '" + name + "' (this transformer has "
-            + own.keySet() + ")");
-      }
-    }
-    for (Map.Entry<String, Tensor> e : own.entrySet()) {
-      Tensor t = state.get(e.getKey());
-      if (t == null) {
-        throw new IllegalArgumentException("missing tensor '" + e.getKey() + "'");
-      }
-      if (!Arrays.equals(t.shape(), e.getValue().shape())) {
-        throw new IllegalArgumentException("tensor '" + e.getKey() + "': expected shape "
-            + Arrays.toString(e.getValue().shape()) + ", got " + Arrays.toString(t.shape()));
-      }
-    }
-    for (Map.Entry<String, Tensor> e : own.entrySet()) {
-      float[] dst = e.getValue().data();
-      System.arraycopy(state.get(e.getKey()).data(), 0, dst, 0, dst.length);
-    }
+    StateDicts.load("transformer", parameters(), state);
   }
+
 
   /**
    * Buffers for batches of up to {@code capacity} rows. See spec/transformer.md#performance.

@@ -259,8 +259,7 @@ public final class TrainingRun {
     }
     Trainer tr = new Trainer(k, net, loss, cfg, run);
     Probe probe = new Probe(k, net, s.points(), s.neurons());
-    Rng shuffle = run.derive("shuffle");
-    int[] perm = identity(train.n());
+    BatchOrder order = new BatchOrder(train, batch, run.derive("shuffle"));
     float[] xb = new float[batch * train.d()];
     float[] yb = train.hasLabels() ? null : new float[batch * train.o()];
     int[] lb = train.hasLabels() ? new int[batch] : null;
@@ -268,15 +267,9 @@ public final class TrainingRun {
     Evaluation eval = new Evaluation(net, val);
     int depth = net.depth();
     int firstWindow = s.steps() - s.windowSteps() + 1;
-    int pos = train.n();
     double windowLoss = 0;
     for (int step = 1; step <= s.steps(); step++) {
-      if (pos + batch > train.n()) {
-        shuffle.shuffle(perm);
-        pos = 0;
-      }
-      train.gather(perm, pos, batch, xb, yb, lb);
-      pos += batch;
+      order.next(xb, yb, lb);
       boolean window = step >= firstWindow;
       boolean sample = s.sampled(step);
       Trainer.Step st = tr.train(b, probe, window, sample);
@@ -334,20 +327,13 @@ public final class TrainingRun {
     }
     TransformerTrainer tr = new TransformerTrainer(k, net, loss, cfg);
     TransformerProbe probe = new TransformerProbe(k, tr);
-    Rng shuffle = run.derive("shuffle");
-    int[] perm = identity(train.n());
+    BatchOrder order = new BatchOrder(train, batch, run.derive("shuffle"));
     float[] xb = new float[batch * train.d()];
     float[] yb = new float[batch * train.o()];
     int firstWindow = s.steps() - s.windowSteps() + 1;
-    int pos = train.n();
     double windowLoss = 0;
     for (int step = 1; step <= s.steps(); step++) {
-      if (pos + batch > train.n()) {
-        shuffle.shuffle(perm);
-        pos = 0;
-      }
-      train.gather(perm, pos, batch, xb, yb, null);
-      pos += batch;
+      order.next(xb, yb, null);
       boolean window = step >= firstWindow;
       double l = tr.train(xb, yb, batch, probe, window);
       if (window) {
@@ -426,6 +412,36 @@ public final class TrainingRun {
         throw e;
       }
     });
+  }
+
+  /**
+   * The minibatch order of both students (spec/emergence.md#sre): a permutation of the training
+   * rows, reshuffled from {@code shuffle} whenever the next batch would run past its end.
+   */
+  private static final class BatchOrder {
+    private final Data train;
+    private final int batch;
+    private final Rng shuffle;
+    private final int[] perm;
+    private int pos;
+
+    BatchOrder(Data train, int batch, Rng shuffle) {
+      this.train = train;
+      this.batch = batch;
+      this.shuffle = shuffle;
+      this.perm = identity(train.n());
+      this.pos = train.n();
+    }
+
+    /** Gathers the next batch into xb and yb or lb (either may be null). */
+    void next(float[] xb, float[] yb, int[] lb) {
+      if (pos + batch > train.n()) {
+        shuffle.shuffle(perm);
+        pos = 0;
+      }
+      train.gather(perm, pos, batch, xb, yb, lb);
+      pos += batch;
+    }
   }
 
   /**
