@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.hebb4j.emergence.Rule;
 import org.hebb4j.experiment.emergence.SreStep;
+import org.hebb4j.experiment.emergence.TransformerStep;
 import org.hebb4j.hebbian.HebbCnn;
 import org.hebb4j.hebbian.HebbCnnConfig;
 import org.hebb4j.kernel.KernelProvider;
@@ -27,12 +28,13 @@ final class BenchCommand implements Command {
 
   @Override
   public String summary() {
-    return "quick benchmark: gemm GFLOP/s, SRE training steps/s, Hebbian-CNN batches/s";
+    return "quick benchmark: gemm GFLOP/s, SRE MLP and transformer training steps/s, Hebbian-CNN "
+        + "batches/s";
   }
 
   @Override
   public String positionalUsage() {
-    return "gemm|sre|hebbcnn";
+    return "gemm|sre|transformer|hebbcnn";
   }
 
   @Override
@@ -40,6 +42,9 @@ final class BenchCommand implements Command {
     return "Times one workload after a warm-up and prints its speed and the kernel path:\n"
         + "  gemm     C = A B with square N x N matrices (or --shape MxNxK), in GFLOP/s\n"
         + "  sre      one SRE training step (32-128-32 tanh MLP, batch 256, mse, --rule)\n"
+        + "  transformer  one SRE training step of the transformer (4 tokens, 4 heads, 2 pre-LN\n"
+        + "           blocks, FFN 128, batch 256, mse, --rule sgd|adam|adamw), with its\n"
+        + "           GFLOP/s (spec/transformer.md#cost)\n"
         + "  hebbcnn  one Hebbian-CNN training batch (paper architecture, batch 100, 28x28,\n"
         + "           --variant)\n"
         + "Use -Dhebb4j.simd=false (before the command) for the scalar kernels. The JMH suite\n"
@@ -60,7 +65,7 @@ final class BenchCommand implements Command {
   @Override
   public int run(Args args, PrintStream out, PrintStream err) {
     if (args.positional().size() != 1) {
-      throw new UsageException("expected one workload: gemm, sre or hebbcnn");
+      throw new UsageException("expected one workload: gemm, sre, transformer or hebbcnn");
     }
     String what = args.positional().get(0);
     int threads = args.integer("threads", Workers.defaultThreads(), 1, 256);
@@ -80,6 +85,17 @@ final class BenchCommand implements Command {
               out);
         }
       }
+      case "transformer": {
+        Rule rule = args.named("rule", Rule.class, Rule.SGD);
+        if (rule.dfa || rule.randomTargets) {
+          throw new UsageException("--rule: the transformer trains with sgd, adam or adamw, not "
+              + rule.id());
+        }
+        try (Workers workers = new Workers(threads)) {
+          return transformer(rule, ThreadedKernels.of(KernelProvider.get(), workers), threads,
+              seconds, out);
+        }
+      }
       case "hebbcnn": {
         String variant = args.choice("variant", "triangle+pruning", "plain", "triangle+pruning");
         try (Workers workers = new Workers(threads)) {
@@ -87,8 +103,8 @@ final class BenchCommand implements Command {
         }
       }
       default:
-        throw new UsageException("unknown workload '" + what + "' (expected gemm, sre or "
-            + "hebbcnn)");
+        throw new UsageException("unknown workload '" + what + "' (expected gemm, sre, "
+            + "transformer or hebbcnn)");
     }
   }
 
@@ -100,6 +116,20 @@ final class BenchCommand implements Command {
         rule.id(), k.name(), threads);
     out.printf("  %.4f ms/step median, %.4f best  (%.0f steps/s, %d timed steps)%n",
         t[0] * 1e3, t[1] * 1e3, 1 / t[0], (int) t[2]);
+    return 0;
+  }
+
+  /** The transformer SRE step of spec/transformer.md#sre ({@link TransformerStep}). */
+  private static int transformer(Rule rule, Kernels k, int threads, double seconds,
+      PrintStream out) {
+    TransformerStep step = TransformerStep.setup(k, rule);
+    double[] t = time(step::run, seconds);
+    double flops = step.flops();
+    out.printf("transformer step (4 tokens, 4 heads, 2 pre-LN blocks, FFN 128, batch 256, %s, "
+        + "%.1f MFLOP)  kernels %s%s  threads %d%n", rule.id(), flops / 1e6, k.name(),
+        k.vectorBitSize() > 0 ? " (" + k.vectorBitSize() + "-bit)" : "", threads);
+    out.printf("  %.4f ms/step median, %.4f best  (%.1f GFLOP/s median, %.1f best, %d timed "
+        + "steps)%n", t[0] * 1e3, t[1] * 1e3, flops / t[0] / 1e9, flops / t[1] / 1e9, (int) t[2]);
     return 0;
   }
 

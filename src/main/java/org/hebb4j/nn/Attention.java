@@ -175,11 +175,11 @@ public final class Attention {
     for (int bi = 0; bi < batch; bi++) {
       for (int j = 0; j < heads; j++) {
         int off = bi * t * dim + j * dh, poff = (bi * heads + j) * t * t;
-        kern.gemm(false, true, t, t, dh, scale, b.q, off, dim, b.k, off, dim, 0f, b.p, poff, t);
+        productNT(t, t, dh, scale, b.q, off, b.k, off, dim, b.p, poff, t);
         for (int r = 0; r < t; r++) {
           softmaxRow(b.p, poff + r * t, t);
         }
-        kern.gemm(false, false, t, dh, t, 1f, b.p, poff, t, b.v, off, dim, 0f, b.o, off, dim);
+        productNN(t, dh, t, 1f, b.p, poff, t, b.v, off, dim, b.o, off);
       }
     }
     wo.forward(kern, n, b.o, y, y);
@@ -229,8 +229,8 @@ public final class Attention {
       for (int j = 0; j < heads; j++) {
         int off = bi * t * dim + j * dh, poff = (bi * heads + j) * t * t;
         // dP = do_j v_j^T; dv_j = P^T do_j
-        kern.gemm(false, true, t, t, dh, 1f, b.dO, off, dim, b.v, off, dim, 0f, ds, 0, t);
-        kern.gemm(true, false, t, dh, t, 1f, b.p, poff, t, b.dO, off, dim, 0f, b.dv, off, dim);
+        productNT(t, t, dh, 1f, b.dO, off, b.v, off, dim, ds, 0, t);
+        productTN(t, dh, t, 1f, b.p, poff, t, b.dO, off, dim, b.dv, off);
         // dS = P * (dP - rowsum(dP * P))
         for (int r = 0; r < t; r++) {
           double dot = kern.dsdot(t, ds, r * t, b.p, poff + r * t);
@@ -238,8 +238,8 @@ public final class Attention {
             ds[r * t + c] = (float) (b.p[poff + r * t + c] * (ds[r * t + c] - dot));
           }
         }
-        kern.gemm(false, false, t, dh, t, scale, ds, 0, t, b.k, off, dim, 0f, b.dq, off, dim);
-        kern.gemm(true, false, t, dh, t, scale, ds, 0, t, b.q, off, dim, 0f, b.dk, off, dim);
+        productNN(t, dh, t, scale, ds, 0, t, b.k, off, dim, b.dq, off);
+        productTN(t, dh, t, scale, ds, 0, t, b.q, off, dim, b.dk, off);
       }
     }
     wq.backwardParams(kern, n, b.dq, x, b.dWq, b.dbq, accumulate);
@@ -248,5 +248,94 @@ public final class Attention {
     kern.gemmNN(n, dim, dim, 1f, b.dq, 0, wq.w, 0, 0f, dx, 0);
     kern.gemmNN(n, dim, dim, 1f, b.dk, 0, wk.w, 0, 1f, dx, 0);
     kern.gemmNN(n, dim, dim, 1f, b.dv, 0, wv.w, 0, 1f, dx, 0);
+  }
+
+  // The per-(batch row, head) products are T x T x dh (4 x 4 x 8 at the defaults): called as
+  // GEMMs, 6 of them per (b, j) and 6144 per training step, the calls' checks and packing (B
+  // padded to a 16- or 32-wide panel) cost more than the arithmetic, about a third of the step
+  // (BENCHMARKS.md, the transformer step). Written out here, each element is the GEMM's
+  // (spec/kernels.md#one-result (K11)): the fma chain over the inner index p from 0 (+0), then
+  // times alpha when alpha != 1, so the bits are those of kern.gemm on either kernel path. Two
+  // rows by four columns of C are computed together, eight chains in registers side by side:
+  // one chain after another waits on the fma latency at every step.
+
+  /** c = alpha a b^T: a [m, k] at aOff, b [n, k] at bOff, row stride ld; c row stride ldc. */
+  private static void productNT(int m, int n, int k, float alpha, float[] a, int aOff, float[] b,
+      int bOff, int ld, float[] c, int cOff, int ldc) {
+    product(m, n, k, alpha, a, aOff, ld, 1, b, bOff, 1, ld, c, cOff, ldc);
+  }
+
+  /** c = alpha a b: a [m, k] at aOff (row stride lda), b [k, n] at bOff and c, row stride ld. */
+  private static void productNN(int m, int n, int k, float alpha, float[] a, int aOff, int lda,
+      float[] b, int bOff, int ld, float[] c, int cOff) {
+    product(m, n, k, alpha, a, aOff, lda, 1, b, bOff, ld, 1, c, cOff, ld);
+  }
+
+  /** c = alpha a^T b: a [k, m] at aOff (row stride lda), b [k, n] at bOff and c, row stride ld. */
+  private static void productTN(int m, int n, int k, float alpha, float[] a, int aOff, int lda,
+      float[] b, int bOff, int ld, float[] c, int cOff) {
+    product(m, n, k, alpha, a, aOff, 1, lda, b, bOff, ld, 1, c, cOff, ld);
+  }
+
+  /**
+   * c[r][col] (at cOff + r ldc + col) = alpha sum_p A(r, p) B(p, col), with A(r, p) at
+   * a[aOff + r ar + p ap] and B(p, col) at b[bOff + p bp + col bc]: each element one fma chain
+   * over p from +0, then times alpha unless alpha is 1 (the GEMM's order, (K11)).
+   */
+  private static void product(int m, int n, int k, float alpha, float[] a, int aOff, int ar,
+      int ap, float[] b, int bOff, int bp, int bc, float[] c, int cOff, int ldc) {
+    int r = 0;
+    for (; r + 2 <= m; r += 2) {
+      int a0 = aOff + r * ar, a1 = a0 + ar, c0 = cOff + r * ldc, c1 = c0 + ldc;
+      int col = 0;
+      for (; col + 4 <= n; col += 4) {
+        float s00 = 0f, s01 = 0f, s02 = 0f, s03 = 0f, s10 = 0f, s11 = 0f, s12 = 0f, s13 = 0f;
+        for (int p = 0; p < k; p++) {
+          float x0 = a[a0 + p * ap], x1 = a[a1 + p * ap];
+          int bi = bOff + p * bp + col * bc;
+          float y0 = b[bi], y1 = b[bi + bc], y2 = b[bi + 2 * bc], y3 = b[bi + 3 * bc];
+          s00 = Math.fma(x0, y0, s00);
+          s01 = Math.fma(x0, y1, s01);
+          s02 = Math.fma(x0, y2, s02);
+          s03 = Math.fma(x0, y3, s03);
+          s10 = Math.fma(x1, y0, s10);
+          s11 = Math.fma(x1, y1, s11);
+          s12 = Math.fma(x1, y2, s12);
+          s13 = Math.fma(x1, y3, s13);
+        }
+        c[c0 + col] = scaled(alpha, s00);
+        c[c0 + col + 1] = scaled(alpha, s01);
+        c[c0 + col + 2] = scaled(alpha, s02);
+        c[c0 + col + 3] = scaled(alpha, s03);
+        c[c1 + col] = scaled(alpha, s10);
+        c[c1 + col + 1] = scaled(alpha, s11);
+        c[c1 + col + 2] = scaled(alpha, s12);
+        c[c1 + col + 3] = scaled(alpha, s13);
+      }
+      for (; col < n; col++) {
+        c[c0 + col] = chain(k, alpha, a, a0, ap, b, bOff + col * bc, bp);
+        c[c1 + col] = chain(k, alpha, a, a1, ap, b, bOff + col * bc, bp);
+      }
+    }
+    for (; r < m; r++) {
+      for (int col = 0; col < n; col++) {
+        c[cOff + r * ldc + col] = chain(k, alpha, a, aOff + r * ar, ap, b, bOff + col * bc, bp);
+      }
+    }
+  }
+
+  /** One element: alpha (times) the fma chain over p of a[ai + p ap] b[bi + p bp]. */
+  private static float chain(int k, float alpha, float[] a, int ai, int ap, float[] b, int bi,
+      int bp) {
+    float s = 0f;
+    for (int p = 0; p < k; p++) {
+      s = Math.fma(a[ai + p * ap], b[bi + p * bp], s);
+    }
+    return scaled(alpha, s);
+  }
+
+  /** alpha s, or s itself for alpha 1 (the GEMM's store, (K11)). */
+  private static float scaled(float alpha, float s) {
+    return alpha == 1f ? s : alpha * s;
   }
 }

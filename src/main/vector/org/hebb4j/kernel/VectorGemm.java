@@ -362,10 +362,37 @@ final class VectorGemm {
       c30 = a3.fma(b0, c30);
       c31 = a3.fma(b1, c31);
     }
-    store(c00, c01, alpha, beta, c, cOff);
-    store(c10, c11, alpha, beta, c, cOff + ldc);
-    store(c20, c21, alpha, beta, c, cOff + 2 * ldc);
-    store(c30, c31, alpha, beta, c, cOff + 3 * ldc);
+    // the store of the tile, written out in each kernel (see store())
+    if (alpha != 1f) {
+      c00 = c00.mul(alpha);
+      c01 = c01.mul(alpha);
+      c10 = c10.mul(alpha);
+      c11 = c11.mul(alpha);
+      c20 = c20.mul(alpha);
+      c21 = c21.mul(alpha);
+      c30 = c30.mul(alpha);
+      c31 = c31.mul(alpha);
+    }
+    int c1 = cOff + ldc, c2 = c1 + ldc, c3 = c2 + ldc;
+    if (beta != 0f) {
+      FloatVector bv = FloatVector.broadcast(S, beta);
+      c00 = FloatVector.fromArray(S, c, cOff).fma(bv, c00);
+      c01 = FloatVector.fromArray(S, c, cOff + L).fma(bv, c01);
+      c10 = FloatVector.fromArray(S, c, c1).fma(bv, c10);
+      c11 = FloatVector.fromArray(S, c, c1 + L).fma(bv, c11);
+      c20 = FloatVector.fromArray(S, c, c2).fma(bv, c20);
+      c21 = FloatVector.fromArray(S, c, c2 + L).fma(bv, c21);
+      c30 = FloatVector.fromArray(S, c, c3).fma(bv, c30);
+      c31 = FloatVector.fromArray(S, c, c3 + L).fma(bv, c31);
+    }
+    c00.intoArray(c, cOff);
+    c01.intoArray(c, cOff + L);
+    c10.intoArray(c, c1);
+    c11.intoArray(c, c1 + L);
+    c20.intoArray(c, c2);
+    c21.intoArray(c, c2 + L);
+    c30.intoArray(c, c3);
+    c31.intoArray(c, c3 + L);
   }
 
   /**
@@ -398,10 +425,37 @@ final class VectorGemm {
       c30 = a3.fma(b0, c30);
       c31 = a3.fma(b1, c31);
     }
-    store(c00, c01, alpha, beta, c, cOff);
-    store(c10, c11, alpha, beta, c, cOff + ldc);
-    store(c20, c21, alpha, beta, c, cOff + 2 * ldc);
-    store(c30, c31, alpha, beta, c, cOff + 3 * ldc);
+    // the store of the tile, written out in each kernel (see store())
+    if (alpha != 1f) {
+      c00 = c00.mul(alpha);
+      c01 = c01.mul(alpha);
+      c10 = c10.mul(alpha);
+      c11 = c11.mul(alpha);
+      c20 = c20.mul(alpha);
+      c21 = c21.mul(alpha);
+      c30 = c30.mul(alpha);
+      c31 = c31.mul(alpha);
+    }
+    int c1 = cOff + ldc, c2 = c1 + ldc, c3 = c2 + ldc;
+    if (beta != 0f) {
+      FloatVector bv = FloatVector.broadcast(S, beta);
+      c00 = FloatVector.fromArray(S, c, cOff).fma(bv, c00);
+      c01 = FloatVector.fromArray(S, c, cOff + L).fma(bv, c01);
+      c10 = FloatVector.fromArray(S, c, c1).fma(bv, c10);
+      c11 = FloatVector.fromArray(S, c, c1 + L).fma(bv, c11);
+      c20 = FloatVector.fromArray(S, c, c2).fma(bv, c20);
+      c21 = FloatVector.fromArray(S, c, c2 + L).fma(bv, c21);
+      c30 = FloatVector.fromArray(S, c, c3).fma(bv, c30);
+      c31 = FloatVector.fromArray(S, c, c3 + L).fma(bv, c31);
+    }
+    c00.intoArray(c, cOff);
+    c01.intoArray(c, cOff + L);
+    c10.intoArray(c, c1);
+    c11.intoArray(c, c1 + L);
+    c20.intoArray(c, c2);
+    c21.intoArray(c, c2 + L);
+    c30.intoArray(c, c3);
+    c31.intoArray(c, c3 + L);
   }
 
   /**
@@ -432,27 +486,45 @@ final class VectorGemm {
       c30 = a3.fma(b0, c30);
       c31 = a3.fma(b1, c31);
     }
-    store(c00, c01, alpha, beta, c, cOff);
-    store(c10, c11, alpha, beta, c, cOff + ldc);
-    store(c20, c21, alpha, beta, c, cOff + 2 * ldc);
-    store(c30, c31, alpha, beta, c, cOff + 3 * ldc);
-  }
-
-  /** One row of the tile: C = alpha acc + beta C; beta == 0 does not read C, alpha == 1 skips. */
-  private static void store(FloatVector v0, FloatVector v1, float alpha, float beta, float[] c,
-      int off) {
+    // the store of the tile, written out in each kernel (see store())
     if (alpha != 1f) {
-      v0 = v0.mul(alpha);
-      v1 = v1.mul(alpha);
+      c00 = c00.mul(alpha);
+      c01 = c01.mul(alpha);
+      c10 = c10.mul(alpha);
+      c11 = c11.mul(alpha);
+      c20 = c20.mul(alpha);
+      c21 = c21.mul(alpha);
+      c30 = c30.mul(alpha);
+      c31 = c31.mul(alpha);
     }
+    int c1 = cOff + ldc, c2 = c1 + ldc, c3 = c2 + ldc;
     if (beta != 0f) {
       FloatVector bv = FloatVector.broadcast(S, beta);
-      v0 = FloatVector.fromArray(S, c, off).fma(bv, v0);
-      v1 = FloatVector.fromArray(S, c, off + L).fma(bv, v1);
+      c00 = FloatVector.fromArray(S, c, cOff).fma(bv, c00);
+      c01 = FloatVector.fromArray(S, c, cOff + L).fma(bv, c01);
+      c10 = FloatVector.fromArray(S, c, c1).fma(bv, c10);
+      c11 = FloatVector.fromArray(S, c, c1 + L).fma(bv, c11);
+      c20 = FloatVector.fromArray(S, c, c2).fma(bv, c20);
+      c21 = FloatVector.fromArray(S, c, c2 + L).fma(bv, c21);
+      c30 = FloatVector.fromArray(S, c, c3).fma(bv, c30);
+      c31 = FloatVector.fromArray(S, c, c3 + L).fma(bv, c31);
     }
-    v0.intoArray(c, off);
-    v1.intoArray(c, off + L);
+    c00.intoArray(c, cOff);
+    c01.intoArray(c, cOff + L);
+    c10.intoArray(c, c1);
+    c11.intoArray(c, c1 + L);
+    c20.intoArray(c, c2);
+    c21.intoArray(c, c2 + L);
+    c30.intoArray(c, c3);
+    c31.intoArray(c, c3 + L);
   }
+
+  // The tile's store, C = alpha acc + beta C per row (beta == 0 does not read C, alpha == 1
+  // skips the product), is written out at the end of each kernel rather than called: a call that
+  // C2 does not inline receives its vectors boxed and runs the Vector API's Java fallback. C2
+  // judged the call sites cold in the kernels compiled on stack replacement (long k loops, as the
+  // transformer's dW = delta^T x over 1024 rows), which then spent most of their time there
+  // (BENCHMARKS.md, the transformer step).
 
   /** A ragged tile computed in full into {@code tile}: copies its rows x cols corner to C. */
   private static void copyEdge(float[] tile, int rows, int cols, float beta, float[] c, int cOff,
