@@ -3,9 +3,10 @@
 # same sizes, same thread counts, same timing method (warm-up, then timed calls). torch must run on
 # OpenBLAS (apt-get install libopenblas0-pthread): on the reference BLAS it is refused (exit 2)
 # unless TORCH_ANY_BLAS=1.
-#   bench/compare.sh                 # SGEMM at 256, 1024, 2048; SRE step; Hebbian-CNN batch
+#   bench/compare.sh                 # SGEMM at 256, 1024, 2048; SRE MLP and transformer steps;
+#                                    # Hebbian-CNN batch
 #   SIZES="1024" SECONDS_EACH=5 bench/compare.sh
-#   PARTS="gemm" bench/compare.sh    # only some of: gemm sre hebbcnn
+#   PARTS="gemm" bench/compare.sh    # only some of: gemm sre transformer hebbcnn
 #   ROUNDS=3 bench/compare.sh        # repeat each hebb4j/numpy/torch measurement, alternating
 #   NUMPY_CORES="auto SkylakeX" ...   # OpenBLAS kernel sets to time numpy with (OPENBLAS_CORETYPE)
 # OpenBLAS picks its kernels by CPU model, and picks AVX2 (Haswell) kernels on CPUs it does not
@@ -20,7 +21,7 @@ cd "$(dirname "$0")/.."
 sizes="${SIZES:-256 1024 2048}"
 threads="${THREADS:-1 2}"
 secs="${SECONDS_EACH:-3}"
-parts="${PARTS:-gemm sre hebbcnn}"
+parts="${PARTS:-gemm sre transformer hebbcnn}"
 rounds="${ROUNDS:-1}"
 
 numpy_py=""
@@ -146,6 +147,27 @@ if [[ " $parts " == *" sre "* ]]; then
     np="${npc% *}"; unset ns
     printf '%-3s %s %s %s %s %s  %s\n' "$t" "$(cell "$h")" "$(cell "$np")" "$(cell "$tr")" \
       "$(cell "$(ratio "$np" "$h")")" "$(cell "$(ratio "$tr" "$h")")" "${npc##* }"
+  done
+fi
+
+if [[ " $parts " == *" transformer "* ]]; then
+  # The transformer of spec/transformer.md (4 tokens, 4 heads, 2 pre-LN blocks, FFN 128), batch
+  # 256, SGD; torch: the same network as nn.Modules, autograd, torch.optim.SGD
+  # (bench/py/transformer_step.py). GFLOP/s on the step's 156.8 MFLOP (spec/transformer.md#cost).
+  echo
+  echo "SRE transformer training step (4 tokens, 4 heads, 2 pre-LN blocks, FFN 128, batch 256, SGD), ms/step, median best (lower is better)"
+  printf '%-3s %17s %17s %17s %17s %17s\n' thr hebb4j torch torch/hebb4j "hebb4j GFLOP/s" "torch GFLOP/s"
+  gflops() { awk -v a="$1" 'BEGIN { split(a, x, " "); if (x[1] == "-" || x[1] == "") { print "- -"; exit }
+    printf "%.1f %.1f\n", 156.8 / x[1], 156.8 / x[2] }'; }
+  for t in $threads; do
+    hs=""; ts=""
+    for r in $(seq "$rounds"); do
+      hs+="$(./hebb4j bench transformer --threads "$t" --seconds "$secs" 2>/dev/null | hebb ms/step)"$'\n'
+      [ -n "$torch_py" ] && ts+="$(cd bench/py && OMP_NUM_THREADS=$t "$torch_py" transformer_step.py "$t" "$secs")"$'\n'
+    done
+    h=$(printf '%s' "$hs" | combine min); tr=$(printf '%s' "$ts" | combine min)
+    printf '%-3s %s %s %s %s %s\n' "$t" "$(cell "$h")" "$(cell "$tr")" "$(cell "$(ratio "$tr" "$h")")" \
+      "$(cell "$(gflops "$h")")" "$(cell "$(gflops "$tr")")"
   done
 fi
 

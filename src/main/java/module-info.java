@@ -9,6 +9,7 @@
 module org.hebb4j {
   requires static jdk.incubator.vector;
   requires static java.management;
+  requires static jdk.management;
 
   exports org.hebb4j.kernel;
   exports org.hebb4j.tensor;

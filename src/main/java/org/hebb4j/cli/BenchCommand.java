@@ -1,6 +1,7 @@
 package org.hebb4j.cli;
 
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 import java.util.List;
 import org.hebb4j.emergence.Rule;
@@ -130,7 +131,38 @@ final class BenchCommand implements Command {
         k.vectorBitSize() > 0 ? " (" + k.vectorBitSize() + "-bit)" : "", threads);
     out.printf("  %.4f ms/step median, %.4f best  (%.1f GFLOP/s median, %.1f best, %d timed "
         + "steps)%n", t[0] * 1e3, t[1] * 1e3, flops / t[0] / 1e9, flops / t[1] / 1e9, (int) t[2]);
+    long bytes = Long.MAX_VALUE;
+    for (int w = 0; w < 5 && bytes != 0; w++) { // a one-off JIT event under load shows in one
+      bytes = Math.min(bytes, allocatedBytes(step::run, 100));
+    }
+    if (bytes >= 0) {
+      out.printf("  %d bytes allocated by the calling thread per 100 steps (fewest of up to 5 "
+          + "windows)%n", bytes);
+    }
     return 0;
+  }
+
+  /**
+   * Bytes the calling thread allocates in {@code calls} calls (ThreadMXBean), or -1 when this JVM
+   * cannot count them.
+   */
+  private static long allocatedBytes(Runnable call, int calls) {
+    if (!(ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean)) {
+      return -1;
+    }
+    com.sun.management.ThreadMXBean mx =
+        (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    if (!mx.isThreadAllocatedMemorySupported() || !mx.isThreadAllocatedMemoryEnabled()) {
+      return -1;
+    }
+    long tid = Thread.currentThread().getId();
+    long first = mx.getThreadAllocatedBytes(tid);
+    long overhead = mx.getThreadAllocatedBytes(tid) - first;
+    long before = mx.getThreadAllocatedBytes(tid);
+    for (int i = 0; i < calls; i++) {
+      call.run();
+    }
+    return mx.getThreadAllocatedBytes(tid) - before - overhead;
   }
 
   /** One training batch of the paper's network (spec/hebbcnn.md), batch 100, 28x28 inputs. */
