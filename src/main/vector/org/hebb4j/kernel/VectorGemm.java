@@ -362,7 +362,7 @@ final class VectorGemm {
       c30 = a3.fma(b0, c30);
       c31 = a3.fma(b1, c31);
     }
-    // the store of the tile, written out in each kernel (see store())
+    // the store of the tile, written out in each kernel (see the note before copyEdge)
     if (alpha != 1f) {
       c00 = c00.mul(alpha);
       c01 = c01.mul(alpha);
@@ -425,7 +425,7 @@ final class VectorGemm {
       c30 = a3.fma(b0, c30);
       c31 = a3.fma(b1, c31);
     }
-    // the store of the tile, written out in each kernel (see store())
+    // the store of the tile, written out in each kernel (see the note before copyEdge)
     if (alpha != 1f) {
       c00 = c00.mul(alpha);
       c01 = c01.mul(alpha);
@@ -486,7 +486,7 @@ final class VectorGemm {
       c30 = a3.fma(b0, c30);
       c31 = a3.fma(b1, c31);
     }
-    // the store of the tile, written out in each kernel (see store())
+    // the store of the tile, written out in each kernel (see the note before copyEdge)
     if (alpha != 1f) {
       c00 = c00.mul(alpha);
       c01 = c01.mul(alpha);
@@ -533,7 +533,7 @@ final class VectorGemm {
       int ci = cOff + r * ldc;
       for (int j = 0; j < cols; j++) {
         float t = tile[r * NR + j];
-        c[ci + j] = beta == 0f ? t : Math.fma(c[ci + j], beta, t); // as store() rounds it
+        c[ci + j] = beta == 0f ? t : Math.fma(c[ci + j], beta, t); // as the kernels round it
       }
     }
   }
