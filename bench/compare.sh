@@ -154,11 +154,23 @@ if [[ " $parts " == *" transformer "* ]]; then
   # The transformer of spec/transformer.md (4 tokens, 4 heads, 2 pre-LN blocks, FFN 128), batch
   # 256, SGD; torch: the same network as nn.Modules, autograd, torch.optim.SGD
   # (bench/py/transformer_step.py). GFLOP/s on the step's 156.8 MFLOP (spec/transformer.md#cost).
+  # The FMA peak of one core, measured by bench/fma_peak.c when gcc can build it for this CPU
+  # (AVX2 + FMA3), or PEAK_GFLOPS (per core) from the environment; "% peak" is hebb4j's GFLOP/s
+  # over threads x that peak.
+  peak="${PEAK_GFLOPS:-}"
+  if [ -z "$peak" ] && grep -qw fma /proc/cpuinfo 2>/dev/null && command -v gcc >/dev/null \
+      && gcc -O2 -mavx2 -mfma -o target/fma_peak bench/fma_peak.c 2>/dev/null; then
+    peak=$(target/fma_peak | awk '$1 > p { p = $1 } END { print p }')
+  fi
   echo
+  echo "FMA peak of one core: ${peak:-unknown (set PEAK_GFLOPS)} GFLOP/s (bench/fma_peak.c; BENCHMARKS.md)"
   echo "SRE transformer training step (4 tokens, 4 heads, 2 pre-LN blocks, FFN 128, batch 256, SGD), ms/step, median best (lower is better)"
-  printf '%-3s %17s %17s %17s %17s %17s\n' thr hebb4j torch torch/hebb4j "hebb4j GFLOP/s" "torch GFLOP/s"
+  printf '%-3s %17s %17s %17s %17s %17s %17s\n' thr hebb4j torch torch/hebb4j "hebb4j GFLOP/s" "torch GFLOP/s" "hebb4j % peak"
   gflops() { awk -v a="$1" 'BEGIN { split(a, x, " "); if (x[1] == "-" || x[1] == "") { print "- -"; exit }
     printf "%.1f %.1f\n", 156.8 / x[1], 156.8 / x[2] }'; }
+  percent() { awk -v a="$1" -v p="$peak" -v t="$2" 'BEGIN { split(a, x, " ")
+    if (x[1] == "-" || x[1] == "" || p == "") { print "- -"; exit }
+    printf "%.0f %.0f\n", 100 * x[1] / (p * t), 100 * x[2] / (p * t) }'; }
   for t in $threads; do
     hs=""; ts=""
     for r in $(seq "$rounds"); do
@@ -166,8 +178,8 @@ if [[ " $parts " == *" transformer "* ]]; then
       [ -n "$torch_py" ] && ts+="$(cd bench/py && OMP_NUM_THREADS=$t "$torch_py" transformer_step.py "$t" "$secs")"$'\n'
     done
     h=$(printf '%s' "$hs" | combine min); tr=$(printf '%s' "$ts" | combine min)
-    printf '%-3s %s %s %s %s %s\n' "$t" "$(cell "$h")" "$(cell "$tr")" "$(cell "$(ratio "$tr" "$h")")" \
-      "$(cell "$(gflops "$h")")" "$(cell "$(gflops "$tr")")"
+    printf '%-3s %s %s %s %s %s %s\n' "$t" "$(cell "$h")" "$(cell "$tr")" "$(cell "$(ratio "$tr" "$h")")" \
+      "$(cell "$(gflops "$h")")" "$(cell "$(gflops "$tr")")" "$(cell "$(percent "$(gflops "$h")" "$t")")"
   done
 fi
 
