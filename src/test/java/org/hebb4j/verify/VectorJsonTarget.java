@@ -63,7 +63,8 @@ public final class VectorJsonTarget {
       return;
     }
     for (Map.Entry<?, ?> e : m.entrySet()) {
-      String where = "cases[0].inputs." + e.getKey();
+      // as the Verifier names it (its report escapes line breaks in a key)
+      String where = "cases[0].inputs." + Json.printable((String) e.getKey(), 100);
       try {
         if (TensorJson.isInt(e.getValue(), where)) {
           TensorJson.readInt(e.getValue(), where);
