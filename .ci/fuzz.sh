@@ -23,20 +23,40 @@ cp="target/test-classes:target/classes:$(cat target/fuzz-classpath.txt)"
 # default; JDK 17 ignores the flag) and its native library (JDK 22+ warn about System.load).
 flags=(--add-modules jdk.incubator.vector -Xmx2g -XX:+IgnoreUnrecognizedVMOptions
   -XX:+EnableDynamicAgentLoading)
-log="$(mktemp)"
-trap 'rm -f "$log"' EXIT
-status=0
-for t in "${targets[@]}"; do
+logs="$(mktemp -d)"
+trap 'rm -rf "$logs"' EXIT
+# Two targets at a time (FUZZ_JOBS): Jazzer fuzzes on one thread, CI has two cores.
+jobs="${FUZZ_JOBS:-2}"
+fuzz() {
+  local t="$1" start
   start=$(date +%s)
-  if ! JAZZER_FUZZ=1 "$java" "${flags[@]}" -cp "$cp" org.hebb4j.fuzz.FuzzMain "$t" \
-      "${seconds}s" 10 >"$log" 2>&1; then
-    status=1
-    echo "fuzz $t: FINDING (the input is in src/test/resources/org/hebb4j/fuzz/)"
-    grep -E 'Test unit written|artifact_prefix|Caused by|Exception|Error|timeout' "$log" \
-      | head -n 20 || tail -n 40 "$log"
-    continue
+  if JAZZER_FUZZ=1 "$java" "${flags[@]}" -cp "$cp" org.hebb4j.fuzz.FuzzMain "$t" \
+      "${seconds}s" 10 >"$logs/$t.log" 2>&1; then
+    local runs
+    runs="$(grep -Eo 'Done [0-9]+ runs' "$logs/$t.log" | tail -n 1 | grep -Eo '[0-9]+' || echo '?')"
+    echo "fuzz $t: $runs executions in $seconds s, no finding ($(( $(date +%s) - start )) s)" \
+      >"$logs/$t.result"
+  else
+    { echo "fuzz $t: FINDING (the input is in src/test/resources/org/hebb4j/fuzz/)"
+      grep -E 'Test unit written|Caused by|Exception|Error|timeout' "$logs/$t.log" \
+        | head -n 20 || tail -n 40 "$logs/$t.log"; } >"$logs/$t.result"
+    return 1
   fi
-  runs="$(grep -Eo 'Done [0-9]+ runs' "$log" | tail -n 1 | grep -Eo '[0-9]+' || echo '?')"
-  echo "fuzz $t: $runs executions in $seconds s, no finding ($(( $(date +%s) - start )) s)"
+}
+status=0
+pids=()
+for t in "${targets[@]}"; do
+  if [ ${#pids[@]} -ge "$jobs" ]; then
+    wait "${pids[0]}" || status=1
+    pids=("${pids[@]:1}")
+  fi
+  fuzz "$t" &
+  pids+=($!)
+done
+for p in "${pids[@]}"; do
+  wait "$p" || status=1
+done
+for t in "${targets[@]}"; do
+  cat "$logs/$t.result"
 done
 exit $status
