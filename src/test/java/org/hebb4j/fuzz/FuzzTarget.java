@@ -189,9 +189,7 @@ public enum FuzzTarget {
     long before = counting ? mx.getThreadAllocatedBytes(tid) : 0;
     try {
       run(in);
-    } catch (IOException e) {
-      throw new AssertionError(this + ": undocumented " + e, e);
-    } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
+    } catch (IOException | RuntimeException | OutOfMemoryError | StackOverflowError e) {
       throw new AssertionError(this + ": undocumented " + e, e);
     }
     return counting ? mx.getThreadAllocatedBytes(tid) - before : 0;
