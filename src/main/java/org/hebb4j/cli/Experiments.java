@@ -2,7 +2,6 @@ package org.hebb4j.cli;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
@@ -128,9 +127,12 @@ final class Experiments {
         + "*.txt, *.svg, *.png, models/) is deleted first");
   }
 
-  /** What {@code --force} may delete: the files a run writes into --out and models/. */
+  /**
+   * What {@code --force} may delete: the files a run writes into --out and models/, and the
+   * temporary files {@code .NAME.PID.N.tmp} a killed run may leave (spec/io.md#writing).
+   */
   private static final java.util.regex.Pattern OUTPUT =
-      java.util.regex.Pattern.compile(".*\\.(csv|txt|svg|png|safetensors)");
+      java.util.regex.Pattern.compile(".*\\.(csv|txt|svg|png|safetensors)|\\..+\\.tmp");
 
   /**
    * Checks that {@code dir} may receive a run's output: a folder that does not exist or is empty;
@@ -297,7 +299,7 @@ final class Experiments {
   }
 
   static void write(Path file, CharSequence text) throws IOException {
-    Files.writeString(file, text, StandardCharsets.UTF_8);
+    org.hebb4j.io.AtomicWrite.writeString(file, text);
   }
 
   /** Lines of a CSV file, written with '\n' endings. */

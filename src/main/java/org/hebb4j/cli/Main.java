@@ -98,6 +98,19 @@ public final class Main {
     Runtime.getRuntime().exit(status);
   }
 
+  /**
+   * The options {@code command} declares (for the CLI fuzz target, org.hebb4j.fuzz).
+   *
+   * @throws IllegalArgumentException for an unknown command
+   */
+  public static List<Option> options(String command) {
+    Command c = COMMANDS.get(command);
+    if (c == null) {
+      throw new IllegalArgumentException("unknown command '" + command + "'");
+    }
+    return c.options();
+  }
+
   /** Runs one command line; returns the exit status (never throws, never exits). */
   public static int run(String[] argv, PrintStream out, PrintStream err) {
     String bad = KernelProvider.checkProperty();
@@ -119,7 +132,8 @@ public final class Main {
     }
     Command c = COMMANDS.get(argv[0]);
     if (c == null) {
-      err.println("hebb4j: unknown command '" + argv[0] + "' (run hebb4j --help for the list)");
+      err.println("hebb4j: unknown command '" + oneLine(argv[0])
+          + "' (run hebb4j --help for the list)");
       return 2;
     }
     String[] rest = Arrays.copyOfRange(argv, 1, argv.length);
@@ -135,16 +149,17 @@ public final class Main {
       status = c.run(args, out, err);
       return status;
     } catch (UsageException | org.hebb4j.data.DataException e) {
-      err.println("hebb4j " + c.name() + ": " + withoutAdviceGiven(e.getMessage(), args));
+      err.println("hebb4j " + c.name() + ": "
+          + oneLine(withoutAdviceGiven(e.getMessage(), args)));
       return status = 2;
     } catch (java.io.IOException e) {
-      err.println("hebb4j " + c.name() + ": " + ioMessage(e));
+      err.println("hebb4j " + c.name() + ": " + oneLine(ioMessage(e)));
       return status = 2;
     } catch (java.io.UncheckedIOException e) {
-      err.println("hebb4j " + c.name() + ": " + ioMessage(e.getCause()));
+      err.println("hebb4j " + c.name() + ": " + oneLine(ioMessage(e.getCause())));
       return status = 2;
     } catch (org.hebb4j.nn.DivergedException e) {
-      err.println("hebb4j " + c.name() + ": " + e.getMessage());
+      err.println("hebb4j " + c.name() + ": " + oneLine(e.getMessage()));
       return status = 1;
     } catch (Exception | OutOfMemoryError | StackOverflowError e) {
       err.println("hebb4j " + c.name() + ": internal error: " + e
@@ -159,6 +174,15 @@ public final class Main {
         args.removeCreatedIfEmpty(); // a failed run leaves no empty folder behind
       }
     }
+  }
+
+  /**
+   * {@code message} on one line: a value from the command line or a file may hold line breaks
+   * and other control characters, shown escaped ({@link org.hebb4j.json.Json#printable}).
+   */
+  static String oneLine(String message) {
+    return message == null ? "(no message)"
+        : org.hebb4j.json.Json.printable(message, Integer.MAX_VALUE);
   }
 
   /** A clause advising an option, e.g. " or pass --data DIR" (the data sets' install hints). */

@@ -108,7 +108,7 @@ public final class Idx {
    * follows the real file and not what its header claims.
    */
   static byte[] readUpTo(InputStream in, int max, Path file, String what) throws IOException {
-    byte[] buf = new byte[Math.min(max, 1 << 20)];
+    byte[] buf = new byte[Math.min(max, 1 << 16)]; // a lying header costs 64 KiB at most
     int n = 0;
     while (n < max) {
       if (n == buf.length) {

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
@@ -17,12 +18,21 @@ import java.nio.file.StandardOpenOption;
 
 /**
  * Writes a file through a temporary file in the same directory, renamed into place once complete
- * (spec/io.md#writing), so a failed write never leaves a truncated file behind.
+ * (spec/io.md#writing), so that a failed or killed write never leaves a truncated file under the
+ * target's name: the target holds either its previous content or the whole new one. Every file
+ * hebb4j writes (CSV, TXT, SVG, PNG, npy, npz, safetensors) goes through this class.
  */
-final class AtomicWrite {
+public final class AtomicWrite {
 
   /** What goes into the file. */
-  interface Body {
+  @FunctionalInterface
+  public interface Body {
+    /**
+     * Writes the file's content.
+     *
+     * @param out the temporary file's stream, buffered; not to be closed
+     * @throws IOException if the content cannot be written; the target is then left untouched
+     */
     void writeTo(OutputStream out) throws IOException;
   }
 
@@ -31,12 +41,41 @@ final class AtomicWrite {
   private AtomicWrite() {}
 
   /**
-   * Writes {@code file}. The target is checked first: it must not be a folder and its parent
-   * folder must exist. Any failure creating, writing or renaming the temporary file is reported
-   * as an IOException whose one-line message names {@code file} (never the temporary file) and
-   * the reason; the temporary file is deleted.
+   * Writes {@code text} as UTF-8 to {@code file} (spec/io.md#writing).
+   *
+   * @param file the file to create or replace
+   * @param text the whole content
+   * @throws IOException as {@link #write(Path, Body)}
    */
-  static void write(Path file, Body body) throws IOException {
+  public static void writeString(Path file, CharSequence text) throws IOException {
+    write(file, text.toString().getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * Writes {@code bytes} to {@code file} (spec/io.md#writing).
+   *
+   * @param file the file to create or replace
+   * @param bytes the whole content
+   * @throws IOException as {@link #write(Path, Body)}
+   */
+  public static void write(Path file, byte[] bytes) throws IOException {
+    write(file, out -> out.write(bytes));
+  }
+
+  /**
+   * Writes {@code file} through a temporary file {@code .NAME.PID.N.tmp} next to it, flushed to
+   * disk and renamed over it (spec/io.md#writing). The target is checked first: it must not be a
+   * folder and its parent folder must exist. If {@code body} or anything else fails, the
+   * temporary file is deleted and the target keeps its previous content (or stays absent).
+   *
+   * @param file the file to create or replace
+   * @param body writes the content
+   * @throws IOException for a target that is a folder or whose folder is missing, or any failure
+   *     creating, writing or renaming the temporary file, with a one-line message naming
+   *     {@code file} (never the temporary file) and the reason: "FILE: cannot write (REASON)"; a
+   *     {@link FormatException} from {@code body} is passed on as it is
+   */
+  public static void write(Path file, Body body) throws IOException {
     Path target = file.toAbsolutePath();
     if (Files.isDirectory(target)) {
       throw new IOException(file + ": is a folder");

@@ -16,6 +16,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.hebb4j.json.Json;
 import org.hebb4j.tensor.IntTensor;
 import org.hebb4j.tensor.Tensor;
 
@@ -389,7 +390,8 @@ public final class Npy {
         }
       }
       if (dims.size() == 1 && !comma) {
-        throw error("shape " + s.substring(start, pos) + " is not a tuple (a 1-tuple is (n,))");
+        throw error("shape " + Json.printable(s.substring(start, pos), 100)
+            + " is not a tuple (a 1-tuple is (n,))");
       }
       return dims.stream().mapToInt(Integer::intValue).toArray();
     }
@@ -401,7 +403,8 @@ public final class Npy {
       }
       String digits = s.substring(start, pos);
       int close = s.indexOf(')', start);
-      String shown = close < 0 ? s.substring(tupleStart) : s.substring(tupleStart, close + 1);
+      String shown = Json.printable(close < 0 ? s.substring(tupleStart)
+          : s.substring(tupleStart, close + 1), 100); // the header may hold line breaks
       if (!digits.matches("0|[1-9][0-9]*")) {
         pos = start;
         throw new FormatException(what + ": shape " + shown + " has "

@@ -102,8 +102,9 @@ public final class Npz {
     ZipFile zip;
     try {
       zip = new ZipFile(file.toFile());
-    } catch (ZipException | IllegalArgumentException e) {
-      throw new FormatException(label + ": not a valid zip archive (" + e.getMessage() + ")");
+    } catch (ZipException | java.io.EOFException | IllegalArgumentException e) {
+      // EOFException: a central directory that claims more than the file holds
+      throw new FormatException(label + ": not a valid zip archive (" + message(e) + ")");
     }
     try (zip) {
       Enumeration<? extends ZipEntry> entries = zip.entries();
@@ -130,8 +131,8 @@ public final class Npz {
         }
         arrays.put(name, entry(zip, e, size, what));
       }
-    } catch (ZipException | IllegalArgumentException e) {
-      throw new FormatException(label + ": corrupt zip archive (" + e.getMessage() + ")");
+    } catch (ZipException | java.io.EOFException | IllegalArgumentException e) {
+      throw new FormatException(label + ": corrupt zip archive (" + message(e) + ")");
     }
     return Collections.unmodifiableMap(arrays);
   }
@@ -151,7 +152,14 @@ public final class Npz {
       }
       return t;
     } catch (ZipException | java.io.EOFException x) {
-      throw new FormatException(what + ": corrupt data (" + x.getMessage() + ")");
+      throw new FormatException(what + ": corrupt data (" + message(x) + ")");
     }
+  }
+
+  /** The JDK's reason, on one line (an EOFException has none). */
+  private static String message(Exception e) {
+    return e.getMessage() != null ? org.hebb4j.json.Json.printable(e.getMessage(), 200)
+        : e instanceof java.io.EOFException ? "unexpected end of the file"
+        : e.getClass().getSimpleName();
   }
 }

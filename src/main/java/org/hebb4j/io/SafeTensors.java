@@ -355,7 +355,7 @@ public final class SafeTensors {
     for (Map.Entry<?, ?> e : m.entrySet()) {
       if (!(e.getValue() instanceof String s)) {
         throw new FormatException(label + ": " + METADATA + " value for key "
-            + quote((String) e.getKey()) + " is " + e.getValue() + ", not a string");
+            + quote((String) e.getKey()) + " is " + shown(e.getValue()) + ", not a string");
       }
       out.put((String) e.getKey(), s);
     }
@@ -392,7 +392,7 @@ public final class SafeTensors {
     for (int i = 0; i < shape.length; i++) {
       long d = nonNegative(dims.get(i));
       if (d < 0) {
-        throw new FormatException(what + ": shape " + dims + " has " + dims.get(i)
+        throw new FormatException(what + ": shape " + shown(dims) + " has " + shown(dims.get(i))
             + ", not a non-negative integer");
       }
       if (d > Integer.MAX_VALUE) {
@@ -408,16 +408,17 @@ public final class SafeTensors {
     long begin = offs.size() == 2 ? nonNegative(offs.get(0)) : -1;
     long end = offs.size() == 2 ? nonNegative(offs.get(1)) : -1;
     if (begin < 0 || end < 0) {
-      throw new FormatException(what + ": data_offsets " + offs
+      throw new FormatException(what + ": data_offsets " + shown(offs)
           + " is not two non-negative integers");
     }
     if (end < begin) {
-      throw new FormatException(what + ": data_offsets " + offs + " end before they begin");
+      throw new FormatException(what + ": data_offsets " + shown(offs)
+          + " end before they begin");
     }
     long bytes = count * Dtype.SIZE;
     if (end - begin != bytes) {
-      throw new FormatException(what + ": data_offsets " + offs + " do not match shape " + dims
-          + " of " + dtype + " (" + bytes + " bytes)");
+      throw new FormatException(what + ": data_offsets " + shown(offs) + " do not match shape "
+          + shown(dims) + " of " + dtype + " (" + bytes + " bytes)");
     }
     return new Entry(name, dtype, shape, (int) count, begin, end);
   }
@@ -432,8 +433,13 @@ public final class SafeTensors {
   }
 
   static FormatException tooLarge(String what, Object shape) {
-    return new FormatException(what + ": shape " + shape
+    return new FormatException(what + ": shape " + shown(shape)
         + " has too many elements for a Java array");
+  }
+
+  /** A value read from the header, on one line (its strings may hold line breaks). */
+  private static String shown(Object v) {
+    return Json.printable(String.valueOf(v), 200);
   }
 
   /** The tensors must tile [0, bufferSize) exactly: no overlap, no gap, nothing outside. */

@@ -318,15 +318,27 @@ public final class Json {
    * @return {@code s} quoted
    */
   public static String quote(String s) {
-    StringBuilder b = new StringBuilder("'");
+    return "'" + printable(s, 100) + "'";
+  }
+
+  /**
+   * {@code s} fit for a one-line message: control characters (including line breaks) escaped as
+   * {@code \}{@code uXXXX}, at most {@code max} characters shown, then "...".
+   *
+   * @param s any text, for example a value read from a file or the command line
+   * @param max the most characters of {@code s} shown
+   * @return {@code s}, escaped and shortened
+   */
+  public static String printable(String s, int max) {
+    StringBuilder b = new StringBuilder();
     for (int i = 0; i < s.length(); i++) {
-      if (i == 100) {
+      if (i == max) {
         b.append("...");
         break;
       }
       char c = s.charAt(i);
       b.append(c < 0x20 || c == 0x7f ? String.format("\\u%04x", (int) c) : String.valueOf(c));
     }
-    return b.append('\'').toString();
+    return b.toString();
   }
 }

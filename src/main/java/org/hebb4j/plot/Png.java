@@ -3,7 +3,6 @@ package org.hebb4j.plot;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.zip.CRC32;
 import java.util.zip.Deflater;
@@ -70,7 +69,7 @@ public final class Png {
 
   /** Encodes and writes to {@code file}. */
   public static void write(Path file, int width, int height, int[] rgb) throws IOException {
-    Files.write(file, encode(width, height, rgb));
+    org.hebb4j.io.AtomicWrite.write(file, encode(width, height, rgb));
   }
 
   private static void chunk(ByteArrayOutputStream out, String type, byte[] data) {

@@ -1,8 +1,6 @@
 package org.hebb4j.plot;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 
@@ -239,7 +237,7 @@ public final class Svg {
   }
 
   public void write(Path file) throws IOException {
-    Files.writeString(file, render(), StandardCharsets.UTF_8);
+    org.hebb4j.io.AtomicWrite.writeString(file, render());
   }
 
   /** A colour as #rrggbb from components in [0, 1]. */

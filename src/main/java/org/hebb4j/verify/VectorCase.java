@@ -196,7 +196,7 @@ public final class VectorCase {
       return "an array";
     }
     if (v instanceof String) {
-      return "the string \"" + v + "\"";
+      return "the string \"" + org.hebb4j.json.Json.printable((String) v, 100) + "\"";
     }
     return String.valueOf(v);
   }

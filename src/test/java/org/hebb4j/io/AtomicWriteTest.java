@@ -75,4 +75,43 @@ class AtomicWriteTest {
     assertEquals("new", Files.readString(target));
     assertEquals(List.of(target), files());
   }
+  @Test
+  void aWriterFailingHalfWayLeavesThePreviousFileWhole() throws IOException {
+    Path target = Files.writeString(dir.resolve("phase.csv"), "sigma,gamma\n1,2\n");
+    for (Throwable failure : List.of(new IOException("disk full"),
+        new IllegalStateException("a bug in the body"), new OutOfMemoryError("heap"))) {
+      Throwable t = assertThrows(Throwable.class, () -> AtomicWrite.write(target, out -> {
+        out.write("sigma,gamma\n3,".getBytes());
+        out.flush(); // half a file on disk, under the temporary name
+        sneakyThrow(failure);
+      }));
+      assertEquals(failure.getClass(), t instanceof IOException && t.getCause() != null
+          ? t.getCause().getClass() : t.getClass());
+      assertEquals("sigma,gamma\n1,2\n", Files.readString(target));
+      assertEquals(List.of(target), files(), "only the previous file remains");
+    }
+  }
+
+  @Test
+  void aWriterFailingHalfWayLeavesNoTargetFile() {
+    Path target = dir.resolve("fig.svg");
+    assertThrows(IllegalStateException.class, () -> AtomicWrite.write(target, out -> {
+      out.write(new byte[200_000]);
+      throw new IllegalStateException("stopped half-way");
+    }));
+    assertFalse(Files.exists(target));
+  }
+
+  @Test
+  void writesTextAsUtf8AndBytesAsGiven() throws IOException {
+    AtomicWrite.writeString(dir.resolve("t.txt"), new StringBuilder("\u03c3 = 0.1\n"));
+    assertEquals("\u03c3 = 0.1\n", Files.readString(dir.resolve("t.txt")));
+    AtomicWrite.write(dir.resolve("b.png"), new byte[] {-119, 80, 78, 71});
+    assertEquals(4, Files.size(dir.resolve("b.png")));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T extends Throwable> void sneakyThrow(Throwable t) throws T {
+    throw (T) t;
+  }
 }

@@ -1,8 +1,6 @@
 package org.hebb4j.experiment.hebbcnn;
 
 import java.io.IOException;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -15,6 +13,7 @@ import org.hebb4j.experiment.hebbcnn.HebbCnnExperiment.Settings;
 import org.hebb4j.experiment.hebbcnn.HebbCnnExperiment.Summary;
 import org.hebb4j.experiment.hebbcnn.HebbCnnExperiment.Timing;
 import org.hebb4j.hebbian.HebbCnn;
+import org.hebb4j.io.AtomicWrite;
 
 /**
  * The outputs of a Hebbian-CNN run (spec/hebbcnn.md#outputs), formatted from its
@@ -41,10 +40,8 @@ public final class HebbCnnReport {
   public static void write(Summary s, Settings st, Dataset train, Dataset test, String kernels,
       int threads, Path dir) throws IOException {
     Files.createDirectories(dir);
-    try (Writer wr = Files.newBufferedWriter(dir.resolve("decoding.csv"), StandardCharsets.UTF_8)) {
-      wr.write(decodingCsv(s));
-    }
-    Files.writeString(dir.resolve("training-log.csv"), trainingLogCsv(s), StandardCharsets.UTF_8);
+    AtomicWrite.writeString(dir.resolve("decoding.csv"), decodingCsv(s));
+    AtomicWrite.writeString(dir.resolve("training-log.csv"), trainingLogCsv(s));
     for (Filters f : s.filters()) {
       String name = "filters-" + f.variant().id().replace('+', '-') + "-layer" + f.layer();
       Path png = dir.resolve(name + ".png");
@@ -59,8 +56,7 @@ public final class HebbCnnReport {
         FilterGrid.writeDeepLayer(png, f.weights().data(), shape[0], shape[1], shape[2]);
       }
     }
-    Files.writeString(dir.resolve("run.txt"), runText(s, st, train, test, kernels, threads),
-        StandardCharsets.UTF_8);
+    AtomicWrite.writeString(dir.resolve("run.txt"), runText(s, st, train, test, kernels, threads));
   }
 
   /**

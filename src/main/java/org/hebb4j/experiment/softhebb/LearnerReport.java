@@ -1,11 +1,11 @@
 package org.hebb4j.experiment.softhebb;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import org.hebb4j.experiment.hebbcnn.FilterGrid;
+import org.hebb4j.io.AtomicWrite;
 import org.hebb4j.experiment.softhebb.LearnerSummary.Filters;
 import org.hebb4j.experiment.softhebb.LearnerSummary.LogRow;
 import org.hebb4j.experiment.softhebb.LearnerSummary.Row;
@@ -30,15 +30,14 @@ public final class LearnerReport {
    */
   public static void write(LearnerSummary s, Path dir) throws IOException {
     Files.createDirectories(dir);
-    Files.writeString(dir.resolve("decoding.csv"), decodingCsv(s), StandardCharsets.UTF_8);
-    Files.writeString(dir.resolve("training-log.csv"), trainingLogCsv(s),
-        StandardCharsets.UTF_8);
+    AtomicWrite.writeString(dir.resolve("decoding.csv"), decodingCsv(s));
+    AtomicWrite.writeString(dir.resolve("training-log.csv"), trainingLogCsv(s));
     Filters f = s.filters();
     if (f != null) {
       FilterGrid.writeFirstLayer(dir.resolve("filters-layer1.png"), f.weights(), f.o(), f.c(),
           f.k());
     }
-    Files.writeString(dir.resolve("run.txt"), runText(s), StandardCharsets.UTF_8);
+    AtomicWrite.writeString(dir.resolve("run.txt"), runText(s));
   }
 
   /**
