@@ -151,7 +151,7 @@ public final class SoftHebbExperiment {
 
     SoftHebbConfig cfg = st.config(train.c(), train.h(), train.w());
     Rng rng = new Rng(st.seed()).derive("softhebb");
-    SoftHebbNet net = new SoftHebbNet(cfg, ThreadedKernels.of(k, workers), rng);
+    SoftHebbNet net = new SoftHebbNet(cfg, ThreadedKernels.of(k, workers), workers, rng);
     int n = train.n(), d = train.features(), b = cfg.batch(), batches = (n + b - 1) / b;
     float[] buf = new float[b * d];
     List<LogRow> log = new ArrayList<>();
