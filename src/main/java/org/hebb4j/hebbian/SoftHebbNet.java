@@ -127,6 +127,23 @@ public final class SoftHebbNet {
   }
 
   /**
+   * The floating-point operations of the two GEMMs per block of one learning batch of
+   * {@code n} images (spec/softhebb.md#fast-path): the convolution {@code u = W col} and the
+   * Hebbian term {@code y col^T}, {@code 2 * 2 O (C K K) (n P)} per block; the rest of a batch
+   * (soft winner-take-all, triangle, pools, step) is a few percent of it.
+   *
+   * @param n images
+   * @return FLOPs (a multiply-add counts 2)
+   */
+  public double gemmFlops(int n) {
+    double f = 0;
+    for (SoftHebbConv b : blocks) {
+      f += 4.0 * b.channels() * b.patch * b.positions * n;
+    }
+    return f;
+  }
+
+  /**
    * One unsupervised step on {@code n} images {@code [n, C, H, W]} from {@code off}
    * (spec/softhebb.md#block): every block's forward pass in learning mode (batch statistics,
    * dW (SH5)), then every block's step (SH6).
