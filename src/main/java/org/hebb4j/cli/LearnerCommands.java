@@ -85,7 +85,12 @@ final class LearnerCommands {
     Kernels k = KernelProvider.get();
     long t0 = System.nanoTime();
     try (Workers workers = new Workers(c.threads())) {
-      LearnerSummary s = experiment.run(train, test, k, workers, progress);
+      LearnerSummary s;
+      try {
+        s = experiment.run(train, test, k, workers, progress);
+      } catch (IllegalArgumentException e) { // a setting the data cannot take: one line
+        throw new UsageException(e.getMessage());
+      }
       LearnerReport.write(s, outDir);
       out.print(LearnerReport.table(s));
       out.printf(Locale.ROOT, "%nrun time %.1f s (%s kernels, %d threads); results in %s%n",

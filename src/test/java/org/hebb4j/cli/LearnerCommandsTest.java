@@ -98,6 +98,22 @@ class LearnerCommandsTest {
     }
   }
 
+  /** hebbcnn --variant all: a softhebb and a krotov row after the variants (here, with 60 images,
+   * the linear readout: fewer images than features). */
+  @Test
+  void hebbcnnAllHasSoftHebbAndKrotovRows() throws IOException {
+    Path out = dir.resolve("all");
+    Run run = cli("hebbcnn", "--data", data.toString(), "--out", out.toString(), "--threads",
+        "2", "--burn-in", "0", "--batch", "20", "--channels", "8,8,8");
+    assertEquals(0, run.status(), run.err());
+    List<String> models = Files.readAllLines(out.resolve("decoding.csv")).stream()
+        .map(l -> l.split(",")[0]).toList();
+    assertEquals(List.of("softhebb-linear", "krotov-linear"),
+        models.subList(models.size() - 2, models.size()), models.toString());
+    assertTrue(run.out().contains("softhebb-linear") && run.out().contains("krotov-linear"),
+        run.out());
+  }
+
   @Test
   void krotovWritesEveryOutput() throws IOException {
     outputsWrittenAndThreadIndependent("krotov", 3, "--units", "12", "--epochs", "3");

@@ -37,7 +37,14 @@ final class Decoding {
       Dataset train, Dataset test, PrintStream say) {
     int nTr = train.n(), nTe = test.n(), classes = train.classes();
     float[] oneHot = Ridge.oneHot(train.labels(), nTr, classes);
-    Ridge r = Ridge.fitInPlace(k, workers, xTr, nTr, d, oneHot, classes, ALPHA);
+    Ridge r;
+    try {
+      r = Ridge.fitInPlace(k, workers, xTr, nTr, d, oneHot, classes, ALPHA);
+    } catch (ArithmeticException e) {
+      throw new IllegalArgumentException("the ridge decoder on " + d + " " + model
+          + " features of " + nTr + " training images is numerically singular (" + e.getMessage()
+          + "); use more training images than features, or --readout linear");
+    }
     double accTr = Ridge.accuracy(r.scoresCentered(xTr, nTr), train.labels(), nTr, classes);
     double accTe = Ridge.accuracy(r.scores(xTe, nTe), test.labels(), nTe, classes);
     if (say != null) {
