@@ -116,6 +116,11 @@ public final class LinearReadout {
       return r;
     }
 
+    /**
+     * The milestones (a copy).
+     *
+     * @return fractions of the epochs
+     */
     @Override
     public double[] milestones() {
       return milestones.clone();
