@@ -29,11 +29,12 @@ final class SoftHebbCommand implements Command {
         + "triangle^p, pooling; 96/384/1536 channels, batch 10) without labels, freezes it and\n"
         + "decodes the last block's features with a ridge regression onto one-hot labels\n"
         + "and/or the paper's linear readout (--readout ridge,linear: dropout 0.5, softmax,\n"
-        + "Adam, --readout-epochs), beside the standardised pixels (ridge). --channels picks the widths and, by its length,\n"
-        + "how many of the three blocks are used. Writes decoding.csv, training-log.csv (weight\n"
-        + "norms, rates, max|dW|, winner entropy per epoch and block), filters-layer1.png and\n"
-        + "run.txt (with the run time) into --out. Data: Fashion-MNIST/MNIST IDX files or\n"
-        + "CIFAR-10 binary batches, pixels in [0, 1]. Results do not depend on --threads.\n"
+        + "Adam, --readout-epochs), beside the standardised pixels (ridge). --channels picks\n"
+        + "the widths and, by its length, how many of the three blocks are used. Writes\n"
+        + "decoding.csv, training-log.csv (weight norms, rates, max|dW|, winner entropy per\n"
+        + "epoch and block), filters-layer1.png and run.txt (with the run time) into --out.\n"
+        + "Data: Fashion-MNIST/MNIST IDX files or CIFAR-10 binary batches, pixels in [0, 1].\n"
+        + "Results do not depend on --threads.\n"
         + "A diverging run ends with the step and block. See spec/softhebb.md.";
   }
 

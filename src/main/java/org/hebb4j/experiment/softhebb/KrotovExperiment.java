@@ -22,7 +22,8 @@ import org.hebb4j.rng.Rng;
  * The Krotov-Hopfield experiment (spec/krotov.md): a dense layer of competing units learns
  * without labels from the training images (pixels in [0, 1], shuffled every epoch, eps decaying
  * linearly over the epochs), is frozen, and {@code relu(I)^n} of its currents (KH1) is decoded
- * with ridge and/or the linear readout ({@link Decoders}) beside the standardised-pixel baseline (spec/krotov.md#classifier). {@link #run}
+ * with ridge and/or the linear readout ({@link Decoders}) beside the standardised-pixel
+ * baseline (spec/krotov.md#classifier). {@link #run}
  * computes once; {@link LearnerReport} writes the result.
  */
 public final class KrotovExperiment {
