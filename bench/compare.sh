@@ -4,9 +4,9 @@
 # OpenBLAS (apt-get install libopenblas0-pthread): on the reference BLAS it is refused (exit 2)
 # unless TORCH_ANY_BLAS=1.
 #   bench/compare.sh                 # SGEMM at 256, 1024, 2048; SRE MLP and transformer steps;
-#                                    # Hebbian-CNN batch
+#                                    # Hebbian-CNN and SoftHebb batches
 #   SIZES="1024" SECONDS_EACH=5 bench/compare.sh
-#   PARTS="gemm" bench/compare.sh    # only some of: gemm sre transformer hebbcnn
+#   PARTS="gemm" bench/compare.sh    # only some of: gemm sre transformer hebbcnn softhebb
 #   ROUNDS=3 bench/compare.sh        # repeat each hebb4j/numpy/torch measurement, alternating
 #   NUMPY_CORES="auto SkylakeX" ...   # OpenBLAS kernel sets to time numpy with (OPENBLAS_CORETYPE)
 # OpenBLAS picks its kernels by CPU model, and picks AVX2 (Haswell) kernels on CPUs it does not
@@ -21,7 +21,7 @@ cd "$(dirname "$0")/.."
 sizes="${SIZES:-256 1024 2048}"
 threads="${THREADS:-1 2}"
 secs="${SECONDS_EACH:-3}"
-parts="${PARTS:-gemm sre transformer hebbcnn}"
+parts="${PARTS:-gemm sre transformer hebbcnn softhebb}"
 rounds="${ROUNDS:-1}"
 
 numpy_py=""
@@ -197,5 +197,20 @@ if [[ " $parts " == *" hebbcnn "* ]]; then
       h=$(printf '%s' "$hs" | combine min); tr=$(printf '%s' "$ts" | combine min)
       printf '%-16s %-3s %s %s %s\n' "$v" "$t" "$(cell "$h")" "$(cell "$tr")" "$(cell "$(ratio "$tr" "$h")")"
     done
+  done
+fi
+
+if [[ " $parts " == *" softhebb "* ]]; then
+  echo
+  echo "SoftHebb training batch (paper net, batch 10, 1x28x28), ms/batch, median best (lower is better)"
+  printf '%-3s %17s %17s %17s\n' thr hebb4j torch torch/hebb4j
+  for t in $threads; do
+    hs=""; ts=""
+    for r in $(seq "$rounds"); do
+      hs+="$(./hebb4j bench hebbcnn --variant softhebb --threads "$t" --seconds "$secs" 2>/dev/null | hebb ms/batch)"$'\n'
+      [ -n "$torch_py" ] && ts+="$(cd bench/py && OMP_NUM_THREADS=$t "$torch_py" softhebb_batch.py "$t" "$secs")"$'\n'
+    done
+    h=$(printf '%s' "$hs" | combine min); tr=$(printf '%s' "$ts" | combine min)
+    printf '%-3s %s %s %s\n' "$t" "$(cell "$h")" "$(cell "$tr")" "$(cell "$(ratio "$tr" "$h")")"
   done
 fi

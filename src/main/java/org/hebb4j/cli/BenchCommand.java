@@ -9,6 +9,8 @@ import org.hebb4j.experiment.emergence.SreStep;
 import org.hebb4j.experiment.emergence.TransformerStep;
 import org.hebb4j.hebbian.HebbCnn;
 import org.hebb4j.hebbian.HebbCnnConfig;
+import org.hebb4j.hebbian.SoftHebbConfig;
+import org.hebb4j.hebbian.SoftHebbNet;
 import org.hebb4j.kernel.KernelProvider;
 import org.hebb4j.kernel.Kernels;
 import org.hebb4j.kernel.ThreadedKernels;
@@ -47,7 +49,8 @@ final class BenchCommand implements Command {
         + "           blocks, FFN 128, batch 256, mse, --rule sgd|adam|adamw), with its\n"
         + "           GFLOP/s (spec/transformer.md#cost)\n"
         + "  hebbcnn  one Hebbian-CNN training batch (paper architecture, batch 100, 28x28,\n"
-        + "           --variant)\n"
+        + "           --variant; --variant softhebb: one SoftHebb batch, the paper's net,\n"
+        + "           batch 10, 28x28, with its GEMM FLOPs)\n"
         + "Use -Dhebb4j.simd=false (before the command) for the scalar kernels. The JMH suite\n"
         + "(bench/jmh.sh) gives the rigorous figures.";
   }
@@ -58,7 +61,8 @@ final class BenchCommand implements Command {
         Option.of("size", "N", "matrix size for gemm", "1024"),
         Option.of("shape", "MxNxK", "gemm shape instead of --size", null),
         Option.of("rule", "R", "sre: " + String.join(", ", Named.ids(Rule.class)), "sgd"),
-        Option.of("variant", "V", "hebbcnn: plain or triangle+pruning", "triangle+pruning"),
+        Option.of("variant", "V", "hebbcnn: plain, triangle+pruning or softhebb",
+            "triangle+pruning"),
         Option.of("threads", "T", "worker threads", "all cores"),
         Option.of("seconds", "S", "measuring time after a warm-up of the same length", "3"));
   }
@@ -98,9 +102,11 @@ final class BenchCommand implements Command {
         }
       }
       case "hebbcnn": {
-        String variant = args.choice("variant", "triangle+pruning", "plain", "triangle+pruning");
+        String variant = args.choice("variant", "triangle+pruning", "plain", "triangle+pruning",
+            "softhebb");
         try (Workers workers = new Workers(threads)) {
-          return hebbcnn(variant, workers, seconds, out);
+          return variant.equals("softhebb") ? softhebb(workers, seconds, out)
+              : hebbcnn(variant, workers, seconds, out);
         }
       }
       default:
@@ -181,6 +187,27 @@ final class BenchCommand implements Command {
         cfg.batch(), variant, k.name(), workers.threads());
     out.printf("  %.2f ms/batch median, %.2f best  (%.0f images/s, %d timed batches)%n",
         t[0] * 1e3, t[1] * 1e3, cfg.batch() / t[0], (int) t[2]);
+    return 0;
+  }
+
+  /** One SoftHebb training batch (spec/softhebb.md#network), the paper's net on 28x28. */
+  private static int softhebb(Workers workers, double seconds, PrintStream out) {
+    SoftHebbConfig cfg = SoftHebbConfig.fashionMnist();
+    Kernels k = KernelProvider.get();
+    SoftHebbNet net = new SoftHebbNet(cfg, ThreadedKernels.of(k, workers), workers,
+        new Rng(1).derive("bench/softhebb"));
+    float[] images = new float[cfg.batch() * 28 * 28];
+    Rng r = new Rng(2).derive("bench/images");
+    for (int i = 0; i < images.length; i++) {
+      images[i] = r.uniformFloat();
+    }
+    double[] t = time(() -> net.train(images, 0, cfg.batch()), seconds);
+    double flops = net.gemmFlops(cfg.batch());
+    out.printf("softhebb batch (paper net, batch %d, 1x28x28)  kernels %s  threads %d%n",
+        cfg.batch(), k.name(), workers.threads());
+    out.printf("  %.2f ms/batch median, %.2f best  (%.1f GFLOP per batch in its GEMMs: %.1f"
+        + " GFLOP/s median; %d timed batches)%n", t[0] * 1e3, t[1] * 1e3, flops / 1e9,
+        flops / t[0] / 1e9, (int) t[2]);
     return 0;
   }
 

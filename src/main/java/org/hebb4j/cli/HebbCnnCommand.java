@@ -11,6 +11,10 @@ import org.hebb4j.data.Datasets;
 import org.hebb4j.data.FashionMnist;
 import org.hebb4j.experiment.hebbcnn.HebbCnnExperiment;
 import org.hebb4j.experiment.hebbcnn.HebbCnnReport;
+import org.hebb4j.experiment.softhebb.Decoders;
+import org.hebb4j.experiment.softhebb.KrotovExperiment;
+import org.hebb4j.experiment.softhebb.LearnerSummary;
+import org.hebb4j.experiment.softhebb.SoftHebbExperiment;
 import org.hebb4j.hebbian.HebbCnnConfig;
 import org.hebb4j.hebbian.HebbCnnConfig.Variant;
 import org.hebb4j.hebbian.HebbRule;
@@ -44,7 +48,11 @@ final class HebbCnnCommand implements Command {
         + "each layer's output (averaged over its four quadrants) and the flattened last layer\n"
         + "with a ridge regression onto one-hot labels. Variants: plain, triangle (dense\n"
         + "triangle output, sparse plasticity), pruning (1% of the weights of layers 2 and 3\n"
-        + "kept), triangle+pruning. Writes decoding.csv, training-log.csv, filter PNGs,\n"
+        + "kept), triangle+pruning. --variant all (the default) adds a softhebb row (the\n"
+        + "paper's blocks at 24/96/384 channels) and a krotov row (2000 units), each from its\n"
+        + "own unsupervised training over --epochs (krotov at least 1), decoded with ridge\n"
+        + "(with fewer training images than features: the linear readout, 10 epochs); see\n"
+        + "spec/hebbcnn.md#all. Writes decoding.csv, training-log.csv, filter PNGs,\n"
         + "labelled filter figures filters-V-layerL.svg (layers 2+ also\n"
         + "filters-V-layerL-input.svg: the mean input patch that makes each filter win) and\n"
         + "run.txt into --out; with --save also models/VARIANT.safetensors (e.g.\n"
@@ -175,7 +183,12 @@ final class HebbCnnCommand implements Command {
       for (Variant v : st.variants()) {
         st.config(v, train.c(), train.h(), train.w());
       }
-      problems = st.problems(train.n(), test.n(), train.c(), train.h(), train.w());
+      problems = new java.util.ArrayList<>(st.problems(train.n(), test.n(), train.c(),
+          train.h(), train.w()));
+      if (st.variants().equals(HebbCnnExperiment.VARIANTS)) {
+        problems.addAll(allSoftHebb(st, train).problems(train, test));
+        problems.addAll(allKrotov(st, train.n()).problems(train, test));
+      }
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage());
     }
@@ -195,12 +208,81 @@ final class HebbCnnCommand implements Command {
     try (Workers workers = new Workers(st.threads())) {
       HebbCnnExperiment.Summary s = new HebbCnnExperiment(st, k, workers, progress)
           .run(new Dataset.Split(train, test));
+      if (st.variants().equals(HebbCnnExperiment.VARIANTS)) {
+        s = withLearners(s, st, train, test, k, workers, progress);
+      }
       HebbCnnReport.write(s, st, train, test, k.name(), workers.threads(), outDir);
       out.print(HebbCnnReport.table(s));
       out.printf(Locale.ROOT, "%nrun time %.1f s (%s kernels, %d threads); results in %s%n",
           (System.nanoTime() - t0) / 1e9, k.name(), workers.threads(), outDir);
     }
     return 0;
+  }
+
+  /**
+   * The SoftHebb row of {@code --variant all} (spec/hebbcnn.md#all): the paper's three blocks
+   * at a quarter of their widths (24, 96, 384 channels: 1/16 of the cost), its rates, hebbcnn's
+   * epochs, seed and limits, on the 3456 features of the last block the readout of
+   * {@link #allReadout}.
+   */
+  static SoftHebbExperiment.Settings allSoftHebb(HebbCnnExperiment.Settings st, Dataset train) {
+    int[] channels = {24, 96, 384};
+    double[] lr = {0.08, 0.005, 0.01};
+    SoftHebbExperiment.Settings s = new SoftHebbExperiment.Settings(st.epochs(),
+        st.trainLimit(), st.testLimit(), st.seed(), st.threads(), channels, lr,
+        allReadout(0, 0));
+    int[] f = s.config(train.c(), train.h(), train.w()).outputShape(channels.length - 1);
+    return new SoftHebbExperiment.Settings(st.epochs(), st.trainLimit(), st.testLimit(),
+        st.seed(), st.threads(), channels, lr, allReadout(train.n(), f[0] * f[1] * f[2]));
+  }
+
+  /**
+   * Ridge, as every other row, when there are more training images than features; else (ridge
+   * would be singular) the linear readout over 10 epochs.
+   */
+  private static Decoders allReadout(int trainN, int features) {
+    return Decoders.parse(trainN > features ? "ridge" : "linear", 10);
+  }
+
+  /**
+   * The Krotov row of {@code --variant all} (spec/hebbcnn.md#all): the paper's layer (2000
+   * units, p 3, k 7, Delta 0.4, eps0 0.02) over hebbcnn's epochs (at least 1), ridge on
+   * relu(I)^4.5 (the readout of {@link #allReadout}).
+   */
+  static KrotovExperiment.Settings allKrotov(HebbCnnExperiment.Settings st, int trainN) {
+    return new KrotovExperiment.Settings(Math.max(1, st.epochs()), st.trainLimit(),
+        st.testLimit(), st.seed(), st.threads(), 2000, 4.5, 0.02, allReadout(trainN, 2000));
+  }
+
+  /** The summary with the SoftHebb and Krotov rows (layer "final") and timings added. */
+  private static HebbCnnExperiment.Summary withLearners(HebbCnnExperiment.Summary s,
+      HebbCnnExperiment.Settings st, Dataset train, Dataset test, Kernels k, Workers workers,
+      PrintStream progress) {
+    List<HebbCnnExperiment.Row> rows = new java.util.ArrayList<>(s.rows());
+    List<HebbCnnExperiment.Timing> timings = new java.util.ArrayList<>(s.timings());
+    List<LearnerSummary> learners;
+    try {
+      learners = List.of(
+          new SoftHebbExperiment(allSoftHebb(st, train), k, workers, progress)
+              .run(train, test),
+          new KrotovExperiment(allKrotov(st, train.n()), k, workers, progress)
+              .run(train, test));
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage());
+    }
+    for (LearnerSummary l : learners) {
+      for (LearnerSummary.Row r : l.rows()) {
+        if (!r.model().equals("pixels")) {
+          rows.add(new HebbCnnExperiment.Row(r.model(), "final", r.features(),
+              r.trainAccuracy(), r.testAccuracy()));
+        }
+      }
+      LearnerSummary.Timing total = l.timings().get(l.timings().size() - 1);
+      timings.add(timings.size() - 1, new HebbCnnExperiment.Timing(l.learner()
+          + " (train, features, decoders; its own pixel baseline included)", total.seconds()));
+    }
+    return new HebbCnnExperiment.Summary(rows, s.log(), s.filters(), timings, s.pad(),
+        s.warnings());
   }
 
   private static HebbCnnExperiment.Settings withSave(HebbCnnExperiment.Settings s, Path dir) {

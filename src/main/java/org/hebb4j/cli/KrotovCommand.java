@@ -18,7 +18,7 @@ final class KrotovCommand implements Command {
 
   @Override
   public String summary() {
-    return "Krotov-Hopfield (2019): competing hidden units, ridge readout on relu(I)^n";
+    return "Krotov-Hopfield (2019): competing hidden units, ridge/linear readout on relu(I)^n";
   }
 
   @Override
@@ -27,8 +27,9 @@ final class KrotovCommand implements Command {
         + "Hopfield (currents in the Lebesgue p-norm geometry, the top unit Hebbian, the k-th\n"
         + "anti-Hebbian; the paper's MNIST settings: 2000 units, p 3, k 7, Delta 0.4, eps\n"
         + "0.02 decaying linearly over the epochs, batch 100) without labels, freezes it and\n"
-        + "decodes relu(I)^n of its currents with a ridge regression onto one-hot labels,\n"
-        + "beside the standardised pixels. Writes decoding.csv, training-log.csv (p-norms,\n"
+        + "decodes relu(I)^n of its currents with a ridge regression onto one-hot labels\n"
+        + "and/or a linear softmax readout (--readout ridge,linear), beside the standardised\n"
+        + "pixels (ridge). Writes decoding.csv, training-log.csv (p-norms,\n"
         + "eps, max|ds|, winner entropy per epoch), filters-layer1.png and run.txt (with the\n"
         + "run time) into --out. Data: Fashion-MNIST/MNIST IDX files or CIFAR-10 binary\n"
         + "batches, pixels in [0, 1]. Results do not depend on --threads. See spec/krotov.md.";
@@ -50,7 +51,7 @@ final class KrotovCommand implements Command {
     double power = Experiments.positive(a, "power", 4.5, 100);
     double eps = Experiments.positive(a, "eps", 0.02, Double.MAX_VALUE);
     return new KrotovExperiment.Settings(c.epochs(), c.trainLimit(), c.testLimit(), c.seed(),
-        c.threads(), units, power, eps);
+        c.threads(), units, power, eps, c.decoders());
   }
 
   @Override

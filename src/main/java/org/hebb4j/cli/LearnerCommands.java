@@ -10,6 +10,7 @@ import org.hebb4j.data.Dataset;
 import org.hebb4j.data.Datasets;
 import org.hebb4j.data.FashionMnist;
 import org.hebb4j.experiment.Problem;
+import org.hebb4j.experiment.softhebb.Decoders;
 import org.hebb4j.experiment.softhebb.LearnerReport;
 import org.hebb4j.experiment.softhebb.LearnerSummary;
 import org.hebb4j.kernel.KernelProvider;
@@ -21,9 +22,6 @@ import org.hebb4j.parallel.Workers;
  * data, the output folder, running the experiment and writing its {@link LearnerReport}.
  */
 final class LearnerCommands {
-
-  /** The readouts offered (the linear softmax readout of spec/softhebb.md is not built). */
-  static final String[] READOUTS = {"ridge"};
 
   private LearnerCommands() {}
 
@@ -37,7 +35,10 @@ final class LearnerCommands {
         Experiments.threadsOption(),
         Option.of("data", "DIR", "data folder (IDX or CIFAR-10 binary)",
             FashionMnist.DEFAULT_DIR.toString()),
-        Option.of("readout", "R", "readout on the frozen features: ridge", "ridge"),
+        Option.of("readout", "R", "readouts on the frozen features: ridge, linear or a list"
+            + " (ridge,linear)", "ridge"),
+        Option.of("readout-epochs", "N", "epochs of the linear readout (the paper's halvings"
+            + " at fixed fractions of them)", "50"),
         Experiments.outOption(name),
         Experiments.forceOption()));
     all.addAll(own);
@@ -45,18 +46,25 @@ final class LearnerCommands {
   }
 
   /** The parsed common options. */
-  record Common(int epochs, int trainLimit, int testLimit, long seed, int threads) {}
+  record Common(int epochs, int trainLimit, int testLimit, long seed, int threads,
+      Decoders decoders) {}
 
   static Common common(Args a, int minEpochs) {
     if (!a.positional().isEmpty()) {
       throw new UsageException("takes no positional arguments, got '" + a.positional().get(0)
           + "'");
     }
-    a.choice("readout", "ridge", READOUTS);
+    int readoutEpochs = a.integer("readout-epochs", 50, 1, 100_000);
+    Decoders decoders;
+    try {
+      decoders = Decoders.parse(a.string("readout", "ridge"), readoutEpochs);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--readout: " + e.getMessage());
+    }
     return new Common(a.integer("epochs", 1, minEpochs, 100_000),
         a.integer("train-limit", Integer.MAX_VALUE, 1, Integer.MAX_VALUE),
         a.integer("test-limit", Integer.MAX_VALUE, 1, Integer.MAX_VALUE),
-        Experiments.seed(a), Experiments.threads(a));
+        Experiments.seed(a), Experiments.threads(a), decoders);
   }
 
   /** Checks the settings against the data, runs the experiment, writes and prints. */
@@ -77,7 +85,12 @@ final class LearnerCommands {
     Kernels k = KernelProvider.get();
     long t0 = System.nanoTime();
     try (Workers workers = new Workers(c.threads())) {
-      LearnerSummary s = experiment.run(train, test, k, workers, progress);
+      LearnerSummary s;
+      try {
+        s = experiment.run(train, test, k, workers, progress);
+      } catch (IllegalArgumentException e) { // a setting the data cannot take: one line
+        throw new UsageException(e.getMessage());
+      }
       LearnerReport.write(s, outDir);
       out.print(LearnerReport.table(s));
       out.printf(Locale.ROOT, "%nrun time %.1f s (%s kernels, %d threads); results in %s%n",

@@ -19,7 +19,7 @@ final class SoftHebbCommand implements Command {
 
   @Override
   public String summary() {
-    return "SoftHebb (Journe et al. 2023): soft winner-take-all Hebbian CNN, ridge readout";
+    return "SoftHebb (Journe et al. 2023): soft winner-take-all Hebbian CNN, ridge/linear readout";
   }
 
   @Override
@@ -27,12 +27,14 @@ final class SoftHebbCommand implements Command {
     return "Trains the SoftHebb network of the paper's demo.py (blocks of batch norm, reflect-\n"
         + "padded convolution, soft winner-take-all plasticity with anti-Hebbian losers,\n"
         + "triangle^p, pooling; 96/384/1536 channels, batch 10) without labels, freezes it and\n"
-        + "decodes the last block's features with a ridge regression onto one-hot labels,\n"
-        + "beside the standardised pixels. --channels picks the widths and, by its length,\n"
-        + "how many of the three blocks are used. Writes decoding.csv, training-log.csv (weight\n"
-        + "norms, rates, max|dW|, winner entropy per epoch and block), filters-layer1.png and\n"
-        + "run.txt (with the run time) into --out. Data: Fashion-MNIST/MNIST IDX files or\n"
-        + "CIFAR-10 binary batches, pixels in [0, 1]. Results do not depend on --threads.\n"
+        + "decodes the last block's features with a ridge regression onto one-hot labels\n"
+        + "and/or the paper's linear readout (--readout ridge,linear: dropout 0.5, softmax,\n"
+        + "Adam, --readout-epochs), beside the standardised pixels (ridge). --channels picks\n"
+        + "the widths and, by its length, how many of the three blocks are used. Writes\n"
+        + "decoding.csv, training-log.csv (weight norms, rates, max|dW|, winner entropy per\n"
+        + "epoch and block), filters-layer1.png and run.txt (with the run time) into --out.\n"
+        + "Data: Fashion-MNIST/MNIST IDX files or CIFAR-10 binary batches, pixels in [0, 1].\n"
+        + "Results do not depend on --threads.\n"
         + "A diverging run ends with the step and block. See spec/softhebb.md.";
   }
 
@@ -54,7 +56,7 @@ final class SoftHebbCommand implements Command {
     }
     double[] lr = a.numbers("lr", paperLr, 0, Double.MAX_VALUE);
     return new SoftHebbExperiment.Settings(c.epochs(), c.trainLimit(), c.testLimit(), c.seed(),
-        c.threads(), channels, lr);
+        c.threads(), channels, lr, c.decoders());
   }
 
   @Override

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.hebb4j.kernel.Kernels;
 import org.hebb4j.nn.DivergedException;
+import org.hebb4j.parallel.Workers;
 import org.hebb4j.rng.Rng;
 
 /**
@@ -58,6 +59,22 @@ public final class SoftHebbNet {
    * @throws IllegalArgumentException if a tensor would not fit a Java array
    */
   public SoftHebbNet(SoftHebbConfig config, Kernels k, Rng rng) {
+    this(config, k, null, rng);
+  }
+
+  /**
+   * A network whose per-position work (soft winner-take-all, triangle, pools, im2col, steps)
+   * is spread over {@code workers} (spec/softhebb.md#fast-path); give {@code k} the same pool
+   * ({@link org.hebb4j.kernel.ThreadedKernels#of}) for its GEMMs. Initial weights as
+   * {@link #SoftHebbNet(SoftHebbConfig, Kernels, Rng)}; the bits do not depend on the pool.
+   *
+   * @param config the architecture
+   * @param k kernels (their thread count does not change any result)
+   * @param workers threads for the per-position work, or null for the calling thread
+   * @param rng source of the initial weights
+   * @throws IllegalArgumentException if a tensor would not fit a Java array
+   */
+  public SoftHebbNet(SoftHebbConfig config, Kernels k, Workers workers, Rng rng) {
     this.config = config;
     this.k = k;
     int c = config.inChannels(), h = config.height(), w = config.width();
@@ -65,7 +82,7 @@ public final class SoftHebbNet {
     blocks = new SoftHebbConv[config.blocks().size()];
     for (int i = 0; i < blocks.length; i++) {
       SoftHebbConv b = new SoftHebbConv(i, config.blocks().get(i), c, h, w, config.batch(),
-          config, rng);
+          config, workers, rng);
       blocks[i] = b;
       c = b.channels();
       h = b.oh;
@@ -110,6 +127,23 @@ public final class SoftHebbNet {
   }
 
   /**
+   * The floating-point operations of the two GEMMs per block of one learning batch of
+   * {@code n} images (spec/softhebb.md#fast-path): the convolution {@code u = W col} and the
+   * Hebbian term {@code y col^T}, {@code 2 * 2 O (C K K) (n P)} per block; the rest of a batch
+   * (soft winner-take-all, triangle, pools, step) is a few percent of it.
+   *
+   * @param n images
+   * @return FLOPs (a multiply-add counts 2)
+   */
+  public double gemmFlops(int n) {
+    double f = 0;
+    for (SoftHebbConv b : blocks) {
+      f += 4.0 * b.channels() * b.patch * b.positions * n;
+    }
+    return f;
+  }
+
+  /**
    * One unsupervised step on {@code n} images {@code [n, C, H, W]} from {@code off}
    * (spec/softhebb.md#block): every block's forward pass in learning mode (batch statistics,
    * dW (SH5)), then every block's step (SH6).
@@ -127,10 +161,8 @@ public final class SoftHebbNet {
     step++;
     for (SoftHebbConv b : blocks) {
       b.step(config.ratePower());
-      for (float v : b.w) {
-        if (!Float.isFinite(v)) {
-          throw DivergedException.at(step, "block " + (b.index + 1) + " weights");
-        }
+      if (!b.finite()) {
+        throw DivergedException.at(step, "block " + (b.index + 1) + " weights");
       }
     }
   }
@@ -168,7 +200,8 @@ public final class SoftHebbNet {
     float[] x = images;
     int xo = off;
     for (SoftHebbConv b : blocks) {
-      b.forward(k, x, xo, n, learn);
+      // while learning, the last block's activation and pool feed nothing
+      b.forward(k, x, xo, n, learn, !learn || b.index < blocks.length - 1);
       x = b.out;
       xo = 0;
     }

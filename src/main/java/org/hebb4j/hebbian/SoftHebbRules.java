@@ -16,7 +16,7 @@ public final class SoftHebbRules {
   /**
    * (SH4) For one image: at each of the {@code p} positions, {@code s = softmax_o(tInv u)} and
    * {@code y_o = s_o} for the channel with the largest u (lowest index on ties), {@code -s_o}
-   * for every other. The exponentials are {@code StrictMath.exp} in double.
+   * for every other. The exponentials are {@link PortableMath#exp} in double.
    *
    * @param o channels
    * @param p positions (oh * ow)
@@ -39,10 +39,10 @@ public final class SoftHebbRules {
       }
       double top = (double) tInv * best, sum = 0;
       for (int c = 0; c < o; c++) {
-        sum += StrictMath.exp((double) tInv * u[uOff + c * p + q] - top);
+        sum += PortableMath.exp((double) tInv * u[uOff + c * p + q] - top);
       }
       for (int c = 0; c < o; c++) {
-        double s = StrictMath.exp((double) tInv * u[uOff + c * p + q] - top) / sum;
+        double s = PortableMath.exp((double) tInv * u[uOff + c * p + q] - top) / sum;
         y[yOff + c * p + q] = (float) (c == win ? s : -s);
       }
     }
@@ -98,8 +98,28 @@ public final class SoftHebbRules {
     for (int i = 0; i < o * len; i++) {
       max = Math.max(max, Math.abs(dw[i]));
     }
-    double scale = (double) max + 1e-30;
-    for (int c = 0; c < o; c++) {
+    stepRows(0, o, len, w, dw, lr, power, max, rates);
+    return max;
+  }
+
+  /**
+   * (SH6) for the rows {@code [r0, r1)} of {@link #step}, given {@code max|dw|} of the whole
+   * layer: the same arithmetic, so a layer stepped in chunks of rows has the bits of one call.
+   *
+   * @param r0 first row
+   * @param r1 one past the last row
+   * @param len weights per neuron
+   * @param w weights [o, len] (rows r0 .. r1 updated)
+   * @param dw update [o, len]
+   * @param lr base rate
+   * @param power exponent of the norm distance
+   * @param maxAbsDw {@code max|dw|} over the whole layer
+   * @param rates per-neuron rates [o] (rows r0 .. r1 overwritten), or null
+   */
+  public static void stepRows(int r0, int r1, int len, float[] w, float[] dw, double lr,
+      double power, float maxAbsDw, float[] rates) {
+    double scale = (double) maxAbsDw + 1e-30;
+    for (int c = r0; c < r1; c++) {
       double ss = 0;
       for (int i = c * len; i < (c + 1) * len; i++) {
         ss = Math.fma(w[i], w[i], ss);
@@ -113,7 +133,6 @@ public final class SoftHebbRules {
         w[i] = (float) Math.fma(f, dw[i], w[i]);
       }
     }
-    return max;
   }
 
   /**
@@ -142,16 +161,16 @@ public final class SoftHebbRules {
   }
 
   /**
-   * {@code x^y} for {@code x > 0} as {@code StrictMath.exp(y StrictMath.log(x))} in double: the
-   * same bits on every JVM, without the allocations of JDK 17's {@code StrictMath.pow} (its
-   * Java port allocates in the steady state). Relative error a few times 1e-16 |y log x|, far
-   * below float32 rounding. 0 for {@code x == 0} and {@code y > 0}.
+   * {@code x^y} for {@code x >= 0}: {@link PortableMath#pow}, {@code exp(y log x)} in double,
+   * the same bits on every JVM and nothing allocated (unlike JDK 17's {@code StrictMath.pow},
+   * a Java port that allocates in the steady state). Relative error a few times
+   * 1e-16 |y log x|, far below float32 rounding. 0 for {@code x == 0} and {@code y > 0}.
    *
    * @param x base, &gt;= 0
    * @param y exponent, &gt; 0
    * @return x^y
    */
   public static double pow(double x, double y) {
-    return x == 0 ? 0 : StrictMath.exp(y * StrictMath.log(x));
+    return PortableMath.pow(x, y);
   }
 }

@@ -79,6 +79,42 @@ class LearnerCommandsTest {
   }
 
   @Test
+  void bothReadoutsGiveARowEach() throws IOException {
+    for (String command : List.of("softhebb", "krotov")) {
+      Path out = dir.resolve(command + "-both");
+      Run run = cli(argv(command, out, 2, "--readout", "linear,ridge", "--readout-epochs", "3",
+          command.equals("softhebb") ? "--channels" : "--units",
+          command.equals("softhebb") ? "4,6" : "12"));
+      assertEquals(0, run.status(), run.err());
+      List<String> dec = Files.readAllLines(out.resolve("decoding.csv"));
+      assertEquals(List.of("model", "pixels", command + "-linear", command), dec.stream()
+          .map(l -> l.split(",")[0]).toList());
+      for (String l : dec.subList(1, dec.size())) {
+        double acc = Double.parseDouble(l.split(",")[3]);
+        assertTrue(acc >= 0 && acc <= 1, l);
+      }
+      String runTxt = Files.readString(out.resolve("run.txt"));
+      assertTrue(runTxt.contains("linear readout") && runTxt.contains("epochs 3"), runTxt);
+    }
+  }
+
+  /** hebbcnn --variant all: a softhebb and a krotov row after the variants (here, with 60 images,
+   * the linear readout: fewer images than features). */
+  @Test
+  void hebbcnnAllHasSoftHebbAndKrotovRows() throws IOException {
+    Path out = dir.resolve("all");
+    Run run = cli("hebbcnn", "--data", data.toString(), "--out", out.toString(), "--threads",
+        "2", "--burn-in", "0", "--batch", "20", "--channels", "8,8,8");
+    assertEquals(0, run.status(), run.err());
+    List<String> models = Files.readAllLines(out.resolve("decoding.csv")).stream()
+        .map(l -> l.split(",")[0]).toList();
+    assertEquals(List.of("softhebb-linear", "krotov-linear"),
+        models.subList(models.size() - 2, models.size()), models.toString());
+    assertTrue(run.out().contains("softhebb-linear") && run.out().contains("krotov-linear"),
+        run.out());
+  }
+
+  @Test
   void krotovWritesEveryOutput() throws IOException {
     outputsWrittenAndThreadIndependent("krotov", 3, "--units", "12", "--epochs", "3");
   }
@@ -99,7 +135,7 @@ class LearnerCommandsTest {
         {"krotov", "--data", trunc.toString()},
         {"softhebb", "--data", d, "--train-limit", "0"},
         {"krotov", "--data", d, "--train-limit", "0"},
-        {"softhebb", "--data", d, "--readout", "linear"},
+        {"softhebb", "--data", d, "--readout", "ridge,softmax"},
         {"krotov", "--data", d, "--readout", "softmax"},
         {"softhebb", "--data", d, "--channels", "4,4,4,4"},
         {"softhebb", "--data", d, "--channels", "4,4", "--lr", "0.1"},
@@ -109,6 +145,8 @@ class LearnerCommandsTest {
         {"krotov", "--data", d, "--epochs", "0"},
         {"krotov", "--data", d, "--eps", "0"},
         {"softhebb", "--data", d, "extra"},
+        {"softhebb", "--data", d, "--readout", "linear,linear"},
+        {"krotov", "--data", d, "--readout-epochs", "0"},
     };
     for (String[] a : cases) {
       Run run = cli(a);

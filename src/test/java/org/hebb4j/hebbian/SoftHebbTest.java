@@ -50,8 +50,20 @@ class SoftHebbTest {
   /** The contract's rule (SH1)-(SH6), computed naively in double from the equations. */
   @Test
   void fastTrainingStepGivesTheExplicitRule() {
-    SoftHebbConfig cfg = oneBlock();
-    SoftHebbNet net = new SoftHebbNet(cfg, K, new Rng(5));
+    explicitRule(oneBlock(), null);
+  }
+
+  /** A partial batch (3 of 5 images) on two threads: the batch-wide panels of the fast path. */
+  @Test
+  void partialBatchOnThreadsGivesTheExplicitRule() {
+    try (Workers wk = new Workers(2)) {
+      explicitRule(oneBlock().withBatch(5), wk);
+    }
+  }
+
+  private static void explicitRule(SoftHebbConfig cfg, Workers wk) {
+    SoftHebbNet net = wk == null ? new SoftHebbNet(cfg, K, new Rng(5))
+        : new SoftHebbNet(cfg, ThreadedKernels.of(K, wk), wk, new Rng(5));
     int n = 3, c = 2, h = 7, wd = 6, o = 5, kk = 3, p = 1;
     float[] x = images(new Rng(6), n * c * h * wd);
     float[] w0 = net.weights(0);
@@ -143,6 +155,32 @@ class SoftHebbTest {
             "channel " + oc + " weight " + j);
       }
     }
+  }
+
+  /** {@link PortableMath} against StrictMath: at most 2 ulp, the same special values. */
+  @Test
+  void portableExpAndLogAreWithinTwoUlp() {
+    java.util.SplittableRandom r = new java.util.SplittableRandom(7);
+    for (int i = 0; i < 200_000; i++) {
+      double x = i % 2 == 0 ? r.nextDouble(-745, 709.7) : r.nextDouble(-40, 5);
+      double want = StrictMath.exp(x);
+      assertEquals(want, PortableMath.exp(x), 2 * Math.ulp(want), "exp(" + x + ")");
+      double v = i % 2 == 0 ? StrictMath.exp(r.nextDouble(-744, 709)) : r.nextDouble(0.5, 2);
+      double lw = StrictMath.log(v);
+      assertEquals(lw, PortableMath.log(v), 2 * Math.ulp(lw), "log(" + v + ")");
+    }
+    double[] x = {0, -0.0, -745.14, -746, 709.79, Double.NaN, Double.NEGATIVE_INFINITY,
+        Double.POSITIVE_INFINITY, -720};
+    for (double v : x) {
+      assertEquals(StrictMath.exp(v), PortableMath.exp(v), "exp(" + v + ")");
+    }
+    double[] l = {0, 1, 2, Double.MIN_VALUE, 1e-310, Double.MAX_VALUE, -1, Double.NaN,
+        Double.POSITIVE_INFINITY};
+    for (double v : l) {
+      assertEquals(StrictMath.log(v), PortableMath.log(v), "log(" + v + ")");
+    }
+    assertEquals(0.0, PortableMath.pow(0, 0.7));
+    assertEquals(8.0, PortableMath.pow(4, 1.5), 8 * 4e-16 * 1.5 * Math.log(4));
   }
 
   static int reflect(int i, int n) {

@@ -1,14 +1,17 @@
 package org.hebb4j.experiment.softhebb;
 
 import java.io.PrintStream;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.hebb4j.data.Dataset;
 import org.hebb4j.experiment.softhebb.LearnerSummary.Row;
+import org.hebb4j.experiment.softhebb.LearnerSummary.Timing;
 import org.hebb4j.hebbian.Standardize;
 import org.hebb4j.kernel.Kernels;
 import org.hebb4j.linalg.Ridge;
 import org.hebb4j.nn.DivergedException;
+import org.hebb4j.nn.LinearReadout;
 import org.hebb4j.parallel.Workers;
 import org.hebb4j.rng.Rng;
 
@@ -34,7 +37,14 @@ final class Decoding {
       Dataset train, Dataset test, PrintStream say) {
     int nTr = train.n(), nTe = test.n(), classes = train.classes();
     float[] oneHot = Ridge.oneHot(train.labels(), nTr, classes);
-    Ridge r = Ridge.fitInPlace(k, workers, xTr, nTr, d, oneHot, classes, ALPHA);
+    Ridge r;
+    try {
+      r = Ridge.fitInPlace(k, workers, xTr, nTr, d, oneHot, classes, ALPHA);
+    } catch (ArithmeticException e) {
+      throw new IllegalArgumentException("the ridge decoder on " + d + " " + model
+          + " features of " + nTr + " training images is numerically singular (" + e.getMessage()
+          + "); use more training images than features, or --readout linear");
+    }
     double accTr = Ridge.accuracy(r.scoresCentered(xTr, nTr), train.labels(), nTr, classes);
     double accTe = Ridge.accuracy(r.scores(xTe, nTe), test.labels(), nTe, classes);
     if (say != null) {
@@ -42,6 +52,55 @@ final class Decoding {
           accTr, accTe);
     }
     return new Row(model, d, accTr, accTe);
+  }
+
+  /**
+   * Decodes frozen features with every readout of {@code dec}, rows in its order: ridge as
+   * {@code model}, the linear readout as {@code model + "-linear"} (from
+   * {@code rng.derive("readout")}). The linear readout runs first: ridge centres {@code xTr} in
+   * place.
+   */
+  static List<Row> decode(Kernels k, Workers workers, Decoders dec, String model, float[] xTr,
+      float[] xTe, int d, Dataset train, Dataset test, Rng rng, PrintStream say,
+      List<Timing> timings) {
+    Row linear = null, ridge = null;
+    if (dec.uses(Decoders.Readout.LINEAR)) {
+      long t0 = System.nanoTime();
+      linear = linear(k, dec.linear(), model, xTr, xTe, d, train, test, rng, say);
+      timings.add(new Timing("linear readout", (System.nanoTime() - t0) / 1e9));
+    }
+    if (dec.uses(Decoders.Readout.RIDGE)) {
+      long t0 = System.nanoTime();
+      ridge = ridge(k, workers, model, xTr, xTe, d, train, test, say);
+      timings.add(new Timing("ridge decoder", (System.nanoTime() - t0) / 1e9));
+    }
+    List<Row> rows = new ArrayList<>();
+    for (Decoders.Readout r : dec.readouts()) {
+      rows.add(r == Decoders.Readout.RIDGE ? ridge : linear);
+    }
+    return rows;
+  }
+
+  /** {@link LinearReadout} on {@code xTr [nTrain, d]}, scored on both sets. */
+  static Row linear(Kernels k, LinearReadout.Settings s, String model, float[] xTr,
+      float[] xTe, int d, Dataset train, Dataset test, Rng rng, PrintStream say) {
+    Rng r = rng.derive("readout");
+    LinearReadout lr = new LinearReadout(d, train.classes(), k, r.derive("init"));
+    String name = model + "-linear";
+    lr.fit(xTr, train.n(), train.labels(), s, r.derive("fit"), say == null ? null : e -> {
+      say.printf(Locale.ROOT, "\r%s readout: epoch %d/%d   ", name, e, s.epochs());
+      say.flush();
+    });
+    if (say != null) {
+      say.println();
+    }
+    double accTr = lr.accuracy(xTr, train.n(), train.labels());
+    double accTe = lr.accuracy(xTe, test.n(), test.labels());
+    if (say != null) {
+      say.printf(Locale.ROOT, "decoded %-8s %6d features: train %.4f, test %.4f%n", name, d,
+          accTr, accTe);
+    }
+    return new Row(name, d, accTr, accTe);
   }
 
   /** The permutation of epoch {@code epoch} (from 1), from {@code rng.derive("shuffle")}. */
@@ -59,13 +118,6 @@ final class Decoding {
     for (int i = 0; i < m; i++) {
       System.arraycopy(x, perm[s0 + i] * d, buf, i * d, d);
     }
-  }
-
-  /** The ridge memory lower bound: images, features of both sets, the d x d Gram matrix. */
-  static double bytes(Dataset train, Dataset test, long featureSize) {
-    double n = (double) train.n() + test.n();
-    return 4 * n * train.features() + 4 * n * featureSize
-        + 8.0 * featureSize * featureSize;
   }
 
   static void progress(PrintStream p, String what, int epoch, int epochs, int batch, int batches,

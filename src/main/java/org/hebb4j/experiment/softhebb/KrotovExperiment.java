@@ -22,7 +22,8 @@ import org.hebb4j.rng.Rng;
  * The Krotov-Hopfield experiment (spec/krotov.md): a dense layer of competing units learns
  * without labels from the training images (pixels in [0, 1], shuffled every epoch, eps decaying
  * linearly over the epochs), is frozen, and {@code relu(I)^n} of its currents (KH1) is decoded
- * with ridge beside the standardised-pixel baseline (spec/krotov.md#classifier). {@link #run}
+ * with ridge and/or the linear readout ({@link Decoders}) beside the standardised-pixel
+ * baseline (spec/krotov.md#classifier). {@link #run}
  * computes once; {@link LearnerReport} writes the result.
  */
 public final class KrotovExperiment {
@@ -38,9 +39,10 @@ public final class KrotovExperiment {
    * @param units hidden units O (the paper: 2000)
    * @param power exponent n of the readout's {@code relu(I)^n} (the paper: 4.5)
    * @param eps0 initial step size (KH4) (the notebook: 0.02)
+   * @param decoders the readouts of {@code relu(I)^n}
    */
   public record Settings(int epochs, int trainLimit, int testLimit, long seed, int threads,
-      int units, double power, double eps0) {
+      int units, double power, double eps0, Decoders decoders) {
 
     /**
      * The layer for {@code inputs} pixels: the paper's settings with {@code units} units and
@@ -64,9 +66,9 @@ public final class KrotovExperiment {
      * @return the problems
      */
     public List<Problem> problems(Dataset train, Dataset test) {
-      return Problem.memory(Decoding.bytes(train, test, units) + 12.0 * units
-          * train.features(), "a layer of " + units + " units and its ridge decoder on "
-          + (train.n() + test.n()) + " images");
+      return Problem.memory(decoders.bytes(train, test, units) + 12.0 * units
+          * train.features(), "a layer of " + units + " units and its " + decoders.describe()
+          + " on " + (train.n() + test.n()) + " images");
     }
 
     /**
@@ -76,8 +78,8 @@ public final class KrotovExperiment {
      * @return the lines
      */
     public List<String> describe(KrotovConfig c) {
-      return List.of(String.format(Locale.ROOT, "epochs: %d, seed: %d, threads: %d, readout:"
-          + " ridge (alpha %s) on relu(I)^%s", epochs, seed, threads, Decoding.ALPHA, power),
+      return List.of(String.format(Locale.ROOT, "epochs: %d, seed: %d, threads: %d, features:"
+          + " relu(I)^%s", epochs, seed, threads, power), decoders.describe(),
           String.format(Locale.ROOT, "units: %d, p: %s, k: %d, Delta: %s, eps0: %s, batch: %d",
           c.units(), c.p(), c.k(), c.delta(), c.eps0(), c.batch()));
     }
@@ -152,10 +154,8 @@ public final class KrotovExperiment {
     Decoding.finite(fTr, layer.step(), "Krotov layer readout features relu(I)^n", cause);
     Decoding.finite(fTe, layer.step(), "Krotov layer readout features relu(I)^n", cause);
     timings.add(new Timing("features (train + test)", (System.nanoTime() - tf) / 1e9));
-    long td = System.nanoTime();
-    rows.add(Decoding.ridge(k, workers, "krotov", fTr, fTe, cfg.units(), train, test,
-        progress));
-    timings.add(new Timing("ridge decoder", (System.nanoTime() - td) / 1e9));
+    rows.addAll(Decoding.decode(k, workers, st.decoders(), "krotov", fTr, fTe, cfg.units(),
+        train, test, rng, progress, timings));
     timings.add(new Timing("total", (System.nanoTime() - t0) / 1e9));
     List<String> settings = new ArrayList<>(Decoding.data(train, test));
     settings.add("kernels: " + k.name() + ", threads: " + workers.threads());

@@ -79,10 +79,10 @@ public final class LearnerReport {
    * @return the table
    */
   public static String table(LearnerSummary s) {
-    StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-10s %8s %10s %10s%n",
+    StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-16s %8s %10s %10s%n",
         "model", "features", "train_acc", "test_acc"));
     for (Row r : s.rows()) {
-      sb.append(String.format(Locale.ROOT, "%-10s %8d %10.4f %10.4f%n", r.model(), r.features(),
+      sb.append(String.format(Locale.ROOT, "%-16s %8d %10.4f %10.4f%n", r.model(), r.features(),
           r.trainAccuracy(), r.testAccuracy()));
     }
     return sb.toString();

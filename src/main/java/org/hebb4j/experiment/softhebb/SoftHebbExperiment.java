@@ -22,7 +22,8 @@ import org.hebb4j.rng.Rng;
  * The SoftHebb experiment (spec/softhebb.md#network): the paper's network (or its first blocks,
  * with other widths or rates) learns without labels from the shuffled training images in
  * batches of 10, is frozen, and its last block's features (running batch-norm statistics) are
- * decoded with ridge beside the standardised-pixel baseline. {@link #run} computes once;
+ * decoded with ridge and/or the linear readout ({@link Decoders}) beside the standardised-pixel
+ * baseline. {@link #run} computes once;
  * {@link LearnerReport} writes the result.
  */
 public final class SoftHebbExperiment {
@@ -38,9 +39,10 @@ public final class SoftHebbExperiment {
    * @param channels channels per block; its length (1 .. 3) is the number of the paper's
    *     blocks used
    * @param lr base rate per block (SH6), same length as {@code channels}
+   * @param decoders the readouts of the last block's features
    */
   public record Settings(int epochs, int trainLimit, int testLimit, long seed, int threads,
-      int[] channels, double[] lr) {
+      int[] channels, double[] lr, Decoders decoders) {
 
     /**
      * The network for c x h x w images: the paper's first {@code channels.length} blocks with
@@ -84,8 +86,9 @@ public final class SoftHebbExperiment {
       SoftHebbConfig cfg = config(train.c(), train.h(), train.w());
       int[] s = cfg.outputShape(cfg.blocks().size() - 1);
       long f = (long) s[0] * s[1] * s[2];
-      List<Problem> out = new ArrayList<>(Problem.memory(Decoding.bytes(train, test, f),
-          "a ridge decoder on " + f + " features of " + (train.n() + test.n()) + " images"));
+      List<Problem> out = new ArrayList<>(Problem.memory(decoders.bytes(train, test, f),
+          "the " + decoders.describe() + " on " + f + " features of "
+          + (train.n() + test.n()) + " images"));
       if (epochs == 0) {
         out.add(Problem.warning("epochs 0: the network is not trained, the features are those"
             + " of the random initial weights"));
@@ -99,8 +102,8 @@ public final class SoftHebbExperiment {
      * @return the lines
      */
     public List<String> describe() {
-      return List.of(String.format(Locale.ROOT, "epochs: %d, seed: %d, threads: %d, batch: 10,"
-          + " readout: ridge (alpha %s)", epochs, seed, threads, Decoding.ALPHA),
+      return List.of(String.format(Locale.ROOT, "epochs: %d, seed: %d, threads: %d, batch: 10",
+          epochs, seed, threads), decoders.describe(),
           "channels: " + Arrays.toString(channels) + ", lr: " + Arrays.toString(lr)
           + " (the paper's blocks otherwise, spec/softhebb.md#network)");
     }
@@ -151,7 +154,7 @@ public final class SoftHebbExperiment {
 
     SoftHebbConfig cfg = st.config(train.c(), train.h(), train.w());
     Rng rng = new Rng(st.seed()).derive("softhebb");
-    SoftHebbNet net = new SoftHebbNet(cfg, ThreadedKernels.of(k, workers), rng);
+    SoftHebbNet net = new SoftHebbNet(cfg, ThreadedKernels.of(k, workers), workers, rng);
     int n = train.n(), d = train.features(), b = cfg.batch(), batches = (n + b - 1) / b;
     float[] buf = new float[b * d];
     List<LogRow> log = new ArrayList<>();
@@ -185,9 +188,8 @@ public final class SoftHebbExperiment {
     Decoding.finite(fTr, net.step(), where, "learning rates " + Arrays.toString(st.lr()));
     Decoding.finite(fTe, net.step(), where, "learning rates " + Arrays.toString(st.lr()));
     timings.add(new Timing("features (train + test)", (System.nanoTime() - tf) / 1e9));
-    long td = System.nanoTime();
-    rows.add(Decoding.ridge(k, workers, "softhebb", fTr, fTe, f, train, test, progress));
-    timings.add(new Timing("ridge decoder", (System.nanoTime() - td) / 1e9));
+    rows.addAll(Decoding.decode(k, workers, st.decoders(), "softhebb", fTr, fTe, f, train, test,
+        rng, progress, timings));
     timings.add(new Timing("total", (System.nanoTime() - t0) / 1e9));
     int[] fs = net.filterShape(0);
     List<String> settings = new ArrayList<>(Decoding.data(train, test));
