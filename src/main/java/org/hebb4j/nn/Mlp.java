@@ -120,9 +120,22 @@ public final class Mlp {
    * @throws NullPointerException if r is null
    */
   public void init(Rng r) {
+    init(r, Conventions.HEBB4J);
+  }
+
+  /**
+   * Layer l drawn from {@code r.derive("layer" + (l + 1))} by {@link Dense#init(Rng,
+   * Conventions)}: (E10) under HEBB4J, {@code nn.Linear}'s default (E27) under TORCH.
+   * See spec/emergence.md#conventions.
+   *
+   * @param r the network's stream
+   * @param c the conventions
+   * @throws NullPointerException if r or c is null
+   */
+  public void init(Rng r, Conventions c) {
     Objects.requireNonNull(r, "rng");
     for (int l = 0; l < layers.size(); l++) {
-      layers.get(l).init(r.derive("layer" + (l + 1)));
+      layers.get(l).init(r.derive("layer" + (l + 1)), c);
     }
   }
 
