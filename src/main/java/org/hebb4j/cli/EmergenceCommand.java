@@ -6,9 +6,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.hebb4j.emergence.DfaVariant;
 import org.hebb4j.emergence.Noise;
 import org.hebb4j.emergence.Probe;
 import org.hebb4j.emergence.Protocol;
+import org.hebb4j.emergence.RandomNnVariant;
 import org.hebb4j.emergence.Rule;
 import org.hebb4j.experiment.emergence.Cell;
 import org.hebb4j.experiment.emergence.Figures;
@@ -92,6 +94,12 @@ final class EmergenceCommand implements Command {
             + " weights) or torch (nn.Linear init, decay on every parameter); a list runs each"
             + " (Table 1 mode)", "hebb4j (--paper: hebb4j,torch)"),
         Option.of("depth", "N", "MLP: dense layers 2..6 (N - 1 hidden layers of --hidden)", "2"),
+        Option.of("dfa-variant", "NAME", "DFA's reading: output-gradient (the output layer's true"
+            + " gradient) or output-feedback (a random projection for the output layer too)",
+            "output-gradient"),
+        Option.of("randomnn-variant", "NAME", "Random NN's reading: targets (backprop toward a"
+            + " random network's outputs) or signal (a random network's own gradient)",
+            "targets"),
         Option.of("tokens", "N", "transformer: tokens per input row, dividing 32", "4"),
         Option.of("heads", "N", "transformer: attention heads, dividing 32", "4"),
         Option.of("blocks", "N", "transformer: blocks", "2"),
@@ -178,6 +186,13 @@ final class EmergenceCommand implements Command {
       throw new UsageException("--depth applies to --model mlp");
     }
     int depth = a.integer("depth", 2, 2, Sre.MAX_DEPTH);
+    DfaVariant dfaVariant = a.named("dfa-variant", DfaVariant.class, DfaVariant.OUTPUT_GRADIENT);
+    RandomNnVariant rnnVariant = a.named("randomnn-variant", RandomNnVariant.class,
+        RandomNnVariant.TARGETS);
+    if (tf && (a.has("dfa-variant") || a.has("randomnn-variant"))) {
+      throw new UsageException("--" + (a.has("dfa-variant") ? "dfa-variant" : "randomnn-variant")
+          + " applies to --model mlp");
+    }
     double[] gammas = Experiments.grid(a, "gammas", new double[] {0, 5e-5, 5e-4, 5e-3}, false,
         1e3);
     Activation act = activation(a, "tanh");
@@ -219,7 +234,8 @@ final class EmergenceCommand implements Command {
     Sre.Builder ob = Sre.Options.builder().act(act).rules(rules).gammas(gammas).seeds(seeds)
         .seed(seed).noise(noise, sigma).lr(lr, adamLr).batch(batch).steps(steps).window(window)
         .every(tf ? 0 : every).neurons(neurons).widths(32, hidden, 32).sizes(nTrain, nVal)
-        .loss(loss).conventions(conventions.get(0)).depth(depth);
+        .loss(loss).conventions(conventions.get(0)).depth(depth)
+        .variants(dfaVariant, rnnVariant);
     if (tf) {
       ob.transformer(transformer(a, act));
     }
@@ -231,10 +247,11 @@ final class EmergenceCommand implements Command {
     String config = String.format(Locale.ROOT,
         "emergence (SRE): %s, teacher 32-%d-32 tanh, %d train / %d val,%n"
         + "  batch %d, %d steps, loss %s, conventions %s, lr %s (adam, adamw: %s), window last"
-        + " %s,%n  noise %s sigma %s, seeds %d from %d, kernels %s, threads %d%n",
+        + " %s,%n  noise %s sigma %s, seeds %d from %d, kernels %s, threads %d%s%n",
         student, hidden, nTrain, nVal, batch, steps, ids(losses), ids(conventions),
         Experiments.num(lr), Experiments.num(adamLr), Experiments.num(window), noise.id(),
-        Experiments.num(sigma), seeds, seed, KernelProvider.get().name(), threads);
+        Experiments.num(sigma), seeds, seed, KernelProvider.get().name(), threads,
+        tf ? "" : ",\n  dfa variant " + dfaVariant.id() + ", randomnn variant " + rnnVariant.id());
     out.print(config);
     out.flush();
     long t0 = System.nanoTime();

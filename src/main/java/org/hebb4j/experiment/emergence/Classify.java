@@ -392,7 +392,7 @@ public final class Classify {
       TrainConfig cfg = TrainConfig.of(r, adam ? o.adamLr() : o.lr(), gamma, Noise.NONE, 0,
           o.batch()).withConventions(o.conventions());
       TrainingRun.Result res = TrainingRun.run(kr, net, Loss.SOFTMAX_CE,
-          r.randomTargets ? random[s] : sets.train(), sets.test(), cfg,
+          cfg.randomTargets() ? random[s] : sets.train(), sets.test(), cfg,
           new TrainingRun.Schedule(steps, o.window(), o.every(), false), root, progress);
       ModelFiles.save(o.save(), Sre.name(r, gamma, o.seed() + s), net, standardisation);
       cells[i] = new Cell(r, gamma, s, o.seed() + s, res);

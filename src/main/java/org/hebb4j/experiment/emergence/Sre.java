@@ -6,7 +6,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.hebb4j.emergence.Data;
+import org.hebb4j.emergence.DfaVariant;
 import org.hebb4j.emergence.Noise;
+import org.hebb4j.emergence.RandomNnVariant;
 import org.hebb4j.emergence.Rule;
 import org.hebb4j.emergence.Teacher;
 import org.hebb4j.emergence.TrainConfig;
@@ -72,12 +74,14 @@ public final class Sre {
    *     (spec/emergence.md#conventions)
    * @param depth the MLP student's dense layers, 2 to {@value Sre#MAX_DEPTH} (depth - 1 hidden
    *     layers of width {@code hidden}; spec/emergence.md#depth)
+   * @param dfaVariant the reading of the DFA rule (spec/emergence.md#variants)
+   * @param randomNnVariant the reading of the Random NN rule (spec/emergence.md#variants)
    */
   public record Options(Activation act, List<Rule> rules, double[] gammas, int seeds, long seed,
       Noise noise, double sigma, double lr, double adamLr, int batch, int steps, double window,
       int every, boolean neurons, int d, int hidden, int o, int nTrain, int nVal, Path save,
       Model model, TransformerConfig transformer, Loss loss, Conventions conventions,
-      int depth) {
+      int depth, DfaVariant dfaVariant, RandomNnVariant randomNnVariant) {
 
     /**
      * Checks the depth and that no field is null. See spec/emergence.md#depth.
@@ -90,9 +94,10 @@ public final class Sre {
         throw new IllegalArgumentException("depth must be in 2.." + MAX_DEPTH + ", got "
             + depth);
       }
-      if (loss == null || model == null || conventions == null) {
-        throw new IllegalArgumentException("Sre.Options loss, model and conventions must not be"
-            + " null");
+      if (loss == null || model == null || conventions == null || dfaVariant == null
+          || randomNnVariant == null) {
+        throw new IllegalArgumentException("Sre.Options loss, model, conventions and variants"
+            + " must not be null");
       }
     }
 
@@ -108,7 +113,7 @@ public final class Sre {
       return new Options(act, rules, gammas, seeds, seed, noise, sigma, lr, adamLr, batch, steps,
           window, every, neurons, d, hidden, o, nTrain, nVal,
           save == null ? null : save.resolve(c.id() + "-" + l.id()), model, transformer, l, c,
-          depth);
+          depth, dfaVariant, randomNnVariant);
     }
 
     /**
@@ -191,7 +196,7 @@ public final class Sre {
     public TrainConfig config(Rule r, double gamma) {
       boolean adam = r.optimizer != Rule.Optimizer.PLAIN;
       return TrainConfig.of(r, adam ? adamLr : lr, gamma, noise, sigma, batch)
-          .withConventions(conventions);
+          .withConventions(conventions).withVariants(dfaVariant, randomNnVariant);
     }
 
     /**
@@ -291,8 +296,24 @@ public final class Sre {
     private Loss loss = Loss.MSE;
     private Conventions conventions = Conventions.HEBB4J;
     private int depth = 2;
+    private DfaVariant dfaVariant = DfaVariant.OUTPUT_GRADIENT;
+    private RandomNnVariant randomNnVariant = RandomNnVariant.TARGETS;
 
     private Builder() {}
+
+    /**
+     * Sets the readings of DFA and Random NN (default OUTPUT_GRADIENT, TARGETS).
+     * See spec/emergence.md#variants.
+     *
+     * @param dfa the DFA reading
+     * @param randomNn the Random NN reading
+     * @return this builder
+     */
+    public Builder variants(DfaVariant dfa, RandomNnVariant randomNn) {
+      dfaVariant = dfa;
+      randomNnVariant = randomNn;
+      return this;
+    }
 
     /**
      * Sets the conventions (default HEBB4J). See spec/emergence.md#conventions.
@@ -525,7 +546,7 @@ public final class Sre {
           steps, window, every >= 0 ? every : Math.max(1, steps / 100), neurons, d, hidden, o,
           nTrain, nVal, save, model, new TransformerConfig(transformer.tokens(),
           transformer.heads(), transformer.blocks(), act, transformer.norm(), transformer.ffn()),
-          loss, conventions, depth);
+          loss, conventions, depth, dfaVariant, randomNnVariant);
     }
   }
 
@@ -605,7 +626,7 @@ public final class Sre {
         o.conventions());
     Teacher.Sets sets = Teacher.sets(k, teacher, root.derive("data"), o.nTrain(), o.nVal());
     Data random = null;
-    if (o.rules().contains(Rule.RANDOMNN)) {
+    if (o.rules().contains(Rule.RANDOMNN) && o.randomNnVariant() == RandomNnVariant.TARGETS) {
       Mlp rnd = Teacher.network(o.student(), root.derive("randomnn"), o.conventions());
       random = Teacher.label(k, rnd, sets.train().x());
     }
@@ -626,7 +647,7 @@ public final class Sre {
       return new Cell(r, gamma, s, o.seed() + s, res);
     }
     Mlp student = Teacher.network(o.student(), root.derive("student"), o.conventions());
-    Data train = r.randomTargets ? data.randomTrain() : data.task().train();
+    Data train = o.config(r, gamma).randomTargets() ? data.randomTrain() : data.task().train();
     TrainingRun.Result res = TrainingRun.run(k, student, o.loss(), train, data.task().val(),
         o.config(r, gamma), schedule, root, progress);
     ModelFiles.save(o.save(), name(r, gamma, o.seed() + s), student, Map.of());
