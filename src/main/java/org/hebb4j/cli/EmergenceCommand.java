@@ -580,6 +580,7 @@ final class EmergenceCommand implements Command {
     al.write(dir.resolve("alignment.csv"));
 
     Experiments.Csv runs = new Experiments.Csv("rule,gamma,seed,layer,minibatch,fullbatch,timeavg,"
+        + "persample,"
         + "train_loss,val_loss,weight_norm,neuron_positive_fraction,neuron_flip_rate,"
         + "neuron_hebbian_timeavg");
     Experiments.Csv ts = new Experiments.Csv("rule,gamma,seed,step,layer,cos,weight_norm,"
@@ -592,7 +593,8 @@ final class EmergenceCommand implements Command {
         TrainingRun.Layer rl = r.layer(l);
         Probe.NeuronStats n = rl.neurons();
         runs.row(c.rule().id(), c.gamma(), c.seed(), names.get(l), rl.minibatch(), rl.fullbatch(),
-            rl.timeavg(), r.trainLoss(), r.valLoss(), rl.weightNorm(), n.positiveFraction(),
+            rl.timeavg(), rl.persample(), r.trainLoss(), r.valLoss(), rl.weightNorm(),
+            n.positiveFraction(),
             n.flipRate(), n.hebbianTimeavg());
       }
       Probe.Series s = r.series();
