@@ -67,7 +67,7 @@ public final class Figures {
     int seeds = sum.groups().get(0).seeds();
     for (Protocol p : Protocol.values()) {
       if (p == Protocol.PERSAMPLE) {
-        continue; // not measured for the transformer (spec/transformer.md#probe)
+        continue; // not measured for the transformer (spec/transformer.md#persample)
       }
       Panels fig = new Panels(String.format(Locale.ROOT,
           "Alignment vs weight decay, every linear map: %s (%s)", p.id(), what),

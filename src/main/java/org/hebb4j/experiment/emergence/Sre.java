@@ -231,8 +231,8 @@ public final class Sre {
       double bytes = 4.0 * seeds * rows * (d + o) + Math.min(threads, runs()) * perRun
           + (double) runs() * s.keptBytes(widths);
       String net = model == Model.MLP
-          ? String.format(java.util.Locale.ROOT, "a %d-layer %d-%d-%d network", depth, d, hidden,
-              o)
+          ? "a " + String.join("-", java.util.Arrays.stream(widths).mapToObj(Integer::toString)
+              .toArray(String[]::new)) + " network"
           : String.format(java.util.Locale.ROOT, "a %d-block transformer", transformer.blocks());
       all.addAll(Problem.memory(bytes, String.format(java.util.Locale.ROOT,
           "%d runs of %s, batch %d, %d + %d rows per seed", runs(), net, batch, nTrain, nVal)));

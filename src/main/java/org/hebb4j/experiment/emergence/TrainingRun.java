@@ -351,7 +351,7 @@ public final class TrainingRun {
     List<Layer> layers = new ArrayList<>();
     for (int i = 0; i < probe.names().size(); i++) {
       float[] w = params.get(probe.names().get(i)).data();
-      // persample is not measured for the transformer (spec/transformer.md#probe)
+      // persample is not measured for the transformer (spec/transformer.md#persample)
       layers.add(new Layer(probe.minibatch(i), full[i], probe.timeavg(i), Double.NaN, none,
           Math.sqrt(k.sumSquares(w.length, w, 0))));
     }
