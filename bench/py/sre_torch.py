@@ -13,7 +13,7 @@ batch order, as hebb4j's runs do):
   Tanh, Linear(128, 32)); y = teacher(x).
 - student of the same shape (--act), initialised as --conventions says: torch = nn.Linear's own
   default (weights and biases U(+-1/sqrt(fan_in))), hebb4j = weights N(0, 1/fan_in), biases 0;
-  the teacher is initialised the same way.
+  the teacher as --teacher-init says (default hebb4j: the SRE's task, whatever the conventions).
 - loss mse = (1/B) sum_b 1/2 ||out_b - y_b||^2 (hebb4j's default), or mse_mean = nn.MSELoss().
 - optimizer torch.optim.SGD (lr 0.1), Adam (coupled L2) or AdamW (lr 1e-3) with weight_decay
   gamma: on every parameter under torch, on the weight matrices only under hebb4j.
@@ -69,7 +69,7 @@ def run(args, seed, gamma):
     torch.manual_seed(seed)
     act = {"tanh": torch.tanh, "relu": torch.relu, "linear": lambda t: t,
            "sigmoid": torch.sigmoid}[args.act]
-    t1, _, t2 = mlp(torch.tanh, args.conventions, gen)
+    t1, _, t2 = mlp(torch.tanh, args.teacher_init, gen)
     x = torch.randn(args.train, 32, generator=gen)
     xv = torch.randn(args.val, 32, generator=gen)
     with torch.no_grad():
@@ -158,6 +158,7 @@ def adamw_signal(opt, w, step):
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--conventions", choices=["torch", "hebb4j"], default="torch")
+    p.add_argument("--teacher-init", choices=["torch", "hebb4j"], default="hebb4j")
     p.add_argument("--loss", choices=["mse", "mse_mean"], default="mse")
     p.add_argument("--rule", choices=["sgd", "adam", "adamw"], default="sgd")
     p.add_argument("--act", choices=["tanh", "relu", "linear", "sigmoid"], default="tanh")
@@ -176,7 +177,8 @@ def main():
     torch.set_num_threads(args.threads)
     gammas = [float(g) for g in args.gammas.split(",")]
     res = {g: [run(args, args.seed + s, g) for s in range(args.seeds)] for g in gammas}
-    print(f"sre_torch: conventions {args.conventions}, loss {args.loss}, rule {args.rule}, "
+    print(f"sre_torch: conventions {args.conventions}, teacher {args.teacher_init}, "
+          f"loss {args.loss}, rule {args.rule}, "
           f"{args.act}, {args.steps} steps, {args.seeds} seeds, torch {torch.__version__}")
     keys = [(2, "timeavg"), (2, "minibatch"), (2, "persample"),
             (1, "timeavg"), (1, "minibatch"), (1, "persample"), (0, "val_loss")]

@@ -93,6 +93,9 @@ final class EmergenceCommand implements Command {
         Option.of("conventions", "LIST", "hebb4j (N(0, 1/fan_in) weights, zero biases, decay on"
             + " weights) or torch (nn.Linear init, decay on every parameter); a list runs each"
             + " (Table 1 mode)", "hebb4j (--paper: hebb4j,torch)"),
+        Option.of("teacher-init", "NAME", "the teacher's initialisation: hebb4j (N(0, 1/fan_in),"
+            + " zero biases: the SRE's task) or torch (nn.Linear's), under every --conventions",
+            "hebb4j"),
         Option.of("depth", "N", "MLP: dense layers 2..6 (N - 1 hidden layers of --hidden)", "2"),
         Option.of("dfa-variant", "NAME", "DFA's reading: output-gradient (the output layer's true"
             + " gradient) or output-feedback (a random projection for the output layer too)",
@@ -186,6 +189,7 @@ final class EmergenceCommand implements Command {
       throw new UsageException("--depth applies to --model mlp");
     }
     int depth = a.integer("depth", 2, 2, Sre.MAX_DEPTH);
+    Conventions teacherInit = a.named("teacher-init", Conventions.class, Conventions.HEBB4J);
     DfaVariant dfaVariant = a.named("dfa-variant", DfaVariant.class, DfaVariant.OUTPUT_GRADIENT);
     RandomNnVariant rnnVariant = a.named("randomnn-variant", RandomNnVariant.class,
         RandomNnVariant.TARGETS);
@@ -235,7 +239,7 @@ final class EmergenceCommand implements Command {
         .seed(seed).noise(noise, sigma).lr(lr, adamLr).batch(batch).steps(steps).window(window)
         .every(tf ? 0 : every).neurons(neurons).widths(32, hidden, 32).sizes(nTrain, nVal)
         .loss(loss).conventions(conventions.get(0)).depth(depth)
-        .variants(dfaVariant, rnnVariant);
+        .variants(dfaVariant, rnnVariant).teacherInit(teacherInit);
     if (tf) {
       ob.transformer(transformer(a, act));
     }
@@ -245,10 +249,11 @@ final class EmergenceCommand implements Command {
     String student = tf ? studentName(o.transformer())
         : String.format(Locale.ROOT, "student %s %s", widths(o), act.id());
     String config = String.format(Locale.ROOT,
-        "emergence (SRE): %s, teacher 32-%d-32 tanh, %d train / %d val,%n"
+        "emergence (SRE): %s, teacher 32-%d-32 tanh (%s init), %d train / %d val,%n"
         + "  batch %d, %d steps, loss %s, conventions %s, lr %s (adam, adamw: %s), window last"
         + " %s,%n  noise %s sigma %s, seeds %d from %d, kernels %s, threads %d%s%n",
-        student, hidden, nTrain, nVal, batch, steps, ids(losses), ids(conventions),
+        student, hidden, teacherInit.id(), nTrain, nVal, batch, steps, ids(losses),
+        ids(conventions),
         Experiments.num(lr), Experiments.num(adamLr), Experiments.num(window), noise.id(),
         Experiments.num(sigma), seeds, seed, KernelProvider.get().name(), threads,
         tf ? "" : ",\n  dfa variant " + dfaVariant.id() + ", randomnn variant " + rnnVariant.id());

@@ -38,6 +38,7 @@ class ConventionsCommandTest {
     usage("--depth", "emergence", "--model", "transformer", "--depth", "3");
     usage("--loss", "emergence", "--loss", "mse,softmax_ce");
     usage("--dfa-variant", "emergence", "--dfa-variant", "all");
+    usage("--teacher-init", "emergence", "--teacher-init", "xavier");
     usage("--randomnn-variant", "emergence", "--randomnn-variant", "x");
     usage("--dfa-variant", "emergence", "--model", "transformer", "--dfa-variant",
         "output-feedback");

@@ -372,7 +372,7 @@ public final class Phase {
       int s = i % o.seeds(), cell = i / o.seeds();
       int si = cell / ng, gi = cell % ng;
       Rng root = new Rng(o.seed() + s);
-      Mlp student = network(o, root.derive("student"));
+      Mlp student = network(o, root.derive("student"), o.conventions());
       TrainConfig cfg = TrainConfig.of(Rule.SGD, o.lr(), o.gammas()[gi], Noise.PARAM,
           o.sigmas()[si], o.batch()).withConventions(o.conventions());
       TrainingRun.Result r;
@@ -409,8 +409,9 @@ public final class Phase {
   }
 
   static Teacher.Sets sets(Kernels k, Options o, Rng root) {
-    return Teacher.sets(k, network(o, root.derive("teacher")), root.derive("data"), o.nTrain(),
-        o.nVal());
+    // the teacher is the task's (E10) under every conventions (spec/emergence.md#conventions)
+    return Teacher.sets(k, network(o, root.derive("teacher"), Conventions.HEBB4J),
+        root.derive("data"), o.nTrain(), o.nVal());
   }
 
   /**
@@ -429,12 +430,12 @@ public final class Phase {
   }
 
   /** Linear: d -> o, bias-free, w ~ N(0, 1/d). MLP: the SRE network with tanh. */
-  static Mlp network(Options o, Rng r) {
+  static Mlp network(Options o, Rng r, Conventions c) {
     if (o.linear()) {
-      return Teacher.network(MlpConfig.linear(o.d(), o.o()), r, o.conventions());
+      return Teacher.network(MlpConfig.linear(o.d(), o.o()), r, c);
     }
     return Teacher.network(MlpConfig.builder().input(o.d()).hidden(o.hidden()).output(o.o())
-        .activation(Activation.TANH).build(), r, o.conventions());
+        .activation(Activation.TANH).build(), r, c);
   }
 
   /**

@@ -76,12 +76,15 @@ public final class Sre {
    *     layers of width {@code hidden}; spec/emergence.md#depth)
    * @param dfaVariant the reading of the DFA rule (spec/emergence.md#variants)
    * @param randomNnVariant the reading of the Random NN rule (spec/emergence.md#variants)
+   * @param teacherInit how the teacher is drawn: HEBB4J (E10), the SRE's task, by default under
+   *     both conventions; TORCH (E27) (spec/emergence.md#conventions)
    */
   public record Options(Activation act, List<Rule> rules, double[] gammas, int seeds, long seed,
       Noise noise, double sigma, double lr, double adamLr, int batch, int steps, double window,
       int every, boolean neurons, int d, int hidden, int o, int nTrain, int nVal, Path save,
       Model model, TransformerConfig transformer, Loss loss, Conventions conventions,
-      int depth, DfaVariant dfaVariant, RandomNnVariant randomNnVariant) {
+      int depth, DfaVariant dfaVariant, RandomNnVariant randomNnVariant,
+      Conventions teacherInit) {
 
     /**
      * Checks the depth and that no field is null. See spec/emergence.md#depth.
@@ -95,7 +98,7 @@ public final class Sre {
             + depth);
       }
       if (loss == null || model == null || conventions == null || dfaVariant == null
-          || randomNnVariant == null) {
+          || randomNnVariant == null || teacherInit == null) {
         throw new IllegalArgumentException("Sre.Options loss, model, conventions and variants"
             + " must not be null");
       }
@@ -113,7 +116,7 @@ public final class Sre {
       return new Options(act, rules, gammas, seeds, seed, noise, sigma, lr, adamLr, batch, steps,
           window, every, neurons, d, hidden, o, nTrain, nVal,
           save == null ? null : save.resolve(c.id() + "-" + l.id()), model, transformer, l, c,
-          depth, dfaVariant, randomNnVariant);
+          depth, dfaVariant, randomNnVariant, teacherInit);
     }
 
     /**
@@ -298,8 +301,21 @@ public final class Sre {
     private int depth = 2;
     private DfaVariant dfaVariant = DfaVariant.OUTPUT_GRADIENT;
     private RandomNnVariant randomNnVariant = RandomNnVariant.TARGETS;
+    private Conventions teacherInit = Conventions.HEBB4J;
 
     private Builder() {}
+
+    /**
+     * Sets how the teacher is drawn (default HEBB4J, (E10), whatever the conventions).
+     * See spec/emergence.md#conventions.
+     *
+     * @param v HEBB4J or TORCH
+     * @return this builder
+     */
+    public Builder teacherInit(Conventions v) {
+      teacherInit = v;
+      return this;
+    }
 
     /**
      * Sets the readings of DFA and Random NN (default OUTPUT_GRADIENT, TARGETS).
@@ -546,7 +562,7 @@ public final class Sre {
           steps, window, every >= 0 ? every : Math.max(1, steps / 100), neurons, d, hidden, o,
           nTrain, nVal, save, model, new TransformerConfig(transformer.tokens(),
           transformer.heads(), transformer.blocks(), act, transformer.norm(), transformer.ffn()),
-          loss, conventions, depth, dfaVariant, randomNnVariant);
+          loss, conventions, depth, dfaVariant, randomNnVariant, teacherInit);
     }
   }
 
@@ -623,7 +639,7 @@ public final class Sre {
   static SeedData seedData(Kernels k, Options o, Rng root) {
     Mlp teacher = Teacher.network(MlpConfig.builder().input(o.d()).hidden(o.hidden())
         .output(o.o()).activation(Activation.TANH).build(), root.derive("teacher"),
-        o.conventions());
+        o.teacherInit());
     Teacher.Sets sets = Teacher.sets(k, teacher, root.derive("data"), o.nTrain(), o.nVal());
     Data random = null;
     if (o.rules().contains(Rule.RANDOMNN) && o.randomNnVariant() == RandomNnVariant.TARGETS) {
