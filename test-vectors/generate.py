@@ -38,7 +38,8 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
-from refgen import common, emergence, hebbian, init, kernels, rng, softhebb, transformer  # noqa: E402,E501
+from refgen import (common, emergence, hebbian, init, kernels, rng, softhebb,  # noqa: E402
+                    transformer)
 
 MODULES = [
     kernels,    # gemm, conv2d, avgpool2d   (spec/kernels.md)

@@ -117,8 +117,9 @@ final class ClassifyCommand implements Command {
     int steps = o.stepsPerEpoch(sets.train().n()) * epochs;
     String config = String.format(Locale.ROOT,
         "classify (SCE): %s, %d train / %d test images of %d features, %d classes;%n"
-        + "  MLP %d-%d-%d %s, conventions %s, softmax cross-entropy, batch %d, %d epochs (%d steps), lr %s"
-        + " (adam, adamw: %s),%n  window last %s, seeds %d from %d, kernels %s, threads %d%n",
+        + "  MLP %d-%d-%d %s, conventions %s, softmax cross-entropy, batch %d, %d epochs"
+        + " (%d steps), lr %s (adam, adamw: %s),%n  window last %s, seeds %d from %d, kernels %s,"
+        + " threads %d%n",
         split.train().name().replace("-train", ""), sets.train().n(), sets.test().n(),
         sets.train().d(), sets.train().o(), sets.train().d(), hidden, sets.train().o(), act.id(),
         conventions.id(), batch, epochs, steps, Experiments.num(lr), Experiments.num(adamLr),

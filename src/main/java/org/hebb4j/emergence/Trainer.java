@@ -15,7 +15,8 @@ import org.hebb4j.tensor.Tensor;
  * Trains an {@link Mlp} with one {@link Rule} (spec/emergence.md#rules). Each step computes the
  * learning signal g of every parameter ({@link #signalW}, {@link #signalB}), hands it to an
  * optional {@link Probe}, and only then applies (E8) (weights, with decay) and (E9) (biases, no
- * decay; with decay under the TORCH conventions, (E28)). Every buffer is allocated in the constructor; {@link #train} allocates nothing.
+ * decay; with decay under the TORCH conventions, (E28)). Every buffer is allocated in the
+ * constructor; {@link #train} allocates nothing.
  */
 public final class Trainer {
 
@@ -363,8 +364,8 @@ public final class Trainer {
         Updates.adamCoupledStep(w.length, cfg.lr(), cfg.gamma(), st.gW, w, cfg.beta1(),
             cfg.beta2(), cfg.eps(), t, st.mW, st.vW);
         if (st.gB != null) {
-          Updates.adamCoupledStep(out, cfg.lr(), cfg.otherGamma(), st.gB, b, cfg.beta1(), cfg.beta2(),
-              cfg.eps(), t, st.mB, st.vB);
+          Updates.adamCoupledStep(out, cfg.lr(), cfg.otherGamma(), st.gB, b, cfg.beta1(),
+              cfg.beta2(), cfg.eps(), t, st.mB, st.vB);
         }
       } else {
         Updates.apply(w.length, cfg.lr(), cfg.gamma(), st.gW, w);

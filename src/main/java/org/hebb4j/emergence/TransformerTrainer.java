@@ -17,8 +17,8 @@ import org.hebb4j.tensor.Tensor;
  * Weight decay gamma applies to the weight matrices of the linear maps (E, Wq, Wk, Wv, Wo, W1,
  * W2, R); biases, positions and layer-norm parameters are updated without decay, as the MLP's
  * biases (spec/emergence.md#rules), except under the TORCH conventions, which decay every
- * parameter (spec/transformer.md#conventions). Every buffer is allocated in the constructor; {@link #train}
- * allocates nothing.
+ * parameter (spec/transformer.md#conventions). Every buffer is allocated in the constructor;
+ * {@link #train} allocates nothing.
  */
 public final class TransformerTrainer {
 
