@@ -38,13 +38,15 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
-from refgen import common, emergence, hebbian, kernels, rng, softhebb, transformer  # noqa: E402
+from refgen import (common, emergence, hebbian, init, kernels, rng, softhebb,  # noqa: E402
+                    transformer)
 
 MODULES = [
     kernels,    # gemm, conv2d, avgpool2d   (spec/kernels.md)
     rng,        # rng                       (spec/rng.md)
     emergence,  # dense_mlp, sgd_step, adamw_step, adam_step, dfa_signal, hebbian_term, alignment
                 # (spec/emergence.md)
+    init,       # dense_init (spec/emergence.md#conventions)
     hebbian,    # hebb_dense, hebb_conv2d, kwta, triangle, standardize, zca_fit, ridge_fit,
                 # zca_eigen_rng             (spec/hebbian-rules.md, spec/hebbcnn.md)
     transformer,  # layer_norm, attention, transformer_sre (spec/transformer.md)

@@ -17,6 +17,7 @@ import org.hebb4j.experiment.emergence.Stat;
 import org.hebb4j.experiment.emergence.Summary;
 import org.hebb4j.kernel.Activation;
 import org.hebb4j.kernel.KernelProvider;
+import org.hebb4j.nn.Conventions;
 import org.hebb4j.parallel.Workers;
 
 /** {@code hebb4j classify}: the standard classification experiment (spec/emergence.md#sce). */
@@ -63,6 +64,7 @@ final class ClassifyCommand implements Command {
         Option.of("batch", "N", "batch size", "256"),
         Option.of("hidden", "N", "hidden width", "128"),
         Option.of("window", "F", "measurement window: the last fraction F of the steps", "0.2"),
+        Experiments.conventionsOption(),
         Option.of("seeds", "N", "seeds per (rule, gamma)", "1"),
         Option.of("limit", "N", "use only the first N training images", "all"),
         Option.flag("paper", "the paper's length: " + PAPER_EPOCHS + " epochs"),
@@ -90,6 +92,7 @@ final class ClassifyCommand implements Command {
     int batch = a.integer("batch", 256, 1, 1 << 20);
     int hidden = a.integer("hidden", 128, 1, 1 << 16);
     double window = Experiments.positive(a, "window", 0.2, 1);
+    Conventions conventions = Experiments.conventions(a);
     int seeds = a.integer("seeds", 1, 1, 10000);
     int limit = a.integer("limit", Integer.MAX_VALUE, 1, Integer.MAX_VALUE);
     long seed = Experiments.seed(a);
@@ -104,7 +107,7 @@ final class ClassifyCommand implements Command {
     split = new Dataset.Split(split.train().first(limit), split.test());
     Classify.Builder ob = Classify.Options.builder().act(act).rules(rules).gammas(gammas)
         .seeds(seeds).seed(seed).lr(lr, adamLr).batch(batch).epochs(epochs).hidden(hidden)
-        .window(window);
+        .window(window).conventions(conventions);
     List<String> warnings = Experiments.check(ob.build().problems(split.train().n(),
         split.test().n(), split.train().features(), split.train().classes(), threads), name(),
         err);
@@ -114,11 +117,12 @@ final class ClassifyCommand implements Command {
     int steps = o.stepsPerEpoch(sets.train().n()) * epochs;
     String config = String.format(Locale.ROOT,
         "classify (SCE): %s, %d train / %d test images of %d features, %d classes;%n"
-        + "  MLP %d-%d-%d %s, softmax cross-entropy, batch %d, %d epochs (%d steps), lr %s"
-        + " (adam, adamw: %s),%n  window last %s, seeds %d from %d, kernels %s, threads %d%n",
+        + "  MLP %d-%d-%d %s, conventions %s, softmax cross-entropy, batch %d, %d epochs"
+        + " (%d steps), lr %s (adam, adamw: %s),%n  window last %s, seeds %d from %d, kernels %s,"
+        + " threads %d%n",
         split.train().name().replace("-train", ""), sets.train().n(), sets.test().n(),
         sets.train().d(), sets.train().o(), sets.train().d(), hidden, sets.train().o(), act.id(),
-        batch, epochs, steps, Experiments.num(lr), Experiments.num(adamLr),
+        conventions.id(), batch, epochs, steps, Experiments.num(lr), Experiments.num(adamLr),
         Experiments.num(window), seeds, seed, KernelProvider.get().name(), threads);
     out.print(config);
     out.flush();

@@ -6,21 +6,26 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.hebb4j.emergence.DfaVariant;
 import org.hebb4j.emergence.Noise;
 import org.hebb4j.emergence.Probe;
 import org.hebb4j.emergence.Protocol;
+import org.hebb4j.emergence.RandomNnVariant;
 import org.hebb4j.emergence.Rule;
 import org.hebb4j.experiment.emergence.Cell;
 import org.hebb4j.experiment.emergence.Figures;
+import org.hebb4j.experiment.emergence.PaperTable1;
 import org.hebb4j.experiment.emergence.Sre;
 import org.hebb4j.experiment.emergence.Stat;
 import org.hebb4j.experiment.emergence.Summary;
 import org.hebb4j.experiment.emergence.TrainingRun;
 import org.hebb4j.kernel.Activation;
 import org.hebb4j.kernel.KernelProvider;
+import org.hebb4j.nn.Conventions;
 import org.hebb4j.nn.Loss;
 import org.hebb4j.nn.TransformerConfig;
 import org.hebb4j.parallel.Workers;
+import org.hebb4j.util.Named;
 
 /** {@code hebb4j emergence}: the standard regression experiment (spec/emergence.md#sre). */
 final class EmergenceCommand implements Command {
@@ -49,8 +54,8 @@ final class EmergenceCommand implements Command {
     return "The standard regression experiment of Koplow, Poggio, Ziyin (spec/emergence.md#sre):\n"
         + "a student MLP 32 -> 128 -> 32 learns a fixed random tanh teacher (20k train, 2k\n"
         + "validation, batch 256) under every rule and weight decay gamma, for several seeds.\n"
-        + "Reports cos(g, H) per layer under the protocols minibatch, fullbatch and timeavg\n"
-        + "(last 20% of training), with the validation loss and weight norms. Writes\n"
+        + "Reports cos(g, H) per layer under the protocols minibatch, fullbatch, timeavg and\n"
+        + "persample (last 20% of training), with the validation loss and weight norms. Writes\n"
         + "alignment.csv, runs.csv, timeseries.csv, table.txt and SVG plots to --out; with\n"
         + "--save also each trained student as models/RULE-gammaG-seedS.safetensors, e.g.\n"
         + "models/sgd-gamma0.0005-seed1.safetensors (gamma in plain decimals, S = seed + s).\n"
@@ -83,8 +88,21 @@ final class EmergenceCommand implements Command {
         Option.of("noise", "KIND", "noise injection: none, param, signal", "none"),
         Option.of("sigma", "X", "noise standard deviation", "0"),
         Option.of("hidden", "N", "hidden width (of the teacher, and of the MLP student)", "128"),
-        Option.of("loss", "NAME", "data loss: mse (1/2 ||e||^2 per row) or mse_mean (PyTorch's"
-            + " MSELoss)", "mse"),
+        Option.of("loss", "LIST", "data loss: mse (1/2 ||e||^2 per row) or mse_mean (PyTorch's"
+            + " MSELoss); a list runs each (Table 1 mode)", "mse (--paper: mse,mse_mean)"),
+        Option.of("conventions", "LIST", "hebb4j (N(0, 1/fan_in) weights, zero biases, decay on"
+            + " weights) or torch (nn.Linear init, decay on every parameter); a list runs each"
+            + " (Table 1 mode)", "hebb4j (--paper: hebb4j,torch)"),
+        Option.of("teacher-init", "NAME", "the teacher's initialisation: hebb4j (N(0, 1/fan_in),"
+            + " zero biases: the SRE's task) or torch (nn.Linear's), under every --conventions",
+            "hebb4j"),
+        Option.of("depth", "N", "MLP: dense layers 2..6 (N - 1 hidden layers of --hidden)", "2"),
+        Option.of("dfa-variant", "NAME", "DFA's reading: output-gradient (the output layer's true"
+            + " gradient) or output-feedback (a random projection for the output layer too)",
+            "output-gradient"),
+        Option.of("randomnn-variant", "NAME", "Random NN's reading: targets (backprop toward a"
+            + " random network's outputs) or signal (a random network's own gradient)",
+            "targets"),
         Option.of("tokens", "N", "transformer: tokens per input row, dividing 32", "4"),
         Option.of("heads", "N", "transformer: attention heads, dividing 32", "4"),
         Option.of("blocks", "N", "transformer: blocks", "2"),
@@ -94,7 +112,8 @@ final class EmergenceCommand implements Command {
         Option.of("val", "N", "validation set size", "2000"),
         Option.flag("neurons", "also write every per-neuron cosine of the time series"),
         Option.flag("paper", "the paper's full protocol: " + PAPER_SEEDS + " seeds, "
-            + PAPER_STEPS + " steps"),
+            + PAPER_STEPS + " steps, every conventions and loss; prints Table 1 beside the"
+            + " paper's and writes table1.txt, table1.csv"),
         Experiments.threadsOption(),
         Experiments.saveOption("RULE-gammaG-seedS"),
         Experiments.outOption("emergence"),
@@ -158,9 +177,25 @@ final class EmergenceCommand implements Command {
         }
       }
     }
-    Loss loss = a.named("loss", Loss.class, Loss.MSE);
-    if (loss == Loss.SOFTMAX_CE) {
+    List<Loss> losses = list(a, "loss", Loss.class, paper ? "mse,mse_mean" : "mse");
+    if (losses.contains(Loss.SOFTMAX_CE)) {
       throw new UsageException("--loss: the SRE is a regression, use mse or mse_mean");
+    }
+    List<Conventions> conventions = list(a, "conventions", Conventions.class,
+        paper ? "hebb4j,torch" : "hebb4j");
+    boolean table1 = paper || losses.size() * conventions.size() > 1;
+    Loss loss = losses.get(0);
+    if (tf && a.has("depth")) {
+      throw new UsageException("--depth applies to --model mlp");
+    }
+    int depth = a.integer("depth", 2, 2, Sre.MAX_DEPTH);
+    Conventions teacherInit = a.named("teacher-init", Conventions.class, Conventions.HEBB4J);
+    DfaVariant dfaVariant = a.named("dfa-variant", DfaVariant.class, DfaVariant.OUTPUT_GRADIENT);
+    RandomNnVariant rnnVariant = a.named("randomnn-variant", RandomNnVariant.class,
+        RandomNnVariant.TARGETS);
+    if (tf && (a.has("dfa-variant") || a.has("randomnn-variant"))) {
+      throw new UsageException("--" + (a.has("dfa-variant") ? "dfa-variant" : "randomnn-variant")
+          + " applies to --model mlp");
     }
     double[] gammas = Experiments.grid(a, "gammas", new double[] {0, 5e-5, 5e-4, 5e-3}, false,
         1e3);
@@ -203,7 +238,8 @@ final class EmergenceCommand implements Command {
     Sre.Builder ob = Sre.Options.builder().act(act).rules(rules).gammas(gammas).seeds(seeds)
         .seed(seed).noise(noise, sigma).lr(lr, adamLr).batch(batch).steps(steps).window(window)
         .every(tf ? 0 : every).neurons(neurons).widths(32, hidden, 32).sizes(nTrain, nVal)
-        .loss(loss);
+        .loss(loss).conventions(conventions.get(0)).depth(depth)
+        .variants(dfaVariant, rnnVariant).teacherInit(teacherInit);
     if (tf) {
       ob.transformer(transformer(a, act));
     }
@@ -211,17 +247,48 @@ final class EmergenceCommand implements Command {
     Path dir = Experiments.outDir(a, "emergence");
     Sre.Options o = ob.save(Experiments.saveDir(a, dir)).build();
     String student = tf ? studentName(o.transformer())
-        : String.format(Locale.ROOT, "student 32-%d-32 %s", hidden, act.id());
+        : String.format(Locale.ROOT, "student %s %s", widths(o), act.id());
     String config = String.format(Locale.ROOT,
-        "emergence (SRE): %s, teacher 32-%d-32 tanh, %d train / %d val,%n"
-        + "  batch %d, %d steps, loss %s, lr %s (adam, adamw: %s), window last %s, noise %s sigma"
-        + " %s,%n  seeds %d from %d, kernels %s, threads %d%n",
-        student, hidden, nTrain, nVal, batch, steps, loss.id(), Experiments.num(lr),
-        Experiments.num(adamLr), Experiments.num(window), noise.id(), Experiments.num(sigma),
-        seeds, seed, KernelProvider.get().name(), threads);
+        "emergence (SRE): %s, teacher 32-%d-32 tanh (%s init), %d train / %d val,%n"
+        + "  batch %d, %d steps, loss %s, conventions %s, lr %s (adam, adamw: %s), window last"
+        + " %s,%n  noise %s sigma %s, seeds %d from %d, kernels %s, threads %d%s%n",
+        student, hidden, teacherInit.id(), nTrain, nVal, batch, steps, ids(losses),
+        ids(conventions),
+        Experiments.num(lr), Experiments.num(adamLr), Experiments.num(window), noise.id(),
+        Experiments.num(sigma), seeds, seed, KernelProvider.get().name(), threads,
+        tf ? "" : ",\n  dfa variant " + dfaVariant.id() + ", randomnn variant " + rnnVariant.id());
     out.print(config);
     out.flush();
     long t0 = System.nanoTime();
+    if (table1) {
+      List<Sre.Setting> settings;
+      long total = o.totalSteps() * conventions.size() * losses.size();
+      try (Workers w = new Workers(threads);
+          Experiments.Progress p = new Experiments.Progress("emergence", total, err)) {
+        settings = Sre.runSettings(KernelProvider.get(), o, conventions, losses, w, p.done);
+      }
+      long elapsed = System.nanoTime() - t0;
+      String t1 = table1(o, settings);
+      out.println();
+      out.print(t1);
+      out.println("time: " + Experiments.duration(elapsed) + "; results in " + dir);
+      config += Experiments.warningLines(warnings);
+      Experiments.write(dir.resolve("config.txt"), config);
+      Experiments.write(dir.resolve("table1.txt"), config + "\n" + t1 + "time: "
+          + Experiments.duration(elapsed) + "\n");
+      table1Csv(o, settings).write(dir.resolve("table1.csv"));
+      for (Sre.Setting st : settings) {
+        Path sub = dir.resolve(st.conventions().id() + "-" + st.loss().id());
+        java.nio.file.Files.createDirectories(sub);
+        String tab = tf ? transformerTable(st.options(), st.summary())
+            : table(st.options(), st.summary());
+        Experiments.write(sub.resolve("table.txt"), config + "conventions " + st.conventions()
+            .id() + ", loss " + st.loss().id() + "\n\n" + tab);
+        writeCsv(sub, st.options(), st.summary());
+        writePlots(sub, st.options(), st.summary());
+      }
+      return 0;
+    }
     Summary sum;
     try (Workers w = new Workers(threads);
         Experiments.Progress p = new Experiments.Progress("emergence", o.totalSteps(), err)) {
@@ -240,6 +307,120 @@ final class EmergenceCommand implements Command {
     writeCsv(dir, o, sum);
     writePlots(dir, o, sum);
     return 0;
+  }
+
+  /** The constants named by a comma list option (default {@code dflt}), each once. */
+  static <E extends Enum<E> & Named> List<E> list(Args a, String name, Class<E> type,
+      String dflt) {
+    List<E> out = new ArrayList<>();
+    for (String s : a.string(name, dflt).split(",", -1)) {
+      E e;
+      try {
+        e = Named.parse(type, "value", s.trim());
+      } catch (IllegalArgumentException ex) {
+        throw new UsageException("--" + name + ": " + ex.getMessage());
+      }
+      if (out.contains(e)) {
+        throw new UsageException("--" + name + ": " + s.trim() + " given twice");
+      }
+      out.add(e);
+    }
+    return List.copyOf(out);
+  }
+
+  /** "hebb4j,torch": the ids of a list. */
+  static String ids(List<? extends Named> l) {
+    StringBuilder sb = new StringBuilder();
+    for (Named n : l) {
+      sb.append(sb.length() == 0 ? "" : ",").append(n.id());
+    }
+    return sb.toString();
+  }
+
+  /** "32-128-128-32": the MLP student's widths. */
+  static String widths(Sre.Options o) {
+    StringBuilder sb = new StringBuilder();
+    for (int w : o.student().sizes()) {
+      sb.append(sb.length() == 0 ? "" : "-").append(w);
+    }
+    return sb.toString();
+  }
+
+  /**
+   * Table 1 of every (conventions, loss) setting: rows rule x layer x protocol, columns gamma
+   * (mean ± std over seeds), the paper's row under each rule it reports (its layer 2; for the
+   * transformer its probed map is not given). See spec/emergence.md#table1.
+   */
+  static String table1(Sre.Options o, List<Sre.Setting> settings) {
+    StringBuilder sb = new StringBuilder();
+    List<String> names = o.layerNames();
+    for (Sre.Setting st : settings) {
+      sb.append(String.format(Locale.ROOT, "Table 1, %s, conventions %s, loss %s: cos(g, H)"
+          + " (mean ± std over %d seeds); paper: its Table 1 (layer 2, 10 seeds)%n",
+          o.model().id(), st.conventions().id(), st.loss().id(), o.seeds()));
+      List<String[]> rows = Experiments.rows();
+      String[] head = new String[3 + o.gammas().length];
+      head[0] = "rule";
+      head[1] = o.model() == Sre.Model.MLP ? "layer" : "map";
+      head[2] = "protocol";
+      for (int g = 0; g < o.gammas().length; g++) {
+        head[3 + g] = "gamma=" + Experiments.label(o.gammas()[g]);
+      }
+      rows.add(head);
+      for (Rule r : o.rules()) {
+        if (PaperTable1.row(o.model(), r) != null) {
+          String[] row = new String[head.length];
+          row[0] = r.id();
+          row[1] = "paper";
+          row[2] = "";
+          for (int g = 0; g < o.gammas().length; g++) {
+            row[3 + g] = PaperTable1.cell(o.model(), r, o.gammas()[g]);
+          }
+          rows.add(row);
+        }
+        for (int l = names.size() - 1; l >= 0; l--) {
+          for (Protocol p : Protocol.values()) {
+            if (o.model() == Sre.Model.TRANSFORMER && p == Protocol.PERSAMPLE) {
+              continue;
+            }
+            String[] row = new String[head.length];
+            row[0] = r.id();
+            row[1] = names.get(l);
+            row[2] = p.id();
+            for (int g = 0; g < o.gammas().length; g++) {
+              row[3 + g] = pm(st.summary().group(r, o.gammas()[g]).layer(l).alignment(p));
+            }
+            rows.add(row);
+          }
+        }
+      }
+      sb.append(Experiments.table(rows)).append('\n');
+    }
+    return sb.toString();
+  }
+
+  /** table1.csv: one row per setting, rule, gamma, layer and protocol, with the paper's value. */
+  static Experiments.Csv table1Csv(Sre.Options o, List<Sre.Setting> settings) {
+    Experiments.Csv csv = new Experiments.Csv("model,conventions,loss,rule,gamma,layer,protocol,"
+        + "seeds,mean,std,paper_layer2");
+    List<String> names = o.layerNames();
+    for (Sre.Setting st : settings) {
+      for (Summary.Group gr : st.summary().groups()) {
+        String paperCell = PaperTable1.cell(o.model(), gr.rule(), gr.gamma());
+        for (int l = 0; l < names.size(); l++) {
+          for (Protocol p : Protocol.values()) {
+            if (o.model() == Sre.Model.TRANSFORMER && p == Protocol.PERSAMPLE) {
+              continue; // not measured for the transformer (spec/transformer.md#persample)
+            }
+            Stat ms = gr.layer(l).alignment(p);
+            csv.row(o.model().id(), st.conventions().id(), st.loss().id(), gr.rule().id(),
+                gr.gamma(), names.get(l), p.id(), gr.seeds(), ms.mean(), ms.std(),
+                paperCell.equals("collapse") ? "collapse" : paperCell);
+          }
+        }
+      }
+    }
+    return csv;
   }
 
   /** The options of the transformer's architecture (a usage error with --model mlp). */
@@ -274,12 +455,12 @@ final class EmergenceCommand implements Command {
 
   static String table(Sre.Options o, Summary sum) {
     StringBuilder sb = new StringBuilder();
-    int depth = 2;
+    int depth = o.depth();
     for (int layer = depth - 1; layer >= 0; layer--) {
       final int l = layer;
       sb.append(String.format(Locale.ROOT,
           "Alignment cos(g, H), layer %d (mean ± std over %d seeds)%s%n", l + 1, o.seeds(),
-          l == depth - 1 ? "; the paper's Table 1 reports layer 2" : ""));
+          l == 1 ? "; the paper's Table 1 reports layer 2" : ""));
       List<String[]> rows = Experiments.rows();
       String[] head = new String[2 + o.gammas().length];
       head[0] = "rule";
@@ -301,8 +482,12 @@ final class EmergenceCommand implements Command {
       }
       sb.append(Experiments.table(rows)).append('\n');
     }
+    StringBuilder norms = new StringBuilder();
+    for (int l = 1; l <= depth; l++) {
+      norms.append(", ||W").append(l).append("||_F");
+    }
     sb.append(String.format(Locale.ROOT,
-        "Validation loss, ||W1||_F, ||W2||_F at the end (mean over %d seeds)%n", o.seeds()));
+        "Validation loss%s at the end (mean over %d seeds)%n", norms, o.seeds()));
     List<String[]> rows = Experiments.rows();
     String[] head = new String[1 + o.gammas().length];
     head[0] = "rule";
@@ -315,8 +500,12 @@ final class EmergenceCommand implements Command {
       row[0] = r.id();
       for (int g = 0; g < o.gammas().length; g++) {
         Summary.Group gr = sum.group(r, o.gammas()[g]);
-        row[1 + g] = String.format(Locale.ROOT, "%.4f  %5.2f %5.2f", gr.valLoss().mean(),
-            gr.layer(0).weightNorm().mean(), gr.layer(1).weightNorm().mean());
+        StringBuilder cell = new StringBuilder(String.format(Locale.ROOT, "%.4f ",
+            gr.valLoss().mean()));
+        for (int l = 0; l < depth; l++) {
+          cell.append(String.format(Locale.ROOT, " %5.2f", gr.layer(l).weightNorm().mean()));
+        }
+        row[1 + g] = cell.toString();
       }
       rows.add(row);
     }
@@ -342,6 +531,9 @@ final class EmergenceCommand implements Command {
       head[2 + g] = "gamma=" + Experiments.label(o.gammas()[g]);
     }
     for (Protocol p : Protocol.values()) {
+      if (p == Protocol.PERSAMPLE) {
+        continue; // not measured for the transformer (spec/transformer.md#persample)
+      }
       sb.append(String.format(Locale.ROOT,
           "Alignment cos(g, H), protocol %s, every linear map (mean ± std over %d seeds)%n",
           p.id(), o.seeds()));
@@ -387,6 +579,9 @@ final class EmergenceCommand implements Command {
     for (Summary.Group gr : sum.groups()) {
       for (int l = 0; l < names.size(); l++) {
         for (Protocol p : Protocol.values()) {
+          if (o.model() == Sre.Model.TRANSFORMER && p == Protocol.PERSAMPLE) {
+            continue; // not measured for the transformer (spec/transformer.md#persample)
+          }
           Stat ms = gr.layer(l).alignment(p);
           al.row(o.model().id(), o.act().id(), gr.rule().id(), gr.gamma(), o.sigma(),
               names.get(l), p.id(), gr.seeds(), ms.mean(), ms.std());
@@ -396,6 +591,7 @@ final class EmergenceCommand implements Command {
     al.write(dir.resolve("alignment.csv"));
 
     Experiments.Csv runs = new Experiments.Csv("rule,gamma,seed,layer,minibatch,fullbatch,timeavg,"
+        + "persample,"
         + "train_loss,val_loss,weight_norm,neuron_positive_fraction,neuron_flip_rate,"
         + "neuron_hebbian_timeavg");
     Experiments.Csv ts = new Experiments.Csv("rule,gamma,seed,step,layer,cos,weight_norm,"
@@ -408,12 +604,13 @@ final class EmergenceCommand implements Command {
         TrainingRun.Layer rl = r.layer(l);
         Probe.NeuronStats n = rl.neurons();
         runs.row(c.rule().id(), c.gamma(), c.seed(), names.get(l), rl.minibatch(), rl.fullbatch(),
-            rl.timeavg(), r.trainLoss(), r.valLoss(), rl.weightNorm(), n.positiveFraction(),
+            rl.timeavg(), rl.persample(), r.trainLoss(), r.valLoss(), rl.weightNorm(),
+            n.positiveFraction(),
             n.flipRate(), n.hebbianTimeavg());
       }
       Probe.Series s = r.series();
       for (int p = 0; p < s.steps().length; p++) {
-        for (int l = 0; l < 2; l++) {
+        for (int l = 0; l < s.layers().size(); l++) {
           Probe.LayerSeries sl = s.layer(l);
           ts.row(c.rule().id(), c.gamma(), c.seed(), s.steps()[p], l + 1, sl.cos()[p],
               sl.weightNorm()[p], s.valLoss()[p]);

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
 import org.hebb4j.experiment.Problem;
+import org.hebb4j.nn.Conventions;
 import org.hebb4j.parallel.Workers;
 
 /** Options and output helpers shared by the experiment commands (emergence, phase, classify). */
@@ -25,6 +26,17 @@ final class Experiments {
 
   static Option seedOption(String dflt) {
     return Option.of("seed", "S", "base seed; seed index s uses S + s", dflt);
+  }
+
+  /** --conventions: hebb4j or torch (spec/emergence.md#conventions). */
+  static Option conventionsOption() {
+    return Option.of("conventions", "NAME", "hebb4j (N(0, 1/fan_in) weights, zero biases, decay"
+        + " on weights) or torch (nn.Linear init, decay on every parameter)", "hebb4j");
+  }
+
+  /** The value of --conventions (default hebb4j); a usage error names the option. */
+  static Conventions conventions(Args a) {
+    return a.named("conventions", Conventions.class, Conventions.HEBB4J);
   }
 
   /** --save: every trained network to OUT/models/NAME.safetensors, NAME as {@code names}. */

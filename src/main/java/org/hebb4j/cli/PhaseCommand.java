@@ -52,6 +52,7 @@ final class PhaseCommand implements Command {
         Option.of("lr", "X", "learning rate", "0.1"),
         Option.of("batch", "N", "batch size", "256"),
         Option.of("window", "F", "measurement window: the last fraction F of the steps", "0.2"),
+        Experiments.conventionsOption(),
         Option.of("train", "N", "training set size", "20000"),
         Option.of("val", "N", "validation set size", "2000"),
         Experiments.threadsOption(),
@@ -81,7 +82,7 @@ final class PhaseCommand implements Command {
     int threads = Experiments.threads(a);
     Phase.Builder ob = Phase.Options.builder().model(model).sigmas(sigmas).gammas(gammas)
         .seeds(seeds).seed(seed).lr(lr).batch(batch).steps(steps).window(window)
-        .sizes(nTrain, nVal);
+        .sizes(nTrain, nVal).conventions(Experiments.conventions(a));
     List<String> warnings = Experiments.check(ob.build().problems(threads), name(), err);
     Path dir = Experiments.outDir(a, "phase");
     Phase.Options o = ob.save(Experiments.saveDir(a, dir)).build();

@@ -36,6 +36,8 @@ public final class Probe {
     final float[] sumG;
     final float[] sumH;
     double sumCos;
+    /** Window sum of the per-step mean over samples of cos(g_i, H_i) (E18d). */
+    double sumPersample;
     /** (E19) per neuron inside the window: positive steps, sign flips, the last sign. */
     final long[] positive;
     final long[] flips;
@@ -141,6 +143,51 @@ public final class Probe {
   }
 
   /**
+   * (E18d) The mean over the {@code rows} samples of one batch of cos(g_i, H_i), with the
+   * per-sample signal g_i = -delta_i s_i^T (s_i the input the signal was computed at: h_pre,i,
+   * or the random network's under (E31)) and Hebbian term H_i = h_post,i h_pre,i^T of a dense
+   * layer. Both are rank 1, so by the closed form (E29) cos(g_i, H_i) = cos(-delta_i, h_post,i)
+   * cos(s_i, h_pre,i) (the second factor is 1 when s = h_pre), 0 when a factor's norm is 0
+   * (E17). Sums in double; allocates nothing. See spec/emergence.md#protocols.
+   *
+   * @param k the kernels
+   * @param rows the samples
+   * @param in the layer's input width
+   * @param out the layer's output width
+   * @param delta dL/da of the signal per sample [rows, out] (any positive scale)
+   * @param signalPre the input s of the signal [rows, in]
+   * @param hPost the pre-activation a [rows, out]
+   * @param hPre the input [rows, in]
+   * @return the mean cosine over the samples
+   */
+  public static double persample(Kernels k, int rows, int in, int out, float[] delta,
+      float[] signalPre, float[] hPost, float[] hPre) {
+    double sum = 0;
+    for (int i = 0; i < rows; i++) {
+      double right = rankOneCosine(k, in, signalPre, hPre, i * in);
+      if (right == 0) {
+        continue;
+      }
+      sum -= rankOneCosine(k, out, delta, hPost, i * out) * right;
+    }
+    return sum / rows;
+  }
+
+  /** cos(a[off..off+n), b[off..off+n)), 0 when a norm is 0; 1 when a and b are one array. */
+  private static double rankOneCosine(Kernels k, int n, float[] a, float[] b, int off) {
+    double aa = k.sumSquares(n, a, off);
+    if (a == b) {
+      return aa == 0 ? 0 : 1;
+    }
+    double bb = k.sumSquares(n, b, off);
+    if (aa == 0 || bb == 0) {
+      return 0;
+    }
+    double c = k.dsdot(n, a, off, b, off) / (Math.sqrt(aa) * Math.sqrt(bb));
+    return Math.max(-1.0, Math.min(1.0, c));
+  }
+
+  /**
    * Called by the trainer with the signals of the current step, before the update: its
    * workspace holds h_pre and h_post of the step, its signals g.
    */
@@ -159,6 +206,9 @@ public final class Probe {
       double c = cosine(k, d.w.length, g, 0, h, 0);
       if (window) {
         lp.sumCos += c;
+        Mlp.Workspace sw = tr.signalWorkspace();
+        lp.sumPersample += persample(k, rows, d.in, d.out, sw.delta(l), sw.hPre(l),
+            ws.hPost(l), ws.hPre(l));
         k.axpy(d.w.length, 1f, g, 0, lp.sumG, 0);
         k.axpy(d.w.length, 1f, h, 0, lp.sumH, 0);
         for (int o = 0; o < d.out; o++) {
@@ -232,6 +282,19 @@ public final class Probe {
   public double minibatch(int l) {
     LayerProbe lp = layers[checkLayer(l, layers.length)];
     return windowSteps == 0 ? Double.NaN : lp.sumCos / windowSteps;
+  }
+
+  /**
+   * (E18d) mean over window steps t and samples i of cos(g_t,i, H_t,i) ({@link #persample}).
+   * See spec/emergence.md#protocols.
+   *
+   * @param l the layer
+   * @return the mean, NaN before the window
+   * @throws IllegalArgumentException if l is outside [0, depth)
+   */
+  public double persample(int l) {
+    LayerProbe lp = layers[checkLayer(l, layers.length)];
+    return windowSteps == 0 ? Double.NaN : lp.sumPersample / windowSteps;
   }
 
   /**

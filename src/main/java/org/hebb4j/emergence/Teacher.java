@@ -2,6 +2,7 @@ package org.hebb4j.emergence;
 
 import org.hebb4j.kernel.Activation;
 import org.hebb4j.kernel.Kernels;
+import org.hebb4j.nn.Conventions;
 import org.hebb4j.nn.Mlp;
 import org.hebb4j.nn.MlpConfig;
 import org.hebb4j.nn.Rows;
@@ -110,8 +111,23 @@ public final class Teacher {
    * @return the initialised network
    */
   public static Mlp network(int d, int h, int o, Activation act, Rng r) {
-    Mlp m = new Mlp(MlpConfig.builder().input(d).hidden(h).output(o).activation(act).build());
-    m.init(r);
+    return network(MlpConfig.builder().input(d).hidden(h).output(o).activation(act).build(), r,
+        Conventions.HEBB4J);
+  }
+
+  /**
+   * A network of {@code config} drawn under conventions {@code c}: (E10) for HEBB4J,
+   * {@code nn.Linear}'s default (E27) for TORCH ({@link Mlp#init(Rng, Conventions)}).
+   * See spec/emergence.md#conventions.
+   *
+   * @param config the architecture
+   * @param r the network's stream
+   * @param c the conventions
+   * @return the initialised network
+   */
+  public static Mlp network(MlpConfig config, Rng r, Conventions c) {
+    Mlp m = new Mlp(config);
+    m.init(r, c);
     return m;
   }
 }

@@ -1,9 +1,12 @@
 package org.hebb4j.emergence;
 
+import org.hebb4j.nn.Conventions;
+
 /**
  * Hyperparameters of one training run (spec/emergence.md#rules): the rule, learning rate lr,
- * decay gamma, noise kind and its standard deviation sigma, Adam's beta1, beta2, eps, and the
- * batch size.
+ * decay gamma, noise kind and its standard deviation sigma, Adam's beta1, beta2, eps, the
+ * batch size, and the conventions deciding which parameters the decay reaches
+ * (spec/emergence.md#conventions).
  *
  * @param rule the learning rule
  * @param lr the learning rate
@@ -14,9 +17,13 @@ package org.hebb4j.emergence;
  * @param beta2 Adam's second-moment decay
  * @param eps Adam's epsilon
  * @param batch the batch size, at least 1
+ * @param conventions HEBB4J (decay on weight matrices only) or TORCH (on every parameter)
+ * @param dfaVariant the reading of DFA (used by rule DFA; spec/emergence.md#variants)
+ * @param randomNnVariant the reading of Random NN (used by rule RANDOMNN)
  */
 public record TrainConfig(Rule rule, float lr, float gamma, Noise noise, float sigma,
-    float beta1, float beta2, float eps, int batch) {
+    float beta1, float beta2, float eps, int batch, Conventions conventions,
+    DfaVariant dfaVariant, RandomNnVariant randomNnVariant) {
 
   /**
    * Checks the values. See spec/emergence.md#rules.
@@ -30,9 +37,17 @@ public record TrainConfig(Rule rule, float lr, float gamma, Noise noise, float s
    * @param beta2 Adam's second-moment decay
    * @param eps Adam's epsilon
    * @param batch the batch size, at least 1
-   * @throws IllegalArgumentException naming the value out of range
+   * @param conventions HEBB4J or TORCH
+   * @param dfaVariant the reading of DFA
+   * @param randomNnVariant the reading of Random NN
+   * @throws IllegalArgumentException naming the value out of range, or if an enum is null
    */
   public TrainConfig {
+    if (rule == null || noise == null || conventions == null || dfaVariant == null
+        || randomNnVariant == null) {
+      throw new IllegalArgumentException("TrainConfig rule, noise, conventions and variants must"
+          + " not be null");
+    }
     if (!(lr > 0f) || !Float.isFinite(lr)) {
       throw new IllegalArgumentException("lr must be positive, got " + lr);
     }
@@ -48,8 +63,8 @@ public record TrainConfig(Rule rule, float lr, float gamma, Noise noise, float s
   }
 
   /**
-   * A config with Adam's defaults beta1 = 0.9, beta2 = 0.999, eps = 1e-8 (torch.optim.Adam's).
-   * See spec/emergence.md#rules.
+   * A config with Adam's defaults beta1 = 0.9, beta2 = 0.999, eps = 1e-8 (torch.optim.Adam's)
+   * conventions HEBB4J and the variants OUTPUT_GRADIENT, TARGETS. See spec/emergence.md#rules.
    *
    * @param rule the learning rule
    * @param lr the learning rate
@@ -62,7 +77,7 @@ public record TrainConfig(Rule rule, float lr, float gamma, Noise noise, float s
   public static TrainConfig of(Rule rule, double lr, double gamma, Noise noise, double sigma,
       int batch) {
     return new TrainConfig(rule, (float) lr, (float) gamma, noise, (float) sigma, 0.9f, 0.999f,
-        1e-8f, batch);
+        1e-8f, batch, Conventions.HEBB4J, DfaVariant.OUTPUT_GRADIENT, RandomNnVariant.TARGETS);
   }
 
   /**
@@ -72,7 +87,62 @@ public record TrainConfig(Rule rule, float lr, float gamma, Noise noise, float s
    * @return the new config
    */
   public TrainConfig withGamma(double g) {
-    return new TrainConfig(rule, lr, (float) g, noise, sigma, beta1, beta2, eps, batch);
+    return new TrainConfig(rule, lr, (float) g, noise, sigma, beta1, beta2, eps, batch,
+        conventions, dfaVariant, randomNnVariant);
+  }
+
+  /**
+   * This config under other conventions. See spec/emergence.md#conventions.
+   *
+   * @param c HEBB4J or TORCH
+   * @return the new config
+   */
+  public TrainConfig withConventions(Conventions c) {
+    return new TrainConfig(rule, lr, gamma, noise, sigma, beta1, beta2, eps, batch, c,
+        dfaVariant, randomNnVariant);
+  }
+
+  /**
+   * This config with other readings of DFA and Random NN. See spec/emergence.md#variants.
+   *
+   * @param dfa the reading of DFA
+   * @param randomNn the reading of Random NN
+   * @return the new config
+   */
+  public TrainConfig withVariants(DfaVariant dfa, RandomNnVariant randomNn) {
+    return new TrainConfig(rule, lr, gamma, noise, sigma, beta1, beta2, eps, batch, conventions,
+        dfa, randomNn);
+  }
+
+  /**
+   * Whether the learning signal comes from a fixed random network's own gradient (rule RANDOMNN
+   * under {@link RandomNnVariant#SIGNAL}, (E31)). See spec/emergence.md#variants.
+   *
+   * @return the answer
+   */
+  public boolean randomSignal() {
+    return rule.randomTargets && randomNnVariant == RandomNnVariant.SIGNAL;
+  }
+
+  /**
+   * Whether the training targets are a fixed random network's outputs (rule RANDOMNN under
+   * {@link RandomNnVariant#TARGETS}, (E21)). See spec/emergence.md#variants.
+   *
+   * @return the answer
+   */
+  public boolean randomTargets() {
+    return rule.randomTargets && randomNnVariant == RandomNnVariant.TARGETS;
+  }
+
+  /**
+   * The weight decay of the parameters outside the weight matrices (biases; for the
+   * transformer also positions and layer norms): gamma when the conventions decay every
+   * parameter (TORCH, (E28)), else 0 (E9). See spec/emergence.md#conventions.
+   *
+   * @return gamma or 0
+   */
+  public float otherGamma() {
+    return conventions.decaysEveryParameter() ? gamma : 0f;
   }
 
   /**

@@ -15,7 +15,8 @@ import org.hebb4j.tensor.Tensor;
  * Trains an {@link Mlp} with one {@link Rule} (spec/emergence.md#rules). Each step computes the
  * learning signal g of every parameter ({@link #signalW}, {@link #signalB}), hands it to an
  * optional {@link Probe}, and only then applies (E8) (weights, with decay) and (E9) (biases, no
- * decay). Every buffer is allocated in the constructor; {@link #train} allocates nothing.
+ * decay; with decay under the TORCH conventions, (E28)). Every buffer is allocated in the
+ * constructor; {@link #train} allocates nothing.
  */
 public final class Trainer {
 
@@ -30,6 +31,9 @@ public final class Trainer {
   /** The DFA feedback matrices by layer, as {@link Mlp.Workspace#backwardDfa} takes them. */
   private final float[][] feedback;
   private final Rng noiseRng;
+  /** (E31) the fixed random network whose gradient is the signal, and its workspace; or null. */
+  private final Mlp signalNet;
+  private final Mlp.Workspace signalWs;
   private final Step report = new Step();
   /** {@link TrainConfig#divergenceCause()}, built once (not in the step). */
   private final String cause;
@@ -62,8 +66,9 @@ public final class Trainer {
     for (int l = 0; l < depth; l++) {
       Dense d = net.layer(l);
       float[] fb = null;
-      if (feedback != null && l < depth - 1) {
-        // (E20) B_l [out_l, outputSize] ~ N(0, 1/out_l)
+      boolean outputFeedback = cfg.dfaVariant() == DfaVariant.OUTPUT_FEEDBACK;
+      if (feedback != null && (l < depth - 1 || outputFeedback)) {
+        // (E20) B_l [out_l, outputSize] ~ N(0, 1/out_l); (E30) B_L [o, o] alike
         fb = new float[d.out * net.outputSize()];
         dfa.derive("layer" + (l + 1)).fillGaussian(fb, 0, fb.length,
             (float) (1.0 / Math.sqrt(d.out)));
@@ -74,6 +79,14 @@ public final class Trainer {
     }
     noiseRng = run.derive("noise");
     cause = cfg.divergenceCause();
+    if (cfg.randomSignal()) {
+      // (E31) R: the student's architecture, drawn as the Random NN target network (E21)
+      signalNet = Teacher.network(net.config(), run.derive("randomnn"), cfg.conventions());
+      signalWs = signalNet.workspace(cfg.batch());
+    } else {
+      signalNet = null;
+      signalWs = null;
+    }
   }
 
   /** One layer's training state (spec/emergence.md#rules). */
@@ -254,6 +267,16 @@ public final class Trainer {
   }
 
   /**
+   * The workspace whose gradients gave the last step's signals: the student's, or under the
+   * Random NN signal reading (E31) the fixed random network's. See spec/emergence.md#variants.
+   *
+   * @return the workspace (h_pre and delta of the signal)
+   */
+  public Mlp.Workspace signalWorkspace() {
+    return signalWs != null ? signalWs : ws;
+  }
+
+  /**
    * Learning signal g of layer l's bias from the last step. See spec/emergence.md#rules.
    *
    * @param l the layer
@@ -313,8 +336,15 @@ public final class Trainer {
     if (!Double.isFinite(lossSum)) {
       throw DivergedException.at(t, "the training loss", cause);
     }
-    backward(ws, false);
-    signals(ws, t, layers);
+    if (signalWs != null) {
+      signalWs.forward(k, batch.x(), rows);
+      signalWs.loss(loss, batch.y(), batch.labels(), 1f / rows, k);
+      signalWs.backward(k, false);
+      signals(signalWs, t, layers);
+    } else {
+      backward(ws, false);
+      signals(ws, t, layers);
+    }
     if (cfg.noisy() && cfg.noise() == Noise.SIGNAL) {
       float s = cfg.sigma();
       for (LayerState st : layers) {
@@ -334,13 +364,13 @@ public final class Trainer {
         Updates.adamCoupledStep(w.length, cfg.lr(), cfg.gamma(), st.gW, w, cfg.beta1(),
             cfg.beta2(), cfg.eps(), t, st.mW, st.vW);
         if (st.gB != null) {
-          Updates.adamCoupledStep(out, cfg.lr(), 0f, st.gB, b, cfg.beta1(), cfg.beta2(),
-              cfg.eps(), t, st.mB, st.vB);
+          Updates.adamCoupledStep(out, cfg.lr(), cfg.otherGamma(), st.gB, b, cfg.beta1(),
+              cfg.beta2(), cfg.eps(), t, st.mB, st.vB);
         }
       } else {
         Updates.apply(w.length, cfg.lr(), cfg.gamma(), st.gW, w);
         if (st.gB != null) {
-          Updates.apply(out, cfg.lr(), 0f, st.gB, b);
+          Updates.apply(out, cfg.lr(), cfg.otherGamma(), st.gB, b);
         }
       }
       double sq = k.sumSquares(w.length, w, 0);
@@ -452,18 +482,25 @@ public final class Trainer {
       dry[l] = new LayerState(net.layer(l), true, false, null);
       hW[l] = new float[net.layer(l).w.length];
     }
+    Mlp.Workspace signalEval = signalNet == null ? eval : signalNet.workspace(chunk);
     for (int from = 0; from < data.n(); from += chunk) {
       int rows = Math.min(chunk, data.n() - from);
       data.gather(idx, from, rows, xb, yb, lb);
       eval.forward(k, xb, rows);
       eval.loss(loss, yb, lb, scale, k);
-      backward(eval, from > 0);
+      if (signalNet != null) {
+        signalEval.forward(k, xb, rows);
+        signalEval.loss(loss, yb, lb, scale, k);
+        signalEval.backward(k, from > 0);
+      } else {
+        backward(eval, from > 0);
+      }
       for (int l = 0; l < depth; l++) {
         // (E16) summed over all rows with weight 1/n
         Probe.hebbian(k, net.layer(l), rows, scale, eval.hPost(l), eval.hPre(l), from > 0, hW[l]);
       }
     }
-    signals(eval, t + 1, dry);
+    signals(signalEval, t + 1, dry);
     List<FullBatch.Layer> out = new ArrayList<>();
     for (int l = 0; l < depth; l++) {
       Dense d = net.layer(l);

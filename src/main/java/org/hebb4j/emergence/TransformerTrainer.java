@@ -16,8 +16,9 @@ import org.hebb4j.tensor.Tensor;
  * parameter, hands it to an optional {@link TransformerProbe}, and only then applies the update.
  * Weight decay gamma applies to the weight matrices of the linear maps (E, Wq, Wk, Wv, Wo, W1,
  * W2, R); biases, positions and layer-norm parameters are updated without decay, as the MLP's
- * biases (spec/emergence.md#rules). Every buffer is allocated in the constructor; {@link #train}
- * allocates nothing.
+ * biases (spec/emergence.md#rules), except under the TORCH conventions, which decay every
+ * parameter (spec/transformer.md#conventions). Every buffer is allocated in the constructor;
+ * {@link #train} allocates nothing.
  */
 public final class TransformerTrainer {
 
@@ -87,7 +88,7 @@ public final class TransformerTrainer {
     for (Map.Entry<String, Tensor> e : net.parameters().entrySet()) {
       String name = e.getKey();
       ps.add(new Param(name, e.getValue().data(), grads.get(name).data(), moments,
-          isWeight(name)));
+          isWeight(name) || cfg.conventions().decaysEveryParameter()));
     }
     params = ps.toArray(new Param[0]);
     List<Transformer.LinearMap> maps = ws.linearMaps();

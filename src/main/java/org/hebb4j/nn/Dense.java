@@ -73,10 +73,46 @@ public final class Dense {
    * @throws NullPointerException if r is null
    */
   public void init(Rng r) {
+    init(r, Conventions.HEBB4J);
+  }
+
+  /**
+   * Draws the layer under conventions {@code c} (spec/emergence.md#conventions): HEBB4J is
+   * (E10), w ~ N(0, 1/in) row after row, biases 0; TORCH is {@code nn.Linear}'s default (E27),
+   * w and then b each ~ U(-1/sqrt(in), 1/sqrt(in)), row after row from the same stream.
+   *
+   * @param r the layer's stream
+   * @param c the conventions
+   * @throws NullPointerException if r or c is null
+   */
+  public void init(Rng r, Conventions c) {
     java.util.Objects.requireNonNull(r, "rng");
+    java.util.Objects.requireNonNull(c, "conventions");
+    if (c == Conventions.TORCH) {
+      double bound = 1.0 / Math.sqrt(in);
+      uniform(r, w, bound);
+      if (b != null) {
+        uniform(r, b, bound);
+      }
+      return;
+    }
     r.fillGaussian(w, 0, w.length, (float) (1.0 / Math.sqrt(in)));
     if (b != null) {
       java.util.Arrays.fill(b, 0f);
+    }
+  }
+
+  /**
+   * (E27) every value of {@code v} ~ U(-bound, bound): {@code bound * (2u - 1)} in double with u
+   * of (R4), rounded to float32, in index order. See spec/emergence.md#conventions.
+   *
+   * @param r the stream
+   * @param v the values to fill
+   * @param bound the half-width, &gt;= 0
+   */
+  public static void uniform(Rng r, float[] v, double bound) {
+    for (int i = 0; i < v.length; i++) {
+      v[i] = (float) (bound * (2 * r.uniformDouble() - 1));
     }
   }
 

@@ -120,9 +120,22 @@ public final class Mlp {
    * @throws NullPointerException if r is null
    */
   public void init(Rng r) {
+    init(r, Conventions.HEBB4J);
+  }
+
+  /**
+   * Layer l drawn from {@code r.derive("layer" + (l + 1))} by {@link Dense#init(Rng,
+   * Conventions)}: (E10) under HEBB4J, {@code nn.Linear}'s default (E27) under TORCH.
+   * See spec/emergence.md#conventions.
+   *
+   * @param r the network's stream
+   * @param c the conventions
+   * @throws NullPointerException if r or c is null
+   */
+  public void init(Rng r, Conventions c) {
     Objects.requireNonNull(r, "rng");
     for (int l = 0; l < layers.size(); l++) {
-      layers.get(l).init(r.derive("layer" + (l + 1)));
+      layers.get(l).init(r.derive("layer" + (l + 1)), c);
     }
   }
 
@@ -396,6 +409,8 @@ public final class Mlp {
 
     private final int capacity;
     private final Buffers[] buf;
+    /** The output error kept while the output layer's own DFA feedback overwrites delta_L. */
+    private final float[] err;
     private float[] x;
     private int rows;
 
@@ -408,6 +423,7 @@ public final class Mlp {
       for (int l = 0; l < buf.length; l++) {
         buf[l] = new Buffers(layers.get(l), capacity, l == 0);
       }
+      err = new float[capacity * layers.get(layers.size() - 1).out];
     }
 
     /**
@@ -608,13 +624,21 @@ public final class Mlp {
      * See spec/emergence.md#dfa.
      *
      * @param k the kernels
-     * @param feedback B_l [out_l, outputSize()] of every hidden layer l (the last entry unused)
+     * @param feedback B_l [out_l, outputSize()] of every hidden layer l; the last entry null
+     *     (the output layer's true gradient, (E20)) or B_L [o, o], which makes the output layer's
+     *     delta e B_L^T too (the output-feedback reading (E30), spec/emergence.md#variants)
      * @param accumulate add to dW and db instead of overwriting them
      */
     public void backwardDfa(Kernels k, float[][] feedback, boolean accumulate) {
       int last = buf.length - 1;
       float[] e = buf[last].delta;
       int o = layers.get(last).out;
+      if (feedback.length > last && feedback[last] != null) {
+        System.arraycopy(e, 0, err, 0, rows * o);
+        e = err;
+        dfaDelta(k, rows, o, o, e, feedback[last], Activation.LINEAR, buf[last].a,
+            buf[last].delta);
+      }
       for (int l = last; l >= 0; l--) {
         Dense d = layers.get(l);
         Buffers b = buf[l];

@@ -138,9 +138,29 @@ public final class Transformer {
    * @throws NullPointerException if r is null
    */
   public void init(Rng r) {
+    init(r, Conventions.HEBB4J);
+  }
+
+  /**
+   * Draws every parameter under conventions {@code c} (spec/transformer.md#conventions), each
+   * map from {@code r.derive(NAME)}, P from {@code r.derive("P")}, layer norms gamma = 1,
+   * beta = 0. HEBB4J: every map by (E10), P ~ N(0, 1/32). TORCH: E, W1, W2 and R as
+   * {@code nn.Linear} (E27); Wq, Wk, Wv as {@code nn.MultiheadAttention}'s {@code in_proj}
+   * (xavier_uniform_ over the stacked [96, 32]: U(+-sqrt(6 / 128))) with bq, bk, bv = 0; Wo as
+   * {@code nn.Linear} with bo = 0 (MultiheadAttention zeroes {@code out_proj.bias}); P as
+   * {@code nn.Embedding}, N(0, 1).
+   *
+   * @param r the network's stream
+   * @param c the conventions
+   * @throws NullPointerException if r or c is null
+   */
+  public void init(Rng r, Conventions c) {
     Objects.requireNonNull(r, "rng");
-    embed.init(r.derive("E"));
-    r.derive("P").fillGaussian(pos, 0, pos.length, (float) (1.0 / Math.sqrt(D)));
+    Objects.requireNonNull(c, "conventions");
+    boolean torch = c == Conventions.TORCH;
+    embed.init(r.derive("E"), c);
+    r.derive("P").fillGaussian(pos, 0, pos.length, torch ? 1f : (float) (1.0 / Math.sqrt(D)));
+    double xavier = Math.sqrt(6.0 / (D + 3 * D));
     for (int l = 0; l < blocks.size(); l++) {
       Block b = blocks.get(l);
       String p = "b" + (l + 1) + ".";
@@ -148,17 +168,28 @@ public final class Transformer {
         b.ln1.reset();
         b.ln2.reset();
       }
-      b.attn.wq.init(r.derive(p + "Wq"));
-      b.attn.wk.init(r.derive(p + "Wk"));
-      b.attn.wv.init(r.derive(p + "Wv"));
-      b.attn.wo.init(r.derive(p + "Wo"));
-      b.w1.init(r.derive(p + "W1"));
-      b.w2.init(r.derive(p + "W2"));
+      if (torch) {
+        Dense[] in = {b.attn.wq, b.attn.wk, b.attn.wv};
+        String[] names = {"Wq", "Wk", "Wv"};
+        for (int i = 0; i < in.length; i++) {
+          Dense.uniform(r.derive(p + names[i]), in[i].w, xavier);
+          java.util.Arrays.fill(in[i].b, 0f);
+        }
+        b.attn.wo.init(r.derive(p + "Wo"), c);
+        java.util.Arrays.fill(b.attn.wo.b, 0f);
+      } else {
+        b.attn.wq.init(r.derive(p + "Wq"));
+        b.attn.wk.init(r.derive(p + "Wk"));
+        b.attn.wv.init(r.derive(p + "Wv"));
+        b.attn.wo.init(r.derive(p + "Wo"));
+      }
+      b.w1.init(r.derive(p + "W1"), c);
+      b.w2.init(r.derive(p + "W2"), c);
     }
     if (lnf != null) {
       lnf.reset();
     }
-    readout.init(r.derive("R"));
+    readout.init(r.derive("R"), c);
   }
 
   /**

@@ -6,17 +6,19 @@ import org.hebb4j.emergence.Probe;
 import org.hebb4j.emergence.Updates;
 import org.hebb4j.kernel.Activation;
 import org.hebb4j.kernel.Kernels;
+import org.hebb4j.nn.Conventions;
 import org.hebb4j.nn.Dense;
 import org.hebb4j.nn.Loss;
 import org.hebb4j.nn.Mlp;
 import org.hebb4j.nn.MlpConfig;
+import org.hebb4j.rng.Rng;
 import org.hebb4j.tensor.IntTensor;
 import org.hebb4j.tensor.Tensor;
 
 /**
  * Ops {@code dense_mlp}, {@code sgd_step}, {@code adamw_step}, {@code adam_step},
- * {@code dfa_signal}, {@code hebbian_term}, {@code alignment} (spec/emergence.md), each run through
- * the same classes the experiments use.
+ * {@code dfa_signal}, {@code hebbian_term}, {@code alignment}, {@code dense_init}
+ * (spec/emergence.md), each run through the same classes the experiments use.
  */
 final class EmergenceOps {
 
@@ -30,6 +32,24 @@ final class EmergenceOps {
     ops.put("dfa_signal", EmergenceOps::dfaSignal);
     ops.put("hebbian_term", EmergenceOps::hebbianTerm);
     ops.put("alignment", EmergenceOps::alignment);
+    ops.put("dense_init", (c, k) -> denseInit(c));
+  }
+
+  /** (E10) or (E27): a dense layer drawn by {@link Dense#init(Rng, Conventions)}. */
+  static Outputs denseInit(VectorCase c) {
+    Rng r = new Rng(c.longParam("seed"));
+    String stream = c.hasParam("stream") ? c.string("stream") : "";
+    if (!stream.isEmpty()) {
+      for (String name : stream.split("/", -1)) {
+        r = r.derive(name);
+      }
+    }
+    int in = c.integer("in", 1, 1 << 16), out = c.integer("out", 1, 1 << 16);
+    boolean bias = c.bool("bias");
+    Dense d = new Dense(in, out, bias, Activation.LINEAR);
+    d.init(r, c.named("conventions", Conventions.class));
+    Outputs o = new Outputs().put("W", Tensor.of(d.w, out, in));
+    return bias ? o.put("b", Tensor.of(d.b, out)) : o;
   }
 
   static Activation act(VectorCase c) {

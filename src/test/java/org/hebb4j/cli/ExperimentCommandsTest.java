@@ -72,7 +72,7 @@ class ExperimentCommandsTest {
     assertTrue(r.out().contains("timeavg") && r.out().contains("gamma=5e-3"), r.out());
     List<String> csv = Files.readAllLines(out.resolve("alignment.csv"));
     assertEquals("model,activation,rule,gamma,sigma,layer,protocol,seeds,mean,std", csv.get(0));
-    assertEquals(1 + 5 * 4 * 2 * 3, csv.size());
+    assertEquals(1 + 5 * 4 * 2 * 4, csv.size()); // rules x gammas x layers x protocols
     assertTrue(csv.get(1).startsWith("mlp,tanh,sgd,0,0,1,minibatch,2,"), csv.get(1));
     for (String f : new String[] {"runs.csv", "timeseries.csv", "table.txt",
         "alignment-vs-gamma-layer2-timeavg.svg", "alignment-over-time-dfa-layer1.svg"}) {
@@ -160,7 +160,7 @@ class ExperimentCommandsTest {
     List<String> csv = Files.readAllLines(out.resolve("classify.csv"));
     assertTrue(csv.get(0).startsWith("dataset,activation,rule,gamma,seeds,test_accuracy,"),
         csv.get(0));
-    assertEquals(1 + 2 * 3 * 2, csv.size());
+    assertEquals(1 + 2 * 4 * 2, csv.size());
     String[] first = csv.get(1).split(",");
     assertTrue(Double.parseDouble(first[5]) > 0.9, "accuracy on a trivial task: " + csv.get(1));
     assertTrue(r.out().contains("test acc"), r.out());

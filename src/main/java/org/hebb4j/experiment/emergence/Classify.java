@@ -15,8 +15,10 @@ import org.hebb4j.experiment.Problem;
 import org.hebb4j.kernel.Activation;
 import org.hebb4j.kernel.Kernels;
 import org.hebb4j.kernel.ThreadedKernels;
+import org.hebb4j.nn.Conventions;
 import org.hebb4j.nn.Loss;
 import org.hebb4j.nn.Mlp;
+import org.hebb4j.nn.MlpConfig;
 import org.hebb4j.parallel.Workers;
 import org.hebb4j.rng.Rng;
 
@@ -46,10 +48,11 @@ public final class Classify {
    * @param every a time-series point every this many steps (0: none)
    * @param save the folder where every trained network is written as
    *     {@code RULE-gammaG-seedS.safetensors} (spec/io.md#models), or null
+   * @param conventions initialisation and decay (spec/emergence.md#conventions)
    */
   public record Options(Activation act, List<Rule> rules, double[] gammas, int seeds, long seed,
       double lr, double adamLr, int batch, int epochs, int hidden, double window, int every,
-      Path save) {
+      Path save, Conventions conventions) {
 
     /**
      * A builder holding the defaults of spec/emergence.md#sce: tanh, sgd, gammas 0, 5e-5, 5e-4,
@@ -70,6 +73,19 @@ public final class Classify {
      */
     public int stepsPerEpoch(int n) {
       return n / batch;
+    }
+
+    /**
+     * The network features -&gt; hidden -&gt; classes with this activation.
+     * See spec/emergence.md#sce.
+     *
+     * @param features the input width
+     * @param classes the output width
+     * @return the architecture
+     */
+    public MlpConfig network(int features, int classes) {
+      return MlpConfig.builder().input(features).hidden(hidden).output(classes).activation(act)
+          .build();
     }
 
     /**
@@ -131,6 +147,7 @@ public final class Classify {
     private double window = 0.2;
     private int every;
     private Path save;
+    private Conventions conventions = Conventions.HEBB4J;
 
     private Builder() {}
 
@@ -153,6 +170,17 @@ public final class Classify {
      */
     public Builder rules(List<Rule> v) {
       rules = List.copyOf(v);
+      return this;
+    }
+
+    /**
+     * Sets the conventions (default HEBB4J). See spec/emergence.md#conventions.
+     *
+     * @param v HEBB4J or TORCH
+     * @return this builder
+     */
+    public Builder conventions(Conventions v) {
+      conventions = v;
       return this;
     }
 
@@ -275,7 +303,7 @@ public final class Classify {
      */
     public Options build() {
       return new Options(act, rules, gammas.clone(), seeds, seed, lr, adamLr, batch, epochs,
-          hidden, window, every, save);
+          hidden, window, every, save, conventions);
     }
   }
 
@@ -346,8 +374,9 @@ public final class Classify {
         "input_std", Float.toString(sets.std()));
     Data[] random = new Data[o.seeds()];
     if (o.rules().contains(Rule.RANDOMNN)) {
-      workers.run(o.seeds(), s -> random[s] = Teacher.argmaxLabels(k, Teacher.network(d,
-          o.hidden(), c, o.act(), new Rng(o.seed() + s).derive("randomnn")), sets.train()));
+      workers.run(o.seeds(), s -> random[s] = Teacher.argmaxLabels(k, Teacher.network(
+          o.network(d, c), new Rng(o.seed() + s).derive("randomnn"), o.conventions()),
+          sets.train()));
     }
     int perSeed = o.rules().size() * o.gammas().length;
     Cell[] cells = new Cell[o.runs()];
@@ -358,12 +387,12 @@ public final class Classify {
       Rule r = o.rules().get(rest / o.gammas().length);
       double gamma = o.gammas()[rest % o.gammas().length];
       Rng root = new Rng(o.seed() + s);
-      Mlp net = Teacher.network(d, o.hidden(), c, o.act(), root.derive("student"));
+      Mlp net = Teacher.network(o.network(d, c), root.derive("student"), o.conventions());
       boolean adam = r.optimizer != Rule.Optimizer.PLAIN;
       TrainConfig cfg = TrainConfig.of(r, adam ? o.adamLr() : o.lr(), gamma, Noise.NONE, 0,
-          o.batch());
+          o.batch()).withConventions(o.conventions());
       TrainingRun.Result res = TrainingRun.run(kr, net, Loss.SOFTMAX_CE,
-          r.randomTargets ? random[s] : sets.train(), sets.test(), cfg,
+          cfg.randomTargets() ? random[s] : sets.train(), sets.test(), cfg,
           new TrainingRun.Schedule(steps, o.window(), o.every(), false), root, progress);
       ModelFiles.save(o.save(), Sre.name(r, gamma, o.seed() + s), net, standardisation);
       cells[i] = new Cell(r, gamma, s, o.seed() + s, res);

@@ -12,6 +12,7 @@ import org.hebb4j.emergence.TrainConfig;
 import org.hebb4j.experiment.Problem;
 import org.hebb4j.kernel.Activation;
 import org.hebb4j.kernel.Kernels;
+import org.hebb4j.nn.Conventions;
 import org.hebb4j.nn.DivergedException;
 import org.hebb4j.nn.Loss;
 import org.hebb4j.nn.Mlp;
@@ -67,10 +68,11 @@ public final class Phase {
    * @param layer the probed layer (0-based), or -1 for the last
    * @param save the folder where every trained student (linear or MLP, both {@link Mlp}s) is
    *     written as {@code sigmaS-gammaG-seedN.safetensors} (spec/io.md#models), or null
+   * @param conventions initialisation and decay (spec/emergence.md#conventions)
    */
   public record Options(Model model, double[] sigmas, double[] gammas, int seeds, long seed,
       double lr, int batch, int steps, double window, int d, int hidden, int o, int nTrain,
-      int nVal, int layer, Path save) {
+      int nVal, int layer, Path save, Conventions conventions) {
 
     /**
      * A builder holding the defaults of spec/emergence.md#phase: linear, sigma 1e-3..1e-1 (9),
@@ -142,8 +144,20 @@ public final class Phase {
     private int nTrain = 20000;
     private int nVal = 2000;
     private Path save;
+    private Conventions conventions = Conventions.HEBB4J;
 
     private Builder() {}
+
+    /**
+     * Sets the conventions (default HEBB4J). See spec/emergence.md#conventions.
+     *
+     * @param v HEBB4J or TORCH
+     * @return this builder
+     */
+    public Builder conventions(Conventions v) {
+      conventions = v;
+      return this;
+    }
 
     /**
      * Sets the folder where every trained student is saved (default null: none).
@@ -276,7 +290,7 @@ public final class Phase {
     public Options build() {
       int n = steps >= 0 ? steps : model == Model.MLP ? 3000 : 1000;
       return new Options(model, sigmas, gammas, seeds, seed, lr, batch, n, window, 32, 128, 32,
-          nTrain, nVal, -1, save);
+          nTrain, nVal, -1, save, conventions);
     }
   }
 
@@ -358,9 +372,9 @@ public final class Phase {
       int s = i % o.seeds(), cell = i / o.seeds();
       int si = cell / ng, gi = cell % ng;
       Rng root = new Rng(o.seed() + s);
-      Mlp student = network(o, root.derive("student"));
+      Mlp student = network(o, root.derive("student"), o.conventions());
       TrainConfig cfg = TrainConfig.of(Rule.SGD, o.lr(), o.gammas()[gi], Noise.PARAM,
-          o.sigmas()[si], o.batch());
+          o.sigmas()[si], o.batch()).withConventions(o.conventions());
       TrainingRun.Result r;
       try {
         r = TrainingRun.run(k, student, Loss.MSE, data[s].train(), data[s].val(), cfg,
@@ -395,8 +409,9 @@ public final class Phase {
   }
 
   static Teacher.Sets sets(Kernels k, Options o, Rng root) {
-    return Teacher.sets(k, network(o, root.derive("teacher")), root.derive("data"), o.nTrain(),
-        o.nVal());
+    // the teacher is the task's (E10) under every conventions (spec/emergence.md#conventions)
+    return Teacher.sets(k, network(o, root.derive("teacher"), Conventions.HEBB4J),
+        root.derive("data"), o.nTrain(), o.nVal());
   }
 
   /**
@@ -415,13 +430,12 @@ public final class Phase {
   }
 
   /** Linear: d -> o, bias-free, w ~ N(0, 1/d). MLP: the SRE network with tanh. */
-  static Mlp network(Options o, Rng r) {
+  static Mlp network(Options o, Rng r, Conventions c) {
     if (o.linear()) {
-      Mlp m = new Mlp(MlpConfig.linear(o.d(), o.o()));
-      m.init(r);
-      return m;
+      return Teacher.network(MlpConfig.linear(o.d(), o.o()), r, c);
     }
-    return Teacher.network(o.d(), o.hidden(), o.o(), Activation.TANH, r);
+    return Teacher.network(MlpConfig.builder().input(o.d()).hidden(o.hidden()).output(o.o())
+        .activation(Activation.TANH).build(), r, c);
   }
 
   /**

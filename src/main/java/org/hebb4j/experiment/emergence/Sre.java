@@ -6,7 +6,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.hebb4j.emergence.Data;
+import org.hebb4j.emergence.DfaVariant;
 import org.hebb4j.emergence.Noise;
+import org.hebb4j.emergence.RandomNnVariant;
 import org.hebb4j.emergence.Rule;
 import org.hebb4j.emergence.Teacher;
 import org.hebb4j.emergence.TrainConfig;
@@ -15,8 +17,10 @@ import org.hebb4j.experiment.Problem;
 import org.hebb4j.kernel.Activation;
 import org.hebb4j.kernel.Kernels;
 import org.hebb4j.kernel.ThreadedKernels;
+import org.hebb4j.nn.Conventions;
 import org.hebb4j.nn.Loss;
 import org.hebb4j.nn.Mlp;
+import org.hebb4j.nn.MlpConfig;
 import org.hebb4j.nn.Transformer;
 import org.hebb4j.nn.TransformerConfig;
 import org.hebb4j.parallel.Workers;
@@ -33,6 +37,9 @@ import org.hebb4j.util.Named;
 public final class Sre {
 
   private Sre() {}
+
+  /** The deepest MLP student of {@code --depth} (spec/emergence.md#depth). */
+  public static final int MAX_DEPTH = 6;
 
   /**
    * Settings of the whole experiment; {@link #builder()} starts from the defaults of
@@ -63,14 +70,70 @@ public final class Sre {
    * @param transformer the transformer's architecture (its act is {@code act}); used when
    *     {@code model} is {@link Model#TRANSFORMER}
    * @param loss the data loss, MSE or MSE_MEAN (spec/emergence.md#loss)
+   * @param conventions initialisation of every network and which parameters the decay reaches
+   *     (spec/emergence.md#conventions)
+   * @param depth the MLP student's dense layers, 2 to {@value Sre#MAX_DEPTH} (depth - 1 hidden
+   *     layers of width {@code hidden}; spec/emergence.md#depth)
+   * @param dfaVariant the reading of the DFA rule (spec/emergence.md#variants)
+   * @param randomNnVariant the reading of the Random NN rule (spec/emergence.md#variants)
+   * @param teacherInit how the teacher is drawn: HEBB4J (E10), the SRE's task, by default under
+   *     both conventions; TORCH (E27) (spec/emergence.md#conventions)
    */
   public record Options(Activation act, List<Rule> rules, double[] gammas, int seeds, long seed,
       Noise noise, double sigma, double lr, double adamLr, int batch, int steps, double window,
       int every, boolean neurons, int d, int hidden, int o, int nTrain, int nVal, Path save,
-      Model model, TransformerConfig transformer, Loss loss) {
+      Model model, TransformerConfig transformer, Loss loss, Conventions conventions,
+      int depth, DfaVariant dfaVariant, RandomNnVariant randomNnVariant,
+      Conventions teacherInit) {
 
     /**
-     * The names of the measured linear maps, in report order: "1", "2" (the MLP's layers) or
+     * Checks the depth and that no field is null. See spec/emergence.md#depth.
+     *
+     * @throws IllegalArgumentException if depth is outside [2, MAX_DEPTH] or loss, model or
+     *     conventions is null
+     */
+    public Options {
+      if (depth < 2 || depth > MAX_DEPTH) {
+        throw new IllegalArgumentException("depth must be in 2.." + MAX_DEPTH + ", got "
+            + depth);
+      }
+      if (loss == null || model == null || conventions == null || dfaVariant == null
+          || randomNnVariant == null || teacherInit == null) {
+        throw new IllegalArgumentException("Sre.Options loss, model, conventions and variants"
+            + " must not be null");
+      }
+    }
+
+    /**
+     * These settings under other conventions and loss; the save folder, if any, gets the
+     * subfolder {@code CONVENTIONS-LOSS}. See spec/emergence.md#table1.
+     *
+     * @param c the conventions
+     * @param l the loss
+     * @return the new settings
+     */
+    public Options with(Conventions c, Loss l) {
+      return new Options(act, rules, gammas, seeds, seed, noise, sigma, lr, adamLr, batch, steps,
+          window, every, neurons, d, hidden, o, nTrain, nVal,
+          save == null ? null : save.resolve(c.id() + "-" + l.id()), model, transformer, l, c,
+          depth, dfaVariant, randomNnVariant, teacherInit);
+    }
+
+    /**
+     * The MLP student's architecture: d, then depth - 1 hidden layers of width hidden with
+     * act, then o (linear). See spec/emergence.md#depth.
+     *
+     * @return the config
+     */
+    public MlpConfig student() {
+      int[] widths = new int[depth - 1];
+      java.util.Arrays.fill(widths, hidden);
+      return MlpConfig.builder().input(d).hidden(widths).output(o).activation(act).build();
+    }
+
+    /**
+     * The names of the measured linear maps, in report order: "1", ..., "depth" (the MLP's
+     * layers) or
      * the transformer's maps "E", "b1.Wq", ..., "b2.W2", "R" ({@link TransformerProbe#names()},
      * spec/transformer.md#probe).
      *
@@ -78,7 +141,11 @@ public final class Sre {
      */
     public List<String> layerNames() {
       if (model == Model.MLP) {
-        return List.of("1", "2");
+        List<String> out = new ArrayList<>();
+        for (int l = 1; l <= depth; l++) {
+          out.add(Integer.toString(l));
+        }
+        return List.copyOf(out);
       }
       List<String> out = new ArrayList<>();
       out.add("E");
@@ -131,7 +198,8 @@ public final class Sre {
      */
     public TrainConfig config(Rule r, double gamma) {
       boolean adam = r.optimizer != Rule.Optimizer.PLAIN;
-      return TrainConfig.of(r, adam ? adamLr : lr, gamma, noise, sigma, batch);
+      return TrainConfig.of(r, adam ? adamLr : lr, gamma, noise, sigma, batch)
+          .withConventions(conventions).withVariants(dfaVariant, randomNnVariant);
     }
 
     /**
@@ -158,7 +226,7 @@ public final class Sre {
           all.add(Problem.error("the transformer trains without noise, got noise " + noise.id()));
         }
       }
-      int[] widths = {d, hidden, o};
+      int[] widths = student().sizes();
       double rows = (double) nTrain + nVal + (rules.contains(Rule.RANDOMNN) ? nTrain : 0);
       double perRun = model == Model.MLP
           ? s.runBytes(widths, batch, Math.min(nVal, org.hebb4j.emergence.Evaluation.CHUNK))
@@ -166,7 +234,8 @@ public final class Sre {
       double bytes = 4.0 * seeds * rows * (d + o) + Math.min(threads, runs()) * perRun
           + (double) runs() * s.keptBytes(widths);
       String net = model == Model.MLP
-          ? String.format(java.util.Locale.ROOT, "a %d-%d-%d network", d, hidden, o)
+          ? "a " + String.join("-", java.util.Arrays.stream(widths).mapToObj(Integer::toString)
+              .toArray(String[]::new)) + " network"
           : String.format(java.util.Locale.ROOT, "a %d-block transformer", transformer.blocks());
       all.addAll(Problem.memory(bytes, String.format(java.util.Locale.ROOT,
           "%d runs of %s, batch %d, %d + %d rows per seed", runs(), net, batch, nTrain, nVal)));
@@ -228,8 +297,61 @@ public final class Sre {
     private Model model = Model.MLP;
     private TransformerConfig transformer = TransformerConfig.builder().build();
     private Loss loss = Loss.MSE;
+    private Conventions conventions = Conventions.HEBB4J;
+    private int depth = 2;
+    private DfaVariant dfaVariant = DfaVariant.OUTPUT_GRADIENT;
+    private RandomNnVariant randomNnVariant = RandomNnVariant.TARGETS;
+    private Conventions teacherInit = Conventions.HEBB4J;
 
     private Builder() {}
+
+    /**
+     * Sets how the teacher is drawn (default HEBB4J, (E10), whatever the conventions).
+     * See spec/emergence.md#conventions.
+     *
+     * @param v HEBB4J or TORCH
+     * @return this builder
+     */
+    public Builder teacherInit(Conventions v) {
+      teacherInit = v;
+      return this;
+    }
+
+    /**
+     * Sets the readings of DFA and Random NN (default OUTPUT_GRADIENT, TARGETS).
+     * See spec/emergence.md#variants.
+     *
+     * @param dfa the DFA reading
+     * @param randomNn the Random NN reading
+     * @return this builder
+     */
+    public Builder variants(DfaVariant dfa, RandomNnVariant randomNn) {
+      dfaVariant = dfa;
+      randomNnVariant = randomNn;
+      return this;
+    }
+
+    /**
+     * Sets the conventions (default HEBB4J). See spec/emergence.md#conventions.
+     *
+     * @param v HEBB4J or TORCH
+     * @return this builder
+     */
+    public Builder conventions(Conventions v) {
+      conventions = v;
+      return this;
+    }
+
+    /**
+     * Sets the MLP student's number of dense layers (default 2). See spec/emergence.md#depth.
+     *
+     * @param v 2 to {@value Sre#MAX_DEPTH}
+     * @return this builder
+     */
+    public Builder depth(int v) {
+      depth = v;
+      return this;
+    }
 
     /**
      * Sets the student to the transformer of {@code config} (its act is replaced by the
@@ -440,8 +562,46 @@ public final class Sre {
           steps, window, every >= 0 ? every : Math.max(1, steps / 100), neurons, d, hidden, o,
           nTrain, nVal, save, model, new TransformerConfig(transformer.tokens(),
           transformer.heads(), transformer.blocks(), act, transformer.norm(), transformer.ffn()),
-          loss);
+          loss, conventions, depth, dfaVariant, randomNnVariant, teacherInit);
     }
+  }
+
+  /**
+   * One setting of the paper table ({@link #runSettings}): conventions and loss with the
+   * summary of its runs. See spec/emergence.md#table1.
+   *
+   * @param conventions the conventions of every run
+   * @param loss the data loss of every run
+   * @param options the settings the runs used
+   * @param summary the runs and their statistics
+   */
+  public record Setting(Conventions conventions, Loss loss, Options options, Summary summary) {}
+
+  /**
+   * Runs {@link #run} once for every (conventions, loss) pair, conventions-major, the other
+   * settings those of {@code base}; with {@code base.save()} set, each pair saves into the
+   * subfolder {@code CONVENTIONS-LOSS} (e.g. {@code torch-mse_mean}). Computed once; the command
+   * only formats the result (spec/emergence.md#table1).
+   *
+   * @param k the kernels
+   * @param base the settings other than conventions and loss
+   * @param conventions the conventions, in report order
+   * @param losses the losses, MSE or MSE_MEAN, in report order
+   * @param workers the threads (results do not depend on their number)
+   * @param progress incremented once per training step (may be null)
+   * @return one setting per pair, in order
+   * @throws org.hebb4j.nn.DivergedException if a run diverges
+   */
+  public static List<Setting> runSettings(Kernels k, Options base, List<Conventions> conventions,
+      List<Loss> losses, Workers workers, AtomicLong progress) {
+    List<Setting> out = new ArrayList<>();
+    for (Conventions c : conventions) {
+      for (Loss l : losses) {
+        Options o = base.with(c, l);
+        out.add(new Setting(c, l, o, run(k, o, workers, progress)));
+      }
+    }
+    return List.copyOf(out);
   }
 
   /** Data of one seed: the task, and the Random NN targets when that rule is used. */
@@ -477,12 +637,13 @@ public final class Sre {
   }
 
   static SeedData seedData(Kernels k, Options o, Rng root) {
-    Mlp teacher = Teacher.network(o.d(), o.hidden(), o.o(), Activation.TANH,
-        root.derive("teacher"));
+    Mlp teacher = Teacher.network(MlpConfig.builder().input(o.d()).hidden(o.hidden())
+        .output(o.o()).activation(Activation.TANH).build(), root.derive("teacher"),
+        o.teacherInit());
     Teacher.Sets sets = Teacher.sets(k, teacher, root.derive("data"), o.nTrain(), o.nVal());
     Data random = null;
-    if (o.rules().contains(Rule.RANDOMNN)) {
-      Mlp rnd = Teacher.network(o.d(), o.hidden(), o.o(), o.act(), root.derive("randomnn"));
+    if (o.rules().contains(Rule.RANDOMNN) && o.randomNnVariant() == RandomNnVariant.TARGETS) {
+      Mlp rnd = Teacher.network(o.student(), root.derive("randomnn"), o.conventions());
       random = Teacher.label(k, rnd, sets.train().x());
     }
     return new SeedData(sets, random);
@@ -495,14 +656,14 @@ public final class Sre {
         o.neurons());
     if (o.model() == Model.TRANSFORMER) {
       Transformer net = new Transformer(o.transformer());
-      net.init(root.derive("student"));
+      net.init(root.derive("student"), o.conventions());
       TrainingRun.Result res = TrainingRun.run(k, net, o.loss(), data.task().train(),
           data.task().val(), o.config(r, gamma), schedule, root, progress);
       ModelFiles.save(o.save(), name(r, gamma, o.seed() + s), net);
       return new Cell(r, gamma, s, o.seed() + s, res);
     }
-    Mlp student = Teacher.network(o.d(), o.hidden(), o.o(), o.act(), root.derive("student"));
-    Data train = r.randomTargets ? data.randomTrain() : data.task().train();
+    Mlp student = Teacher.network(o.student(), root.derive("student"), o.conventions());
+    Data train = o.config(r, gamma).randomTargets() ? data.randomTrain() : data.task().train();
     TrainingRun.Result res = TrainingRun.run(k, student, o.loss(), train, data.task().val(),
         o.config(r, gamma), schedule, root, progress);
     ModelFiles.save(o.save(), name(r, gamma, o.seed() + s), student, Map.of());

@@ -181,10 +181,11 @@ public final class TrainingRun {
    * @param minibatch (E18a) alignment
    * @param fullbatch (E18b) alignment
    * @param timeavg (E18c) alignment
+   * @param persample (E18d) alignment
    * @param neurons (E19) per-neuron statistics over the window
    * @param weightNorm ||W||_F at the end
    */
-  public record Layer(double minibatch, double fullbatch, double timeavg,
+  public record Layer(double minibatch, double fullbatch, double timeavg, double persample,
       Probe.NeuronStats neurons, double weightNorm) {
 
     /**
@@ -197,7 +198,8 @@ public final class TrainingRun {
       switch (p) {
         case MINIBATCH: return minibatch;
         case FULLBATCH: return fullbatch;
-        default: return timeavg;
+        case TIMEAVG: return timeavg;
+        default: return persample;
       }
     }
   }
@@ -289,7 +291,7 @@ public final class TrainingRun {
     for (int i = 0; i < depth; i++) {
       Dense d = net.layer(i);
       layers.add(new Layer(probe.minibatch(i), full.layers().get(i).alignment(k),
-          probe.timeavg(i), probe.neuronStats(i),
+          probe.timeavg(i), probe.persample(i), probe.neuronStats(i),
           Math.sqrt(k.sumSquares(d.w.length, d.w, 0))));
     }
     Evaluation.Result v = tr.evaluate(eval);
@@ -349,7 +351,8 @@ public final class TrainingRun {
     List<Layer> layers = new ArrayList<>();
     for (int i = 0; i < probe.names().size(); i++) {
       float[] w = params.get(probe.names().get(i)).data();
-      layers.add(new Layer(probe.minibatch(i), full[i], probe.timeavg(i), none,
+      // persample is not measured for the transformer (spec/transformer.md#persample)
+      layers.add(new Layer(probe.minibatch(i), full[i], probe.timeavg(i), Double.NaN, none,
           Math.sqrt(k.sumSquares(w.length, w, 0))));
     }
     double valLoss = transformerLoss(k, tr.workspace(), loss, val);
