@@ -30,6 +30,8 @@ public final class Trainer {
   /** The DFA feedback matrices by layer, as {@link Mlp.Workspace#backwardDfa} takes them. */
   private final float[][] feedback;
   private final Rng noiseRng;
+  /** (E15b) the noisy inputs x + eps [batch, in] under input noise; else null. */
+  private final float[] noisyX;
   private final Step report = new Step();
   /** {@link TrainConfig#divergenceCause()}, built once (not in the step). */
   private final String cause;
@@ -73,6 +75,8 @@ public final class Trainer {
       layers[l].weightsName = "layer " + (l + 1) + " weights";
     }
     noiseRng = run.derive("noise");
+    noisyX = cfg.noisy() && cfg.noise() == Noise.INPUT
+        ? new float[cfg.batch() * net.inputSize()] : null;
     cause = cfg.divergenceCause();
   }
 
@@ -308,7 +312,7 @@ public final class Trainer {
     if (cfg.noisy() && cfg.noise() == Noise.PARAM) {
       perturb();
     }
-    ws.forward(k, batch.x(), rows);
+    ws.forward(k, noisyX != null ? noisyInput(batch.x(), rows) : batch.x(), rows);
     double lossSum = ws.loss(loss, batch.y(), batch.labels(), 1f / rows, k);
     if (!Double.isFinite(lossSum)) {
       throw DivergedException.at(t, "the training loss", cause);
@@ -516,6 +520,19 @@ public final class Trainer {
         }
       }
     }
+  }
+
+  /** (E15b) x + eps into noisyX, eps ~ N(0, sigma^2), row-major; returns noisyX. */
+  private float[] noisyInput(float[] x, int rows) {
+    float s = cfg.sigma();
+    int n = rows * net.inputSize();
+    if (rows > cfg.batch() || x.length < n) {
+      return x; // the forward pass names what does not fit
+    }
+    for (int i = 0; i < n; i++) {
+      noisyX[i] = x[i] + (float) (s * noiseRng.gaussian());
+    }
+    return noisyX;
   }
 
   /** (E15) g + eps, eps ~ N(0, sigma^2). */
