@@ -201,7 +201,7 @@ public final class Phase {
     private Model model = Model.LINEAR;
     private Noise noise = Noise.PARAM;
     private Activation act = Activation.TANH;
-    private double minLrGammaT = -1;
+    private double minLrGammaT = Double.NaN;
     private double[] sigmas;
     private double[] gammas = logspace(1e-5, 1, 11);
     private int seeds = 1;
@@ -380,7 +380,7 @@ public final class Phase {
      */
     public Options build() {
       int n = steps >= 0 ? steps : model == Model.MLP ? 3000 : 1000;
-      double thr = minLrGammaT >= 0 ? minLrGammaT : model == Model.MLP ? 3 : 0;
+      double thr = !Double.isNaN(minLrGammaT) ? minLrGammaT : model == Model.MLP ? 3 : 0;
       return new Options(model, noise, act, sigmas != null ? sigmas : defaultSigmas(noise),
           gammas, seeds, seed, lr, batch, n, window, 32, 128, 32, nTrain, nVal, -1, thr, save);
     }
