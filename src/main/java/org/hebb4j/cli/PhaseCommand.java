@@ -166,7 +166,11 @@ final class PhaseCommand implements Command {
         .diverging(1, "cos(g, H)").missing("diverged");
     if (b.found()) {
       ha.line(b.a(), b.b(), String.format(Locale.ROOT,
-          "fitted boundary log gamma* = %.2f + %.2f log sigma", b.a(), b.b()))
+          "fitted boundary log gamma* = %.2f + %.2f log sigma", b.a(), b.b())
+          + (b.line().hasInterval() ? String.format(Locale.ROOT, " (95%% CI of b: %.2f..%.2f)",
+              b.line().slopeLow(), b.line().slopeHigh()) : "")
+          + (b.excludedCells() > 0 ? ", fitted on lr gamma T >= "
+              + Experiments.num(o.minLrGammaT()) : ""))
           .marks(b.sigmas(), b.gammaStar());
     }
     ha.write(dir.resolve("phase-alignment.svg"));
