@@ -102,8 +102,11 @@ public final class Phase {
      * @param minLrGammaT the stationarity threshold, &gt;= 0
      * @param save the model folder, or null
      * @throws IllegalArgumentException if noise is NONE or minLrGammaT is negative or NaN
+     * @throws NullPointerException if noise or act is null
      */
     public Options {
+      java.util.Objects.requireNonNull(noise, "noise");
+      java.util.Objects.requireNonNull(act, "act");
       if (noise == Noise.NONE) {
         throw new IllegalArgumentException("phase noise must be param, signal or input, got "
             + "none");
