@@ -14,7 +14,7 @@ import org.hebb4j.plot.Panels;
 /**
  * The training dynamics of the SRE read from its recorded time series
  * (spec/emergence.md#dynamics): the early alignment bump beside the weight norm, and the
- * per-neuron oscillation rate (E27) against the validation loss across gamma. Nothing here
+ * per-neuron oscillation rate (E19b) against the validation loss across gamma. Nothing here
  * trains; every number comes from {@link TrainingRun.Result#series()}.
  */
 public final class Dynamics {
@@ -22,7 +22,7 @@ public final class Dynamics {
   private Dynamics() {}
 
   /**
-   * (E27) The oscillation rate of one neuron (row o of a layer) in one run: over the
+   * (E19b) The oscillation rate of one neuron (row o of a layer) in one run: over the
    * time-series points inside the measurement window, the fraction of consecutive pairs of
    * points whose row cosines cos_o (E19) have opposite signs (one &gt; 0, the other &lt; 0).
    *
@@ -50,7 +50,7 @@ public final class Dynamics {
    *
    * @param cell the run
    * @param layer the layer, 0-based
-   * @param rates (E27) per neuron (row)
+   * @param rates (E19b) per neuron (row)
    * @param points the time-series points inside the window
    */
   public record Oscillation(Cell cell, int layer, double[] rates, int points) {
@@ -66,7 +66,7 @@ public final class Dynamics {
   }
 
   /**
-   * (E27) for every run and layer of {@code sum} whose time series kept the row cosines
+   * (E19b) for every run and layer of {@code sum} whose time series kept the row cosines
    * ({@code --neurons}). The window is the last {@code windowSteps} of {@code steps}: the points
    * at steps &gt; steps - windowSteps.
    *
@@ -104,7 +104,7 @@ public final class Dynamics {
 
   /**
    * Writes {@code oscillation-vs-val-loss-layerL.svg} per layer: three panels, one series per
-   * rule, mean over seeds with +-1 s.d. error bars: the mean per-neuron oscillation rate (E27)
+   * rule, mean over seeds with +-1 s.d. error bars: the mean per-neuron oscillation rate (E19b)
    * against gamma, the validation loss against gamma, and the validation loss against the
    * oscillation rate (one point per gamma, joined in gamma order).
    *

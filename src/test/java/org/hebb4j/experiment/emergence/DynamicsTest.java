@@ -16,7 +16,7 @@ class DynamicsTest {
   @TempDir
   Path tmp;
 
-  /** (E27): sign changes between consecutive window points over the number of pairs. */
+  /** (E19b): sign changes between consecutive window points over the number of pairs. */
   @Test
   void oscillationRateCountsSignChangesInTheWindow() {
     double[] cos = {-0.9, 0.5, 0.2, -0.1, 0.3, 0.0, -0.2};
