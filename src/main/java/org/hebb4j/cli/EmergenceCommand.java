@@ -56,7 +56,8 @@ final class EmergenceCommand implements Command {
         + "validation, batch 256) under every rule and weight decay gamma, for several seeds.\n"
         + "Reports cos(g, H) per layer under the protocols minibatch, fullbatch, timeavg and\n"
         + "persample (last 20% of training), with the validation loss and weight norms. Writes\n"
-        + "alignment.csv, runs.csv, timeseries.csv, table.txt and SVG plots to --out; with\n"
+        + "alignment.csv, runs.csv, timeseries.csv, table.txt and SVG plots to --out (with\n"
+        + "--neurons also neurons.csv and oscillation.csv, per-neuron sign-change rates); with\n"
         + "--save also each trained student as models/RULE-gammaG-seedS.safetensors, e.g.\n"
         + "models/sgd-gamma0.0005-seed1.safetensors (gamma in plain decimals, S = seed + s).\n"
         + "--model transformer trains the transformer of spec/transformer.md instead (32-d input\n"
@@ -642,5 +643,6 @@ final class EmergenceCommand implements Command {
     String what = String.format(Locale.ROOT, "%s MLP", o.act().id());
     Figures.alignmentVsGamma(dir, what, sum, o.rules(), o.gammas());
     Figures.alignmentOverTime(dir, what, sum, o.rules(), o.gammas());
+    DynamicsOutput.write(dir, o, sum);
   }
 }

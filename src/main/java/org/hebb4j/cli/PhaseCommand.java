@@ -5,7 +5,10 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import org.hebb4j.emergence.Noise;
+import org.hebb4j.experiment.emergence.LineFit;
 import org.hebb4j.experiment.emergence.Phase;
+import org.hebb4j.kernel.Activation;
 import org.hebb4j.kernel.KernelProvider;
 import org.hebb4j.parallel.Workers;
 import org.hebb4j.plot.Heatmap;
@@ -23,16 +26,19 @@ final class PhaseCommand implements Command {
 
   @Override
   public String summary() {
-    return "noise phase diagram: Hebbian vs anti-Hebbian over parameter noise x weight decay";
+    return "noise phase diagram: Hebbian vs anti-Hebbian over noise x weight decay";
   }
 
   @Override
   public String description() {
-    return "SGD with parameter noise sigma (w = v + eps each step, the update applied to v) and\n"
-        + "weight decay gamma on a log-spaced grid, on linear regression 32 -> 32 (or the SRE's\n"
-        + "MLP with --model mlp). Each cell reports the steady-state minibatch alignment\n"
-        + "cos(g, H) of the last layer and the validation loss. The boundary where the\n"
-        + "alignment turns positive is fitted as log gamma* = a + b log sigma (theory: b = 2).\n"
+    return "SGD with noise sigma and weight decay gamma on a log-spaced grid, on linear\n"
+        + "regression 32 -> 32 (or the SRE's MLP with --model mlp). --noise param: w = v + eps\n"
+        + "each step, the update applied to v; signal: g + eps; input: the network sees x + eps.\n"
+        + "Each cell reports the steady-state minibatch alignment cos(g, H) of the last layer\n"
+        + "and the validation loss. The boundary where the alignment turns positive is fitted\n"
+        + "as log gamma* = a + b log sigma (theory: b = 2) on the columns run long enough to be\n"
+        + "stationary (lr gamma T >= --stationary), with a 95% interval of b, and each sigma\n"
+        + "row's least validation loss is placed against it (in decades of gamma).\n"
         + "Writes phase.csv, boundary.txt, phase-alignment.svg and phase-val-loss.svg to --out;\n"
         + "with --save also each cell's trained student (the linear map or the MLP, an Mlp\n"
         + "file either way) as models/sigmaS-gammaG-seedN.safetensors, e.g.\n"
@@ -44,7 +50,10 @@ final class PhaseCommand implements Command {
     return List.of(
         Option.of("model", "NAME", "linear (bias-free 32 -> 32) or mlp (32 -> 128 -> 32 tanh)",
             "linear"),
-        Option.of("sigmas", "GRID", "noise std: LO:HI:N log-spaced, or a comma list", SIGMAS),
+        Option.of("noise", "KIND", "param (weights), signal (g) or input (x)", "param"),
+        Option.of("act", "NAME", "mlp student activation: linear, relu, tanh, sigmoid", "tanh"),
+        Option.of("sigmas", "GRID", "noise std: LO:HI:N log-spaced, or a comma list",
+            SIGMAS + " (signal: 3e-3:3e-1:9; input: 3e-2:3:9)"),
         Option.of("gammas", "GRID", "weight decay: LO:HI:N log-spaced, or a comma list", GAMMAS),
         Option.of("seeds", "N", "seeds averaged per cell", "1"),
         Experiments.seedOption("1"),
@@ -53,6 +62,8 @@ final class PhaseCommand implements Command {
         Option.of("batch", "N", "batch size", "256"),
         Option.of("window", "F", "measurement window: the last fraction F of the steps", "0.2"),
         Experiments.conventionsOption(),
+        Option.of("stationary", "X", "fit the boundary on the columns with lr gamma T >= X",
+            "3 (linear: 0)"),
         Option.of("train", "N", "training set size", "20000"),
         Option.of("val", "N", "validation set size", "2000"),
         Experiments.threadsOption(),
@@ -67,8 +78,16 @@ final class PhaseCommand implements Command {
       throw new UsageException("takes no arguments, got '" + a.positional().get(0) + "'");
     }
     Phase.Model model = a.named("model", Phase.Model.class, Phase.Model.LINEAR);
-    double[] sigmas = Experiments.grid(a, "sigmas", Phase.logspace(1e-3, 1e-1, 9), true,
-        1e6);
+    Noise noise = a.named("noise", Noise.class, Noise.PARAM);
+    if (noise == Noise.NONE) {
+      throw new UsageException("--noise: a phase diagram needs noise: param, signal or input");
+    }
+    Activation act = a.named("act", Activation.class, Activation.TANH);
+    if (a.has("act") && model == Phase.Model.LINEAR) {
+      throw new UsageException("--act: only with --model mlp (the linear model has no"
+          + " activation)");
+    }
+    double[] sigmas = Experiments.grid(a, "sigmas", Phase.defaultSigmas(noise), true, 1e6);
     double[] gammas = Experiments.grid(a, "gammas", Phase.logspace(1e-5, 1, 11), true,
         1e3);
     int seeds = a.integer("seeds", 1, 1, 10000);
@@ -79,20 +98,21 @@ final class PhaseCommand implements Command {
     int nVal = a.integer("val", 2000, 1, 10_000_000);
     int batch = a.integer("batch", 256, 1, 10_000_000);
     double window = Experiments.positive(a, "window", 0.2, 1);
+    double stationary = a.number("stationary", model == Phase.Model.MLP ? 3 : 0, 0, 1e9);
     int threads = Experiments.threads(a);
-    Phase.Builder ob = Phase.Options.builder().model(model).sigmas(sigmas).gammas(gammas)
-        .seeds(seeds).seed(seed).lr(lr).batch(batch).steps(steps).window(window)
-        .sizes(nTrain, nVal).conventions(Experiments.conventions(a));
+    Phase.Builder ob = Phase.Options.builder().model(model).noise(noise).act(act).sigmas(sigmas)
+        .gammas(gammas).seeds(seeds).seed(seed).lr(lr).batch(batch).steps(steps).window(window)
+        .sizes(nTrain, nVal).minLrGammaT(stationary).conventions(Experiments.conventions(a));
     List<String> warnings = Experiments.check(ob.build().problems(threads), name(), err);
     Path dir = Experiments.outDir(a, "phase");
     Phase.Options o = ob.save(Experiments.saveDir(a, dir)).build();
     String config = String.format(Locale.ROOT,
-        "phase: %s, SGD lr %s, batch %d, %d steps, parameter noise sigma %s..%s (%d), gamma"
+        "phase: %s, SGD lr %s, batch %d, %d steps, %s noise sigma %s..%s (%d), gamma"
         + " %s..%s (%d),%n  minibatch alignment of layer %d over the last %s of steps, %d"
         + " seed(s) from %d, kernels %s, threads %d%n",
         model == Phase.Model.LINEAR ? "linear regression 32 -> 32 (bias-free)"
-            : "MLP 32 -> 128 -> 32 tanh", Experiments.num(lr), batch, steps,
-        Experiments.label(sigmas[0]), Experiments.label(sigmas[sigmas.length - 1]), sigmas.length,
+            : "MLP 32 -> 128 -> 32 " + act.id(), Experiments.num(lr), batch, steps,
+        NOISE_NAMES[noise.ordinal()], Experiments.label(sigmas[0]), Experiments.label(sigmas[sigmas.length - 1]), sigmas.length,
         Experiments.label(gammas[0]), Experiments.label(gammas[gammas.length - 1]), gammas.length,
         o.probedLayer() + 1, Experiments.num(window), seeds, seed, KernelProvider.get().name(),
         threads);
@@ -120,15 +140,7 @@ final class PhaseCommand implements Command {
     sb.append(grid(g, g.alignment(), "%.3f"));
     sb.append("\nValidation loss\n");
     sb.append(grid(g, g.valLoss(), "%.4g"));
-    String fit;
-    if (b.found()) {
-      fit = String.format(Locale.ROOT, "fitted boundary: log10 gamma* = %.3f + %.3f log10 sigma"
-          + "  (slope b = %.3f; theory 2) from %d sigma rows%n", b.a(), b.b(), b.b(),
-          b.sigmas().length);
-    } else {
-      fit = "fitted boundary: not found (fewer than two sigma rows change sign along gamma;"
-          + " widen --gammas or --sigmas)\n";
-    }
+    String fit = fitLine(b, o);
     sb.append('\n').append(fit);
     out.print(sb);
     out.println("time: " + Experiments.duration(elapsed) + "; results in " + dir);
@@ -141,31 +153,30 @@ final class PhaseCommand implements Command {
       }
     }
     csv.write(dir.resolve("phase.csv"));
-    StringBuilder bt = new StringBuilder(fit);
-    bt.append("a=").append(Experiments.num(b.a())).append('\n');
-    bt.append("b=").append(Experiments.num(b.b())).append('\n');
-    bt.append("crossings (sigma, gamma*):\n");
-    for (int i = 0; i < b.sigmas().length; i++) {
-      bt.append(Experiments.num(b.sigmas()[i])).append(',')
-          .append(Experiments.num(b.gammaStar()[i])).append('\n');
-    }
-    Experiments.write(dir.resolve("boundary.txt"), bt);
+    Experiments.write(dir.resolve("boundary.txt"), boundaryText(res, o, fit));
     config += Experiments.warningLines(warnings);
     Experiments.write(dir.resolve("config.txt"), config);
     Experiments.write(dir.resolve("table.txt"), config + sb + "time: "
         + Experiments.duration(elapsed) + "\n");
 
-    String what = model == Phase.Model.LINEAR ? "linear regression" : "MLP, layer 2";
+    String what = (model == Phase.Model.LINEAR ? "linear regression" : act.id()
+        + " MLP, layer 2") + (noise == Noise.PARAM ? "" : ", " + noise.id() + " noise");
     Heatmap ha = new Heatmap("Steady-state minibatch alignment cos(g, H), " + what,
-        "parameter noise sigma", "weight decay gamma", sigmas, gammas, g.alignment())
+        NOISE_NAMES[noise.ordinal()] + " noise sigma", "weight decay gamma", sigmas, gammas,
+        g.alignment())
         .diverging(1, "cos(g, H)").missing("diverged");
     if (b.found()) {
       ha.line(b.a(), b.b(), String.format(Locale.ROOT,
-          "fitted boundary log gamma* = %.2f + %.2f log sigma", b.a(), b.b()))
+          "fitted boundary log gamma* = %.2f + %.2f log sigma", b.a(), b.b())
+          + (b.line().hasInterval() ? String.format(Locale.ROOT, " (95%% CI of b: %.2f..%.2f)",
+              b.line().slopeLow(), b.line().slopeHigh()) : "")
+          + (b.excludedCells() > 0 ? ", fitted on lr gamma T >= "
+              + Experiments.num(o.minLrGammaT()) : ""))
           .marks(b.sigmas(), b.gammaStar());
     }
     ha.write(dir.resolve("phase-alignment.svg"));
-    new Heatmap("Validation loss, " + what, "parameter noise sigma", "weight decay gamma",
+    new Heatmap("Validation loss, " + what, NOISE_NAMES[noise.ordinal()] + " noise sigma",
+        "weight decay gamma",
         sigmas, gammas, g.valLoss()).sequential(true, "val loss (log)").missing("diverged")
         .write(dir.resolve("phase-val-loss.svg"));
     for (int si = 0; si < sigmas.length; si++) {
@@ -177,6 +188,82 @@ final class PhaseCommand implements Command {
     }
     err.println("hebb4j phase: every cell diverged (see the warnings above); results in " + dir);
     return 1;
+  }
+
+  /** How the noise kinds are named in the output, by ordinal of {@link Noise}. */
+  static final String[] NOISE_NAMES = {"no", "parameter", "learning-signal", "input"};
+
+  /** The printed fit line: the line and the slope's interval, or why there is none. */
+  static String fitLine(Phase.Boundary b, Phase.Options o) {
+    if (!b.found()) {
+      return "fitted boundary: not found (fewer than two sigma rows change sign along the "
+          + b.usedColumns() + " stationary gamma column(s); widen --gammas or --sigmas"
+          + (b.excludedCells() > 0 ? ", lower --stationary or raise --steps" : "") + ")\n";
+    }
+    LineFit f = b.line();
+    String ci = f.hasInterval() ? String.format(Locale.ROOT, ", %d%% CI [%.3f, %.3f]",
+        Math.round(100 * f.level()), f.slopeLow(), f.slopeHigh())
+        : ", no CI from 2 rows";
+    return String.format(Locale.ROOT, "fitted boundary: log10 gamma* = %.3f + %.3f log10 sigma"
+        + "  (slope b = %.3f%s; theory 2) from %d sigma rows%n", b.a(), b.b(), b.b(), ci,
+        b.sigmas().length);
+  }
+
+  /** boundary.txt: the fit, its interval, the cells it used, the crossings, the val minima. */
+  static String boundaryText(Phase.Result res, Phase.Options o, String fit) {
+    Phase.Boundary b = res.boundary();
+    LineFit f = b.line();
+    StringBuilder bt = new StringBuilder(fit);
+    bt.append("a=").append(Experiments.num(b.a())).append('\n');
+    bt.append("b=").append(Experiments.num(b.b())).append('\n');
+    bt.append("b_stderr=").append(Experiments.num(f.slopeStdErr())).append('\n');
+    bt.append("b_ci95=").append(Experiments.num(f.slopeLow())).append(',')
+        .append(Experiments.num(f.slopeHigh())).append('\n');
+    bt.append("interval: OLS standard error of b with Student t (").append(Math.max(0, f.n() - 2))
+        .append(" df), level ").append(Experiments.num(f.level()))
+        .append(f.hasInterval() ? "" : " (needs at least 3 crossing rows)").append('\n');
+    boolean[] used = o.stationaryColumns();
+    int first = -1;
+    for (int j = 0; j < used.length && first < 0; j++) {
+      first = used[j] ? j : -1;
+    }
+    bt.append(String.format(Locale.ROOT, "stationarity: a column is used when lr * gamma * T >="
+        + " %s (lr %s, T %d steps): %d of %d gamma columns used%s; %d cells excluded%n",
+        Experiments.num(o.minLrGammaT()), Experiments.num(o.lr()), o.steps(), b.usedColumns(),
+        used.length, first >= 0 && b.usedColumns() < used.length ? " (gamma >= "
+        + Experiments.label(o.gammas()[first]) + ")" : "", b.excludedCells()));
+    if (b.usedColumns() < 2) {
+      bt.append("too few stationary columns (").append(b.usedColumns()).append(") to find a"
+          + " sign change: no boundary; raise --steps or --gammas, or lower --stationary\n");
+    } else if (!b.found()) {
+      bt.append("too few usable crossings (").append(b.sigmas().length).append(" rows; the"
+          + " fit needs 2, the interval 3)\n");
+    }
+    bt.append("crossings (sigma, gamma*):\n");
+    for (int i = 0; i < b.sigmas().length; i++) {
+      bt.append(Experiments.num(b.sigmas()[i])).append(',')
+          .append(Experiments.num(b.gammaStar()[i])).append('\n');
+    }
+    bt.append("validation loss minimum per sigma row (sigma, gamma_min, val_loss, stationary,"
+        + " decades above the fitted boundary):\n");
+    for (Phase.ValMinimum m : res.valMinima()) {
+      bt.append(Experiments.num(m.sigma())).append(',').append(Experiments.num(m.gamma()))
+          .append(',').append(Experiments.num(m.valLoss())).append(',')
+          .append(m.stationary() ? "yes" : "no").append(',')
+          .append(Experiments.num(m.decadesFromBoundary())).append('\n');
+    }
+    int rows = res.valMinima().size();
+    if (b.found()) {
+      bt.append(String.format(Locale.ROOT, "validation loss check: %d of %d rows have their"
+          + " minimum within 0.5 decades of the fitted boundary, %d within 1 decade; %d at the"
+          + " smallest gamma%n", res.minimaNearBoundary(0.5), rows, res.minimaNearBoundary(1),
+          res.minimaAtSmallestGamma()));
+    } else {
+      bt.append(String.format(Locale.ROOT, "validation loss check: no boundary to compare with;"
+          + " %d of %d rows have their minimum at the smallest gamma%n",
+          res.minimaAtSmallestGamma(), rows));
+    }
+    return bt.toString();
   }
 
   static String grid(Phase.Grid g, double[][] v, String fmt) {

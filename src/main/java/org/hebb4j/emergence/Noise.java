@@ -10,12 +10,14 @@ public enum Noise implements Named {
   /** (E14) parameters perturbed each step: w = v + eps, the update applied to v. */
   PARAM,
   /** (E15) learning-signal noise: g + eps. */
-  SIGNAL;
+  SIGNAL,
+  /** (E15b) input noise: the network sees x + eps (targets unchanged). */
+  INPUT;
 
   /**
    * The name used on the command line. See spec/emergence.md#noise.
    *
-   * @return "none", "param" or "signal"
+   * @return "none", "param", "signal" or "input"
    */
   public String id() {
     return name().toLowerCase(Locale.ROOT);
@@ -24,7 +26,7 @@ public enum Noise implements Named {
   /**
    * The constant named {@code s} ({@link Named#parse}). See spec/emergence.md#noise.
    *
-   * @param s the word: "none", "param" or "signal"
+   * @param s the word: "none", "param", "signal" or "input"
    * @return the constant whose {@link #id()} is {@code s}
    * @throws IllegalArgumentException if no constant is named {@code s} (one line, listing them)
    */

@@ -34,6 +34,8 @@ public final class Trainer {
   /** (E31) the fixed random network whose gradient is the signal, and its workspace; or null. */
   private final Mlp signalNet;
   private final Mlp.Workspace signalWs;
+  /** (E15b) the noisy inputs x + eps [batch, in] under input noise; else null. */
+  private final float[] noisyX;
   private final Step report = new Step();
   /** {@link TrainConfig#divergenceCause()}, built once (not in the step). */
   private final String cause;
@@ -78,6 +80,8 @@ public final class Trainer {
       layers[l].weightsName = "layer " + (l + 1) + " weights";
     }
     noiseRng = run.derive("noise");
+    noisyX = cfg.noisy() && cfg.noise() == Noise.INPUT
+        ? new float[cfg.batch() * net.inputSize()] : null;
     cause = cfg.divergenceCause();
     if (cfg.randomSignal()) {
       // (E31) R: the student's architecture, drawn as the Random NN target network (E21)
@@ -331,7 +335,7 @@ public final class Trainer {
     if (cfg.noisy() && cfg.noise() == Noise.PARAM) {
       perturb();
     }
-    ws.forward(k, batch.x(), rows);
+    ws.forward(k, noisyX != null ? noisyInput(batch.x(), rows) : batch.x(), rows);
     double lossSum = ws.loss(loss, batch.y(), batch.labels(), 1f / rows, k);
     if (!Double.isFinite(lossSum)) {
       throw DivergedException.at(t, "the training loss", cause);
@@ -553,6 +557,19 @@ public final class Trainer {
         }
       }
     }
+  }
+
+  /** (E15b) x + eps into noisyX, eps ~ N(0, sigma^2), row-major; returns noisyX. */
+  private float[] noisyInput(float[] x, int rows) {
+    float s = cfg.sigma();
+    int n = rows * net.inputSize();
+    if (rows > cfg.batch() || x.length < n) {
+      return x; // the forward pass names what does not fit
+    }
+    for (int i = 0; i < n; i++) {
+      noisyX[i] = x[i] + (float) (s * noiseRng.gaussian());
+    }
+    return noisyX;
   }
 
   /** (E15) g + eps, eps ~ N(0, sigma^2). */

@@ -30,7 +30,7 @@ class NamedTest {
           "Hebbian rule"),
       new Case<>(Rule.class, Rule::parse, List.of("sgd", "adam", "adamw", "dfa", "randomnn"),
           "rule"),
-      new Case<>(Noise.class, Noise::parse, List.of("none", "param", "signal"), "noise"));
+      new Case<>(Noise.class, Noise::parse, List.of("none", "param", "signal", "input"), "noise"));
 
   @Test
   void everyWordParsesToItsConstant() {

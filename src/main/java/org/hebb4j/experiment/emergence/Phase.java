@@ -21,10 +21,13 @@ import org.hebb4j.parallel.Workers;
 import org.hebb4j.rng.Rng;
 
 /**
- * The noise phase diagram (spec/emergence.md#phase): SGD with parameter noise sigma and decay
- * gamma on a grid, on linear regression (a bias-free linear student and teacher d -> o) or on the
- * SRE's MLP. Each cell reports the steady-state {@code minibatch} alignment (E18a) of one layer
- * and the validation loss; the sign boundary is fitted by (E24).
+ * The noise phase diagram (spec/emergence.md#phase): SGD with noise of standard deviation sigma
+ * (parameter (E14), learning-signal (E15) or input (E15b) noise) and decay gamma on a grid, on
+ * linear regression (a bias-free linear student and teacher d -> o) or on the SRE's MLP. Each cell
+ * reports the steady-state {@code minibatch} alignment (E18a) of one layer and the validation
+ * loss; the sign boundary is fitted by (E24) on the cells run long enough to be stationary, with
+ * a confidence interval of its slope (E24b), and the validation loss's minimum of every sigma row
+ * is placed against it (spec/emergence.md#phase-val).
  */
 public final class Phase {
 
@@ -34,7 +37,7 @@ public final class Phase {
   public enum Model implements org.hebb4j.util.Named {
     /** Bias-free linear regression d -> o, student and teacher (spec/emergence.md#phase). */
     LINEAR,
-    /** The SRE's MLP d -> hidden -> o with tanh (spec/emergence.md#sre). */
+    /** The SRE's MLP d -> hidden -> o, activation {@link Options#act} (spec/emergence.md#sre). */
     MLP;
 
     /**
@@ -52,7 +55,9 @@ public final class Phase {
    * Settings of the whole grid.
    *
    * @param model the model of every cell
-   * @param sigmas parameter-noise standard deviations (rows)
+   * @param noise the noise kind: PARAM, SIGNAL or INPUT (spec/emergence.md#noise)
+   * @param act the MLP student's hidden activation (the teacher's is tanh; unused for linear)
+   * @param sigmas noise standard deviations (rows)
    * @param gammas weight decays (columns)
    * @param seeds seeds averaged per cell
    * @param seed the base seed; seed index s uses seed + s
@@ -66,18 +71,61 @@ public final class Phase {
    * @param nTrain training set size
    * @param nVal validation set size
    * @param layer the probed layer (0-based), or -1 for the last
+   * @param minLrGammaT the boundary fit uses the columns with lr * gamma * steps at least this
+   *     (spec/emergence.md#stationary); 0 uses every column
    * @param save the folder where every trained student (linear or MLP, both {@link Mlp}s) is
    *     written as {@code sigmaS-gammaG-seedN.safetensors} (spec/io.md#models), or null
    * @param conventions initialisation and decay (spec/emergence.md#conventions)
    */
-  public record Options(Model model, double[] sigmas, double[] gammas, int seeds, long seed,
-      double lr, int batch, int steps, double window, int d, int hidden, int o, int nTrain,
-      int nVal, int layer, Path save, Conventions conventions) {
+  public record Options(Model model, Noise noise, Activation act, double[] sigmas,
+      double[] gammas, int seeds, long seed, double lr, int batch, int steps, double window, int d,
+      int hidden, int o, int nTrain, int nVal, int layer, double minLrGammaT, Path save,
+      Conventions conventions) {
 
     /**
-     * A builder holding the defaults of spec/emergence.md#phase: linear, sigma 1e-3..1e-1 (9),
-     * gamma 1e-5..1 (11), one seed from 1, lr 0.1, batch 256, 1000 steps (mlp: 3000), window 0.2,
-     * 32 -> 128 -> 32, 20000 train and 2000 validation rows, the last layer probed.
+     * Checks the values that no later step checks.
+     *
+     * @param model the model of every cell
+     * @param noise the noise kind: PARAM, SIGNAL or INPUT
+     * @param act the MLP student's hidden activation
+     * @param sigmas noise standard deviations (rows)
+     * @param gammas weight decays (columns)
+     * @param seeds seeds averaged per cell
+     * @param seed the base seed
+     * @param lr the SGD learning rate
+     * @param batch the batch size
+     * @param steps training steps per cell
+     * @param window the measurement window
+     * @param d input width
+     * @param hidden hidden width
+     * @param o output width
+     * @param nTrain training set size
+     * @param nVal validation set size
+     * @param layer the probed layer, or -1
+     * @param minLrGammaT the stationarity threshold, &gt;= 0
+     * @param save the model folder, or null
+     * @throws IllegalArgumentException if noise is NONE or minLrGammaT is negative or NaN
+     * @throws NullPointerException if noise or act is null
+     */
+    public Options {
+      java.util.Objects.requireNonNull(noise, "noise");
+      java.util.Objects.requireNonNull(act, "act");
+      if (noise == Noise.NONE) {
+        throw new IllegalArgumentException("phase noise must be param, signal or input, got "
+            + "none");
+      }
+      if (!(minLrGammaT >= 0)) {
+        throw new IllegalArgumentException("the stationarity threshold lr * gamma * T must be"
+            + " >= 0, got " + minLrGammaT);
+      }
+    }
+
+    /**
+     * A builder holding the defaults of spec/emergence.md#phase: linear, parameter noise, sigma
+     * 1e-3..1e-1 (9; other kinds: {@link Phase#defaultSigmas}), gamma 1e-5..1 (11), one seed
+     * from 1, lr 0.1, batch 256, 1000 steps (mlp: 3000), window 0.2, 32 -> 128 -> 32 (tanh),
+     * 20000 train and 2000 validation rows, the last layer probed, the fit on columns with
+     * lr gamma T &gt;= 3 (mlp) or on every column (linear).
      *
      * @return a new builder
      */
@@ -96,6 +144,30 @@ public final class Phase {
 
     boolean linear() {
       return model == Model.LINEAR;
+    }
+
+    /**
+     * Whether a cell of weight decay {@code gamma} runs long enough to count as stationary
+     * (spec/emergence.md#stationary): lr * gamma * steps &gt;= minLrGammaT.
+     *
+     * @param gamma the weight decay
+     * @return whether the boundary fit may use the cell
+     */
+    public boolean stationary(double gamma) {
+      return lr * gamma * steps >= minLrGammaT;
+    }
+
+    /**
+     * Which columns the boundary fit uses ({@link #stationary}).
+     *
+     * @return one flag per gamma
+     */
+    public boolean[] stationaryColumns() {
+      boolean[] used = new boolean[gammas.length];
+      for (int j = 0; j < used.length; j++) {
+        used[j] = stationary(gammas[j]);
+      }
+      return used;
     }
 
     /**
@@ -133,7 +205,10 @@ public final class Phase {
   /** Builds {@link Options} by named fields from the defaults of spec/emergence.md#phase. */
   public static final class Builder {
     private Model model = Model.LINEAR;
-    private double[] sigmas = logspace(1e-3, 1e-1, 9);
+    private Noise noise = Noise.PARAM;
+    private Activation act = Activation.TANH;
+    private double minLrGammaT = Double.NaN;
+    private double[] sigmas;
     private double[] gammas = logspace(1e-5, 1, 11);
     private int seeds = 1;
     private long seed = 1;
@@ -182,7 +257,40 @@ public final class Phase {
     }
 
     /**
-     * Sets the noise levels (rows).
+     * Sets the noise kind (default param).
+     *
+     * @param v PARAM, SIGNAL or INPUT
+     * @return this builder
+     */
+    public Builder noise(Noise v) {
+      noise = v;
+      return this;
+    }
+
+    /**
+     * Sets the MLP student's hidden activation (default tanh; the teacher stays tanh).
+     *
+     * @param v the activation
+     * @return this builder
+     */
+    public Builder act(Activation v) {
+      act = v;
+      return this;
+    }
+
+    /**
+     * Sets the stationarity threshold of the boundary fit (default 3 for mlp, 0 for linear).
+     *
+     * @param v the least lr * gamma * steps of a column the fit uses
+     * @return this builder
+     */
+    public Builder minLrGammaT(double v) {
+      minLrGammaT = v;
+      return this;
+    }
+
+    /**
+     * Sets the noise levels (rows; default {@link Phase#defaultSigmas} of the noise kind).
      *
      * @param v the standard deviations, increasing
      * @return this builder
@@ -286,11 +394,32 @@ public final class Phase {
      * The options (widths 32 -> 128 -> 32, the last layer probed).
      *
      * @return the options
+     * @throws IllegalArgumentException if the noise is NONE or the threshold negative
      */
     public Options build() {
       int n = steps >= 0 ? steps : model == Model.MLP ? 3000 : 1000;
-      return new Options(model, sigmas, gammas, seeds, seed, lr, batch, n, window, 32, 128, 32,
-          nTrain, nVal, -1, save, conventions);
+      double thr = !Double.isNaN(minLrGammaT) ? minLrGammaT : model == Model.MLP ? 3 : 0;
+      return new Options(model, noise, act, sigmas != null ? sigmas : defaultSigmas(noise),
+          gammas, seeds, seed, lr, batch, n, window, 32, 128, 32, nTrain, nVal, -1, thr, save,
+          conventions);
+    }
+  }
+
+  /**
+   * The default noise levels of a kind (spec/emergence.md#phase): param 1e-3..1e-1, signal
+   * 3e-3..3e-1, input 3e-2..3 (9 log-spaced each), chosen so that the predicted boundary
+   * (E23), (E23s), (E23i) crosses the default gamma grid.
+   *
+   * @param noise PARAM, SIGNAL or INPUT
+   * @return a new array of nine increasing values
+   * @throws IllegalArgumentException for NONE
+   */
+  public static double[] defaultSigmas(Noise noise) {
+    switch (noise) {
+      case PARAM: return logspace(1e-3, 1e-1, 9);
+      case SIGNAL: return logspace(3e-3, 3e-1, 9);
+      case INPUT: return logspace(3e-2, 3, 9);
+      default: throw new IllegalArgumentException("no phase diagram without noise");
     }
   }
 
@@ -335,12 +464,92 @@ public final class Phase {
   public record Divergence(int sigma, int gamma, int seed, String message) {}
 
   /**
-   * The grid and its fitted boundary, computed once by {@link #run}.
+   * The grid, its fitted boundary and where the validation loss is lowest, computed once by
+   * {@link #run}.
    *
    * @param grid the cells
-   * @param boundary the (E24) fit
+   * @param boundary the (E24) fit on the stationary columns
+   * @param valMinima per sigma row, the cell of least validation loss
+   *     (spec/emergence.md#phase-val)
    */
-  public record Result(Grid grid, Boundary boundary) {}
+  public record Result(Grid grid, Boundary boundary, List<ValMinimum> valMinima) {
+
+    /**
+     * How many rows have their validation-loss minimum within {@code decades} of the fitted
+     * boundary (|log10 gamma_min - log10 gamma*(sigma)| &lt;= decades).
+     *
+     * @param decades the tolerance in decades of gamma
+     * @return the count (0 when no boundary was found)
+     */
+    public int minimaNearBoundary(double decades) {
+      int n = 0;
+      for (ValMinimum m : valMinima) {
+        if (Math.abs(m.decadesFromBoundary()) <= decades) {
+          n++;
+        }
+      }
+      return n;
+    }
+
+    /**
+     * How many rows have their validation-loss minimum in the grid's smallest gamma column.
+     *
+     * @return the count
+     */
+    public int minimaAtSmallestGamma() {
+      int n = 0;
+      for (ValMinimum m : valMinima) {
+        if (m.gamma() == grid.gammas()[0]) {
+          n++;
+        }
+      }
+      return n;
+    }
+  }
+
+  /**
+   * The cell of least validation loss in one sigma row (spec/emergence.md#phase-val).
+   *
+   * @param sigma the row's noise level
+   * @param gamma the weight decay of the minimum (NaN when every cell of the row diverged)
+   * @param valLoss the least validation loss
+   * @param stationary whether the minimum's column is one the boundary fit uses
+   * @param decadesFromBoundary log10 gamma - (a + b log10 sigma): how many decades of gamma the
+   *     minimum lies above (positive) or below the fitted boundary; NaN without a boundary
+   */
+  public record ValMinimum(double sigma, double gamma, double valLoss, boolean stationary,
+      double decadesFromBoundary) {}
+
+  /**
+   * Per sigma row, the finite cell of least validation loss and its distance in decades of
+   * gamma from the fitted boundary (spec/emergence.md#phase-val).
+   *
+   * @param g the grid
+   * @param b the fitted boundary
+   * @param stationary the columns the fit used
+   * @return one entry per row, in row order
+   */
+  public static List<ValMinimum> valMinima(Grid g, Boundary b, boolean[] stationary) {
+    List<ValMinimum> out = new ArrayList<>();
+    for (int si = 0; si < g.sigmas().length; si++) {
+      int best = -1;
+      double[] row = g.valLoss()[si];
+      for (int gi = 0; gi < row.length; gi++) {
+        if (Double.isFinite(row[gi]) && (best < 0 || row[gi] < row[best])) {
+          best = gi;
+        }
+      }
+      double sigma = g.sigmas()[si];
+      if (best < 0) {
+        out.add(new ValMinimum(sigma, Double.NaN, Double.NaN, false, Double.NaN));
+        continue;
+      }
+      double gamma = g.gammas()[best];
+      double dist = StrictMath.log10(gamma) - (b.a() + b.b() * StrictMath.log10(sigma));
+      out.add(new ValMinimum(sigma, gamma, row[best], stationary[best], dist));
+    }
+    return List.copyOf(out);
+  }
 
   /**
    * Trains every (sigma, gamma, seed) cell, averages over seeds and fits the boundary. With
@@ -357,7 +566,9 @@ public final class Phase {
    */
   public static Result run(Kernels k, Options o, Workers workers, AtomicLong progress) {
     Grid g = grid(k, o, workers, progress);
-    return new Result(g, fit(g));
+    boolean[] used = o.stationaryColumns();
+    Boundary b = fit(g, used);
+    return new Result(g, b, valMinima(g, b, used));
   }
 
   static Grid grid(Kernels k, Options o, Workers workers, AtomicLong progress) {
@@ -372,8 +583,8 @@ public final class Phase {
       int s = i % o.seeds(), cell = i / o.seeds();
       int si = cell / ng, gi = cell % ng;
       Rng root = new Rng(o.seed() + s);
-      Mlp student = network(o, root.derive("student"), o.conventions());
-      TrainConfig cfg = TrainConfig.of(Rule.SGD, o.lr(), o.gammas()[gi], Noise.PARAM,
+      Mlp student = network(o, o.act(), root.derive("student"), o.conventions());
+      TrainConfig cfg = TrainConfig.of(Rule.SGD, o.lr(), o.gammas()[gi], o.noise(),
           o.sigmas()[si], o.batch()).withConventions(o.conventions());
       TrainingRun.Result r;
       try {
@@ -410,7 +621,8 @@ public final class Phase {
 
   static Teacher.Sets sets(Kernels k, Options o, Rng root) {
     // the teacher is the task's (E10) under every conventions (spec/emergence.md#conventions)
-    return Teacher.sets(k, network(o, root.derive("teacher"), Conventions.HEBB4J),
+    Mlp teacher = network(o, Activation.TANH, root.derive("teacher"), Conventions.HEBB4J);
+    return Teacher.sets(k, teacher,
         root.derive("data"), o.nTrain(), o.nVal());
   }
 
@@ -429,85 +641,124 @@ public final class Phase {
         + seed;
   }
 
-  /** Linear: d -> o, bias-free, w ~ N(0, 1/d). MLP: the SRE network with tanh. */
-  static Mlp network(Options o, Rng r, Conventions c) {
+  /** Linear: d -> o, bias-free, w ~ N(0, 1/d). MLP: the SRE network with {@code act}. */
+  static Mlp network(Options o, Activation act, Rng r, Conventions c) {
     if (o.linear()) {
       return Teacher.network(MlpConfig.linear(o.d(), o.o()), r, c);
     }
     return Teacher.network(MlpConfig.builder().input(o.d()).hidden(o.hidden()).output(o.o())
-        .activation(Activation.TANH).build(), r, c);
+        .activation(act).build(), r, c);
   }
 
   /**
-   * The fitted boundary log10 gamma* = a + b log10 sigma, and the crossings it was fitted to.
+   * The fitted boundary log10 gamma* = a + b log10 sigma (E24), the slope's confidence interval
+   * (E24b), the crossings it was fitted to, and which cells the fit left out
+   * (spec/emergence.md#stationary).
    *
-   * @param a the intercept (NaN when not found)
-   * @param b the slope (theory: 2; NaN when not found)
+   * @param line the least-squares line through (log10 sigma, log10 gamma*) with the slope's
+   *     95% Student-t interval; NaN fields when too few rows cross
    * @param sigmas the sigmas of the rows that cross
    * @param gammaStar their crossings gamma*
+   * @param usedColumns how many gamma columns the fit used
+   * @param excludedCells the cells in the columns it did not use (sigmas x unused columns)
    */
-  public record Boundary(double a, double b, double[] sigmas, double[] gammaStar) {
+  public record Boundary(LineFit line, double[] sigmas, double[] gammaStar, int usedColumns,
+      int excludedCells) {
+
+    /**
+     * The intercept a.
+     *
+     * @return a (NaN when not found)
+     */
+    public double a() {
+      return line.a();
+    }
+
+    /**
+     * The slope b (theory: 2).
+     *
+     * @return b (NaN when not found)
+     */
+    public double b() {
+      return line.b();
+    }
+
     /**
      * Whether at least two rows crossed.
      *
      * @return b is finite
      */
     public boolean found() {
-      return Double.isFinite(b);
+      return Double.isFinite(line.b());
     }
   }
 
+  /** The confidence level of the slope's interval (E24b). */
+  public static final double LEVEL = 0.95;
+
   /**
-   * (E24) For each sigma row, gamma* is where the alignment turns positive for good: the smallest
-   * gamma index j with every cell from j on positive and cell j-1 negative; gamma* interpolates
-   * linearly in log gamma between the two cells to the zero of the alignment. Rows without such a
-   * change are skipped. Least squares on (log10 sigma, log10 gamma*) gives a and b (NaN when fewer
-   * than two rows cross).
+   * (E24) on every column of the grid.
    *
    * @param g the grid
    * @return the boundary
    */
   public static Boundary fit(Grid g) {
-    int ns = g.sigmas().length, ng = g.gammas().length;
+    boolean[] all = new boolean[g.gammas().length];
+    java.util.Arrays.fill(all, true);
+    return fit(g, all);
+  }
+
+  /**
+   * (E24) on the columns marked {@code used} (the stationary ones, spec/emergence.md#stationary):
+   * for each sigma row, taking only those columns in order, gamma* is where the alignment turns
+   * positive for good: the first used column j with every used cell from j on positive and the
+   * used cell before it negative; gamma* interpolates linearly in log gamma between the two cells
+   * to the zero of the alignment. Rows without such a change are skipped. Least squares on
+   * (log10 sigma, log10 gamma*) gives a and b, with b's 95% Student-t interval (E24b).
+   *
+   * @param g the grid
+   * @param used one flag per gamma column
+   * @return the boundary
+   * @throws IllegalArgumentException if used has not one flag per column
+   */
+  public static Boundary fit(Grid g, boolean[] used) {
+    int ns = g.sigmas().length;
+    if (used.length != g.gammas().length) {
+      throw new IllegalArgumentException("fit: " + used.length + " column flags for "
+          + g.gammas().length + " gammas");
+    }
+    int[] cols = new int[used.length];
+    int nc = 0;
+    for (int j = 0; j < used.length; j++) {
+      if (used[j]) {
+        cols[nc++] = j;
+      }
+    }
     double[] xs = new double[ns], ys = new double[ns];
     int n = 0;
     for (int si = 0; si < ns; si++) {
       double[] row = g.alignment()[si];
-      int j = ng;
-      while (j > 0 && row[j - 1] > 0) {
+      int j = nc;
+      while (j > 0 && row[cols[j - 1]] > 0) {
         j--;
       }
-      if (j == 0 || j == ng || !(row[j - 1] < 0)) {
+      if (j == 0 || j == nc || !(row[cols[j - 1]] < 0)) {
         continue;
       }
-      double lg0 = StrictMath.log10(g.gammas()[j - 1]), lg1 = StrictMath.log10(g.gammas()[j]);
-      double a0 = row[j - 1], a1 = row[j];
+      double lg0 = StrictMath.log10(g.gammas()[cols[j - 1]]);
+      double lg1 = StrictMath.log10(g.gammas()[cols[j]]);
+      double a0 = row[cols[j - 1]], a1 = row[cols[j]];
       xs[n] = StrictMath.log10(g.sigmas()[si]);
       ys[n] = lg0 + (lg1 - lg0) * (-a0) / (a1 - a0);
       n++;
     }
+    double[] x = java.util.Arrays.copyOf(xs, n), y = java.util.Arrays.copyOf(ys, n);
     double[] sx = new double[n], gs = new double[n];
     for (int i = 0; i < n; i++) {
-      sx[i] = StrictMath.pow(10, xs[i]);
-      gs[i] = StrictMath.pow(10, ys[i]);
+      sx[i] = StrictMath.pow(10, x[i]);
+      gs[i] = StrictMath.pow(10, y[i]);
     }
-    if (n < 2) {
-      return new Boundary(Double.NaN, Double.NaN, sx, gs);
-    }
-    double mx = 0, my = 0;
-    for (int i = 0; i < n; i++) {
-      mx += xs[i];
-      my += ys[i];
-    }
-    mx /= n;
-    my /= n;
-    double sxy = 0, sxx = 0;
-    for (int i = 0; i < n; i++) {
-      sxy += (xs[i] - mx) * (ys[i] - my);
-      sxx += (xs[i] - mx) * (xs[i] - mx);
-    }
-    double b = sxx == 0 ? Double.NaN : sxy / sxx;
-    return new Boundary(my - b * mx, b, sx, gs);
+    return new Boundary(LineFit.of(x, y, LEVEL), sx, gs, nc, ns * (used.length - nc));
   }
 
   /**
