@@ -34,7 +34,7 @@ class DynamicsTest {
     Probe.LayerSeries ls = new Probe.LayerSeries(cos, norm, neurons);
     Probe.Series s = new Probe.Series(steps, new double[steps.length], List.of(ls));
     Probe.NeuronStats ns = new Probe.NeuronStats(0, 0, 0);
-    TrainingRun.Result r = new TrainingRun.Result(List.of(new TrainingRun.Layer(0, 0, 0, ns, 1)),
+    TrainingRun.Result r = new TrainingRun.Result(List.of(new TrainingRun.Layer(0, 0, 0, 0, ns, 1)),
         0, val, Double.NaN, s);
     return new Cell(Rule.SGD, gamma, seed, 1 + seed, r);
   }
