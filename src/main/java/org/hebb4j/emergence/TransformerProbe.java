@@ -14,9 +14,11 @@ import org.hebb4j.nn.TransformerConfig;
  * the step's {@code N} rows (batch x tokens; batch rows for the readout) and (E17)
  * {@code cos(g, H)} with g the learning signal of the map's weight, for the {@code minibatch}
  * protocol (mean over steps of cos(g_t, H_t)) and the {@code timeavg} protocol
- * (cos(mean_t g_t, mean_t H_t)) of spec/emergence.md#protocols, and at the end of training the
- * {@code fullbatch} protocol ({@link #fullbatch}). Allocates in its constructor only, except
- * {@link #fullbatch} (called once per run).
+ * (cos(mean_t g_t, mean_t H_t)) of spec/emergence.md#protocols, the {@code persample} protocol
+ * (E18d) by the closed form (T21) from each map's output gradient during the backward pass
+ * ({@link #persample(Kernels, int, int, int, int, float[], float[], float[], double[])}), and at
+ * the end of training the {@code fullbatch} protocol ({@link #fullbatch}). Allocates in its
+ * constructor only, except {@link #fullbatch} (called once per run).
  */
 public final class TransformerProbe {
 
@@ -29,6 +31,13 @@ public final class TransformerProbe {
   private final float[][] meanG;
   private final float[][] meanH;
   private final double[] cosSum;
+  /** Per map, the sum over window steps of the step's mean per-sample cosine (E18d). */
+  private final double[] persampleSum;
+  /** Scratch: one sample's token Gram matrix of h_pre [T, T] (T21). */
+  private final double[] gram;
+  private final Transformer.Workspace ws;
+  /** Created once: handing it to the backward pass allocates nothing. */
+  private final Transformer.OutputGradients sink;
   private int steps;
 
   /**
@@ -40,8 +49,13 @@ public final class TransformerProbe {
    */
   public TransformerProbe(Kernels k, TransformerTrainer trainer) {
     this.k = Objects.requireNonNull(k, "kernels");
-    maps = Objects.requireNonNull(trainer, "trainer").workspace().linearMaps();
+    ws = Objects.requireNonNull(trainer, "trainer").workspace();
+    maps = ws.linearMaps();
     int n = maps.size();
+    persampleSum = new double[n];
+    int tokens = trainer.net().config().tokens();
+    gram = new double[tokens * tokens];
+    sink = this::persampleStep;
     h = new float[n][];
     sumG = new double[n][];
     sumH = new double[n][];
@@ -69,6 +83,76 @@ public final class TransformerProbe {
    */
   public List<String> names() {
     return names;
+  }
+
+  /** The trainer hands this to the backward pass of each window step (E18d). */
+  Transformer.OutputGradients outputGradients() {
+    return sink;
+  }
+
+  /** (E18d) map {@code map}'s mean per-sample cosine of this step, from its output gradient. */
+  private void persampleStep(int map, float[] dy) {
+    Transformer.LinearMap m = maps.get(map);
+    Dense d = m.layer();
+    persampleSum[map] += persample(k, ws.rows(), m.rowsPerSample(), d.in, d.out, dy, m.hPost(),
+        m.hPre(), gram);
+  }
+
+  /**
+   * (E18d) by the closed form (T21): the mean over {@code samples} samples of cos(G_i, H_i) of a
+   * linear map, with the per-sample signal G_i = -sum_t dy_{i,t} x_{i,t}^T and Hebbian term
+   * H_i = sum_t y_{i,t} x_{i,t}^T over the sample's {@code tokens} token rows, computed from the
+   * token Gram products (no [out, in] matrix per sample); 0 for a sample where either norm is 0
+   * (E17). Every dot product in double ((K5a), one fixed order), so the result has the same bits
+   * on every kernel path; allocates nothing. See spec/transformer.md#persample.
+   *
+   * @param k the kernels
+   * @param samples the samples B
+   * @param tokens the token rows T per sample (1 for a rank-1 map such as the readout)
+   * @param in the map's input width
+   * @param out the map's output width
+   * @param dy the gradient of the map's output, dL/dy [B T, out] (any positive scale)
+   * @param hPost the map's output y [B T, out]
+   * @param hPre the map's input x [B T, in]
+   * @param gram scratch of at least T^2 values
+   * @return the mean cosine over the samples, in [-1, 1]
+   * @throws IllegalArgumentException if gram is shorter than T^2
+   */
+  public static double persample(Kernels k, int samples, int tokens, int in, int out, float[] dy,
+      float[] hPost, float[] hPre, double[] gram) {
+    if (gram.length < tokens * tokens) {
+      throw new IllegalArgumentException("gram holds " + gram.length + " values, " + tokens
+          + " tokens need " + tokens * tokens);
+    }
+    double sum = 0;
+    for (int i = 0; i < samples; i++) {
+      int r0 = i * tokens;
+      for (int t = 0; t < tokens; t++) { // x_t . x_u for u >= t
+        for (int u = t; u < tokens; u++) {
+          gram[t * tokens + u] = k.dsdot(in, hPre, (r0 + t) * in, hPre, (r0 + u) * in);
+        }
+      }
+      double gh = 0, gg = 0, hh = 0; // (T21) -<G_i, H_i>, ||G_i||^2, ||H_i||^2
+      for (int t = 0; t < tokens; t++) {
+        int a = (r0 + t) * out;
+        for (int u = 0; u < tokens; u++) {
+          int b = (r0 + u) * out;
+          double xx = gram[Math.min(t, u) * tokens + Math.max(t, u)];
+          gh += k.dsdot(out, dy, a, hPost, b) * xx;
+          if (u >= t) { // the symmetric sums: (t, u) and (u, t) at once
+            double w = u == t ? xx : 2 * xx;
+            gg += k.dsdot(out, dy, a, dy, b) * w;
+            hh += k.dsdot(out, hPost, a, hPost, b) * w;
+          }
+        }
+      }
+      if (gg <= 0 || hh <= 0) {
+        continue; // G_i or H_i is 0 (or rounds to it): (E17)'s 0
+      }
+      double c = -gh / (Math.sqrt(gg) * Math.sqrt(hh));
+      sum += Math.max(-1.0, Math.min(1.0, c)); // rounding may pass +-1 by an ulp
+    }
+    return sum / samples;
   }
 
   /** One window step: H and cos(g, H) of every map; g from the trainer, before the update. */
@@ -110,6 +194,18 @@ public final class TransformerProbe {
    */
   public double minibatch(int i) {
     return cosSum[check(i)] / steps;
+  }
+
+  /**
+   * The {@code persample} alignment (E18d) of map i: the mean over window steps and the step's
+   * samples (batch rows) of cos(G_i, H_i) by (T21). See spec/transformer.md#persample.
+   *
+   * @param i the map's index in {@link #names()}
+   * @return the mean cosine, NaN before any window step
+   * @throws IllegalArgumentException if i is out of range
+   */
+  public double persample(int i) {
+    return persampleSum[check(i)] / steps;
   }
 
   /**

@@ -180,7 +180,8 @@ public final class TransformerTrainer {
     if (!Double.isFinite(sum)) {
       throw DivergedException.at(t, "the training loss");
     }
-    ws.backward(k, false);
+    // (E18d) the probe sees every map's output gradient during the backward pass
+    ws.backward(k, false, probe != null && window ? probe.outputGradients() : null);
     boolean adamw = cfg.rule().optimizer == Rule.Optimizer.ADAMW;
     for (Param p : params) {
       if (adamw) {

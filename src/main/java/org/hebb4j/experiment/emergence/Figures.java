@@ -66,9 +66,6 @@ public final class Figures {
       double[] gammas, List<String> names) throws IOException {
     int seeds = sum.groups().get(0).seeds();
     for (Protocol p : Protocol.values()) {
-      if (p == Protocol.PERSAMPLE) {
-        continue; // not measured for the transformer (spec/transformer.md#persample)
-      }
       Panels fig = new Panels(String.format(Locale.ROOT,
           "Alignment vs weight decay, every linear map: %s (%s)", p.id(), what),
           (seeds > 1 ? String.format(Locale.ROOT, "points: mean over %d seeds; error bars: ±1"
