@@ -16,7 +16,7 @@ import org.hebb4j.nn.TransformerConfig;
  * protocol (mean over steps of cos(g_t, H_t)) and the {@code timeavg} protocol
  * (cos(mean_t g_t, mean_t H_t)) of spec/emergence.md#protocols, the {@code persample} protocol
  * (E18d) by the closed form (T21) from each map's output gradient during the backward pass
- * ({@link #persample(Kernels, int, int, int, int, float[], float[], float[], double[])}), and at
+ * ({@link #persample(Kernels, int, int, int, int, float[], float[], float[])}), and at
  * the end of training the {@code fullbatch} protocol ({@link #fullbatch}). Allocates in its
  * constructor only, except {@link #fullbatch} (called once per run).
  */
@@ -33,8 +33,6 @@ public final class TransformerProbe {
   private final double[] cosSum;
   /** Per map, the sum over window steps of the step's mean per-sample cosine (E18d). */
   private final double[] persampleSum;
-  /** Scratch: one sample's token Gram matrix of h_pre [T, T] (T21). */
-  private final double[] gram;
   private final Transformer.Workspace ws;
   /** Created once: handing it to the backward pass allocates nothing. */
   private final Transformer.OutputGradients sink;
@@ -53,8 +51,6 @@ public final class TransformerProbe {
     maps = ws.linearMaps();
     int n = maps.size();
     persampleSum = new double[n];
-    int tokens = trainer.net().config().tokens();
-    gram = new double[tokens * tokens];
     sink = this::persampleStep;
     h = new float[n][];
     sumG = new double[n][];
@@ -95,7 +91,7 @@ public final class TransformerProbe {
     Transformer.LinearMap m = maps.get(map);
     Dense d = m.layer();
     persampleSum[map] += persample(k, ws.rows(), m.rowsPerSample(), d.in, d.out, dy, m.hPost(),
-        m.hPre(), gram);
+        m.hPre());
   }
 
   /**
@@ -103,8 +99,10 @@ public final class TransformerProbe {
    * linear map, with the per-sample signal G_i = -sum_t dy_{i,t} x_{i,t}^T and Hebbian term
    * H_i = sum_t y_{i,t} x_{i,t}^T over the sample's {@code tokens} token rows, computed from the
    * token Gram products (no [out, in] matrix per sample); 0 for a sample where either norm is 0
-   * (E17). Every dot product in double ((K5a), one fixed order), so the result has the same bits
-   * on every kernel path; allocates nothing. See spec/transformer.md#persample.
+   * (E17). Every product and sum in double in one fixed order (x_t . x_u by (K5a); the four
+   * products of dy and y of a token pair in one pass, each summed over the width in order), so the
+   * result has the same bits on every kernel path, vector width and JDK; allocates nothing.
+   * See spec/transformer.md#persample.
    *
    * @param k the kernels
    * @param samples the samples B
@@ -114,35 +112,35 @@ public final class TransformerProbe {
    * @param dy the gradient of the map's output, dL/dy [B T, out] (any positive scale)
    * @param hPost the map's output y [B T, out]
    * @param hPre the map's input x [B T, in]
-   * @param gram scratch of at least T^2 values
    * @return the mean cosine over the samples, in [-1, 1]
-   * @throws IllegalArgumentException if gram is shorter than T^2
    */
   public static double persample(Kernels k, int samples, int tokens, int in, int out, float[] dy,
-      float[] hPost, float[] hPre, double[] gram) {
-    if (gram.length < tokens * tokens) {
-      throw new IllegalArgumentException("gram holds " + gram.length + " values, " + tokens
-          + " tokens need " + tokens * tokens);
-    }
+      float[] hPost, float[] hPre) {
     double sum = 0;
     for (int i = 0; i < samples; i++) {
       int r0 = i * tokens;
-      for (int t = 0; t < tokens; t++) { // x_t . x_u for u >= t
-        for (int u = t; u < tokens; u++) {
-          gram[t * tokens + u] = k.dsdot(in, hPre, (r0 + t) * in, hPre, (r0 + u) * in);
-        }
-      }
       double gh = 0, gg = 0, hh = 0; // (T21) -<G_i, H_i>, ||G_i||^2, ||H_i||^2
       for (int t = 0; t < tokens; t++) {
         int a = (r0 + t) * out;
-        for (int u = 0; u < tokens; u++) {
+        for (int u = t; u < tokens; u++) { // the pairs (t, u) and (u, t) at once
           int b = (r0 + u) * out;
-          double xx = gram[Math.min(t, u) * tokens + Math.max(t, u)];
-          gh += k.dsdot(out, dy, a, hPost, b) * xx;
-          if (u >= t) { // the symmetric sums: (t, u) and (u, t) at once
-            double w = u == t ? xx : 2 * xx;
-            gg += k.dsdot(out, dy, a, dy, b) * w;
-            hh += k.dsdot(out, hPost, a, hPost, b) * w;
+          double xx = k.dsdot(in, hPre, (r0 + t) * in, hPre, (r0 + u) * in);
+          double dtyu = 0, duyt = 0, dtdu = 0, ytyu = 0;
+          for (int j = 0; j < out; j++) {
+            double dt = dy[a + j], du = dy[b + j], yt = hPost[a + j], yu = hPost[b + j];
+            dtyu += dt * yu;
+            duyt += du * yt;
+            dtdu += dt * du;
+            ytyu += yt * yu;
+          }
+          if (u == t) {
+            gh += dtyu * xx;
+            gg += dtdu * xx;
+            hh += ytyu * xx;
+          } else {
+            gh += (dtyu + duyt) * xx;
+            gg += 2 * dtdu * xx;
+            hh += 2 * ytyu * xx;
           }
         }
       }

@@ -1,7 +1,6 @@
 package org.hebb4j.emergence;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
@@ -149,17 +148,13 @@ class TransformerPersampleTest {
       want += gh / Math.sqrt(gg * hh);
     }
     want /= samples;
-    double[] gram = new double[tokens * tokens];
-    assertEquals(want, TransformerProbe.persample(k, samples, tokens, in, out, dy, y, x, gram),
-        1e-12);
+    assertEquals(want, TransformerProbe.persample(k, samples, tokens, in, out, dy, y, x), 1e-12);
     // one token per sample: the rank-1 form (E29), cos(-dy, y) when x = x
-    double rank1 = TransformerProbe.persample(k, 1, 1, out, out, dy, y, y, gram);
+    double rank1 = TransformerProbe.persample(k, 1, 1, out, out, dy, y, y);
     assertEquals(0, rank1); // sample 0's dy is 0
     float[] d1 = Arrays.copyOfRange(dy, tokens * out, tokens * out + out);
     float[] y1 = Arrays.copyOfRange(y, tokens * out, tokens * out + out);
     assertEquals(-Probe.cosine(k, out, d1, 0, y1, 0),
-        TransformerProbe.persample(k, 1, 1, out, out, d1, y1, y1, gram), 1e-12);
-    assertThrows(IllegalArgumentException.class,
-        () -> TransformerProbe.persample(k, 1, 3, in, out, dy, y, x, new double[8]));
+        TransformerProbe.persample(k, 1, 1, out, out, d1, y1, y1), 1e-12);
   }
 }
