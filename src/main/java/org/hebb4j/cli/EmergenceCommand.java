@@ -381,9 +381,6 @@ final class EmergenceCommand implements Command {
         }
         for (int l = names.size() - 1; l >= 0; l--) {
           for (Protocol p : Protocol.values()) {
-            if (o.model() == Sre.Model.TRANSFORMER && p == Protocol.PERSAMPLE) {
-              continue;
-            }
             String[] row = new String[head.length];
             row[0] = r.id();
             row[1] = names.get(l);
@@ -410,9 +407,6 @@ final class EmergenceCommand implements Command {
         String paperCell = PaperTable1.cell(o.model(), gr.rule(), gr.gamma());
         for (int l = 0; l < names.size(); l++) {
           for (Protocol p : Protocol.values()) {
-            if (o.model() == Sre.Model.TRANSFORMER && p == Protocol.PERSAMPLE) {
-              continue; // not measured for the transformer (spec/transformer.md#persample)
-            }
             Stat ms = gr.layer(l).alignment(p);
             csv.row(o.model().id(), st.conventions().id(), st.loss().id(), gr.rule().id(),
                 gr.gamma(), names.get(l), p.id(), gr.seeds(), ms.mean(), ms.std(),
@@ -532,9 +526,6 @@ final class EmergenceCommand implements Command {
       head[2 + g] = "gamma=" + Experiments.label(o.gammas()[g]);
     }
     for (Protocol p : Protocol.values()) {
-      if (p == Protocol.PERSAMPLE) {
-        continue; // not measured for the transformer (spec/transformer.md#persample)
-      }
       sb.append(String.format(Locale.ROOT,
           "Alignment cos(g, H), protocol %s, every linear map (mean ± std over %d seeds)%n",
           p.id(), o.seeds()));
@@ -580,9 +571,6 @@ final class EmergenceCommand implements Command {
     for (Summary.Group gr : sum.groups()) {
       for (int l = 0; l < names.size(); l++) {
         for (Protocol p : Protocol.values()) {
-          if (o.model() == Sre.Model.TRANSFORMER && p == Protocol.PERSAMPLE) {
-            continue; // not measured for the transformer (spec/transformer.md#persample)
-          }
           Stat ms = gr.layer(l).alignment(p);
           al.row(o.model().id(), o.act().id(), gr.rule().id(), gr.gamma(), o.sigma(),
               names.get(l), p.id(), gr.seeds(), ms.mean(), ms.std());

@@ -78,10 +78,7 @@ final class PhaseCommand implements Command {
       throw new UsageException("takes no arguments, got '" + a.positional().get(0) + "'");
     }
     Phase.Model model = a.named("model", Phase.Model.class, Phase.Model.LINEAR);
-    Noise noise = a.named("noise", Noise.class, Noise.PARAM);
-    if (noise == Noise.NONE) {
-      throw new UsageException("--noise: a phase diagram needs noise: param, signal or input");
-    }
+    Noise noise = phaseNoise(a.string("noise", Noise.PARAM.id()));
     Activation act = a.named("act", Activation.class, Activation.TANH);
     if (a.has("act") && model == Phase.Model.LINEAR) {
       throw new UsageException("--act: only with --model mlp (the linear model has no"
@@ -188,6 +185,20 @@ final class PhaseCommand implements Command {
     }
     err.println("hebb4j phase: every cell diverged (see the warnings above); results in " + dir);
     return 1;
+  }
+
+  /** --noise: param, signal or input (none is refused; the message lists only the three). */
+  static Noise phaseNoise(String v) {
+    for (Noise n : Noise.values()) {
+      if (n != Noise.NONE && n.id().equals(v)) {
+        return n;
+      }
+    }
+    if (Noise.NONE.id().equals(v)) {
+      throw new UsageException("--noise: a phase diagram needs noise: param, signal or input");
+    }
+    throw new UsageException("--noise: unknown value '" + v + "' (expected one of: param, "
+        + "signal, input)");
   }
 
   /** How the noise kinds are named in the output, by ordinal of {@link Noise}. */

@@ -15,7 +15,8 @@ public enum Protocol {
   TIMEAVG,
   /**
    * (E18d) the mean over window steps and samples of cos(g_i, H_i), with the per-sample signal
-   * and Hebbian term (per token row for the transformer).
+   * and Hebbian term (for the transformer a sample is a batch row, its terms summed over its
+   * tokens: spec/transformer.md#persample (T21)).
    */
   PERSAMPLE;
 

@@ -14,9 +14,11 @@ import org.hebb4j.nn.TransformerConfig;
  * the step's {@code N} rows (batch x tokens; batch rows for the readout) and (E17)
  * {@code cos(g, H)} with g the learning signal of the map's weight, for the {@code minibatch}
  * protocol (mean over steps of cos(g_t, H_t)) and the {@code timeavg} protocol
- * (cos(mean_t g_t, mean_t H_t)) of spec/emergence.md#protocols, and at the end of training the
- * {@code fullbatch} protocol ({@link #fullbatch}). Allocates in its constructor only, except
- * {@link #fullbatch} (called once per run).
+ * (cos(mean_t g_t, mean_t H_t)) of spec/emergence.md#protocols, the {@code persample} protocol
+ * (E18d) by the closed form (T21) from each map's output gradient during the backward pass
+ * ({@link #persample(Kernels, int, int, int, int, float[], float[], float[])}), and at
+ * the end of training the {@code fullbatch} protocol ({@link #fullbatch}). Allocates in its
+ * constructor only, except {@link #fullbatch} (called once per run).
  */
 public final class TransformerProbe {
 
@@ -29,6 +31,11 @@ public final class TransformerProbe {
   private final float[][] meanG;
   private final float[][] meanH;
   private final double[] cosSum;
+  /** Per map, the sum over window steps of the step's mean per-sample cosine (E18d). */
+  private final double[] persampleSum;
+  private final Transformer.Workspace ws;
+  /** Created once: handing it to the backward pass allocates nothing. */
+  private final Transformer.OutputGradients sink;
   private int steps;
 
   /**
@@ -40,8 +47,11 @@ public final class TransformerProbe {
    */
   public TransformerProbe(Kernels k, TransformerTrainer trainer) {
     this.k = Objects.requireNonNull(k, "kernels");
-    maps = Objects.requireNonNull(trainer, "trainer").workspace().linearMaps();
+    ws = Objects.requireNonNull(trainer, "trainer").workspace();
+    maps = ws.linearMaps();
     int n = maps.size();
+    persampleSum = new double[n];
+    sink = this::persampleStep;
     h = new float[n][];
     sumG = new double[n][];
     sumH = new double[n][];
@@ -69,6 +79,78 @@ public final class TransformerProbe {
    */
   public List<String> names() {
     return names;
+  }
+
+  /** The trainer hands this to the backward pass of each window step (E18d). */
+  Transformer.OutputGradients outputGradients() {
+    return sink;
+  }
+
+  /** (E18d) map {@code map}'s mean per-sample cosine of this step, from its output gradient. */
+  private void persampleStep(int map, float[] dy) {
+    Transformer.LinearMap m = maps.get(map);
+    Dense d = m.layer();
+    persampleSum[map] += persample(k, ws.rows(), m.rowsPerSample(), d.in, d.out, dy, m.hPost(),
+        m.hPre());
+  }
+
+  /**
+   * (E18d) by the closed form (T21): the mean over {@code samples} samples of cos(G_i, H_i) of a
+   * linear map, with the per-sample signal G_i = -sum_t dy_{i,t} x_{i,t}^T and Hebbian term
+   * H_i = sum_t y_{i,t} x_{i,t}^T over the sample's {@code tokens} token rows, computed from the
+   * token Gram products (no [out, in] matrix per sample); 0 for a sample where either norm is 0
+   * (E17). Every product and sum in double in one fixed order (x_t . x_u by (K5a); the four
+   * products of dy and y of a token pair in one pass, each summed over the width in order), so the
+   * result has the same bits on every kernel path, vector width and JDK; allocates nothing.
+   * See spec/transformer.md#persample.
+   *
+   * @param k the kernels
+   * @param samples the samples B
+   * @param tokens the token rows T per sample (1 for a rank-1 map such as the readout)
+   * @param in the map's input width
+   * @param out the map's output width
+   * @param dy the gradient of the map's output, dL/dy [B T, out] (any positive scale)
+   * @param hPost the map's output y [B T, out]
+   * @param hPre the map's input x [B T, in]
+   * @return the mean cosine over the samples, in [-1, 1]
+   */
+  public static double persample(Kernels k, int samples, int tokens, int in, int out, float[] dy,
+      float[] hPost, float[] hPre) {
+    double sum = 0;
+    for (int i = 0; i < samples; i++) {
+      int r0 = i * tokens;
+      double gh = 0, gg = 0, hh = 0; // (T21) -<G_i, H_i>, ||G_i||^2, ||H_i||^2
+      for (int t = 0; t < tokens; t++) {
+        int a = (r0 + t) * out;
+        for (int u = t; u < tokens; u++) { // the pairs (t, u) and (u, t) at once
+          int b = (r0 + u) * out;
+          double xx = k.dsdot(in, hPre, (r0 + t) * in, hPre, (r0 + u) * in);
+          double dtyu = 0, duyt = 0, dtdu = 0, ytyu = 0;
+          for (int j = 0; j < out; j++) {
+            double dt = dy[a + j], du = dy[b + j], yt = hPost[a + j], yu = hPost[b + j];
+            dtyu += dt * yu;
+            duyt += du * yt;
+            dtdu += dt * du;
+            ytyu += yt * yu;
+          }
+          if (u == t) {
+            gh += dtyu * xx;
+            gg += dtdu * xx;
+            hh += ytyu * xx;
+          } else {
+            gh += (dtyu + duyt) * xx;
+            gg += 2 * dtdu * xx;
+            hh += 2 * ytyu * xx;
+          }
+        }
+      }
+      if (gg <= 0 || hh <= 0) {
+        continue; // G_i or H_i is 0 (or rounds to it): (E17)'s 0
+      }
+      double c = -gh / (Math.sqrt(gg) * Math.sqrt(hh));
+      sum += Math.max(-1.0, Math.min(1.0, c)); // rounding may pass +-1 by an ulp
+    }
+    return sum / samples;
   }
 
   /** One window step: H and cos(g, H) of every map; g from the trainer, before the update. */
@@ -110,6 +192,18 @@ public final class TransformerProbe {
    */
   public double minibatch(int i) {
     return cosSum[check(i)] / steps;
+  }
+
+  /**
+   * The {@code persample} alignment (E18d) of map i: the mean over window steps and the step's
+   * samples (batch rows) of cos(G_i, H_i) by (T21). See spec/transformer.md#persample.
+   *
+   * @param i the map's index in {@link #names()}
+   * @return the mean cosine, NaN before any window step
+   * @throws IllegalArgumentException if i is out of range
+   */
+  public double persample(int i) {
+    return persampleSum[check(i)] / steps;
   }
 
   /**

@@ -167,7 +167,8 @@ public final class TransformerTrainer {
    * @param x inputs [rows, 32]
    * @param y targets [rows, 32]
    * @param rows batch rows in [1, config().batch()]
-   * @param probe sees g before the update when {@code window} (may be null)
+   * @param probe sees g before the update when {@code window}, and every map's output gradient
+   *     during the backward pass for persample (spec/transformer.md#persample) (may be null)
    * @param window whether the step is inside the measurement window
    * @return the batch-mean training loss before the update
    * @throws IllegalArgumentException if the batch does not fit the trainer
@@ -180,7 +181,8 @@ public final class TransformerTrainer {
     if (!Double.isFinite(sum)) {
       throw DivergedException.at(t, "the training loss");
     }
-    ws.backward(k, false);
+    // (E18d) the probe sees every map's output gradient during the backward pass
+    ws.backward(k, false, probe != null && window ? probe.outputGradients() : null);
     boolean adamw = cfg.rule().optimizer == Rule.Optimizer.ADAMW;
     for (Param p : params) {
       if (adamw) {

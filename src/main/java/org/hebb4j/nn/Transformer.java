@@ -576,8 +576,23 @@ public final class Transformer {
      * @param accumulate add to the gradients instead of overwriting them
      */
     public void backward(Kernels k, boolean accumulate) {
+      backward(k, accumulate, null);
+    }
+
+    /**
+     * {@link #backward(Kernels, boolean)}, also handing {@code sink} the gradient of every linear
+     * map's output as soon as the backward pass has it (spec/transformer.md#persample): map i of
+     * {@link #linearMaps()} receives dL/dy [rows() rowsPerSample, out], valid during the call
+     * only (W2's and Wo's are the residual stream's, overwritten by the next block).
+     *
+     * @param k the kernels
+     * @param accumulate add to the gradients instead of overwriting them
+     * @param sink receives each map's output gradient, or null
+     */
+    public void backward(Kernels k, boolean accumulate, OutputGradients sink) {
       int t = config.tokens(), n = rows * t;
       readout.backwardParams(k, rows, e, m, dR, dr, accumulate); // (T13)
+      tell(sink, maps.size() - 1, e);
       readout.backwardInput(k, rows, e, dm);
       float[] dhf = lnf == null ? dh : dtmp;
       for (int i = 0; i < n; i++) {
@@ -591,22 +606,30 @@ public final class Transformer {
         Block b = blocks.get(l);
         BlockBuffers bb = buf[l];
         // (T15) feed-forward; dh is the gradient of hout
+        int map = 1 + 6 * l; // this block's Wq in linearMaps()
+        tell(sink, map + 5, dh);
         b.w2.backwardParams(k, n, dh, bb.z, bb.dW2, bb.db2, accumulate);
         b.w2.backwardInput(k, n, dh, dz);
         k.activateBackwardFromOutput(b.w1.act, n * config.ffn(), bb.z, 0, dz, 0, dz, 0);
+        tell(sink, map + 4, dz);
         b.w1.backwardParams(k, n, dz, bb.v, bb.dW1, bb.db1, accumulate);
         b.w1.backwardInput(k, n, dz, dtmp);
         if (b.ln2 != null) {
           b.ln2.backward(k, n, dtmp, dtmp, bb.ln2, accumulate);
         }
         k.axpy(n * D, 1f, dtmp, 0, dh, 0); // dh now holds da
+        tell(sink, map + 3, dh);
         // (T16) attention
         b.attn.backward(k, rows, bb.u, dh, dtmp2, bb.attn, accumulate);
+        tell(sink, map, bb.attn.dq);
+        tell(sink, map + 1, bb.attn.dk);
+        tell(sink, map + 2, bb.attn.dv);
         if (b.ln1 != null) {
           b.ln1.backward(k, n, dtmp2, dtmp2, bb.ln1, accumulate);
         }
         k.axpy(n * D, 1f, dtmp2, 0, dh, 0); // dh now holds the block input's gradient
       }
+      tell(sink, 0, dh);
       embed.backwardParams(k, n, dh, x, dE, de, accumulate); // (T20)
       if (!accumulate) {
         Arrays.fill(dP, 0f);
@@ -615,6 +638,27 @@ public final class Transformer {
         k.axpy(D, 1f, dh, i * D, dP, (i % t) * D);
       }
     }
+  }
+
+  private static void tell(OutputGradients sink, int map, float[] dy) {
+    if (sink != null) {
+      sink.accept(map, dy);
+    }
+  }
+
+  /**
+   * Receives, during {@link Workspace#backward(Kernels, boolean, OutputGradients)}, the gradient
+   * of a linear map's output per token row (spec/transformer.md#persample).
+   */
+  @FunctionalInterface
+  public interface OutputGradients {
+    /**
+     * The gradient of map {@code map}'s output. See spec/transformer.md#persample.
+     *
+     * @param map the map's index in {@link Workspace#linearMaps()}
+     * @param dy dL/dy [rows rowsPerSample, out] from index 0; read it during the call only
+     */
+    void accept(int map, float[] dy);
   }
 
   /**

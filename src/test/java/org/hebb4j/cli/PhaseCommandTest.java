@@ -19,8 +19,7 @@ class PhaseCommandTest {
   @Test
   void badNoiseActAndStationaryGiveOneLineAndStatusTwo() {
     oneLine(MainTest.run("phase", "--noise", "loud"), 2,
-        "hebb4j phase: --noise: unknown value 'loud' (expected one of: none, param, signal,"
-            + " input)");
+        "hebb4j phase: --noise: unknown value 'loud' (expected one of: param, signal, input)");
     oneLine(MainTest.run("phase", "--noise", "none"), 2,
         "hebb4j phase: --noise: a phase diagram needs noise: param, signal or input");
     oneLine(MainTest.run("phase", "--act", "relu"), 2,

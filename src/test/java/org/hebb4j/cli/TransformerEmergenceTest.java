@@ -37,12 +37,12 @@ class TransformerEmergenceTest {
     for (String m : MAPS) {
       assertTrue(r.out().contains("\n" + m + " "), m + " missing from the table:\n" + r.out());
     }
-    assertTrue(r.out().contains("protocol fullbatch") && r.out().contains("protocol timeavg"),
-        r.out());
+    assertTrue(r.out().contains("protocol fullbatch") && r.out().contains("protocol timeavg")
+        && r.out().contains("protocol persample"), r.out());
     List<String> csv = Files.readAllLines(out.resolve("alignment.csv"));
     assertEquals("model,activation,rule,gamma,sigma,layer,protocol,seeds,mean,std", csv.get(0));
-    // 3 rules x 2 gammas x 14 maps x 3 protocols
-    assertEquals(1 + 3 * 2 * 14 * 3, csv.size());
+    // 3 rules x 2 gammas x 14 maps x 4 protocols
+    assertEquals(1 + 3 * 2 * 14 * 4, csv.size());
     Set<String> seen = new HashSet<>();
     for (String line : csv.subList(1, csv.size())) {
       String[] f = line.split(",");
@@ -54,8 +54,11 @@ class TransformerEmergenceTest {
     assertEquals(new HashSet<>(MAPS), seen);
     List<String> runs = Files.readAllLines(out.resolve("runs.csv"));
     assertEquals(1 + 3 * 2 * 2 * 14, runs.size());
+    for (String line : runs.subList(1, runs.size())) {
+      assertTrue(Double.isFinite(Double.parseDouble(line.split(",")[7])), line); // persample
+    }
     assertFalse(Files.exists(out.resolve("timeseries.csv")));
-    for (String p : new String[] {"minibatch", "fullbatch", "timeavg"}) {
+    for (String p : new String[] {"minibatch", "fullbatch", "timeavg", "persample"}) {
       assertTrue(Files.size(out.resolve("alignment-vs-gamma-" + p + ".svg")) > 1000, p);
     }
     // the saved network loads back into a transformer of the same architecture

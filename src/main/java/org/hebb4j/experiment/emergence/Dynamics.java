@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Locale;
 import org.hebb4j.emergence.Probe;
 import org.hebb4j.emergence.Rule;
-import org.hebb4j.plot.Axis;
 import org.hebb4j.plot.LinePlot;
 import org.hebb4j.plot.Panels;
 
@@ -178,36 +177,24 @@ public final class Dynamics {
    */
   public static void alignmentAndNorm(Path dir, String what, Summary sum, List<Rule> rules,
       double[] gammas) throws IOException {
-    Summary.Group first = sum.groups().get(0);
-    if (first.steps().length == 0) {
-      return;
-    }
-    int depth = first.layers().size(), seeds = first.seeds();
-    String[] gl = Axis.labels(gammas);
-    for (Rule r : rules) {
-      for (int l = 0; l < depth; l++) {
-        Panels fig = new Panels(String.format(Locale.ROOT, "Alignment and weight norm during"
-            + " training: %s, layer %d (%s)", r.id(), l + 1, what), (seeds > 1
-            ? String.format(Locale.ROOT, "lines: mean over %d seeds", seeds) : "one seed")
-            + "; one series per weight decay gamma; log step axis", 2, 520, 340);
-        LinePlot cos = new LinePlot("minibatch cos(g, H)", "step (log scale)", "cos(g, H)")
-            .logX();
-        LinePlot norm = new LinePlot("weight norm ||W||_F", "step (log scale)", "||W||_F")
-            .logX();
-        for (int g = 0; g < gammas.length; g++) {
-          Summary.Group gr = sum.group(r, gammas[g]);
-          long[] st = gr.steps();
-          double[] x = new double[st.length];
-          for (int p = 0; p < st.length; p++) {
-            x[p] = st[p];
-          }
-          cos.add("gamma = " + gl[g], x, gr.layer(l).seriesCos(), null, false);
-          norm.add(null, x, meanNorm(gr, l, st.length), null, false);
-        }
-        fig.add(cos).add(norm);
-        fig.write(dir.resolve("alignment-and-norm-" + r.id() + "-layer" + (l + 1) + ".svg"));
+    Figures.forEachRuleAndLayer(sum, rules, gammas, (r, l, seeds, gl) -> {
+      Panels fig = new Panels(String.format(Locale.ROOT, "Alignment and weight norm during"
+          + " training: %s, layer %d (%s)", r.id(), l + 1, what), (seeds > 1
+          ? String.format(Locale.ROOT, "lines: mean over %d seeds", seeds) : "one seed")
+          + "; one series per weight decay gamma; log step axis", 2, 520, 340);
+      LinePlot cos = new LinePlot("minibatch cos(g, H)", "step (log scale)", "cos(g, H)")
+          .logX();
+      LinePlot norm = new LinePlot("weight norm ||W||_F", "step (log scale)", "||W||_F")
+          .logX();
+      for (int g = 0; g < gammas.length; g++) {
+        Summary.Group gr = sum.group(r, gammas[g]);
+        double[] x = Figures.stepsX(gr);
+        cos.add("gamma = " + gl[g], x, gr.layer(l).seriesCos(), null, false);
+        norm.add(null, x, meanNorm(gr, l, x.length), null, false);
       }
-    }
+      fig.add(cos).add(norm);
+      fig.write(dir.resolve("alignment-and-norm-" + r.id() + "-layer" + (l + 1) + ".svg"));
+    });
   }
 
   /** The mean over seeds of ||W_l||_F at each time-series point (NaN where none is finite). */

@@ -66,9 +66,6 @@ public final class Figures {
       double[] gammas, List<String> names) throws IOException {
     int seeds = sum.groups().get(0).seeds();
     for (Protocol p : Protocol.values()) {
-      if (p == Protocol.PERSAMPLE) {
-        continue; // not measured for the transformer (spec/transformer.md#persample)
-      }
       Panels fig = new Panels(String.format(Locale.ROOT,
           "Alignment vs weight decay, every linear map: %s (%s)", p.id(), what),
           (seeds > 1 ? String.format(Locale.ROOT, "points: mean over %d seeds; error bars: ±1"
@@ -146,6 +143,65 @@ public final class Figures {
    */
   public static void alignmentOverTime(Path dir, String what, Summary sum, List<Rule> rules,
       double[] gammas) throws IOException {
+    forEachRuleAndLayer(sum, rules, gammas, (r, l, seeds, gl) -> {
+      double[][] lo = new double[gammas.length][], hi = new double[gammas.length][];
+      double ymin = Double.POSITIVE_INFINITY, ymax = Double.NEGATIVE_INFINITY;
+      for (int g = 0; g < gammas.length; g++) {
+        Summary.Group gr = sum.group(r, gammas[g]);
+        lo[g] = extreme(gr, -1, l);
+        hi[g] = extreme(gr, 1, l);
+        for (int p = 0; p < lo[g].length; p++) {
+          if (Double.isFinite(lo[g][p])) {
+            ymin = Math.min(ymin, lo[g][p]);
+            ymax = Math.max(ymax, hi[g][p]);
+          }
+        }
+      }
+      double pad = Double.isFinite(ymin) ? Math.max(0.02, (ymax - ymin) * 0.06) : 0;
+      Panels fig = new Panels(String.format(Locale.ROOT,
+          "Alignment during training: %s, layer %d, minibatch cos(g, H) (%s)", r.id(), l + 1,
+          what), seeds > 1 ? String.format(Locale.ROOT, "line: mean over %d seeds; band: min"
+          + " to max over the seeds; one panel per weight decay gamma, same y axis", seeds)
+          : "one seed; one panel per weight decay gamma, same y axis",
+          gammas.length <= 4 ? Math.min(2, gammas.length) : 3, 470, 300);
+      for (int g = 0; g < gammas.length; g++) {
+        Summary.Group gr = sum.group(r, gammas[g]);
+        LinePlot panel = new LinePlot("gamma = " + gl[g], "step (log scale)", "cos(g, H)")
+            .logX().add(null, stepsX(gr), gr.layer(l).seriesCos(), null, false);
+        if (seeds > 1) {
+          panel.band(lo[g], hi[g]);
+        }
+        if (Double.isFinite(ymin)) {
+          panel.yRange(ymin - pad, ymax + pad);
+        }
+        fig.add(panel);
+      }
+      fig.write(dir.resolve("alignment-over-time-" + r.id() + "-layer" + (l + 1) + ".svg"));
+    });
+  }
+
+  /** One figure of a time-series plot family: a rule and a layer. */
+  @FunctionalInterface
+  interface RuleLayerFigure {
+    /**
+     * Draws the figure of rule {@code r}, layer {@code l} (0-based).
+     *
+     * @param r the rule
+     * @param l the layer
+     * @param seeds seeds per group
+     * @param gammaLabels the gammas' labels ({@link Axis#labels})
+     * @throws IOException when a file cannot be written
+     */
+    void draw(Rule r, int l, int seeds, String[] gammaLabels) throws IOException;
+  }
+
+  /**
+   * Calls {@code figure} for every rule and layer of {@code sum}, nothing when the runs recorded
+   * no time series: the loop of the time-series figures ({@link #alignmentOverTime},
+   * {@link Dynamics#alignmentAndNorm}).
+   */
+  static void forEachRuleAndLayer(Summary sum, List<Rule> rules, double[] gammas,
+      RuleLayerFigure figure) throws IOException {
     Summary.Group first = sum.groups().get(0);
     if (first.steps().length == 0) {
       return;
@@ -154,47 +210,19 @@ public final class Figures {
     String[] gl = Axis.labels(gammas);
     for (Rule r : rules) {
       for (int l = 0; l < depth; l++) {
-        double[][] lo = new double[gammas.length][], hi = new double[gammas.length][];
-        double ymin = Double.POSITIVE_INFINITY, ymax = Double.NEGATIVE_INFINITY;
-        for (int g = 0; g < gammas.length; g++) {
-          Summary.Group gr = sum.group(r, gammas[g]);
-          final int layer = l;
-          lo[g] = extreme(gr, -1, layer);
-          hi[g] = extreme(gr, 1, layer);
-          for (int p = 0; p < lo[g].length; p++) {
-            if (Double.isFinite(lo[g][p])) {
-              ymin = Math.min(ymin, lo[g][p]);
-              ymax = Math.max(ymax, hi[g][p]);
-            }
-          }
-        }
-        double pad = Double.isFinite(ymin) ? Math.max(0.02, (ymax - ymin) * 0.06) : 0;
-        Panels fig = new Panels(String.format(Locale.ROOT,
-            "Alignment during training: %s, layer %d, minibatch cos(g, H) (%s)", r.id(), l + 1,
-            what), seeds > 1 ? String.format(Locale.ROOT, "line: mean over %d seeds; band: min"
-            + " to max over the seeds; one panel per weight decay gamma, same y axis", seeds)
-            : "one seed; one panel per weight decay gamma, same y axis",
-            gammas.length <= 4 ? Math.min(2, gammas.length) : 3, 470, 300);
-        for (int g = 0; g < gammas.length; g++) {
-          Summary.Group gr = sum.group(r, gammas[g]);
-          long[] st = gr.steps();
-          double[] x = new double[st.length];
-          for (int p = 0; p < st.length; p++) {
-            x[p] = st[p];
-          }
-          LinePlot panel = new LinePlot("gamma = " + gl[g], "step (log scale)", "cos(g, H)")
-              .logX().add(null, x, gr.layer(l).seriesCos(), null, false);
-          if (seeds > 1) {
-            panel.band(lo[g], hi[g]);
-          }
-          if (Double.isFinite(ymin)) {
-            panel.yRange(ymin - pad, ymax + pad);
-          }
-          fig.add(panel);
-        }
-        fig.write(dir.resolve("alignment-over-time-" + r.id() + "-layer" + (l + 1) + ".svg"));
+        figure.draw(r, l, seeds, gl);
       }
     }
+  }
+
+  /** A group's time-series steps as plot x values. */
+  static double[] stepsX(Summary.Group gr) {
+    long[] st = gr.steps();
+    double[] x = new double[st.length];
+    for (int p = 0; p < st.length; p++) {
+      x[p] = st[p];
+    }
+    return x;
   }
 
   /** Per step, the smallest (sign -1) or largest (sign 1) finite cosine over the seeds. */

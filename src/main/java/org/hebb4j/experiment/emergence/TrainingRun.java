@@ -302,8 +302,8 @@ public final class TrainingRun {
   /**
    * Trains a {@link Transformer} (initialised) on {@code train} with the same batch order and
    * window as the MLP's {@link #run}, measures every linear map ({@link TransformerProbe}:
-   * minibatch and timeavg over the window, fullbatch on the training set at the end) and
-   * evaluates on {@code val}. Result layers follow {@link TransformerProbe#names()}; per-neuron
+   * minibatch, timeavg and persample over the window, fullbatch on the training set at the end)
+   * and evaluates on {@code val}. Result layers follow {@link TransformerProbe#names()}; per-neuron
    * statistics are NaN and the time series is empty (the transformer probe records none).
    * See spec/transformer.md#sre.
    *
@@ -351,9 +351,8 @@ public final class TrainingRun {
     List<Layer> layers = new ArrayList<>();
     for (int i = 0; i < probe.names().size(); i++) {
       float[] w = params.get(probe.names().get(i)).data();
-      // persample is not measured for the transformer (spec/transformer.md#persample)
-      layers.add(new Layer(probe.minibatch(i), full[i], probe.timeavg(i), Double.NaN, none,
-          Math.sqrt(k.sumSquares(w.length, w, 0))));
+      layers.add(new Layer(probe.minibatch(i), full[i], probe.timeavg(i), probe.persample(i),
+          none, Math.sqrt(k.sumSquares(w.length, w, 0))));
     }
     double valLoss = transformerLoss(k, tr.workspace(), loss, val);
     return new Result(List.copyOf(layers), windowLoss / s.windowSteps(), valLoss, Double.NaN,
