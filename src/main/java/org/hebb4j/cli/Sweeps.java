@@ -229,6 +229,7 @@ final class Sweeps {
     if (prior != null) {
       dir = resume;
       m = prior;
+      removeTemporaries(dir);
     } else {
       dir = Experiments.outDir(a, cmd.name());
       m = new Manifest(InfoCommand.version(), cmd.name(), p.digest(), p.cells(), shard,
@@ -284,6 +285,30 @@ final class Sweeps {
     }
     return status;
   }
+
+  /**
+   * Deletes the temporary files {@code .NAME.PID.N.tmp} (spec/io.md#writing) that a killed run
+   * left in a run folder, its cells/ and models/ (one process works in a run folder at a time).
+   */
+  static void removeTemporaries(Path dir) throws IOException {
+    List<Path> tmp = new ArrayList<>();
+    for (Path d : new Path[] {dir, dir.resolve(CELLS), dir.resolve("models")}) {
+      if (!Files.isDirectory(d)) {
+        continue;
+      }
+      try (java.util.stream.Stream<Path> s = Files.walk(d, d.equals(dir) ? 1 : 2)) {
+        s.filter(f -> TEMPORARY.matcher(f.getFileName().toString()).matches()
+            && Files.isRegularFile(f)).forEach(tmp::add);
+      }
+    }
+    for (Path f : tmp) {
+      Files.deleteIfExists(f);
+    }
+  }
+
+  /** The name of a temporary file of {@link AtomicWrite}. */
+  private static final java.util.regex.Pattern TEMPORARY =
+      java.util.regex.Pattern.compile("\\..+\\.\\d+\\.[0-9a-f]+\\.tmp");
 
   /**
    * The options of a resumed run: those recorded in {@code prior}, with the control options and
