@@ -66,7 +66,12 @@ final class EmergenceCommand implements Sweeps.SweepCommand {
         + "cut into --tokens tokens, --blocks blocks of --heads-head attention and a 32-FFN-32\n"
         + "feed-forward, --norm pre or none) with sgd, adam, adamw, and reports every linear map\n"
         + "(E, bL.Wq, bL.Wk, bL.Wv, bL.Wo, bL.W1, bL.W2, R) in the layer column; it records no\n"
-        + "time series (no timeseries.csv, no plots over time).";
+        + "time series (no timeseries.csv, no plots over time).\n"
+        + "A sweep of cells (setting x seed x rule x gamma): each finished cell's record goes to\n"
+        + "cells/ (with sweep.txt, the options), the outputs are formatted from the records, and\n"
+        + "run.txt alone holds the time, kernels and threads. --shard i/n runs the cells c with\n"
+        + "c mod n == i for hebb4j merge; --resume DIR continues a killed sweep\n"
+        + "(spec/emergence.md#sweeps).";
   }
 
   @Override

@@ -44,7 +44,9 @@ final class PhaseCommand implements Sweeps.SweepCommand {
         + "Writes phase.csv, boundary.txt, phase-alignment.svg and phase-val-loss.svg to --out;\n"
         + "with --save also each cell's trained student (the linear map or the MLP, an Mlp\n"
         + "file either way) as models/sigmaS-gammaG-seedN.safetensors, e.g.\n"
-        + "models/sigma0.001-gamma0.0001-seed1.safetensors (numbers in plain decimals).";
+        + "models/sigma0.001-gamma0.0001-seed1.safetensors (numbers in plain decimals).\n"
+        + "A sweep of cells (sigma x gamma x seed) with records in cells/: --shard i/n and\n"
+        + "hebb4j merge, --resume DIR, run.txt with the times (spec/emergence.md#sweeps).";
   }
 
   @Override

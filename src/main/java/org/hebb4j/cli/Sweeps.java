@@ -274,7 +274,7 @@ final class Sweeps {
     }
     String time = Experiments.duration(System.nanoTime() - t0);
     AtomicWrite.writeString(dir.resolve(RUN_TXT), String.format(Locale.ROOT,
-        "hebb4j %s %s, shard %s: %d cells run here, %d from earlier records%n"
+        "hebb4j %s %s, shard %s: %d cell(s) run here, %d from earlier records%n"
         + "kernels %s, threads %d%ntime: %s%n", InfoCommand.version(), cmd.name(), shard,
         todo.length, mine.length - todo.length, KernelProvider.get().name(), threads, time));
     if (shard.count() == 1) {
