@@ -267,6 +267,15 @@ final class Sweeps {
           throw new UncheckedIOException(e);
         }
       });
+    } catch (RuntimeException | Error e) {
+      if (prior == null && load(p, m, dir, shard).isEmpty()) {
+        // a fresh sweep that failed before any cell finished (e.g. it diverged) leaves nothing
+        // to resume: its folders go as a failed run's do (Args#removeCreatedIfEmpty)
+        removeTemporaries(dir);
+        Files.deleteIfExists(cells);
+        Files.deleteIfExists(dir.resolve(Manifest.FILE));
+      }
+      throw e;
     }
     int status = 0;
     if (shard.count() == 1) {
