@@ -290,6 +290,8 @@ final class EmergenceCommand implements Sweeps.SweepCommand {
     private final String config;
     private final List<String> warnings;
     private List<Sre.Options> settings;
+    /** Of the settings without the save folder (a folder is no part of the results). */
+    private final String digest;
 
     Plan(Sre.Builder builder, Sre.Options o, List<Conventions> conventions, List<Loss> losses,
         boolean table1, boolean save, String config, List<String> warnings) {
@@ -302,6 +304,7 @@ final class EmergenceCommand implements Sweeps.SweepCommand {
       this.config = config;
       this.warnings = warnings;
       this.settings = settings(o);
+      this.digest = org.hebb4j.experiment.sweep.Manifest.digest(name(), settings, table1, save);
     }
 
     private List<Sre.Options> settings(Sre.Options base) {
@@ -315,7 +318,7 @@ final class EmergenceCommand implements Sweeps.SweepCommand {
 
     @Override
     String digest() {
-      return org.hebb4j.experiment.sweep.Manifest.digest(name(), settings, table1, save);
+      return digest;
     }
 
     @Override

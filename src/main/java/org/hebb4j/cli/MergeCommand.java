@@ -88,8 +88,8 @@ final class MergeCommand implements Command {
       Manifest m = ms.get(j);
       Path d = dirs.get(j);
       if (!m.command().equals(m0.command())) {
-        throw new UsageException(d + ": a " + m.command() + " sweep, but " + d0 + " is a "
-            + m0.command() + " sweep");
+        throw new UsageException(d + ": a sweep of " + m.command() + ", but " + d0
+            + " is a sweep of " + m0.command());
       }
       if (!m.digest().equals(m0.digest()) || m.cells() != m0.cells()) {
         throw new UsageException(d + ": another sweep than " + d0 + " (options digest "
@@ -187,12 +187,12 @@ final class MergeCommand implements Command {
     for (Path d : shards.values()) {
       models += copyModels(d.resolve("models"), dir.resolve("models"));
     }
-    out.printf(Locale.ROOT, "merge: %d shards of a %s sweep, %d cells%s%n", shards.size(),
+    out.printf(Locale.ROOT, "merge: %d shards of a sweep of %s, %d cells%s%n", shards.size(),
         cmd.name(), m0.cells(), models > 0 ? ", " + models + " model files" : "");
     int status = p.format(dir, cells, out, err);
     String time = Experiments.duration(System.nanoTime() - t0);
     StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "hebb4j %s merge of %d"
-        + " shards of a %s sweep (%d cells):%n", InfoCommand.version(), shards.size(),
+        + " shards of a sweep of %s (%d cells):%n", InfoCommand.version(), shards.size(),
         cmd.name(), m0.cells()));
     for (Map.Entry<Integer, Path> e : shards.entrySet()) {
       sb.append("  shard ").append(e.getKey()).append('/').append(shards.size()).append(": ")

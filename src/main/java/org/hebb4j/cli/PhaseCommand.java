@@ -140,6 +140,8 @@ final class PhaseCommand implements Sweeps.SweepCommand {
     private final boolean save;
     private final String config;
     private final List<String> warnings;
+    /** Of the options without the save folder (a folder is no part of the results). */
+    private final String digest;
 
     Plan(Phase.Builder builder, Phase.Options o, boolean save, String config,
         List<String> warnings) {
@@ -148,6 +150,7 @@ final class PhaseCommand implements Sweeps.SweepCommand {
       this.save = save;
       this.config = config;
       this.warnings = warnings;
+      this.digest = org.hebb4j.experiment.sweep.Manifest.digest(name(), o, save);
     }
 
     @Override
@@ -157,7 +160,7 @@ final class PhaseCommand implements Sweeps.SweepCommand {
 
     @Override
     String digest() {
-      return org.hebb4j.experiment.sweep.Manifest.digest(name(), o, save);
+      return digest;
     }
 
     @Override

@@ -187,8 +187,8 @@ final class Sweeps {
     if (resume != null) {
       prior = Manifest.read(resume);
       if (!prior.command().equals(cmd.name())) {
-        throw new UsageException("--resume: " + resume + " holds a " + prior.command()
-            + " sweep, not " + cmd.name());
+        throw new UsageException("--resume: " + resume + " holds a sweep of " + prior.command()
+            + ", not of " + cmd.name());
       }
       Path o = given.path("out", null);
       if (o != null && !o.toAbsolutePath().normalize().equals(

@@ -259,7 +259,7 @@ class SweepShardTest {
     Path mlp = tmp.resolve("mlp");
     ok(MainTest.run(cat(MLP, "--shard", "1/3", "--out", mlp.toString())));
     oneLine(MainTest.run("merge", s[0].toString(), mlp.toString(), s[2].toString(), "--out",
-        out.toString()), 2, "a emergence sweep, but " + s[0] + " is a phase sweep");
+        out.toString()), 2, "a sweep of emergence, but " + s[0] + " is a sweep of phase");
     // a corrupt record, then a missing one
     Path rec = s[1].resolve("cells").resolve("000004.cell");
     byte[] b = Files.readAllBytes(rec);
@@ -299,7 +299,7 @@ class SweepShardTest {
     oneLine(MainTest.run("emergence", "--resume", d.toString(), "--neurons"), 2,
         "hebb4j emergence: --neurons: not given to the recorded sweep");
     oneLine(MainTest.run("phase", "--resume", d.toString()), 2,
-        "hebb4j phase: --resume: " + d + " holds a emergence sweep, not phase");
+        "hebb4j phase: --resume: " + d + " holds a sweep of emergence, not of phase");
     oneLine(MainTest.run("emergence", "--resume", d.toString(), "--shard", "1/2"), 2,
         "--shard: 1/2 differs from the recorded 0/1");
     oneLine(MainTest.run("emergence", "--resume", d.toString(), "--out", tmp.resolve("o")
