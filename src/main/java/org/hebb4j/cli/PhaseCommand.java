@@ -9,10 +9,10 @@ import org.hebb4j.emergence.Noise;
 import org.hebb4j.experiment.emergence.CellCodec;
 import org.hebb4j.experiment.emergence.LineFit;
 import org.hebb4j.experiment.emergence.Phase;
+import org.hebb4j.experiment.sweep.CellRecord;
 import org.hebb4j.kernel.Activation;
 import org.hebb4j.kernel.KernelProvider;
 import org.hebb4j.parallel.Workers;
-import org.hebb4j.experiment.sweep.CellRecord;
 import org.hebb4j.plot.Heatmap;
 
 /** {@code hebb4j phase}: the noise phase diagram (spec/emergence.md#phase). */
