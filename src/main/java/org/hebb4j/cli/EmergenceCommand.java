@@ -13,12 +13,14 @@ import org.hebb4j.emergence.Protocol;
 import org.hebb4j.emergence.RandomNnVariant;
 import org.hebb4j.emergence.Rule;
 import org.hebb4j.experiment.emergence.Cell;
+import org.hebb4j.experiment.emergence.CellCodec;
 import org.hebb4j.experiment.emergence.Figures;
 import org.hebb4j.experiment.emergence.PaperTable1;
 import org.hebb4j.experiment.emergence.Sre;
 import org.hebb4j.experiment.emergence.Stat;
 import org.hebb4j.experiment.emergence.Summary;
 import org.hebb4j.experiment.emergence.TrainingRun;
+import org.hebb4j.experiment.sweep.CellRecord;
 import org.hebb4j.kernel.Activation;
 import org.hebb4j.kernel.KernelProvider;
 import org.hebb4j.nn.Conventions;
@@ -28,7 +30,7 @@ import org.hebb4j.parallel.Workers;
 import org.hebb4j.util.Named;
 
 /** {@code hebb4j emergence}: the standard regression experiment (spec/emergence.md#sre). */
-final class EmergenceCommand implements Command {
+final class EmergenceCommand implements Sweeps.SweepCommand {
 
   static final int DEFAULT_SEEDS = 3;
   /** Default seeds of --model transformer (3 x 4 x 2 runs of 2000 steps). */
@@ -64,7 +66,12 @@ final class EmergenceCommand implements Command {
         + "cut into --tokens tokens, --blocks blocks of --heads-head attention and a 32-FFN-32\n"
         + "feed-forward, --norm pre or none) with sgd, adam, adamw, and reports every linear map\n"
         + "(E, bL.Wq, bL.Wk, bL.Wv, bL.Wo, bL.W1, bL.W2, R) in the layer column; it records no\n"
-        + "time series (no timeseries.csv, no plots over time).";
+        + "time series (no timeseries.csv, no plots over time).\n"
+        + "A sweep of cells (setting x seed x rule x gamma): each finished cell's record goes to\n"
+        + "cells/ (with sweep.txt, the options), the outputs are formatted from the records, and\n"
+        + "run.txt alone holds the time, kernels and threads. --shard i/n runs the cells c with\n"
+        + "c mod n == i for hebb4j merge; --resume DIR continues a killed sweep\n"
+        + "(spec/emergence.md#sweeps).";
   }
 
   @Override
@@ -118,7 +125,10 @@ final class EmergenceCommand implements Command {
         Experiments.threadsOption(),
         Experiments.saveOption("RULE-gammaG-seedS"),
         Experiments.outOption("emergence"),
-        Experiments.forceOption());
+        Experiments.forceOption(),
+        Sweeps.options().get(0),
+        Sweeps.options().get(1),
+        Sweeps.options().get(2));
   }
 
   static List<Rule> rules(Args a, String dflt) {
@@ -156,6 +166,11 @@ final class EmergenceCommand implements Command {
 
   @Override
   public int run(Args a, PrintStream out, PrintStream err) throws IOException {
+    return Sweeps.run(this, a, out, err);
+  }
+
+  @Override
+  public Sweeps.Plan<?> plan(Args a, PrintStream err) {
     if (!a.positional().isEmpty()) {
       throw new UsageException("takes no arguments, got '" + a.positional().get(0) + "'");
     }
@@ -244,70 +259,137 @@ final class EmergenceCommand implements Command {
     if (tf) {
       ob.transformer(transformer(a, act));
     }
-    List<String> warnings = Experiments.check(ob.build().problems(threads), name(), err);
-    Path dir = Experiments.outDir(a, "emergence");
-    Sre.Options o = ob.save(Experiments.saveDir(a, dir)).build();
+    Sre.Options o = ob.build();
+    List<String> warnings = Experiments.check(o.problems(threads), name(), err);
     String student = tf ? studentName(o.transformer())
         : String.format(Locale.ROOT, "student %s %s", widths(o), act.id());
     String config = String.format(Locale.ROOT,
         "emergence (SRE): %s, teacher 32-%d-32 tanh (%s init), %d train / %d val,%n"
         + "  batch %d, %d steps, loss %s, conventions %s, lr %s (adam, adamw: %s), window last"
-        + " %s,%n  noise %s sigma %s, seeds %d from %d, kernels %s, threads %d%s%n",
+        + " %s,%n  noise %s sigma %s, seeds %d from %d%s%n",
         student, hidden, teacherInit.id(), nTrain, nVal, batch, steps, ids(losses),
         ids(conventions),
         Experiments.num(lr), Experiments.num(adamLr), Experiments.num(window), noise.id(),
-        Experiments.num(sigma), seeds, seed, KernelProvider.get().name(), threads,
+        Experiments.num(sigma), seeds, seed,
         tf ? "" : ",\n  dfa variant " + dfaVariant.id() + ", randomnn variant " + rnnVariant.id());
-    out.print(config);
-    out.flush();
-    long t0 = System.nanoTime();
-    if (table1) {
-      List<Sre.Setting> settings;
-      long total = o.totalSteps() * conventions.size() * losses.size();
-      try (Workers w = new Workers(threads);
-          Experiments.Progress p = new Experiments.Progress("emergence", total, err)) {
-        settings = Sre.runSettings(KernelProvider.get(), o, conventions, losses, w, p.done);
+    return new Plan(ob, o, conventions, losses, table1, a.flag("save"), config, warnings);
+  }
+
+  /**
+   * The emergence sweep (spec/emergence.md#cell-order): cells setting x seed x rule x gamma, each
+   * one training run; the outputs are formatted from the cells' records alone.
+   */
+  final class Plan extends Sweeps.Plan<Cell> {
+    private final Sre.Builder builder;
+    private final Sre.Options o;
+    private final List<Conventions> conventions;
+    private final List<Loss> losses;
+    private final boolean table1;
+    private final boolean save;
+    /** The settings text of config.txt and the tables (no kernels, threads or times). */
+    private final String config;
+    private final List<String> warnings;
+    private List<Sre.Options> settings;
+    /** Of the settings without the save folder (a folder is no part of the results). */
+    private final String digest;
+
+    Plan(Sre.Builder builder, Sre.Options o, List<Conventions> conventions, List<Loss> losses,
+        boolean table1, boolean save, String config, List<String> warnings) {
+      this.builder = builder;
+      this.o = o;
+      this.conventions = conventions;
+      this.losses = losses;
+      this.table1 = table1;
+      this.save = save;
+      this.config = config;
+      this.warnings = warnings;
+      this.settings = settings(o);
+      this.digest = org.hebb4j.experiment.sweep.Manifest.digest(name(), settings, table1, save);
+    }
+
+    private List<Sre.Options> settings(Sre.Options base) {
+      return table1 ? Sre.settings(base, conventions, losses) : List.of(base);
+    }
+
+    @Override
+    int cells() {
+      return Sre.cellCount(settings);
+    }
+
+    @Override
+    String digest() {
+      return digest;
+    }
+
+    @Override
+    long stepsPerCell() {
+      return o.steps();
+    }
+
+    @Override
+    void open(Args a, Path dir) {
+      settings = settings(builder.save(Experiments.saveDir(a, dir)).build());
+    }
+
+    @Override
+    String header(int threads) {
+      return config + String.format(Locale.ROOT, "  kernels %s, threads %d%n",
+          KernelProvider.get().name(), threads);
+    }
+
+    @Override
+    void run(int[] todo, Workers w, java.util.concurrent.atomic.AtomicLong progress,
+        Sweeps.Sink<Cell> sink) {
+      Sre.runCells(KernelProvider.get(), settings, todo, w, progress, sink::accept);
+    }
+
+    @Override
+    void write(java.io.DataOutputStream out, int c, Cell cell) throws IOException {
+      CellCodec.write(out, Sre.key(settings, c), cell);
+    }
+
+    @Override
+    Cell read(CellRecord.In in, int c) throws org.hebb4j.io.FormatException {
+      return CellCodec.read(in, Sre.key(settings, c), o.seed(), o.layerNames().size());
+    }
+
+    @Override
+    int format(Path dir, List<Cell> cells, PrintStream out, PrintStream err)
+        throws IOException {
+      List<Sre.Setting> sts = Sre.assemble(settings, cells);
+      String cfg = config + Experiments.warningLines(warnings);
+      Experiments.write(dir.resolve("config.txt"), cfg);
+      if (!table1) {
+        writeSetting(dir, cfg + "\n", sts.get(0), out);
+        return 0;
       }
-      long elapsed = System.nanoTime() - t0;
-      String t1 = table1(o, settings);
+      String t1 = table1(o, sts);
       out.println();
       out.print(t1);
-      out.println("time: " + Experiments.duration(elapsed) + "; results in " + dir);
-      config += Experiments.warningLines(warnings);
-      Experiments.write(dir.resolve("config.txt"), config);
-      Experiments.write(dir.resolve("table1.txt"), config + "\n" + t1 + "time: "
-          + Experiments.duration(elapsed) + "\n");
-      table1Csv(o, settings).write(dir.resolve("table1.csv"));
-      for (Sre.Setting st : settings) {
+      Experiments.write(dir.resolve("table1.txt"), cfg + "\n" + t1);
+      table1Csv(o, sts).write(dir.resolve("table1.csv"));
+      for (Sre.Setting st : sts) {
         Path sub = dir.resolve(st.conventions().id() + "-" + st.loss().id());
         java.nio.file.Files.createDirectories(sub);
-        String tab = tf ? transformerTable(st.options(), st.summary())
-            : table(st.options(), st.summary());
-        Experiments.write(sub.resolve("table.txt"), config + "conventions " + st.conventions()
-            .id() + ", loss " + st.loss().id() + "\n\n" + tab);
-        writeCsv(sub, st.options(), st.summary());
-        writePlots(sub, st.options(), st.summary());
+        writeSetting(sub, cfg + "conventions " + st.conventions().id() + ", loss "
+            + st.loss().id() + "\n\n", st, null);
       }
       return 0;
     }
-    Summary sum;
-    try (Workers w = new Workers(threads);
-        Experiments.Progress p = new Experiments.Progress("emergence", o.totalSteps(), err)) {
-      sum = Sre.run(KernelProvider.get(), o, w, p.done);
-    }
-    long elapsed = System.nanoTime() - t0;
 
-    String table = tf ? transformerTable(o, sum) : table(o, sum);
-    out.println();
-    out.print(table);
-    out.println("time: " + Experiments.duration(elapsed) + "; results in " + dir);
-    config += Experiments.warningLines(warnings);
-    Experiments.write(dir.resolve("config.txt"), config);
-    Experiments.write(dir.resolve("table.txt"), config + "\n" + table + "time: "
-        + Experiments.duration(elapsed) + "\n");
-    writeCsv(dir, o, sum);
-    writePlots(dir, o, sum);
-    return 0;
+    /** table.txt (head, then the tables), the CSV files and the plots of one setting. */
+    private void writeSetting(Path dir, String head, Sre.Setting st, PrintStream print)
+        throws IOException {
+      String tab = o.model() == Sre.Model.TRANSFORMER
+          ? transformerTable(st.options(), st.summary()) : table(st.options(), st.summary());
+      if (print != null) {
+        print.println();
+        print.print(tab);
+      }
+      Experiments.write(dir.resolve("table.txt"), head + tab);
+      writeCsv(dir, st.options(), st.summary());
+      writePlots(dir, st.options(), st.summary());
+    }
   }
 
   /** The constants named by a comma list option (default {@code dflt}), each once. */

@@ -136,7 +136,7 @@ final class Experiments {
 
   static Option forceOption() {
     return Option.flag("force", "reuse a non-empty --out folder: its old hebb4j output (*.csv, "
-        + "*.txt, *.svg, *.png, models/) is deleted first");
+        + "*.txt, *.svg, *.png, models/, cells/) is deleted first");
   }
 
   /**
@@ -144,7 +144,7 @@ final class Experiments {
    * temporary files {@code .NAME.PID.N.tmp} a killed run may leave (spec/io.md#writing).
    */
   private static final java.util.regex.Pattern OUTPUT =
-      java.util.regex.Pattern.compile(".*\\.(csv|txt|svg|png|safetensors)|\\..+\\.tmp");
+      java.util.regex.Pattern.compile(".*\\.(csv|txt|svg|png|safetensors|cell)|\\..+\\.tmp");
 
   /**
    * Checks that {@code dir} may receive a run's output: a folder that does not exist or is empty;
@@ -178,7 +178,8 @@ final class Experiments {
     for (Path e : entries) {
       List<Path> files = new ArrayList<>();
       if (Files.isDirectory(e, java.nio.file.LinkOption.NOFOLLOW_LINKS)
-          && e.getFileName().toString().equals("models")) {
+          && (e.getFileName().toString().equals("models")
+              || e.getFileName().toString().equals(Sweeps.CELLS))) {
         try (java.util.stream.Stream<Path> s = Files.list(e)) {
           s.sorted().forEach(files::add);
         } catch (IOException x) {
@@ -197,7 +198,7 @@ final class Experiments {
       }
       delete.addAll(files);
       if (files.size() != 1 || !files.get(0).equals(e)) {
-        delete.add(e); // models/, after its files
+        delete.add(e); // models/ or cells/, after its files
       }
     }
     for (Path f : delete) {

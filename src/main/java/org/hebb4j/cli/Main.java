@@ -27,7 +27,8 @@ public final class Main {
         new HebbCnnCommand(),
         new SoftHebbCommand(),
         new KrotovCommand(),
-        new FeaturesCommand())) {
+        new FeaturesCommand(),
+        new MergeCommand())) {
       COMMANDS.put(c.name(), c);
     }
   }

@@ -6,15 +6,17 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import org.hebb4j.emergence.Noise;
+import org.hebb4j.experiment.emergence.CellCodec;
 import org.hebb4j.experiment.emergence.LineFit;
 import org.hebb4j.experiment.emergence.Phase;
+import org.hebb4j.experiment.sweep.CellRecord;
 import org.hebb4j.kernel.Activation;
 import org.hebb4j.kernel.KernelProvider;
 import org.hebb4j.parallel.Workers;
 import org.hebb4j.plot.Heatmap;
 
 /** {@code hebb4j phase}: the noise phase diagram (spec/emergence.md#phase). */
-final class PhaseCommand implements Command {
+final class PhaseCommand implements Sweeps.SweepCommand {
 
   static final String SIGMAS = "1e-3:1e-1:9";
   static final String GAMMAS = "1e-5:1:11";
@@ -42,7 +44,9 @@ final class PhaseCommand implements Command {
         + "Writes phase.csv, boundary.txt, phase-alignment.svg and phase-val-loss.svg to --out;\n"
         + "with --save also each cell's trained student (the linear map or the MLP, an Mlp\n"
         + "file either way) as models/sigmaS-gammaG-seedN.safetensors, e.g.\n"
-        + "models/sigma0.001-gamma0.0001-seed1.safetensors (numbers in plain decimals).";
+        + "models/sigma0.001-gamma0.0001-seed1.safetensors (numbers in plain decimals).\n"
+        + "A sweep of cells (sigma x gamma x seed) with records in cells/: --shard i/n and\n"
+        + "hebb4j merge, --resume DIR, run.txt with the times (spec/emergence.md#sweeps).";
   }
 
   @Override
@@ -69,11 +73,19 @@ final class PhaseCommand implements Command {
         Experiments.threadsOption(),
         Experiments.saveOption("sigmaS-gammaG-seedN"),
         Experiments.outOption("phase"),
-        Experiments.forceOption());
+        Experiments.forceOption(),
+        Sweeps.options().get(0),
+        Sweeps.options().get(1),
+        Sweeps.options().get(2));
   }
 
   @Override
   public int run(Args a, PrintStream out, PrintStream err) throws IOException {
+    return Sweeps.run(this, a, out, err);
+  }
+
+  @Override
+  public Sweeps.Plan<?> plan(Args a, PrintStream err) {
     if (!a.positional().isEmpty()) {
       throw new UsageException("takes no arguments, got '" + a.positional().get(0) + "'");
     }
@@ -100,33 +112,104 @@ final class PhaseCommand implements Command {
     Phase.Builder ob = Phase.Options.builder().model(model).noise(noise).act(act).sigmas(sigmas)
         .gammas(gammas).seeds(seeds).seed(seed).lr(lr).batch(batch).steps(steps).window(window)
         .sizes(nTrain, nVal).minLrGammaT(stationary).conventions(Experiments.conventions(a));
-    List<String> warnings = Experiments.check(ob.build().problems(threads), name(), err);
-    Path dir = Experiments.outDir(a, "phase");
-    Phase.Options o = ob.save(Experiments.saveDir(a, dir)).build();
+    Phase.Options o = ob.build();
+    List<String> warnings = Experiments.check(o.problems(threads), name(), err);
     String config = String.format(Locale.ROOT,
         "phase: %s, SGD lr %s, batch %d, %d steps, %s noise sigma %s..%s (%d), gamma"
         + " %s..%s (%d),%n  minibatch alignment of layer %d over the last %s of steps, %d"
-        + " seed(s) from %d, kernels %s, threads %d%n",
+        + " seed(s) from %d%n",
         model == Phase.Model.LINEAR ? "linear regression 32 -> 32 (bias-free)"
             : "MLP 32 -> 128 -> 32 " + act.id(), Experiments.num(lr), batch, steps,
-        NOISE_NAMES[noise.ordinal()], Experiments.label(sigmas[0]), Experiments.label(sigmas[sigmas.length - 1]), sigmas.length,
+        NOISE_NAMES[noise.ordinal()], Experiments.label(sigmas[0]),
+        Experiments.label(sigmas[sigmas.length - 1]), sigmas.length,
         Experiments.label(gammas[0]), Experiments.label(gammas[gammas.length - 1]), gammas.length,
-        o.probedLayer() + 1, Experiments.num(window), seeds, seed, KernelProvider.get().name(),
-        threads);
-    out.print(config);
-    out.flush();
-    long t0 = System.nanoTime();
-    Phase.Result res;
-    try (Workers w = new Workers(threads);
-        Experiments.Progress p = new Experiments.Progress("phase", o.totalSteps(), err)) {
-      res = Phase.run(KernelProvider.get(), o, w, p.done);
+        o.probedLayer() + 1, Experiments.num(window), seeds, seed);
+    return new Plan(ob, o, a.flag("save"), config, warnings);
+  }
+
+  /**
+   * The phase sweep (spec/emergence.md#cell-order): runs sigma x gamma x seed; the outputs are
+   * formatted from the runs' records alone.
+   */
+  final class Plan extends Sweeps.Plan<Phase.RunCell> {
+    private final Phase.Builder builder;
+    private Phase.Options o;
+    private final boolean save;
+    private final String config;
+    private final List<String> warnings;
+    /** Of the options without the save folder (a folder is no part of the results). */
+    private final String digest;
+
+    Plan(Phase.Builder builder, Phase.Options o, boolean save, String config,
+        List<String> warnings) {
+      this.builder = builder;
+      this.o = o;
+      this.save = save;
+      this.config = config;
+      this.warnings = warnings;
+      this.digest = org.hebb4j.experiment.sweep.Manifest.digest(name(), o, save);
     }
-    long elapsed = System.nanoTime() - t0;
+
+    @Override
+    int cells() {
+      return Phase.cellCount(o);
+    }
+
+    @Override
+    String digest() {
+      return digest;
+    }
+
+    @Override
+    long stepsPerCell() {
+      return o.steps();
+    }
+
+    @Override
+    void open(Args a, Path dir) {
+      o = builder.save(Experiments.saveDir(a, dir)).build();
+    }
+
+    @Override
+    String header(int threads) {
+      return config + String.format(Locale.ROOT, "  kernels %s, threads %d%n",
+          KernelProvider.get().name(), threads);
+    }
+
+    @Override
+    void run(int[] todo, Workers w, java.util.concurrent.atomic.AtomicLong progress,
+        Sweeps.Sink<Phase.RunCell> sink) {
+      Phase.runCells(KernelProvider.get(), o, todo, w, progress, sink::accept);
+    }
+
+    @Override
+    void write(java.io.DataOutputStream out, int c, Phase.RunCell cell) throws IOException {
+      CellCodec.writePhase(out, o, cell);
+    }
+
+    @Override
+    Phase.RunCell read(CellRecord.In in, int c) throws org.hebb4j.io.FormatException {
+      return CellCodec.readPhase(in, o, c);
+    }
+
+    @Override
+    int format(Path dir, List<Phase.RunCell> cells, PrintStream out, PrintStream err)
+        throws IOException {
+      return PhaseCommand.format(dir, o, Phase.assemble(o, cells), config,
+          new java.util.ArrayList<>(warnings), out, err);
+    }
+  }
+
+  /** Every output of the phase diagram, from its result; returns the exit status. */
+  static int format(Path dir, Phase.Options o, Phase.Result res, String config,
+      List<String> warnings, PrintStream out, PrintStream err) throws IOException {
+    double[] sigmas = o.sigmas(), gammas = o.gammas();
+    Noise noise = o.noise();
     Phase.Grid g = res.grid();
     Phase.Boundary b = res.boundary();
     for (Phase.Divergence d : g.diverged()) {
       String w = "cell sigma " + Experiments.label(sigmas[d.sigma()]) + ", gamma "
-          + Experiments.label(gammas[d.gamma()]) + ", seed " + (seed + d.seed())
+          + Experiments.label(gammas[d.gamma()]) + ", seed " + (o.seed() + d.seed())
           + " diverged, marked in phase.csv: " + d.message();
       err.println("hebb4j phase: WARNING: " + w);
       warnings.add(w);
@@ -140,7 +223,6 @@ final class PhaseCommand implements Command {
     String fit = fitLine(b, o);
     sb.append('\n').append(fit);
     out.print(sb);
-    out.println("time: " + Experiments.duration(elapsed) + "; results in " + dir);
 
     Experiments.Csv csv = new Experiments.Csv("sigma,gamma,alignment,val_loss,status");
     for (int si = 0; si < sigmas.length; si++) {
@@ -153,10 +235,9 @@ final class PhaseCommand implements Command {
     Experiments.write(dir.resolve("boundary.txt"), boundaryText(res, o, fit));
     config += Experiments.warningLines(warnings);
     Experiments.write(dir.resolve("config.txt"), config);
-    Experiments.write(dir.resolve("table.txt"), config + sb + "time: "
-        + Experiments.duration(elapsed) + "\n");
+    Experiments.write(dir.resolve("table.txt"), config + sb);
 
-    String what = (model == Phase.Model.LINEAR ? "linear regression" : act.id()
+    String what = (o.model() == Phase.Model.LINEAR ? "linear regression" : o.act().id()
         + " MLP, layer 2") + (noise == Noise.PARAM ? "" : ", " + noise.id() + " noise");
     Heatmap ha = new Heatmap("Steady-state minibatch alignment cos(g, H), " + what,
         NOISE_NAMES[noise.ordinal()] + " noise sigma", "weight decay gamma", sigmas, gammas,

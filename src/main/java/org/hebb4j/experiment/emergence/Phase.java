@@ -572,16 +572,93 @@ public final class Phase {
   }
 
   static Grid grid(Kernels k, Options o, Workers workers, AtomicLong progress) {
+    RunCell[] cells = new RunCell[cellCount(o)];
+    runCells(k, o, TrainingRun.identity(cells.length), workers, progress,
+        (c, cell) -> cells[c] = cell);
+    return grid(o, List.of(cells));
+  }
+
+  /**
+   * The outcome of one run of the grid: cell (sigma, gamma) at one seed
+   * (spec/emergence.md#cell-order).
+   *
+   * @param sigma the sigma index
+   * @param gamma the gamma index
+   * @param seed the seed index
+   * @param alignment the minibatch alignment (E18a) of the probed layer (NaN when diverged)
+   * @param valLoss the final validation loss (NaN when diverged)
+   * @param diverged the {@link DivergedException}'s message, or null when the run finished
+   */
+  public record RunCell(int sigma, int gamma, int seed, double alignment, double valLoss,
+      String diverged) {}
+
+  /**
+   * The number of runs of the grid: sigmas x gammas x seeds.
+   *
+   * @param o the settings
+   * @return the count
+   * @throws IllegalArgumentException if it exceeds Integer.MAX_VALUE
+   */
+  public static int cellCount(Options o) {
+    long n = (long) o.sigmas().length * o.gammas().length * o.seeds();
+    if (n > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("too many cells: " + n);
+    }
+    return (int) n;
+  }
+
+  /**
+   * The (sigma, gamma, seed) indices of run {@code c} in the canonical order
+   * (spec/emergence.md#cell-order): sigma, then gamma, then seed, the last varying fastest.
+   *
+   * @param o the settings
+   * @param c the run's index
+   * @return {sigma index, gamma index, seed index}
+   */
+  public static int[] key(Options o, int c) {
+    int s = c % o.seeds(), cell = c / o.seeds();
+    return new int[] {cell / o.gammas().length, cell % o.gammas().length, s};
+  }
+
+  /** Receives each finished run, from the worker that ran it. */
+  @FunctionalInterface
+  public interface CellSink {
+    /**
+     * Takes a finished run.
+     *
+     * @param c its index
+     * @param cell its outcome
+     */
+    void accept(int c, RunCell cell);
+  }
+
+  /**
+   * Runs the runs {@code cells} of the grid (spec/emergence.md#cell-order), handing each to
+   * {@code sink} as it finishes. A run that diverges is a finished run marked diverged (no
+   * model file); the sweep goes on. With {@code o.save()} set, each trained student is written
+   * there before it goes to the sink.
+   *
+   * @param k the kernels
+   * @param o the settings
+   * @param cells the run indices to run
+   * @param workers the threads (results do not depend on their number)
+   * @param progress incremented once per training step (may be null)
+   * @param sink receives every finished run
+   * @throws java.io.UncheckedIOException if the save folder or a model file cannot be written
+   */
+  public static void runCells(Kernels k, Options o, int[] cells, Workers workers,
+      AtomicLong progress, CellSink sink) {
     ModelFiles.prepare(o.save());
     Teacher.Sets[] data = new Teacher.Sets[o.seeds()];
-    workers.run(o.seeds(), s -> data[s] = sets(k, o, new Rng(o.seed() + s)));
-    int ns = o.sigmas().length, ng = o.gammas().length;
-    double[][][] align = new double[ns][ng][o.seeds()];
-    double[][][] val = new double[ns][ng][o.seeds()];
-    Divergence[] failed = new Divergence[ns * ng * o.seeds()];
-    TrainingRun.runAll(workers, ns * ng * o.seeds(), i -> {
-      int s = i % o.seeds(), cell = i / o.seeds();
-      int si = cell / ng, gi = cell % ng;
+    java.util.TreeSet<Integer> needed = new java.util.TreeSet<>();
+    for (int c : cells) {
+      needed.add(key(o, c)[2]);
+    }
+    Integer[] need = needed.toArray(new Integer[0]);
+    workers.run(need.length, j -> data[need[j]] = sets(k, o, new Rng(o.seed() + need[j])));
+    TrainingRun.runAll(workers, cells.length, j -> {
+      int[] key = key(o, cells[j]);
+      int si = key[0], gi = key[1], s = key[2];
       Rng root = new Rng(o.seed() + s);
       Mlp student = network(o, o.act(), root.derive("student"), o.conventions());
       TrainConfig cfg = TrainConfig.of(Rule.SGD, o.lr(), o.gammas()[gi], o.noise(),
@@ -591,16 +668,48 @@ public final class Phase {
         r = TrainingRun.run(k, student, Loss.MSE, data[s].train(), data[s].val(), cfg,
             new TrainingRun.Schedule(o.steps(), o.window(), 0, false), root, progress);
       } catch (DivergedException e) {
-        failed[i] = new Divergence(si, gi, s, e.getMessage());
-        align[si][gi][s] = Double.NaN;
-        val[si][gi][s] = Double.NaN;
+        sink.accept(cells[j], new RunCell(si, gi, s, Double.NaN, Double.NaN,
+            String.valueOf(e.getMessage())));
         return;
       }
       ModelFiles.save(o.save(), name(o.sigmas()[si], o.gammas()[gi], o.seed() + s), student,
           Map.of());
-      align[si][gi][s] = r.layer(o.probedLayer()).minibatch();
-      val[si][gi][s] = r.valLoss();
+      sink.accept(cells[j], new RunCell(si, gi, s, r.layer(o.probedLayer()).minibatch(),
+          r.valLoss(), null));
     });
+  }
+
+  /**
+   * The result of the grid from every run in the canonical order: seed means, the fitted
+   * boundary and the validation-loss minima; the one formatting input of the command.
+   *
+   * @param o the settings
+   * @param cells every run, in order
+   * @return the result
+   * @throws IllegalArgumentException if the runs do not number {@link #cellCount}
+   */
+  public static Result assemble(Options o, List<RunCell> cells) {
+    Grid g = grid(o, cells);
+    boolean[] used = o.stationaryColumns();
+    Boundary b = fit(g, used);
+    return new Result(g, b, valMinima(g, b, used));
+  }
+
+  static Grid grid(Options o, List<RunCell> cells) {
+    if (cells.size() != cellCount(o)) {
+      throw new IllegalArgumentException(cells.size() + " runs for a grid of " + cellCount(o));
+    }
+    int ns = o.sigmas().length, ng = o.gammas().length;
+    double[][][] align = new double[ns][ng][o.seeds()];
+    double[][][] val = new double[ns][ng][o.seeds()];
+    List<Divergence> diverged = new ArrayList<>();
+    for (RunCell c : cells) {
+      align[c.sigma()][c.gamma()][c.seed()] = c.alignment();
+      val[c.sigma()][c.gamma()][c.seed()] = c.valLoss();
+      if (c.diverged() != null) {
+        diverged.add(new Divergence(c.sigma(), c.gamma(), c.seed(), c.diverged()));
+      }
+    }
     double[][] a = new double[ns][ng], v = new double[ns][ng];
     for (int si = 0; si < ns; si++) {
       for (int gi = 0; gi < ng; gi++) {
@@ -608,13 +717,9 @@ public final class Phase {
         v[si][gi] = Stat.of(val[si][gi]).mean();
       }
     }
-    List<Divergence> diverged = new ArrayList<>();
-    for (Divergence d : failed) {
-      if (d != null) {
-        diverged.add(d);
-        a[d.sigma()][d.gamma()] = Double.NaN; // the cell is diverged, whatever other seeds did
-        v[d.sigma()][d.gamma()] = Double.NaN;
-      }
+    for (Divergence d : diverged) {
+      a[d.sigma()][d.gamma()] = Double.NaN; // the cell is diverged, whatever other seeds did
+      v[d.sigma()][d.gamma()] = Double.NaN;
     }
     return new Grid(o.sigmas().clone(), o.gammas().clone(), a, v, List.copyOf(diverged));
   }

@@ -578,8 +578,8 @@ public final class Sre {
   public record Setting(Conventions conventions, Loss loss, Options options, Summary summary) {}
 
   /**
-   * Runs {@link #run} once for every (conventions, loss) pair, conventions-major, the other
-   * settings those of {@code base}; with {@code base.save()} set, each pair saves into the
+   * Runs every (conventions, loss) pair, conventions-major, the other settings those of
+   * {@code base} ({@link #settings}); with {@code base.save()} set, each pair saves into the
    * subfolder {@code CONVENTIONS-LOSS} (e.g. {@code torch-mse_mean}). Computed once; the command
    * only formats the result (spec/emergence.md#table1).
    *
@@ -594,12 +594,159 @@ public final class Sre {
    */
   public static List<Setting> runSettings(Kernels k, Options base, List<Conventions> conventions,
       List<Loss> losses, Workers workers, AtomicLong progress) {
-    List<Setting> out = new ArrayList<>();
+    List<Options> settings = settings(base, conventions, losses);
+    Cell[] cells = new Cell[cellCount(settings)];
+    runCells(k, settings, allCells(cells.length), workers, progress, (c, cell) -> cells[c] = cell);
+    return assemble(settings, List.of(cells));
+  }
+
+  /**
+   * The options of every (conventions, loss) pair of the paper table, conventions-major
+   * ({@link Options#with}). See spec/emergence.md#table1.
+   *
+   * @param base the settings other than conventions and loss
+   * @param conventions the conventions, in report order
+   * @param losses the losses, in report order
+   * @return one options per pair
+   */
+  public static List<Options> settings(Options base, List<Conventions> conventions,
+      List<Loss> losses) {
+    List<Options> out = new ArrayList<>();
     for (Conventions c : conventions) {
       for (Loss l : losses) {
-        Options o = base.with(c, l);
-        out.add(new Setting(c, l, o, run(k, o, workers, progress)));
+        out.add(base.with(c, l));
       }
+    }
+    return List.copyOf(out);
+  }
+
+  /**
+   * The key of one cell of a sweep over settings (spec/emergence.md#cell-order).
+   *
+   * @param setting the setting's index in the list of settings
+   * @param seedIndex the seed index s (0-based; the run's seed is seed + s)
+   * @param rule the learning rule
+   * @param gamma the weight decay
+   */
+  public record CellKey(int setting, int seedIndex, Rule rule, double gamma) {}
+
+  /**
+   * The number of cells of a sweep over {@code settings}: settings x seeds x rules x gammas.
+   *
+   * @param settings the settings (same rules, gammas and seeds)
+   * @return the count
+   * @throws IllegalArgumentException if it exceeds Integer.MAX_VALUE
+   */
+  public static int cellCount(List<Options> settings) {
+    long n = (long) settings.size() * settings.get(0).runs();
+    if (n > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("too many cells: " + n);
+    }
+    return (int) n;
+  }
+
+  /**
+   * The key of cell {@code c} in the canonical order (spec/emergence.md#cell-order): setting
+   * (conventions-major, then loss), then seed, then rule, then gamma, the last varying fastest.
+   *
+   * @param settings the settings
+   * @param c the cell index, 0 &lt;= c &lt; {@link #cellCount}
+   * @return its key
+   */
+  public static CellKey key(List<Options> settings, int c) {
+    Options o = settings.get(0);
+    int perSetting = o.runs(), perSeed = o.rules().size() * o.gammas().length;
+    int w = c % perSetting, rest = w % perSeed;
+    return new CellKey(c / perSetting, w / perSeed, o.rules().get(rest / o.gammas().length),
+        o.gammas()[rest % o.gammas().length]);
+  }
+
+  /** Receives each finished cell, from the worker that ran it. */
+  @FunctionalInterface
+  public interface CellSink {
+    /**
+     * Takes a finished cell.
+     *
+     * @param c its index
+     * @param cell its outcome
+     */
+    void accept(int c, Cell cell);
+  }
+
+  /**
+   * 0, 1, ..., n - 1.
+   *
+   * @param n the count
+   * @return the indices
+   */
+  public static int[] allCells(int n) {
+    return TrainingRun.identity(n);
+  }
+
+  /**
+   * Runs the cells {@code cells} of the sweep over {@code settings}
+   * (spec/emergence.md#cell-order), each independent of the others, handing each to
+   * {@code sink} as it finishes. Seed s uses the root stream {@code Rng(seed + s)}; the data of a
+   * (setting, seed) is drawn once, when one of its cells is run. With a setting's
+   * {@code save()} set, each trained student is written there before it goes to the sink.
+   *
+   * @param k the kernels
+   * @param settings the settings
+   * @param cells the cell indices to run
+   * @param workers the threads (results do not depend on their number)
+   * @param progress incremented once per training step (may be null)
+   * @param sink receives every finished cell
+   * @throws org.hebb4j.nn.DivergedException if a run diverges
+   * @throws java.io.UncheckedIOException if the save folder or a model file cannot be written
+   */
+  public static void runCells(Kernels k, List<Options> settings, int[] cells, Workers workers,
+      AtomicLong progress, CellSink sink) {
+    int seeds = settings.get(0).seeds();
+    for (Options o : settings) {
+      ModelFiles.prepare(o.save());
+    }
+    SeedData[] data = new SeedData[settings.size() * seeds];
+    java.util.TreeSet<Integer> needed = new java.util.TreeSet<>();
+    for (int c : cells) {
+      CellKey key = key(settings, c);
+      needed.add(key.setting() * seeds + key.seedIndex());
+    }
+    Integer[] need = needed.toArray(new Integer[0]);
+    workers.run(need.length, j -> {
+      int d = need[j];
+      Options o = settings.get(d / seeds);
+      data[d] = seedData(k, o, new Rng(o.seed() + d % seeds));
+    });
+    // a single run gets the workers for its GEMMs instead (shape-determined blocks, same bits)
+    Kernels kr = cells.length == 1 ? ThreadedKernels.of(k, workers) : k;
+    TrainingRun.runAll(workers, cells.length, j -> {
+      CellKey key = key(settings, cells[j]);
+      Options o = settings.get(key.setting());
+      sink.accept(cells[j], runOne(kr, o, data[key.setting() * seeds + key.seedIndex()],
+          key.rule(), key.gamma(), key.seedIndex(), progress));
+    });
+  }
+
+  /**
+   * The settings with the summaries of their cells, from every cell of the sweep in the
+   * canonical order (spec/emergence.md#cell-order): the one formatting input of the command.
+   *
+   * @param settings the settings
+   * @param cells every cell, in order
+   * @return one setting per options, in order
+   * @throws IllegalArgumentException if the cells do not number {@link #cellCount}
+   */
+  public static List<Setting> assemble(List<Options> settings, List<Cell> cells) {
+    int per = settings.get(0).runs();
+    if (cells.size() != cellCount(settings)) {
+      throw new IllegalArgumentException(cells.size() + " cells for a sweep of "
+          + cellCount(settings));
+    }
+    List<Setting> out = new ArrayList<>();
+    for (int s = 0; s < settings.size(); s++) {
+      Options o = settings.get(s);
+      out.add(new Setting(o.conventions(), o.loss(), o, Summary.of(o.rules(), o.gammas(),
+          List.copyOf(cells.subList(s * per, (s + 1) * per)))));
     }
     return List.copyOf(out);
   }
@@ -620,19 +767,9 @@ public final class Sre {
    * @throws java.io.UncheckedIOException if the save folder or a model file cannot be written
    */
   public static Summary run(Kernels k, Options o, Workers workers, AtomicLong progress) {
-    ModelFiles.prepare(o.save());
-    SeedData[] data = new SeedData[o.seeds()];
-    workers.run(o.seeds(), s -> data[s] = seedData(k, o, new Rng(o.seed() + s)));
-    int perSeed = o.rules().size() * o.gammas().length;
     Cell[] cells = new Cell[o.runs()];
-    // a single run gets the workers for its GEMMs instead (shape-determined blocks, same bits)
-    Kernels kr = cells.length == 1 ? ThreadedKernels.of(k, workers) : k;
-    TrainingRun.runAll(workers, cells.length, i -> {
-      int s = i / perSeed, rest = i % perSeed;
-      Rule r = o.rules().get(rest / o.gammas().length);
-      double gamma = o.gammas()[rest % o.gammas().length];
-      cells[i] = runOne(kr, o, data[s], r, gamma, s, progress);
-    });
+    runCells(k, List.of(o), allCells(cells.length), workers, progress,
+        (c, cell) -> cells[c] = cell);
     return Summary.of(o.rules(), o.gammas(), List.of(cells));
   }
 
