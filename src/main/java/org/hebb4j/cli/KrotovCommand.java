@@ -56,10 +56,11 @@ final class KrotovCommand implements Command {
 
   @Override
   public int run(Args a, PrintStream out, PrintStream err) throws IOException {
+    org.hebb4j.io.Checkpoint from = Experiments.resume(a, name(), options());
     KrotovExperiment.Settings st = settings(a);
-    return LearnerCommands.run(a, LearnerCommands.common(a, 1), name(), out, err,
+    return LearnerCommands.run(a, from, LearnerCommands.common(a, 1), name(), out, err,
         (train, test) -> st.problems(train, test),
-        (train, test, k, workers, progress) -> new KrotovExperiment(st, k, workers, progress)
-            .run(train, test));
+        (train, test, k, workers, progress, cp) -> new KrotovExperiment(st, k, workers, progress,
+            cp).run(train, test));
   }
 }

@@ -61,10 +61,11 @@ final class SoftHebbCommand implements Command {
 
   @Override
   public int run(Args a, PrintStream out, PrintStream err) throws IOException {
+    org.hebb4j.io.Checkpoint from = Experiments.resume(a, name(), options());
     SoftHebbExperiment.Settings st = settings(a);
-    return LearnerCommands.run(a, LearnerCommands.common(a, 0), name(), out, err,
+    return LearnerCommands.run(a, from, LearnerCommands.common(a, 0), name(), out, err,
         (train, test) -> st.problems(train, test),
-        (train, test, k, workers, progress) -> new SoftHebbExperiment(st, k, workers, progress)
-            .run(train, test));
+        (train, test, k, workers, progress, cp) -> new SoftHebbExperiment(st, k, workers, progress,
+            cp).run(train, test));
   }
 }
