@@ -57,10 +57,12 @@ final class HebbCnnCommand implements Command {
         + "spec/hebbcnn.md#all. Writes decoding.csv, training-log.csv, filter PNGs,\n"
         + "labelled filter figures filters-V-layerL.svg (layers 2+ also\n"
         + "filters-V-layerL-input.svg: the mean input patch that makes each filter win) and\n"
-        + "run.txt into --out; with --save also models/VARIANT.safetensors (e.g.\n"
+        + "run.txt, timings.txt into --out; with --save also models/VARIANT.safetensors (e.g.\n"
         + "models/triangle+pruning.safetensors), the trained network with its whitening.\n"
         + "Data: Fashion-MNIST/MNIST IDX files or CIFAR-10 binary batches. Results do not\n"
-        + "depend on --threads. See spec/hebbcnn.md.";
+        + "depend on --threads. A checkpoint (--checkpoint-every, SIGINT/SIGTERM) lets --resume\n"
+        + "continue a stopped or killed run to the same files (spec/io.md#checkpoints). See\n"
+        + "spec/hebbcnn.md.";
   }
 
   @Override
