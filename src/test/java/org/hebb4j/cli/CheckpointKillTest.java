@@ -11,7 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
+import java.util.function.LongPredicate;
 import java.util.stream.Stream;
 import org.hebb4j.cli.HebbCnnCommandTest.Run;
 import org.hebb4j.io.Checkpoint;
@@ -53,13 +53,14 @@ class CheckpointKillTest {
     first.addAll(List.of("--out", killed.toString()));
     List<String> resume = List.of("hebbcnn", "--resume", killed.toString());
     // 1: after the first checkpoint, 0-200 ms later
-    kill(first, () -> Files.exists(file), when.nextInt(200));
-    // 2: while a checkpoint is being written (its temporary file exists)
-    kill(resume, () -> temporaries(killed) > 0, 0);
+    kill(first, pid -> Files.exists(file), when.nextInt(200));
+    // 2: while a checkpoint is being written (its temporary file, named with the writer's
+    // process id, exists; not one the first kill may have left)
+    kill(resume, pid -> temporaries(killed, pid) > 0, 0);
     // 3: at a random point once the run is under way
     long start = System.nanoTime();
     int delay = 100 + when.nextInt(800);
-    kill(resume, () -> System.nanoTime() - start > delay * 1_000_000L, 0);
+    kill(resume, pid -> System.nanoTime() - start > delay * 1_000_000L, 0);
     Process p = start(resume);
     assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the last resume did not end");
     assertEquals(0, p.exitValue(), new String(p.getErrorStream().readAllBytes()));
@@ -69,11 +70,11 @@ class CheckpointKillTest {
   }
 
   /** Starts the command, waits until {@code when} holds, sleeps {@code ms} and SIGKILLs it. */
-  private void kill(List<String> command, BooleanSupplier when, int ms) throws Exception {
+  private void kill(List<String> command, LongPredicate when, int ms) throws Exception {
     Process p = start(command);
     try {
       long deadline = System.nanoTime() + 120_000_000_000L;
-      while (!when.getAsBoolean()) {
+      while (!when.test(p.pid())) {
         if (!p.isAlive()) {
           throw new AssertionError("the run ended before it was killed, status "
               + p.waitFor() + ": " + new String(p.getErrorStream().readAllBytes()) + " "
@@ -106,9 +107,11 @@ class CheckpointKillTest {
     return new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
   }
 
-  private static long temporaries(Path dir) {
+  /** The temporary checkpoint files of process {@code pid} in {@code dir}. */
+  private static long temporaries(Path dir, long pid) {
+    String prefix = "." + Checkpoint.FILE + "." + pid + ".";
     try (Stream<Path> s = Files.list(dir)) {
-      return s.filter(f -> f.getFileName().toString().endsWith(".tmp")).count();
+      return s.filter(f -> f.getFileName().toString().startsWith(prefix)).count();
     } catch (java.io.IOException e) {
       return 0;
     }
