@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 seconds="${1:-20}"
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(idx cifar10 vectorJson safetensors npy npz cli)
+[ ${#targets[@]} -gt 0 ] || targets=(idx cifar10 vectorJson safetensors checkpoint npy npz cli)
 java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 
 # Compile with the fuzz profile and replay the corpus under Jazzer (its regression mode), then

@@ -32,6 +32,11 @@ class FuzzTargets {
   }
 
   @FuzzTest
+  void checkpoint(byte[] in) {
+    FuzzTarget.CHECKPOINT.check(in);
+  }
+
+  @FuzzTest
   void npy(byte[] in) {
     FuzzTarget.NPY.check(in);
   }

@@ -15,6 +15,10 @@ public final class Args {
 
   private final Map<String, String> values = new HashMap<>();
   private final List<String> positional = new ArrayList<>();
+  /** The command's name, for messages. */
+  String command = "";
+  /** The run's checkpoints, for the signal handler ({@link Main}); null when it has none. */
+  volatile org.hebb4j.experiment.Checkpoints checkpoints;
   /** Folders this run created, outermost first ({@link #created}); removed if it fails. */
   private final List<Path> created = new ArrayList<>();
 
@@ -97,6 +101,17 @@ public final class Args {
       }
     }
     created.clear();
+  }
+
+  /** The options given, name to value (flags: "true"), a sorted copy. */
+  java.util.SortedMap<String, String> values() {
+    return new java.util.TreeMap<>(values);
+  }
+
+  /** Replaces every option by {@code options} (a resumed run's recorded ones). */
+  void replaceValues(Map<String, String> options) {
+    values.clear();
+    values.putAll(options);
   }
 
   public List<String> positional() {

@@ -69,7 +69,7 @@ final class EmergenceCommand implements Sweeps.SweepCommand {
         + "time series (no timeseries.csv, no plots over time).\n"
         + "A sweep of cells (setting x seed x rule x gamma): each finished cell's record goes to\n"
         + "cells/ (with sweep.txt, the options), the outputs are formatted from the records, and\n"
-        + "run.txt alone holds the time, kernels and threads. --shard i/n runs the cells c with\n"
+        + "timings.txt alone holds the time, kernels and threads. --shard i/n runs the cells c with\n"
         + "c mod n == i for hebb4j merge; --resume DIR continues a killed sweep\n"
         + "(spec/emergence.md#sweeps).";
   }

@@ -9,8 +9,12 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import org.hebb4j.data.Dataset;
+import org.hebb4j.experiment.Checkpoints;
 import org.hebb4j.experiment.Problem;
+import org.hebb4j.io.Checkpoint;
 import org.hebb4j.nn.Conventions;
 import org.hebb4j.parallel.Workers;
 
@@ -126,6 +130,173 @@ final class Experiments {
   static void notFolder(String option, Path file) {
     if (Files.isDirectory(file)) {
       throw new UsageException("--" + option + ": " + file + " is a folder");
+    }
+  }
+
+  /** --checkpoint-every (spec/io.md#checkpoints). */
+  static Option checkpointEveryOption() {
+    return Option.of("checkpoint-every", "T", "write OUT/" + Checkpoint.FILE + " every T of"
+        + " wall time (Ns, Nm, Nh), every N batches (Nb), or off (only SIGINT/SIGTERM write"
+        + " one); when changes no result", "5m");
+  }
+
+  /** --resume (spec/io.md#checkpoints). */
+  static Option resumeOption() {
+    return Option.of("resume", "DIR", "continue the run in DIR from its checkpoint, with the"
+        + " options recorded there (options also given must be equal)", null);
+  }
+
+  /** Options a run does not record in its checkpoint: where it writes, and how it started. */
+  private static final java.util.Set<String> NOT_RECORDED = java.util.Set.of("out", "force",
+      "resume");
+
+  /**
+   * Checks --checkpoint-every and, with --resume DIR, reads DIR's checkpoint and replaces the
+   * options of {@code a} by those it records (plus --out DIR and --resume DIR), after checking
+   * that every option given on the command line equals the recorded one. Call it first.
+   *
+   * @return the checkpoint to resume from, or null for a new run
+   * @throws UsageException naming the option or the file and what is wrong, on one line
+   * @throws IOException a {@link org.hebb4j.io.FormatException} naming a corrupt file
+   */
+  static Checkpoint resume(Args a, String command, List<Option> options) throws IOException {
+    every(a);
+    if (!a.has("resume")) {
+      return null;
+    }
+    Path dir = a.path("resume", null);
+    Path file = dir.resolve(Checkpoint.FILE);
+    if (a.has("force")) {
+      throw new UsageException("--force: not with --resume (the run continues in " + dir + ")");
+    }
+    if (a.has("out") && !a.path("out", null).toAbsolutePath().normalize()
+        .equals(dir.toAbsolutePath().normalize())) {
+      throw new UsageException("--out: " + a.path("out", null) + " is not the --resume folder "
+          + dir + " (a resumed run continues in its own folder)");
+    }
+    if (!Files.isDirectory(dir)) {
+      throw new UsageException("--resume: " + dir + " is not a folder");
+    }
+    if (!Files.isRegularFile(file)) {
+      throw new UsageException("--resume: " + dir + " holds no checkpoint (" + Checkpoint.FILE
+          + "): the run finished, or was stopped before its first checkpoint");
+    }
+    Checkpoint cp = Checkpoint.read(file);
+    Checkpoint.Header h = cp.header();
+    if (!h.command().equals(command)) {
+      throw new UsageException("--resume: " + file + " is a checkpoint of hebb4j "
+          + Main.oneLine(h.command()) + ", not of hebb4j " + command);
+    }
+    if (!h.version().equals(InfoCommand.version())) {
+      throw new UsageException("--resume: " + file + " was written by hebb4j "
+          + Main.oneLine(h.version()) + ", this is hebb4j " + InfoCommand.version()
+          + " (its results could differ): start the run again");
+    }
+    java.util.Set<String> known = new java.util.HashSet<>();
+    for (Option o : options) {
+      known.add(o.name());
+    }
+    for (String name : h.options().keySet()) {
+      if (!known.contains(name) || NOT_RECORDED.contains(name)) {
+        throw new UsageException("--resume: " + file + " records the option --"
+            + Main.oneLine(name) + ", which hebb4j " + command + " does not take");
+      }
+    }
+    for (Map.Entry<String, String> e : a.values().entrySet()) {
+      String name = e.getKey(), rec = h.options().get(name);
+      if (!NOT_RECORDED.contains(name) && !e.getValue().equals(rec)) {
+        throw new UsageException("--" + name + ": " + (rec == null
+            ? "the run in " + dir + " was started without it"
+            : "'" + e.getValue() + "' differs from '" + Main.oneLine(rec) + "' recorded in "
+                + file));
+      }
+    }
+    Map<String, String> all = new java.util.TreeMap<>(h.options());
+    all.put("resume", dir.toString());
+    all.put("out", dir.toString());
+    a.replaceValues(all);
+    every(a); // the recorded value
+    return cp;
+  }
+
+  /** The value of --checkpoint-every. */
+  static Checkpoints.Every every(Args a) {
+    try {
+      return Checkpoints.Every.parse(a.string("checkpoint-every", "5m"));
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--checkpoint-every: " + e.getMessage());
+    }
+  }
+
+  /**
+   * The run's checkpoints into {@code out}, registered for the signal handler: the header holds
+   * the command, the options given (not --out, --force, --resume) and a digest of the data; a
+   * resumed run's checkpoint must have the same data digest.
+   *
+   * @throws UsageException naming the checkpoint when its data differ
+   */
+  static Checkpoints checkpoints(Args a, String command, Path out, Checkpoint from,
+      Dataset train, Dataset test) {
+    Map<String, String> recorded = new java.util.TreeMap<>(a.values());
+    recorded.keySet().removeAll(NOT_RECORDED);
+    String data = Checkpoint.digest(new float[][] {train.x(), test.x()},
+        new int[][] {train.labels(), test.labels()});
+    Path file = out.resolve(Checkpoint.FILE);
+    if (from != null && !from.header().data().equals(data)) {
+      throw new UsageException("--resume: " + file + " was made with other data (the images or"
+          + " labels under --data " + a.string("data", "(default)") + " differ)");
+    }
+    Checkpoints cp = Checkpoints.of(file, new Checkpoint.Header(InfoCommand.version(), command,
+        recorded, data), every(a), from);
+    a.checkpoints = cp;
+    return cp;
+  }
+
+  /**
+   * The output folder of a new run ({@link #outDir}), or a resumed run's own folder (checked
+   * writable).
+   */
+  static Path outDir(Args a, String name, Checkpoint from) throws IOException {
+    if (from == null) {
+      return outDir(a, name);
+    }
+    Path dir = folder(a, "resume", a.path("out", null));
+    removeStaleTemporaries(dir);
+    removeStaleTemporaries(dir.resolve("models"));
+    return dir;
+  }
+
+  /** A temporary file of {@link org.hebb4j.io.AtomicWrite}: .NAME.PID.N.tmp. */
+  private static final java.util.regex.Pattern TEMPORARY =
+      java.util.regex.Pattern.compile("\\..+\\.([0-9]{1,18})\\.[0-9a-f]+\\.tmp");
+
+  /**
+   * Deletes the temporary files a killed run left in {@code dir} (spec/io.md#writing): those of
+   * a process that no longer runs.
+   */
+  private static void removeStaleTemporaries(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      return;
+    }
+    List<Path> stale = new ArrayList<>();
+    try (java.util.stream.Stream<Path> s = Files.list(dir)) {
+      s.forEach(f -> {
+        java.util.regex.Matcher m = TEMPORARY.matcher(f.getFileName().toString());
+        if (m.matches() && Files.isRegularFile(f, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+            && ProcessHandle.of(Long.parseLong(m.group(1))).isEmpty()) {
+          stale.add(f);
+        }
+      });
+    }
+    for (Path f : stale) {
+      Files.deleteIfExists(f);
+    }
+  }
+
+  /** A finished run needs no checkpoint: removes it, so its folder holds only results. */
+  static void finished(Checkpoints cp) throws IOException {
+    if (cp.file() != null) {
+      Files.deleteIfExists(cp.file());
     }
   }
 

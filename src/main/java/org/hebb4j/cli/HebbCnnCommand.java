@@ -9,6 +9,7 @@ import java.util.Locale;
 import org.hebb4j.data.Dataset;
 import org.hebb4j.data.Datasets;
 import org.hebb4j.data.FashionMnist;
+import org.hebb4j.experiment.Checkpoints;
 import org.hebb4j.experiment.hebbcnn.HebbCnnExperiment;
 import org.hebb4j.experiment.hebbcnn.HebbCnnReport;
 import org.hebb4j.experiment.softhebb.Decoders;
@@ -18,6 +19,7 @@ import org.hebb4j.experiment.softhebb.SoftHebbExperiment;
 import org.hebb4j.hebbian.HebbCnnConfig;
 import org.hebb4j.hebbian.HebbCnnConfig.Variant;
 import org.hebb4j.hebbian.HebbRule;
+import org.hebb4j.io.Checkpoint;
 import org.hebb4j.kernel.KernelProvider;
 import org.hebb4j.kernel.Kernels;
 import org.hebb4j.parallel.Workers;
@@ -55,10 +57,12 @@ final class HebbCnnCommand implements Command {
         + "spec/hebbcnn.md#all. Writes decoding.csv, training-log.csv, filter PNGs,\n"
         + "labelled filter figures filters-V-layerL.svg (layers 2+ also\n"
         + "filters-V-layerL-input.svg: the mean input patch that makes each filter win) and\n"
-        + "run.txt into --out; with --save also models/VARIANT.safetensors (e.g.\n"
+        + "run.txt, timings.txt into --out; with --save also models/VARIANT.safetensors (e.g.\n"
         + "models/triangle+pruning.safetensors), the trained network with its whitening.\n"
         + "Data: Fashion-MNIST/MNIST IDX files or CIFAR-10 binary batches. Results do not\n"
-        + "depend on --threads. See spec/hebbcnn.md.";
+        + "depend on --threads. A checkpoint (--checkpoint-every, SIGINT/SIGTERM) lets --resume\n"
+        + "continue a stopped or killed run to the same files (spec/io.md#checkpoints). See\n"
+        + "spec/hebbcnn.md.";
   }
 
   @Override
@@ -87,7 +91,9 @@ final class HebbCnnCommand implements Command {
         Option.of("batch", "N", "batch size", "100"),
         Option.of("theta-rate", "R", "homeostatic threshold rate", "3.0"),
         Option.of("pad", "P", "zero padding around each whitened image, or auto: up to 32x32, the "
-            + "size the paper's architecture was built for", "auto"));
+            + "size the paper's architecture was built for", "auto"),
+        Experiments.checkpointEveryOption(),
+        Experiments.resumeOption());
   }
 
   /** Parses and validates every option (UsageException with one line on error). */
@@ -171,6 +177,7 @@ final class HebbCnnCommand implements Command {
       throw new UsageException("takes no positional arguments, got '" + a.positional().get(0)
           + "'");
     }
+    Checkpoint from = Experiments.resume(a, name(), options());
     HebbCnnExperiment.Settings st = settings(a);
     Path data = a.path("data", FashionMnist.DEFAULT_DIR);
     Dataset.Split split = Datasets.load(data); // DataException: one line, exit 2
@@ -196,7 +203,7 @@ final class HebbCnnCommand implements Command {
     Kernels k = KernelProvider.get();
     PrintStream progress = System.console() != null ? err : null;
     // every output folder and model file checked before training (one home: Experiments)
-    Path outDir = Experiments.outDir(a, "hebbcnn");
+    Path outDir = Experiments.outDir(a, "hebbcnn", from);
     Path models = Experiments.saveDir(a, outDir);
     if (models != null) {
       for (Variant v : st.variants()) {
@@ -204,14 +211,16 @@ final class HebbCnnCommand implements Command {
       }
       st = withSave(st, models);
     }
+    Checkpoints cp = Experiments.checkpoints(a, name(), outDir, from, train, test);
     long t0 = System.nanoTime();
     try (Workers workers = new Workers(st.threads())) {
-      HebbCnnExperiment.Summary s = new HebbCnnExperiment(st, k, workers, progress)
+      HebbCnnExperiment.Summary s = new HebbCnnExperiment(st, k, workers, progress, cp)
           .run(new Dataset.Split(train, test));
       if (st.variants().equals(HebbCnnExperiment.VARIANTS)) {
-        s = withLearners(s, st, train, test, k, workers, progress);
+        s = withLearners(s, st, train, test, k, workers, progress, cp);
       }
       HebbCnnReport.write(s, st, train, test, k.name(), workers.threads(), outDir);
+      Experiments.finished(cp);
       out.print(HebbCnnReport.table(s));
       out.printf(Locale.ROOT, "%nrun time %.1f s (%s kernels, %d threads); results in %s%n",
           (System.nanoTime() - t0) / 1e9, k.name(), workers.threads(), outDir);
@@ -257,15 +266,15 @@ final class HebbCnnCommand implements Command {
   /** The summary with the SoftHebb and Krotov rows (layer "final") and timings added. */
   private static HebbCnnExperiment.Summary withLearners(HebbCnnExperiment.Summary s,
       HebbCnnExperiment.Settings st, Dataset train, Dataset test, Kernels k, Workers workers,
-      PrintStream progress) {
+      PrintStream progress, Checkpoints cp) {
     List<HebbCnnExperiment.Row> rows = new java.util.ArrayList<>(s.rows());
     List<HebbCnnExperiment.Timing> timings = new java.util.ArrayList<>(s.timings());
     List<LearnerSummary> learners;
     try {
       learners = List.of(
-          new SoftHebbExperiment(allSoftHebb(st, train), k, workers, progress)
+          new SoftHebbExperiment(allSoftHebb(st, train), k, workers, progress, cp)
               .run(train, test),
-          new KrotovExperiment(allKrotov(st, train.n()), k, workers, progress)
+          new KrotovExperiment(allKrotov(st, train.n()), k, workers, progress, cp)
               .run(train, test));
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage());

@@ -30,9 +30,10 @@ final class KrotovCommand implements Command {
         + "decodes relu(I)^n of its currents with a ridge regression onto one-hot labels\n"
         + "and/or a linear softmax readout (--readout ridge,linear), beside the standardised\n"
         + "pixels (ridge). Writes decoding.csv, training-log.csv (p-norms,\n"
-        + "eps, max|ds|, winner entropy per epoch), filters-layer1.png and run.txt (with the\n"
-        + "run time) into --out. Data: Fashion-MNIST/MNIST IDX files or CIFAR-10 binary\n"
-        + "batches, pixels in [0, 1]. Results do not depend on --threads. See spec/krotov.md.";
+        + "eps, max|ds|, winner entropy per epoch), filters-layer1.png, run.txt and timings.txt\n"
+        + "(the run time) into --out. Data: Fashion-MNIST/MNIST IDX files or CIFAR-10 binary\n"
+        + "batches, pixels in [0, 1]. Results do not depend on --threads.\n"
+        + "Checkpoints: --checkpoint-every, --resume (spec/io.md#checkpoints). See spec/krotov.md.";
   }
 
   @Override
@@ -56,10 +57,11 @@ final class KrotovCommand implements Command {
 
   @Override
   public int run(Args a, PrintStream out, PrintStream err) throws IOException {
+    org.hebb4j.io.Checkpoint from = Experiments.resume(a, name(), options());
     KrotovExperiment.Settings st = settings(a);
-    return LearnerCommands.run(a, LearnerCommands.common(a, 1), name(), out, err,
+    return LearnerCommands.run(a, from, LearnerCommands.common(a, 1), name(), out, err,
         (train, test) -> st.problems(train, test),
-        (train, test, k, workers, progress) -> new KrotovExperiment(st, k, workers, progress)
-            .run(train, test));
+        (train, test, k, workers, progress, cp) -> new KrotovExperiment(st, k, workers, progress,
+            cp).run(train, test));
   }
 }

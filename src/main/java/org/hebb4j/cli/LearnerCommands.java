@@ -9,10 +9,12 @@ import java.util.function.BiFunction;
 import org.hebb4j.data.Dataset;
 import org.hebb4j.data.Datasets;
 import org.hebb4j.data.FashionMnist;
+import org.hebb4j.experiment.Checkpoints;
 import org.hebb4j.experiment.Problem;
 import org.hebb4j.experiment.softhebb.Decoders;
 import org.hebb4j.experiment.softhebb.LearnerReport;
 import org.hebb4j.experiment.softhebb.LearnerSummary;
+import org.hebb4j.io.Checkpoint;
 import org.hebb4j.kernel.KernelProvider;
 import org.hebb4j.kernel.Kernels;
 import org.hebb4j.parallel.Workers;
@@ -42,6 +44,8 @@ final class LearnerCommands {
         Experiments.outOption(name),
         Experiments.forceOption()));
     all.addAll(own);
+    all.add(Experiments.checkpointEveryOption());
+    all.add(Experiments.resumeOption());
     return all;
   }
 
@@ -68,9 +72,9 @@ final class LearnerCommands {
   }
 
   /** Checks the settings against the data, runs the experiment, writes and prints. */
-  static int run(Args a, Common c, String name, PrintStream out, PrintStream err,
-      BiFunction<Dataset, Dataset, List<Problem>> problems, Experiment experiment)
-      throws IOException {
+  static int run(Args a, Checkpoint from, Common c, String name, PrintStream out,
+      PrintStream err, BiFunction<Dataset, Dataset, List<Problem>> problems,
+      Experiment experiment) throws IOException {
     Path data = a.path("data", FashionMnist.DEFAULT_DIR);
     Dataset.Split split = Datasets.load(data); // DataException: one line, exit 2
     Dataset train = split.train().first(c.trainLimit());
@@ -80,18 +84,20 @@ final class LearnerCommands {
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage());
     }
-    Path outDir = Experiments.outDir(a, name);
+    Path outDir = Experiments.outDir(a, name, from);
+    Checkpoints cp = Experiments.checkpoints(a, name, outDir, from, train, test);
     PrintStream progress = System.console() != null ? err : null;
     Kernels k = KernelProvider.get();
     long t0 = System.nanoTime();
     try (Workers workers = new Workers(c.threads())) {
       LearnerSummary s;
       try {
-        s = experiment.run(train, test, k, workers, progress);
+        s = experiment.run(train, test, k, workers, progress, cp);
       } catch (IllegalArgumentException e) { // a setting the data cannot take: one line
         throw new UsageException(e.getMessage());
       }
       LearnerReport.write(s, outDir);
+      Experiments.finished(cp);
       out.print(LearnerReport.table(s));
       out.printf(Locale.ROOT, "%nrun time %.1f s (%s kernels, %d threads); results in %s%n",
           (System.nanoTime() - t0) / 1e9, k.name(), workers.threads(), outDir);
@@ -102,6 +108,6 @@ final class LearnerCommands {
   /** One learner's experiment. */
   interface Experiment {
     LearnerSummary run(Dataset train, Dataset test, Kernels k, Workers workers,
-        PrintStream progress);
+        PrintStream progress, Checkpoints checkpoints);
   }
 }

@@ -90,13 +90,34 @@ public final class Main {
     }
     // On a terminal the progress line may be showing: clear it first (as Progress does).
     String clear = System.console() != null ? "\r" + " ".repeat(78) + "\r" : "";
+    if (deferStop(signal)) {
+      return; // the run writes a checkpoint at its next batch boundary, then stops (run)
+    }
     Args a = current;
+    org.hebb4j.experiment.Checkpoints cp = a != null ? a.checkpoints : null;
     if (a != null) {
       a.removeCreatedIfEmpty(); // a stopped run leaves no empty folder behind
     }
-    System.err.print(clear + "hebb4j: stopped by " + signal + "\n");
+    System.err.print(clear + "hebb4j: stopped by " + signal
+        + (cp != null && cp.written() ? resumeHint(a) : "") + "\n");
     System.err.flush();
     Runtime.getRuntime().exit(status);
+  }
+
+  /**
+   * Asks the run under way to stop at its next batch boundary after writing a checkpoint
+   * ({@link org.hebb4j.experiment.Checkpoints#requestStop}): what SIGINT and SIGTERM do to a run
+   * that is training with checkpoints. False when there is no such run: the caller stops at once.
+   */
+  static boolean deferStop(String signal) {
+    Args a = current;
+    org.hebb4j.experiment.Checkpoints cp = a != null ? a.checkpoints : null;
+    return cp != null && cp.requestStop(signal);
+  }
+
+  /** "; resume with: hebb4j COMMAND --resume DIR" for a run with a checkpoint in DIR. */
+  private static String resumeHint(Args a) {
+    return "; resume with: hebb4j " + a.command + " --resume " + a.path("out", null);
   }
 
   /**
@@ -146,9 +167,16 @@ public final class Main {
     int status = 1;
     try {
       args = Args.parse(rest, c.options());
+      args.command = c.name();
       current = args;
       status = c.run(args, out, err);
       return status;
+    } catch (org.hebb4j.experiment.Checkpoints.Stopped e) {
+      // a stop request (SIGINT/SIGTERM, stop above) met at a batch boundary, checkpoint written
+      String clear = System.console() != null ? "\r" + " ".repeat(78) + "\r" : "";
+      err.print(clear + "hebb4j: stopped by " + e.signal() + resumeHint(args) + "\n");
+      err.flush();
+      return status = e.signal().equals("SIGINT") ? 130 : 143;
     } catch (UsageException | org.hebb4j.data.DataException e) {
       err.println("hebb4j " + c.name() + ": "
           + oneLine(withoutAdviceGiven(e.getMessage(), args)));

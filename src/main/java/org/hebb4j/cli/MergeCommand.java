@@ -45,7 +45,7 @@ final class MergeCommand implements Command {
         + "phase, the same options digest and hebb4j version), each complete (a record for\n"
         + "every cell c with c mod n == i) and none twice, then writes into --out exactly the\n"
         + "run folder of the unsharded run: sweep.txt, cells/, models/ (with --save) and every\n"
-        + "CSV, table and plot, formatted from the records; only run.txt (times) differs.\n"
+        + "CSV, table and plot, formatted from the records; only timings.txt (times) differs.\n"
         + "See spec/emergence.md#merge.";
   }
 
@@ -199,7 +199,7 @@ final class MergeCommand implements Command {
           .append(e.getValue().toAbsolutePath().normalize()).append('\n');
     }
     sb.append("time: ").append(time).append('\n');
-    AtomicWrite.writeString(dir.resolve(Sweeps.RUN_TXT), sb);
+    AtomicWrite.writeString(dir.resolve(Sweeps.TIMINGS_TXT), sb);
     out.println("time: " + time + "; results in " + dir);
     return status;
   }

@@ -46,7 +46,7 @@ final class PhaseCommand implements Sweeps.SweepCommand {
         + "file either way) as models/sigmaS-gammaG-seedN.safetensors, e.g.\n"
         + "models/sigma0.001-gamma0.0001-seed1.safetensors (numbers in plain decimals).\n"
         + "A sweep of cells (sigma x gamma x seed) with records in cells/: --shard i/n and\n"
-        + "hebb4j merge, --resume DIR, run.txt with the times (spec/emergence.md#sweeps).";
+        + "hebb4j merge, --resume DIR, timings.txt with the times (spec/emergence.md#sweeps).";
   }
 
   @Override

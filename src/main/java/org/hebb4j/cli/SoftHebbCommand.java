@@ -32,7 +32,7 @@ final class SoftHebbCommand implements Command {
         + "Adam, --readout-epochs), beside the standardised pixels (ridge). --channels picks\n"
         + "the widths and, by its length, how many of the three blocks are used. Writes\n"
         + "decoding.csv, training-log.csv (weight norms, rates, max|dW|, winner entropy per\n"
-        + "epoch and block), filters-layer1.png and run.txt (with the run time) into --out.\n"
+        + "epoch and block), filters-layer1.png, run.txt and timings.txt (the run time) into --out.\n"
         + "Data: Fashion-MNIST/MNIST IDX files or CIFAR-10 binary batches, pixels in [0, 1].\n"
         + "Results do not depend on --threads.\n"
         + "A diverging run ends with the step and block. See spec/softhebb.md.";
@@ -61,10 +61,11 @@ final class SoftHebbCommand implements Command {
 
   @Override
   public int run(Args a, PrintStream out, PrintStream err) throws IOException {
+    org.hebb4j.io.Checkpoint from = Experiments.resume(a, name(), options());
     SoftHebbExperiment.Settings st = settings(a);
-    return LearnerCommands.run(a, LearnerCommands.common(a, 0), name(), out, err,
+    return LearnerCommands.run(a, from, LearnerCommands.common(a, 0), name(), out, err,
         (train, test) -> st.problems(train, test),
-        (train, test, k, workers, progress) -> new SoftHebbExperiment(st, k, workers, progress)
-            .run(train, test));
+        (train, test, k, workers, progress, cp) -> new SoftHebbExperiment(st, k, workers, progress,
+            cp).run(train, test));
   }
 }

@@ -29,14 +29,14 @@ import org.hebb4j.parallel.Workers;
  * per finished cell under {@code cells/}; every output is formatted from the records alone, by
  * the command's {@link Plan#format}, whether the cells ran here, were resumed
  * ({@code --resume DIR}) or were run as shards ({@code --shard i/n}) and merged
- * ({@code hebb4j merge}). Timings go to {@code run.txt} only.
+ * ({@code hebb4j merge}). Timings go to {@code timings.txt} only.
  */
 final class Sweeps {
 
   private Sweeps() {}
 
   /** The file of a run folder that holds timings, kernels and threads, and nothing else. */
-  static final String RUN_TXT = "run.txt";
+  static final String TIMINGS_TXT = "timings.txt";
   /** The folder of the cell records in a run folder. */
   static final String CELLS = "cells";
 
@@ -111,30 +111,8 @@ final class Sweeps {
             + " or HEBB4J_SHARD_COUNT", "0/1"),
         Option.of("resume", "DIR", "continue the sweep in DIR, skipping its finished cells"
             + " (options as recorded in DIR/sweep.txt)", null),
-        Option.of("checkpoint-every", "T", "Ns, Nm, Nh or off; a sweep checkpoints every"
+        Option.of("checkpoint-every", "T", "Ns, Nm, Nh, Nb or off; a sweep checkpoints every"
             + " finished cell (its record), whatever T", "5m"));
-  }
-
-  /**
-   * The seconds of {@code --checkpoint-every} (0 for off).
-   *
-   * @throws UsageException for a value other than Ns, Nm, Nh (N a positive whole number) or off
-   */
-  static long checkpointEvery(Args a) {
-    String v = a.string("checkpoint-every", "5m").trim();
-    if (v.equals("off")) {
-      return 0;
-    }
-    if (!v.matches("\\d{1,7}[smh]")) {
-      throw new UsageException("--checkpoint-every: expected Ns, Nm, Nh or off, got '" + v
-          + "'");
-    }
-    long n = Long.parseLong(v.substring(0, v.length() - 1));
-    if (n == 0) {
-      throw new UsageException("--checkpoint-every: must be positive (or off), got '" + v
-          + "'");
-    }
-    return n * (v.endsWith("h") ? 3600 : v.endsWith("m") ? 60 : 1);
   }
 
   /** The value of --shard (default 0/1). */
@@ -180,7 +158,7 @@ final class Sweeps {
   static int run(SweepCommand cmd, Args given, PrintStream out, PrintStream err)
       throws IOException {
     long t0 = System.nanoTime();
-    checkpointEvery(given);
+    Experiments.every(given); // checked only: a sweep's checkpoint is each finished cell
     Path resume = given.path("resume", null);
     Args a = given;
     Manifest prior = null;
@@ -282,7 +260,7 @@ final class Sweeps {
       status = p.format(dir, list(p, m, dir, mine.length), out, err);
     }
     String time = Experiments.duration(System.nanoTime() - t0);
-    AtomicWrite.writeString(dir.resolve(RUN_TXT), String.format(Locale.ROOT,
+    AtomicWrite.writeString(dir.resolve(TIMINGS_TXT), String.format(Locale.ROOT,
         "hebb4j %s %s, shard %s: %d cell(s) run here, %d from earlier records%n"
         + "kernels %s, threads %d%ntime: %s%n", InfoCommand.version(), cmd.name(), shard,
         todo.length, mine.length - todo.length, KernelProvider.get().name(), threads, time));

@@ -34,7 +34,7 @@ final class VerifyCommand implements Command {
   }
 
   /** Files left out of a folder comparison by default: they name the kernels or hold times. */
-  static final String DEFAULT_SKIP = "run.txt,config.txt,table.txt,*.log";
+  static final String DEFAULT_SKIP = "run.txt,config.txt,table.txt,timings.txt,*.log";
 
   @Override
   public String description() {

@@ -105,6 +105,28 @@ public final class BatchNorm2d {
   }
 
   /**
+   * Puts the running statistics under prefix {@code p} (spec/io.md#checkpoints).
+   *
+   * @param s the state
+   * @param p the prefix
+   */
+  public void saveState(org.hebb4j.io.Checkpoint.State s, String p) {
+    s.put(p + "running_mean", runningMean).put(p + "running_var", runningVar);
+  }
+
+  /**
+   * Restores what {@link #saveState} put.
+   *
+   * @param s the state
+   * @param p the prefix
+   * @throws IllegalArgumentException naming a missing array or one of the wrong length
+   */
+  public void loadState(org.hebb4j.io.Checkpoint.State s, String p) {
+    s.into(p + "running_mean", runningMean);
+    s.into(p + "running_var", runningVar);
+  }
+
+  /**
    * The running variance (a copy).
    *
    * @return [C]

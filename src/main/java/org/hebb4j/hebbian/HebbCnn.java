@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.IntConsumer;
+import org.hebb4j.io.Checkpoint;
 import org.hebb4j.io.FormatException;
 import org.hebb4j.io.SafeTensors;
 import org.hebb4j.kernel.Conv2dShape;
@@ -647,6 +648,35 @@ public final class HebbCnn {
    * @param field the receptive field the patches cover
    */
   public record WinningPatches(Tensor mean, long[] wins, ReceptiveField field) {}
+
+  /**
+   * Puts the training state (spec/io.md#checkpoints): per layer {@code layers.L.} weight, theta,
+   * mask (pruned layers), w0 (the weights at the last {@link #resetStats}), wins and samples (the
+   * statistics since then), and {@code step}. The whitening is not part of it.
+   *
+   * @param s the state to fill
+   */
+  public void saveState(Checkpoint.State s) {
+    for (HebbConvLayer ly : layers) {
+      ly.saveState(s, "layers." + ly.index + ".");
+    }
+    s.putLong("step", step);
+  }
+
+  /**
+   * Restores a state put by {@link #saveState} into this network of the same configuration:
+   * training then continues exactly as it would have.
+   *
+   * @param s the state
+   * @throws IllegalArgumentException naming a missing array or one of the wrong length
+   */
+  public void loadState(Checkpoint.State s) {
+    long st = s.getLong("step");
+    for (HebbConvLayer ly : layers) {
+      ly.loadState(s, "layers." + ly.index + ".");
+    }
+    step = st;
+  }
 
   /**
    * Restarts the statistics of {@link #stats()}: wins, positions seen, reference weights.

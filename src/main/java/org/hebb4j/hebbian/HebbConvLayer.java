@@ -1,6 +1,7 @@
 package org.hebb4j.hebbian;
 
 import java.util.Arrays;
+import org.hebb4j.io.Checkpoint;
 import org.hebb4j.kernel.Conv2dShape;
 import org.hebb4j.kernel.Kernels;
 import org.hebb4j.kernel.Pool2dShape;
@@ -242,6 +243,30 @@ final class HebbConvLayer {
       }
       kk.axpy(q, lr, dw, c * q, w, c * q);
       applyMaskAndNormalize(c);
+    }
+  }
+
+  /** Puts this layer's training state under prefix {@code p} (spec/io.md#checkpoints). */
+  void saveState(Checkpoint.State s, String p) {
+    s.put(p + "weight", w).put(p + "theta", theta).put(p + "w0", w0).put(p + "wins", statWins)
+        .putLong(p + "samples", statSamples);
+    if (mask != null) {
+      s.put(p + "mask", mask);
+    }
+  }
+
+  /** Restores what {@link #saveState} put; IllegalArgumentException naming a missing array. */
+  void loadState(Checkpoint.State s, String p) {
+    s.into(p + "weight", w);
+    s.into(p + "theta", theta);
+    s.into(p + "w0", w0);
+    s.into(p + "wins", statWins);
+    statSamples = s.getLong(p + "samples");
+    if (mask != null) {
+      s.into(p + "mask", mask);
+      if (sparse != null) {
+        sparse = new SparseConv(conv, mask);
+      }
     }
   }
 

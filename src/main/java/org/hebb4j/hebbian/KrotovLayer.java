@@ -165,6 +165,32 @@ public final class KrotovLayer {
     return ent;
   }
 
+  /**
+   * Puts the training state (spec/io.md#checkpoints): weight, wins (since {@link #resetStats}),
+   * step and last_max_ds.
+   *
+   * @param s the state to fill
+   */
+  public void saveState(org.hebb4j.io.Checkpoint.State s) {
+    s.put("weight", w).put("wins", wins).putLong("step", step)
+        .put("last_max_ds", new float[] {lastMaxDs});
+  }
+
+  /**
+   * Restores a state put by {@link #saveState} into a layer of the same configuration.
+   *
+   * @param s the state
+   * @throws IllegalArgumentException naming a missing array or one of the wrong length
+   */
+  public void loadState(org.hebb4j.io.Checkpoint.State s) {
+    long st = s.getLong("step");
+    float m = s.floats("last_max_ds", 1)[0];
+    s.into("weight", w);
+    s.into("wins", wins);
+    step = st;
+    lastMaxDs = m;
+  }
+
   /** Restarts the winner counts. */
   public void resetStats() {
     java.util.Arrays.fill(wins, 0L);

@@ -362,4 +362,20 @@ final class SoftHebbConv {
     }
     chunkFinite[blk] = finite;
   }
+
+  /** Puts this block's training state under prefix {@code p} (spec/io.md#checkpoints). */
+  void saveState(org.hebb4j.io.Checkpoint.State s, String p) {
+    s.put(p + "weight", w).put(p + "rates", rates).put(p + "wins", wins)
+        .put(p + "last_max_dw", new float[] {lastMaxDw});
+    bn.saveState(s, p + "bn.");
+  }
+
+  /** Restores what {@link #saveState} put; IllegalArgumentException naming a bad array. */
+  void loadState(org.hebb4j.io.Checkpoint.State s, String p) {
+    s.into(p + "weight", w);
+    s.into(p + "rates", rates);
+    s.into(p + "wins", wins);
+    lastMaxDw = s.floats(p + "last_max_dw", 1)[0];
+    bn.loadState(s, p + "bn.");
+  }
 }

@@ -271,6 +271,34 @@ public final class SoftHebbNet {
     return new double[][] {bn.runningMean(), bn.runningVar()};
   }
 
+  /**
+   * Puts the training state (spec/io.md#checkpoints): per block {@code blocks.B.} weight, rates
+   * and last_max_dw (of the last step), wins (since {@link #resetStats}), the batch norm's
+   * running statistics, and {@code step}.
+   *
+   * @param s the state to fill
+   */
+  public void saveState(org.hebb4j.io.Checkpoint.State s) {
+    for (SoftHebbConv b : blocks) {
+      b.saveState(s, "blocks." + b.index + ".");
+    }
+    s.putLong("step", step);
+  }
+
+  /**
+   * Restores a state put by {@link #saveState} into a network of the same configuration.
+   *
+   * @param s the state
+   * @throws IllegalArgumentException naming a missing array or one of the wrong length
+   */
+  public void loadState(org.hebb4j.io.Checkpoint.State s) {
+    long st = s.getLong("step");
+    for (SoftHebbConv b : blocks) {
+      b.loadState(s, "blocks." + b.index + ".");
+    }
+    step = st;
+  }
+
   /** Restarts the winner counts of {@link #stats()}. */
   public void resetStats() {
     for (SoftHebbConv b : blocks) {

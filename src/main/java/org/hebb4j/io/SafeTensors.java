@@ -115,6 +115,17 @@ public final class SafeTensors {
   public static void write(Path file, Map<String, Tensor> tensors,
                            Map<String, IntTensor> intTensors, Map<String, String> metadata)
       throws IOException {
+    AtomicWrite.write(file, body(tensors, intTensors, metadata));
+  }
+
+  /**
+   * The bytes of a safetensors file, as {@link #write(Path, Map, Map, Map)} writes them, for a
+   * writer that streams them itself (the checkpoint writer, {@link Checkpoint}).
+   *
+   * @throws IllegalArgumentException as {@link #write(Path, Map, Map, Map)}, before any byte
+   */
+  static AtomicWrite.Body body(Map<String, Tensor> tensors, Map<String, IntTensor> intTensors,
+      Map<String, String> metadata) {
     List<Item> items = new ArrayList<>();
     for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
       Tensor t = nonNull(e);
@@ -142,7 +153,7 @@ public final class SafeTensors {
       offset = end;
     }
     byte[] header = header(entries, metadata);
-    AtomicWrite.write(file, out -> {
+    return out -> {
       byte[] size = new byte[8];
       ByteBuffer.wrap(size).order(ByteOrder.LITTLE_ENDIAN).putLong(header.length);
       out.write(size);
@@ -154,7 +165,7 @@ public final class SafeTensors {
           LittleEndian.writeInts(out, (int[]) it.data());
         }
       }
-    });
+    };
   }
 
   /** A tensor to write: its data is a float[] (F32) or an int[] (I32). */

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Sharded sweeps and merge (spec/emergence.md#sweeps): the merge of n shards gives the unsharded
- * run's folder bit for bit (every file but run.txt), for n = 1, 3 and more shards than cells;
+ * run's folder bit for bit (every file but timings.txt), for n = 1, 3 and more shards than cells;
  * {@code --shard auto} from the Slurm and Kubernetes variables; and one-line refusals of bad
  * shard specs, mixed sweeps, duplicate, missing and incomplete shards, and corrupt records.
  */
@@ -51,7 +51,7 @@ class SweepShardTest {
     assertEquals(0, r.status(), r.err() + r.out());
   }
 
-  /** SHA-256 of every file under dir but run.txt, by relative path. */
+  /** SHA-256 of every file under dir but timings.txt, by relative path. */
   static Map<String, String> digests(Path dir) throws IOException {
     Map<String, String> out = new TreeMap<>();
     List<Path> files = new ArrayList<>();
@@ -60,7 +60,7 @@ class SweepShardTest {
     }
     for (Path f : files) {
       String rel = dir.relativize(f).toString().replace('\\', '/');
-      if (!rel.equals(Sweeps.RUN_TXT)) {
+      if (!rel.equals(Sweeps.TIMINGS_TXT)) {
         out.put(rel, sha256(f));
       }
     }
@@ -305,7 +305,7 @@ class SweepShardTest {
     oneLine(MainTest.run("emergence", "--resume", d.toString(), "--out", tmp.resolve("o")
         .toString()), 2, "--out: --resume continues in " + d);
     oneLine(MainTest.run("emergence", "--resume", d.toString(), "--checkpoint-every", "5x"), 2,
-        "--checkpoint-every: expected Ns, Nm, Nh or off, got '5x'");
+        "--checkpoint-every: expected Ns, Nm, Nh (wall time), Nb (batches) or off, got '5x'");
     MainTest.Run r = MainTest.run("emergence", "--resume", d.toString(), "--steps", "12",
         "--checkpoint-every", "off", "--threads", "1");
     ok(r);

@@ -17,6 +17,7 @@ import org.hebb4j.cli.Option;
 import org.hebb4j.data.Cifar10;
 import org.hebb4j.data.DataException;
 import org.hebb4j.data.Idx;
+import org.hebb4j.io.Checkpoint;
 import org.hebb4j.io.FormatException;
 import org.hebb4j.io.Npy;
 import org.hebb4j.io.Npz;
@@ -91,6 +92,19 @@ public enum FuzzTarget {
       Path f = file("fuzz.safetensors", in);
       try {
         SafeTensors.read(f);
+      } catch (FormatException e) {
+        oneLine(e);
+      }
+    }
+  },
+  /** {@link Checkpoint#read} (spec/io.md#checkpoints), and the unit states it returns. */
+  CHECKPOINT(8) {
+    @Override
+    void run(byte[] in) throws IOException {
+      try {
+        for (Checkpoint.Unit u : Checkpoint.read(file("checkpoint.safetensors", in)).units()) {
+          u.state().has("step");
+        }
       } catch (FormatException e) {
         oneLine(e);
       }

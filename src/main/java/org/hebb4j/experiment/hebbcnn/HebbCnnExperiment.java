@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.hebb4j.data.Dataset;
+import org.hebb4j.experiment.Checkpoints;
 import org.hebb4j.experiment.Problem;
 import org.hebb4j.hebbian.HebbCnn;
 import org.hebb4j.hebbian.HebbCnnConfig;
@@ -16,6 +17,7 @@ import org.hebb4j.hebbian.HebbCnnConfig.Variant;
 import org.hebb4j.hebbian.HebbRule;
 import org.hebb4j.hebbian.Standardize;
 import org.hebb4j.hebbian.Whitening;
+import org.hebb4j.io.Checkpoint;
 import org.hebb4j.kernel.Kernels;
 import org.hebb4j.linalg.Ridge;
 import org.hebb4j.parallel.Workers;
@@ -258,6 +260,7 @@ public final class HebbCnnExperiment {
   private final Kernels k;
   private final Workers workers;
   private final PrintStream progress; // null: no progress
+  private final Checkpoints checkpoints;
   private final List<Row> rows = new ArrayList<>();
   private final List<LogRow> log = new ArrayList<>();
   private final List<Filters> filters = new ArrayList<>();
@@ -270,10 +273,26 @@ public final class HebbCnnExperiment {
    * @param progress where progress lines go, or null for none
    */
   public HebbCnnExperiment(Settings st, Kernels k, Workers workers, PrintStream progress) {
+    this(st, k, workers, progress, Checkpoints.none());
+  }
+
+  /**
+   * An experiment whose training writes checkpoints and resumes from one (spec/io.md#checkpoints):
+   * each variant is one unit, named by its id.
+   *
+   * @param st the settings
+   * @param k kernels
+   * @param workers threads (results do not depend on their number)
+   * @param progress where progress lines go, or null for none
+   * @param checkpoints when to write checkpoints, and what to resume from
+   */
+  public HebbCnnExperiment(Settings st, Kernels k, Workers workers, PrintStream progress,
+      Checkpoints checkpoints) {
     this.st = st;
     this.k = k;
     this.workers = workers;
     this.progress = progress;
+    this.checkpoints = checkpoints;
   }
 
   /**
@@ -342,20 +361,43 @@ public final class HebbCnnExperiment {
     float[] buf = new float[b * d];
     int batches = (nTr + b - 1) / b;
     long t0 = System.nanoTime();
-    for (int epoch = 1; epoch <= st.epochs(); epoch++) {
+    // checkpoints (spec/io.md#checkpoints): the unit is the variant; its state is the network's
+    // and the training-log rows of its finished epochs
+    String unit = variant.id();
+    List<HebbCnn.LayerStats> unitLog = new ArrayList<>();
+    java.util.function.Consumer<Checkpoint.State> save = s -> {
+      net.saveState(s);
+      s.putRecords("log", HebbCnn.LayerStats.class, unitLog);
+    };
+    int e0 = 1, b0 = 0;
+    Checkpoint.Unit saved = checkpoints.begin(unit);
+    if (saved != null) {
+      net.loadState(saved.state());
+      unitLog.addAll(saved.state().records("log", HebbCnn.LayerStats.class));
+      for (int i = 0; i < unitLog.size(); i++) {
+        log.add(new LogRow(variant, i / net.layers() + 1, i % net.layers() + 1, unitLog.get(i)));
+      }
+      e0 = saved.position().done() ? st.epochs() + 1 : saved.position().epoch();
+      b0 = saved.position().done() ? 0 : saved.position().batch();
+    }
+    for (int epoch = e0; epoch <= st.epochs(); epoch++) {
       int[] perm = new int[nTr];
       for (int i = 0; i < nTr; i++) {
         perm[i] = i;
       }
       rng.derive("shuffle").derive("epoch" + epoch).shuffle(perm);
-      net.resetStats();
+      int first = epoch == e0 ? b0 : 0;
+      if (first == 0) {
+        net.resetStats();
+      }
       long te = System.nanoTime();
-      for (int bi = 0; bi < batches; bi++) {
+      for (int bi = first; bi < batches; bi++) {
         int s0 = bi * b, m = Math.min(b, nTr - s0);
         for (int i = 0; i < m; i++) {
           System.arraycopy(xTr, perm[s0 + i] * d, buf, i * d, d);
         }
         net.train(buf, 0, m);
+        checkpoints.boundary(unit, epoch, bi + 1, save);
         if (progress != null && (bi % 10 == 9 || bi == batches - 1)) {
           progress.printf(Locale.ROOT, "\r%s: epoch %d/%d, batch %d/%d, %.0f s   ", variant.id(),
               epoch, st.epochs(), bi + 1, batches, (System.nanoTime() - te) / 1e9);
@@ -369,7 +411,9 @@ public final class HebbCnnExperiment {
       for (int l = 0; l < stats.size(); l++) {
         log.add(new LogRow(variant, epoch, l + 1, stats.get(l)));
       }
+      unitLog.addAll(stats);
     }
+    checkpoints.finish(unit, save);
     lap(variant.id() + ": Hebbian training, " + st.epochs() + " epoch(s) of " + batches
         + " batches", t0);
     if (st.save() != null) {

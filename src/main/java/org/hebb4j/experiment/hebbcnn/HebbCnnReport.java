@@ -18,8 +18,8 @@ import org.hebb4j.io.AtomicWrite;
 /**
  * The outputs of a Hebbian-CNN run (spec/hebbcnn.md#outputs), formatted from its
  * {@link Summary}: decoding.csv, training-log.csv, the filter PNGs, the labelled filter SVGs
- * (with, for layers 2+, the input-space view {@code filters-V-layerL-input.svg}), run.txt and the
- * printed table.
+ * (with, for layers 2+, the input-space view {@code filters-V-layerL-input.svg}), run.txt,
+ * timings.txt (the wall times, apart: spec/io.md#checkpoints) and the printed table.
  */
 public final class HebbCnnReport {
 
@@ -57,6 +57,7 @@ public final class HebbCnnReport {
       }
     }
     AtomicWrite.writeString(dir.resolve("run.txt"), runText(s, st, train, test, kernels, threads));
+    AtomicWrite.writeString(dir.resolve("timings.txt"), timingsText(s));
   }
 
   /**
@@ -136,7 +137,16 @@ public final class HebbCnnReport {
         .append(", input padding: ").append(s.pad()).append(st.pad() < 0 ? " (auto)" : "")
         .append("\n");
     sb.append("ZCA eps: ").append(st.zcaEps()).append(", ridge alpha: ").append(st.alpha())
-        .append("\n\n").append(table(s)).append("\ntimings:\n");
+        .append("\n\n").append(table(s)).append("\ntimings: timings.txt\n");
+    return sb.toString();
+  }
+
+  /**
+   * The wall time of each phase, the one output that differs between two runs of the same
+   * settings (a resumed run times only its own process: spec/io.md#checkpoints).
+   */
+  private static String timingsText(Summary s) {
+    StringBuilder sb = new StringBuilder("timings (wall time of this process):\n");
     for (Timing t : s.timings()) {
       sb.append(String.format(Locale.ROOT, "  %-60s %9.1f s%n", t.phase(), t.seconds()));
     }

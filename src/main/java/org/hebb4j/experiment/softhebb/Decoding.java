@@ -5,9 +5,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.hebb4j.data.Dataset;
+import org.hebb4j.experiment.Checkpoints;
 import org.hebb4j.experiment.softhebb.LearnerSummary.Row;
 import org.hebb4j.experiment.softhebb.LearnerSummary.Timing;
 import org.hebb4j.hebbian.Standardize;
+import org.hebb4j.io.Checkpoint;
 import org.hebb4j.kernel.Kernels;
 import org.hebb4j.linalg.Ridge;
 import org.hebb4j.nn.DivergedException;
@@ -101,6 +103,32 @@ final class Decoding {
           accTr, accTe);
     }
     return new Row(name, d, accTr, accTe);
+  }
+
+  /**
+   * Where a unit's training starts: epoch {@code epoch}, and in it batch {@code batch} (in later
+   * epochs batch 0).
+   */
+  record Start(int epoch, int batch) {
+    int first(int e) {
+      return e == epoch ? batch : 0;
+    }
+  }
+
+  /**
+   * Begins the training unit {@code unit} ({@link Checkpoints#begin}): when the checkpoint holds
+   * it, {@code load} restores its state, and training continues from its position (after the
+   * last epoch when it is done); else from the start.
+   */
+  static Start begin(Checkpoints checkpoints, String unit, int epochs,
+      java.util.function.Consumer<Checkpoint.State> load) {
+    Checkpoint.Unit saved = checkpoints.begin(unit);
+    if (saved == null) {
+      return new Start(1, 0);
+    }
+    load.accept(saved.state());
+    Checkpoint.Position p = saved.position();
+    return p.done() ? new Start(epochs + 1, 0) : new Start(p.epoch(), p.batch());
   }
 
   /** The permutation of epoch {@code epoch} (from 1), from {@code rng.derive("shuffle")}. */

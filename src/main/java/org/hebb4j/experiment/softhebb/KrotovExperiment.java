@@ -4,7 +4,9 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Consumer;
 import org.hebb4j.data.Dataset;
+import org.hebb4j.experiment.Checkpoints;
 import org.hebb4j.experiment.Problem;
 import org.hebb4j.experiment.softhebb.LearnerSummary.Filters;
 import org.hebb4j.experiment.softhebb.LearnerSummary.LogRow;
@@ -13,6 +15,7 @@ import org.hebb4j.experiment.softhebb.LearnerSummary.Timing;
 import org.hebb4j.hebbian.KrotovConfig;
 import org.hebb4j.hebbian.KrotovLayer;
 import org.hebb4j.hebbian.SoftHebbRules;
+import org.hebb4j.io.Checkpoint;
 import org.hebb4j.kernel.Kernels;
 import org.hebb4j.kernel.ThreadedKernels;
 import org.hebb4j.parallel.Workers;
@@ -89,6 +92,7 @@ public final class KrotovExperiment {
   private final Kernels k;
   private final Workers workers;
   private final PrintStream progress;
+  private final Checkpoints checkpoints;
 
   /**
    * An experiment ready to run.
@@ -99,10 +103,26 @@ public final class KrotovExperiment {
    * @param progress where progress lines go, or null for none
    */
   public KrotovExperiment(Settings st, Kernels k, Workers workers, PrintStream progress) {
+    this(st, k, workers, progress, Checkpoints.none());
+  }
+
+  /**
+   * An experiment whose training writes checkpoints and resumes from one (spec/io.md#checkpoints):
+   * the layer is one unit, named {@code krotov}.
+   *
+   * @param st the settings
+   * @param k kernels
+   * @param workers threads (results do not depend on their number)
+   * @param progress where progress lines go, or null for none
+   * @param checkpoints when to write checkpoints, and what to resume from
+   */
+  public KrotovExperiment(Settings st, Kernels k, Workers workers, PrintStream progress,
+      Checkpoints checkpoints) {
     this.st = st;
     this.k = k;
     this.workers = workers;
     this.progress = progress;
+    this.checkpoints = checkpoints;
   }
 
   /**
@@ -133,18 +153,31 @@ public final class KrotovExperiment {
     float[] buf = new float[b * d];
     List<LogRow> log = new ArrayList<>();
     long tt = System.nanoTime();
-    for (int epoch = 1; epoch <= st.epochs(); epoch++) {
+    Consumer<Checkpoint.State> save = s -> {
+      layer.saveState(s);
+      s.putRecords("log", LogRow.class, log);
+    };
+    Decoding.Start at = Decoding.begin(checkpoints, "krotov", st.epochs(), s -> {
+      layer.loadState(s);
+      log.addAll(s.records("log", LogRow.class));
+    });
+    for (int epoch = at.epoch(); epoch <= st.epochs(); epoch++) {
       int[] perm = Decoding.shuffle(rng, n, epoch);
       double eps = cfg.epsilon(epoch - 1);
-      layer.resetStats();
-      for (int bi = 0; bi < batches; bi++) {
+      int first = at.first(epoch);
+      if (first == 0) {
+        layer.resetStats();
+      }
+      for (int bi = first; bi < batches; bi++) {
         int m = Math.min(b, n - bi * b);
         Decoding.gather(train.x(), d, perm, bi * b, m, buf);
         layer.train(buf, 0, m, eps);
+        checkpoints.boundary("krotov", epoch, bi + 1, save);
         Decoding.progress(progress, "krotov", epoch, st.epochs(), bi, batches, tt);
       }
       log.add(logRow(epoch, layer, eps));
     }
+    checkpoints.finish("krotov", save);
     timings.add(new Timing("unsupervised training, " + st.epochs() + " epoch(s) of " + batches
         + " batches", (System.nanoTime() - tt) / 1e9));
 

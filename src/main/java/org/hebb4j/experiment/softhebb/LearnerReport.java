@@ -14,8 +14,8 @@ import org.hebb4j.experiment.softhebb.LearnerSummary.Timing;
 /**
  * Writes a {@link LearnerSummary} (computed once by {@link SoftHebbExperiment} or
  * {@link KrotovExperiment}) as files: decoding.csv, training-log.csv, filters-layer1.png (the
- * first layer's filters, as hebbcnn draws them, when square) and run.txt (settings, table, run
- * time).
+ * first layer's filters, as hebbcnn draws them, when square) and run.txt (settings, table) and
+ * timings.txt (the run time of each phase, apart: spec/io.md#checkpoints).
  */
 public final class LearnerReport {
 
@@ -38,6 +38,7 @@ public final class LearnerReport {
           f.k());
     }
     AtomicWrite.writeString(dir.resolve("run.txt"), runText(s));
+    AtomicWrite.writeString(dir.resolve("timings.txt"), timingsText(s));
   }
 
   /**
@@ -97,7 +98,16 @@ public final class LearnerReport {
     for (String line : s.settings()) {
       sb.append(line).append('\n');
     }
-    sb.append('\n').append(table(s)).append("\ntimings:\n");
+    sb.append('\n').append(table(s)).append("\ntimings: timings.txt\n");
+    return sb.toString();
+  }
+
+  /**
+   * The wall time of each phase, the one output that differs between two runs of the same
+   * settings (a resumed run times only its own process: spec/io.md#checkpoints).
+   */
+  private static String timingsText(LearnerSummary s) {
+    StringBuilder sb = new StringBuilder("timings (wall time of this process):\n");
     for (Timing t : s.timings()) {
       sb.append(String.format(Locale.ROOT, "  %-50s %9.1f s%n", t.phase(), t.seconds()));
     }

@@ -5,7 +5,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Consumer;
 import org.hebb4j.data.Dataset;
+import org.hebb4j.experiment.Checkpoints;
 import org.hebb4j.experiment.Problem;
 import org.hebb4j.experiment.softhebb.LearnerSummary.Filters;
 import org.hebb4j.experiment.softhebb.LearnerSummary.LogRow;
@@ -13,6 +15,7 @@ import org.hebb4j.experiment.softhebb.LearnerSummary.Row;
 import org.hebb4j.experiment.softhebb.LearnerSummary.Timing;
 import org.hebb4j.hebbian.SoftHebbConfig;
 import org.hebb4j.hebbian.SoftHebbNet;
+import org.hebb4j.io.Checkpoint;
 import org.hebb4j.kernel.Kernels;
 import org.hebb4j.kernel.ThreadedKernels;
 import org.hebb4j.parallel.Workers;
@@ -113,6 +116,7 @@ public final class SoftHebbExperiment {
   private final Kernels k;
   private final Workers workers;
   private final PrintStream progress;
+  private final Checkpoints checkpoints;
 
   /**
    * An experiment ready to run.
@@ -123,10 +127,26 @@ public final class SoftHebbExperiment {
    * @param progress where progress lines go, or null for none
    */
   public SoftHebbExperiment(Settings st, Kernels k, Workers workers, PrintStream progress) {
+    this(st, k, workers, progress, Checkpoints.none());
+  }
+
+  /**
+   * An experiment whose training writes checkpoints and resumes from one (spec/io.md#checkpoints):
+   * the network is one unit, named {@code softhebb}.
+   *
+   * @param st the settings
+   * @param k kernels
+   * @param workers threads (results do not depend on their number)
+   * @param progress where progress lines go, or null for none
+   * @param checkpoints when to write checkpoints, and what to resume from
+   */
+  public SoftHebbExperiment(Settings st, Kernels k, Workers workers, PrintStream progress,
+      Checkpoints checkpoints) {
     this.st = st;
     this.k = k;
     this.workers = workers;
     this.progress = progress;
+    this.checkpoints = checkpoints;
   }
 
   /**
@@ -159,13 +179,25 @@ public final class SoftHebbExperiment {
     float[] buf = new float[b * d];
     List<LogRow> log = new ArrayList<>();
     long tt = System.nanoTime();
-    for (int epoch = 1; epoch <= st.epochs(); epoch++) {
+    Consumer<Checkpoint.State> save = s -> {
+      net.saveState(s);
+      s.putRecords("log", LogRow.class, log);
+    };
+    Decoding.Start at = Decoding.begin(checkpoints, "softhebb", st.epochs(), s -> {
+      net.loadState(s);
+      log.addAll(s.records("log", LogRow.class));
+    });
+    for (int epoch = at.epoch(); epoch <= st.epochs(); epoch++) {
       int[] perm = Decoding.shuffle(rng, n, epoch);
-      net.resetStats();
-      for (int bi = 0; bi < batches; bi++) {
+      int first = at.first(epoch);
+      if (first == 0) {
+        net.resetStats();
+      }
+      for (int bi = first; bi < batches; bi++) {
         int m = Math.min(b, n - bi * b);
         Decoding.gather(train.x(), d, perm, bi * b, m, buf);
         net.train(buf, 0, m);
+        checkpoints.boundary("softhebb", epoch, bi + 1, save);
         Decoding.progress(progress, "softhebb", epoch, st.epochs(), bi, batches, tt);
       }
       List<SoftHebbNet.BlockStats> stats = net.stats();
@@ -175,6 +207,7 @@ public final class SoftHebbExperiment {
             s.maxAbsDw(), s.winnerEntropy()));
       }
     }
+    checkpoints.finish("softhebb", save);
     timings.add(new Timing("unsupervised training, " + st.epochs() + " epoch(s) of " + batches
         + " batches", (System.nanoTime() - tt) / 1e9));
 

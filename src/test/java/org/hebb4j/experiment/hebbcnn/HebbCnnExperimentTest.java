@@ -132,7 +132,7 @@ public class HebbCnnExperimentTest {
           assertTrue(java.util.Arrays.stream(f.input().wins()).sum() > 0);
         }
       }
-      assertTrue(Files.readString(dir.resolve("run.txt")).contains("timings:"));
+      assertTrue(Files.readString(dir.resolve("timings.txt")).contains("total"));
       for (HebbCnnExperiment.Filters f : s.filters()) { // --save: the trained networks
         org.hebb4j.hebbian.HebbCnn net = org.hebb4j.hebbian.HebbCnn.load(
             dir.resolve("models").resolve(f.variant().id() + ".safetensors"),
