@@ -37,10 +37,10 @@ final class KrotovCommand implements Command {
         + "ridge regression onto one-hot labels, a linear softmax readout and/or the paper's\n"
         + "classifier (tanh of the scores, loss sum |c - t|^6, Adam; --readout\n"
         + "ridge,linear,krotov), beside the standardised pixels (ridge). Writes decoding.csv,\n"
-        + "training-log.csv (p-norms,\n"
-        + "eps, max|ds|, winner entropy per epoch), filters-layer1.png and run.txt (with the\n"
-        + "run time) into --out. Data: Fashion-MNIST/MNIST IDX files or CIFAR-10 binary\n"
-        + "batches, pixels in [0, 1]. Results do not depend on --threads. See spec/krotov.md.";
+        + "training-log.csv (p-norms, eps, max|ds|, winner entropy per epoch),\n"
+        + "filters-layer1.png and run.txt (with the run time) into --out. Data:\n"
+        + "Fashion-MNIST/MNIST IDX files or CIFAR-10 binary batches, pixels in [0, 1]. Results\n"
+        + "do not depend on --threads. See spec/krotov.md.";
   }
 
   @Override
