@@ -256,11 +256,12 @@ final class HebbCnnCommand implements Command {
   /**
    * The Krotov row of {@code --variant all} (spec/hebbcnn.md#all): the paper's layer (2000
    * units, p 3, k 7, Delta 0.4, eps0 0.02) over hebbcnn's epochs (at least 1), ridge on
-   * relu(I)^4.5 (the readout of {@link #allReadout}).
+   * relu(I)^4.5 of the unit-length images (the readout of {@link #allReadout}).
    */
   static KrotovExperiment.Settings allKrotov(HebbCnnExperiment.Settings st, int trainN) {
     return new KrotovExperiment.Settings(Math.max(1, st.epochs()), st.trainLimit(),
-        st.testLimit(), st.seed(), st.threads(), 2000, 4.5, 0.02, allReadout(trainN, 2000));
+        st.testLimit(), st.seed(), st.threads(), 2000, 4.5, 0.02, true,
+        allReadout(trainN, 2000));
   }
 
   /** The summary with the SoftHebb and Krotov rows (layer "final") and timings added. */

@@ -5,7 +5,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import java.util.function.BiFunction;
+import java.util.function.Function;
 import org.hebb4j.data.Dataset;
 import org.hebb4j.data.Datasets;
 import org.hebb4j.data.FashionMnist;
@@ -37,10 +37,10 @@ final class LearnerCommands {
         Experiments.threadsOption(),
         Option.of("data", "DIR", "data folder (IDX or CIFAR-10 binary)",
             FashionMnist.DEFAULT_DIR.toString()),
-        Option.of("readout", "R", "readouts on the frozen features: ridge, linear or a list"
-            + " (ridge,linear)", "ridge"),
-        Option.of("readout-epochs", "N", "epochs of the linear readout (the paper's halvings"
-            + " at fixed fractions of them)", "50"),
+        Option.of("readout", "R", "readouts on the frozen features: ridge, linear"
+            + (name.equals("krotov") ? ", krotov" : "") + " or a list (ridge,linear)", "ridge"),
+        Option.of("readout-epochs", "N", "epochs of the trained readouts (the linear one halves"
+            + " its rate at fixed fractions of them)", "50"),
         Experiments.outOption(name),
         Experiments.forceOption()));
     all.addAll(own);
@@ -53,7 +53,11 @@ final class LearnerCommands {
   record Common(int epochs, int trainLimit, int testLimit, long seed, int threads,
       Decoders decoders) {}
 
-  static Common common(Args a, int minEpochs) {
+  /**
+   * Parses the common options; {@code --readout krotov} only where {@code krotovReadout} (the
+   * paper's classifier belongs to {@code hebb4j krotov}, spec/krotov.md#classifier).
+   */
+  static Common common(Args a, int minEpochs, boolean krotovReadout) {
     if (!a.positional().isEmpty()) {
       throw new UsageException("takes no positional arguments, got '" + a.positional().get(0)
           + "'");
@@ -65,22 +69,34 @@ final class LearnerCommands {
     } catch (IllegalArgumentException e) {
       throw new UsageException("--readout: " + e.getMessage());
     }
+    if (!krotovReadout && decoders.uses(Decoders.Readout.KROTOV)) {
+      throw new UsageException("--readout: krotov (the Krotov-Hopfield classifier) is offered by"
+          + " hebb4j krotov only; use ridge or linear");
+    }
     return new Common(a.integer("epochs", 1, minEpochs, 100_000),
         a.integer("train-limit", Integer.MAX_VALUE, 1, Integer.MAX_VALUE),
         a.integer("test-limit", Integer.MAX_VALUE, 1, Integer.MAX_VALUE),
         Experiments.seed(a), Experiments.threads(a), decoders);
   }
 
-  /** Checks the settings against the data, runs the experiment, writes and prints. */
-  static int run(Args a, Checkpoint from, Common c, String name, PrintStream out,
-      PrintStream err, BiFunction<Dataset, Dataset, List<Problem>> problems,
-      Experiment experiment) throws IOException {
+  /**
+   * A learner's whole command: with {@code --resume} takes the options its checkpoint recorded,
+   * parses the common options (at least {@code minEpochs} epochs) and the learner's own
+   * ({@code settings}), loads the data, checks the settings against it, runs the experiment
+   * (checkpointed, spec/io.md#checkpoints), writes and prints its report.
+   */
+  static <S> int run(Args a, List<Option> options, int minEpochs, boolean krotovReadout,
+      String name, PrintStream out, PrintStream err, Function<Common, S> settings,
+      Experiment<S> experiment) throws IOException {
+    Checkpoint from = Experiments.resume(a, name, options);
+    Common c = common(a, minEpochs, krotovReadout);
+    S st = settings.apply(c);
     Path data = a.path("data", FashionMnist.DEFAULT_DIR);
     Dataset.Split split = Datasets.load(data); // DataException: one line, exit 2
     Dataset train = split.train().first(c.trainLimit());
     Dataset test = split.test().first(c.testLimit());
     try {
-      Experiments.check(problems.apply(train, test), name, err);
+      Experiments.check(experiment.problems(st, train, test), name, err);
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage());
     }
@@ -92,7 +108,7 @@ final class LearnerCommands {
     try (Workers workers = new Workers(c.threads())) {
       LearnerSummary s;
       try {
-        s = experiment.run(train, test, k, workers, progress, cp);
+        s = experiment.run(st, train, test, k, workers, progress, cp);
       } catch (IllegalArgumentException e) { // a setting the data cannot take: one line
         throw new UsageException(e.getMessage());
       }
@@ -105,9 +121,17 @@ final class LearnerCommands {
     return 0;
   }
 
-  /** One learner's experiment. */
-  interface Experiment {
-    LearnerSummary run(Dataset train, Dataset test, Kernels k, Workers workers,
+  /**
+   * One learner's experiment on its settings {@code S}.
+   *
+   * @param <S> the learner's settings
+   */
+  interface Experiment<S> {
+    /** Errors and warnings found before any work. */
+    List<Problem> problems(S st, Dataset train, Dataset test);
+
+    /** Trains (writing checkpoints through {@code checkpoints}), freezes and decodes. */
+    LearnerSummary run(S st, Dataset train, Dataset test, Kernels k, Workers workers,
         PrintStream progress, Checkpoints checkpoints);
   }
 }

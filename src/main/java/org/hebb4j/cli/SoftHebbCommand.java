@@ -3,7 +3,13 @@ package org.hebb4j.cli;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.List;
+import org.hebb4j.data.Dataset;
+import org.hebb4j.experiment.Checkpoints;
+import org.hebb4j.experiment.Problem;
+import org.hebb4j.experiment.softhebb.LearnerSummary;
 import org.hebb4j.experiment.softhebb.SoftHebbExperiment;
+import org.hebb4j.kernel.Kernels;
+import org.hebb4j.parallel.Workers;
 import org.hebb4j.hebbian.SoftHebbConfig;
 
 /**
@@ -45,9 +51,8 @@ final class SoftHebbCommand implements Command {
         Option.of("lr", "LIST", "base learning rate per block (SH6)", "0.08,0.005,0.01")));
   }
 
-  /** Parses and validates every option (UsageException with one line on error). */
-  static SoftHebbExperiment.Settings settings(Args a) {
-    LearnerCommands.Common c = LearnerCommands.common(a, 0);
+  /** The learner's own options after the common ones (UsageException with one line). */
+  static SoftHebbExperiment.Settings settings(Args a, LearnerCommands.Common c) {
     int[] channels = a.integers("channels", new int[] {96, 384, 1536}, 2, 1 << 16);
     double[] paperLr = new double[channels.length];
     List<SoftHebbConfig.Block> paper = SoftHebbConfig.cifar10().blocks();
@@ -61,11 +66,19 @@ final class SoftHebbCommand implements Command {
 
   @Override
   public int run(Args a, PrintStream out, PrintStream err) throws IOException {
-    org.hebb4j.io.Checkpoint from = Experiments.resume(a, name(), options());
-    SoftHebbExperiment.Settings st = settings(a);
-    return LearnerCommands.run(a, from, LearnerCommands.common(a, 0), name(), out, err,
-        (train, test) -> st.problems(train, test),
-        (train, test, k, workers, progress, cp) -> new SoftHebbExperiment(st, k, workers, progress,
-            cp).run(train, test));
+    return LearnerCommands.run(a, options(), 0, false, name(), out, err, c -> settings(a, c),
+        new LearnerCommands.Experiment<>() {
+          @Override
+          public List<Problem> problems(SoftHebbExperiment.Settings st, Dataset train,
+              Dataset test) {
+            return st.problems(train, test);
+          }
+
+          @Override
+          public LearnerSummary run(SoftHebbExperiment.Settings st, Dataset train, Dataset test,
+              Kernels k, Workers workers, PrintStream progress, Checkpoints cp) {
+            return new SoftHebbExperiment(st, k, workers, progress, cp).run(train, test);
+          }
+        });
   }
 }

@@ -100,6 +100,36 @@ class LearnerCommandsTest {
     }
   }
 
+  /**
+   * krotov --readout ridge,linear,krotov: a row per readout in the given order, the paper's
+   * classifier named krotov-classifier, the same rows for 1 and 2 threads, on unit-length and
+   * on raw inputs (spec/krotov.md#classifier).
+   */
+  @Test
+  void krotovOffersThePapersClassifier() throws IOException {
+    for (String inputs : List.of("unit", "raw")) {
+      String[] csv = new String[2];
+      for (int t = 1; t <= 2; t++) {
+        Path out = dir.resolve("kc-" + inputs + t);
+        Run run = cli(argv("krotov", out, t, "--readout", "krotov,ridge,linear",
+            "--readout-epochs", "3", "--units", "12", "--readout-inputs", inputs));
+        assertEquals(0, run.status(), run.err());
+        List<String> dec = Files.readAllLines(out.resolve("decoding.csv"));
+        assertEquals(List.of("model", "pixels", "krotov-classifier", "krotov", "krotov-linear"),
+            dec.stream().map(l -> l.split(",")[0]).toList());
+        for (String l : dec.subList(1, dec.size())) {
+          double acc = Double.parseDouble(l.split(",")[3]);
+          assertTrue(acc >= 0 && acc <= 1, l);
+        }
+        String runTxt = Files.readString(out.resolve("run.txt"));
+        assertTrue(runTxt.contains("krotov readout") && runTxt.contains("krotov classifier (")
+            && runTxt.contains(inputs.equals("unit") ? "unit-length" : "raw pixels"), runTxt);
+        csv[t - 1] = String.join("\n", dec);
+      }
+      assertEquals(csv[0], csv[1], "results depend on --threads");
+    }
+  }
+
   /** hebbcnn --variant all: a softhebb and a krotov row after the variants (here, with 60 images,
    * the linear readout: fewer images than features). */
   @Test
@@ -149,6 +179,8 @@ class LearnerCommandsTest {
         {"softhebb", "--data", d, "extra"},
         {"softhebb", "--data", d, "--readout", "linear,linear"},
         {"krotov", "--data", d, "--readout-epochs", "0"},
+        {"softhebb", "--data", d, "--readout", "ridge,krotov"},
+        {"krotov", "--data", d, "--readout-inputs", "scaled"},
     };
     for (String[] a : cases) {
       Run run = cli(a);
@@ -160,6 +192,7 @@ class LearnerCommandsTest {
     }
     assertTrue(cli(cases[4]).err().contains("ridge"), "an unknown readout lists ridge");
     assertTrue(cli(cases[2]).err().contains("--train-limit"), cli(cases[2]).err());
+    assertTrue(cli(cases[16]).err().contains("hebb4j krotov only"), cli(cases[16]).err());
   }
 
   @Test

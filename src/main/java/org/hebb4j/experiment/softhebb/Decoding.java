@@ -2,8 +2,11 @@ package org.hebb4j.experiment.softhebb;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.function.IntConsumer;
 import org.hebb4j.data.Dataset;
 import org.hebb4j.experiment.Checkpoints;
 import org.hebb4j.experiment.softhebb.LearnerSummary.Row;
@@ -13,6 +16,7 @@ import org.hebb4j.io.Checkpoint;
 import org.hebb4j.kernel.Kernels;
 import org.hebb4j.linalg.Ridge;
 import org.hebb4j.nn.DivergedException;
+import org.hebb4j.nn.KrotovReadout;
 import org.hebb4j.nn.LinearReadout;
 import org.hebb4j.parallel.Workers;
 import org.hebb4j.rng.Rng;
@@ -58,29 +62,36 @@ final class Decoding {
 
   /**
    * Decodes frozen features with every readout of {@code dec}, rows in its order: ridge as
-   * {@code model}, the linear readout as {@code model + "-linear"} (from
-   * {@code rng.derive("readout")}). The linear readout runs first: ridge centres {@code xTr} in
-   * place.
+   * {@code model}, the linear readout as {@code model + "-linear"}, the Krotov-Hopfield
+   * classifier as {@code model + "-classifier"} (both from {@code rng.derive("readout")}). The
+   * trained readouts run first: ridge centres {@code xTr} in place.
    */
   static List<Row> decode(Kernels k, Workers workers, Decoders dec, String model, float[] xTr,
       float[] xTe, int d, Dataset train, Dataset test, Rng rng, PrintStream say,
       List<Timing> timings) {
-    Row linear = null, ridge = null;
+    Map<Decoders.Readout, Row> rows = new EnumMap<>(Decoders.Readout.class);
     if (dec.uses(Decoders.Readout.LINEAR)) {
       long t0 = System.nanoTime();
-      linear = linear(k, dec.linear(), model, xTr, xTe, d, train, test, rng, say);
+      rows.put(Decoders.Readout.LINEAR, linear(k, dec.linear(), model, xTr, xTe, d, train, test,
+          rng, say));
       timings.add(new Timing("linear readout", (System.nanoTime() - t0) / 1e9));
+    }
+    if (dec.uses(Decoders.Readout.KROTOV)) {
+      long t0 = System.nanoTime();
+      rows.put(Decoders.Readout.KROTOV, krotov(k, dec.krotov(), model, xTr, xTe, d, train, test,
+          rng, say));
+      timings.add(new Timing("krotov readout", (System.nanoTime() - t0) / 1e9));
     }
     if (dec.uses(Decoders.Readout.RIDGE)) {
       long t0 = System.nanoTime();
-      ridge = ridge(k, workers, model, xTr, xTe, d, train, test, say);
+      rows.put(Decoders.Readout.RIDGE, ridge(k, workers, model, xTr, xTe, d, train, test, say));
       timings.add(new Timing("ridge decoder", (System.nanoTime() - t0) / 1e9));
     }
-    List<Row> rows = new ArrayList<>();
+    List<Row> out = new ArrayList<>();
     for (Decoders.Readout r : dec.readouts()) {
-      rows.add(r == Decoders.Readout.RIDGE ? ridge : linear);
+      out.add(rows.get(r));
     }
-    return rows;
+    return out;
   }
 
   /** {@link LinearReadout} on {@code xTr [nTrain, d]}, scored on both sets. */
@@ -89,15 +100,63 @@ final class Decoding {
     Rng r = rng.derive("readout");
     LinearReadout lr = new LinearReadout(d, train.classes(), k, r.derive("init"));
     String name = model + "-linear";
-    lr.fit(xTr, train.n(), train.labels(), s, r.derive("fit"), say == null ? null : e -> {
-      say.printf(Locale.ROOT, "\r%s readout: epoch %d/%d   ", name, e, s.epochs());
-      say.flush();
-    });
+    lr.fit(xTr, train.n(), train.labels(), s, r.derive("fit"),
+        epochProgress(say, name, s.epochs()));
+    return scored(say, name, d, lr.accuracy(xTr, train.n(), train.labels()),
+        lr.accuracy(xTe, test.n(), test.labels()));
+  }
+
+  /** {@link KrotovReadout} on {@code xTr [nTrain, d]}, scored on both sets. */
+  static Row krotov(Kernels k, KrotovReadout.Settings s, String model, float[] xTr,
+      float[] xTe, int d, Dataset train, Dataset test, Rng rng, PrintStream say) {
+    Rng r = rng.derive("readout");
+    KrotovReadout kr = new KrotovReadout(d, train.classes(), k, r.derive("init"));
+    String name = model + "-classifier";
+    KrotovReadout.Settings scaled = s.withBeta(s.beta() / rowMaxMean(xTr, train.n(), d));
+    kr.fit(xTr, train.n(), train.labels(), scaled, r.derive("fit"),
+        epochProgress(say, name, s.epochs()));
     if (say != null) {
-      say.println();
+      say.printf(Locale.ROOT, "%s: beta %s / (mean row max of the features) = %.6g%n", name,
+          s.beta(), scaled.beta());
     }
-    double accTr = lr.accuracy(xTr, train.n(), train.labels());
-    double accTe = lr.accuracy(xTe, test.n(), test.labels());
+    return scored(say, name, d, kr.accuracy(xTr, train.n(), train.labels()),
+        kr.accuracy(xTe, test.n(), test.labels()));
+  }
+
+  /**
+   * (KH6) the features' scale: the mean over the rows of {@code x [n, d]} of their largest
+   * value, in double; 1 when that is not a positive finite number (all-zero features).
+   */
+  static double rowMaxMean(float[] x, int n, int d) {
+    double sum = 0;
+    for (int i = 0; i < n; i++) {
+      float mx = 0f;
+      for (int j = i * d; j < (i + 1) * d; j++) {
+        mx = Math.max(mx, x[j]);
+      }
+      sum += mx;
+    }
+    double q = sum / n;
+    return q > 0 && Double.isFinite(q) ? q : 1.0;
+  }
+
+  /** A trained readout's progress line per epoch (with the elapsed time), or null. */
+  private static IntConsumer epochProgress(PrintStream say, String name, int epochs) {
+    if (say == null) {
+      return null;
+    }
+    long t0 = System.nanoTime();
+    return e -> {
+      say.printf(Locale.ROOT, "\r%s readout: epoch %d/%d, %.0f s   ", name, e, epochs,
+          (System.nanoTime() - t0) / 1e9);
+      if (e == epochs) {
+        say.println();
+      }
+      say.flush();
+    };
+  }
+
+  private static Row scored(PrintStream say, String name, int d, double accTr, double accTe) {
     if (say != null) {
       say.printf(Locale.ROOT, "decoded %-8s %6d features: train %.4f, test %.4f%n", name, d,
           accTr, accTe);

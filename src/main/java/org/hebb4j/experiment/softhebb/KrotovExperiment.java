@@ -10,8 +10,6 @@ import org.hebb4j.experiment.Checkpoints;
 import org.hebb4j.experiment.Problem;
 import org.hebb4j.experiment.softhebb.LearnerSummary.Filters;
 import org.hebb4j.experiment.softhebb.LearnerSummary.LogRow;
-import org.hebb4j.experiment.softhebb.LearnerSummary.Row;
-import org.hebb4j.experiment.softhebb.LearnerSummary.Timing;
 import org.hebb4j.hebbian.KrotovConfig;
 import org.hebb4j.hebbian.KrotovLayer;
 import org.hebb4j.hebbian.SoftHebbRules;
@@ -42,10 +40,12 @@ public final class KrotovExperiment {
    * @param units hidden units O (the paper: 2000)
    * @param power exponent n of the readout's {@code relu(I)^n} (the paper: 4.5)
    * @param eps0 initial step size (KH4) (the notebook: 0.02)
+   * @param unitInputs whether the readouts see {@code relu(I)^n} of the inputs scaled to unit
+   *     length (KH5), the author's advice, rather than of the raw pixels
    * @param decoders the readouts of {@code relu(I)^n}
    */
   public record Settings(int epochs, int trainLimit, int testLimit, long seed, int threads,
-      int units, double power, double eps0, Decoders decoders) {
+      int units, double power, double eps0, boolean unitInputs, Decoders decoders) {
 
     /**
      * The layer for {@code inputs} pixels: the paper's settings with {@code units} units and
@@ -82,7 +82,8 @@ public final class KrotovExperiment {
      */
     public List<String> describe(KrotovConfig c) {
       return List.of(String.format(Locale.ROOT, "epochs: %d, seed: %d, threads: %d, features:"
-          + " relu(I)^%s", epochs, seed, threads, power), decoders.describe(),
+          + " relu(I)^%s of %s", epochs, seed, threads, power, unitInputs
+          ? "unit-length inputs (KH5)" : "the raw pixels"), decoders.describe(),
           String.format(Locale.ROOT, "units: %d, p: %s, k: %d, Delta: %s, eps0: %s, batch: %d",
           c.units(), c.p(), c.k(), c.delta(), c.eps0(), c.batch()));
     }
@@ -135,15 +136,11 @@ public final class KrotovExperiment {
    * @throws org.hebb4j.nn.DivergedException naming the step of a diverging run
    */
   public LearnerSummary run(Dataset train, Dataset test) {
-    long t0 = System.nanoTime();
     List<Problem> problems = st.problems(train, test);
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException(problems.get(0).message());
     }
-    List<Timing> timings = new ArrayList<>();
-    List<Row> rows = new ArrayList<>();
-    rows.add(Decoding.pixels(k, workers, train, test, progress));
-    timings.add(new Timing("pixels baseline decoder", (System.nanoTime() - t0) / 1e9));
+    Decoders.Run run = new Decoders.Run(k, workers, train, test, progress);
 
     int d = train.features();
     KrotovConfig cfg = st.config(d);
@@ -178,39 +175,59 @@ public final class KrotovExperiment {
       log.add(logRow(epoch, layer, eps));
     }
     checkpoints.finish("krotov", save);
-    timings.add(new Timing("unsupervised training, " + st.epochs() + " epoch(s) of " + batches
-        + " batches", (System.nanoTime() - tt) / 1e9));
+    run.timed("unsupervised training, " + st.epochs() + " epoch(s) of " + batches + " batches",
+        tt);
 
     long tf = System.nanoTime();
     float[] fTr = features(layer, train), fTe = features(layer, test);
-    String cause = "weights too large for relu(I)^" + st.power() + " (eps " + st.eps0() + ")";
-    Decoding.finite(fTr, layer.step(), "Krotov layer readout features relu(I)^n", cause);
-    Decoding.finite(fTe, layer.step(), "Krotov layer readout features relu(I)^n", cause);
-    timings.add(new Timing("features (train + test)", (System.nanoTime() - tf) / 1e9));
-    rows.addAll(Decoding.decode(k, workers, st.decoders(), "krotov", fTr, fTe, cfg.units(),
-        train, test, rng, progress, timings));
-    timings.add(new Timing("total", (System.nanoTime() - t0) / 1e9));
-    List<String> settings = new ArrayList<>(Decoding.data(train, test));
-    settings.add("kernels: " + k.name() + ", threads: " + workers.threads());
-    settings.addAll(st.describe(cfg));
+    run.decode(st.decoders(), "krotov", fTr, fTe, cfg.units(), rng, layer.step(),
+        "Krotov layer readout features relu(I)^n", "weights too large for relu(I)^" + st.power()
+        + " (eps " + st.eps0() + ")", tf);
     Filters filters = train.h() == train.w()
         ? new Filters(layer.weights(), cfg.units(), train.c(), train.h()) : null;
-    return new LearnerSummary("krotov", settings, rows, log, filters, timings, List.of());
+    return run.summary("krotov", st.describe(cfg), log, filters, List.of());
   }
 
-  /** {@code relu(I)^n} of every image, [n, O]. */
+  /**
+   * {@code relu(I)^n} of every image, [n, O]: of the images scaled to unit length (KH5) when
+   * {@code unitInputs}, else of the raw pixels.
+   */
   private float[] features(KrotovLayer layer, Dataset data) {
     int o = layer.config().units(), d = data.features(), chunk = 1000;
     float[] out = new float[Math.multiplyExact(data.n(), o)], cur = new float[chunk * o];
+    float[] v = new float[chunk * d];
     for (int s0 = 0; s0 < data.n(); s0 += chunk) {
       int m = Math.min(chunk, data.n() - s0);
-      layer.currents(data.x(), s0 * d, m, cur);
+      System.arraycopy(data.x(), s0 * d, v, 0, m * d);
+      if (st.unitInputs()) {
+        unitLength(v, m, d);
+      }
+      layer.currents(v, 0, m, cur);
       for (int i = 0; i < m * o; i++) {
-        float v = cur[i];
-        out[s0 * o + i] = v <= 0f ? 0f : (float) SoftHebbRules.pow(v, st.power());
+        float x = cur[i];
+        out[s0 * o + i] = x <= 0f ? 0f : (float) SoftHebbRules.pow(x, st.power());
       }
     }
     return out;
+  }
+
+  /**
+   * (KH5) each row of {@code v [m, d]} divided by its Euclidean length (computed in double; a
+   * row of zeros stays zero).
+   */
+  static void unitLength(float[] v, int m, int d) {
+    for (int i = 0; i < m; i++) {
+      double ss = 0;
+      for (int j = i * d; j < (i + 1) * d; j++) {
+        ss += (double) v[j] * v[j];
+      }
+      if (ss > 0) {
+        double inv = 1 / Math.sqrt(ss);
+        for (int j = i * d; j < (i + 1) * d; j++) {
+          v[j] = (float) (v[j] * inv);
+        }
+      }
+    }
   }
 
   /** The epoch's row: Lebesgue p-norms of the units (KH1), eps, max|ds|, winner entropy. */

@@ -11,8 +11,6 @@ import org.hebb4j.experiment.Checkpoints;
 import org.hebb4j.experiment.Problem;
 import org.hebb4j.experiment.softhebb.LearnerSummary.Filters;
 import org.hebb4j.experiment.softhebb.LearnerSummary.LogRow;
-import org.hebb4j.experiment.softhebb.LearnerSummary.Row;
-import org.hebb4j.experiment.softhebb.LearnerSummary.Timing;
 import org.hebb4j.hebbian.SoftHebbConfig;
 import org.hebb4j.hebbian.SoftHebbNet;
 import org.hebb4j.io.Checkpoint;
@@ -159,7 +157,6 @@ public final class SoftHebbExperiment {
    * @throws org.hebb4j.nn.DivergedException naming the step and block of a diverging run
    */
   public LearnerSummary run(Dataset train, Dataset test) {
-    long t0 = System.nanoTime();
     List<String> warnings = new ArrayList<>();
     for (Problem p : st.problems(train, test)) {
       if (p.isError()) {
@@ -167,10 +164,7 @@ public final class SoftHebbExperiment {
       }
       warnings.add(p.message());
     }
-    List<Timing> timings = new ArrayList<>();
-    List<Row> rows = new ArrayList<>();
-    rows.add(Decoding.pixels(k, workers, train, test, progress));
-    timings.add(new Timing("pixels baseline decoder", (System.nanoTime() - t0) / 1e9));
+    Decoders.Run run = new Decoders.Run(k, workers, train, test, progress);
 
     SoftHebbConfig cfg = st.config(train.c(), train.h(), train.w());
     Rng rng = new Rng(st.seed()).derive("softhebb");
@@ -208,8 +202,8 @@ public final class SoftHebbExperiment {
       }
     }
     checkpoints.finish("softhebb", save);
-    timings.add(new Timing("unsupervised training, " + st.epochs() + " epoch(s) of " + batches
-        + " batches", (System.nanoTime() - tt) / 1e9));
+    run.timed("unsupervised training, " + st.epochs() + " epoch(s) of " + batches + " batches",
+        tt);
 
     long tf = System.nanoTime();
     int f = net.featureSize();
@@ -217,19 +211,11 @@ public final class SoftHebbExperiment {
     float[] fTe = new float[Math.multiplyExact(test.n(), f)];
     features(net, train, fTr, "train");
     features(net, test, fTe, "test");
-    String where = "block " + cfg.blocks().size() + " features";
-    Decoding.finite(fTr, net.step(), where, "learning rates " + Arrays.toString(st.lr()));
-    Decoding.finite(fTe, net.step(), where, "learning rates " + Arrays.toString(st.lr()));
-    timings.add(new Timing("features (train + test)", (System.nanoTime() - tf) / 1e9));
-    rows.addAll(Decoding.decode(k, workers, st.decoders(), "softhebb", fTr, fTe, f, train, test,
-        rng, progress, timings));
-    timings.add(new Timing("total", (System.nanoTime() - t0) / 1e9));
+    run.decode(st.decoders(), "softhebb", fTr, fTe, f, rng, net.step(), "block "
+        + cfg.blocks().size() + " features", "learning rates " + Arrays.toString(st.lr()), tf);
     int[] fs = net.filterShape(0);
-    List<String> settings = new ArrayList<>(Decoding.data(train, test));
-    settings.add("kernels: " + k.name() + ", threads: " + workers.threads());
-    settings.addAll(st.describe());
-    return new LearnerSummary("softhebb", settings, rows, log,
-        new Filters(net.weights(0), fs[0], fs[1], fs[2]), timings, warnings);
+    return run.summary("softhebb", st.describe(), log,
+        new Filters(net.weights(0), fs[0], fs[1], fs[2]), warnings);
   }
 
   /** The frozen network's features of every image, in chunks of 1000 (for the progress line). */
