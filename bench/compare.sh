@@ -155,11 +155,15 @@ if [[ " $parts " == *" transformer "* ]]; then
   # 256, SGD; torch: the same network as nn.Modules, autograd, torch.optim.SGD
   # (bench/py/transformer_step.py). GFLOP/s on the step's 156.8 MFLOP (spec/transformer.md#cost).
   # The FMA peak of one core, measured by bench/fma_peak.c when gcc can build it for this CPU
-  # (AVX2 + FMA3), or PEAK_GFLOPS (per core) from the environment; "% peak" is hebb4j's GFLOP/s
-  # over threads x that peak.
+  # (AVX2 + FMA3; its 512-bit FMAs on an AVX-512 CPU, whose vectors the kernels use), or
+  # PEAK_GFLOPS (per core) from the environment; "% peak" is hebb4j's GFLOP/s over threads x that
+  # peak.
   peak="${PEAK_GFLOPS:-}"
+  isa="-mavx2 -mfma"
+  grep -qw avx512f /proc/cpuinfo 2>/dev/null && isa="-mavx512f"
+  # shellcheck disable=SC2086
   if [ -z "$peak" ] && grep -qw fma /proc/cpuinfo 2>/dev/null && command -v gcc >/dev/null \
-      && gcc -O2 -mavx2 -mfma -o target/fma_peak bench/fma_peak.c 2>/dev/null; then
+      && gcc -O2 $isa -o target/fma_peak bench/fma_peak.c 2>/dev/null; then
     peak=$(target/fma_peak | awk '$1 > p { p = $1 } END { print p }')
   fi
   echo

@@ -186,6 +186,39 @@ final class Check {
     array(op, "dx", dx, s.inputSize());
   }
 
+  /** The arguments of (K19): sizes, then every array long enough for rows x dim. */
+  static void layerNorm(String op, int rows, int dim, float[] x, String xName, float[] gamma,
+      float[] beta, float[] xhat, double[] rstd, float[] y, String yName) {
+    size(op, "rows", rows);
+    positive(op, "dim", dim);
+    if ((long) rows * dim > Integer.MAX_VALUE) {
+      throw fail(op, "rows " + rows + " x dim " + dim + " exceed an array");
+    }
+    array(op, "gamma", gamma, dim);
+    array(op, "beta", beta, dim);
+    if (rows > 0) {
+      array(op, xName, x, rows * dim);
+      array(op, "xhat", xhat, rows * dim);
+      array(op, yName, y, rows * dim);
+      if (rstd == null) {
+        throw fail(op, "rstd is null");
+      }
+      if (rstd.length < rows) {
+        throw fail(op, "rstd too short: needs " + rows + ", has " + rstd.length);
+      }
+    }
+  }
+
+  /** The arguments of (K20). */
+  static void layerNormBackward(int rows, int dim, float[] dy, float[] xhat, double[] rstd,
+      float[] gamma, float[] dgamma, float[] dbeta, float[] dxhat, float[] dx) {
+    String op = "layerNormBackward";
+    layerNorm(op, rows, dim, dy, "dy", gamma, gamma, xhat, rstd, dx, "dx");
+    array(op, "dgamma", dgamma, dim);
+    array(op, "dbeta", dbeta, dim);
+    array(op, "dxhat", dxhat, dim);
+  }
+
   /** A whole tensor at offset 0: x holds at least {@code need} floats. */
   static void array(String op, String name, float[] x, int need) {
     span(op, name, x, 0, need);

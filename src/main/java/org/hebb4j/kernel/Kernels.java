@@ -201,6 +201,58 @@ public interface Kernels {
       int dzOff, float[] da, int daOff);
 
   /**
+   * spec/kernels.md#layer-norm (K19), the layer norm of spec/transformer.md#layer-norm (T8) over
+   * each of {@code rows} rows of width {@code dim} (row r at {@code r dim}): the row's mean and
+   * variance in double (K6)-(K7), {@code rstd[r] = 1 / sqrt(var + eps)} in double,
+   * {@code xhat = (float) ((x - mean) rstd[r])}, {@code y = fma(xhat, gamma, beta)}. {@code y} may
+   * alias {@code x}.
+   *
+   * @param rows rows, &gt;= 0
+   * @param dim row width, &gt;= 1
+   * @param eps added to the variance
+   * @param x input [rows, dim]
+   * @param gamma scale [dim]
+   * @param beta shift [dim]
+   * @param xhat receives the normalised rows [rows, dim]
+   * @param rstd receives 1/s per row [rows]
+   * @param y receives the output [rows, dim]
+   * @throws IllegalArgumentException on a bad size or a short or null array
+   *     (spec/kernels.md#checks)
+   */
+  default void layerNorm(int rows, int dim, float eps, float[] x, float[] gamma, float[] beta,
+      float[] xhat, double[] rstd, float[] y) {
+    Check.layerNorm("layerNorm", rows, dim, x, "x", gamma, beta, xhat, rstd, y, "y");
+    LayerNormRows.forward(rows, dim, eps, x, gamma, beta, xhat, rstd, y);
+  }
+
+  /**
+   * spec/kernels.md#layer-norm (K20), the backward pass of spec/transformer.md#layer-norm-backward
+   * (T14) from {@code dy} and the {@code xhat}, {@code rstd} of {@link #layerNorm}: per row r in
+   * order, {@code dgamma = fma(dy, xhat, dgamma)}, {@code dbeta += dy}, {@code dxhat = dy gamma}
+   * (float), the means m1 of dxhat and m2 of dxhat xhat in double, and
+   * {@code dx = (float) ((dxhat - m1 - xhat m2) rstd[r])}. dgamma and dbeta are added to (the
+   * caller clears them). {@code dx} may alias {@code dy}.
+   *
+   * @param rows rows, &gt;= 0
+   * @param dim row width, &gt;= 1
+   * @param dy dL/dy [rows, dim]
+   * @param xhat the forward pass's normalised rows [rows, dim]
+   * @param rstd the forward pass's 1/s per row [rows]
+   * @param gamma scale [dim]
+   * @param dgamma dL/dgamma [dim], added to
+   * @param dbeta dL/dbeta [dim], added to
+   * @param dxhat scratch of at least dim floats
+   * @param dx receives dL/dx [rows, dim]
+   * @throws IllegalArgumentException on a bad size or a short or null array
+   *     (spec/kernels.md#checks)
+   */
+  default void layerNormBackward(int rows, int dim, float[] dy, float[] xhat, double[] rstd,
+      float[] gamma, float[] dgamma, float[] dbeta, float[] dxhat, float[] dx) {
+    Check.layerNormBackward(rows, dim, dy, xhat, rstd, gamma, dgamma, dbeta, dxhat, dx);
+    LayerNormRows.backward(rows, dim, dy, xhat, rstd, gamma, dgamma, dbeta, dxhat, dx);
+  }
+
+  /**
    * spec/kernels.md#outer (K10): A[i][j] += alpha x_i y_j for an m x n block of A (stride lda).
    *
    * @param m rows, &gt;= 0

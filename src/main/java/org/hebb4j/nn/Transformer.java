@@ -505,8 +505,12 @@ public final class Transformer {
       this.rows = rows;
       int t = config.tokens(), n = rows * t;
       embed.forward(k, n, this.x, h0, h0); // (T1) x as [N, F]
+      // + P_t; here and below an axpy with alpha 1, fma(x, 1, y), is the float sum y + x
       for (int i = 0; i < n; i++) {
-        k.axpy(D, 1f, pos, (i % t) * D, h0, i * D);
+        int hi = i * D, pi = (i % t) * D;
+        for (int c = 0; c < D; c++) {
+          h0[hi + c] += pos[pi + c];
+        }
       }
       for (int l = 0; l < buf.length; l++) {
         Block b = blocks.get(l);
@@ -515,15 +519,13 @@ public final class Transformer {
           b.ln1.forward(k, n, bb.hin, bb.u, bb.ln1); // (T2)
         }
         b.attn.forward(k, rows, bb.u, bb.att, bb.attn); // (T3)
-        System.arraycopy(bb.att, 0, bb.a, 0, n * D);
-        k.axpy(n * D, 1f, bb.hin, 0, bb.a, 0);
+        add(n * D, bb.att, bb.hin, bb.a);
         if (b.ln2 != null) {
           b.ln2.forward(k, n, bb.a, bb.v, bb.ln2); // (T4)
         }
         b.w1.forward(k, n, bb.v, bb.f, bb.z);
         b.w2.forward(k, n, bb.z, bb.ffo, bb.ffo); // (T5)
-        System.arraycopy(bb.ffo, 0, bb.hout, 0, n * D);
-        k.axpy(n * D, 1f, bb.a, 0, bb.hout, 0);
+        add(n * D, bb.ffo, bb.a, bb.hout);
       }
       float[] h = buf.length == 0 ? h0 : buf[buf.length - 1].hout;
       if (lnf != null) {
@@ -531,7 +533,10 @@ public final class Transformer {
       }
       Arrays.fill(m, 0, rows * D, 0f);
       for (int i = 0; i < n; i++) {
-        k.axpy(D, 1f, hf, i * D, m, (i / t) * D);
+        int hi = i * D, mi = (i / t) * D;
+        for (int c = 0; c < D; c++) {
+          m[mi + c] += hf[hi + c];
+        }
       }
       k.scale(rows * D, 1f / t, m, 0);
       readout.forward(k, rows, m, out, out); // (T7)
@@ -635,7 +640,10 @@ public final class Transformer {
         Arrays.fill(dP, 0f);
       }
       for (int i = 0; i < n; i++) {
-        k.axpy(D, 1f, dh, i * D, dP, (i % t) * D);
+        int hi = i * D, pi = (i % t) * D;
+        for (int c = 0; c < D; c++) {
+          dP[pi + c] += dh[hi + c];
+        }
       }
     }
   }
@@ -659,6 +667,16 @@ public final class Transformer {
      * @param dy dL/dy [rows rowsPerSample, out] from index 0; read it during the call only
      */
     void accept(int map, float[] dy);
+  }
+
+  /**
+   * The residual sum z = x + y in one pass (a copy of x and an axpy of y with alpha 1 before: the
+   * same bits, spec/kernels.md#one-result).
+   */
+  private static void add(int n, float[] x, float[] y, float[] z) {
+    for (int i = 0; i < n; i++) {
+      z[i] = x[i] + y[i];
+    }
   }
 
   /**

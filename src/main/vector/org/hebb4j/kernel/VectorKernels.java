@@ -239,6 +239,20 @@ final class VectorKernels extends ScalarKernels implements ParallelGemm {
 
   /** spec/kernels.md#gemm (K11): register-blocked, see {@link VectorGemm}. */
   @Override
+  public void layerNorm(int rows, int dim, float eps, float[] x, float[] gamma, float[] beta,
+      float[] xhat, double[] rstd, float[] y) {
+    Check.layerNorm("layerNorm", rows, dim, x, "x", gamma, beta, xhat, rstd, y, "y");
+    VectorLayerNorm.forward(rows, dim, eps, x, gamma, beta, xhat, rstd, y);
+  }
+
+  @Override
+  public void layerNormBackward(int rows, int dim, float[] dy, float[] xhat, double[] rstd,
+      float[] gamma, float[] dgamma, float[] dbeta, float[] dxhat, float[] dx) {
+    Check.layerNormBackward(rows, dim, dy, xhat, rstd, gamma, dgamma, dbeta, dxhat, dx);
+    VectorLayerNorm.backward(rows, dim, dy, xhat, rstd, gamma, dgamma, dbeta, dxhat, dx);
+  }
+
+  @Override
   public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
       float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
       float beta, float[] c, int cOff, int ldc) {

@@ -102,8 +102,12 @@ final class OneResultCases {
     out.add(new Case("softmax cross-entropy", e));
     out.add(new Case("softmax cross-entropy loss", new float[] {(float) loss,
         (float) (loss - (float) loss)}));
+    for (int dim : new int[] {1, 5, 8, 12, 32, 37, 40}) {
+      layerNorm(k, r, dim, out);
+    }
     conv(k, r, out);
     training(k, out);
+    transformer(k, out);
     hebbCnn(k, out);
     return out;
   }
@@ -162,6 +166,45 @@ final class OneResultCases {
       for (Map.Entry<String, Tensor> e : net.parameters().entrySet()) {
         out.add(new Case("mlp " + rule.id() + " " + e.getKey(), e.getValue().data()));
       }
+    }
+  }
+
+  /** Layer norm (K19)-(K20) over 9 rows of width dim, edge values in the first and last rows. */
+  private static void layerNorm(Kernels k, Rng r, int dim, List<Case> out) {
+    int rows = 9;
+    float[] x = random(r, rows * dim, 3f), dy = random(r, rows * dim, 1f);
+    float[] e = withEdges(r, dim);
+    System.arraycopy(e, 0, x, 0, dim);
+    System.arraycopy(e, 0, x, (rows - 1) * dim, dim);
+    x[dim] = 1e30f; // a row with one huge value
+    float[] g = random(r, dim, 2f), b = random(r, dim, 1f);
+    float[] xhat = new float[rows * dim], y = new float[rows * dim], dx = new float[rows * dim];
+    float[] dg = random(r, dim, 1f), db = random(r, dim, 1f), scratch = new float[dim];
+    double[] rstd = new double[rows];
+    k.layerNorm(rows, dim, 1e-5f, x, g, b, xhat, rstd, y);
+    k.layerNormBackward(rows, dim, dy, xhat, rstd, g, dg, db, scratch, dx);
+    float[] rs = new float[rows * 2];
+    for (int i = 0; i < rows; i++) {
+      rs[2 * i] = (float) rstd[i];
+      rs[2 * i + 1] = (float) (rstd[i] - (float) rstd[i]);
+    }
+    out.add(new Case("layer norm dim=" + dim + " y", y));
+    out.add(new Case("layer norm dim=" + dim + " xhat", xhat));
+    out.add(new Case("layer norm dim=" + dim + " rstd", rs));
+    out.add(new Case("layer norm dim=" + dim + " dx", dx));
+    out.add(new Case("layer norm dim=" + dim + " dgamma", dg));
+    out.add(new Case("layer norm dim=" + dim + " dbeta", db));
+  }
+
+  /** Three SGD steps of the SRE transformer (spec/transformer.md#cost), every parameter. */
+  private static void transformer(Kernels k, List<Case> out) {
+    org.hebb4j.experiment.emergence.TransformerStep step =
+        org.hebb4j.experiment.emergence.TransformerStep.setup(k, Rule.SGD);
+    for (int t = 0; t < 3; t++) {
+      step.run();
+    }
+    for (Map.Entry<String, Tensor> e : step.trainer().net().parameters().entrySet()) {
+      out.add(new Case("transformer " + e.getKey(), e.getValue().data()));
     }
   }
 
