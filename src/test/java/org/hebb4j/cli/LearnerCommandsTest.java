@@ -122,7 +122,9 @@ class LearnerCommandsTest {
           assertTrue(acc >= 0 && acc <= 1, l);
         }
         String runTxt = Files.readString(out.resolve("run.txt"));
-        assertTrue(runTxt.contains("krotov readout") && runTxt.contains("krotov classifier (")
+        String timings = Files.readString(out.resolve("timings.txt"));
+        assertTrue(timings.contains("krotov readout"), timings);
+        assertTrue(runTxt.contains("krotov classifier (")
             && runTxt.contains(inputs.equals("unit") ? "unit-length" : "raw pixels"), runTxt);
         csv[t - 1] = String.join("\n", dec);
       }
