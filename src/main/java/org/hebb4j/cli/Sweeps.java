@@ -25,7 +25,7 @@ import org.hebb4j.parallel.Workers;
 
 /**
  * Sweeps that survive and scale out (spec/emergence.md#sweeps): the run folder of a sweep
- * command ({@code emergence}, {@code phase}) holds the manifest {@code sweep.txt} and one record
+ * command ({@code emergence}, {@code phase}, {@code classify}) holds the manifest {@code sweep.txt} and one record
  * per finished cell under {@code cells/}; every output is formatted from the records alone, by
  * the command's {@link Plan#format}, whether the cells ran here, were resumed
  * ({@code --resume DIR}) or were run as shards ({@code --shard i/n}) and merged
