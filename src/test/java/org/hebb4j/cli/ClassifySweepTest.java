@@ -133,4 +133,39 @@ class ClassifySweepTest {
         "; or the files in " + data + " changed");
     assertFalse(Files.exists(out), "no merge wrote anything");
   }
+
+  @Test
+  void killedAndResumedEqualsTheUninterruptedRun() throws Exception {
+    String[] slow = cat(cmd, "--threads", "1");
+    slow[java.util.Arrays.asList(slow).indexOf("--epochs") + 1] = "60"; // 240 steps a cell
+    Path full = tmp.resolve("full");
+    ok(MainTest.run(cat(slow, "--out", full.toString())));
+    Map<String, String> want = digests(full);
+    long seed = System.nanoTime();
+    java.util.Random rnd = new java.util.Random(seed);
+    Path d = tmp.resolve("killed");
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    List<String> pc = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
+        "org.hebb4j.cli.Main"));
+    pc.addAll(List.of(slow));
+    pc.addAll(List.of("--out", d.toString()));
+    int target = 1 + rnd.nextInt(4);
+    int delay = rnd.nextInt(20);
+    Process p = new ProcessBuilder(pc).redirectErrorStream(true)
+        .redirectOutput(tmp.resolve("kill.log").toFile()).start();
+    long deadline = System.nanoTime() + 120_000_000_000L;
+    while (SweepKillResumeTest.records(d) < target && p.isAlive()
+        && System.nanoTime() < deadline) {
+      Thread.sleep(2);
+    }
+    Thread.sleep(delay);
+    assertTrue(p.isAlive(), "seed " + seed + ": the run ended before the kill: "
+        + Files.readString(tmp.resolve("kill.log")));
+    p.destroyForcibly(); // SIGKILL
+    p.waitFor();
+    int had = SweepKillResumeTest.records(d);
+    assertTrue(had < 8, "seed " + seed + ": " + had + " records");
+    ok(MainTest.run("classify", "--resume", d.toString()));
+    assertEquals(want, digests(d), "seed " + seed + ": killed after " + had + " records");
+  }
 }

@@ -425,8 +425,12 @@ public final class Classify {
     }
     int d = sets.train().d(), c = sets.train().o();
     ModelFiles.prepare(o.save());
-    Map<String, String> standardisation = Map.of("input_mean", Float.toString(sets.mean()),
-        "input_std", Float.toString(sets.std()));
+    // in this order: Map.of iterates in an order that changes from JVM to JVM, and the model
+    // file's metadata follows the map's order (the same bits in every process: a resumed or
+    // sharded sweep's models/ equal the unsharded run's)
+    Map<String, String> standardisation = new java.util.LinkedHashMap<>();
+    standardisation.put("input_mean", Float.toString(sets.mean()));
+    standardisation.put("input_std", Float.toString(sets.std()));
     Data[] random = new Data[o.seeds()];
     java.util.TreeSet<Integer> needed = new java.util.TreeSet<>();
     for (int cell : cells) {
