@@ -25,7 +25,9 @@ import org.hebb4j.rng.Rng;
 /**
  * The standard classification experiment (spec/emergence.md#sce): a 2-layer MLP (features ->
  * hidden -> classes) with softmax cross-entropy on an image data set, under each (rule, gamma),
- * reporting test accuracy and per-layer alignment. Runs are split over the workers by run.
+ * reporting test accuracy and per-layer alignment. Runs are split over the workers by run; each
+ * (seed, rule, gamma) is one cell of a sweep (spec/emergence.md#cell-order), run by
+ * {@link #runCells} and summarised by {@link #assemble}.
  */
 public final class Classify {
 
