@@ -1,27 +1,36 @@
 package org.hebb4j.cli;
 
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.atomic.AtomicLong;
 import org.hebb4j.data.DataException;
 import org.hebb4j.data.Dataset;
 import org.hebb4j.data.Datasets;
 import org.hebb4j.data.FashionMnist;
 import org.hebb4j.emergence.Protocol;
 import org.hebb4j.emergence.Rule;
+import org.hebb4j.experiment.emergence.Cell;
+import org.hebb4j.experiment.emergence.CellCodec;
 import org.hebb4j.experiment.emergence.Classify;
 import org.hebb4j.experiment.emergence.Figures;
 import org.hebb4j.experiment.emergence.Stat;
 import org.hebb4j.experiment.emergence.Summary;
+import org.hebb4j.experiment.sweep.CellRecord;
+import org.hebb4j.io.FormatException;
 import org.hebb4j.kernel.Activation;
 import org.hebb4j.kernel.KernelProvider;
 import org.hebb4j.nn.Conventions;
 import org.hebb4j.parallel.Workers;
 
-/** {@code hebb4j classify}: the standard classification experiment (spec/emergence.md#sce). */
-final class ClassifyCommand implements Command {
+/**
+ * {@code hebb4j classify}: the standard classification experiment (spec/emergence.md#sce), a
+ * sweep of (seed, rule, gamma) cells (spec/emergence.md#sweeps).
+ */
+final class ClassifyCommand implements Sweeps.SweepCommand {
 
   static final int DEFAULT_EPOCHS = 10;
   static final int PAPER_EPOCHS = 50;
@@ -45,7 +54,10 @@ final class ClassifyCommand implements Command {
         + "(accuracy-vs-gamma.svg, alignment-vs-gamma-layerL-PROTOCOL.svg) to --out; with\n"
         + "--save also each trained network as models/RULE-gammaG-seedS.safetensors, e.g.\n"
         + "models/sgd-gamma0.0005-seed1.safetensors (its metadata adds input_mean and\n"
-        + "input_std: the network expects (x - input_mean) / input_std, x in [0, 1]).";
+        + "input_std: the network expects (x - input_mean) / input_std, x in [0, 1]).\n"
+        + "A sweep (spec/emergence.md#sweeps): one cell per seed x rule x gamma, each finished\n"
+        + "cell's record in cells/; --shard i/n runs a share for hebb4j merge (which reads the\n"
+        + "same --data), --resume DIR reruns only the unfinished cells; times in timings.txt.";
   }
 
   @Override
@@ -72,11 +84,19 @@ final class ClassifyCommand implements Command {
         Experiments.threadsOption(),
         Experiments.saveOption("RULE-gammaG-seedS"),
         Experiments.outOption("classify"),
-        Experiments.forceOption());
+        Experiments.forceOption(),
+        Sweeps.options().get(0),
+        Sweeps.options().get(1),
+        Sweeps.options().get(2));
   }
 
   @Override
   public int run(Args a, PrintStream out, PrintStream err) throws IOException {
+    return Sweeps.run(this, a, out, err);
+  }
+
+  @Override
+  public Sweeps.Plan<?> plan(Args a, PrintStream err) {
     if (!a.positional().isEmpty()) {
       throw new UsageException("takes no arguments, got '" + a.positional().get(0) + "'");
     }
@@ -111,36 +131,117 @@ final class ClassifyCommand implements Command {
     List<String> warnings = Experiments.check(ob.build().problems(split.train().n(),
         split.test().n(), split.train().features(), split.train().classes(), threads), name(),
         err);
-    Path dir = Experiments.outDir(a, "classify");
     Classify.Sets sets = Classify.standardise(split);
-    Classify.Options o = ob.save(Experiments.saveDir(a, dir)).build();
+    Classify.Options o = ob.build();
     int steps = o.stepsPerEpoch(sets.train().n()) * epochs;
+    String dataset = split.train().name().replace("-train", "");
     String config = String.format(Locale.ROOT,
         "classify (SCE): %s, %d train / %d test images of %d features, %d classes;%n"
         + "  MLP %d-%d-%d %s, conventions %s, softmax cross-entropy, batch %d, %d epochs"
-        + " (%d steps), lr %s (adam, adamw: %s),%n  window last %s, seeds %d from %d, kernels %s,"
-        + " threads %d%n",
-        split.train().name().replace("-train", ""), sets.train().n(), sets.test().n(),
+        + " (%d steps), lr %s (adam, adamw: %s),%n  window last %s, seeds %d from %d%n",
+        dataset, sets.train().n(), sets.test().n(),
         sets.train().d(), sets.train().o(), sets.train().d(), hidden, sets.train().o(), act.id(),
         conventions.id(), batch, epochs, steps, Experiments.num(lr), Experiments.num(adamLr),
-        Experiments.num(window), seeds, seed, KernelProvider.get().name(), threads);
-    out.print(config);
-    out.flush();
-    long t0 = System.nanoTime();
-    Summary sum;
-    try (Workers w = new Workers(threads);
-        Experiments.Progress p = new Experiments.Progress("classify",
-            (long) steps * o.runs(), err)) {
-      sum = Classify.run(KernelProvider.get(), sets, o, w, p.done);
-    }
-    long elapsed = System.nanoTime() - t0;
+        Experiments.num(window), seeds, seed);
+    return new Plan(ob, o, sets, steps, dataset, a.flag("save"),
+        Classify.fingerprint(split), data, config, warnings);
+  }
 
+  /**
+   * The classify sweep (spec/emergence.md#cell-order): cells seed x rule x gamma, each one
+   * training run; the outputs are formatted from the cells' records alone.
+   */
+  final class Plan extends Sweeps.Plan<Cell> {
+    private final Classify.Builder builder;
+    private Classify.Options o;
+    private final Classify.Sets sets;
+    private final int steps;
+    private final String dataset;
+    /** The settings text of config.txt and table.txt (no kernels, threads or times). */
+    private final String config;
+    private final List<String> warnings;
+    private final Path data;
+    /** Of the options without the save folder, and of the data's contents. */
+    private final String digest;
+
+    Plan(Classify.Builder builder, Classify.Options o, Classify.Sets sets, int steps,
+        String dataset, boolean save, String fingerprint, Path data, String config,
+        List<String> warnings) {
+      this.builder = builder;
+      this.o = o;
+      this.sets = sets;
+      this.steps = steps;
+      this.dataset = dataset;
+      this.config = config;
+      this.warnings = warnings;
+      this.data = data;
+      this.digest = org.hebb4j.experiment.sweep.Manifest.digest(name(), o, save, fingerprint);
+    }
+
+    @Override
+    String inputsNote() {
+      return "; or the files in " + data + " changed";
+    }
+
+    @Override
+    int cells() {
+      return o.runs();
+    }
+
+    @Override
+    String digest() {
+      return digest;
+    }
+
+    @Override
+    long stepsPerCell() {
+      return steps;
+    }
+
+    @Override
+    void open(Args a, Path dir) {
+      o = builder.save(Experiments.saveDir(a, dir)).build();
+    }
+
+    @Override
+    String header(int threads) {
+      return config + String.format(Locale.ROOT, "  kernels %s, threads %d%n",
+          KernelProvider.get().name(), threads);
+    }
+
+    @Override
+    void run(int[] todo, Workers w, AtomicLong progress, Sweeps.Sink<Cell> sink) {
+      Classify.runCells(KernelProvider.get(), sets, o, todo, w, progress, sink::accept);
+    }
+
+    @Override
+    void write(DataOutputStream out, int c, Cell cell) throws IOException {
+      CellCodec.write(out, Classify.key(o, c), cell);
+    }
+
+    @Override
+    Cell read(CellRecord.In in, int c) throws FormatException {
+      return CellCodec.read(in, Classify.key(o, c), o.seed(), 2);
+    }
+
+    @Override
+    int format(Path dir, List<Cell> cells, PrintStream out, PrintStream err)
+        throws IOException {
+      ClassifyCommand.format(dir, o, dataset, Classify.assemble(o, cells),
+          config + Experiments.warningLines(warnings), out);
+      return 0;
+    }
+  }
+
+  /** Every output of the experiment, from its summary (spec/emergence.md#one-format). */
+  static void format(Path dir, Classify.Options o, String dataset, Summary sum, String config,
+      PrintStream out) throws IOException {
     List<String[]> rows = Experiments.rows();
     rows.add(new String[] {"rule", "gamma", "test acc", "test loss", "protocol", "layer 1",
         "layer 2"});
     Experiments.Csv csv = new Experiments.Csv("dataset,activation,rule,gamma,seeds,test_accuracy,"
         + "test_accuracy_std,test_loss,layer,protocol,alignment,alignment_std");
-    String dataset = split.train().name().replace("-train", "");
+    Activation act = o.act();
     for (Summary.Group gr : sum.groups()) {
       Stat acc = gr.valAccuracy(), loss = gr.valLoss();
       boolean first = true;
@@ -161,17 +262,14 @@ final class ClassifyCommand implements Command {
       }
     }
     String table = "\nTest accuracy and alignment cos(g, H) per layer"
-        + (seeds > 1 ? " (mean over " + seeds + " seeds)" : "") + "\n" + Experiments.table(rows);
+        + (o.seeds() > 1 ? " (mean over " + o.seeds() + " seeds)" : "") + "\n"
+        + Experiments.table(rows);
     out.print(table);
-    out.println("time: " + Experiments.duration(elapsed) + "; results in " + dir);
     csv.write(dir.resolve("classify.csv"));
     String what = dataset + ", " + act.id() + " MLP";
-    Figures.accuracyVsGamma(dir, what, sum, rules, gammas);
-    Figures.alignmentVsGamma(dir, what, sum, rules, gammas);
-    config += Experiments.warningLines(warnings);
+    Figures.accuracyVsGamma(dir, what, sum, o.rules(), o.gammas());
+    Figures.alignmentVsGamma(dir, what, sum, o.rules(), o.gammas());
     Experiments.write(dir.resolve("config.txt"), config);
-    Experiments.write(dir.resolve("table.txt"), config + table + "time: "
-        + Experiments.duration(elapsed) + "\n");
-    return 0;
+    Experiments.write(dir.resolve("table.txt"), config + table);
   }
 }

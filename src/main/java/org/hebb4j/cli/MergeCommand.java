@@ -22,7 +22,7 @@ final class MergeCommand implements Command {
 
   /** The sweep commands whose shards merge combines. */
   private final List<Sweeps.SweepCommand> sweeps = List.of(new EmergenceCommand(),
-      new PhaseCommand());
+      new PhaseCommand(), new ClassifyCommand());
 
   @Override
   public String name() {
@@ -41,11 +41,12 @@ final class MergeCommand implements Command {
 
   @Override
   public String description() {
-    return "Checks that the folders are the shards 0/n, ..., n-1/n of one sweep (emergence or\n"
-        + "phase, the same options digest and hebb4j version), each complete (a record for\n"
-        + "every cell c with c mod n == i) and none twice, then writes into --out exactly the\n"
-        + "run folder of the unsharded run: sweep.txt, cells/, models/ (with --save) and every\n"
-        + "CSV, table and plot, formatted from the records; only timings.txt (times) differs.\n"
+    return "Checks that the folders are the shards 0/n, ..., n-1/n of one sweep (emergence,\n"
+        + "phase or classify, the same options digest and hebb4j version), each complete (a\n"
+        + "record for every cell c with c mod n == i) and none twice, then writes into --out\n"
+        + "exactly the run folder of the unsharded run: sweep.txt, cells/, models/ (with --save)\n"
+        + "and every CSV, table and plot, formatted from the records; only timings.txt (times)\n"
+        + "differs. A classify merge reads the recorded --data (its contents are in the digest).\n"
         + "See spec/emergence.md#merge.";
   }
 
@@ -154,7 +155,7 @@ final class MergeCommand implements Command {
     if (!p.digest().equals(m0.digest())) {
       throw new UsageException(d0.resolve(Manifest.FILE) + ": its options give another sweep"
           + " in this hebb4j (" + InfoCommand.version() + ") than in the recording one ("
-          + m0.version() + ")");
+          + m0.version() + ")" + p.inputsNote());
     }
     // every record present and sound before anything is written
     List<R> cells = new ArrayList<>(m0.cells());

@@ -25,7 +25,7 @@ import org.hebb4j.parallel.Workers;
 
 /**
  * Sweeps that survive and scale out (spec/emergence.md#sweeps): the run folder of a sweep
- * command ({@code emergence}, {@code phase}) holds the manifest {@code sweep.txt} and one record
+ * command ({@code emergence}, {@code phase}, {@code classify}) holds the manifest {@code sweep.txt} and one record
  * per finished cell under {@code cells/}; every output is formatted from the records alone, by
  * the command's {@link Plan#format}, whether the cells ran here, were resumed
  * ({@code --resume DIR}) or were run as shards ({@code --shard i/n}) and merged
@@ -78,6 +78,14 @@ final class Sweeps {
 
     /** Training steps per cell (for the progress line). */
     abstract long stepsPerCell();
+
+    /**
+     * What besides the options and this hebb4j goes into the digest, named in the refusal of a
+     * resume or merge whose digest differs (e.g. "; or the files in DATA changed"); "" if nothing.
+     */
+    String inputsNote() {
+      return "";
+    }
 
     /** Called once the run folder exists: creates models/ with --save. */
     abstract void open(Args a, Path dir);
@@ -195,7 +203,8 @@ final class Sweeps {
           + " sweep in " + resume.resolve(Manifest.FILE) + " and it changes the results; leave"
           + " it out to resume"
           : resume.resolve(Manifest.FILE) + ": its options give another sweep in this hebb4j ("
-          + InfoCommand.version() + ") than in the recording one (" + prior.version() + ")");
+          + InfoCommand.version() + ") than in the recording one (" + prior.version() + ")"
+          + p.inputsNote());
     }
     return go(cmd, p, a, shard, prior, resume, t0, out, err);
   }

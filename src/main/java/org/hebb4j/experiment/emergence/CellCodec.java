@@ -9,7 +9,8 @@ import org.hebb4j.experiment.sweep.CellRecord;
 import org.hebb4j.io.FormatException;
 
 /**
- * The payload of an {@code emergence} cell record (spec/emergence.md#cell-records): the cell's
+ * The payload of an {@code emergence} or {@code classify} cell record
+ * (spec/emergence.md#cell-records), and of a {@code phase} one: the cell's
  * key (setting, rule, gamma, seed index, seed) and its whole {@link TrainingRun.Result} (every
  * layer's four alignments, neuron statistics and weight norm, the losses, the time series with
  * its per-neuron cosines), doubles and floats as raw bits, so that the outputs formatted from the

@@ -25,7 +25,9 @@ import org.hebb4j.rng.Rng;
 /**
  * The standard classification experiment (spec/emergence.md#sce): a 2-layer MLP (features ->
  * hidden -> classes) with softmax cross-entropy on an image data set, under each (rule, gamma),
- * reporting test accuracy and per-layer alignment. Runs are split over the workers by run.
+ * reporting test accuracy and per-layer alignment. Runs are split over the workers by run; each
+ * (seed, rule, gamma) is one cell of a sweep (spec/emergence.md#cell-order), run by
+ * {@link #runCells} and summarised by {@link #assemble}.
  */
 public final class Classify {
 
@@ -364,28 +366,92 @@ public final class Classify {
    */
   public static Summary run(Kernels k, Sets sets, Options o, Workers workers,
       AtomicLong progress) {
+    Cell[] cells = new Cell[o.runs()];
+    runCells(k, sets, o, Sre.allCells(cells.length), workers, progress,
+        (c, cell) -> cells[c] = cell);
+    return assemble(o, List.of(cells));
+  }
+
+  /**
+   * The key of cell {@code c} in the canonical order (spec/emergence.md#cell-order): seed, then
+   * rule, then gamma, the last varying fastest; the setting is always 0.
+   *
+   * @param o the settings
+   * @param c the cell index, 0 &lt;= c &lt; {@link Options#runs}
+   * @return its key
+   */
+  public static Sre.CellKey key(Options o, int c) {
+    int perSeed = o.rules().size() * o.gammas().length, rest = c % perSeed;
+    return new Sre.CellKey(0, c / perSeed, o.rules().get(rest / o.gammas().length),
+        o.gammas()[rest % o.gammas().length]);
+  }
+
+  /**
+   * The summary of every cell of the sweep in the canonical order
+   * (spec/emergence.md#cell-order): the one formatting input of the command.
+   *
+   * @param o the settings
+   * @param cells every cell, in order
+   * @return the runs and their statistics
+   * @throws IllegalArgumentException if the cells do not number {@link Options#runs}
+   */
+  public static Summary assemble(Options o, List<Cell> cells) {
+    if (cells.size() != o.runs()) {
+      throw new IllegalArgumentException(cells.size() + " cells for a sweep of " + o.runs());
+    }
+    return Summary.of(o.rules(), o.gammas(), List.copyOf(cells));
+  }
+
+  /**
+   * Runs the cells {@code cells} (spec/emergence.md#cell-order), each independent of the others,
+   * handing each to {@code sink} as it finishes; a cell's bits do not depend on which other
+   * cells run. Seed s uses the root stream {@code Rng(seed + s)}; the Random NN targets of a
+   * seed are drawn when one of its cells needs them. With {@code o.save()} set, each trained
+   * network is written there (as {@link #run} does) before it goes to the sink.
+   *
+   * @param k the kernels
+   * @param sets the standardised train and test sets
+   * @param o the settings
+   * @param cells the cell indices to run
+   * @param workers the threads (results do not depend on their number)
+   * @param progress incremented once per training step (may be null)
+   * @param sink receives every finished cell
+   * @throws IllegalArgumentException if the training set is smaller than one batch
+   * @throws java.io.UncheckedIOException if the save folder or a model file cannot be written
+   */
+  public static void runCells(Kernels k, Sets sets, Options o, int[] cells, Workers workers,
+      AtomicLong progress, Sre.CellSink sink) {
     int steps = o.stepsPerEpoch(sets.train().n()) * o.epochs();
     if (steps < 1) {
       throw new IllegalArgumentException("the training set has fewer rows than one batch");
     }
     int d = sets.train().d(), c = sets.train().o();
     ModelFiles.prepare(o.save());
-    Map<String, String> standardisation = Map.of("input_mean", Float.toString(sets.mean()),
-        "input_std", Float.toString(sets.std()));
+    // in this order: Map.of iterates in an order that changes from JVM to JVM, and the model
+    // file's metadata follows the map's order (the same bits in every process: a resumed or
+    // sharded sweep's models/ equal the unsharded run's)
+    Map<String, String> standardisation = new java.util.LinkedHashMap<>();
+    standardisation.put("input_mean", Float.toString(sets.mean()));
+    standardisation.put("input_std", Float.toString(sets.std()));
     Data[] random = new Data[o.seeds()];
-    if (o.rules().contains(Rule.RANDOMNN)) {
-      workers.run(o.seeds(), s -> random[s] = Teacher.argmaxLabels(k, Teacher.network(
-          o.network(d, c), new Rng(o.seed() + s).derive("randomnn"), o.conventions()),
-          sets.train()));
+    java.util.TreeSet<Integer> needed = new java.util.TreeSet<>();
+    for (int cell : cells) {
+      Sre.CellKey key = key(o, cell);
+      if (key.rule() == Rule.RANDOMNN) {
+        needed.add(key.seedIndex());
+      }
     }
-    int perSeed = o.rules().size() * o.gammas().length;
-    Cell[] cells = new Cell[o.runs()];
+    Integer[] need = needed.toArray(new Integer[0]);
+    workers.run(need.length, j -> random[need[j]] = Teacher.argmaxLabels(k, Teacher.network(
+        o.network(d, c), new Rng(o.seed() + need[j]).derive("randomnn"), o.conventions()),
+        sets.train()));
     // a single run gets the workers for its GEMMs instead (shape-determined blocks, same bits)
     Kernels kr = cells.length == 1 ? ThreadedKernels.of(k, workers) : k;
-    TrainingRun.runAll(workers, cells.length, i -> {
-      int s = i / perSeed, rest = i % perSeed;
-      Rule r = o.rules().get(rest / o.gammas().length);
-      double gamma = o.gammas()[rest % o.gammas().length];
+    TrainingRun.runAll(workers, cells.length, j -> {
+      Sre.CellKey key = key(o, cells[j]);
+      int s = key.seedIndex();
+      Rule r = key.rule();
+      double gamma = key.gamma();
       Rng root = new Rng(o.seed() + s);
       Mlp net = Teacher.network(o.network(d, c), root.derive("student"), o.conventions());
       boolean adam = r.optimizer != Rule.Optimizer.PLAIN;
@@ -395,8 +461,47 @@ public final class Classify {
           cfg.randomTargets() ? random[s] : sets.train(), sets.test(), cfg,
           new TrainingRun.Schedule(steps, o.window(), o.every(), false), root, progress);
       ModelFiles.save(o.save(), Sre.name(r, gamma, o.seed() + s), net, standardisation);
-      cells[i] = new Cell(r, gamma, s, o.seed() + s, res);
+      sink.accept(cells[j], new Cell(r, gamma, s, o.seed() + s, res));
     });
-    return Summary.of(o.rules(), o.gammas(), List.of(cells));
+  }
+
+  /**
+   * The SHA-256 (hex) of a data set's contents: name, shapes, every pixel's bits and every
+   * label of the training then the test set; part of a classify sweep's options digest
+   * (spec/emergence.md#sce), so that a resume or merge over other data is refused.
+   *
+   * @param split the raw train and test images
+   * @return 64 hex digits
+   */
+  public static String fingerprint(Dataset.Split split) {
+    java.security.MessageDigest md;
+    try {
+      md = java.security.MessageDigest.getInstance("SHA-256");
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is in every JDK", e);
+    }
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(1 << 16);
+    for (Dataset ds : new Dataset[] {split.train(), split.test()}) {
+      md.update(ds.name().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      b.clear();
+      b.putInt(ds.n()).putInt(ds.features()).putInt(ds.classes()).putInt(ds.x().length)
+          .putInt(ds.labels().length);
+      for (float v : ds.x()) {
+        if (b.remaining() < 4) {
+          md.update(b.array(), 0, b.position());
+          b.clear();
+        }
+        b.putInt(Float.floatToRawIntBits(v));
+      }
+      for (int v : ds.labels()) {
+        if (b.remaining() < 4) {
+          md.update(b.array(), 0, b.position());
+          b.clear();
+        }
+        b.putInt(v);
+      }
+      md.update(b.array(), 0, b.position());
+    }
+    return java.util.HexFormat.of().formatHex(md.digest());
   }
 }
