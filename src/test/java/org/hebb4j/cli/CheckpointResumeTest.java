@@ -167,7 +167,8 @@ class CheckpointResumeTest {
 
   @Test
   void krotovResumedEqualsUninterrupted() throws Exception {
-    resumedEqualsUninterrupted("krotov", "1b", "--units", "12", "--epochs", "6");
+    // one batch an epoch (60 images): 40 epochs leave the stop requests enough boundaries
+    resumedEqualsUninterrupted("krotov", "1b", "--units", "12", "--epochs", "40");
   }
 
   /** A stopped softhebb run's folder, with its checkpoint. */

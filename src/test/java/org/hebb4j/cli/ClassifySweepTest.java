@@ -45,11 +45,8 @@ class ClassifySweepTest {
 
   @Test
   void mergeOfOneThreeAndMoreShardsThanCellsEqualsUnsharded() throws IOException {
+    Map<String, String> want = SweepShardTest.shardedEqualsUnsharded(tmp, cmd, 1, 3, 11);
     Path full = tmp.resolve("full");
-    MainTest.Run r = MainTest.run(cat(cmd, "--threads", "2", "--out", full.toString()));
-    ok(r);
-    assertTrue(r.out().contains("test acc") && r.out().contains("time: "), r.out());
-    Map<String, String> want = digests(full);
     for (String f : new String[] {"sweep.txt", "classify.csv", "config.txt", "table.txt",
         "accuracy-vs-gamma.svg", "alignment-vs-gamma-layer2-minibatch.svg", "cells/000000.cell",
         "cells/000007.cell", "models/randomnn-gamma0.005-seed2.safetensors"}) {
@@ -62,20 +59,6 @@ class ClassifySweepTest {
       assertFalse(t.contains("time:") || t.contains("threads") || t.contains("kernels"), t);
     }
     assertTrue(Files.readString(full.resolve(Sweeps.TIMINGS_TXT)).contains("time: "));
-    for (int n : new int[] {1, 3, 11}) {
-      List<String> merge = new ArrayList<>(List.of("merge"));
-      for (int i = 0; i < n; i++) {
-        Path s = tmp.resolve("n" + n + "-s" + i);
-        ok(MainTest.run(cat(cmd, "--shard", i + "/" + n, "--threads", "1", "--out",
-            s.toString())));
-        merge.add(s.toString());
-      }
-      Path out = tmp.resolve("merged-" + n);
-      merge.add("--out");
-      merge.add(out.toString());
-      ok(MainTest.run(merge.toArray(new String[0])));
-      assertEquals(want, digests(out), "merge of " + n + " shards");
-    }
   }
 
   @Test

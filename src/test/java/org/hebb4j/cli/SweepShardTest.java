@@ -76,8 +76,12 @@ class SweepShardTest {
     }
   }
 
-  /** Runs cmd unsharded and as n shards, merges, and compares every file's SHA-256. */
-  Map<String, String> shardedEqualsUnsharded(String[] cmd, int... counts) throws IOException {
+  /**
+   * Runs cmd unsharded (into tmp/full) and as n shards, merges, and compares every file's
+   * SHA-256; returns the unsharded run's.
+   */
+  static Map<String, String> shardedEqualsUnsharded(Path tmp, String[] cmd, int... counts)
+      throws IOException {
     Path full = tmp.resolve("full");
     ok(MainTest.run(cat(cmd, "--threads", "2", "--out", full.toString())));
     Map<String, String> want = digests(full);
@@ -103,7 +107,7 @@ class SweepShardTest {
 
   @Test
   void emergenceMergeEqualsUnshardedForOneThreeAndMoreShardsThanCells() throws IOException {
-    Map<String, String> d = shardedEqualsUnsharded(MLP, 1, 3, 11);
+    Map<String, String> d = shardedEqualsUnsharded(tmp, MLP, 1, 3, 11);
     for (String f : new String[] {"alignment.csv", "runs.csv", "timeseries.csv", "table.txt",
         "config.txt", "alignment-vs-gamma-layer2-minibatch.svg",
         "models/dfa-gamma0.0005-seed2.safetensors", "cells/000007.cell"}) {
@@ -117,7 +121,7 @@ class SweepShardTest {
         "0,5e-3", "--seeds", "1", "--steps", "10", "--window", "1", "--train", "64", "--val",
         "16", "--batch", "16", "--tokens", "2", "--heads", "1", "--blocks", "1", "--ffn", "8",
         "--conventions", "hebb4j,torch", "--loss", "mse,mse_mean", "--save"};
-    Map<String, String> d = shardedEqualsUnsharded(t1, 3);
+    Map<String, String> d = shardedEqualsUnsharded(tmp, t1, 3);
     assertTrue(d.containsKey("table1.txt") && d.containsKey("table1.csv")
         && d.containsKey("torch-mse_mean/alignment.csv")
         && d.containsKey("models/torch-mse_mean/adam-gamma0.005-seed1.safetensors"),
@@ -126,7 +130,7 @@ class SweepShardTest {
 
   @Test
   void phaseMergeEqualsUnsharded() throws IOException {
-    Map<String, String> d = shardedEqualsUnsharded(PHASE, 1, 3, 13);
+    Map<String, String> d = shardedEqualsUnsharded(tmp, PHASE, 1, 3, 13);
     assertTrue(d.containsKey("phase.csv") && d.containsKey("boundary.txt")
         && d.containsKey("phase-alignment.svg"), d.keySet().toString());
   }
