@@ -157,8 +157,6 @@ final class ClassifyCommand implements Sweeps.SweepCommand {
     private final Classify.Sets sets;
     private final int steps;
     private final String dataset;
-    /** The settings text of config.txt and table.txt (no kernels, threads or times). */
-    private final String config;
     private final List<String> warnings;
     private final Path data;
     /** Of the options without the save folder, and of the data's contents. */
@@ -167,12 +165,12 @@ final class ClassifyCommand implements Sweeps.SweepCommand {
     Plan(Classify.Builder builder, Classify.Options o, Classify.Sets sets, int steps,
         String dataset, boolean save, String fingerprint, Path data, String config,
         List<String> warnings) {
+      super(config);
       this.builder = builder;
       this.o = o;
       this.sets = sets;
       this.steps = steps;
       this.dataset = dataset;
-      this.config = config;
       this.warnings = warnings;
       this.data = data;
       this.digest = org.hebb4j.experiment.sweep.Manifest.digest(name(), o, save, fingerprint);
@@ -203,11 +201,6 @@ final class ClassifyCommand implements Sweeps.SweepCommand {
       o = builder.save(Experiments.saveDir(a, dir)).build();
     }
 
-    @Override
-    String header(int threads) {
-      return config + String.format(Locale.ROOT, "  kernels %s, threads %d%n",
-          KernelProvider.get().name(), threads);
-    }
 
     @Override
     void run(int[] todo, Workers w, AtomicLong progress, Sweeps.Sink<Cell> sink) {

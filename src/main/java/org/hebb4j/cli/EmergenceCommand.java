@@ -286,8 +286,6 @@ final class EmergenceCommand implements Sweeps.SweepCommand {
     private final List<Loss> losses;
     private final boolean table1;
     private final boolean save;
-    /** The settings text of config.txt and the tables (no kernels, threads or times). */
-    private final String config;
     private final List<String> warnings;
     private List<Sre.Options> settings;
     /** Of the settings without the save folder (a folder is no part of the results). */
@@ -295,13 +293,13 @@ final class EmergenceCommand implements Sweeps.SweepCommand {
 
     Plan(Sre.Builder builder, Sre.Options o, List<Conventions> conventions, List<Loss> losses,
         boolean table1, boolean save, String config, List<String> warnings) {
+      super(config);
       this.builder = builder;
       this.o = o;
       this.conventions = conventions;
       this.losses = losses;
       this.table1 = table1;
       this.save = save;
-      this.config = config;
       this.warnings = warnings;
       this.settings = settings(o);
       this.digest = org.hebb4j.experiment.sweep.Manifest.digest(name(), settings, table1, save);
@@ -331,11 +329,6 @@ final class EmergenceCommand implements Sweeps.SweepCommand {
       settings = settings(builder.save(Experiments.saveDir(a, dir)).build());
     }
 
-    @Override
-    String header(int threads) {
-      return config + String.format(Locale.ROOT, "  kernels %s, threads %d%n",
-          KernelProvider.get().name(), threads);
-    }
 
     @Override
     void run(int[] todo, Workers w, java.util.concurrent.atomic.AtomicLong progress,

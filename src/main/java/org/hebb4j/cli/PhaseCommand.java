@@ -135,17 +135,16 @@ final class PhaseCommand implements Sweeps.SweepCommand {
     private final Phase.Builder builder;
     private Phase.Options o;
     private final boolean save;
-    private final String config;
     private final List<String> warnings;
     /** Of the options without the save folder (a folder is no part of the results). */
     private final String digest;
 
     Plan(Phase.Builder builder, Phase.Options o, boolean save, String config,
         List<String> warnings) {
+      super(config);
       this.builder = builder;
       this.o = o;
       this.save = save;
-      this.config = config;
       this.warnings = warnings;
       this.digest = org.hebb4j.experiment.sweep.Manifest.digest(name(), o, save);
     }
@@ -170,11 +169,6 @@ final class PhaseCommand implements Sweeps.SweepCommand {
       o = builder.save(Experiments.saveDir(a, dir)).build();
     }
 
-    @Override
-    String header(int threads) {
-      return config + String.format(Locale.ROOT, "  kernels %s, threads %d%n",
-          KernelProvider.get().name(), threads);
-    }
 
     @Override
     void run(int[] todo, Workers w, java.util.concurrent.atomic.AtomicLong progress,

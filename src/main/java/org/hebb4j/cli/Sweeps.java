@@ -70,6 +70,13 @@ final class Sweeps {
    * formatting path from the records to every output.
    */
   abstract static class Plan<R> {
+    /** The settings text of config.txt and the tables (no kernels, threads or times). */
+    final String config;
+
+    Plan(String config) {
+      this.config = config;
+    }
+
     /** The number of cells. */
     abstract int cells();
 
@@ -90,8 +97,11 @@ final class Sweeps {
     /** Called once the run folder exists: creates models/ with --save. */
     abstract void open(Args a, Path dir);
 
-    /** The settings printed before the run (may name kernels and threads). */
-    abstract String header(int threads);
+    /** The settings printed before the run: {@link #config}, the kernels and the threads. */
+    final String header(int threads) {
+      return config + String.format(Locale.ROOT, "  kernels %s, threads %d%n",
+          KernelProvider.get().name(), threads);
+    }
 
     /** Runs the cells {@code todo}, handing each to {@code sink} as it finishes. */
     abstract void run(int[] todo, Workers w, AtomicLong progress, Sink<R> sink);
