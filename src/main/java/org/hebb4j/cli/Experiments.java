@@ -307,7 +307,7 @@ final class Experiments {
 
   static Option forceOption() {
     return Option.flag("force", "reuse a non-empty --out folder: its old hebb4j output (*.csv, "
-        + "*.txt, *.svg, *.png, models/, cells/) is deleted first");
+        + "*.txt, *.svg, *.png, models/, cells/, Table 1's setting folders) is deleted first");
   }
 
   /**
@@ -346,37 +346,49 @@ final class Experiments {
           + " choose another folder");
     }
     List<Path> delete = new ArrayList<>();
-    for (Path e : entries) {
-      List<Path> files = new ArrayList<>();
-      if (Files.isDirectory(e, java.nio.file.LinkOption.NOFOLLOW_LINKS)
-          && (e.getFileName().toString().equals("models")
-              || e.getFileName().toString().equals(Sweeps.CELLS))) {
-        try (java.util.stream.Stream<Path> s = Files.list(e)) {
-          s.sorted().forEach(files::add);
-        } catch (IOException x) {
-          throw new UsageException("--out: cannot list folder " + e + ": " + Main.reason(x));
-        }
-      } else {
-        files.add(e);
-      }
-      for (Path f : files) {
-        if (!Files.isRegularFile(f, java.nio.file.LinkOption.NOFOLLOW_LINKS)
-            || !OUTPUT.matcher(f.getFileName().toString()).matches()) {
-          throw new UsageException("--out: " + f + " is not a file a run writes (--force"
-              + " deletes only *.csv, *.txt, *.svg, *.png and models/*.safetensors); remove it"
-              + " yourself or choose another folder");
-        }
-      }
-      delete.addAll(files);
-      if (files.size() != 1 || !files.get(0).equals(e)) {
-        delete.add(e); // models/ or cells/, after its files
-      }
-    }
+    forceable(entries, true, delete);
     for (Path f : delete) {
       try {
         Files.delete(f);
       } catch (IOException e) {
         throw new UsageException("--out: --force cannot delete " + f + ": " + Main.reason(e));
+      }
+    }
+  }
+
+  /**
+   * The folders a run writes inside --out: models/ and cells/, and at the top Table 1 mode's
+   * setting folders CONVENTIONS-LOSS (e.g. torch-mse_mean) with their own models/.
+   */
+  private static final java.util.regex.Pattern SETTING =
+      java.util.regex.Pattern.compile("[a-z0-9]+-[a-z0-9_]+");
+
+  /**
+   * Adds to {@code delete}, children before their folder, every entry --force may delete, or
+   * throws naming the first entry a run does not write.
+   */
+  private static void forceable(List<Path> entries, boolean top, List<Path> delete) {
+    for (Path e : entries) {
+      String name = e.getFileName().toString();
+      if (Files.isDirectory(e, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+          && (name.equals("models") || name.equals(Sweeps.CELLS)
+              || top && SETTING.matcher(name).matches())) {
+        List<Path> inside = new ArrayList<>();
+        try (java.util.stream.Stream<Path> s = Files.list(e)) {
+          s.sorted().forEach(inside::add);
+        } catch (IOException x) {
+          throw new UsageException("--out: cannot list folder " + e + ": " + Main.reason(x));
+        }
+        forceable(inside, false, delete);
+        delete.add(e);
+      } else if (Files.isRegularFile(e, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+          && OUTPUT.matcher(name).matches()) {
+        delete.add(e);
+      } else {
+        throw new UsageException("--out: " + e + " is not a file a run writes (--force"
+            + " deletes only *.csv, *.txt, *.svg, *.png, models/*.safetensors, cells/ and"
+            + " Table 1's setting folders of those); remove it yourself or choose another"
+            + " folder");
       }
     }
   }

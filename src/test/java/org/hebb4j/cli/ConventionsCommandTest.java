@@ -1,6 +1,7 @@
 package org.hebb4j.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -72,5 +73,28 @@ class ConventionsCommandTest {
     assertTrue(Files.exists(out.resolve("torch-mse_mean").resolve("alignment.csv")));
     String al = Files.readString(out.resolve("hebb4j-mse").resolve("alignment.csv"));
     assertTrue(al.contains(",3,persample,"), al);
+
+    // --force replaces the whole Table 1 output, setting folders included, with one setting
+    MainTest.Run again = MainTest.run("emergence", "--rules", "sgd", "--steps", "20", "--seeds",
+        "1", "--train", "300", "--val", "50", "--batch", "32", "--threads", "2", "--out",
+        out.toString(), "--force");
+    assertEquals(0, again.status(), again.err());
+    assertFalse(Files.exists(out.resolve("torch-mse_mean")), "old setting folder left behind");
+    assertFalse(Files.exists(out.resolve("table1.txt")), "old Table 1 left behind");
+    assertTrue(Files.exists(out.resolve("alignment.csv")));
+  }
+
+  @Test
+  void forceKeepsSettingFoldersHoldingForeignFiles() throws IOException {
+    Path out = Files.createDirectories(tmp.resolve("t1").resolve("torch-mse"));
+    Files.writeString(out.resolve("alignment.csv"), "old");
+    Path notes = Files.writeString(out.resolve("notes.md"), "mine");
+    MainTest.Run r = MainTest.run("emergence", "--rules", "sgd", "--steps", "20", "--seeds", "1",
+        "--train", "300", "--val", "50", "--batch", "32", "--out", out.getParent().toString(),
+        "--force");
+    assertEquals(2, r.status(), r.err());
+    assertEquals("hebb4j emergence: --out: " + notes + " is not a file a run writes",
+        r.err().strip().lines().reduce((x, y) -> y).orElse("").split(" \\(--force")[0]);
+    assertTrue(Files.exists(out.resolve("alignment.csv")), "nothing deleted");
   }
 }
