@@ -33,10 +33,10 @@ import org.hebb4j.util.Named;
 final class EmergenceCommand implements Sweeps.SweepCommand {
 
   static final int DEFAULT_SEEDS = 3;
-  /** Default seeds of --model transformer (3 x 4 x 2 runs of 2000 steps). */
+  /** Default seeds of --model transformer (3 x 4 x 2 runs of 8000 steps). */
   static final int TRANSFORMER_SEEDS = 2;
-  /** Default steps of --model transformer: lr gamma T = 1 at gamma = 5e-3. */
-  static final int TRANSFORMER_STEPS = 2000;
+  /** Default steps of --model transformer: lr gamma T = 4 at 5e-3 (spec/transformer.md#sre). */
+  static final int TRANSFORMER_STEPS = 8000;
   static final int DEFAULT_STEPS = 3000;
   static final int PAPER_SEEDS = 10;
   static final int PAPER_STEPS = 20000;
