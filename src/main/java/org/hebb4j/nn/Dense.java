@@ -187,40 +187,57 @@ public final class Dense {
    */
   public void backwardParams(Kernels k, int rows, float[] delta, float[] hPre, float[] dW,
       float[] db, boolean accumulate) {
-    backwardParams(k, rows, delta, hPre, dW, db, accumulate, 0, out);
+    backwardWeights(k, rows, delta, hPre, dW, accumulate, 0, out, 0, in);
+    if (b != null) {
+      backwardBias(k, rows, delta, db, accumulate, 0, out);
+    }
   }
 
   /**
-   * {@link #backwardParams(Kernels, int, float[], float[], float[], float[], boolean)} for the
-   * outputs [o0, o1) only: rows o0 .. o1 - 1 of dW and those elements of db, each summed over
-   * every batch row in the same order as by the whole call, so the gradient cut into output
-   * ranges has the bits of one call (spec/transformer.md#performance).
+   * The block [o0, o1) x [i0, i1) of dW = delta^T hPre (E6) (added to with {@code accumulate}):
+   * each element is summed over every batch row in the order of the whole product
+   * (spec/kernels.md#one-result (K11)), so dW cut into blocks has the bits of one call
+   * (spec/transformer.md#performance).
    *
    * @param k the kernels
    * @param rows batch rows
    * @param delta dL/da [rows, out]
    * @param hPre the layer's input [rows, in]
-   * @param dW receives rows o0 .. o1 - 1 of dL/dW [out, in]
-   * @param db receives elements o0 .. o1 - 1 of dL/db [out] (ignored for a bias-free layer)
-   * @param accumulate add to dW and db instead of overwriting them
-   * @param o0 the first output, in [0, out]
-   * @param o1 the end of the outputs, in [o0, out]
+   * @param dW receives the block of dL/dW [out, in]
+   * @param accumulate add to dW instead of overwriting it
+   * @param o0 the first output (row of dW)
+   * @param o1 the end of the outputs, at most out
+   * @param i0 the first input (column of dW)
+   * @param i1 the end of the inputs, at most in
    */
-  public void backwardParams(Kernels k, int rows, float[] delta, float[] hPre, float[] dW,
-      float[] db, boolean accumulate, int o0, int o1) {
-    int m = o1 - o0;
-    if (m <= 0) {
-      return;
+  public void backwardWeights(Kernels k, int rows, float[] delta, float[] hPre, float[] dW,
+      boolean accumulate, int o0, int o1, int i0, int i1) {
+    if (o1 > o0 && i1 > i0) {
+      k.gemm(true, false, o1 - o0, i1 - i0, rows, 1f, delta, o0, out, hPre, i0, in,
+          accumulate ? 1f : 0f, dW, o0 * in + i0, in);
     }
-    k.gemm(true, false, m, in, rows, 1f, delta, o0, out, hPre, 0, in, accumulate ? 1f : 0f,
-        dW, o0 * in, in);
-    if (b != null) {
-      if (!accumulate) {
-        java.util.Arrays.fill(db, o0, o1, 0f);
-      }
-      for (int r = 0; r < rows; r++) {
-        k.axpy(m, 1f, delta, r * out + o0, db, o0);
-      }
+  }
+
+  /**
+   * Elements [o0, o1) of db = sum over rows of delta (E6), row after row (an axpy with alpha 1
+   * per row), added to with {@code accumulate}: db cut into ranges has the bits of one call
+   * (spec/transformer.md#performance).
+   *
+   * @param k the kernels
+   * @param rows batch rows
+   * @param delta dL/da [rows, out]
+   * @param db receives those elements of dL/db [out]
+   * @param accumulate add to db instead of overwriting it
+   * @param o0 the first output
+   * @param o1 the end of the outputs, at most out
+   */
+  public void backwardBias(Kernels k, int rows, float[] delta, float[] db, boolean accumulate,
+      int o0, int o1) {
+    if (!accumulate) {
+      java.util.Arrays.fill(db, o0, o1, 0f);
+    }
+    for (int r = 0; r < rows; r++) {
+      k.axpy(o1 - o0, 1f, delta, r * out + o0, db, o0);
     }
   }
 

@@ -31,6 +31,11 @@ public final class Transformer {
   static final int SPANS_PER_THREAD = 4;
   /** Token rows per range, at least. */
   static final int MIN_SPAN_ROWS = 32;
+  /** Multiply-adds per job of the parameter gradients, about. */
+  static final long REDUCTION_MACS = 1L << 21;
+  /** Columns of dW per job, at least, when a job is a range of columns. */
+  static final int MIN_COLUMNS = 32;
+ 
 
   /** One block's parameters (spec/transformer.md#forward (T2)-(T5)). */
   public static final class Block {
@@ -811,16 +816,34 @@ public final class Transformer {
       return l.toArray(new Runnable[0]);
     }
 
-    /** dW, db of one map, in output ranges of about 2^20 multiply-adds at full capacity. */
+    /**
+     * dW, db of one map as jobs of about {@link #REDUCTION_MACS} multiply-adds at full capacity:
+     * dW by ranges of its columns when it has {@code 2 MIN_COLUMNS} or more (each job then packs
+     * only its own columns of hPre), else of its rows; db with the first job.
+     */
     private void params(List<Runnable> l, Dense d, float[] delta, float[] hPre, float[] dW,
         float[] db, int rowsPerSample) {
       long macs = (long) d.out * d.in * capacity * rowsPerSample;
-      int parts = (int) Math.max(1, Math.min(d.out / 4, macs >> 20));
-      int size = (d.out + parts - 1) / parts;
-      for (int o0 = 0; o0 < d.out; o0 += size) {
-        int from = o0, to = Math.min(d.out, o0 + size);
-        l.add(() -> d.backwardParams(kc, rows * rowsPerSample, delta, hPre, dW, db, accumulate,
-            from, to));
+      int parts = (int) Math.max(1, macs / REDUCTION_MACS);
+      boolean byColumns = d.in >= 2 * MIN_COLUMNS;
+      int dim = byColumns ? d.in : d.out;
+      int unit = byColumns ? MIN_COLUMNS : 4;
+      parts = Math.min(parts, Math.max(1, dim / unit));
+      int size = ((dim + parts - 1) / parts + unit - 1) / unit * unit;
+      for (int p0 = 0; p0 < dim; p0 += size) {
+        int from = p0, to = Math.min(dim, p0 + size);
+        boolean first = p0 == 0;
+        l.add(() -> {
+          int n = rows * rowsPerSample;
+          if (byColumns) {
+            d.backwardWeights(kc, n, delta, hPre, dW, accumulate, 0, d.out, from, to);
+          } else {
+            d.backwardWeights(kc, n, delta, hPre, dW, accumulate, from, to, 0, d.in);
+          }
+          if (first && db != null) {
+            d.backwardBias(kc, n, delta, db, accumulate, 0, d.out);
+          }
+        });
       }
     }
 
