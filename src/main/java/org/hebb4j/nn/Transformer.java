@@ -377,7 +377,9 @@ public final class Transformer {
     private LayerNorm.Scratch[] scratch = new LayerNorm.Scratch[0];
     private final IntConsumer forwardSpan = this::forwardSpan;
     private final IntConsumer backwardSpan = this::backwardSpan;
+    /** The parameter-gradient jobs: each map's dW as one product, and cut into smaller jobs. */
     private final Runnable[] reductions;
+    private final Runnable[] reductionParts;
     private final IntConsumer reduction;
 
     Workspace(int capacity) {
@@ -417,8 +419,9 @@ public final class Transformer {
       dr = new float[D];
       grads = gradientMap();
       maps = linearMapList();
-      reductions = reductionList();
-      Runnable[] red = reductions;
+      reductions = reductionList(false);
+      reductionParts = reductionList(true);
+      Runnable[] red = reductionParts;
       reduction = i -> red[i].run();
     }
 
@@ -689,7 +692,7 @@ public final class Transformer {
           reductions[i].run();
         }
       } else {
-        w.run(reductions.length, reduction); // the sums over rows, each on one thread
+        w.run(reductionParts.length, reduction); // the sums over rows, each on one thread
       }
       if (sink != null) {
         tell(sink, maps.size() - 1, e);
@@ -765,30 +768,31 @@ public final class Transformer {
 
     /**
      * The parameter gradients, each a sum over the batch's rows in row order, as independent
-     * jobs of about 2^20 multiply-adds (largest first): dW and db by ranges of outputs (rows of
-     * dW), each layer norm's dgamma and dbeta (when the batch was cut), dP.
+     * jobs, the largest first: each map's dW and db (with {@code cut}, dW in jobs of about
+     * {@link #REDUCTION_MACS} multiply-adds, for the threads), dP, and each layer norm's dgamma
+     * and dbeta when the batch was cut (else the layer norm's backward computed them).
      */
-    private Runnable[] reductionList() {
+    private Runnable[] reductionList(boolean cut) {
       List<Runnable> l = new ArrayList<>();
       int t = config.tokens();
       for (int i = buf.length - 1; i >= 0; i--) {
         Block b = blocks.get(i);
         BlockBuffers bb = buf[i];
         float[] dout = dh[i + 1];
-        params(l, b.w2, dout, bb.z, bb.dW2, bb.db2, t);
-        params(l, b.w1, bb.dz, bb.v, bb.dW1, bb.db1, t);
+        params(l, cut, b.w2, dout, bb.z, bb.dW2, bb.db2, t);
+        params(l, cut, b.w1, bb.dz, bb.v, bb.dW1, bb.db1, t);
       }
       for (int i = buf.length - 1; i >= 0; i--) {
         Block b = blocks.get(i);
         BlockBuffers bb = buf[i];
         Attention.Buffers ab = bb.attn;
-        params(l, b.attn.wo, bb.da, ab.o, ab.dWo, ab.dbo, t);
-        params(l, b.attn.wq, ab.dq, bb.u, ab.dWq, ab.dbq, t);
-        params(l, b.attn.wk, ab.dk, bb.u, ab.dWk, ab.dbk, t);
-        params(l, b.attn.wv, ab.dv, bb.u, ab.dWv, ab.dbv, t);
+        params(l, cut, b.attn.wo, bb.da, ab.o, ab.dWo, ab.dbo, t);
+        params(l, cut, b.attn.wq, ab.dq, bb.u, ab.dWq, ab.dbq, t);
+        params(l, cut, b.attn.wk, ab.dk, bb.u, ab.dWk, ab.dbk, t);
+        params(l, cut, b.attn.wv, ab.dv, bb.u, ab.dWv, ab.dbv, t);
       }
-      params(l, embed, dh[0], x, dE, de, t);
-      params(l, readout, e, m, dR, dr, 1);
+      params(l, cut, embed, dh[0], x, dE, de, t);
+      params(l, cut, readout, e, m, dR, dr, 1);
       float[] d0 = dh[0];
       l.add(() -> { // (T20) dP
         int n = rows * t;
@@ -817,14 +821,14 @@ public final class Transformer {
     }
 
     /**
-     * dW, db of one map as jobs of about {@link #REDUCTION_MACS} multiply-adds at full capacity:
-     * dW by ranges of its columns when it has {@code 2 MIN_COLUMNS} or more (each job then packs
+     * dW, db of one map as one job, or with {@code cut} as jobs of about
+     * {@link #REDUCTION_MACS} multiply-adds at full capacity: dW by ranges of its columns when it has {@code 2 MIN_COLUMNS} or more (each job then packs
      * only its own columns of hPre), else of its rows; db with the first job.
      */
-    private void params(List<Runnable> l, Dense d, float[] delta, float[] hPre, float[] dW,
-        float[] db, int rowsPerSample) {
+    private void params(List<Runnable> l, boolean cut, Dense d, float[] delta, float[] hPre,
+        float[] dW, float[] db, int rowsPerSample) {
       long macs = (long) d.out * d.in * capacity * rowsPerSample;
-      int parts = (int) Math.max(1, macs / REDUCTION_MACS);
+      int parts = cut ? (int) Math.max(1, macs / REDUCTION_MACS) : 1;
       boolean byColumns = d.in >= 2 * MIN_COLUMNS;
       int dim = byColumns ? d.in : d.out;
       int unit = byColumns ? MIN_COLUMNS : 4;
