@@ -28,7 +28,7 @@ public final class Transformer {
 
   private static final int D = TransformerConfig.D;
   /** Ranges of batch rows per thread of the pool (spec/transformer.md#performance). */
-  static final int SPANS_PER_THREAD = 4;
+  static final int SPANS_PER_THREAD = 2;
   /** Token rows per range, at least. */
   static final int MIN_SPAN_ROWS = 32;
   /** Multiply-adds per job of the parameter gradients, about. */

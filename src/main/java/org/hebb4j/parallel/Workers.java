@@ -18,7 +18,10 @@ import java.util.function.IntConsumer;
  * {@code min(threads, chunks, availableProcessors())} threads, the caller included. A waiting
  * thread spins briefly ({@link Thread#onSpinWait}) before it parks, but only while no more pool
  * threads are awake, in all pools, than there are processors; otherwise it parks at once, so
- * waiting never takes a core from a thread with work.
+ * waiting never takes a core from a thread with work. Chunks are claimed one at a time, and the
+ * caller waits only for the chunks other threads have claimed: on a busy machine a worker that
+ * has not woken yet finds nothing left to claim, and the caller, having run the chunks itself,
+ * does not wait for it.
  *
  * <p>Nothing is allocated per call (no futures, no queues), so training steps stay garbage-free.
  */
