@@ -534,7 +534,9 @@ public final class Transformer {
     }
 
     /**
-     * (T1)-(T7). See spec/transformer.md#forward.
+     * (T1)-(T7), in ranges of batch rows on the workers of {@code k} when it is a
+     * {@link ThreadedKernels} (the same bits for any thread count). See
+     * spec/transformer.md#forward and spec/transformer.md#performance.
      *
      * @param k the kernels
      * @param x inputs [rows, 32] (copied: the embedding's h_pre until the next call)
@@ -675,9 +677,12 @@ public final class Transformer {
 
     /**
      * {@link #backward(Kernels, boolean)}, also handing {@code sink} the gradient of every linear
-     * map's output as soon as the backward pass has it (spec/transformer.md#persample): map i of
-     * {@link #linearMaps()} receives dL/dy [rows() rowsPerSample, out], valid during the call
-     * only (W2's and Wo's are the residual stream's, overwritten by the next block).
+     * map's output, in the order of the backward pass (R, then per block from the last W2, W1,
+     * Wo, Wq, Wk, Wv, then E), once every activation gradient is computed
+     * (spec/transformer.md#persample): map i of {@link #linearMaps()} receives dL/dy
+     * [rows() rowsPerSample, out], to be read during the call only. The activations run in
+     * ranges of batch rows and the parameter gradients as sums over rows, on the workers of
+     * {@code k} when it is a {@link ThreadedKernels} (spec/transformer.md#performance).
      *
      * @param k the kernels
      * @param accumulate add to the gradients instead of overwriting them
