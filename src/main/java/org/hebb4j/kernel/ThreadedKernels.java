@@ -57,6 +57,25 @@ public final class ThreadedKernels implements Kernels {
     return workers.threads() == 1 ? base : new ThreadedKernels(base, workers);
   }
 
+  /**
+   * The kernels whose GEMM this view spreads, for work that a caller splits over the pool itself
+   * (spec/transformer.md#performance). See spec/parallel.md.
+   *
+   * @return the base kernels, single-threaded
+   */
+  public Kernels base() {
+    return base;
+  }
+
+  /**
+   * The pool this view spreads its GEMMs over. See spec/parallel.md.
+   *
+   * @return the workers
+   */
+  public Workers workers() {
+    return workers;
+  }
+
   /** Rows (or columns) per block for a dimension of length {@code dim}: shape-only. */
   static int blockSize(int dim) {
     int blocks = Math.min(MAX_BLOCKS, Math.max(1, dim / ALIGN));

@@ -117,7 +117,7 @@ public final class Attention {
       dq = new float[n];
       dk = new float[n];
       dv = new float[n];
-      ds = new float[tokens * tokens];
+      ds = new float[(int) rows * tokens];
       dWq = new float[dim * dim];
       dbq = new float[dim];
       dWk = new float[dim * dim];
@@ -167,12 +167,20 @@ public final class Attention {
    */
   public void forward(Kernels kern, int batch, float[] x, float[] y, Buffers b) {
     checkBatch(batch, b);
-    int t = b.tokens, n = batch * t, dh = dim / heads;
-    wq.forward(kern, n, x, b.q, b.q);
-    wk.forward(kern, n, x, b.k, b.k);
-    wv.forward(kern, n, x, b.v, b.v);
+    forward(kern, 0, batch, x, y, b);
+  }
+
+  /**
+   * (T9)-(T11) for batch rows [s0, s1) only, which depend on those rows of x alone: a batch cut
+   * into ranges of batch rows has the bits of one call (spec/transformer.md#performance).
+   */
+  void forward(Kernels kern, int s0, int s1, float[] x, float[] y, Buffers b) {
+    int t = b.tokens, r0 = s0 * t, n = (s1 - s0) * t, dh = dim / heads;
+    wq.forward(kern, r0, n, x, b.q, b.q);
+    wk.forward(kern, r0, n, x, b.k, b.k);
+    wv.forward(kern, r0, n, x, b.v, b.v);
     float scale = (float) (1.0 / Math.sqrt(dh));
-    for (int bi = 0; bi < batch; bi++) {
+    for (int bi = s0; bi < s1; bi++) {
       for (int j = 0; j < heads; j++) {
         int off = bi * t * dim + j * dh, poff = (bi * heads + j) * t * t;
         productNT(t, t, dh, scale, b.q, off, b.k, off, dim, b.p, poff, t);
@@ -182,7 +190,7 @@ public final class Attention {
         productNN(t, dh, t, 1f, b.p, poff, t, b.v, off, dim, b.o, off);
       }
     }
-    wo.forward(kern, n, b.o, y, y);
+    wo.forward(kern, r0, n, b.o, y, y);
   }
 
   /** Softmax of p[off .. off + n - 1] in place: max subtracted, StrictMath.exp, double sum. */
@@ -220,34 +228,46 @@ public final class Attention {
   public void backward(Kernels kern, int batch, float[] x, float[] dy, float[] dx, Buffers b,
       boolean accumulate) {
     checkBatch(batch, b);
-    int t = b.tokens, n = batch * t, dh = dim / heads;
+    int n = batch * b.tokens;
     wo.backwardParams(kern, n, dy, b.o, b.dWo, b.dbo, accumulate);
-    wo.backwardInput(kern, n, dy, b.dO);
-    float scale = (float) (1.0 / Math.sqrt(dh));
-    float[] ds = b.ds;
-    for (int bi = 0; bi < batch; bi++) {
-      for (int j = 0; j < heads; j++) {
-        int off = bi * t * dim + j * dh, poff = (bi * heads + j) * t * t;
-        // dP = do_j v_j^T; dv_j = P^T do_j
-        productNT(t, t, dh, 1f, b.dO, off, b.v, off, dim, ds, 0, t);
-        productTN(t, dh, t, 1f, b.p, poff, t, b.dO, off, dim, b.dv, off);
-        // dS = P * (dP - rowsum(dP * P))
-        for (int r = 0; r < t; r++) {
-          double dot = kern.dsdot(t, ds, r * t, b.p, poff + r * t);
-          for (int c = 0; c < t; c++) {
-            ds[r * t + c] = (float) (b.p[poff + r * t + c] * (ds[r * t + c] - dot));
-          }
-        }
-        productNN(t, dh, t, scale, ds, 0, t, b.k, off, dim, b.dq, off);
-        productTN(t, dh, t, scale, ds, 0, t, b.q, off, dim, b.dk, off);
-      }
-    }
+    backwardInput(kern, 0, batch, dy, dx, b);
     wq.backwardParams(kern, n, b.dq, x, b.dWq, b.dbq, accumulate);
     wk.backwardParams(kern, n, b.dk, x, b.dWk, b.dbk, accumulate);
     wv.backwardParams(kern, n, b.dv, x, b.dWv, b.dbv, accumulate);
-    kern.gemmNN(n, dim, dim, 1f, b.dq, 0, wq.w, 0, 0f, dx, 0);
-    kern.gemmNN(n, dim, dim, 1f, b.dk, 0, wk.w, 0, 1f, dx, 0);
-    kern.gemmNN(n, dim, dim, 1f, b.dv, 0, wv.w, 0, 1f, dx, 0);
+  }
+
+  /**
+   * (T17)-(T19) without the parameter gradients, for batch rows [s0, s1) only: dO, dq, dk, dv
+   * and dx of those rows, which depend on those rows alone (spec/transformer.md#performance).
+   * {@code dx} must alias neither {@code dy} nor the buffers.
+   */
+  void backwardInput(Kernels kern, int s0, int s1, float[] dy, float[] dx, Buffers b) {
+    int t = b.tokens, r0 = s0 * t, n = (s1 - s0) * t, dh = dim / heads;
+    wo.backwardInput(kern, r0, n, dy, b.dO);
+    float scale = (float) (1.0 / Math.sqrt(dh));
+    float[] ds = b.ds;
+    for (int bi = s0; bi < s1; bi++) {
+      int so = bi * t * t; // this batch row's dS scratch
+      for (int j = 0; j < heads; j++) {
+        int off = bi * t * dim + j * dh, poff = (bi * heads + j) * t * t;
+        // dP = do_j v_j^T; dv_j = P^T do_j
+        productNT(t, t, dh, 1f, b.dO, off, b.v, off, dim, ds, so, t);
+        productTN(t, dh, t, 1f, b.p, poff, t, b.dO, off, dim, b.dv, off);
+        // dS = P * (dP - rowsum(dP * P))
+        for (int r = 0; r < t; r++) {
+          double dot = kern.dsdot(t, ds, so + r * t, b.p, poff + r * t);
+          for (int c = 0; c < t; c++) {
+            ds[so + r * t + c] = (float) (b.p[poff + r * t + c] * (ds[so + r * t + c] - dot));
+          }
+        }
+        productNN(t, dh, t, scale, ds, so, t, b.k, off, dim, b.dq, off);
+        productTN(t, dh, t, scale, ds, so, t, b.q, off, dim, b.dk, off);
+      }
+    }
+    int x0 = r0 * dim;
+    kern.gemmNN(n, dim, dim, 1f, b.dq, x0, wq.w, 0, 0f, dx, x0);
+    kern.gemmNN(n, dim, dim, 1f, b.dk, x0, wk.w, 0, 1f, dx, x0);
+    kern.gemmNN(n, dim, dim, 1f, b.dv, x0, wv.w, 0, 1f, dx, x0);
   }
 
   // The per-(batch row, head) products are T x T x dh (4 x 4 x 8 at the defaults): called as

@@ -136,21 +136,39 @@ public final class Dense {
    * @param z receives the activation [rows, out]
    */
   public void forward(Kernels k, int rows, float[] hPre, float[] a, float[] z) {
+    forward(k, 0, rows, hPre, a, z);
+  }
+
+  /**
+   * {@link #forward(Kernels, int, float[], float[], float[])} for rows [row0, row0 + rows) of
+   * hPre, a and z only: every output row depends on its input row alone (spec/kernels.md#one-result
+   * (K11)), so a batch cut into row ranges gives the bits of one call
+   * (spec/transformer.md#performance).
+   *
+   * @param k the kernels
+   * @param row0 the first row
+   * @param rows rows from row0
+   * @param hPre the input [row0 + rows, in]
+   * @param a receives the pre-activation of those rows
+   * @param z receives their activation
+   */
+  public void forward(Kernels k, int row0, int rows, float[] hPre, float[] a, float[] z) {
+    int x0 = row0 * in, a0 = row0 * out;
     if (b != null && in <= K_BLOCK) {
       for (int r = 0; r < rows; r++) { // C = b on every row, then C = fma(C, 1, s)
-        System.arraycopy(b, 0, a, r * out, out);
+        System.arraycopy(b, 0, a, a0 + r * out, out);
       }
-      k.gemmNT(rows, out, in, 1f, hPre, w, 1f, a);
+      k.gemmNT(rows, out, in, 1f, hPre, x0, w, 0, 1f, a, a0);
     } else {
-      k.gemmNT(rows, out, in, 1f, hPre, w, 0f, a);
+      k.gemmNT(rows, out, in, 1f, hPre, x0, w, 0, 0f, a, a0);
       if (b != null) {
         for (int r = 0; r < rows; r++) {
-          k.axpy(out, 1f, b, 0, a, r * out);
+          k.axpy(out, 1f, b, 0, a, a0 + r * out);
         }
       }
     }
     if (z != a || act != Activation.LINEAR) {
-      k.activate(act, rows * out, a, 0, z, 0);
+      k.activate(act, rows * out, a, a0, z, a0);
     }
   }
 
@@ -169,14 +187,57 @@ public final class Dense {
    */
   public void backwardParams(Kernels k, int rows, float[] delta, float[] hPre, float[] dW,
       float[] db, boolean accumulate) {
-    k.gemmTN(out, in, rows, 1f, delta, hPre, accumulate ? 1f : 0f, dW);
+    backwardWeights(k, rows, delta, hPre, dW, accumulate, 0, out, 0, in);
     if (b != null) {
-      if (!accumulate) {
-        java.util.Arrays.fill(db, 0, out, 0f);
-      }
-      for (int r = 0; r < rows; r++) {
-        k.axpy(out, 1f, delta, r * out, db, 0);
-      }
+      backwardBias(k, rows, delta, db, accumulate, 0, out);
+    }
+  }
+
+  /**
+   * The block [o0, o1) x [i0, i1) of dW = delta^T hPre (E6) (added to with {@code accumulate}):
+   * each element is summed over every batch row in the order of the whole product
+   * (spec/kernels.md#one-result (K11)), so dW cut into blocks has the bits of one call
+   * (spec/transformer.md#performance).
+   *
+   * @param k the kernels
+   * @param rows batch rows
+   * @param delta dL/da [rows, out]
+   * @param hPre the layer's input [rows, in]
+   * @param dW receives the block of dL/dW [out, in]
+   * @param accumulate add to dW instead of overwriting it
+   * @param o0 the first output (row of dW)
+   * @param o1 the end of the outputs, at most out
+   * @param i0 the first input (column of dW)
+   * @param i1 the end of the inputs, at most in
+   */
+  public void backwardWeights(Kernels k, int rows, float[] delta, float[] hPre, float[] dW,
+      boolean accumulate, int o0, int o1, int i0, int i1) {
+    if (o1 > o0 && i1 > i0) {
+      k.gemm(true, false, o1 - o0, i1 - i0, rows, 1f, delta, o0, out, hPre, i0, in,
+          accumulate ? 1f : 0f, dW, o0 * in + i0, in);
+    }
+  }
+
+  /**
+   * Elements [o0, o1) of db = sum over rows of delta (E6), row after row (an axpy with alpha 1
+   * per row), added to with {@code accumulate}: db cut into ranges has the bits of one call
+   * (spec/transformer.md#performance).
+   *
+   * @param k the kernels
+   * @param rows batch rows
+   * @param delta dL/da [rows, out]
+   * @param db receives those elements of dL/db [out]
+   * @param accumulate add to db instead of overwriting it
+   * @param o0 the first output
+   * @param o1 the end of the outputs, at most out
+   */
+  public void backwardBias(Kernels k, int rows, float[] delta, float[] db, boolean accumulate,
+      int o0, int o1) {
+    if (!accumulate) {
+      java.util.Arrays.fill(db, o0, o1, 0f);
+    }
+    for (int r = 0; r < rows; r++) {
+      k.axpy(o1 - o0, 1f, delta, r * out + o0, db, o0);
     }
   }
 
@@ -190,6 +251,20 @@ public final class Dense {
    * @param dIn receives dL/dhPre [rows, in]
    */
   public void backwardInput(Kernels k, int rows, float[] delta, float[] dIn) {
-    k.gemmNN(rows, in, out, 1f, delta, w, 0f, dIn);
+    backwardInput(k, 0, rows, delta, dIn);
+  }
+
+  /**
+   * {@link #backwardInput(Kernels, int, float[], float[])} for rows [row0, row0 + rows) only:
+   * each row of dIn depends on its row of delta alone. See spec/transformer.md#performance.
+   *
+   * @param k the kernels
+   * @param row0 the first row
+   * @param rows rows from row0
+   * @param delta dL/da [row0 + rows, out]
+   * @param dIn receives those rows of dL/dhPre [row0 + rows, in]
+   */
+  public void backwardInput(Kernels k, int row0, int rows, float[] delta, float[] dIn) {
+    k.gemmNN(rows, in, out, 1f, delta, row0 * out, w, 0, 0f, dIn, row0 * in);
   }
 }

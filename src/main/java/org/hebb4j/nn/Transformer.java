@@ -7,8 +7,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.IntConsumer;
 import org.hebb4j.kernel.Activation;
 import org.hebb4j.kernel.Kernels;
+import org.hebb4j.kernel.ThreadedKernels;
+import org.hebb4j.parallel.Workers;
 import org.hebb4j.rng.Rng;
 import org.hebb4j.tensor.Tensor;
 
@@ -24,6 +27,15 @@ import org.hebb4j.tensor.Tensor;
 public final class Transformer {
 
   private static final int D = TransformerConfig.D;
+  /** Ranges of batch rows per thread of the pool (spec/transformer.md#performance). */
+  static final int SPANS_PER_THREAD = 2;
+  /** Token rows per range, at least. */
+  static final int MIN_SPAN_ROWS = 32;
+  /** Multiply-adds per job of the parameter gradients, about. */
+  static final long REDUCTION_MACS = 1L << 21;
+  /** Columns of dW per job, at least, when a job is a range of columns. */
+  static final int MIN_COLUMNS = 32;
+ 
 
   /** One block's parameters (spec/transformer.md#forward (T2)-(T5)). */
   public static final class Block {
@@ -289,6 +301,14 @@ public final class Transformer {
     final float[] db1;
     final float[] dW2;
     final float[] db2;
+    /** dL/da: the gradient of the residual stream after the attention (Wo's output gradient). */
+    final float[] da;
+    /** dL/df: the gradient of W1's output (pre-activation). */
+    final float[] dz;
+    /** The gradient of W1's input v (LN2's output gradient). */
+    final float[] dv;
+    /** The gradient of the attention's input u (LN1's output gradient). */
+    final float[] du;
 
     BlockBuffers(Block b, int capacity, float[] hin) {
       int n = capacity * config.tokens();
@@ -308,6 +328,10 @@ public final class Transformer {
       db1 = new float[b.w1.out];
       dW2 = new float[b.w2.w.length];
       db2 = new float[D];
+      da = new float[n * D];
+      dz = new float[n * config.ffn()];
+      dv = new float[n * D];
+      du = new float[n * D];
     }
   }
 
@@ -326,10 +350,15 @@ public final class Transformer {
     private final float[] out;
     private final float[] e;
     private final float[] dm;
-    private final float[] dh;
-    private final float[] dtmp;
-    private final float[] dtmp2;
-    private final float[] dz;
+    /**
+     * dh[l]: the gradient of block l's input (dh[blocks]: of the last block's output, the final
+     * LN's input).
+     */
+    private final float[][] dh;
+    /** The gradient of the final LN's output (null with norm NONE). */
+    private final float[] dhf;
+    /** A layer norm's input gradient, per row range, before the residual sum. */
+    private final float[] lndx;
     private final float[] dE;
     private final float[] de;
     private final float[] dP;
@@ -339,6 +368,19 @@ public final class Transformer {
     private final List<LinearMap> maps;
     private final float[] x;
     private int rows;
+    // The split over threads (spec/transformer.md#performance): the kernels a range runs on,
+    // batch rows per range, the number of ranges, and a layer norm scratch per range.
+    private Kernels kc;
+    private int span;
+    private int spans;
+    private boolean accumulate;
+    private LayerNorm.Scratch[] scratch = new LayerNorm.Scratch[0];
+    private final IntConsumer forwardSpan = this::forwardSpan;
+    private final IntConsumer backwardSpan = this::backwardSpan;
+    /** The parameter-gradient jobs: each map's dW as one product, and cut into smaller jobs. */
+    private final Runnable[] reductions;
+    private final Runnable[] reductionParts;
+    private final IntConsumer reduction;
 
     Workspace(int capacity) {
       int t = config.tokens();
@@ -363,10 +405,13 @@ public final class Transformer {
       out = new float[capacity * D];
       e = new float[capacity * D];
       dm = new float[capacity * D];
-      dh = new float[n * D];
-      dtmp = new float[n * D];
-      dtmp2 = new float[n * D];
-      dz = new float[n * config.ffn()];
+      dh = new float[buf.length + 1][];
+      dh[buf.length] = new float[n * D];
+      for (int l = buf.length - 1; l >= 0; l--) {
+        dh[l] = new float[n * D];
+      }
+      dhf = lnf == null ? null : new float[n * D];
+      lndx = new float[n * D];
       dE = new float[embed.w.length];
       de = new float[D];
       dP = new float[pos.length];
@@ -374,6 +419,10 @@ public final class Transformer {
       dr = new float[D];
       grads = gradientMap();
       maps = linearMapList();
+      reductions = reductionList(false);
+      reductionParts = reductionList(true);
+      Runnable[] red = reductionParts;
+      reduction = i -> red[i].run();
     }
 
     private List<LinearMap> linearMapList() {
@@ -485,7 +534,9 @@ public final class Transformer {
     }
 
     /**
-     * (T1)-(T7). See spec/transformer.md#forward.
+     * (T1)-(T7), in ranges of batch rows on the workers of {@code k} when it is a
+     * {@link ThreadedKernels} (the same bits for any thread count). See
+     * spec/transformer.md#forward and spec/transformer.md#performance.
      *
      * @param k the kernels
      * @param x inputs [rows, 32] (copied: the embedding's h_pre until the next call)
@@ -503,11 +554,52 @@ public final class Transformer {
       }
       System.arraycopy(x, 0, this.x, 0, rows * D);
       this.rows = rows;
-      int t = config.tokens(), n = rows * t;
-      embed.forward(k, n, this.x, h0, h0); // (T1) x as [N, F]
+      run(k, forwardSpan);
+      return out;
+    }
+
+    /**
+     * Splits the batch for kernels {@code k}: one range on one thread, else ranges of batch rows
+     * (about {@link #SPANS_PER_THREAD} per thread of the pool, at least {@link #MIN_SPAN_ROWS}
+     * token rows each), the layer norm scratch grown to them; then runs {@code body} on each.
+     * Every row's result depends on its own batch row only, so the cut never changes the bits.
+     */
+    private void run(Kernels k, IntConsumer body) {
+      Workers w = k instanceof ThreadedKernels ? ((ThreadedKernels) k).workers() : null;
+      int threads = w == null ? 1 : w.threads();
+      kc = w == null ? k : ((ThreadedKernels) k).base();
+      int t = config.tokens();
+      int minSpan = (MIN_SPAN_ROWS + t - 1) / t;
+      span = threads == 1 ? rows
+          : Math.max(minSpan, (rows + SPANS_PER_THREAD * threads - 1) / (SPANS_PER_THREAD * threads));
+      span = Math.min(span, rows);
+      spans = (rows + span - 1) / span;
+      if (scratch.length < spans || (spans > 1 && scratch[0].rows < span * t)) {
+        LayerNorm.Scratch[] s = new LayerNorm.Scratch[spans];
+        for (int i = 0; i < spans; i++) {
+          s[i] = new LayerNorm.Scratch(spans == 1 ? 1 : span * t, D);
+        }
+        scratch = s;
+      }
+      if (w == null || spans == 1) {
+        for (int i = 0; i < spans; i++) {
+          body.accept(i);
+        }
+      } else {
+        w.run(spans, body);
+      }
+    }
+
+    /** (T1)-(T7) for the batch rows of range {@code i}. */
+    private void forwardSpan(int i) {
+      Kernels k = kc;
+      int t = config.tokens(), s0 = i * span, s1 = Math.min(rows, s0 + span);
+      int r0 = s0 * t, n = (s1 - s0) * t;
+      LayerNorm.Scratch s = scratch[i];
+      embed.forward(k, r0, n, this.x, h0, h0); // (T1) x as [N, F]
       // + P_t; here and below an axpy with alpha 1, fma(x, 1, y), is the float sum y + x
-      for (int i = 0; i < n; i++) {
-        int hi = i * D, pi = (i % t) * D;
+      for (int r = r0; r < r0 + n; r++) {
+        int hi = r * D, pi = (r % t) * D;
         for (int c = 0; c < D; c++) {
           h0[hi + c] += pos[pi + c];
         }
@@ -516,31 +608,30 @@ public final class Transformer {
         Block b = blocks.get(l);
         BlockBuffers bb = buf[l];
         if (b.ln1 != null) {
-          b.ln1.forward(k, n, bb.hin, bb.u, bb.ln1); // (T2)
+          b.ln1.forward(k, r0, n, bb.hin, bb.u, bb.ln1, s); // (T2)
         }
-        b.attn.forward(k, rows, bb.u, bb.att, bb.attn); // (T3)
-        add(n * D, bb.att, bb.hin, bb.a);
+        b.attn.forward(k, s0, s1, bb.u, bb.att, bb.attn); // (T3)
+        add(r0 * D, n * D, bb.att, bb.hin, bb.a);
         if (b.ln2 != null) {
-          b.ln2.forward(k, n, bb.a, bb.v, bb.ln2); // (T4)
+          b.ln2.forward(k, r0, n, bb.a, bb.v, bb.ln2, s); // (T4)
         }
-        b.w1.forward(k, n, bb.v, bb.f, bb.z);
-        b.w2.forward(k, n, bb.z, bb.ffo, bb.ffo); // (T5)
-        add(n * D, bb.ffo, bb.a, bb.hout);
+        b.w1.forward(k, r0, n, bb.v, bb.f, bb.z);
+        b.w2.forward(k, r0, n, bb.z, bb.ffo, bb.ffo); // (T5)
+        add(r0 * D, n * D, bb.ffo, bb.a, bb.hout);
       }
       float[] h = buf.length == 0 ? h0 : buf[buf.length - 1].hout;
       if (lnf != null) {
-        lnf.forward(k, n, h, hf, lnfBuf); // (T6)
+        lnf.forward(k, r0, n, h, hf, lnfBuf, s); // (T6)
       }
-      Arrays.fill(m, 0, rows * D, 0f);
-      for (int i = 0; i < n; i++) {
-        int hi = i * D, mi = (i / t) * D;
+      Arrays.fill(m, s0 * D, s1 * D, 0f);
+      for (int r = r0; r < r0 + n; r++) {
+        int hi = r * D, mi = (r / t) * D;
         for (int c = 0; c < D; c++) {
           m[mi + c] += hf[hi + c];
         }
       }
-      k.scale(rows * D, 1f / t, m, 0);
-      readout.forward(k, rows, m, out, out); // (T7)
-      return out;
+      k.scale((s1 - s0) * D, 1f / t, m, s0 * D);
+      readout.forward(k, s0, s1 - s0, m, out, out); // (T7)
     }
 
     /**
@@ -586,65 +677,193 @@ public final class Transformer {
 
     /**
      * {@link #backward(Kernels, boolean)}, also handing {@code sink} the gradient of every linear
-     * map's output as soon as the backward pass has it (spec/transformer.md#persample): map i of
-     * {@link #linearMaps()} receives dL/dy [rows() rowsPerSample, out], valid during the call
-     * only (W2's and Wo's are the residual stream's, overwritten by the next block).
+     * map's output, in the order of the backward pass (R, then per block from the last W2, W1,
+     * Wo, Wq, Wk, Wv, then E), once every activation gradient is computed
+     * (spec/transformer.md#persample): map i of {@link #linearMaps()} receives dL/dy
+     * [rows() rowsPerSample, out], to be read during the call only. The activations run in
+     * ranges of batch rows and the parameter gradients as sums over rows, on the workers of
+     * {@code k} when it is a {@link ThreadedKernels} (spec/transformer.md#performance).
      *
      * @param k the kernels
      * @param accumulate add to the gradients instead of overwriting them
      * @param sink receives each map's output gradient, or null
      */
     public void backward(Kernels k, boolean accumulate, OutputGradients sink) {
-      int t = config.tokens(), n = rows * t;
-      readout.backwardParams(k, rows, e, m, dR, dr, accumulate); // (T13)
-      tell(sink, maps.size() - 1, e);
-      readout.backwardInput(k, rows, e, dm);
-      float[] dhf = lnf == null ? dh : dtmp;
-      for (int i = 0; i < n; i++) {
-        System.arraycopy(dm, (i / t) * D, dhf, i * D, D);
+      this.accumulate = accumulate;
+      run(k, backwardSpan); // every input gradient, range by range
+      Workers w = k instanceof ThreadedKernels ? ((ThreadedKernels) k).workers() : null;
+      if (w == null || spans == 1) {
+        for (int i = 0; i < reductions.length; i++) {
+          reductions[i].run();
+        }
+      } else {
+        w.run(reductionParts.length, reduction); // the sums over rows, each on one thread
       }
-      k.scale(n * D, 1f / t, dhf, 0);
-      if (lnf != null) {
-        lnf.backward(k, n, dhf, dh, lnfBuf, accumulate); // (T14)
+      if (sink != null) {
+        tell(sink, maps.size() - 1, e);
+        for (int l = buf.length - 1; l >= 0; l--) {
+          BlockBuffers bb = buf[l];
+          int map = 1 + 6 * l; // this block's Wq in linearMaps()
+          tell(sink, map + 5, dh[l + 1]);
+          tell(sink, map + 4, bb.dz);
+          tell(sink, map + 3, bb.da);
+          tell(sink, map, bb.attn.dq);
+          tell(sink, map + 1, bb.attn.dk);
+          tell(sink, map + 2, bb.attn.dv);
+        }
+        tell(sink, 0, dh[0]);
+      }
+    }
+
+    /**
+     * (T13)-(T20) without the parameter gradients for the batch rows of range {@code i}: the
+     * gradient of every activation, which depends on its own batch row only. A layer norm's
+     * dgamma and dbeta are computed here only when the range is the whole batch.
+     */
+    private void backwardSpan(int i) {
+      Kernels k = kc;
+      int t = config.tokens(), s0 = i * span, s1 = Math.min(rows, s0 + span);
+      int r0 = s0 * t, n = (s1 - s0) * t, o = r0 * D, nd = n * D;
+      boolean whole = spans == 1;
+      LayerNorm.Scratch s = scratch[i];
+      readout.backwardInput(k, s0, s1 - s0, e, dm); // (T13)
+      float[] dtop = lnf == null ? dh[buf.length] : dhf;
+      for (int r = r0; r < r0 + n; r++) {
+        System.arraycopy(dm, (r / t) * D, dtop, r * D, D);
+      }
+      k.scale(nd, 1f / t, dtop, o);
+      if (lnf != null) { // (T14)
+        lnBackward(lnf, lnfBuf, k, r0, n, dhf, dh[buf.length], s, whole);
       }
       for (int l = buf.length - 1; l >= 0; l--) {
         Block b = blocks.get(l);
         BlockBuffers bb = buf[l];
-        // (T15) feed-forward; dh is the gradient of hout
-        int map = 1 + 6 * l; // this block's Wq in linearMaps()
-        tell(sink, map + 5, dh);
-        b.w2.backwardParams(k, n, dh, bb.z, bb.dW2, bb.db2, accumulate);
-        b.w2.backwardInput(k, n, dh, dz);
-        k.activateBackwardFromOutput(b.w1.act, n * config.ffn(), bb.z, 0, dz, 0, dz, 0);
-        tell(sink, map + 4, dz);
-        b.w1.backwardParams(k, n, dz, bb.v, bb.dW1, bb.db1, accumulate);
-        b.w1.backwardInput(k, n, dz, dtmp);
+        float[] dout = dh[l + 1];
+        // (T15) feed-forward; dout is the gradient of hout
+        b.w2.backwardInput(k, r0, n, dout, bb.dz);
+        int f0 = r0 * config.ffn(), nf = n * config.ffn();
+        k.activateBackwardFromOutput(b.w1.act, nf, bb.z, f0, bb.dz, f0, bb.dz, f0);
+        b.w1.backwardInput(k, r0, n, bb.dz, bb.dv);
         if (b.ln2 != null) {
-          b.ln2.backward(k, n, dtmp, dtmp, bb.ln2, accumulate);
+          lnBackward(b.ln2, bb.ln2, k, r0, n, bb.dv, lndx, s, whole);
+          add(o, nd, lndx, dout, bb.da);
+        } else {
+          add(o, nd, bb.dv, dout, bb.da);
         }
-        k.axpy(n * D, 1f, dtmp, 0, dh, 0); // dh now holds da
-        tell(sink, map + 3, dh);
         // (T16) attention
-        b.attn.backward(k, rows, bb.u, dh, dtmp2, bb.attn, accumulate);
-        tell(sink, map, bb.attn.dq);
-        tell(sink, map + 1, bb.attn.dk);
-        tell(sink, map + 2, bb.attn.dv);
+        b.attn.backwardInput(k, s0, s1, bb.da, bb.du, bb.attn);
         if (b.ln1 != null) {
-          b.ln1.backward(k, n, dtmp2, dtmp2, bb.ln1, accumulate);
-        }
-        k.axpy(n * D, 1f, dtmp2, 0, dh, 0); // dh now holds the block input's gradient
-      }
-      tell(sink, 0, dh);
-      embed.backwardParams(k, n, dh, x, dE, de, accumulate); // (T20)
-      if (!accumulate) {
-        Arrays.fill(dP, 0f);
-      }
-      for (int i = 0; i < n; i++) {
-        int hi = i * D, pi = (i % t) * D;
-        for (int c = 0; c < D; c++) {
-          dP[pi + c] += dh[hi + c];
+          lnBackward(b.ln1, bb.ln1, k, r0, n, bb.du, lndx, s, whole);
+          add(o, nd, lndx, bb.da, dh[l]);
+        } else {
+          add(o, nd, bb.du, bb.da, dh[l]);
         }
       }
+    }
+
+    /** A layer norm's dx for a row range; with the whole batch, its dgamma and dbeta too. */
+    private void lnBackward(LayerNorm ln, LayerNorm.Buffers lb, Kernels k, int r0, int n,
+        float[] dy, float[] dx, LayerNorm.Scratch s, boolean whole) {
+      if (whole) {
+        ln.backward(k, n, dy, dx, lb, accumulate);
+      } else {
+        ln.backwardInput(k, r0, n, dy, dx, lb, s);
+      }
+    }
+
+    /**
+     * The parameter gradients, each a sum over the batch's rows in row order, as independent
+     * jobs, the largest first: each map's dW and db (with {@code cut}, dW in jobs of about
+     * {@link #REDUCTION_MACS} multiply-adds, for the threads), dP, and each layer norm's dgamma
+     * and dbeta when the batch was cut (else the layer norm's backward computed them).
+     */
+    private Runnable[] reductionList(boolean cut) {
+      List<Runnable> l = new ArrayList<>();
+      int t = config.tokens();
+      for (int i = buf.length - 1; i >= 0; i--) {
+        Block b = blocks.get(i);
+        BlockBuffers bb = buf[i];
+        float[] dout = dh[i + 1];
+        params(l, cut, b.w2, dout, bb.z, bb.dW2, bb.db2, t);
+        params(l, cut, b.w1, bb.dz, bb.v, bb.dW1, bb.db1, t);
+      }
+      for (int i = buf.length - 1; i >= 0; i--) {
+        Block b = blocks.get(i);
+        BlockBuffers bb = buf[i];
+        Attention.Buffers ab = bb.attn;
+        params(l, cut, b.attn.wo, bb.da, ab.o, ab.dWo, ab.dbo, t);
+        params(l, cut, b.attn.wq, ab.dq, bb.u, ab.dWq, ab.dbq, t);
+        params(l, cut, b.attn.wk, ab.dk, bb.u, ab.dWk, ab.dbk, t);
+        params(l, cut, b.attn.wv, ab.dv, bb.u, ab.dWv, ab.dbv, t);
+      }
+      params(l, cut, embed, dh[0], x, dE, de, t);
+      params(l, cut, readout, e, m, dR, dr, 1);
+      float[] d0 = dh[0];
+      l.add(() -> { // (T20) dP
+        int n = rows * t;
+        if (!accumulate) {
+          Arrays.fill(dP, 0f);
+        }
+        for (int i = 0; i < n; i++) {
+          int hi = i * D, pi = (i % t) * D;
+          for (int c = 0; c < D; c++) {
+            dP[pi + c] += d0[hi + c];
+          }
+        }
+      });
+      for (int i = buf.length - 1; i >= 0; i--) {
+        Block b = blocks.get(i);
+        BlockBuffers bb = buf[i];
+        if (b.ln1 != null) {
+          lnParams(l, b.ln2, bb.ln2, bb.dv, t);
+          lnParams(l, b.ln1, bb.ln1, bb.du, t);
+        }
+      }
+      if (lnf != null) {
+        lnParams(l, lnf, lnfBuf, dhf, t);
+      }
+      return l.toArray(new Runnable[0]);
+    }
+
+    /**
+     * dW, db of one map as one job, or with {@code cut} as jobs of about
+     * {@link #REDUCTION_MACS} multiply-adds at full capacity: dW by ranges of its columns when it has {@code 2 MIN_COLUMNS} or more (each job then packs
+     * only its own columns of hPre), else of its rows; db with the first job.
+     */
+    private void params(List<Runnable> l, boolean cut, Dense d, float[] delta, float[] hPre,
+        float[] dW, float[] db, int rowsPerSample) {
+      long macs = (long) d.out * d.in * capacity * rowsPerSample;
+      int parts = cut ? (int) Math.max(1, macs / REDUCTION_MACS) : 1;
+      boolean byColumns = d.in >= 2 * MIN_COLUMNS;
+      int dim = byColumns ? d.in : d.out;
+      int unit = byColumns ? MIN_COLUMNS : 4;
+      parts = Math.min(parts, Math.max(1, dim / unit));
+      int size = ((dim + parts - 1) / parts + unit - 1) / unit * unit;
+      for (int p0 = 0; p0 < dim; p0 += size) {
+        int from = p0, to = Math.min(dim, p0 + size);
+        boolean first = p0 == 0;
+        l.add(() -> {
+          int n = rows * rowsPerSample;
+          if (byColumns) {
+            d.backwardWeights(kc, n, delta, hPre, dW, accumulate, 0, d.out, from, to);
+          } else {
+            d.backwardWeights(kc, n, delta, hPre, dW, accumulate, from, to, 0, d.in);
+          }
+          if (first && db != null) {
+            d.backwardBias(kc, n, delta, db, accumulate, 0, d.out);
+          }
+        });
+      }
+    }
+
+    /** A layer norm's dgamma, dbeta from its output gradient dy, unless the whole batch ran. */
+    private void lnParams(List<Runnable> l, LayerNorm ln, LayerNorm.Buffers lb, float[] dy,
+        int t) {
+      l.add(() -> {
+        if (spans > 1) {
+          ln.paramGradients(rows * t, dy, lb, accumulate);
+        }
+      });
     }
   }
 
@@ -673,8 +892,8 @@ public final class Transformer {
    * The residual sum z = x + y in one pass (a copy of x and an axpy of y with alpha 1 before: the
    * same bits, spec/kernels.md#one-result).
    */
-  private static void add(int n, float[] x, float[] y, float[] z) {
-    for (int i = 0; i < n; i++) {
+  private static void add(int from, int n, float[] x, float[] y, float[] z) {
+    for (int i = from; i < from + n; i++) {
       z[i] = x[i] + y[i];
     }
   }

@@ -1,6 +1,7 @@
 package org.hebb4j.parallel;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntConsumer;
 
@@ -17,7 +18,10 @@ import java.util.function.IntConsumer;
  * {@code min(threads, chunks, availableProcessors())} threads, the caller included. A waiting
  * thread spins briefly ({@link Thread#onSpinWait}) before it parks, but only while no more pool
  * threads are awake, in all pools, than there are processors; otherwise it parks at once, so
- * waiting never takes a core from a thread with work.
+ * waiting never takes a core from a thread with work. Chunks are claimed one at a time, and the
+ * caller waits only for the chunks other threads have claimed: on a busy machine a worker that
+ * has not woken yet finds nothing left to claim, and the caller, having run the chunks itself,
+ * does not wait for it.
  *
  * <p>Nothing is allocated per call (no futures, no queues), so training steps stay garbage-free.
  */
@@ -29,13 +33,21 @@ public final class Workers implements AutoCloseable {
   private static final AtomicInteger AWAKE = new AtomicInteger();
   /** The low bits of {@link #round}: how many workers take part in the round. */
   private static final int HELPER_BITS = 20;
+  /** The chunk index of a {@link #ticket} whose round is being set up: no chunk to claim. */
+  private static final long CLOSED = Integer.MAX_VALUE;
 
   /** The pool size asked for, the caller included. */
   private final int size;
   /** The worker threads: min(size, maxRunning) - 1. */
   private final Thread[] threads;
-  private final AtomicInteger next = new AtomicInteger();
-  private final AtomicInteger remaining = new AtomicInteger();
+  /**
+   * The claims: the run's number (upper 32 bits) and the next chunk to claim (lower 32). A chunk
+   * is claimed by a compare-and-set that advances the lower half, so a thread that read an older
+   * run's ticket can never claim a chunk of the next run with the older run's chunk count.
+   */
+  private final AtomicLong ticket = new AtomicLong(CLOSED);
+  /** Chunks of the run under way that are done. */
+  private final AtomicInteger done = new AtomicInteger();
   private volatile IntConsumer body;
   private volatile int chunks;
   /**
@@ -136,20 +148,24 @@ public final class Workers implements AutoCloseable {
       throw new IllegalStateException("workers closed");
     }
     running = true;
+    long number = (ticket.get() >>> 32) + 1 & 0xffff_ffffL;
+    ticket.set(number << 32 | CLOSED); // claims of the last run fail from here on
     this.body = body;
     this.chunks = chunks;
     this.failure = null;
     this.caller = Thread.currentThread();
-    next.set(0);
-    remaining.set(helpers);
+    done.set(0);
+    ticket.set(number << 32);
     round = ((round >>> HELPER_BITS) + 1) << HELPER_BITS | helpers;
     for (int t = 0; t < helpers; t++) {
       LockSupport.unpark(threads[t]);
     }
     AWAKE.incrementAndGet();
     work();
+    // wait only for chunks other threads have claimed: a worker that has not woken yet (a busy
+    // machine) finds nothing left to claim, and the caller does not wait for it
     int spins = 0;
-    while (remaining.get() > 0) {
+    while (done.get() < chunks) {
       spins = waitBriefly(spins);
     }
     AWAKE.decrementAndGet();
@@ -183,16 +199,30 @@ public final class Workers implements AutoCloseable {
     return spins;
   }
 
+  /**
+   * Claims and runs chunks of the run under way until none is left; a chunk is only read and
+   * run after its claim succeeded, which cannot happen once the run's last chunk is done.
+   */
   private void work() {
-    IntConsumer b = body;
-    int n = chunks;
-    for (int i = next.getAndIncrement(); i < n; i = next.getAndIncrement()) {
+    while (true) {
+      long t = ticket.get();
+      int i = (int) t & Integer.MAX_VALUE;
+      int n = chunks;
+      if (i >= n) {
+        return;
+      }
+      if (!ticket.compareAndSet(t, t + 1)) {
+        continue;
+      }
       try {
-        b.accept(i);
+        body.accept(i);
       } catch (Throwable e) {
         if (failure == null) {
           failure = e;
         }
+      }
+      if (done.incrementAndGet() == n) {
+        LockSupport.unpark(caller);
       }
     }
   }
@@ -212,9 +242,6 @@ public final class Workers implements AutoCloseable {
       seen = r;
       if (index < (int) (r & ((1 << HELPER_BITS) - 1))) {
         work();
-        if (remaining.decrementAndGet() == 0) {
-          LockSupport.unpark(caller);
-        }
       }
     }
   }
