@@ -72,6 +72,8 @@ public final class Attention {
     /** Concatenated head outputs [B T, dim] (the h_pre of Wo). */
     public final float[] o;
     final float[] p;
+    /** The softmax's exponents and exponentials [B, heads, T, T] (spec/kernels.md#exp). */
+    final double[] e;
     final float[] dO;
     final float[] dq;
     final float[] dk;
@@ -113,6 +115,7 @@ public final class Attention {
       v = new float[n];
       o = new float[n];
       p = new float[(int) probs];
+      e = new double[(int) probs];
       dO = new float[n];
       dq = new float[n];
       dk = new float[n];
@@ -176,32 +179,45 @@ public final class Attention {
       for (int j = 0; j < heads; j++) {
         int off = bi * t * dim + j * dh, poff = (bi * heads + j) * t * t;
         productNT(t, t, dh, scale, b.q, off, b.k, off, dim, b.p, poff, t);
-        for (int r = 0; r < t; r++) {
-          softmaxRow(b.p, poff + r * t, t);
-        }
+      }
+    }
+    softmaxRows(kern, batch * heads * t, t, b.p, b.e);
+    for (int bi = 0; bi < batch; bi++) {
+      for (int j = 0; j < heads; j++) {
+        int off = bi * t * dim + j * dh, poff = (bi * heads + j) * t * t;
         productNN(t, dh, t, 1f, b.p, poff, t, b.v, off, dim, b.o, off);
       }
     }
     wo.forward(kern, n, b.o, y, y);
   }
 
-  /** Softmax of p[off .. off + n - 1] in place: max subtracted, StrictMath.exp, double sum. */
-  private static void softmaxRow(float[] p, int off, int n) {
-    float m = p[off];
-    for (int i = 1; i < n; i++) {
-      m = Math.max(m, p[off + i]);
+  /**
+   * Softmax of each of the {@code rows} rows of p (width n) in place: the row maximum
+   * subtracted in double, exp as StrictMath.exp (the kernels' (K21), one call for all rows:
+   * fdlibm in vector lanes on the vector path, the same bits), the sum in double in row order,
+   * each exp rounded to float and scaled by 1 / sum. e is scratch of rows n doubles.
+   */
+  private static void softmaxRows(Kernels kern, int rows, int n, float[] p, double[] e) {
+    int len = rows * n;
+    for (int off = 0; off < len; off += n) {
+      float m = p[off];
+      for (int i = 1; i < n; i++) {
+        m = Math.max(m, p[off + i]);
+      }
+      for (int i = 0; i < n; i++) {
+        e[off + i] = (double) p[off + i] - m;
+      }
     }
-    double s = 0;
-    for (int i = 0; i < n; i++) {
-      double d = (double) p[off + i] - m;
-      // exp(+0) is exactly 1: the row's maximum (one term in T) skips the call, same bits
-      double e = d == 0 ? 1.0 : StrictMath.exp(d);
-      p[off + i] = (float) e;
-      s += e;
-    }
-    double inv = 1.0 / s;
-    for (int i = 0; i < n; i++) {
-      p[off + i] = (float) (p[off + i] * inv);
+    kern.exp(len, e, 0, e, 0);
+    for (int off = 0; off < len; off += n) {
+      double s = 0;
+      for (int i = 0; i < n; i++) {
+        s += e[off + i];
+      }
+      double inv = 1.0 / s;
+      for (int i = 0; i < n; i++) {
+        p[off + i] = (float) ((float) e[off + i] * inv);
+      }
     }
   }
 

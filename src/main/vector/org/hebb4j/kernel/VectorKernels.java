@@ -238,6 +238,13 @@ final class VectorKernels extends ScalarKernels implements ParallelGemm {
   }
 
   /** spec/kernels.md#gemm (K11): register-blocked, see {@link VectorGemm}. */
+  /** (K21) in double lanes, fdlibm's operations per lane ({@link VectorExp}). */
+  @Override
+  public void exp(int n, double[] x, int xOff, double[] y, int yOff) {
+    Check.exp(n, x, xOff, y, yOff);
+    VectorExp.exp(n, x, xOff, y, yOff);
+  }
+
   @Override
   public void layerNorm(int rows, int dim, float eps, float[] x, float[] gamma, float[] beta,
       float[] xhat, double[] rstd, float[] y) {
