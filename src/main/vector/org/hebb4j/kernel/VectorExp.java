@@ -1,7 +1,6 @@
 package org.hebb4j.kernel;
 
 import jdk.incubator.vector.DoubleVector;
-import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -42,63 +41,140 @@ final class VectorExp {
   /** hx &lt; 0x3e300000 (|x| &lt; 2^-28): 1 + x. */
   private static final double TINY = Double.longBitsToDouble(0x3e300000L << 32);
 
+  /** Blend constants in every lane. */
+  private static final DoubleVector M_ONE = DoubleVector.broadcast(D, -1.0);
+  private static final DoubleVector M_LN2HI = DoubleVector.broadcast(D, -LN2HI);
+  private static final DoubleVector M_LN2LO = DoubleVector.broadcast(D, -LN2LO);
+  private static final DoubleVector M_HALF = DoubleVector.broadcast(D, -0.5);
+  private static final DoubleVector V_INF = DoubleVector.broadcast(D, Double.POSITIVE_INFINITY);
+
+  /** Elements per block: the lanes' results and exponents, then the scaling loop. */
+  private static final int BLOCK = 256;
+  /** 2^52: (a + 2^52) - 2^52 rounds 0 &lt;= a &lt; 2^52 to an integer. */
+  private static final double TWO52 = 0x1.0p52;
+  /** Per-thread rows of a block (see lanes). */
+  private static final ThreadLocal<double[][]> K =
+      ThreadLocal.withInitial(() -> new double[5][BLOCK]);
+
   /** y[yOff + i] = StrictMath.exp(x[xOff + i]); arguments checked by the caller. */
   static void exp(int n, double[] x, int xOff, double[] y, int yOff) {
+    double[][] scratch = K.get();
+    double[] kb = scratch[0];
     int bound = D.loopBound(n);
-    int i = 0;
-    for (; i < bound; i += DL) {
-      lanes(DoubleVector.fromArray(D, x, xOff + i)).intoArray(y, yOff + i);
+    for (int b = 0; b < bound; b += BLOCK) {
+      int len = Math.min(BLOCK, bound - b);
+      for (int i = 0; i < len; i += DL) {
+        lanes(x, xOff + b + i, scratch, i);
+        polynomial(scratch, i);
+        primary(scratch, i);
+        specials(x, xOff + b + i, y, yOff + b + i, scratch, i);
+      }
+      // fdlibm adds k to y's exponent field (two cases); k = 0 marks a finished lane
+      for (int i = 0; i < len; i++) {
+        double k = kb[i];
+        if (k != 0) {
+          int j = yOff + b + i;
+          long bits = Double.doubleToRawLongBits(y[j]);
+          long kk = (long) k;
+          y[j] = kk >= -1021 ? Double.longBitsToDouble(bits + (kk << 52))
+              : Double.longBitsToDouble(bits + ((kk + 1000) << 52)) * TWOM1000;
+        }
+      }
     }
-    for (; i < n; i++) {
+    for (int i = bound; i < n; i++) {
       y[yOff + i] = StrictMath.exp(x[xOff + i]);
     }
   }
 
-  /** fdlibm's exp of every lane of x. */
-  private static DoubleVector lanes(DoubleVector x) {
+  // fdlibm's exp of DL lanes in four methods, through per-thread rows (s[0] k, s[1] hi and
+  // then the k != 0 result, s[2] lo, s[3] the reduced argument and then the k = 0 result, s[4]
+  // the polynomial c): in larger methods JDK 17's C2 reached its node count cutoff for inlining
+  // before the last operations, whose intrinsics then failed and allocated a vector each
+  // (BENCHMARKS.md, the transformer step, third pass). Vector arguments would be boxed: each
+  // method loads its own. x is read again by the last, so y may alias x.
+
+  /**
+   * The argument reduction of the DL doubles at in[xOff ..]: k, hi, lo and the reduced argument
+   * r (x itself below 0.5 ln 2) to s[0], s[1], s[2], s[3] at kOff. Double lanes only: k's
+   * truncation is a rounding by 2^52; the addition of k to the exponent field is the scalar
+   * loop of {@link #exp}.
+   */
+  private static void lanes(double[] in, int xOff, double[][] s, int kOff) {
+    DoubleVector x = DoubleVector.fromArray(D, in, xOff);
     DoubleVector ax = x.abs();
     VectorMask<Double> neg = x.compare(VectorOperators.LT, 0.0); // xsb, for x != 0 and not NaN
     VectorMask<Double> reduce = ax.compare(VectorOperators.GE, REDUCE);
     VectorMask<Double> near = ax.compare(VectorOperators.LT, NEAR);
-    DoubleVector zero = DoubleVector.zero(D);
     // 0.5 ln2 < |x| < 1.5 ln2: hi = x - ln2HI[xsb], lo = ln2LO[xsb], k = 1 - 2 xsb
     DoubleVector one = DoubleVector.broadcast(D, 1.0);
-    DoubleVector kNear = one.blend(-1.0, neg);
-    DoubleVector hiNear = x.sub(DoubleVector.broadcast(D, LN2HI).blend(-LN2HI, neg));
-    DoubleVector loNear = DoubleVector.broadcast(D, LN2LO).blend(-LN2LO, neg);
-    // |x| >= 1.5 ln2: k = (int) (invln2 x + half[xsb]), hi = x - k ln2HI, lo = k ln2LO
-    DoubleVector half = DoubleVector.broadcast(D, 0.5).blend(-0.5, neg);
-    DoubleVector kFar = (DoubleVector) ((LongVector) x.mul(INVLN2).add(half)
-        .convert(VectorOperators.D2L, 0))
-        .convert(VectorOperators.L2D, 0);
+    DoubleVector kNear = one.blend(M_ONE, neg);
+    DoubleVector hiNear = x.sub(DoubleVector.broadcast(D, LN2HI).blend(M_LN2HI, neg));
+    DoubleVector loNear = DoubleVector.broadcast(D, LN2LO).blend(M_LN2LO, neg);
+    // |x| >= 1.5 ln2: k = (int) (invln2 x + half[xsb]) (truncated: the integer part of |v|,
+    // (a + 2^52) - 2^52 less 1 where that rounded up, with v's sign), hi = x - k ln2HI,
+    // lo = k ln2LO
+    DoubleVector v = x.mul(INVLN2).add(DoubleVector.broadcast(D, 0.5).blend(M_HALF, neg));
+    DoubleVector av = v.abs();
+    DoubleVector fl = av.add(TWO52).sub(TWO52);
+    fl = fl.blend(fl.sub(1.0), fl.compare(VectorOperators.GT, av));
+    DoubleVector kFar = fl.blend(fl.neg(), v.compare(VectorOperators.LT, 0.0));
     DoubleVector hiFar = x.sub(kFar.mul(LN2HI));
     DoubleVector loFar = kFar.mul(LN2LO);
     DoubleVector k = kFar.blend(kNear, near);
     DoubleVector hi = hiFar.blend(hiNear, near);
     DoubleVector lo = loFar.blend(loNear, near);
-    DoubleVector r = x.blend(hi.sub(lo), reduce);
-    // the primary range
+    k.intoArray(s[0], kOff);
+    hi.intoArray(s[1], kOff);
+    lo.intoArray(s[2], kOff);
+    x.blend(hi.sub(lo), reduce).intoArray(s[3], kOff);
+  }
+
+  /** fdlibm's polynomial c of the reduced arguments (s[3]) to s[4]. */
+  private static void polynomial(double[][] s, int kOff) {
+    DoubleVector r = DoubleVector.fromArray(D, s[3], kOff);
     DoubleVector t = r.mul(r);
     DoubleVector p = t.mul(P5).add(P4);
     p = t.mul(p).add(P3);
     p = t.mul(p).add(P2);
     p = t.mul(p).add(P1);
-    DoubleVector c = r.sub(t.mul(p));
+    r.sub(t.mul(p)).intoArray(s[4], kOff);
+  }
+
+  /**
+   * From r (s[3]), c (s[4]), hi (s[1]) and lo (s[2]): the k = 0 result to s[3], the k != 0 one
+   * (before the scaling) to s[1].
+   */
+  private static void primary(double[][] s, int kOff) {
+    DoubleVector r = DoubleVector.fromArray(D, s[3], kOff);
+    DoubleVector c = DoubleVector.fromArray(D, s[4], kOff);
+    DoubleVector hi = DoubleVector.fromArray(D, s[1], kOff);
+    DoubleVector lo = DoubleVector.fromArray(D, s[2], kOff);
+    DoubleVector one = DoubleVector.broadcast(D, 1.0);
     DoubleVector rc = r.mul(c);
-    // k == 0: 1 - ((x c) / (c - 2) - x)
-    DoubleVector y0 = one.sub(rc.div(c.sub(2.0)).sub(r));
-    // k != 0: y = 1 - ((lo - (x c) / (2 - c)) - hi), then k added to y's exponent
-    DoubleVector y = one.sub(lo.sub(rc.div(DoubleVector.broadcast(D, 2.0).sub(c))).sub(hi));
-    LongVector kl = (LongVector) k.convert(VectorOperators.D2L, 0);
-    LongVector bits = y.reinterpretAsLongs();
-    DoubleVector scaled = bits.add(kl.lanewise(VectorOperators.LSHL, 52)).reinterpretAsDoubles();
-    DoubleVector small = bits.add(kl.add(1000).lanewise(VectorOperators.LSHL, 52))
-        .reinterpretAsDoubles().mul(TWOM1000);
-    DoubleVector result = y0.blend(scaled.blend(small, k.compare(VectorOperators.LT, -1021.0)),
-        reduce);
-    result = result.blend(one.add(x), ax.compare(VectorOperators.LT, TINY));
-    result = result.blend(Double.POSITIVE_INFINITY, x.compare(VectorOperators.GT, O_THRESHOLD));
-    result = result.blend(zero, x.compare(VectorOperators.LT, U_THRESHOLD));
-    return result.blend(x.add(x), x.test(VectorOperators.IS_NAN));
+    // k == 0: 1 - ((x c) / (c - 2) - x); k != 0: 1 - ((lo - (x c) / (2 - c)) - hi), scaled later
+    one.sub(lo.sub(rc.div(DoubleVector.broadcast(D, 2.0).sub(c))).sub(hi)).intoArray(s[1], kOff);
+    one.sub(rc.div(c.sub(2.0)).sub(r)).intoArray(s[3], kOff);
+  }
+
+  /**
+   * fdlibm's early returns over {@link #lanes}' results: 1 + x for |x| &lt; 2^-28, +inf above
+   * the overflow threshold, +0 below the underflow one, x + x for NaN (k = 0: final). A method
+   * of its own (see the note before {@link #lanes}).
+   */
+  private static void specials(double[] in, int xOff, double[] y, int yOff, double[][] s,
+      int kOff) {
+    DoubleVector x = DoubleVector.fromArray(D, in, xOff);
+    DoubleVector ax = x.abs();
+    VectorMask<Double> reduce = ax.compare(VectorOperators.GE, REDUCE);
+    DoubleVector zero = DoubleVector.zero(D);
+    DoubleVector result = DoubleVector.fromArray(D, s[3], kOff)
+        .blend(DoubleVector.fromArray(D, s[1], kOff), reduce);
+    DoubleVector k = zero.blend(DoubleVector.fromArray(D, s[0], kOff), reduce);
+    result = result.blend(x.add(1.0), ax.compare(VectorOperators.LT, TINY));
+    VectorMask<Double> over = x.compare(VectorOperators.GT, O_THRESHOLD);
+    VectorMask<Double> under = x.compare(VectorOperators.LT, U_THRESHOLD);
+    result = result.blend(V_INF, over).blend(zero, under);
+    result.blend(x.add(x), x.compare(VectorOperators.NE, x)).intoArray(y, yOff); // NaN
+    k.blend(zero, over.or(under)).intoArray(s[0], kOff);
   }
 }
