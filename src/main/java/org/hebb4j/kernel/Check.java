@@ -237,6 +237,25 @@ final class Check {
     }
   }
 
+  /** (K21): x[xOff, xOff + n) and y[yOff, yOff + n), doubles. */
+  static void exp(int n, double[] x, int xOff, double[] y, int yOff) {
+    size("exp", "n", n);
+    offset("exp", "x", xOff);
+    offset("exp", "y", yOff);
+    if (x == null) {
+      throw fail("exp", "x is null");
+    }
+    if (y == null) {
+      throw fail("exp", "y is null");
+    }
+    if (xOff + (long) n > x.length) {
+      throw fail("exp", "x too short: needs " + n + " from offset " + xOff + ", has " + x.length);
+    }
+    if (yOff + (long) n > y.length) {
+      throw fail("exp", "y too short: needs " + n + " from offset " + yOff + ", has " + y.length);
+    }
+  }
+
   /** x holds [off, off + need). */
   private static void span(String op, String name, float[] x, int off, long need) {
     if (x == null) {

@@ -107,6 +107,25 @@ public interface Kernels {
   double dsdot(int n, float[] x, int xOff, float[] y, int yOff);
 
   /**
+   * spec/kernels.md#exp (K21): {@code y_i = StrictMath.exp(x_i)} in double, the bits of fdlibm's
+   * e_exp.c (the JDK's {@code StrictMath.exp}) on both paths, for every input. {@code y} may
+   * alias {@code x} at the same offset.
+   *
+   * @param n length, &gt;= 0
+   * @param x n doubles from {@code xOff}
+   * @param xOff offset of x_0
+   * @param y receives n doubles from {@code yOff}
+   * @param yOff offset of y_0
+   * @throws IllegalArgumentException on a bad size, offset or array (spec/kernels.md#checks)
+   */
+  default void exp(int n, double[] x, int xOff, double[] y, int yOff) {
+    Check.exp(n, x, xOff, y, yOff);
+    for (int i = 0; i < n; i++) {
+      y[yOff + i] = StrictMath.exp(x[xOff + i]);
+    }
+  }
+
+  /**
    * spec/kernels.md#reductions (K5b): the BLAS {@code nrm2}, the Euclidean norm sqrt(sumsq(x)),
    * correctly rounded to float32 up to the double error of (K5): exact to float32 rounding for
    * any finite input, never overflowing or underflowing in the squares.

@@ -194,6 +194,11 @@ public final class ThreadedKernels implements Kernels {
   }
 
   @Override
+  public void exp(int n, double[] x, int xOff, double[] y, int yOff) {
+    base.exp(n, x, xOff, y, yOff);
+  }
+
+  @Override
   public double dsdot(int n, float[] x, int xOff, float[] y, int yOff) {
     return base.dsdot(n, x, xOff, y, yOff);
   }

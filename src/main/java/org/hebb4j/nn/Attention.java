@@ -72,6 +72,8 @@ public final class Attention {
     /** Concatenated head outputs [B T, dim] (the h_pre of Wo). */
     public final float[] o;
     final float[] p;
+    /** The softmax's exponents and exponentials [B, heads, T, T] (spec/kernels.md#exp). */
+    final double[] e;
     final float[] dO;
     final float[] dq;
     final float[] dk;
@@ -113,6 +115,7 @@ public final class Attention {
       v = new float[n];
       o = new float[n];
       p = new float[(int) probs];
+      e = new double[(int) probs];
       dO = new float[n];
       dq = new float[n];
       dk = new float[n];
@@ -184,30 +187,45 @@ public final class Attention {
       for (int j = 0; j < heads; j++) {
         int off = bi * t * dim + j * dh, poff = (bi * heads + j) * t * t;
         productNT(t, t, dh, scale, b.q, off, b.k, off, dim, b.p, poff, t);
-        for (int r = 0; r < t; r++) {
-          softmaxRow(b.p, poff + r * t, t);
-        }
+      }
+    }
+    softmaxRows(kern, batch * heads * t, t, b.p, b.e);
+    for (int bi = 0; bi < batch; bi++) {
+      for (int j = 0; j < heads; j++) {
+        int off = bi * t * dim + j * dh, poff = (bi * heads + j) * t * t;
         productNN(t, dh, t, 1f, b.p, poff, t, b.v, off, dim, b.o, off);
       }
     }
     wo.forward(kern, r0, n, b.o, y, y);
   }
 
-  /** Softmax of p[off .. off + n - 1] in place: max subtracted, StrictMath.exp, double sum. */
-  private static void softmaxRow(float[] p, int off, int n) {
-    float m = p[off];
-    for (int i = 1; i < n; i++) {
-      m = Math.max(m, p[off + i]);
+  /**
+   * Softmax of each of the {@code rows} rows of p (width n) in place: the row maximum
+   * subtracted in double, exp as StrictMath.exp (the kernels' (K21), one call for all rows:
+   * fdlibm in vector lanes on the vector path, the same bits), the sum in double in row order,
+   * each exp rounded to float and scaled by 1 / sum. e is scratch of rows n doubles.
+   */
+  private static void softmaxRows(Kernels kern, int rows, int n, float[] p, double[] e) {
+    int len = rows * n;
+    for (int off = 0; off < len; off += n) {
+      float m = p[off];
+      for (int i = 1; i < n; i++) {
+        m = Math.max(m, p[off + i]);
+      }
+      for (int i = 0; i < n; i++) {
+        e[off + i] = (double) p[off + i] - m;
+      }
     }
-    double s = 0;
-    for (int i = 0; i < n; i++) {
-      double e = StrictMath.exp((double) p[off + i] - m);
-      p[off + i] = (float) e;
-      s += e;
-    }
-    double inv = 1.0 / s;
-    for (int i = 0; i < n; i++) {
-      p[off + i] = (float) (p[off + i] * inv);
+    kern.exp(len, e, 0, e, 0);
+    for (int off = 0; off < len; off += n) {
+      double s = 0;
+      for (int i = 0; i < n; i++) {
+        s += e[off + i];
+      }
+      double inv = 1.0 / s;
+      for (int i = 0; i < n; i++) {
+        p[off + i] = (float) ((float) e[off + i] * inv);
+      }
     }
   }
 
@@ -279,41 +297,23 @@ public final class Attention {
   // rows by four columns of C are computed together, eight chains in registers side by side:
   // one chain after another waits on the fma latency at every step.
 
+  // One method per layout, its strides written out (a single method with the four strides as
+  // arguments was too big to inline and indexed every load through two multiplications); the
+  // rows and columns the 2 x 4 blocks leave go through chain().
+
   /** c = alpha a b^T: a [m, k] at aOff, b [n, k] at bOff, row stride ld; c row stride ldc. */
   private static void productNT(int m, int n, int k, float alpha, float[] a, int aOff, float[] b,
       int bOff, int ld, float[] c, int cOff, int ldc) {
-    product(m, n, k, alpha, a, aOff, ld, 1, b, bOff, 1, ld, c, cOff, ldc);
-  }
-
-  /** c = alpha a b: a [m, k] at aOff (row stride lda), b [k, n] at bOff and c, row stride ld. */
-  private static void productNN(int m, int n, int k, float alpha, float[] a, int aOff, int lda,
-      float[] b, int bOff, int ld, float[] c, int cOff) {
-    product(m, n, k, alpha, a, aOff, lda, 1, b, bOff, ld, 1, c, cOff, ld);
-  }
-
-  /** c = alpha a^T b: a [k, m] at aOff (row stride lda), b [k, n] at bOff and c, row stride ld. */
-  private static void productTN(int m, int n, int k, float alpha, float[] a, int aOff, int lda,
-      float[] b, int bOff, int ld, float[] c, int cOff) {
-    product(m, n, k, alpha, a, aOff, 1, lda, b, bOff, ld, 1, c, cOff, ld);
-  }
-
-  /**
-   * c[r][col] (at cOff + r ldc + col) = alpha sum_p A(r, p) B(p, col), with A(r, p) at
-   * a[aOff + r ar + p ap] and B(p, col) at b[bOff + p bp + col bc]: each element one fma chain
-   * over p from +0, then times alpha unless alpha is 1 (the GEMM's order, (K11)).
-   */
-  private static void product(int m, int n, int k, float alpha, float[] a, int aOff, int ar,
-      int ap, float[] b, int bOff, int bp, int bc, float[] c, int cOff, int ldc) {
     int r = 0;
     for (; r + 2 <= m; r += 2) {
-      int a0 = aOff + r * ar, a1 = a0 + ar, c0 = cOff + r * ldc, c1 = c0 + ldc;
+      int a0 = aOff + r * ld, a1 = a0 + ld, c0 = cOff + r * ldc, c1 = c0 + ldc;
       int col = 0;
       for (; col + 4 <= n; col += 4) {
+        int b0 = bOff + col * ld, b1 = b0 + ld, b2 = b1 + ld, b3 = b2 + ld;
         float s00 = 0f, s01 = 0f, s02 = 0f, s03 = 0f, s10 = 0f, s11 = 0f, s12 = 0f, s13 = 0f;
         for (int p = 0; p < k; p++) {
-          float x0 = a[a0 + p * ap], x1 = a[a1 + p * ap];
-          int bi = bOff + p * bp + col * bc;
-          float y0 = b[bi], y1 = b[bi + bc], y2 = b[bi + 2 * bc], y3 = b[bi + 3 * bc];
+          float x0 = a[a0 + p], x1 = a[a1 + p];
+          float y0 = b[b0 + p], y1 = b[b1 + p], y2 = b[b2 + p], y3 = b[b3 + p];
           s00 = Math.fma(x0, y0, s00);
           s01 = Math.fma(x0, y1, s01);
           s02 = Math.fma(x0, y2, s02);
@@ -323,25 +323,100 @@ public final class Attention {
           s12 = Math.fma(x1, y2, s12);
           s13 = Math.fma(x1, y3, s13);
         }
-        c[c0 + col] = scaled(alpha, s00);
-        c[c0 + col + 1] = scaled(alpha, s01);
-        c[c0 + col + 2] = scaled(alpha, s02);
-        c[c0 + col + 3] = scaled(alpha, s03);
-        c[c1 + col] = scaled(alpha, s10);
-        c[c1 + col + 1] = scaled(alpha, s11);
-        c[c1 + col + 2] = scaled(alpha, s12);
-        c[c1 + col + 3] = scaled(alpha, s13);
+        store(alpha, c, c0 + col, s00, s01, s02, s03);
+        store(alpha, c, c1 + col, s10, s11, s12, s13);
       }
       for (; col < n; col++) {
-        c[c0 + col] = chain(k, alpha, a, a0, ap, b, bOff + col * bc, bp);
-        c[c1 + col] = chain(k, alpha, a, a1, ap, b, bOff + col * bc, bp);
+        c[c0 + col] = chain(k, alpha, a, a0, 1, b, bOff + col * ld, 1);
+        c[c1 + col] = chain(k, alpha, a, a1, 1, b, bOff + col * ld, 1);
       }
     }
     for (; r < m; r++) {
       for (int col = 0; col < n; col++) {
-        c[cOff + r * ldc + col] = chain(k, alpha, a, aOff + r * ar, ap, b, bOff + col * bc, bp);
+        c[cOff + r * ldc + col] = chain(k, alpha, a, aOff + r * ld, 1, b, bOff + col * ld, 1);
       }
     }
+  }
+
+  /** c = alpha a b: a [m, k] at aOff (row stride lda), b [k, n] at bOff and c, row stride ld. */
+  private static void productNN(int m, int n, int k, float alpha, float[] a, int aOff, int lda,
+      float[] b, int bOff, int ld, float[] c, int cOff) {
+    int r = 0;
+    for (; r + 2 <= m; r += 2) {
+      int a0 = aOff + r * lda, a1 = a0 + lda, c0 = cOff + r * ld, c1 = c0 + ld;
+      int col = 0;
+      for (; col + 4 <= n; col += 4) {
+        float s00 = 0f, s01 = 0f, s02 = 0f, s03 = 0f, s10 = 0f, s11 = 0f, s12 = 0f, s13 = 0f;
+        for (int p = 0, bi = bOff + col; p < k; p++, bi += ld) {
+          float x0 = a[a0 + p], x1 = a[a1 + p];
+          float y0 = b[bi], y1 = b[bi + 1], y2 = b[bi + 2], y3 = b[bi + 3];
+          s00 = Math.fma(x0, y0, s00);
+          s01 = Math.fma(x0, y1, s01);
+          s02 = Math.fma(x0, y2, s02);
+          s03 = Math.fma(x0, y3, s03);
+          s10 = Math.fma(x1, y0, s10);
+          s11 = Math.fma(x1, y1, s11);
+          s12 = Math.fma(x1, y2, s12);
+          s13 = Math.fma(x1, y3, s13);
+        }
+        store(alpha, c, c0 + col, s00, s01, s02, s03);
+        store(alpha, c, c1 + col, s10, s11, s12, s13);
+      }
+      for (; col < n; col++) {
+        c[c0 + col] = chain(k, alpha, a, a0, 1, b, bOff + col, ld);
+        c[c1 + col] = chain(k, alpha, a, a1, 1, b, bOff + col, ld);
+      }
+    }
+    for (; r < m; r++) {
+      for (int col = 0; col < n; col++) {
+        c[cOff + r * ld + col] = chain(k, alpha, a, aOff + r * lda, 1, b, bOff + col, ld);
+      }
+    }
+  }
+
+  /** c = alpha a^T b: a [k, m] at aOff (row stride lda), b [k, n] at bOff and c, row stride ld. */
+  private static void productTN(int m, int n, int k, float alpha, float[] a, int aOff, int lda,
+      float[] b, int bOff, int ld, float[] c, int cOff) {
+    int r = 0;
+    for (; r + 2 <= m; r += 2) {
+      int c0 = cOff + r * ld, c1 = c0 + ld;
+      int col = 0;
+      for (; col + 4 <= n; col += 4) {
+        float s00 = 0f, s01 = 0f, s02 = 0f, s03 = 0f, s10 = 0f, s11 = 0f, s12 = 0f, s13 = 0f;
+        for (int p = 0, ai = aOff + r, bi = bOff + col; p < k; p++, ai += lda, bi += ld) {
+          float x0 = a[ai], x1 = a[ai + 1];
+          float y0 = b[bi], y1 = b[bi + 1], y2 = b[bi + 2], y3 = b[bi + 3];
+          s00 = Math.fma(x0, y0, s00);
+          s01 = Math.fma(x0, y1, s01);
+          s02 = Math.fma(x0, y2, s02);
+          s03 = Math.fma(x0, y3, s03);
+          s10 = Math.fma(x1, y0, s10);
+          s11 = Math.fma(x1, y1, s11);
+          s12 = Math.fma(x1, y2, s12);
+          s13 = Math.fma(x1, y3, s13);
+        }
+        store(alpha, c, c0 + col, s00, s01, s02, s03);
+        store(alpha, c, c1 + col, s10, s11, s12, s13);
+      }
+      for (; col < n; col++) {
+        c[c0 + col] = chain(k, alpha, a, aOff + r, lda, b, bOff + col, ld);
+        c[c1 + col] = chain(k, alpha, a, aOff + r + 1, lda, b, bOff + col, ld);
+      }
+    }
+    for (; r < m; r++) {
+      for (int col = 0; col < n; col++) {
+        c[cOff + r * ld + col] = chain(k, alpha, a, aOff + r, lda, b, bOff + col, ld);
+      }
+    }
+  }
+
+  /** c[i .. i + 3] = the four sums, each times alpha unless alpha is 1 (the GEMM's store). */
+  private static void store(float alpha, float[] c, int i, float s0, float s1, float s2,
+      float s3) {
+    c[i] = scaled(alpha, s0);
+    c[i + 1] = scaled(alpha, s1);
+    c[i + 2] = scaled(alpha, s2);
+    c[i + 3] = scaled(alpha, s3);
   }
 
   /** One element: alpha (times) the fma chain over p of a[ai + p ap] b[bi + p bp]. */

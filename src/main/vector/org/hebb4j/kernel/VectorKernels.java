@@ -31,6 +31,13 @@ final class VectorKernels extends ScalarKernels implements ParallelGemm {
   private static final int L = S.length();
   /** Vector accumulators holding the WIDTH partial sums of dot and sum: 8, 4 or 2. */
   private static final int W = Reductions.WIDTH / L;
+  /**
+   * Whether the double-lane kernels (layer norm, exp) run on vectors: at 256 and 512 bits. At 128
+   * bits a float vector's part-0 conversion to two double lanes (and the two-lane double code)
+   * ran the Vector API's Java fallback and allocated, on JDK 17 and 25 (about 66 MB per step);
+   * those widths take the scalar code, the same bits.
+   */
+  private static final boolean DOUBLE_LANES = S.vectorBitSize() >= 256;
 
   private static VectorSpecies<Float> species(String bits) {
     String bad = KernelProvider.checkVectorBits(bits);
@@ -237,19 +244,38 @@ final class VectorKernels extends ScalarKernels implements ParallelGemm {
     }
   }
 
-  /** spec/kernels.md#gemm (K11): register-blocked, see {@link VectorGemm}. */
+  /** (K21) in double lanes, fdlibm's operations per lane ({@link VectorExp}). */
+  @Override
+  public void exp(int n, double[] x, int xOff, double[] y, int yOff) {
+    Check.exp(n, x, xOff, y, yOff);
+    if (DOUBLE_LANES) {
+      VectorExp.exp(n, x, xOff, y, yOff);
+    } else {
+      super.exp(n, x, xOff, y, yOff);
+    }
+  }
+
+  /** (K19) in double lanes at 256 and 512 bits ({@link VectorLayerNorm}). */
   @Override
   public void layerNorm(int rows, int dim, float eps, float[] x, float[] gamma, float[] beta,
       float[] xhat, double[] rstd, float[] y) {
     Check.layerNorm("layerNorm", rows, dim, x, "x", gamma, beta, xhat, rstd, y, "y");
-    VectorLayerNorm.forward(rows, dim, eps, x, gamma, beta, xhat, rstd, y);
+    if (DOUBLE_LANES) {
+      VectorLayerNorm.forward(rows, dim, eps, x, gamma, beta, xhat, rstd, y);
+    } else {
+      LayerNormRows.forward(rows, dim, eps, x, gamma, beta, xhat, rstd, y);
+    }
   }
 
   @Override
   public void layerNormBackward(int rows, int dim, float[] dy, float[] xhat, double[] rstd,
       float[] gamma, float[] dgamma, float[] dbeta, float[] dxhat, float[] dx) {
     Check.layerNormBackward(rows, dim, dy, xhat, rstd, gamma, dgamma, dbeta, dxhat, dx);
-    VectorLayerNorm.backward(rows, dim, dy, xhat, rstd, gamma, dgamma, dbeta, dxhat, dx);
+    if (DOUBLE_LANES) {
+      VectorLayerNorm.backward(rows, dim, dy, xhat, rstd, gamma, dgamma, dbeta, dxhat, dx);
+    } else {
+      LayerNormRows.backward(rows, dim, dy, xhat, rstd, gamma, dgamma, dbeta, dxhat, dx);
+    }
   }
 
   @Override
