@@ -189,8 +189,8 @@ public final class Attention {
         productNT(t, t, dh, scale, b.q, off, b.k, off, dim, b.p, poff, t);
       }
     }
-    softmaxRows(kern, batch * heads * t, t, b.p, b.e);
-    for (int bi = 0; bi < batch; bi++) {
+    softmaxRows(kern, s0 * heads * t, (s1 - s0) * heads * t, t, b.p, b.e);
+    for (int bi = s0; bi < s1; bi++) {
       for (int j = 0; j < heads; j++) {
         int off = bi * t * dim + j * dh, poff = (bi * heads + j) * t * t;
         productNN(t, dh, t, 1f, b.p, poff, t, b.v, off, dim, b.o, off);
@@ -200,14 +200,15 @@ public final class Attention {
   }
 
   /**
-   * Softmax of each of the {@code rows} rows of p (width n) in place: the row maximum
-   * subtracted in double, exp as StrictMath.exp (the kernels' (K21), one call for all rows:
-   * fdlibm in vector lanes on the vector path, the same bits), the sum in double in row order,
-   * each exp rounded to float and scaled by 1 / sum. e is scratch of rows n doubles.
+   * Softmax of the {@code rows} rows of p (width n) from row {@code row0} in place: the row
+   * maximum subtracted in double, exp as StrictMath.exp (the kernels' (K21), one call for all
+   * rows: fdlibm in vector lanes on the vector path, the same bits), the sum in double in row
+   * order, each exp rounded to float and scaled by 1 / sum. e is scratch at the same places.
    */
-  private static void softmaxRows(Kernels kern, int rows, int n, float[] p, double[] e) {
-    int len = rows * n;
-    for (int off = 0; off < len; off += n) {
+  private static void softmaxRows(Kernels kern, int row0, int rows, int n, float[] p,
+      double[] e) {
+    int start = row0 * n, len = start + rows * n;
+    for (int off = start; off < len; off += n) {
       float m = p[off];
       for (int i = 1; i < n; i++) {
         m = Math.max(m, p[off + i]);
@@ -216,8 +217,8 @@ public final class Attention {
         e[off + i] = (double) p[off + i] - m;
       }
     }
-    kern.exp(len, e, 0, e, 0);
-    for (int off = 0; off < len; off += n) {
+    kern.exp(len - start, e, start, e, start);
+    for (int off = start; off < len; off += n) {
       double s = 0;
       for (int i = 0; i < n; i++) {
         s += e[off + i];
