@@ -4,9 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.lang.management.ManagementFactory;
 import org.hebb4j.kernel.Activation;
 import org.hebb4j.kernel.KernelProvider;
 import org.hebb4j.kernel.Kernels;
@@ -16,6 +14,7 @@ import org.hebb4j.nn.Loss;
 import org.hebb4j.nn.Mlp;
 import org.hebb4j.nn.MlpConfig;
 import org.hebb4j.rng.Rng;
+import org.hebb4j.util.AllocationCounter;
 import org.junit.jupiter.api.Test;
 
 class TrainerTest {
@@ -121,11 +120,7 @@ class TrainerTest {
    */
   @Test
   void steadyStateStepAllocatesNothing() {
-    com.sun.management.ThreadMXBean mx =
-        (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-    assumeTrue(mx.isThreadAllocatedMemorySupported(),
-        "this JVM cannot count allocated bytes per thread");
-    mx.setThreadAllocatedMemoryEnabled(true);
+    com.sun.management.ThreadMXBean mx = AllocationCounter.require();
     Teacher.Sets sets = sre(2, 512, 24);
     long tid = Thread.currentThread().getId();
     for (Rule rule : Rule.values()) {

@@ -5,9 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.lang.management.ManagementFactory;
 import java.util.List;
 import org.hebb4j.kernel.Activation;
 import org.hebb4j.kernel.KernelProvider;
@@ -16,6 +14,7 @@ import org.hebb4j.nn.Loss;
 import org.hebb4j.nn.Transformer;
 import org.hebb4j.nn.TransformerConfig;
 import org.hebb4j.rng.Rng;
+import org.hebb4j.util.AllocationCounter;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -131,11 +130,7 @@ class TransformerTrainerTest {
   /** On the scalar kernels, as TrainerTest (the Vector API kernels box until compiled). */
   @Test
   void steadyStateStepWithTheProbeAllocatesNothing() {
-    com.sun.management.ThreadMXBean mx =
-        (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-    assumeTrue(mx.isThreadAllocatedMemorySupported(),
-        "this JVM cannot count allocated bytes per thread");
-    mx.setThreadAllocatedMemoryEnabled(true);
+    com.sun.management.ThreadMXBean mx = AllocationCounter.require();
     long tid = Thread.currentThread().getId();
     Kernels k = KernelProvider.scalar();
     float[][] xy = task(BATCH);

@@ -5,9 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -19,6 +17,7 @@ import org.hebb4j.kernel.ThreadedKernels;
 import org.hebb4j.parallel.Workers;
 import org.hebb4j.rng.Rng;
 import org.hebb4j.tensor.Tensor;
+import org.hebb4j.util.AllocationCounter;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -150,11 +149,7 @@ class TransformerTest {
    */
   @Test
   void steadyStateStepAllocatesNothing() {
-    com.sun.management.ThreadMXBean mx =
-        (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-    assumeTrue(mx.isThreadAllocatedMemorySupported(),
-        "this JVM cannot count allocated bytes per thread");
-    mx.setThreadAllocatedMemoryEnabled(true);
+    com.sun.management.ThreadMXBean mx = AllocationCounter.require();
     long tid = Thread.currentThread().getId();
     Kernels k = KernelProvider.scalar();
     for (TransformerConfig.Norm norm : TransformerConfig.Norm.values()) {

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 import org.hebb4j.kernel.Activation;
@@ -14,6 +13,7 @@ import org.hebb4j.kernel.ThreadedKernels;
 import org.hebb4j.parallel.Workers;
 import org.hebb4j.rng.Rng;
 import org.hebb4j.tensor.Tensor;
+import org.hebb4j.util.AllocationCounter;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -88,11 +88,7 @@ class TransformerThreadsTest {
   /** The workers allocate nothing in a steady-state step (scalar kernels, as TransformerTest). */
   @Test
   void workersAllocateNothingInASteadyStateStep() {
-    com.sun.management.ThreadMXBean mx =
-        (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-    assumeTrue(mx.isThreadAllocatedMemorySupported(),
-        "this JVM cannot count allocated bytes per thread");
-    mx.setThreadAllocatedMemoryEnabled(true);
+    com.sun.management.ThreadMXBean mx = AllocationCounter.require();
     try (Workers w = new Workers(2)) {
       long[] ids = w.threadIds();
       assumeTrue(ids.length > 0, "one core: no worker threads");
