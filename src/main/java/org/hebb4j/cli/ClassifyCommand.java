@@ -159,13 +159,12 @@ final class ClassifyCommand implements Sweeps.SweepCommand {
     private final String dataset;
     private final List<String> warnings;
     private final Path data;
-    /** Of the options without the save folder, and of the data's contents. */
-    private final String digest;
 
     Plan(Classify.Builder builder, Classify.Options o, Classify.Sets sets, int steps,
         String dataset, boolean save, String fingerprint, Path data, String config,
         List<String> warnings) {
-      super(config);
+      // the digest of the options without the save folder, and of the data's contents
+      super(config, org.hebb4j.experiment.sweep.Manifest.digest(name(), o, save, fingerprint));
       this.builder = builder;
       this.o = o;
       this.sets = sets;
@@ -173,7 +172,6 @@ final class ClassifyCommand implements Sweeps.SweepCommand {
       this.dataset = dataset;
       this.warnings = warnings;
       this.data = data;
-      this.digest = org.hebb4j.experiment.sweep.Manifest.digest(name(), o, save, fingerprint);
     }
 
     @Override
@@ -184,11 +182,6 @@ final class ClassifyCommand implements Sweeps.SweepCommand {
     @Override
     int cells() {
       return o.runs();
-    }
-
-    @Override
-    String digest() {
-      return digest;
     }
 
     @Override

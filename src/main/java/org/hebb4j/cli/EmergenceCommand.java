@@ -288,12 +288,12 @@ final class EmergenceCommand implements Sweeps.SweepCommand {
     private final boolean save;
     private final List<String> warnings;
     private List<Sre.Options> settings;
-    /** Of the settings without the save folder (a folder is no part of the results). */
-    private final String digest;
 
     Plan(Sre.Builder builder, Sre.Options o, List<Conventions> conventions, List<Loss> losses,
         boolean table1, boolean save, String config, List<String> warnings) {
-      super(config);
+      // the digest of the settings without the save folder (a folder is no part of the results)
+      super(config, org.hebb4j.experiment.sweep.Manifest.digest(name(),
+          settings(o, table1, conventions, losses), table1, save));
       this.builder = builder;
       this.o = o;
       this.conventions = conventions;
@@ -301,11 +301,11 @@ final class EmergenceCommand implements Sweeps.SweepCommand {
       this.table1 = table1;
       this.save = save;
       this.warnings = warnings;
-      this.settings = settings(o);
-      this.digest = org.hebb4j.experiment.sweep.Manifest.digest(name(), settings, table1, save);
+      this.settings = settings(o, table1, conventions, losses);
     }
 
-    private List<Sre.Options> settings(Sre.Options base) {
+    private static List<Sre.Options> settings(Sre.Options base, boolean table1,
+        List<Conventions> conventions, List<Loss> losses) {
       return table1 ? Sre.settings(base, conventions, losses) : List.of(base);
     }
 
@@ -315,18 +315,14 @@ final class EmergenceCommand implements Sweeps.SweepCommand {
     }
 
     @Override
-    String digest() {
-      return digest;
-    }
-
-    @Override
     long stepsPerCell() {
       return o.steps();
     }
 
     @Override
     void open(Args a, Path dir) {
-      settings = settings(builder.save(Experiments.saveDir(a, dir)).build());
+      settings = settings(builder.save(Experiments.saveDir(a, dir)).build(), table1, conventions,
+          losses);
     }
 
 

@@ -152,7 +152,7 @@ final class MergeCommand implements Command {
     }
     @SuppressWarnings("unchecked")
     Sweeps.Plan<R> p = (Sweeps.Plan<R>) cmd.plan(ca, err);
-    if (!p.digest().equals(m0.digest())) {
+    if (!p.digest.equals(m0.digest())) {
       throw new UsageException(d0.resolve(Manifest.FILE) + ": its options give another sweep"
           + " in this hebb4j (" + InfoCommand.version() + ") than in the recording one ("
           + m0.version() + ")" + p.inputsNote());

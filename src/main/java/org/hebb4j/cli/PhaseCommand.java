@@ -136,27 +136,20 @@ final class PhaseCommand implements Sweeps.SweepCommand {
     private Phase.Options o;
     private final boolean save;
     private final List<String> warnings;
-    /** Of the options without the save folder (a folder is no part of the results). */
-    private final String digest;
 
     Plan(Phase.Builder builder, Phase.Options o, boolean save, String config,
         List<String> warnings) {
-      super(config);
+      // the digest of the options without the save folder (a folder is no part of the results)
+      super(config, org.hebb4j.experiment.sweep.Manifest.digest(name(), o, save));
       this.builder = builder;
       this.o = o;
       this.save = save;
       this.warnings = warnings;
-      this.digest = org.hebb4j.experiment.sweep.Manifest.digest(name(), o, save);
     }
 
     @Override
     int cells() {
       return Phase.cellCount(o);
-    }
-
-    @Override
-    String digest() {
-      return digest;
     }
 
     @Override

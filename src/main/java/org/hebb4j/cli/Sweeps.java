@@ -72,16 +72,16 @@ final class Sweeps {
   abstract static class Plan<R> {
     /** The settings text of config.txt and the tables (no kernels, threads or times). */
     final String config;
+    /** The options digest ({@link Manifest#digest}) of the results' settings. */
+    final String digest;
 
-    Plan(String config) {
+    Plan(String config, String digest) {
       this.config = config;
+      this.digest = digest;
     }
 
     /** The number of cells. */
     abstract int cells();
-
-    /** The options digest ({@link Manifest#digest}). */
-    abstract String digest();
 
     /** Training steps per cell (for the progress line). */
     abstract long stepsPerCell();
@@ -202,7 +202,7 @@ final class Sweeps {
       shard = prior.shard();
     }
     Plan<?> p = cmd.plan(a, err);
-    if (prior != null && !p.digest().equals(prior.digest())) {
+    if (prior != null && !p.digest.equals(prior.digest())) {
       String extra = null;
       for (String n : recorded(cmd, given).keySet()) {
         if (!prior.options().containsKey(n) && extra == null) {
@@ -229,7 +229,7 @@ final class Sweeps {
       removeTemporaries(dir);
     } else {
       dir = Experiments.outDir(a, cmd.name());
-      m = new Manifest(InfoCommand.version(), cmd.name(), p.digest(), p.cells(), shard,
+      m = new Manifest(InfoCommand.version(), cmd.name(), p.digest, p.cells(), shard,
           recorded(cmd, a));
       String text;
       try {
