@@ -418,6 +418,11 @@ final class EmergenceCommand implements Sweeps.SweepCommand {
     return sb.toString();
   }
 
+  /** "mean ± std over N seeds", or "one seed" (no spread to show) for a table's title. */
+  private static String overSeeds(int seeds) {
+    return seeds == 1 ? "one seed" : "mean ± std over " + seeds + " seeds";
+  }
+
   /**
    * Table 1 of every (conventions, loss) setting: rows rule x layer x protocol, columns gamma
    * (mean ± std over seeds), the paper's row under each rule it reports (its layer 2; for the
@@ -428,8 +433,8 @@ final class EmergenceCommand implements Sweeps.SweepCommand {
     List<String> names = o.layerNames();
     for (Sre.Setting st : settings) {
       sb.append(String.format(Locale.ROOT, "Table 1, %s, conventions %s, loss %s: cos(g, H)"
-          + " (mean ± std over %d seeds); paper: its Table 1 (layer 2, 10 seeds)%n",
-          o.model().id(), st.conventions().id(), st.loss().id(), o.seeds()));
+          + " (%s); paper: its Table 1 (layer 2, 10 seeds)%n",
+          o.model().id(), st.conventions().id(), st.loss().id(), overSeeds(o.seeds())));
       List<String[]> rows = Experiments.rows();
       String[] head = new String[3 + o.gammas().length];
       head[0] = "rule";
@@ -525,7 +530,7 @@ final class EmergenceCommand implements Sweeps.SweepCommand {
     for (int layer = depth - 1; layer >= 0; layer--) {
       final int l = layer;
       sb.append(String.format(Locale.ROOT,
-          "Alignment cos(g, H), layer %d (mean ± std over %d seeds)%s%n", l + 1, o.seeds(),
+          "Alignment cos(g, H), layer %d (%s)%s%n", l + 1, overSeeds(o.seeds()),
           l == 1 ? "; the paper's Table 1 reports layer 2" : ""));
       List<String[]> rows = Experiments.rows();
       String[] head = new String[2 + o.gammas().length];
@@ -598,8 +603,8 @@ final class EmergenceCommand implements Sweeps.SweepCommand {
     }
     for (Protocol p : Protocol.values()) {
       sb.append(String.format(Locale.ROOT,
-          "Alignment cos(g, H), protocol %s, every linear map (mean ± std over %d seeds)%n",
-          p.id(), o.seeds()));
+          "Alignment cos(g, H), protocol %s, every linear map (%s)%n",
+          p.id(), overSeeds(o.seeds())));
       List<String[]> rows = Experiments.rows();
       rows.add(head);
       for (int l = 0; l < names.size(); l++) {
@@ -616,7 +621,7 @@ final class EmergenceCommand implements Sweeps.SweepCommand {
       sb.append(Experiments.table(rows)).append('\n');
     }
     sb.append(String.format(Locale.ROOT,
-        "Validation loss at the end (mean ± std over %d seeds)%n", o.seeds()));
+        "Validation loss at the end (%s)%n", overSeeds(o.seeds())));
     List<String[]> rows = Experiments.rows();
     String[] vh = new String[1 + o.gammas().length];
     vh[0] = "rule";
