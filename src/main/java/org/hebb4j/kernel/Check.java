@@ -219,6 +219,31 @@ final class Check {
     array(op, "dxhat", dxhat, dim);
   }
 
+  /**
+   * The arguments of (K19) on rows [row0, row0 + rows): row0 &gt;= 0, rows &gt;= 0, dim &gt;= 1,
+   * every [*, dim] array holding (row0 + rows) dim floats and rstd row0 + rows doubles.
+   */
+  static void layerNormRows(String op, int row0, int rows, int dim, float[] x, String xName,
+      float[] gamma, float[] beta, float[] xhat, double[] rstd, float[] y, String yName) {
+    size(op, "row0", row0);
+    size(op, "rows", rows);
+    if ((long) row0 + rows > Integer.MAX_VALUE) {
+      throw fail(op, "row0 " + row0 + " + rows " + rows + " exceed an int");
+    }
+    // no rows: only dim, gamma and beta are checked (an array is checked where it is touched)
+    layerNorm(op, rows == 0 ? 0 : row0 + rows, dim, x, xName, gamma, beta, xhat, rstd, y, yName);
+  }
+
+  /** The arguments of (K20) on rows [row0, row0 + rows), as {@link #layerNormRows}. */
+  static void layerNormBackwardRows(int row0, int rows, int dim, float[] dy, float[] xhat,
+      double[] rstd, float[] gamma, float[] dgamma, float[] dbeta, float[] dxhat, float[] dx) {
+    String op = "layerNormBackward";
+    layerNormRows(op, row0, rows, dim, dy, "dy", gamma, gamma, xhat, rstd, dx, "dx");
+    array(op, "dgamma", dgamma, dim);
+    array(op, "dbeta", dbeta, dim);
+    array(op, "dxhat", dxhat, dim);
+  }
+
   /** A whole tensor at offset 0: x holds at least {@code need} floats. */
   static void array(String op, String name, float[] x, int need) {
     span(op, name, x, 0, need);

@@ -13,10 +13,10 @@ final class LayerNormRows {
 
   private LayerNormRows() {}
 
-  /** (K19) on the calling thread, plain loops; see {@link Kernels#layerNorm}. */
-  static void forward(int rows, int dim, float eps, float[] x, float[] gamma, float[] beta,
-      float[] xhat, double[] rstd, float[] y) {
-    for (int r = 0; r < rows; r++) {
+  /** (K19) on rows [row0, row0 + rows), plain loops; see {@link Kernels#layerNorm}. */
+  static void forward(int row0, int rows, int dim, float eps, float[] x, float[] gamma,
+      float[] beta, float[] xhat, double[] rstd, float[] y) {
+    for (int r = row0; r < row0 + rows; r++) {
       int off = r * dim;
       double mu = mean(dim, x, off);
       double rs = rstd(dim, x, off, mu, eps);
@@ -29,10 +29,10 @@ final class LayerNormRows {
     }
   }
 
-  /** (K20) on the calling thread, plain loops; see {@link Kernels#layerNormBackward}. */
-  static void backward(int rows, int dim, float[] dy, float[] xhat, double[] rstd, float[] gamma,
-      float[] dgamma, float[] dbeta, float[] dxh, float[] dx) {
-    for (int r = 0; r < rows; r++) {
+  /** (K20) on rows [row0, row0 + rows), plain loops; see {@link Kernels#layerNormBackward}. */
+  static void backward(int row0, int rows, int dim, float[] dy, float[] xhat, double[] rstd,
+      float[] gamma, float[] dgamma, float[] dbeta, float[] dxh, float[] dx) {
+    for (int r = row0; r < row0 + rows; r++) {
       int off = r * dim;
       for (int i = 0; i < dim; i++) {
         float d = dy[off + i];

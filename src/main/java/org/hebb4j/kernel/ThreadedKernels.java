@@ -238,6 +238,18 @@ public final class ThreadedKernels implements Kernels {
   }
 
   @Override
+  public void layerNorm(int row0, int rows, int dim, float eps, float[] x, float[] gamma,
+      float[] beta, float[] xhat, double[] rstd, float[] y) {
+    base.layerNorm(row0, rows, dim, eps, x, gamma, beta, xhat, rstd, y);
+  }
+
+  @Override
+  public void layerNormBackward(int row0, int rows, int dim, float[] dy, float[] xhat,
+      double[] rstd, float[] gamma, float[] dgamma, float[] dbeta, float[] dxhat, float[] dx) {
+    base.layerNormBackward(row0, rows, dim, dy, xhat, rstd, gamma, dgamma, dbeta, dxhat, dx);
+  }
+
+  @Override
   public void outerAcc(int m, int n, float alpha, float[] x, int xOff, float[] y, int yOff,
       float[] a, int aOff, int lda) {
     base.outerAcc(m, n, alpha, x, xOff, y, yOff, a, aOff, lda);

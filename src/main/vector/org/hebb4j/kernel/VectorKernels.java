@@ -260,10 +260,23 @@ final class VectorKernels extends ScalarKernels implements ParallelGemm {
   public void layerNorm(int rows, int dim, float eps, float[] x, float[] gamma, float[] beta,
       float[] xhat, double[] rstd, float[] y) {
     Check.layerNorm("layerNorm", rows, dim, x, "x", gamma, beta, xhat, rstd, y, "y");
+    layerNormRows(0, rows, dim, eps, x, gamma, beta, xhat, rstd, y);
+  }
+
+  /** (K19) on rows [row0, row0 + rows), as {@link #layerNorm}. */
+  @Override
+  public void layerNorm(int row0, int rows, int dim, float eps, float[] x, float[] gamma,
+      float[] beta, float[] xhat, double[] rstd, float[] y) {
+    Check.layerNormRows("layerNorm", row0, rows, dim, x, "x", gamma, beta, xhat, rstd, y, "y");
+    layerNormRows(row0, rows, dim, eps, x, gamma, beta, xhat, rstd, y);
+  }
+
+  private static void layerNormRows(int row0, int rows, int dim, float eps, float[] x,
+      float[] gamma, float[] beta, float[] xhat, double[] rstd, float[] y) {
     if (DOUBLE_LANES) {
-      VectorLayerNorm.forward(rows, dim, eps, x, gamma, beta, xhat, rstd, y);
+      VectorLayerNorm.forward(row0, rows, dim, eps, x, gamma, beta, xhat, rstd, y);
     } else {
-      LayerNormRows.forward(rows, dim, eps, x, gamma, beta, xhat, rstd, y);
+      LayerNormRows.forward(row0, rows, dim, eps, x, gamma, beta, xhat, rstd, y);
     }
   }
 
@@ -271,10 +284,24 @@ final class VectorKernels extends ScalarKernels implements ParallelGemm {
   public void layerNormBackward(int rows, int dim, float[] dy, float[] xhat, double[] rstd,
       float[] gamma, float[] dgamma, float[] dbeta, float[] dxhat, float[] dx) {
     Check.layerNormBackward(rows, dim, dy, xhat, rstd, gamma, dgamma, dbeta, dxhat, dx);
+    layerNormBackwardRows(0, rows, dim, dy, xhat, rstd, gamma, dgamma, dbeta, dxhat, dx);
+  }
+
+  /** (K20) on rows [row0, row0 + rows), as {@link #layerNormBackward}. */
+  @Override
+  public void layerNormBackward(int row0, int rows, int dim, float[] dy, float[] xhat,
+      double[] rstd, float[] gamma, float[] dgamma, float[] dbeta, float[] dxhat, float[] dx) {
+    Check.layerNormBackwardRows(row0, rows, dim, dy, xhat, rstd, gamma, dgamma, dbeta, dxhat, dx);
+    layerNormBackwardRows(row0, rows, dim, dy, xhat, rstd, gamma, dgamma, dbeta, dxhat, dx);
+  }
+
+  private static void layerNormBackwardRows(int row0, int rows, int dim, float[] dy,
+      float[] xhat, double[] rstd, float[] gamma, float[] dgamma, float[] dbeta, float[] dxhat,
+      float[] dx) {
     if (DOUBLE_LANES) {
-      VectorLayerNorm.backward(rows, dim, dy, xhat, rstd, gamma, dgamma, dbeta, dxhat, dx);
+      VectorLayerNorm.backward(row0, rows, dim, dy, xhat, rstd, gamma, dgamma, dbeta, dxhat, dx);
     } else {
-      LayerNormRows.backward(rows, dim, dy, xhat, rstd, gamma, dgamma, dbeta, dxhat, dx);
+      LayerNormRows.backward(row0, rows, dim, dy, xhat, rstd, gamma, dgamma, dbeta, dxhat, dx);
     }
   }
 
