@@ -142,24 +142,16 @@ public final class LayerNorm {
   }
 
   /**
-   * Scratch for the layer norm of one range of rows that does not start at row 0: the kernels
-   * (K19)-(K20) take whole arrays from index 0, so such a range is copied in and out. One per
-   * range computed at a time (spec/transformer.md#performance).
+   * Scratch for the layer norm backward pass of one range of rows: the range's dgamma and dbeta
+   * (discarded: {@link #paramGradients} sums every row) and the kernel's dxhat row. One per range
+   * computed at a time (spec/transformer.md#performance).
    */
   static final class Scratch {
-    final int rows;
-    final float[] x;
-    final float[] xhat;
-    final double[] rstd;
     final float[] dxhat;
     final float[] dgamma;
     final float[] dbeta;
 
-    Scratch(int rows, int dim) {
-      this.rows = rows;
-      x = new float[rows * dim];
-      xhat = new float[rows * dim];
-      rstd = new double[rows];
+    Scratch(int dim) {
       dxhat = new float[dim];
       dgamma = new float[dim];
       dbeta = new float[dim];
@@ -167,41 +159,23 @@ public final class LayerNorm {
   }
 
   /**
-   * (T8) for rows [row0, row0 + rows) of x and y (K19): each row's result depends on that row
-   * alone, so a batch cut into row ranges has the bits of one {@link #forward} call.
+   * (T8) for rows [row0, row0 + rows) of x and y (K19 on those rows): each row's result depends
+   * on that row alone, so a batch cut into row ranges has the bits of one {@link #forward} call.
    */
-  void forward(Kernels k, int row0, int rows, float[] x, float[] y, Buffers b, Scratch s) {
-    if (row0 == 0) {
-      k.layerNorm(rows, dim, eps, x, gamma, beta, b.xhat, b.rstd, y);
-      return;
-    }
-    int off = row0 * dim, n = rows * dim;
-    System.arraycopy(x, off, s.x, 0, n);
-    k.layerNorm(rows, dim, eps, s.x, gamma, beta, s.xhat, s.rstd, s.x);
-    System.arraycopy(s.x, 0, y, off, n);
-    System.arraycopy(s.xhat, 0, b.xhat, off, n);
-    System.arraycopy(s.rstd, 0, b.rstd, row0, rows);
+  void forward(Kernels k, int row0, int rows, float[] x, float[] y, Buffers b) {
+    k.layerNorm(row0, rows, dim, eps, x, gamma, beta, b.xhat, b.rstd, y);
   }
 
   /**
-   * dx of (T14) for rows [row0, row0 + rows) (K20), without dgamma and dbeta, which sum over every
-   * row ({@link #paramGradients}). {@code dx} must not alias {@code dy} unless the rows are all
-   * of the batch. Each row's dx depends on that row alone.
+   * dx of (T14) for rows [row0, row0 + rows) (K20 on those rows), without dgamma and dbeta,
+   * which sum over every row ({@link #paramGradients}). Each row's dx depends on that row alone.
    */
   void backwardInput(Kernels k, int row0, int rows, float[] dy, float[] dx, Buffers b,
       Scratch s) {
     Arrays.fill(s.dgamma, 0f);
     Arrays.fill(s.dbeta, 0f);
-    if (row0 == 0) {
-      k.layerNormBackward(rows, dim, dy, b.xhat, b.rstd, gamma, s.dgamma, s.dbeta, s.dxhat, dx);
-      return;
-    }
-    int off = row0 * dim, n = rows * dim;
-    System.arraycopy(dy, off, s.x, 0, n);
-    System.arraycopy(b.xhat, off, s.xhat, 0, n);
-    System.arraycopy(b.rstd, row0, s.rstd, 0, rows);
-    k.layerNormBackward(rows, dim, s.x, s.xhat, s.rstd, gamma, s.dgamma, s.dbeta, s.dxhat, s.x);
-    System.arraycopy(s.x, 0, dx, off, n);
+    k.layerNormBackward(row0, rows, dim, dy, b.xhat, b.rstd, gamma, s.dgamma, s.dbeta, s.dxhat,
+        dx);
   }
 
   /**
