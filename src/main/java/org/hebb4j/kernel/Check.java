@@ -209,6 +209,17 @@ final class Check {
     }
   }
 
+  /** The arguments of (K22): A m x n at a[aOff] with leading dimension lda, y[yOff, yOff + n). */
+  static void addRows(int m, int n, float[] a, int aOff, int lda, float[] y, int yOff) {
+    size("addRows", "m", m);
+    size("addRows", "n", n);
+    matrix("addRows", "a", a, aOff, m, n, lda, "n");
+    offset("addRows", "y", yOff);
+    if (m > 0 && n > 0) {
+      span("addRows", "y", y, yOff, n);
+    }
+  }
+
   /** The arguments of (K20). */
   static void layerNormBackward(int rows, int dim, float[] dy, float[] xhat, double[] rstd,
       float[] gamma, float[] dgamma, float[] dbeta, float[] dxhat, float[] dx) {

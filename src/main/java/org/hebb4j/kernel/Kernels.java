@@ -69,6 +69,31 @@ public interface Kernels {
   void scale(int n, float alpha, float[] x, int xOff);
 
   /**
+   * spec/kernels.md#sum-of-rows (K22): y_j += A[i][j] for every row i &lt; m in increasing order,
+   * j &lt; n: each y_j the float sum of its column added row after row, the bits of m calls
+   * {@code axpy(n, 1, A row i, y)} (a bias gradient: y = db, A = delta [m, n]).
+   *
+   * @param m rows of A, &gt;= 0
+   * @param n columns of A and length of y, &gt;= 0
+   * @param a A, element [i][j] at a[aOff + i lda + j]
+   * @param aOff offset of A[0][0]
+   * @param lda leading dimension of A, &gt;= max(1, n)
+   * @param y n floats from {@code yOff}, added to
+   * @param yOff offset of y_0
+   * @throws IllegalArgumentException on a bad size, offset, leading dimension or array
+   *     (spec/kernels.md#checks)
+   */
+  default void addRows(int m, int n, float[] a, int aOff, int lda, float[] y, int yOff) {
+    Check.addRows(m, n, a, aOff, lda, y, yOff);
+    for (int i = 0; i < m; i++) {
+      int ai = aOff + i * lda;
+      for (int j = 0; j < n; j++) {
+        y[yOff + j] += a[ai + j];
+      }
+    }
+  }
+
+  /**
    * spec/kernels.md#reductions (K4): sum_i x_i over i &lt; n.
    *
    * @param n length, &gt;= 0

@@ -184,6 +184,11 @@ public final class ThreadedKernels implements Kernels {
   }
 
   @Override
+  public void addRows(int m, int n, float[] a, int aOff, int lda, float[] y, int yOff) {
+    base.addRows(m, n, a, aOff, lda, y, yOff);
+  }
+
+  @Override
   public float sum(int n, float[] x, int xOff) {
     return base.sum(n, x, xOff);
   }

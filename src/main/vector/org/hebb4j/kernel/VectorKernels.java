@@ -133,6 +133,62 @@ final class VectorKernels extends ScalarKernels implements ParallelGemm {
     }
   }
 
+  /**
+   * spec/kernels.md#sum-of-rows (K22): chunks of y in vector registers (four, two or one at a
+   * time) down all the rows, each lane the column's chain of float additions in row order.
+   */
+  @Override
+  public void addRows(int m, int n, float[] a, int aOff, int lda, float[] y, int yOff) {
+    Check.addRows(m, n, a, aOff, lda, y, yOff);
+    if (m == 0) {
+      return; // nothing to add: y is not touched (spec/kernels.md#checks)
+    }
+    int j = 0;
+    for (; j + 4 * L <= n; j += 4 * L) {
+      int c = yOff + j;
+      FloatVector s0 = FloatVector.fromArray(S, y, c);
+      FloatVector s1 = FloatVector.fromArray(S, y, c + L);
+      FloatVector s2 = FloatVector.fromArray(S, y, c + 2 * L);
+      FloatVector s3 = FloatVector.fromArray(S, y, c + 3 * L);
+      for (int i = 0, ai = aOff + j; i < m; i++, ai += lda) {
+        s0 = s0.add(FloatVector.fromArray(S, a, ai));
+        s1 = s1.add(FloatVector.fromArray(S, a, ai + L));
+        s2 = s2.add(FloatVector.fromArray(S, a, ai + 2 * L));
+        s3 = s3.add(FloatVector.fromArray(S, a, ai + 3 * L));
+      }
+      s0.intoArray(y, c);
+      s1.intoArray(y, c + L);
+      s2.intoArray(y, c + 2 * L);
+      s3.intoArray(y, c + 3 * L);
+    }
+    for (; j + 2 * L <= n; j += 2 * L) {
+      int c = yOff + j;
+      FloatVector s0 = FloatVector.fromArray(S, y, c);
+      FloatVector s1 = FloatVector.fromArray(S, y, c + L);
+      for (int i = 0, ai = aOff + j; i < m; i++, ai += lda) {
+        s0 = s0.add(FloatVector.fromArray(S, a, ai));
+        s1 = s1.add(FloatVector.fromArray(S, a, ai + L));
+      }
+      s0.intoArray(y, c);
+      s1.intoArray(y, c + L);
+    }
+    for (; j + L <= n; j += L) {
+      int c = yOff + j;
+      FloatVector s0 = FloatVector.fromArray(S, y, c);
+      for (int i = 0, ai = aOff + j; i < m; i++, ai += lda) {
+        s0 = s0.add(FloatVector.fromArray(S, a, ai));
+      }
+      s0.intoArray(y, c);
+    }
+    for (; j < n; j++) {
+      float s = y[yOff + j];
+      for (int i = 0, ai = aOff + j; i < m; i++, ai += lda) {
+        s += a[ai];
+      }
+      y[yOff + j] = s;
+    }
+  }
+
   /** spec/kernels.md#reductions (K4) in the order of {@link #dot}. */
   @Override
   public float sum(int n, float[] x, int xOff) {
