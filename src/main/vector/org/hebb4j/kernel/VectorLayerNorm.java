@@ -146,11 +146,9 @@ final class VectorLayerNorm {
     double[] m1 = sc.a;
     double[] m2 = sc.b;
     int end = row0 + vectorRows(row0, rows, dim);
+    paramGradients(row0, end, dim, dy, xhat, dgamma, dbeta);
     for (int r0 = row0; r0 < end; r0 += BLOCK) {
       int r1 = Math.min(end, r0 + BLOCK);
-      for (int r = r0; r < r1; r++) {
-        paramRow(dim, dy, xhat, r * dim, dgamma, dbeta);
-      }
       for (int r = r0; r < r1; r++) {
         m2[r - r0] = moments(dim, dy, g, xhat, r * dim, m1, r - r0);
       }
@@ -162,20 +160,53 @@ final class VectorLayerNorm {
         dxh, dx);
   }
 
-  /** dgamma = fma(dy, xhat, dgamma) and dbeta += dy for one row, in float. */
-  private static void paramRow(int dim, float[] dy, float[] xhat, int off, float[] dgamma,
-      float[] dbeta) {
-    int i = 0;
-    for (int bound = S.loopBound(dim); i < bound; i += L) {
-      FloatVector d = FloatVector.fromArray(S, dy, off + i);
-      d.fma(FloatVector.fromArray(S, xhat, off + i), FloatVector.fromArray(S, dgamma, i))
-          .intoArray(dgamma, i);
-      FloatVector.fromArray(S, dbeta, i).add(d).intoArray(dbeta, i);
+  /**
+   * dgamma = fma(dy, xhat, dgamma) and dbeta += dy over rows [r0, r1) in row order, in float:
+   * two vectors of columns at a time, their sums in registers down the rows (through memory, each
+   * row's update waited for the previous row's store).
+   */
+  private static void paramGradients(int r0, int r1, int dim, float[] dy, float[] xhat,
+      float[] dgamma, float[] dbeta) {
+    int c = 0;
+    for (; c + 2 * L <= dim; c += 2 * L) {
+      FloatVector g0 = FloatVector.fromArray(S, dgamma, c);
+      FloatVector g1 = FloatVector.fromArray(S, dgamma, c + L);
+      FloatVector b0 = FloatVector.fromArray(S, dbeta, c);
+      FloatVector b1 = FloatVector.fromArray(S, dbeta, c + L);
+      for (int r = r0, o = r0 * dim + c; r < r1; r++, o += dim) {
+        FloatVector d0 = FloatVector.fromArray(S, dy, o);
+        FloatVector d1 = FloatVector.fromArray(S, dy, o + L);
+        g0 = d0.fma(FloatVector.fromArray(S, xhat, o), g0);
+        g1 = d1.fma(FloatVector.fromArray(S, xhat, o + L), g1);
+        b0 = b0.add(d0);
+        b1 = b1.add(d1);
+      }
+      g0.intoArray(dgamma, c);
+      g1.intoArray(dgamma, c + L);
+      b0.intoArray(dbeta, c);
+      b1.intoArray(dbeta, c + L);
     }
-    for (; i < dim; i++) {
-      float d = dy[off + i];
-      dgamma[i] = Math.fma(d, xhat[off + i], dgamma[i]);
-      dbeta[i] += d;
+    for (; c + L <= dim; c += L) {
+      FloatVector g0 = FloatVector.fromArray(S, dgamma, c);
+      FloatVector b0 = FloatVector.fromArray(S, dbeta, c);
+      for (int r = r0, o = r0 * dim + c; r < r1; r++, o += dim) {
+        FloatVector d0 = FloatVector.fromArray(S, dy, o);
+        g0 = d0.fma(FloatVector.fromArray(S, xhat, o), g0);
+        b0 = b0.add(d0);
+      }
+      g0.intoArray(dgamma, c);
+      b0.intoArray(dbeta, c);
+    }
+    for (; c < dim; c++) {
+      float g = dgamma[c];
+      float b = dbeta[c];
+      for (int r = r0, o = r0 * dim + c; r < r1; r++, o += dim) {
+        float d = dy[o];
+        g = Math.fma(d, xhat[o], g);
+        b += d;
+      }
+      dgamma[c] = g;
+      dbeta[c] = b;
     }
   }
 
