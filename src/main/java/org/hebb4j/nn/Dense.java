@@ -220,8 +220,8 @@ public final class Dense {
 
   /**
    * Elements [o0, o1) of db = sum over rows of delta (E6), row after row (the sum of rows (K22),
-   * the bits of an axpy with alpha 1 per row), added to with {@code accumulate}: db cut into ranges has the bits of one call
-   * (spec/transformer.md#performance).
+   * the bits of an axpy with alpha 1 per row), added to with {@code accumulate}: db cut into
+   * ranges has the bits of one call (spec/transformer.md#performance).
    *
    * @param k the kernels
    * @param rows batch rows

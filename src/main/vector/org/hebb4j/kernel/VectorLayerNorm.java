@@ -23,15 +23,21 @@ import jdk.incubator.vector.VectorSpecies;
  * species makes the Vector API's shared code (fromArray, fma) polymorphic and the GEMM's
  * full-width vectors miss their intrinsics and allocate.
  *
- * <p>Each chunk of DL results is stored as a whole float vector straight into the destination at
- * its element: its high lanes are the input's lanes at those places (a blend), so they rewrite
- * what the input held there, and the next chunk, or the next row, then overwrites them with its
- * results. So y may alias x and dx may alias dy, nothing is read back from a store just made (a
- * load spanning two recent stores waits for both to reach the cache: the earlier form, through a
- * padded row copied out, spent most of its time there), and no element outside the call's rows
- * is written: the last row, whose last store would pass the end of the range, takes the scalar
- * code. The backward pass recomputes dy gamma (a float product) per chunk rather than storing it.
- * Row widths that are not a multiple of 8 take {@link LayerNormRows}.
+ * <p>Each chunk of DL results (xhat in the forward pass, dx in the backward) is stored as a whole
+ * float vector straight into the destination at its element; the next chunk, or the next row,
+ * then overwrites its high lanes with its own results. For dx those high lanes are dy's lanes at
+ * those places (a blend), so they rewrite what dy held there and dx may alias dy. No element
+ * outside the call's rows is written: the last row, whose last store would pass the end of the
+ * range, takes the scalar code. y = fma(xhat, gamma, beta) is then computed from the block's
+ * xhat in whole float vectors (the block's x is read by then, so y may alias x). Nothing goes
+ * through a padded row copied out (the earlier form). The backward pass recomputes dy gamma (a
+ * float product) per chunk rather than storing it, and sums dgamma and dbeta in registers down
+ * the rows.
+ *
+ * <p>The rows run in stages over blocks of {@link #BLOCK}: each stage (sums, deviations, xhat, y;
+ * the two means, dx) over the block before the next, so that the out-of-order core overlaps the
+ * rows' long chains of statistics (row after row, each row waited for its own). Row widths that
+ * are not a multiple of 8 take {@link LayerNormRows}.
  */
 final class VectorLayerNorm {
 
@@ -57,7 +63,10 @@ final class VectorLayerNorm {
   /** Rows per block: each stage runs over a block before the next stage starts. */
   private static final int BLOCK = 64;
 
-  /** Per thread: gamma padded by L floats (zeros after dim) and two rows of BLOCK doubles. */
+  /**
+   * Per thread: gamma in a row of at least dim + L floats (the lanes after dim reach only result
+   * lanes that are overwritten) and two rows of BLOCK doubles.
+   */
   private static final class Scratch {
     float[] gamma = new float[0];
     final double[] a = new double[BLOCK];
@@ -279,40 +288,6 @@ final class VectorLayerNorm {
         a2 = a2.add(d2.mul(d2));
         DoubleVector d3 = toDouble(x, i + 3 * DL).sub(vmu);
         a3 = a3.add(d3.mul(d3));
-      }
-    }
-    return combine(a0, a1, a2, a3);
-  }
-
-  /** sum_i g_i in double with g_i = dy_{off + i} gamma_i rounded to float. */
-  private static double productSum8(int n, float[] dy, float[] gamma, int off) {
-    DoubleVector a0 = DoubleVector.zero(D), a1 = a0, a2 = a0, a3 = a0;
-    for (int i = 0; i < n; i += 8) {
-      int j = off + i;
-      a0 = a0.add(product(dy, gamma, j, i));
-      if (DL < 8) {
-        a1 = a1.add(product(dy, gamma, j + DL, i + DL));
-      }
-      if (DL < 4) {
-        a2 = a2.add(product(dy, gamma, j + 2 * DL, i + 2 * DL));
-        a3 = a3.add(product(dy, gamma, j + 3 * DL, i + 3 * DL));
-      }
-    }
-    return combine(a0, a1, a2, a3);
-  }
-
-  /** sum_i g_i xhat_{off + i} in double (every product exact), g as in {@link #productSum8}. */
-  private static double productDot8(int n, float[] dy, float[] gamma, float[] xhat, int off) {
-    DoubleVector a0 = DoubleVector.zero(D), a1 = a0, a2 = a0, a3 = a0;
-    for (int i = 0; i < n; i += 8) {
-      int j = off + i;
-      a0 = a0.add(product(dy, gamma, j, i).mul(toDouble(xhat, j)));
-      if (DL < 8) {
-        a1 = a1.add(product(dy, gamma, j + DL, i + DL).mul(toDouble(xhat, j + DL)));
-      }
-      if (DL < 4) {
-        a2 = a2.add(product(dy, gamma, j + 2 * DL, i + 2 * DL).mul(toDouble(xhat, j + 2 * DL)));
-        a3 = a3.add(product(dy, gamma, j + 3 * DL, i + 3 * DL).mul(toDouble(xhat, j + 3 * DL)));
       }
     }
     return combine(a0, a1, a2, a3);
