@@ -220,6 +220,23 @@ final class Check {
     }
   }
 
+  /** The arguments of (K20)'s parameter gradients alone. */
+  static void layerNormParamGradients(int rows, int dim, float[] dy, float[] xhat,
+      float[] dgamma, float[] dbeta) {
+    String op = "layerNormParamGradients";
+    size(op, "rows", rows);
+    positive(op, "dim", dim);
+    if ((long) rows * dim > Integer.MAX_VALUE) {
+      throw fail(op, "rows " + rows + " x dim " + dim + " exceed an array");
+    }
+    array(op, "dgamma", dgamma, dim);
+    array(op, "dbeta", dbeta, dim);
+    if (rows > 0) {
+      array(op, "dy", dy, rows * dim);
+      array(op, "xhat", xhat, rows * dim);
+    }
+  }
+
   /** The arguments of (K20). */
   static void layerNormBackward(int rows, int dim, float[] dy, float[] xhat, double[] rstd,
       float[] gamma, float[] dgamma, float[] dbeta, float[] dxhat, float[] dx) {

@@ -351,6 +351,29 @@ public interface Kernels {
   }
 
   /**
+   * spec/kernels.md#layer-norm (K20)'s parameter gradients alone: per row r in order,
+   * {@code dgamma = fma(dy, xhat, dgamma)}, {@code dbeta += dy} (float), the dgamma and dbeta
+   * of
+   * {@link #layerNormBackward(int, int, float[], float[], double[], float[], float[], float[],
+   * float[], float[])} over the same rows, without dx (for a batch whose dx was computed by
+   * ranges of rows).
+   *
+   * @param rows rows, &gt;= 0
+   * @param dim row width, &gt;= 1
+   * @param dy dL/dy [rows, dim]
+   * @param xhat the forward pass's normalised rows [rows, dim]
+   * @param dgamma dL/dgamma [dim], added to
+   * @param dbeta dL/dbeta [dim], added to
+   * @throws IllegalArgumentException on a bad size or a short or null array
+   *     (spec/kernels.md#checks)
+   */
+  default void layerNormParamGradients(int rows, int dim, float[] dy, float[] xhat,
+      float[] dgamma, float[] dbeta) {
+    Check.layerNormParamGradients(rows, dim, dy, xhat, dgamma, dbeta);
+    LayerNormRows.paramGradients(rows, dim, dy, xhat, dgamma, dbeta);
+  }
+
+  /**
    * spec/kernels.md#outer (K10): A[i][j] += alpha x_i y_j for an m x n block of A (stride lda).
    *
    * @param m rows, &gt;= 0

@@ -255,6 +255,12 @@ public final class ThreadedKernels implements Kernels {
   }
 
   @Override
+  public void layerNormParamGradients(int rows, int dim, float[] dy, float[] xhat,
+      float[] dgamma, float[] dbeta) {
+    base.layerNormParamGradients(rows, dim, dy, xhat, dgamma, dbeta);
+  }
+
+  @Override
   public void outerAcc(int m, int n, float alpha, float[] x, int xOff, float[] y, int yOff,
       float[] a, int aOff, int lda) {
     base.outerAcc(m, n, alpha, x, xOff, y, yOff, a, aOff, lda);

@@ -183,64 +183,11 @@ public final class LayerNorm {
    * with {@code accumulate}): (K20)'s sums, row after row, dgamma = fma(dy, xhat, dgamma) and
    * dbeta += dy, so the bits are those of {@link #backward}.
    */
-  void paramGradients(int rows, float[] dy, Buffers b, boolean accumulate) {
-    float[] dg = b.dgamma, db = b.dbeta, xh = b.xhat;
+  void paramGradients(Kernels k, int rows, float[] dy, Buffers b, boolean accumulate) {
     if (!accumulate) {
-      Arrays.fill(dg, 0f);
-      Arrays.fill(db, 0f);
+      Arrays.fill(b.dgamma, 0f);
+      Arrays.fill(b.dbeta, 0f);
     }
-    int c = 0;
-    // eight columns at a time, their sums in registers over all rows (the same chains)
-    for (; c + 8 <= dim; c += 8) {
-      float g0 = dg[c], g1 = dg[c + 1], g2 = dg[c + 2], g3 = dg[c + 3];
-      float g4 = dg[c + 4], g5 = dg[c + 5], g6 = dg[c + 6], g7 = dg[c + 7];
-      float b0 = db[c], b1 = db[c + 1], b2 = db[c + 2], b3 = db[c + 3];
-      float b4 = db[c + 4], b5 = db[c + 5], b6 = db[c + 6], b7 = db[c + 7];
-      for (int i = c; i < rows * dim; i += dim) {
-        float d0 = dy[i], d1 = dy[i + 1], d2 = dy[i + 2], d3 = dy[i + 3];
-        float d4 = dy[i + 4], d5 = dy[i + 5], d6 = dy[i + 6], d7 = dy[i + 7];
-        g0 = Math.fma(d0, xh[i], g0);
-        g1 = Math.fma(d1, xh[i + 1], g1);
-        g2 = Math.fma(d2, xh[i + 2], g2);
-        g3 = Math.fma(d3, xh[i + 3], g3);
-        g4 = Math.fma(d4, xh[i + 4], g4);
-        g5 = Math.fma(d5, xh[i + 5], g5);
-        g6 = Math.fma(d6, xh[i + 6], g6);
-        g7 = Math.fma(d7, xh[i + 7], g7);
-        b0 += d0;
-        b1 += d1;
-        b2 += d2;
-        b3 += d3;
-        b4 += d4;
-        b5 += d5;
-        b6 += d6;
-        b7 += d7;
-      }
-      dg[c] = g0;
-      dg[c + 1] = g1;
-      dg[c + 2] = g2;
-      dg[c + 3] = g3;
-      dg[c + 4] = g4;
-      dg[c + 5] = g5;
-      dg[c + 6] = g6;
-      dg[c + 7] = g7;
-      db[c] = b0;
-      db[c + 1] = b1;
-      db[c + 2] = b2;
-      db[c + 3] = b3;
-      db[c + 4] = b4;
-      db[c + 5] = b5;
-      db[c + 6] = b6;
-      db[c + 7] = b7;
-    }
-    for (; c < dim; c++) {
-      float g = dg[c], s = db[c];
-      for (int i = c; i < rows * dim; i += dim) {
-        g = Math.fma(dy[i], xh[i], g);
-        s += dy[i];
-      }
-      dg[c] = g;
-      db[c] = s;
-    }
+    k.layerNormParamGradients(rows, dim, dy, b.xhat, b.dgamma, b.dbeta);
   }
 }

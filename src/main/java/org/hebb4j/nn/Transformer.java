@@ -851,7 +851,7 @@ public final class Transformer {
         int t) {
       l.add(() -> {
         if (spans > 1) {
-          ln.paramGradients(rows * t, dy, lb, accumulate);
+          ln.paramGradients(kc, rows * t, dy, lb, accumulate);
         }
       });
     }

@@ -351,6 +351,14 @@ final class VectorKernels extends ScalarKernels implements ParallelGemm {
     layerNormBackwardRows(row0, rows, dim, dy, xhat, rstd, gamma, dgamma, dbeta, dxhat, dx);
   }
 
+  /** (K20)'s dgamma and dbeta alone, in float vectors (no double lanes: every width). */
+  @Override
+  public void layerNormParamGradients(int rows, int dim, float[] dy, float[] xhat,
+      float[] dgamma, float[] dbeta) {
+    Check.layerNormParamGradients(rows, dim, dy, xhat, dgamma, dbeta);
+    VectorLayerNorm.paramGradients(0, rows, dim, dy, xhat, dgamma, dbeta);
+  }
+
   private static void layerNormBackwardRows(int row0, int rows, int dim, float[] dy,
       float[] xhat, double[] rstd, float[] gamma, float[] dgamma, float[] dbeta, float[] dxhat,
       float[] dx) {

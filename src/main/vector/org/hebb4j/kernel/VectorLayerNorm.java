@@ -174,7 +174,7 @@ final class VectorLayerNorm {
    * two vectors of columns at a time, their sums in registers down the rows (through memory, each
    * row's update waited for the previous row's store).
    */
-  private static void paramGradients(int r0, int r1, int dim, float[] dy, float[] xhat,
+  static void paramGradients(int r0, int r1, int dim, float[] dy, float[] xhat,
       float[] dgamma, float[] dbeta) {
     int c = 0;
     for (; c + 2 * L <= dim; c += 2 * L) {

@@ -12,9 +12,10 @@ import org.hebb4j.rng.Rng;
 import org.junit.jupiter.api.Test;
 
 /**
- * The sum of rows (K22) and the layer norm kernels on a range of rows (K19)-(K20), on the scalar
- * kernels and, when the Vector API is there, the vector kernels: bit for bit against their
- * definitions (m axpys with alpha 1; one whole-batch layer norm call), on ragged widths, at
+ * The sum of rows (K22), the layer norm kernels on a range of rows (K19)-(K20) and (K20)'s
+ * parameter gradients alone, on the scalar kernels and, when the Vector API is there, the vector
+ * kernels: bit for bit against their definitions (m axpys with alpha 1; one whole-batch layer
+ * norm call), on ragged widths, at
  * offsets, with leading dimensions larger than the rows, in place, and leaving every element
  * outside the call's rows untouched (the vector layer norm stores whole vectors).
  */
@@ -130,6 +131,10 @@ class RowKernelsTest {
         assertArrayEquals(dx, dx2, what + " dx");
         assertArrayEquals(dg, dg2, what + " dgamma (the ranges in row order)");
         assertArrayEquals(db, db2, what + " dbeta");
+        float[] dg3 = dg0.clone(), db3 = db0.clone();
+        k.layerNormParamGradients(rows, dim, dy, xhat, dg3, db3);
+        assertArrayEquals(dg, dg3, what + " dgamma alone");
+        assertArrayEquals(db, db3, what + " dbeta alone");
         // in place: y over x, dx over dy, by ranges and whole
         float[] xy = x.clone(), dydx = dy.clone();
         for (int[] cut : CUTS) {
@@ -171,6 +176,13 @@ class RowKernelsTest {
           () -> k.layerNormBackward(3, 2, 8, x, xh, rs, g, g, g, g, y)).getMessage();
       assertTrue(m.startsWith("layerNormBackward: dy too short"), m);
       k.layerNorm(9, 0, 8, 1e-5f, null, g, g, null, null, null); // no rows: nothing touched
+      m = assertThrows(IllegalArgumentException.class,
+          () -> k.layerNormParamGradients(5, 8, x, xh, g, g)).getMessage();
+      assertTrue(m.startsWith("layerNormParamGradients: dy too short"), m);
+      m = assertThrows(IllegalArgumentException.class,
+          () -> k.layerNormParamGradients(4, 8, x, xh, new float[7], g)).getMessage();
+      assertTrue(m.startsWith("layerNormParamGradients: dgamma too short"), m);
+      k.layerNormParamGradients(0, 8, null, null, g, g);
     }
   }
 }
