@@ -209,11 +209,64 @@ final class Check {
     }
   }
 
+  /** The arguments of (K22): A m x n at a[aOff] with leading dimension lda, y[yOff, yOff + n). */
+  static void addRows(int m, int n, float[] a, int aOff, int lda, float[] y, int yOff) {
+    size("addRows", "m", m);
+    size("addRows", "n", n);
+    matrix("addRows", "a", a, aOff, m, n, lda, "n");
+    offset("addRows", "y", yOff);
+    if (m > 0 && n > 0) {
+      span("addRows", "y", y, yOff, n);
+    }
+  }
+
+  /** The arguments of (K20)'s parameter gradients alone. */
+  static void layerNormParamGradients(int rows, int dim, float[] dy, float[] xhat,
+      float[] dgamma, float[] dbeta) {
+    String op = "layerNormParamGradients";
+    size(op, "rows", rows);
+    positive(op, "dim", dim);
+    if ((long) rows * dim > Integer.MAX_VALUE) {
+      throw fail(op, "rows " + rows + " x dim " + dim + " exceed an array");
+    }
+    array(op, "dgamma", dgamma, dim);
+    array(op, "dbeta", dbeta, dim);
+    if (rows > 0) {
+      array(op, "dy", dy, rows * dim);
+      array(op, "xhat", xhat, rows * dim);
+    }
+  }
+
   /** The arguments of (K20). */
   static void layerNormBackward(int rows, int dim, float[] dy, float[] xhat, double[] rstd,
       float[] gamma, float[] dgamma, float[] dbeta, float[] dxhat, float[] dx) {
     String op = "layerNormBackward";
     layerNorm(op, rows, dim, dy, "dy", gamma, gamma, xhat, rstd, dx, "dx");
+    array(op, "dgamma", dgamma, dim);
+    array(op, "dbeta", dbeta, dim);
+    array(op, "dxhat", dxhat, dim);
+  }
+
+  /**
+   * The arguments of (K19) on rows [row0, row0 + rows): row0 &gt;= 0, rows &gt;= 0, dim &gt;= 1,
+   * every [*, dim] array holding (row0 + rows) dim floats and rstd row0 + rows doubles.
+   */
+  static void layerNormRows(String op, int row0, int rows, int dim, float[] x, String xName,
+      float[] gamma, float[] beta, float[] xhat, double[] rstd, float[] y, String yName) {
+    size(op, "row0", row0);
+    size(op, "rows", rows);
+    if ((long) row0 + rows > Integer.MAX_VALUE) {
+      throw fail(op, "row0 " + row0 + " + rows " + rows + " exceed an int");
+    }
+    // no rows: only dim, gamma and beta are checked (an array is checked where it is touched)
+    layerNorm(op, rows == 0 ? 0 : row0 + rows, dim, x, xName, gamma, beta, xhat, rstd, y, yName);
+  }
+
+  /** The arguments of (K20) on rows [row0, row0 + rows), as {@link #layerNormRows}. */
+  static void layerNormBackwardRows(int row0, int rows, int dim, float[] dy, float[] xhat,
+      double[] rstd, float[] gamma, float[] dgamma, float[] dbeta, float[] dxhat, float[] dx) {
+    String op = "layerNormBackward";
+    layerNormRows(op, row0, rows, dim, dy, "dy", gamma, gamma, xhat, rstd, dx, "dx");
     array(op, "dgamma", dgamma, dim);
     array(op, "dbeta", dbeta, dim);
     array(op, "dxhat", dxhat, dim);

@@ -69,6 +69,31 @@ public interface Kernels {
   void scale(int n, float alpha, float[] x, int xOff);
 
   /**
+   * spec/kernels.md#sum-of-rows (K22): y_j += A[i][j] for every row i &lt; m in increasing order,
+   * j &lt; n: each y_j the float sum of its column added row after row, the bits of m calls
+   * {@code axpy(n, 1, A row i, y)} (a bias gradient: y = db, A = delta [m, n]).
+   *
+   * @param m rows of A, &gt;= 0
+   * @param n columns of A and length of y, &gt;= 0
+   * @param a A, element [i][j] at a[aOff + i lda + j]
+   * @param aOff offset of A[0][0]
+   * @param lda leading dimension of A, &gt;= max(1, n)
+   * @param y n floats from {@code yOff}, added to
+   * @param yOff offset of y_0
+   * @throws IllegalArgumentException on a bad size, offset, leading dimension or array
+   *     (spec/kernels.md#checks)
+   */
+  default void addRows(int m, int n, float[] a, int aOff, int lda, float[] y, int yOff) {
+    Check.addRows(m, n, a, aOff, lda, y, yOff);
+    for (int i = 0; i < m; i++) {
+      int ai = aOff + i * lda;
+      for (int j = 0; j < n; j++) {
+        y[yOff + j] += a[ai + j];
+      }
+    }
+  }
+
+  /**
    * spec/kernels.md#reductions (K4): sum_i x_i over i &lt; n.
    *
    * @param n length, &gt;= 0
@@ -241,7 +266,33 @@ public interface Kernels {
   default void layerNorm(int rows, int dim, float eps, float[] x, float[] gamma, float[] beta,
       float[] xhat, double[] rstd, float[] y) {
     Check.layerNorm("layerNorm", rows, dim, x, "x", gamma, beta, xhat, rstd, y, "y");
-    LayerNormRows.forward(rows, dim, eps, x, gamma, beta, xhat, rstd, y);
+    LayerNormRows.forward(0, rows, dim, eps, x, gamma, beta, xhat, rstd, y);
+  }
+
+  /**
+   * spec/kernels.md#layer-norm (K19) on rows [row0, row0 + rows) only: row r of x, xhat and y at
+   * {@code r dim}, its 1/s at {@code rstd[r]}; nothing else is read or written. Each row depends
+   * on itself alone, so a batch cut into row ranges has the bits of one
+   * {@link #layerNorm(int, int, float, float[], float[], float[], float[], double[], float[])}
+   * call. {@code y} may alias {@code x}.
+   *
+   * @param row0 the first row, &gt;= 0
+   * @param rows rows from row0, &gt;= 0
+   * @param dim row width, &gt;= 1
+   * @param eps added to the variance
+   * @param x input [row0 + rows, dim]
+   * @param gamma scale [dim]
+   * @param beta shift [dim]
+   * @param xhat receives those rows of the normalised rows [row0 + rows, dim]
+   * @param rstd receives 1/s of those rows [row0 + rows]
+   * @param y receives those rows of the output [row0 + rows, dim]
+   * @throws IllegalArgumentException on a bad size or a short or null array
+   *     (spec/kernels.md#checks)
+   */
+  default void layerNorm(int row0, int rows, int dim, float eps, float[] x, float[] gamma,
+      float[] beta, float[] xhat, double[] rstd, float[] y) {
+    Check.layerNormRows("layerNorm", row0, rows, dim, x, "x", gamma, beta, xhat, rstd, y, "y");
+    LayerNormRows.forward(row0, rows, dim, eps, x, gamma, beta, xhat, rstd, y);
   }
 
   /**
@@ -268,7 +319,58 @@ public interface Kernels {
   default void layerNormBackward(int rows, int dim, float[] dy, float[] xhat, double[] rstd,
       float[] gamma, float[] dgamma, float[] dbeta, float[] dxhat, float[] dx) {
     Check.layerNormBackward(rows, dim, dy, xhat, rstd, gamma, dgamma, dbeta, dxhat, dx);
-    LayerNormRows.backward(rows, dim, dy, xhat, rstd, gamma, dgamma, dbeta, dxhat, dx);
+    LayerNormRows.backward(0, rows, dim, dy, xhat, rstd, gamma, dgamma, dbeta, dxhat, dx);
+  }
+
+  /**
+   * spec/kernels.md#layer-norm (K20) on rows [row0, row0 + rows) only (row r of dy, xhat and dx
+   * at {@code r dim}, its 1/s at {@code rstd[r]}), those rows' terms added to dgamma and dbeta in
+   * row order. Each row's dx depends on itself alone, so a batch cut into row ranges has the dx
+   * of one
+   * {@link #layerNormBackward(int, int, float[], float[], double[], float[], float[], float[],
+   * float[], float[])} call. {@code dx} may alias {@code dy}.
+   *
+   * @param row0 the first row, &gt;= 0
+   * @param rows rows from row0, &gt;= 0
+   * @param dim row width, &gt;= 1
+   * @param dy dL/dy [row0 + rows, dim]
+   * @param xhat the forward pass's normalised rows [row0 + rows, dim]
+   * @param rstd the forward pass's 1/s per row [row0 + rows]
+   * @param gamma scale [dim]
+   * @param dgamma dL/dgamma [dim], added to
+   * @param dbeta dL/dbeta [dim], added to
+   * @param dxhat scratch of at least dim floats
+   * @param dx receives those rows of dL/dx [row0 + rows, dim]
+   * @throws IllegalArgumentException on a bad size or a short or null array
+   *     (spec/kernels.md#checks)
+   */
+  default void layerNormBackward(int row0, int rows, int dim, float[] dy, float[] xhat,
+      double[] rstd, float[] gamma, float[] dgamma, float[] dbeta, float[] dxhat, float[] dx) {
+    Check.layerNormBackwardRows(row0, rows, dim, dy, xhat, rstd, gamma, dgamma, dbeta, dxhat, dx);
+    LayerNormRows.backward(row0, rows, dim, dy, xhat, rstd, gamma, dgamma, dbeta, dxhat, dx);
+  }
+
+  /**
+   * spec/kernels.md#layer-norm (K20)'s parameter gradients alone: per row r in order,
+   * {@code dgamma = fma(dy, xhat, dgamma)}, {@code dbeta += dy} (float), the dgamma and dbeta
+   * of
+   * {@link #layerNormBackward(int, int, float[], float[], double[], float[], float[], float[],
+   * float[], float[])} over the same rows, without dx (for a batch whose dx was computed by
+   * ranges of rows).
+   *
+   * @param rows rows, &gt;= 0
+   * @param dim row width, &gt;= 1
+   * @param dy dL/dy [rows, dim]
+   * @param xhat the forward pass's normalised rows [rows, dim]
+   * @param dgamma dL/dgamma [dim], added to
+   * @param dbeta dL/dbeta [dim], added to
+   * @throws IllegalArgumentException on a bad size or a short or null array
+   *     (spec/kernels.md#checks)
+   */
+  default void layerNormParamGradients(int rows, int dim, float[] dy, float[] xhat,
+      float[] dgamma, float[] dbeta) {
+    Check.layerNormParamGradients(rows, dim, dy, xhat, dgamma, dbeta);
+    LayerNormRows.paramGradients(rows, dim, dy, xhat, dgamma, dbeta);
   }
 
   /**

@@ -184,6 +184,11 @@ public final class ThreadedKernels implements Kernels {
   }
 
   @Override
+  public void addRows(int m, int n, float[] a, int aOff, int lda, float[] y, int yOff) {
+    base.addRows(m, n, a, aOff, lda, y, yOff);
+  }
+
+  @Override
   public float sum(int n, float[] x, int xOff) {
     return base.sum(n, x, xOff);
   }
@@ -235,6 +240,24 @@ public final class ThreadedKernels implements Kernels {
   public void layerNormBackward(int rows, int dim, float[] dy, float[] xhat, double[] rstd,
       float[] gamma, float[] dgamma, float[] dbeta, float[] dxhat, float[] dx) {
     base.layerNormBackward(rows, dim, dy, xhat, rstd, gamma, dgamma, dbeta, dxhat, dx);
+  }
+
+  @Override
+  public void layerNorm(int row0, int rows, int dim, float eps, float[] x, float[] gamma,
+      float[] beta, float[] xhat, double[] rstd, float[] y) {
+    base.layerNorm(row0, rows, dim, eps, x, gamma, beta, xhat, rstd, y);
+  }
+
+  @Override
+  public void layerNormBackward(int row0, int rows, int dim, float[] dy, float[] xhat,
+      double[] rstd, float[] gamma, float[] dgamma, float[] dbeta, float[] dxhat, float[] dx) {
+    base.layerNormBackward(row0, rows, dim, dy, xhat, rstd, gamma, dgamma, dbeta, dxhat, dx);
+  }
+
+  @Override
+  public void layerNormParamGradients(int rows, int dim, float[] dy, float[] xhat,
+      float[] dgamma, float[] dbeta) {
+    base.layerNormParamGradients(rows, dim, dy, xhat, dgamma, dbeta);
   }
 
   @Override

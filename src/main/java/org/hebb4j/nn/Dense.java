@@ -219,9 +219,9 @@ public final class Dense {
   }
 
   /**
-   * Elements [o0, o1) of db = sum over rows of delta (E6), row after row (an axpy with alpha 1
-   * per row), added to with {@code accumulate}: db cut into ranges has the bits of one call
-   * (spec/transformer.md#performance).
+   * Elements [o0, o1) of db = sum over rows of delta (E6), row after row (the sum of rows (K22),
+   * the bits of an axpy with alpha 1 per row), added to with {@code accumulate}: db cut into
+   * ranges has the bits of one call (spec/transformer.md#performance).
    *
    * @param k the kernels
    * @param rows batch rows
@@ -236,9 +236,7 @@ public final class Dense {
     if (!accumulate) {
       java.util.Arrays.fill(db, o0, o1, 0f);
     }
-    for (int r = 0; r < rows; r++) {
-      k.axpy(o1 - o0, 1f, delta, r * out + o0, db, o0);
-    }
+    k.addRows(rows, o1 - o0, delta, o0, out, db, o0); // (K22): row after row, as an axpy each
   }
 
   /**

@@ -142,24 +142,16 @@ public final class LayerNorm {
   }
 
   /**
-   * Scratch for the layer norm of one range of rows that does not start at row 0: the kernels
-   * (K19)-(K20) take whole arrays from index 0, so such a range is copied in and out. One per
-   * range computed at a time (spec/transformer.md#performance).
+   * Scratch for the layer norm backward pass of one range of rows: the range's dgamma and dbeta
+   * (discarded: {@link #paramGradients} sums every row) and the kernel's dxhat row. One per range
+   * computed at a time (spec/transformer.md#performance).
    */
   static final class Scratch {
-    final int rows;
-    final float[] x;
-    final float[] xhat;
-    final double[] rstd;
     final float[] dxhat;
     final float[] dgamma;
     final float[] dbeta;
 
-    Scratch(int rows, int dim) {
-      this.rows = rows;
-      x = new float[rows * dim];
-      xhat = new float[rows * dim];
-      rstd = new double[rows];
+    Scratch(int dim) {
       dxhat = new float[dim];
       dgamma = new float[dim];
       dbeta = new float[dim];
@@ -167,41 +159,23 @@ public final class LayerNorm {
   }
 
   /**
-   * (T8) for rows [row0, row0 + rows) of x and y (K19): each row's result depends on that row
-   * alone, so a batch cut into row ranges has the bits of one {@link #forward} call.
+   * (T8) for rows [row0, row0 + rows) of x and y (K19 on those rows): each row's result depends
+   * on that row alone, so a batch cut into row ranges has the bits of one {@link #forward} call.
    */
-  void forward(Kernels k, int row0, int rows, float[] x, float[] y, Buffers b, Scratch s) {
-    if (row0 == 0) {
-      k.layerNorm(rows, dim, eps, x, gamma, beta, b.xhat, b.rstd, y);
-      return;
-    }
-    int off = row0 * dim, n = rows * dim;
-    System.arraycopy(x, off, s.x, 0, n);
-    k.layerNorm(rows, dim, eps, s.x, gamma, beta, s.xhat, s.rstd, s.x);
-    System.arraycopy(s.x, 0, y, off, n);
-    System.arraycopy(s.xhat, 0, b.xhat, off, n);
-    System.arraycopy(s.rstd, 0, b.rstd, row0, rows);
+  void forward(Kernels k, int row0, int rows, float[] x, float[] y, Buffers b) {
+    k.layerNorm(row0, rows, dim, eps, x, gamma, beta, b.xhat, b.rstd, y);
   }
 
   /**
-   * dx of (T14) for rows [row0, row0 + rows) (K20), without dgamma and dbeta, which sum over every
-   * row ({@link #paramGradients}). {@code dx} must not alias {@code dy} unless the rows are all
-   * of the batch. Each row's dx depends on that row alone.
+   * dx of (T14) for rows [row0, row0 + rows) (K20 on those rows), without dgamma and dbeta,
+   * which sum over every row ({@link #paramGradients}). Each row's dx depends on that row alone.
    */
   void backwardInput(Kernels k, int row0, int rows, float[] dy, float[] dx, Buffers b,
       Scratch s) {
     Arrays.fill(s.dgamma, 0f);
     Arrays.fill(s.dbeta, 0f);
-    if (row0 == 0) {
-      k.layerNormBackward(rows, dim, dy, b.xhat, b.rstd, gamma, s.dgamma, s.dbeta, s.dxhat, dx);
-      return;
-    }
-    int off = row0 * dim, n = rows * dim;
-    System.arraycopy(dy, off, s.x, 0, n);
-    System.arraycopy(b.xhat, off, s.xhat, 0, n);
-    System.arraycopy(b.rstd, row0, s.rstd, 0, rows);
-    k.layerNormBackward(rows, dim, s.x, s.xhat, s.rstd, gamma, s.dgamma, s.dbeta, s.dxhat, s.x);
-    System.arraycopy(s.x, 0, dx, off, n);
+    k.layerNormBackward(row0, rows, dim, dy, b.xhat, b.rstd, gamma, s.dgamma, s.dbeta, s.dxhat,
+        dx);
   }
 
   /**
@@ -209,64 +183,11 @@ public final class LayerNorm {
    * with {@code accumulate}): (K20)'s sums, row after row, dgamma = fma(dy, xhat, dgamma) and
    * dbeta += dy, so the bits are those of {@link #backward}.
    */
-  void paramGradients(int rows, float[] dy, Buffers b, boolean accumulate) {
-    float[] dg = b.dgamma, db = b.dbeta, xh = b.xhat;
+  void paramGradients(Kernels k, int rows, float[] dy, Buffers b, boolean accumulate) {
     if (!accumulate) {
-      Arrays.fill(dg, 0f);
-      Arrays.fill(db, 0f);
+      Arrays.fill(b.dgamma, 0f);
+      Arrays.fill(b.dbeta, 0f);
     }
-    int c = 0;
-    // eight columns at a time, their sums in registers over all rows (the same chains)
-    for (; c + 8 <= dim; c += 8) {
-      float g0 = dg[c], g1 = dg[c + 1], g2 = dg[c + 2], g3 = dg[c + 3];
-      float g4 = dg[c + 4], g5 = dg[c + 5], g6 = dg[c + 6], g7 = dg[c + 7];
-      float b0 = db[c], b1 = db[c + 1], b2 = db[c + 2], b3 = db[c + 3];
-      float b4 = db[c + 4], b5 = db[c + 5], b6 = db[c + 6], b7 = db[c + 7];
-      for (int i = c; i < rows * dim; i += dim) {
-        float d0 = dy[i], d1 = dy[i + 1], d2 = dy[i + 2], d3 = dy[i + 3];
-        float d4 = dy[i + 4], d5 = dy[i + 5], d6 = dy[i + 6], d7 = dy[i + 7];
-        g0 = Math.fma(d0, xh[i], g0);
-        g1 = Math.fma(d1, xh[i + 1], g1);
-        g2 = Math.fma(d2, xh[i + 2], g2);
-        g3 = Math.fma(d3, xh[i + 3], g3);
-        g4 = Math.fma(d4, xh[i + 4], g4);
-        g5 = Math.fma(d5, xh[i + 5], g5);
-        g6 = Math.fma(d6, xh[i + 6], g6);
-        g7 = Math.fma(d7, xh[i + 7], g7);
-        b0 += d0;
-        b1 += d1;
-        b2 += d2;
-        b3 += d3;
-        b4 += d4;
-        b5 += d5;
-        b6 += d6;
-        b7 += d7;
-      }
-      dg[c] = g0;
-      dg[c + 1] = g1;
-      dg[c + 2] = g2;
-      dg[c + 3] = g3;
-      dg[c + 4] = g4;
-      dg[c + 5] = g5;
-      dg[c + 6] = g6;
-      dg[c + 7] = g7;
-      db[c] = b0;
-      db[c + 1] = b1;
-      db[c + 2] = b2;
-      db[c + 3] = b3;
-      db[c + 4] = b4;
-      db[c + 5] = b5;
-      db[c + 6] = b6;
-      db[c + 7] = b7;
-    }
-    for (; c < dim; c++) {
-      float g = dg[c], s = db[c];
-      for (int i = c; i < rows * dim; i += dim) {
-        g = Math.fma(dy[i], xh[i], g);
-        s += dy[i];
-      }
-      dg[c] = g;
-      db[c] = s;
-    }
+    k.layerNormParamGradients(rows, dim, dy, b.xhat, b.dgamma, b.dbeta);
   }
 }

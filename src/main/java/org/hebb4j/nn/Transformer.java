@@ -574,10 +574,10 @@ public final class Transformer {
           : Math.max(minSpan, (rows + SPANS_PER_THREAD * threads - 1) / (SPANS_PER_THREAD * threads));
       span = Math.min(span, rows);
       spans = (rows + span - 1) / span;
-      if (scratch.length < spans || (spans > 1 && scratch[0].rows < span * t)) {
+      if (scratch.length < spans) {
         LayerNorm.Scratch[] s = new LayerNorm.Scratch[spans];
         for (int i = 0; i < spans; i++) {
-          s[i] = new LayerNorm.Scratch(spans == 1 ? 1 : span * t, D);
+          s[i] = new LayerNorm.Scratch(D);
         }
         scratch = s;
       }
@@ -595,25 +595,22 @@ public final class Transformer {
       Kernels k = kc;
       int t = config.tokens(), s0 = i * span, s1 = Math.min(rows, s0 + span);
       int r0 = s0 * t, n = (s1 - s0) * t;
-      LayerNorm.Scratch s = scratch[i];
       embed.forward(k, r0, n, this.x, h0, h0); // (T1) x as [N, F]
-      // + P_t; here and below an axpy with alpha 1, fma(x, 1, y), is the float sum y + x
-      for (int r = r0; r < r0 + n; r++) {
-        int hi = r * D, pi = (r % t) * D;
-        for (int c = 0; c < D; c++) {
-          h0[hi + c] += pos[pi + c];
-        }
+      // + P_t, P's rows added to each batch row's token rows; an axpy with alpha 1, fma(x, 1, y),
+      // is the float sum y + x, and so is (K22)
+      for (int sr = s0; sr < s1; sr++) {
+        k.axpy(t * D, 1f, pos, 0, h0, sr * t * D);
       }
       for (int l = 0; l < buf.length; l++) {
         Block b = blocks.get(l);
         BlockBuffers bb = buf[l];
         if (b.ln1 != null) {
-          b.ln1.forward(k, r0, n, bb.hin, bb.u, bb.ln1, s); // (T2)
+          b.ln1.forward(k, r0, n, bb.hin, bb.u, bb.ln1); // (T2)
         }
         b.attn.forward(k, s0, s1, bb.u, bb.att, bb.attn); // (T3)
         add(r0 * D, n * D, bb.att, bb.hin, bb.a);
         if (b.ln2 != null) {
-          b.ln2.forward(k, r0, n, bb.a, bb.v, bb.ln2, s); // (T4)
+          b.ln2.forward(k, r0, n, bb.a, bb.v, bb.ln2); // (T4)
         }
         b.w1.forward(k, r0, n, bb.v, bb.f, bb.z);
         b.w2.forward(k, r0, n, bb.z, bb.ffo, bb.ffo); // (T5)
@@ -621,14 +618,11 @@ public final class Transformer {
       }
       float[] h = buf.length == 0 ? h0 : buf[buf.length - 1].hout;
       if (lnf != null) {
-        lnf.forward(k, r0, n, h, hf, lnfBuf, s); // (T6)
+        lnf.forward(k, r0, n, h, hf, lnfBuf); // (T6)
       }
       Arrays.fill(m, s0 * D, s1 * D, 0f);
-      for (int r = r0; r < r0 + n; r++) {
-        int hi = r * D, mi = (r / t) * D;
-        for (int c = 0; c < D; c++) {
-          m[mi + c] += hf[hi + c];
-        }
+      for (int sr = s0; sr < s1; sr++) { // the sum of a batch row's token rows, in order (K22)
+        k.addRows(t, D, hf, sr * t * D, D, m, sr * D);
       }
       k.scale((s1 - s0) * D, 1f / t, m, s0 * D);
       readout.forward(k, s0, s1 - s0, m, out, out); // (T7)
@@ -800,15 +794,11 @@ public final class Transformer {
       params(l, cut, readout, e, m, dR, dr, 1);
       float[] d0 = dh[0];
       l.add(() -> { // (T20) dP
-        int n = rows * t;
         if (!accumulate) {
           Arrays.fill(dP, 0f);
         }
-        for (int i = 0; i < n; i++) {
-          int hi = i * D, pi = (i % t) * D;
-          for (int c = 0; c < D; c++) {
-            dP[pi + c] += d0[hi + c];
-          }
+        for (int p = 0; p < t; p++) { // token p's rows of every batch row, in order (K22)
+          kc.addRows(rows, D, d0, p * D, t * D, dP, p * D);
         }
       });
       for (int i = buf.length - 1; i >= 0; i--) {
@@ -861,7 +851,7 @@ public final class Transformer {
         int t) {
       l.add(() -> {
         if (spans > 1) {
-          ln.paramGradients(rows * t, dy, lb, accumulate);
+          ln.paramGradients(kc, rows * t, dy, lb, accumulate);
         }
       });
     }

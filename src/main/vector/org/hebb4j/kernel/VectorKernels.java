@@ -133,6 +133,62 @@ final class VectorKernels extends ScalarKernels implements ParallelGemm {
     }
   }
 
+  /**
+   * spec/kernels.md#sum-of-rows (K22): chunks of y in vector registers (four, two or one at a
+   * time) down all the rows, each lane the column's chain of float additions in row order.
+   */
+  @Override
+  public void addRows(int m, int n, float[] a, int aOff, int lda, float[] y, int yOff) {
+    Check.addRows(m, n, a, aOff, lda, y, yOff);
+    if (m == 0) {
+      return; // nothing to add: y is not touched (spec/kernels.md#checks)
+    }
+    int j = 0;
+    for (; j + 4 * L <= n; j += 4 * L) {
+      int c = yOff + j;
+      FloatVector s0 = FloatVector.fromArray(S, y, c);
+      FloatVector s1 = FloatVector.fromArray(S, y, c + L);
+      FloatVector s2 = FloatVector.fromArray(S, y, c + 2 * L);
+      FloatVector s3 = FloatVector.fromArray(S, y, c + 3 * L);
+      for (int i = 0, ai = aOff + j; i < m; i++, ai += lda) {
+        s0 = s0.add(FloatVector.fromArray(S, a, ai));
+        s1 = s1.add(FloatVector.fromArray(S, a, ai + L));
+        s2 = s2.add(FloatVector.fromArray(S, a, ai + 2 * L));
+        s3 = s3.add(FloatVector.fromArray(S, a, ai + 3 * L));
+      }
+      s0.intoArray(y, c);
+      s1.intoArray(y, c + L);
+      s2.intoArray(y, c + 2 * L);
+      s3.intoArray(y, c + 3 * L);
+    }
+    for (; j + 2 * L <= n; j += 2 * L) {
+      int c = yOff + j;
+      FloatVector s0 = FloatVector.fromArray(S, y, c);
+      FloatVector s1 = FloatVector.fromArray(S, y, c + L);
+      for (int i = 0, ai = aOff + j; i < m; i++, ai += lda) {
+        s0 = s0.add(FloatVector.fromArray(S, a, ai));
+        s1 = s1.add(FloatVector.fromArray(S, a, ai + L));
+      }
+      s0.intoArray(y, c);
+      s1.intoArray(y, c + L);
+    }
+    for (; j + L <= n; j += L) {
+      int c = yOff + j;
+      FloatVector s0 = FloatVector.fromArray(S, y, c);
+      for (int i = 0, ai = aOff + j; i < m; i++, ai += lda) {
+        s0 = s0.add(FloatVector.fromArray(S, a, ai));
+      }
+      s0.intoArray(y, c);
+    }
+    for (; j < n; j++) {
+      float s = y[yOff + j];
+      for (int i = 0, ai = aOff + j; i < m; i++, ai += lda) {
+        s += a[ai];
+      }
+      y[yOff + j] = s;
+    }
+  }
+
   /** spec/kernels.md#reductions (K4) in the order of {@link #dot}. */
   @Override
   public float sum(int n, float[] x, int xOff) {
@@ -260,10 +316,23 @@ final class VectorKernels extends ScalarKernels implements ParallelGemm {
   public void layerNorm(int rows, int dim, float eps, float[] x, float[] gamma, float[] beta,
       float[] xhat, double[] rstd, float[] y) {
     Check.layerNorm("layerNorm", rows, dim, x, "x", gamma, beta, xhat, rstd, y, "y");
+    layerNormRows(0, rows, dim, eps, x, gamma, beta, xhat, rstd, y);
+  }
+
+  /** (K19) on rows [row0, row0 + rows), as {@link #layerNorm}. */
+  @Override
+  public void layerNorm(int row0, int rows, int dim, float eps, float[] x, float[] gamma,
+      float[] beta, float[] xhat, double[] rstd, float[] y) {
+    Check.layerNormRows("layerNorm", row0, rows, dim, x, "x", gamma, beta, xhat, rstd, y, "y");
+    layerNormRows(row0, rows, dim, eps, x, gamma, beta, xhat, rstd, y);
+  }
+
+  private static void layerNormRows(int row0, int rows, int dim, float eps, float[] x,
+      float[] gamma, float[] beta, float[] xhat, double[] rstd, float[] y) {
     if (DOUBLE_LANES) {
-      VectorLayerNorm.forward(rows, dim, eps, x, gamma, beta, xhat, rstd, y);
+      VectorLayerNorm.forward(row0, rows, dim, eps, x, gamma, beta, xhat, rstd, y);
     } else {
-      LayerNormRows.forward(rows, dim, eps, x, gamma, beta, xhat, rstd, y);
+      LayerNormRows.forward(row0, rows, dim, eps, x, gamma, beta, xhat, rstd, y);
     }
   }
 
@@ -271,10 +340,32 @@ final class VectorKernels extends ScalarKernels implements ParallelGemm {
   public void layerNormBackward(int rows, int dim, float[] dy, float[] xhat, double[] rstd,
       float[] gamma, float[] dgamma, float[] dbeta, float[] dxhat, float[] dx) {
     Check.layerNormBackward(rows, dim, dy, xhat, rstd, gamma, dgamma, dbeta, dxhat, dx);
+    layerNormBackwardRows(0, rows, dim, dy, xhat, rstd, gamma, dgamma, dbeta, dxhat, dx);
+  }
+
+  /** (K20) on rows [row0, row0 + rows), as {@link #layerNormBackward}. */
+  @Override
+  public void layerNormBackward(int row0, int rows, int dim, float[] dy, float[] xhat,
+      double[] rstd, float[] gamma, float[] dgamma, float[] dbeta, float[] dxhat, float[] dx) {
+    Check.layerNormBackwardRows(row0, rows, dim, dy, xhat, rstd, gamma, dgamma, dbeta, dxhat, dx);
+    layerNormBackwardRows(row0, rows, dim, dy, xhat, rstd, gamma, dgamma, dbeta, dxhat, dx);
+  }
+
+  /** (K20)'s dgamma and dbeta alone, in float vectors (no double lanes: every width). */
+  @Override
+  public void layerNormParamGradients(int rows, int dim, float[] dy, float[] xhat,
+      float[] dgamma, float[] dbeta) {
+    Check.layerNormParamGradients(rows, dim, dy, xhat, dgamma, dbeta);
+    VectorLayerNorm.paramGradients(0, rows, dim, dy, xhat, dgamma, dbeta);
+  }
+
+  private static void layerNormBackwardRows(int row0, int rows, int dim, float[] dy,
+      float[] xhat, double[] rstd, float[] gamma, float[] dgamma, float[] dbeta, float[] dxhat,
+      float[] dx) {
     if (DOUBLE_LANES) {
-      VectorLayerNorm.backward(rows, dim, dy, xhat, rstd, gamma, dgamma, dbeta, dxhat, dx);
+      VectorLayerNorm.backward(row0, rows, dim, dy, xhat, rstd, gamma, dgamma, dbeta, dxhat, dx);
     } else {
-      LayerNormRows.backward(rows, dim, dy, xhat, rstd, gamma, dgamma, dbeta, dxhat, dx);
+      LayerNormRows.backward(row0, rows, dim, dy, xhat, rstd, gamma, dgamma, dbeta, dxhat, dx);
     }
   }
 

@@ -2,6 +2,7 @@ package org.hebb4j.kernel;
 
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -14,18 +15,29 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Only part 0 conversions, and only the kernels' float species {@link #S}: a float vector
  * loaded at element i gives elements i .. i + DL - 1 in double lanes ({@code convertShape} part
- * 0), and a double vector rounds back into the low DL lanes of a float vector, stored whole into a
- * padded per-thread row (the next store overwrites the high lanes), then copied to the
- * destination. Two other forms lose on one JDK or the other (BENCHMARKS.md, the transformer step,
- * third pass): a full float vector split into two double halves (part 1, and part -1 with a blend
- * back) compiles into a slice or unslice, a shuffle with its index checks, per half; a float
- * vector of half the width (Float256 to Double512, the same lanes) is fast on JDK 25, but on JDK
- * 17 the second float species makes the Vector API's shared code (fromArray, fma) polymorphic and
- * the GEMM's full-width vectors miss their intrinsics and allocate. The statistics in double lanes
- * replace the scalar loops of {@link LayerNormRows}, whose float-to-double conversions JDK 17's C2
- * compiles with a dependency on the destination register's previous value (about 8 cycles per
- * element). Row widths that are not a multiple of 8 take the statistics from {@link Reductions}
- * through {@link LayerNormRows}.
+ * 0), and a double vector rounds back into the low DL lanes of a float vector. Two other forms
+ * lose on one JDK or the other (BENCHMARKS.md, the transformer step, third pass): a full float
+ * vector split into two double halves (part 1, and part -1 with a blend back) compiles into a
+ * slice or unslice, a shuffle with its index checks, per half; a float vector of half the width
+ * (Float256 to Double512, the same lanes) is fast on JDK 25, but on JDK 17 the second float
+ * species makes the Vector API's shared code (fromArray, fma) polymorphic and the GEMM's
+ * full-width vectors miss their intrinsics and allocate.
+ *
+ * <p>Each chunk of DL results (xhat in the forward pass, dx in the backward) is stored as a whole
+ * float vector straight into the destination at its element; the next chunk, or the next row,
+ * then overwrites its high lanes with its own results. For dx those high lanes are dy's lanes at
+ * those places (a blend), so they rewrite what dy held there and dx may alias dy. No element
+ * outside the call's rows is written: the last row, whose last store would pass the end of the
+ * range, takes the scalar code. y = fma(xhat, gamma, beta) is then computed from the block's
+ * xhat in whole float vectors (the block's x is read by then, so y may alias x). Nothing goes
+ * through a padded row copied out (the earlier form). The backward pass recomputes dy gamma (a
+ * float product) per chunk rather than storing it, and sums dgamma and dbeta in registers down
+ * the rows.
+ *
+ * <p>The rows run in stages over blocks of {@link #BLOCK}: each stage (sums, deviations, xhat, y;
+ * the two means, dx) over the block before the next, so that the out-of-order core overlaps the
+ * rows' long chains of statistics (row after row, each row waited for its own). Row widths that
+ * are not a multiple of 8 take {@link LayerNormRows}.
  */
 final class VectorLayerNorm {
 
@@ -39,125 +51,200 @@ final class VectorLayerNorm {
       VectorSpecies.of(double.class, S.vectorShape());
   /** Lanes of {@link #D}: half of {@link #L}. */
   private static final int DL = D.length();
+  /** 0, 1, 2, ..., L - 1: lane numbers, for the mask of the low DL lanes. */
+  private static final float[] IOTA = new float[L];
 
-  /** Three rows of at least dim + L floats per thread, grown on demand, then reused. */
-  private static final ThreadLocal<float[][]> ROWS =
-      ThreadLocal.withInitial(() -> new float[3][0]);
-
-  private static float[][] rows(int dim) {
-    float[][] s = ROWS.get();
-    if (s[0].length < dim + L) {
-      for (int k = 0; k < s.length; k++) {
-        s[k] = new float[dim + L];
-      }
-    }
-    return s;
-  }
-
-  /** (K19); arguments checked by the caller. */
-  static void forward(int rows, int dim, float eps, float[] x, float[] gamma, float[] beta,
-      float[] xhat, double[] rstd, float[] y) {
-    float[][] s = rows(dim);
-    float[] a = s[0];
-    float[] h = s[1];
-    int fbound = S.loopBound(dim);
-    for (int r = 0; r < rows; r++) {
-      int off = r * dim;
-      double mu;
-      double rs;
-      float[] src = x;
-      int so = off;
-      if (off + dim + L > x.length) {
-        System.arraycopy(x, off, a, 0, dim);
-        src = a;
-        so = 0;
-      }
-      if (dim % 8 == 0) {
-        mu = sum8(dim, src, so) / dim;
-        rs = 1.0 / Math.sqrt(deviations8(dim, src, so, mu) / dim + eps);
-      } else {
-        mu = LayerNormRows.mean(dim, src, so);
-        rs = LayerNormRows.rstd(dim, src, so, mu, eps);
-      }
-      rstd[r] = rs;
-      DoubleVector vmu = DoubleVector.broadcast(D, mu);
-      DoubleVector vrs = DoubleVector.broadcast(D, rs);
-      for (int i = 0; i < dim; i += DL) { // lanes past dim: padding, never copied out
-        toFloat(toDouble(src, so + i).sub(vmu).mul(vrs)).intoArray(h, i);
-      }
-      int i = 0;
-      for (; i < fbound; i += L) {
-        FloatVector xh = FloatVector.fromArray(S, h, i);
-        xh.intoArray(xhat, off + i);
-        xh.fma(FloatVector.fromArray(S, gamma, i), FloatVector.fromArray(S, beta, i))
-            .intoArray(y, off + i);
-      }
-      for (; i < dim; i++) {
-        float xh = h[i];
-        xhat[off + i] = xh;
-        y[off + i] = Math.fma(xh, gamma[i], beta[i]);
-      }
+  static {
+    for (int i = 0; i < L; i++) {
+      IOTA[i] = i;
     }
   }
 
-  /** (K20); arguments checked by the caller. */
-  static void backward(int rows, int dim, float[] dy, float[] xhat, double[] rstd, float[] gamma,
-      float[] dgamma, float[] dbeta, float[] dxh, float[] dx) {
-    float[][] s = rows(dim);
-    float[] a = s[0];
-    float[] b = s[1];
-    float[] c = s[2];
-    int fbound = S.loopBound(dim);
-    for (int r = 0; r < rows; r++) {
-      int off = r * dim;
-      int i = 0;
-      for (; i < fbound; i += L) {
-        FloatVector d = FloatVector.fromArray(S, dy, off + i);
-        FloatVector g = d.mul(FloatVector.fromArray(S, gamma, i));
-        d.fma(FloatVector.fromArray(S, xhat, off + i), FloatVector.fromArray(S, dgamma, i))
-            .intoArray(dgamma, i);
-        FloatVector.fromArray(S, dbeta, i).add(d).intoArray(dbeta, i);
-        g.intoArray(dxh, i);
-        g.intoArray(a, i);
+  /** Rows per block: each stage runs over a block before the next stage starts. */
+  private static final int BLOCK = 64;
+
+  /**
+   * Per thread: gamma in a row of at least dim + L floats (the lanes after dim reach only result
+   * lanes that are overwritten) and two rows of BLOCK doubles.
+   */
+  private static final class Scratch {
+    float[] gamma = new float[0];
+    final double[] a = new double[BLOCK];
+    final double[] b = new double[BLOCK];
+  }
+
+  private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+  /**
+   * The rows from row0 whose whole-vector stores stay inside the range: the last chunk of row r
+   * stores up to (r + 1) dim - DL + L.
+   */
+  private static int vectorRows(int row0, int rows, int dim) {
+    long end = (long) (row0 + rows) * dim;
+    int n = 0;
+    while (n < rows && (long) (row0 + rows - n) * dim + L - DL > end) {
+      n++;
+    }
+    return rows - n;
+  }
+
+  /** (K19) on rows [row0, row0 + rows); arguments checked by the caller. */
+  static void forward(int row0, int rows, int dim, float eps, float[] x, float[] gamma,
+      float[] beta, float[] xhat, double[] rstd, float[] y) {
+    if (dim % 8 != 0) {
+      LayerNormRows.forward(row0, rows, dim, eps, x, gamma, beta, xhat, rstd, y);
+      return;
+    }
+    double[] mu = SCRATCH.get().a;
+    int end = row0 + vectorRows(row0, rows, dim);
+    for (int r0 = row0; r0 < end; r0 += BLOCK) {
+      int r1 = Math.min(end, r0 + BLOCK);
+      for (int r = r0; r < r1; r++) {
+        mu[r - r0] = sum8(dim, x, r * dim) / dim;
       }
-      for (; i < dim; i++) {
-        float d = dy[off + i];
-        dgamma[i] = Math.fma(d, xhat[off + i], dgamma[i]);
-        dbeta[i] += d;
-        dxh[i] = d * gamma[i];
-        a[i] = dxh[i];
+      for (int r = r0; r < r1; r++) {
+        rstd[r] = 1.0 / Math.sqrt(deviations8(dim, x, r * dim, mu[r - r0]) / dim + eps);
       }
-      float[] xs = xhat;
-      int xo = off;
-      if (off + dim + L > xhat.length) {
-        System.arraycopy(xhat, off, b, 0, dim);
-        xs = b;
-        xo = 0;
+      for (int r = r0; r < r1; r++) {
+        normalize(dim, x, r * dim, mu[r - r0], rstd[r], xhat);
       }
-      double m1;
-      double m2;
-      if (dim % 8 == 0) {
-        m1 = sum8(dim, a, 0) / dim;
-        m2 = dot8(dim, a, xs, xo) / dim;
-      } else {
-        m1 = LayerNormRows.mean(dim, a, 0);
-        m2 = LayerNormRows.dotMean(dim, a, xs, xo);
+      for (int r = r0; r < r1; r++) {
+        affine(dim, xhat, r * dim, gamma, beta, y);
       }
-      double rs = rstd[r];
-      DoubleVector vm1 = DoubleVector.broadcast(D, m1);
-      DoubleVector vm2 = DoubleVector.broadcast(D, m2);
-      DoubleVector vrs = DoubleVector.broadcast(D, rs);
-      for (i = 0; i < dim; i += DL) { // lanes past dim: padding, never copied out
-        toFloat(toDouble(a, i).sub(vm1).sub(toDouble(xs, xo + i).mul(vm2)).mul(vrs))
-            .intoArray(c, i);
+    }
+    LayerNormRows.forward(end, row0 + rows - end, dim, eps, x, gamma, beta, xhat, rstd, y);
+  }
+
+  /** xhat of one row (K19); the whole-vector stores end at off + dim - DL + L. */
+  private static void normalize(int dim, float[] x, int off, double mu, double rs,
+      float[] xhat) {
+    DoubleVector vmu = DoubleVector.broadcast(D, mu);
+    DoubleVector vrs = DoubleVector.broadcast(D, rs);
+    for (int i = 0; i < dim; i += DL) {
+      toFloat(toDouble(x, off + i).sub(vmu).mul(vrs)).intoArray(xhat, off + i);
+    }
+  }
+
+  /** y = fma(xhat, gamma, beta) of one row, in float. */
+  private static void affine(int dim, float[] xhat, int off, float[] gamma, float[] beta,
+      float[] y) {
+    int i = 0;
+    for (int bound = S.loopBound(dim); i < bound; i += L) {
+      FloatVector.fromArray(S, xhat, off + i)
+          .fma(FloatVector.fromArray(S, gamma, i), FloatVector.fromArray(S, beta, i))
+          .intoArray(y, off + i);
+    }
+    for (; i < dim; i++) {
+      y[off + i] = Math.fma(xhat[off + i], gamma[i], beta[i]);
+    }
+  }
+
+  /** (K20) on rows [row0, row0 + rows); arguments checked by the caller. */
+  static void backward(int row0, int rows, int dim, float[] dy, float[] xhat, double[] rstd,
+      float[] gamma, float[] dgamma, float[] dbeta, float[] dxh, float[] dx) {
+    if (dim % 8 != 0) {
+      LayerNormRows.backward(row0, rows, dim, dy, xhat, rstd, gamma, dgamma, dbeta, dxh, dx);
+      return;
+    }
+    Scratch sc = SCRATCH.get();
+    if (sc.gamma.length < dim + L) {
+      sc.gamma = new float[dim + L];
+    }
+    float[] g = sc.gamma;
+    System.arraycopy(gamma, 0, g, 0, dim);
+    double[] m1 = sc.a;
+    double[] m2 = sc.b;
+    int end = row0 + vectorRows(row0, rows, dim);
+    paramGradients(row0, end, dim, dy, xhat, dgamma, dbeta);
+    for (int r0 = row0; r0 < end; r0 += BLOCK) {
+      int r1 = Math.min(end, r0 + BLOCK);
+      for (int r = r0; r < r1; r++) {
+        m2[r - r0] = moments(dim, dy, g, xhat, r * dim, m1, r - r0);
       }
-      System.arraycopy(c, 0, dx, off, dim);
+      for (int r = r0; r < r1; r++) {
+        inputGradient(dim, dy, xhat, r * dim, g, m1[r - r0], m2[r - r0], rstd[r], dx);
+      }
+    }
+    LayerNormRows.backward(end, row0 + rows - end, dim, dy, xhat, rstd, gamma, dgamma, dbeta,
+        dxh, dx);
+  }
+
+  /**
+   * dgamma = fma(dy, xhat, dgamma) and dbeta += dy over rows [r0, r1) in row order, in float:
+   * two vectors of columns at a time, their sums in registers down the rows (through memory, each
+   * row's update waited for the previous row's store).
+   */
+  static void paramGradients(int r0, int r1, int dim, float[] dy, float[] xhat,
+      float[] dgamma, float[] dbeta) {
+    int c = 0;
+    for (; c + 2 * L <= dim; c += 2 * L) {
+      FloatVector g0 = FloatVector.fromArray(S, dgamma, c);
+      FloatVector g1 = FloatVector.fromArray(S, dgamma, c + L);
+      FloatVector b0 = FloatVector.fromArray(S, dbeta, c);
+      FloatVector b1 = FloatVector.fromArray(S, dbeta, c + L);
+      for (int r = r0, o = r0 * dim + c; r < r1; r++, o += dim) {
+        FloatVector d0 = FloatVector.fromArray(S, dy, o);
+        FloatVector d1 = FloatVector.fromArray(S, dy, o + L);
+        g0 = d0.fma(FloatVector.fromArray(S, xhat, o), g0);
+        g1 = d1.fma(FloatVector.fromArray(S, xhat, o + L), g1);
+        b0 = b0.add(d0);
+        b1 = b1.add(d1);
+      }
+      g0.intoArray(dgamma, c);
+      g1.intoArray(dgamma, c + L);
+      b0.intoArray(dbeta, c);
+      b1.intoArray(dbeta, c + L);
+    }
+    for (; c + L <= dim; c += L) {
+      FloatVector g0 = FloatVector.fromArray(S, dgamma, c);
+      FloatVector b0 = FloatVector.fromArray(S, dbeta, c);
+      for (int r = r0, o = r0 * dim + c; r < r1; r++, o += dim) {
+        FloatVector d0 = FloatVector.fromArray(S, dy, o);
+        g0 = d0.fma(FloatVector.fromArray(S, xhat, o), g0);
+        b0 = b0.add(d0);
+      }
+      g0.intoArray(dgamma, c);
+      b0.intoArray(dbeta, c);
+    }
+    for (; c < dim; c++) {
+      float g = dgamma[c];
+      float b = dbeta[c];
+      for (int r = r0, o = r0 * dim + c; r < r1; r++, o += dim) {
+        float d = dy[o];
+        g = Math.fma(d, xhat[o], g);
+        b += d;
+      }
+      dgamma[c] = g;
+      dbeta[c] = b;
+    }
+  }
+
+  /**
+   * dx of one row (K20); the whole-vector stores end at off + dim - DL + L, their high lanes
+   * dy's (so dx may alias dy).
+   */
+  private static void inputGradient(int dim, float[] dy, float[] xhat, int off, float[] g,
+      double m1, double m2, double rs, float[] dx) {
+    VectorMask<Float> low = FloatVector.fromArray(S, IOTA, 0).compare(VectorOperators.LT, DL);
+    DoubleVector vm1 = DoubleVector.broadcast(D, m1);
+    DoubleVector vm2 = DoubleVector.broadcast(D, m2);
+    DoubleVector vrs = DoubleVector.broadcast(D, rs);
+    for (int i = 0; i < dim; i += DL) {
+      FloatVector d = FloatVector.fromArray(S, dy, off + i);
+      DoubleVector gd = toDouble(d.mul(FloatVector.fromArray(S, g, i)));
+      DoubleVector xd = toDouble(FloatVector.fromArray(S, xhat, off + i));
+      d.blend(toFloat(gd.sub(vm1).sub(xd.mul(vm2)).mul(vrs)), low).intoArray(dx, off + i);
     }
   }
 
   /** The DL floats at x[i ..] in double lanes (exact); reads L floats. */
   private static DoubleVector toDouble(float[] x, int i) {
-    return (DoubleVector) FloatVector.fromArray(S, x, i).convertShape(VectorOperators.F2D, D, 0);
+    return toDouble(FloatVector.fromArray(S, x, i));
+  }
+
+  /** The low DL lanes of v in double lanes (exact). */
+  private static DoubleVector toDouble(FloatVector v) {
+    return (DoubleVector) v.convertShape(VectorOperators.F2D, D, 0);
   }
 
   /** The lanes of v rounded to float, in the low DL lanes (the others +0). */
@@ -167,7 +254,7 @@ final class VectorLayerNorm {
 
   // The eight partial sums of spec/kernels.md#reduction-order: term i to sum i mod 8, held as
   // lane i mod DL of accumulator (i mod 8) / DL (one, two or four accumulators), then the fixed
-  // combination of LayerNormRows. n is a multiple of 8; the rows are padded by L floats.
+  // combination of LayerNormRows. n is a multiple of 8; each load reads L floats from its element.
 
   /** sum_i x_{off + i} in double. */
   private static double sum8(int n, float[] x, int off) {
@@ -206,21 +293,40 @@ final class VectorLayerNorm {
     return combine(a0, a1, a2, a3);
   }
 
-  /** sum_i x_i y_{off + i} in double (every product exact). */
-  private static double dot8(int n, float[] x, float[] y, int off) {
+  /**
+   * m1 = (1/n) sum_i g_i into m1[at] and returns m2 = (1/n) sum_i g_i xhat_{off + i}, in double
+   * (every product exact), with g_i = dy_{off + i} gamma_i rounded to float.
+   */
+  private static double moments(int n, float[] dy, float[] gamma, float[] xhat, int off,
+      double[] m1, int at) {
     DoubleVector a0 = DoubleVector.zero(D), a1 = a0, a2 = a0, a3 = a0;
+    DoubleVector b0 = a0, b1 = a0, b2 = a0, b3 = a0;
     for (int i = 0; i < n; i += 8) {
       int j = off + i;
-      a0 = a0.add(toDouble(x, i).mul(toDouble(y, j)));
+      DoubleVector g0 = product(dy, gamma, j, i);
+      a0 = a0.add(g0);
+      b0 = b0.add(g0.mul(toDouble(xhat, j)));
       if (DL < 8) {
-        a1 = a1.add(toDouble(x, i + DL).mul(toDouble(y, j + DL)));
+        DoubleVector g1 = product(dy, gamma, j + DL, i + DL);
+        a1 = a1.add(g1);
+        b1 = b1.add(g1.mul(toDouble(xhat, j + DL)));
       }
       if (DL < 4) {
-        a2 = a2.add(toDouble(x, i + 2 * DL).mul(toDouble(y, j + 2 * DL)));
-        a3 = a3.add(toDouble(x, i + 3 * DL).mul(toDouble(y, j + 3 * DL)));
+        DoubleVector g2 = product(dy, gamma, j + 2 * DL, i + 2 * DL);
+        a2 = a2.add(g2);
+        b2 = b2.add(g2.mul(toDouble(xhat, j + 2 * DL)));
+        DoubleVector g3 = product(dy, gamma, j + 3 * DL, i + 3 * DL);
+        a3 = a3.add(g3);
+        b3 = b3.add(g3.mul(toDouble(xhat, j + 3 * DL)));
       }
     }
-    return combine(a0, a1, a2, a3);
+    m1[at] = combine(a0, a1, a2, a3) / n;
+    return combine(b0, b1, b2, b3) / n;
+  }
+
+  /** dy_{j ..} gamma_{i ..} rounded to float, its low DL lanes in double lanes. */
+  private static DoubleVector product(float[] dy, float[] gamma, int j, int i) {
+    return toDouble(FloatVector.fromArray(S, dy, j).mul(FloatVector.fromArray(S, gamma, i)));
   }
 
   /** ((s0 + s4) + (s2 + s6)) + ((s1 + s5) + (s3 + s7)), sum l in lane l mod DL of a(l / DL). */
