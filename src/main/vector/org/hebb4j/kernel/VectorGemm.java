@@ -52,8 +52,12 @@ final class VectorGemm {
 
   static final VectorSpecies<Float> S = VectorKernels.S;
   static final int L = S.length();
-  /** Rows of the C tile held in registers. */
-  static final int MR = 4;
+  /**
+   * Rows of the C tile held in registers: 8 with 512-bit vectors (sixteen accumulators of the 32
+   * vector registers of AVX-512; a 4 x 2 tile left the FMA ports idle, BENCHMARKS.md), else 4
+   * (eight accumulators: with more, C2 spills the sixteen registers of AVX2 on JDK 25).
+   */
+  static final int MR = L >= 16 ? 8 : 4;
   /** Columns of the C tile held in registers: two vectors. */
   static final int NR = 2 * L;
   /**
@@ -64,7 +68,7 @@ final class VectorGemm {
    */
   static final int KC = ScalarKernels.GEMM_KC;
   /** Rows of A packed at once (a multiple of MR): MC x KC floats (128 KiB) stay in L2. */
-  static final int MC = 16 * MR;
+  static final int MC = 64;
   /** Columns of B packed at once (a multiple of NR). */
   static final int NC = NR * (1024 / NR);
 
@@ -140,18 +144,28 @@ final class VectorGemm {
     Job job = ws.job;
     job.set(transA, transB, m, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
     int rowBlocks = (m + MC - 1) / MC;
+    boolean inPlaceB = !transB && n == NR && ldb == NR;
     for (int jc = 0; jc < n; jc += NC) {
       int nc = Math.min(NC, n - jc);
       int ncPanels = (nc + NR - 1) / NR;
       int groups = shared ? Math.min(ncPanels, (MIN_CHUNKS + rowBlocks - 1) / rowBlocks) : 1;
       for (int pc = 0; pc < k; pc += KC) {
         int kc = Math.min(KC, k - pc);
-        job.block(jc, nc, ncPanels, pc, kc, pc == 0 ? beta : 1f, ws.b(ncPanels * NR * kc), groups);
+        float betaBlock = pc == 0 ? beta : 1f;
+        if (inPlaceB) { // B is one panel already: rows of NR contiguous floats
+          job.block(jc, nc, ncPanels, pc, kc, betaBlock, b, bOff + pc * NR, groups);
+        } else {
+          job.block(jc, nc, ncPanels, pc, kc, betaBlock, ws.b(ncPanels * NR * kc), 0, groups);
+        }
         if (shared) {
-          workers.run((ncPanels + PACK_PANELS - 1) / PACK_PANELS, job.pack);
+          if (!inPlaceB) {
+            workers.run((ncPanels + PACK_PANELS - 1) / PACK_PANELS, job.pack);
+          }
           workers.run(rowBlocks * groups, job.compute);
         } else {
-          job.pack(0, ncPanels);
+          if (!inPlaceB) {
+            job.pack(0, ncPanels);
+          }
           for (int ib = 0; ib < rowBlocks; ib++) {
             job.compute.accept(ib);
           }
@@ -173,6 +187,7 @@ final class VectorGemm {
     private int jc, nc, ncPanels, pc, kc, groups, groupPanels;
     private float betaBlock;
     private float[] pb;
+    private int pbOff;
 
     /** Chunk i packs B panels [i PACK_PANELS, (i + 1) PACK_PANELS). */
     final IntConsumer pack = i -> pack(i * PACK_PANELS, Math.min(ncPanels, (i + 1) * PACK_PANELS));
@@ -197,7 +212,7 @@ final class VectorGemm {
     }
 
     void block(int jc, int nc, int ncPanels, int pc, int kc, float betaBlock, float[] pb,
-        int groups) {
+        int pbOff, int groups) {
       this.jc = jc;
       this.nc = nc;
       this.ncPanels = ncPanels;
@@ -205,6 +220,7 @@ final class VectorGemm {
       this.kc = kc;
       this.betaBlock = betaBlock;
       this.pb = pb;
+      this.pbOff = pbOff;
       this.groups = groups;
       this.groupPanels = (ncPanels + groups - 1) / groups;
     }
@@ -231,13 +247,13 @@ final class VectorGemm {
       if (ncPanels > IN_PLACE_PANELS) {
         float[] pa = ws.a((mc + MR - 1) / MR * MR * kc);
         packA(transA, a, aOff, lda, ic, mc, pc, kc, pa);
-        panels(kc, pa, mc, pb, jp0, jp1, nc, alpha, betaBlock, c, cBlock, ldc, ws.tile);
+        panels(kc, pa, mc, pb, pbOff, jp0, jp1, nc, alpha, betaBlock, c, cBlock, ldc, ws.tile);
       } else if (transA) {
-        colPanels(kc, a, aOff + pc * lda + ic, lda, mc, pb, jp0, jp1, nc, alpha, betaBlock,
-            c, cBlock, ldc, ws);
+        colPanels(kc, a, aOff + pc * lda + ic, lda, mc, pb, pbOff, jp0, jp1, nc, alpha,
+            betaBlock, c, cBlock, ldc, ws);
       } else {
-        rowPanels(kc, a, aOff + ic * lda + pc, lda, mc, pb, jp0, jp1, nc, alpha, betaBlock,
-            c, cBlock, ldc, ws);
+        rowPanels(kc, a, aOff + ic * lda + pc, lda, mc, pb, pbOff, jp0, jp1, nc, alpha,
+            betaBlock, c, cBlock, ldc, ws);
       }
     }
   }
@@ -246,8 +262,8 @@ final class VectorGemm {
    * Tiles of one mc x nc block of C against B panels [jp0, jp1), from packed A; alpha scales the
    * sums.
    */
-  private static void panels(int kc, float[] pa, int mc, float[] pb, int jp0, int jp1, int nc,
-      float alpha, float beta, float[] c, int cBlock, int ldc, float[] tile) {
+  private static void panels(int kc, float[] pa, int mc, float[] pb, int pbOff, int jp0, int jp1,
+      int nc, float alpha, float beta, float[] c, int cBlock, int ldc, float[] tile) {
     int mcPanels = (mc + MR - 1) / MR;
     for (int jp = jp0; jp < jp1; jp++) {
       int j0 = jp * NR;
@@ -256,10 +272,19 @@ final class VectorGemm {
         int i0 = ip * MR;
         int rows = Math.min(MR, mc - i0);
         int cTile = cBlock + i0 * ldc + j0;
+        int aPanel = ip * MR * kc, bPanel = pbOff + jp * NR * kc;
         if (rows == MR && cols == NR) {
-          kernel(kc, pa, ip * MR * kc, pb, jp * NR * kc, alpha, beta, c, cTile, ldc);
+          if (MR == 8) {
+            kernel8(kc, pa, aPanel, pb, bPanel, alpha, beta, c, cTile, ldc);
+          } else {
+            kernel(kc, pa, aPanel, pb, bPanel, alpha, beta, c, cTile, ldc);
+          }
         } else {
-          kernel(kc, pa, ip * MR * kc, pb, jp * NR * kc, alpha, 0f, tile, 0, NR);
+          if (MR == 8) {
+            kernel8(kc, pa, aPanel, pb, bPanel, alpha, 0f, tile, 0, NR);
+          } else {
+            kernel(kc, pa, aPanel, pb, bPanel, alpha, 0f, tile, 0, NR);
+          }
           copyEdge(tile, rows, cols, beta, c, cTile, ldc);
         }
       }
@@ -272,8 +297,8 @@ final class VectorGemm {
    * training step; a ragged last panel is packed alone. alpha is applied to the sums.
    */
   private static void rowPanels(int kc, float[] a, int aRow, int lda, int mc, float[] pb,
-      int jp0, int jp1, int nc, float alpha, float beta, float[] c, int cBlock, int ldc,
-      Workspace ws) {
+      int pbOff, int jp0, int jp1, int nc, float alpha, float beta, float[] c, int cBlock,
+      int ldc, Workspace ws) {
     int full = mc / MR;
     for (int jp = jp0; jp < jp1; jp++) {
       int j0 = jp * NR;
@@ -282,10 +307,19 @@ final class VectorGemm {
         int i0 = ip * MR;
         int cTile = cBlock + i0 * ldc + j0;
         int aPanel = aRow + i0 * lda;
+        int bPanel = pbOff + jp * NR * kc;
         if (cols == NR) {
-          kernelRows(kc, a, aPanel, lda, pb, jp * NR * kc, alpha, beta, c, cTile, ldc);
+          if (MR == 8) {
+            kernelRows8(kc, a, aPanel, lda, pb, bPanel, alpha, beta, c, cTile, ldc);
+          } else {
+            kernelRows(kc, a, aPanel, lda, pb, bPanel, alpha, beta, c, cTile, ldc);
+          }
         } else {
-          kernelRows(kc, a, aPanel, lda, pb, jp * NR * kc, alpha, 0f, ws.tile, 0, NR);
+          if (MR == 8) {
+            kernelRows8(kc, a, aPanel, lda, pb, bPanel, alpha, 0f, ws.tile, 0, NR);
+          } else {
+            kernelRows(kc, a, aPanel, lda, pb, bPanel, alpha, 0f, ws.tile, 0, NR);
+          }
           copyEdge(ws.tile, MR, cols, beta, c, cTile, ldc);
         }
       }
@@ -294,8 +328,8 @@ final class VectorGemm {
     if (rest > 0) {
       float[] pa = ws.a(MR * kc);
       packRows(a, aRow + full * MR * lda, lda, rest, kc, pa);
-      panels(kc, pa, rest, pb, jp0, jp1, nc, alpha, beta, c, cBlock + full * MR * ldc, ldc,
-          ws.tile);
+      panels(kc, pa, rest, pb, pbOff, jp0, jp1, nc, alpha, beta, c, cBlock + full * MR * ldc,
+          ldc, ws.tile);
     }
   }
 
@@ -306,8 +340,8 @@ final class VectorGemm {
    * in-place cases, choosing the kernel per tile, made the SRE step 10% slower on JDK 17.)
    */
   private static void colPanels(int kc, float[] a, int aCol, int lda, int mc, float[] pb,
-      int jp0, int jp1, int nc, float alpha, float beta, float[] c, int cBlock, int ldc,
-      Workspace ws) {
+      int pbOff, int jp0, int jp1, int nc, float alpha, float beta, float[] c, int cBlock,
+      int ldc, Workspace ws) {
     int full = mc / MR;
     for (int jp = jp0; jp < jp1; jp++) {
       int j0 = jp * NR;
@@ -315,10 +349,19 @@ final class VectorGemm {
       for (int ip = 0; ip < full; ip++) {
         int i0 = ip * MR;
         int cTile = cBlock + i0 * ldc + j0;
+        int bPanel = pbOff + jp * NR * kc;
         if (cols == NR) {
-          kernelCols(kc, a, aCol + i0, lda, pb, jp * NR * kc, alpha, beta, c, cTile, ldc);
+          if (MR == 8) {
+            kernelCols8(kc, a, aCol + i0, lda, pb, bPanel, alpha, beta, c, cTile, ldc);
+          } else {
+            kernelCols(kc, a, aCol + i0, lda, pb, bPanel, alpha, beta, c, cTile, ldc);
+          }
         } else {
-          kernelCols(kc, a, aCol + i0, lda, pb, jp * NR * kc, alpha, 0f, ws.tile, 0, NR);
+          if (MR == 8) {
+            kernelCols8(kc, a, aCol + i0, lda, pb, bPanel, alpha, 0f, ws.tile, 0, NR);
+          } else {
+            kernelCols(kc, a, aCol + i0, lda, pb, bPanel, alpha, 0f, ws.tile, 0, NR);
+          }
           copyEdge(ws.tile, MR, cols, beta, c, cTile, ldc);
         }
       }
@@ -327,8 +370,8 @@ final class VectorGemm {
     if (rest > 0) {
       float[] pa = ws.a(MR * kc);
       packA(true, a, aCol + full * MR, lda, 0, rest, 0, kc, pa);
-      panels(kc, pa, rest, pb, jp0, jp1, nc, alpha, beta, c, cBlock + full * MR * ldc, ldc,
-          ws.tile);
+      panels(kc, pa, rest, pb, pbOff, jp0, jp1, nc, alpha, beta, c, cBlock + full * MR * ldc,
+          ldc, ws.tile);
     }
   }
 
@@ -519,6 +562,307 @@ final class VectorGemm {
     c31.intoArray(c, c3 + L);
   }
 
+  /**
+   * {@link #kernel} for MR = 8 (512-bit vectors, 32 vector registers): sixteen accumulators, so
+   * that two FMA ports with a latency of four cycles stay busy. The same sums in the same order.
+   */
+  private static void kernel8(int kc, float[] pa, int aOff, float[] pb, int bOff,
+      float alpha, float beta, float[] c, int cOff, int ldc) {
+    FloatVector c00 = FloatVector.zero(S), c01 = c00;
+    FloatVector c10 = c00, c11 = c00;
+    FloatVector c20 = c00, c21 = c00;
+    FloatVector c30 = c00, c31 = c00;
+    FloatVector c40 = c00, c41 = c00;
+    FloatVector c50 = c00, c51 = c00;
+    FloatVector c60 = c00, c61 = c00;
+    FloatVector c70 = c00, c71 = c00;
+    for (int p = 0; p < kc; p++) {
+      int bp = bOff + p * NR;
+      FloatVector b0 = FloatVector.fromArray(S, pb, bp);
+      FloatVector b1 = FloatVector.fromArray(S, pb, bp + L);
+      int ap = aOff + p * MR;
+      FloatVector a0 = FloatVector.broadcast(S, pa[ap]);
+      c00 = a0.fma(b0, c00);
+      c01 = a0.fma(b1, c01);
+      FloatVector a1 = FloatVector.broadcast(S, pa[ap + 1]);
+      c10 = a1.fma(b0, c10);
+      c11 = a1.fma(b1, c11);
+      FloatVector a2 = FloatVector.broadcast(S, pa[ap + 2]);
+      c20 = a2.fma(b0, c20);
+      c21 = a2.fma(b1, c21);
+      FloatVector a3 = FloatVector.broadcast(S, pa[ap + 3]);
+      c30 = a3.fma(b0, c30);
+      c31 = a3.fma(b1, c31);
+      FloatVector a4 = FloatVector.broadcast(S, pa[ap + 4]);
+      c40 = a4.fma(b0, c40);
+      c41 = a4.fma(b1, c41);
+      FloatVector a5 = FloatVector.broadcast(S, pa[ap + 5]);
+      c50 = a5.fma(b0, c50);
+      c51 = a5.fma(b1, c51);
+      FloatVector a6 = FloatVector.broadcast(S, pa[ap + 6]);
+      c60 = a6.fma(b0, c60);
+      c61 = a6.fma(b1, c61);
+      FloatVector a7 = FloatVector.broadcast(S, pa[ap + 7]);
+      c70 = a7.fma(b0, c70);
+      c71 = a7.fma(b1, c71);
+    }
+    // the store of the tile, written out in each kernel (see the note before copyEdge)
+    if (alpha != 1f) {
+      c00 = c00.mul(alpha);
+      c01 = c01.mul(alpha);
+      c10 = c10.mul(alpha);
+      c11 = c11.mul(alpha);
+      c20 = c20.mul(alpha);
+      c21 = c21.mul(alpha);
+      c30 = c30.mul(alpha);
+      c31 = c31.mul(alpha);
+      c40 = c40.mul(alpha);
+      c41 = c41.mul(alpha);
+      c50 = c50.mul(alpha);
+      c51 = c51.mul(alpha);
+      c60 = c60.mul(alpha);
+      c61 = c61.mul(alpha);
+      c70 = c70.mul(alpha);
+      c71 = c71.mul(alpha);
+    }
+    int c1 = cOff + ldc, c2 = c1 + ldc, c3 = c2 + ldc, c4 = c3 + ldc;
+    int c5 = c4 + ldc, c6 = c5 + ldc, c7 = c6 + ldc;
+    if (beta != 0f) {
+      FloatVector bv = FloatVector.broadcast(S, beta);
+      c00 = FloatVector.fromArray(S, c, cOff).fma(bv, c00);
+      c01 = FloatVector.fromArray(S, c, cOff + L).fma(bv, c01);
+      c10 = FloatVector.fromArray(S, c, c1).fma(bv, c10);
+      c11 = FloatVector.fromArray(S, c, c1 + L).fma(bv, c11);
+      c20 = FloatVector.fromArray(S, c, c2).fma(bv, c20);
+      c21 = FloatVector.fromArray(S, c, c2 + L).fma(bv, c21);
+      c30 = FloatVector.fromArray(S, c, c3).fma(bv, c30);
+      c31 = FloatVector.fromArray(S, c, c3 + L).fma(bv, c31);
+      c40 = FloatVector.fromArray(S, c, c4).fma(bv, c40);
+      c41 = FloatVector.fromArray(S, c, c4 + L).fma(bv, c41);
+      c50 = FloatVector.fromArray(S, c, c5).fma(bv, c50);
+      c51 = FloatVector.fromArray(S, c, c5 + L).fma(bv, c51);
+      c60 = FloatVector.fromArray(S, c, c6).fma(bv, c60);
+      c61 = FloatVector.fromArray(S, c, c6 + L).fma(bv, c61);
+      c70 = FloatVector.fromArray(S, c, c7).fma(bv, c70);
+      c71 = FloatVector.fromArray(S, c, c7 + L).fma(bv, c71);
+    }
+    c00.intoArray(c, cOff);
+    c01.intoArray(c, cOff + L);
+    c10.intoArray(c, c1);
+    c11.intoArray(c, c1 + L);
+    c20.intoArray(c, c2);
+    c21.intoArray(c, c2 + L);
+    c30.intoArray(c, c3);
+    c31.intoArray(c, c3 + L);
+    c40.intoArray(c, c4);
+    c41.intoArray(c, c4 + L);
+    c50.intoArray(c, c5);
+    c51.intoArray(c, c5 + L);
+    c60.intoArray(c, c6);
+    c61.intoArray(c, c6 + L);
+    c70.intoArray(c, c7);
+    c71.intoArray(c, c7 + L);
+  }
+
+  /** {@link #kernelCols} for MR = 8: the eight values of step p at a[aOff + p lda + r]. */
+  private static void kernelCols8(int kc, float[] a, int aOff, int lda, float[] pb, int bOff,
+      float alpha, float beta, float[] c, int cOff, int ldc) {
+    FloatVector c00 = FloatVector.zero(S), c01 = c00;
+    FloatVector c10 = c00, c11 = c00;
+    FloatVector c20 = c00, c21 = c00;
+    FloatVector c30 = c00, c31 = c00;
+    FloatVector c40 = c00, c41 = c00;
+    FloatVector c50 = c00, c51 = c00;
+    FloatVector c60 = c00, c61 = c00;
+    FloatVector c70 = c00, c71 = c00;
+    for (int p = 0; p < kc; p++) {
+      int bp = bOff + p * NR;
+      FloatVector b0 = FloatVector.fromArray(S, pb, bp);
+      FloatVector b1 = FloatVector.fromArray(S, pb, bp + L);
+      int ap = aOff + p * lda;
+      FloatVector a0 = FloatVector.broadcast(S, a[ap]);
+      c00 = a0.fma(b0, c00);
+      c01 = a0.fma(b1, c01);
+      FloatVector a1 = FloatVector.broadcast(S, a[ap + 1]);
+      c10 = a1.fma(b0, c10);
+      c11 = a1.fma(b1, c11);
+      FloatVector a2 = FloatVector.broadcast(S, a[ap + 2]);
+      c20 = a2.fma(b0, c20);
+      c21 = a2.fma(b1, c21);
+      FloatVector a3 = FloatVector.broadcast(S, a[ap + 3]);
+      c30 = a3.fma(b0, c30);
+      c31 = a3.fma(b1, c31);
+      FloatVector a4 = FloatVector.broadcast(S, a[ap + 4]);
+      c40 = a4.fma(b0, c40);
+      c41 = a4.fma(b1, c41);
+      FloatVector a5 = FloatVector.broadcast(S, a[ap + 5]);
+      c50 = a5.fma(b0, c50);
+      c51 = a5.fma(b1, c51);
+      FloatVector a6 = FloatVector.broadcast(S, a[ap + 6]);
+      c60 = a6.fma(b0, c60);
+      c61 = a6.fma(b1, c61);
+      FloatVector a7 = FloatVector.broadcast(S, a[ap + 7]);
+      c70 = a7.fma(b0, c70);
+      c71 = a7.fma(b1, c71);
+    }
+    // the store of the tile, written out in each kernel (see the note before copyEdge)
+    if (alpha != 1f) {
+      c00 = c00.mul(alpha);
+      c01 = c01.mul(alpha);
+      c10 = c10.mul(alpha);
+      c11 = c11.mul(alpha);
+      c20 = c20.mul(alpha);
+      c21 = c21.mul(alpha);
+      c30 = c30.mul(alpha);
+      c31 = c31.mul(alpha);
+      c40 = c40.mul(alpha);
+      c41 = c41.mul(alpha);
+      c50 = c50.mul(alpha);
+      c51 = c51.mul(alpha);
+      c60 = c60.mul(alpha);
+      c61 = c61.mul(alpha);
+      c70 = c70.mul(alpha);
+      c71 = c71.mul(alpha);
+    }
+    int c1 = cOff + ldc, c2 = c1 + ldc, c3 = c2 + ldc, c4 = c3 + ldc;
+    int c5 = c4 + ldc, c6 = c5 + ldc, c7 = c6 + ldc;
+    if (beta != 0f) {
+      FloatVector bv = FloatVector.broadcast(S, beta);
+      c00 = FloatVector.fromArray(S, c, cOff).fma(bv, c00);
+      c01 = FloatVector.fromArray(S, c, cOff + L).fma(bv, c01);
+      c10 = FloatVector.fromArray(S, c, c1).fma(bv, c10);
+      c11 = FloatVector.fromArray(S, c, c1 + L).fma(bv, c11);
+      c20 = FloatVector.fromArray(S, c, c2).fma(bv, c20);
+      c21 = FloatVector.fromArray(S, c, c2 + L).fma(bv, c21);
+      c30 = FloatVector.fromArray(S, c, c3).fma(bv, c30);
+      c31 = FloatVector.fromArray(S, c, c3 + L).fma(bv, c31);
+      c40 = FloatVector.fromArray(S, c, c4).fma(bv, c40);
+      c41 = FloatVector.fromArray(S, c, c4 + L).fma(bv, c41);
+      c50 = FloatVector.fromArray(S, c, c5).fma(bv, c50);
+      c51 = FloatVector.fromArray(S, c, c5 + L).fma(bv, c51);
+      c60 = FloatVector.fromArray(S, c, c6).fma(bv, c60);
+      c61 = FloatVector.fromArray(S, c, c6 + L).fma(bv, c61);
+      c70 = FloatVector.fromArray(S, c, c7).fma(bv, c70);
+      c71 = FloatVector.fromArray(S, c, c7 + L).fma(bv, c71);
+    }
+    c00.intoArray(c, cOff);
+    c01.intoArray(c, cOff + L);
+    c10.intoArray(c, c1);
+    c11.intoArray(c, c1 + L);
+    c20.intoArray(c, c2);
+    c21.intoArray(c, c2 + L);
+    c30.intoArray(c, c3);
+    c31.intoArray(c, c3 + L);
+    c40.intoArray(c, c4);
+    c41.intoArray(c, c4 + L);
+    c50.intoArray(c, c5);
+    c51.intoArray(c, c5 + L);
+    c60.intoArray(c, c6);
+    c61.intoArray(c, c6 + L);
+    c70.intoArray(c, c7);
+    c71.intoArray(c, c7 + L);
+  }
+
+  /** {@link #kernelRows} for MR = 8: row r of the 8 x kc panel at a[aOff + r lda + p]. */
+  private static void kernelRows8(int kc, float[] a, int aOff, int lda, float[] pb, int bOff,
+      float alpha, float beta, float[] c, int cOff, int ldc) {
+    FloatVector c00 = FloatVector.zero(S), c01 = c00;
+    FloatVector c10 = c00, c11 = c00;
+    FloatVector c20 = c00, c21 = c00;
+    FloatVector c30 = c00, c31 = c00;
+    FloatVector c40 = c00, c41 = c00;
+    FloatVector c50 = c00, c51 = c00;
+    FloatVector c60 = c00, c61 = c00;
+    FloatVector c70 = c00, c71 = c00;
+    int a0r = aOff, a1r = aOff + lda, a2r = aOff + 2 * lda, a3r = aOff + 3 * lda;
+    int a4r = aOff + 4 * lda, a5r = aOff + 5 * lda, a6r = aOff + 6 * lda, a7r = aOff + 7 * lda;
+    for (int p = 0; p < kc; p++) {
+      int bp = bOff + p * NR;
+      FloatVector b0 = FloatVector.fromArray(S, pb, bp);
+      FloatVector b1 = FloatVector.fromArray(S, pb, bp + L);
+      FloatVector a0 = FloatVector.broadcast(S, a[a0r + p]);
+      c00 = a0.fma(b0, c00);
+      c01 = a0.fma(b1, c01);
+      FloatVector a1 = FloatVector.broadcast(S, a[a1r + p]);
+      c10 = a1.fma(b0, c10);
+      c11 = a1.fma(b1, c11);
+      FloatVector a2 = FloatVector.broadcast(S, a[a2r + p]);
+      c20 = a2.fma(b0, c20);
+      c21 = a2.fma(b1, c21);
+      FloatVector a3 = FloatVector.broadcast(S, a[a3r + p]);
+      c30 = a3.fma(b0, c30);
+      c31 = a3.fma(b1, c31);
+      FloatVector a4 = FloatVector.broadcast(S, a[a4r + p]);
+      c40 = a4.fma(b0, c40);
+      c41 = a4.fma(b1, c41);
+      FloatVector a5 = FloatVector.broadcast(S, a[a5r + p]);
+      c50 = a5.fma(b0, c50);
+      c51 = a5.fma(b1, c51);
+      FloatVector a6 = FloatVector.broadcast(S, a[a6r + p]);
+      c60 = a6.fma(b0, c60);
+      c61 = a6.fma(b1, c61);
+      FloatVector a7 = FloatVector.broadcast(S, a[a7r + p]);
+      c70 = a7.fma(b0, c70);
+      c71 = a7.fma(b1, c71);
+    }
+    // the store of the tile, written out in each kernel (see the note before copyEdge)
+    if (alpha != 1f) {
+      c00 = c00.mul(alpha);
+      c01 = c01.mul(alpha);
+      c10 = c10.mul(alpha);
+      c11 = c11.mul(alpha);
+      c20 = c20.mul(alpha);
+      c21 = c21.mul(alpha);
+      c30 = c30.mul(alpha);
+      c31 = c31.mul(alpha);
+      c40 = c40.mul(alpha);
+      c41 = c41.mul(alpha);
+      c50 = c50.mul(alpha);
+      c51 = c51.mul(alpha);
+      c60 = c60.mul(alpha);
+      c61 = c61.mul(alpha);
+      c70 = c70.mul(alpha);
+      c71 = c71.mul(alpha);
+    }
+    int c1 = cOff + ldc, c2 = c1 + ldc, c3 = c2 + ldc, c4 = c3 + ldc;
+    int c5 = c4 + ldc, c6 = c5 + ldc, c7 = c6 + ldc;
+    if (beta != 0f) {
+      FloatVector bv = FloatVector.broadcast(S, beta);
+      c00 = FloatVector.fromArray(S, c, cOff).fma(bv, c00);
+      c01 = FloatVector.fromArray(S, c, cOff + L).fma(bv, c01);
+      c10 = FloatVector.fromArray(S, c, c1).fma(bv, c10);
+      c11 = FloatVector.fromArray(S, c, c1 + L).fma(bv, c11);
+      c20 = FloatVector.fromArray(S, c, c2).fma(bv, c20);
+      c21 = FloatVector.fromArray(S, c, c2 + L).fma(bv, c21);
+      c30 = FloatVector.fromArray(S, c, c3).fma(bv, c30);
+      c31 = FloatVector.fromArray(S, c, c3 + L).fma(bv, c31);
+      c40 = FloatVector.fromArray(S, c, c4).fma(bv, c40);
+      c41 = FloatVector.fromArray(S, c, c4 + L).fma(bv, c41);
+      c50 = FloatVector.fromArray(S, c, c5).fma(bv, c50);
+      c51 = FloatVector.fromArray(S, c, c5 + L).fma(bv, c51);
+      c60 = FloatVector.fromArray(S, c, c6).fma(bv, c60);
+      c61 = FloatVector.fromArray(S, c, c6 + L).fma(bv, c61);
+      c70 = FloatVector.fromArray(S, c, c7).fma(bv, c70);
+      c71 = FloatVector.fromArray(S, c, c7 + L).fma(bv, c71);
+    }
+    c00.intoArray(c, cOff);
+    c01.intoArray(c, cOff + L);
+    c10.intoArray(c, c1);
+    c11.intoArray(c, c1 + L);
+    c20.intoArray(c, c2);
+    c21.intoArray(c, c2 + L);
+    c30.intoArray(c, c3);
+    c31.intoArray(c, c3 + L);
+    c40.intoArray(c, c4);
+    c41.intoArray(c, c4 + L);
+    c50.intoArray(c, c5);
+    c51.intoArray(c, c5 + L);
+    c60.intoArray(c, c6);
+    c61.intoArray(c, c6 + L);
+    c70.intoArray(c, c7);
+    c71.intoArray(c, c7 + L);
+  }
+
   // The tile's store, C = alpha acc + beta C per row (beta == 0 does not read C, alpha == 1
   // skips the product), is written out at the end of each kernel rather than called: a call that
   // C2 does not inline receives its vectors boxed and runs the Vector API's Java fallback. C2
@@ -557,14 +901,13 @@ final class VectorGemm {
     for (int ip = 0; ip * MR < mc; ip++) {
       int dst = ip * MR * kc;
       int rows = Math.min(MR, mc - ip * MR);
-      if (transA && rows == MR) { // written out for MR = 4
+      if (transA && rows == MR) {
         int src = aOff + p0 * lda + i0 + ip * MR;
         for (int p = 0; p < kc; p++) {
           int sp = src + p * lda, d = dst + p * MR;
-          pa[d] = a[sp];
-          pa[d + 1] = a[sp + 1];
-          pa[d + 2] = a[sp + 2];
-          pa[d + 3] = a[sp + 3];
+          for (int r = 0; r < MR; r++) {
+            pa[d + r] = a[sp + r];
+          }
         }
       } else if (transA) {
         int src = aOff + p0 * lda + i0 + ip * MR;
