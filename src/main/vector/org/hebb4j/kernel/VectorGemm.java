@@ -275,13 +275,13 @@ final class VectorGemm {
         int aPanel = ip * MR * kc, bPanel = pbOff + jp * NR * kc;
         if (rows == MR && cols == NR) {
           if (MR == 8) {
-            kernel8(kc, pa, aPanel, pb, bPanel, alpha, beta, c, cTile, ldc);
+            kernel8(kc, pa, aPanel, pb, bPanel, alpha, beta, c, cTile, ldc, tile);
           } else {
             kernel(kc, pa, aPanel, pb, bPanel, alpha, beta, c, cTile, ldc);
           }
         } else {
           if (MR == 8) {
-            kernel8(kc, pa, aPanel, pb, bPanel, alpha, 0f, tile, 0, NR);
+            kernel8(kc, pa, aPanel, pb, bPanel, alpha, 0f, tile, 0, NR, tile);
           } else {
             kernel(kc, pa, aPanel, pb, bPanel, alpha, 0f, tile, 0, NR);
           }
@@ -310,13 +310,13 @@ final class VectorGemm {
         int bPanel = pbOff + jp * NR * kc;
         if (cols == NR) {
           if (MR == 8) {
-            kernelRows8(kc, a, aPanel, lda, pb, bPanel, alpha, beta, c, cTile, ldc);
+            kernelRows8(kc, a, aPanel, lda, pb, bPanel, alpha, beta, c, cTile, ldc, ws.tile);
           } else {
             kernelRows(kc, a, aPanel, lda, pb, bPanel, alpha, beta, c, cTile, ldc);
           }
         } else {
           if (MR == 8) {
-            kernelRows8(kc, a, aPanel, lda, pb, bPanel, alpha, 0f, ws.tile, 0, NR);
+            kernelRows8(kc, a, aPanel, lda, pb, bPanel, alpha, 0f, ws.tile, 0, NR, ws.tile);
           } else {
             kernelRows(kc, a, aPanel, lda, pb, bPanel, alpha, 0f, ws.tile, 0, NR);
           }
@@ -352,13 +352,13 @@ final class VectorGemm {
         int bPanel = pbOff + jp * NR * kc;
         if (cols == NR) {
           if (MR == 8) {
-            kernelCols8(kc, a, aCol + i0, lda, pb, bPanel, alpha, beta, c, cTile, ldc);
+            kernelCols8(kc, a, aCol + i0, lda, pb, bPanel, alpha, beta, c, cTile, ldc, ws.tile);
           } else {
             kernelCols(kc, a, aCol + i0, lda, pb, bPanel, alpha, beta, c, cTile, ldc);
           }
         } else {
           if (MR == 8) {
-            kernelCols8(kc, a, aCol + i0, lda, pb, bPanel, alpha, 0f, ws.tile, 0, NR);
+            kernelCols8(kc, a, aCol + i0, lda, pb, bPanel, alpha, 0f, ws.tile, 0, NR, ws.tile);
           } else {
             kernelCols(kc, a, aCol + i0, lda, pb, bPanel, alpha, 0f, ws.tile, 0, NR);
           }
@@ -567,7 +567,7 @@ final class VectorGemm {
    * that two FMA ports with a latency of four cycles stay busy. The same sums in the same order.
    */
   private static void kernel8(int kc, float[] pa, int aOff, float[] pb, int bOff,
-      float alpha, float beta, float[] c, int cOff, int ldc) {
+      float alpha, float beta, float[] c, int cOff, int ldc, float[] tile) {
     FloatVector c00 = FloatVector.zero(S), c01 = c00;
     FloatVector c10 = c00, c11 = c00;
     FloatVector c20 = c00, c21 = c00;
@@ -606,67 +606,36 @@ final class VectorGemm {
       c70 = a7.fma(b0, c70);
       c71 = a7.fma(b1, c71);
     }
-    // the store of the tile, written out in each kernel (see the note before copyEdge)
-    if (alpha != 1f) {
-      c00 = c00.mul(alpha);
-      c01 = c01.mul(alpha);
-      c10 = c10.mul(alpha);
-      c11 = c11.mul(alpha);
-      c20 = c20.mul(alpha);
-      c21 = c21.mul(alpha);
-      c30 = c30.mul(alpha);
-      c31 = c31.mul(alpha);
-      c40 = c40.mul(alpha);
-      c41 = c41.mul(alpha);
-      c50 = c50.mul(alpha);
-      c51 = c51.mul(alpha);
-      c60 = c60.mul(alpha);
-      c61 = c61.mul(alpha);
-      c70 = c70.mul(alpha);
-      c71 = c71.mul(alpha);
+    // C = s straight away; else the sums go through the tile (see the note before finish)
+    boolean direct = alpha == 1f && beta == 0f;
+    float[] t = direct ? c : tile;
+    int t0 = direct ? cOff : 0, ld = direct ? ldc : NR;
+    int t1 = t0 + ld, t2 = t1 + ld, t3 = t2 + ld, t4 = t3 + ld, t5 = t4 + ld, t6 = t5 + ld;
+    int t7 = t6 + ld;
+    c00.intoArray(t, t0);
+    c01.intoArray(t, t0 + L);
+    c10.intoArray(t, t1);
+    c11.intoArray(t, t1 + L);
+    c20.intoArray(t, t2);
+    c21.intoArray(t, t2 + L);
+    c30.intoArray(t, t3);
+    c31.intoArray(t, t3 + L);
+    c40.intoArray(t, t4);
+    c41.intoArray(t, t4 + L);
+    c50.intoArray(t, t5);
+    c51.intoArray(t, t5 + L);
+    c60.intoArray(t, t6);
+    c61.intoArray(t, t6 + L);
+    c70.intoArray(t, t7);
+    c71.intoArray(t, t7 + L);
+    if (!direct) {
+      finish(tile, alpha, beta, c, cOff, ldc);
     }
-    int c1 = cOff + ldc, c2 = c1 + ldc, c3 = c2 + ldc, c4 = c3 + ldc;
-    int c5 = c4 + ldc, c6 = c5 + ldc, c7 = c6 + ldc;
-    if (beta != 0f) {
-      FloatVector bv = FloatVector.broadcast(S, beta);
-      c00 = FloatVector.fromArray(S, c, cOff).fma(bv, c00);
-      c01 = FloatVector.fromArray(S, c, cOff + L).fma(bv, c01);
-      c10 = FloatVector.fromArray(S, c, c1).fma(bv, c10);
-      c11 = FloatVector.fromArray(S, c, c1 + L).fma(bv, c11);
-      c20 = FloatVector.fromArray(S, c, c2).fma(bv, c20);
-      c21 = FloatVector.fromArray(S, c, c2 + L).fma(bv, c21);
-      c30 = FloatVector.fromArray(S, c, c3).fma(bv, c30);
-      c31 = FloatVector.fromArray(S, c, c3 + L).fma(bv, c31);
-      c40 = FloatVector.fromArray(S, c, c4).fma(bv, c40);
-      c41 = FloatVector.fromArray(S, c, c4 + L).fma(bv, c41);
-      c50 = FloatVector.fromArray(S, c, c5).fma(bv, c50);
-      c51 = FloatVector.fromArray(S, c, c5 + L).fma(bv, c51);
-      c60 = FloatVector.fromArray(S, c, c6).fma(bv, c60);
-      c61 = FloatVector.fromArray(S, c, c6 + L).fma(bv, c61);
-      c70 = FloatVector.fromArray(S, c, c7).fma(bv, c70);
-      c71 = FloatVector.fromArray(S, c, c7 + L).fma(bv, c71);
-    }
-    c00.intoArray(c, cOff);
-    c01.intoArray(c, cOff + L);
-    c10.intoArray(c, c1);
-    c11.intoArray(c, c1 + L);
-    c20.intoArray(c, c2);
-    c21.intoArray(c, c2 + L);
-    c30.intoArray(c, c3);
-    c31.intoArray(c, c3 + L);
-    c40.intoArray(c, c4);
-    c41.intoArray(c, c4 + L);
-    c50.intoArray(c, c5);
-    c51.intoArray(c, c5 + L);
-    c60.intoArray(c, c6);
-    c61.intoArray(c, c6 + L);
-    c70.intoArray(c, c7);
-    c71.intoArray(c, c7 + L);
   }
 
   /** {@link #kernelCols} for MR = 8: the eight values of step p at a[aOff + p lda + r]. */
   private static void kernelCols8(int kc, float[] a, int aOff, int lda, float[] pb, int bOff,
-      float alpha, float beta, float[] c, int cOff, int ldc) {
+      float alpha, float beta, float[] c, int cOff, int ldc, float[] tile) {
     FloatVector c00 = FloatVector.zero(S), c01 = c00;
     FloatVector c10 = c00, c11 = c00;
     FloatVector c20 = c00, c21 = c00;
@@ -705,67 +674,36 @@ final class VectorGemm {
       c70 = a7.fma(b0, c70);
       c71 = a7.fma(b1, c71);
     }
-    // the store of the tile, written out in each kernel (see the note before copyEdge)
-    if (alpha != 1f) {
-      c00 = c00.mul(alpha);
-      c01 = c01.mul(alpha);
-      c10 = c10.mul(alpha);
-      c11 = c11.mul(alpha);
-      c20 = c20.mul(alpha);
-      c21 = c21.mul(alpha);
-      c30 = c30.mul(alpha);
-      c31 = c31.mul(alpha);
-      c40 = c40.mul(alpha);
-      c41 = c41.mul(alpha);
-      c50 = c50.mul(alpha);
-      c51 = c51.mul(alpha);
-      c60 = c60.mul(alpha);
-      c61 = c61.mul(alpha);
-      c70 = c70.mul(alpha);
-      c71 = c71.mul(alpha);
+    // C = s straight away; else the sums go through the tile (see the note before finish)
+    boolean direct = alpha == 1f && beta == 0f;
+    float[] t = direct ? c : tile;
+    int t0 = direct ? cOff : 0, ld = direct ? ldc : NR;
+    int t1 = t0 + ld, t2 = t1 + ld, t3 = t2 + ld, t4 = t3 + ld, t5 = t4 + ld, t6 = t5 + ld;
+    int t7 = t6 + ld;
+    c00.intoArray(t, t0);
+    c01.intoArray(t, t0 + L);
+    c10.intoArray(t, t1);
+    c11.intoArray(t, t1 + L);
+    c20.intoArray(t, t2);
+    c21.intoArray(t, t2 + L);
+    c30.intoArray(t, t3);
+    c31.intoArray(t, t3 + L);
+    c40.intoArray(t, t4);
+    c41.intoArray(t, t4 + L);
+    c50.intoArray(t, t5);
+    c51.intoArray(t, t5 + L);
+    c60.intoArray(t, t6);
+    c61.intoArray(t, t6 + L);
+    c70.intoArray(t, t7);
+    c71.intoArray(t, t7 + L);
+    if (!direct) {
+      finish(tile, alpha, beta, c, cOff, ldc);
     }
-    int c1 = cOff + ldc, c2 = c1 + ldc, c3 = c2 + ldc, c4 = c3 + ldc;
-    int c5 = c4 + ldc, c6 = c5 + ldc, c7 = c6 + ldc;
-    if (beta != 0f) {
-      FloatVector bv = FloatVector.broadcast(S, beta);
-      c00 = FloatVector.fromArray(S, c, cOff).fma(bv, c00);
-      c01 = FloatVector.fromArray(S, c, cOff + L).fma(bv, c01);
-      c10 = FloatVector.fromArray(S, c, c1).fma(bv, c10);
-      c11 = FloatVector.fromArray(S, c, c1 + L).fma(bv, c11);
-      c20 = FloatVector.fromArray(S, c, c2).fma(bv, c20);
-      c21 = FloatVector.fromArray(S, c, c2 + L).fma(bv, c21);
-      c30 = FloatVector.fromArray(S, c, c3).fma(bv, c30);
-      c31 = FloatVector.fromArray(S, c, c3 + L).fma(bv, c31);
-      c40 = FloatVector.fromArray(S, c, c4).fma(bv, c40);
-      c41 = FloatVector.fromArray(S, c, c4 + L).fma(bv, c41);
-      c50 = FloatVector.fromArray(S, c, c5).fma(bv, c50);
-      c51 = FloatVector.fromArray(S, c, c5 + L).fma(bv, c51);
-      c60 = FloatVector.fromArray(S, c, c6).fma(bv, c60);
-      c61 = FloatVector.fromArray(S, c, c6 + L).fma(bv, c61);
-      c70 = FloatVector.fromArray(S, c, c7).fma(bv, c70);
-      c71 = FloatVector.fromArray(S, c, c7 + L).fma(bv, c71);
-    }
-    c00.intoArray(c, cOff);
-    c01.intoArray(c, cOff + L);
-    c10.intoArray(c, c1);
-    c11.intoArray(c, c1 + L);
-    c20.intoArray(c, c2);
-    c21.intoArray(c, c2 + L);
-    c30.intoArray(c, c3);
-    c31.intoArray(c, c3 + L);
-    c40.intoArray(c, c4);
-    c41.intoArray(c, c4 + L);
-    c50.intoArray(c, c5);
-    c51.intoArray(c, c5 + L);
-    c60.intoArray(c, c6);
-    c61.intoArray(c, c6 + L);
-    c70.intoArray(c, c7);
-    c71.intoArray(c, c7 + L);
   }
 
   /** {@link #kernelRows} for MR = 8: row r of the 8 x kc panel at a[aOff + r lda + p]. */
   private static void kernelRows8(int kc, float[] a, int aOff, int lda, float[] pb, int bOff,
-      float alpha, float beta, float[] c, int cOff, int ldc) {
+      float alpha, float beta, float[] c, int cOff, int ldc, float[] tile) {
     FloatVector c00 = FloatVector.zero(S), c01 = c00;
     FloatVector c10 = c00, c11 = c00;
     FloatVector c20 = c00, c21 = c00;
@@ -805,62 +743,31 @@ final class VectorGemm {
       c70 = a7.fma(b0, c70);
       c71 = a7.fma(b1, c71);
     }
-    // the store of the tile, written out in each kernel (see the note before copyEdge)
-    if (alpha != 1f) {
-      c00 = c00.mul(alpha);
-      c01 = c01.mul(alpha);
-      c10 = c10.mul(alpha);
-      c11 = c11.mul(alpha);
-      c20 = c20.mul(alpha);
-      c21 = c21.mul(alpha);
-      c30 = c30.mul(alpha);
-      c31 = c31.mul(alpha);
-      c40 = c40.mul(alpha);
-      c41 = c41.mul(alpha);
-      c50 = c50.mul(alpha);
-      c51 = c51.mul(alpha);
-      c60 = c60.mul(alpha);
-      c61 = c61.mul(alpha);
-      c70 = c70.mul(alpha);
-      c71 = c71.mul(alpha);
+    // C = s straight away; else the sums go through the tile (see the note before finish)
+    boolean direct = alpha == 1f && beta == 0f;
+    float[] t = direct ? c : tile;
+    int t0 = direct ? cOff : 0, ld = direct ? ldc : NR;
+    int t1 = t0 + ld, t2 = t1 + ld, t3 = t2 + ld, t4 = t3 + ld, t5 = t4 + ld, t6 = t5 + ld;
+    int t7 = t6 + ld;
+    c00.intoArray(t, t0);
+    c01.intoArray(t, t0 + L);
+    c10.intoArray(t, t1);
+    c11.intoArray(t, t1 + L);
+    c20.intoArray(t, t2);
+    c21.intoArray(t, t2 + L);
+    c30.intoArray(t, t3);
+    c31.intoArray(t, t3 + L);
+    c40.intoArray(t, t4);
+    c41.intoArray(t, t4 + L);
+    c50.intoArray(t, t5);
+    c51.intoArray(t, t5 + L);
+    c60.intoArray(t, t6);
+    c61.intoArray(t, t6 + L);
+    c70.intoArray(t, t7);
+    c71.intoArray(t, t7 + L);
+    if (!direct) {
+      finish(tile, alpha, beta, c, cOff, ldc);
     }
-    int c1 = cOff + ldc, c2 = c1 + ldc, c3 = c2 + ldc, c4 = c3 + ldc;
-    int c5 = c4 + ldc, c6 = c5 + ldc, c7 = c6 + ldc;
-    if (beta != 0f) {
-      FloatVector bv = FloatVector.broadcast(S, beta);
-      c00 = FloatVector.fromArray(S, c, cOff).fma(bv, c00);
-      c01 = FloatVector.fromArray(S, c, cOff + L).fma(bv, c01);
-      c10 = FloatVector.fromArray(S, c, c1).fma(bv, c10);
-      c11 = FloatVector.fromArray(S, c, c1 + L).fma(bv, c11);
-      c20 = FloatVector.fromArray(S, c, c2).fma(bv, c20);
-      c21 = FloatVector.fromArray(S, c, c2 + L).fma(bv, c21);
-      c30 = FloatVector.fromArray(S, c, c3).fma(bv, c30);
-      c31 = FloatVector.fromArray(S, c, c3 + L).fma(bv, c31);
-      c40 = FloatVector.fromArray(S, c, c4).fma(bv, c40);
-      c41 = FloatVector.fromArray(S, c, c4 + L).fma(bv, c41);
-      c50 = FloatVector.fromArray(S, c, c5).fma(bv, c50);
-      c51 = FloatVector.fromArray(S, c, c5 + L).fma(bv, c51);
-      c60 = FloatVector.fromArray(S, c, c6).fma(bv, c60);
-      c61 = FloatVector.fromArray(S, c, c6 + L).fma(bv, c61);
-      c70 = FloatVector.fromArray(S, c, c7).fma(bv, c70);
-      c71 = FloatVector.fromArray(S, c, c7 + L).fma(bv, c71);
-    }
-    c00.intoArray(c, cOff);
-    c01.intoArray(c, cOff + L);
-    c10.intoArray(c, c1);
-    c11.intoArray(c, c1 + L);
-    c20.intoArray(c, c2);
-    c21.intoArray(c, c2 + L);
-    c30.intoArray(c, c3);
-    c31.intoArray(c, c3 + L);
-    c40.intoArray(c, c4);
-    c41.intoArray(c, c4 + L);
-    c50.intoArray(c, c5);
-    c51.intoArray(c, c5 + L);
-    c60.intoArray(c, c6);
-    c61.intoArray(c, c6 + L);
-    c70.intoArray(c, c7);
-    c71.intoArray(c, c7 + L);
   }
 
   // The tile's store, C = alpha acc + beta C per row (beta == 0 does not read C, alpha == 1
@@ -869,6 +776,34 @@ final class VectorGemm {
   // judged the call sites cold in the kernels compiled on stack replacement (long k loops, as the
   // transformer's dW = delta^T x over 1024 rows), which then spent most of their time there
   // (BENCHMARKS.md, the transformer step).
+
+  // The 8-row kernels store their sums to C directly when C = s (alpha 1, beta 0) and otherwise
+  // to the tile, which finish scales and adds to C: written out in the kernel like the 4-row
+  // store, those 32 more vector operations went past C2's inlining budget for one method on JDK
+  // 17, which then ran part of the loop in the Vector API's Java fallback (BENCHMARKS.md).
+
+  /**
+   * C[0:MR, 0:NR] (at c[cOff], stride ldc) = fma(C, beta, alpha s) for the sums s in tile
+   * (stride NR); alpha == 1 skips the product, beta == 0 does not read C. c may be the tile itself.
+   */
+  private static void finish(float[] tile, float alpha, float beta, float[] c, int cOff, int ldc) {
+    for (int r = 0; r < MR; r++) {
+      int ci = cOff + r * ldc;
+      FloatVector s0 = FloatVector.fromArray(S, tile, r * NR);
+      FloatVector s1 = FloatVector.fromArray(S, tile, r * NR + L);
+      if (alpha != 1f) {
+        s0 = s0.mul(alpha);
+        s1 = s1.mul(alpha);
+      }
+      if (beta != 0f) {
+        FloatVector bv = FloatVector.broadcast(S, beta);
+        s0 = FloatVector.fromArray(S, c, ci).fma(bv, s0);
+        s1 = FloatVector.fromArray(S, c, ci + L).fma(bv, s1);
+      }
+      s0.intoArray(c, ci);
+      s1.intoArray(c, ci + L);
+    }
+  }
 
   /** A ragged tile computed in full into {@code tile}: copies its rows x cols corner to C. */
   private static void copyEdge(float[] tile, int rows, int cols, float beta, float[] c, int cOff,
