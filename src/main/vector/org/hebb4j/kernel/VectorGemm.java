@@ -144,7 +144,11 @@ final class VectorGemm {
     Job job = ws.job;
     job.set(transA, transB, m, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
     int rowBlocks = (m + MC - 1) / MC;
+    // B is not packed when it is one row-contiguous panel, or, for a transposed A read in place
+    // with MR = 8 (kernelCols8), when its columns are whole panels: the long-k weight gradients
     boolean inPlaceB = !transB && n == NR && ldb == NR;
+    boolean stridedB = !inPlaceB && MR == 8 && transA && !transB && n % NR == 0
+        && n <= IN_PLACE_PANELS * NR;
     for (int jc = 0; jc < n; jc += NC) {
       int nc = Math.min(NC, n - jc);
       int ncPanels = (nc + NR - 1) / NR;
@@ -152,18 +156,21 @@ final class VectorGemm {
       for (int pc = 0; pc < k; pc += KC) {
         int kc = Math.min(KC, k - pc);
         float betaBlock = pc == 0 ? beta : 1f;
-        if (inPlaceB) { // B is one panel already: rows of NR contiguous floats
-          job.block(jc, nc, ncPanels, pc, kc, betaBlock, b, bOff + pc * NR, groups);
+        if (inPlaceB) { // B is one packed panel already: rows of NR contiguous floats
+          job.block(jc, nc, ncPanels, pc, kc, betaBlock, b, bOff + pc * NR, NR * kc, NR, groups);
+        } else if (stridedB) { // B's rows read in place, NR floats at a time
+          job.block(jc, nc, ncPanels, pc, kc, betaBlock, b, bOff + pc * ldb + jc, NR, ldb, groups);
         } else {
-          job.block(jc, nc, ncPanels, pc, kc, betaBlock, ws.b(ncPanels * NR * kc), 0, groups);
+          job.block(jc, nc, ncPanels, pc, kc, betaBlock, ws.b(ncPanels * NR * kc), 0, NR * kc, NR,
+              groups);
         }
         if (shared) {
-          if (!inPlaceB) {
+          if (!inPlaceB && !stridedB) {
             workers.run((ncPanels + PACK_PANELS - 1) / PACK_PANELS, job.pack);
           }
           workers.run(rowBlocks * groups, job.compute);
         } else {
-          if (!inPlaceB) {
+          if (!inPlaceB && !stridedB) {
             job.pack(0, ncPanels);
           }
           for (int ib = 0; ib < rowBlocks; ib++) {
@@ -187,7 +194,7 @@ final class VectorGemm {
     private int jc, nc, ncPanels, pc, kc, groups, groupPanels;
     private float betaBlock;
     private float[] pb;
-    private int pbOff;
+    private int pbOff, panelStep, bStride;
 
     /** Chunk i packs B panels [i PACK_PANELS, (i + 1) PACK_PANELS). */
     final IntConsumer pack = i -> pack(i * PACK_PANELS, Math.min(ncPanels, (i + 1) * PACK_PANELS));
@@ -212,7 +219,7 @@ final class VectorGemm {
     }
 
     void block(int jc, int nc, int ncPanels, int pc, int kc, float betaBlock, float[] pb,
-        int pbOff, int groups) {
+        int pbOff, int panelStep, int bStride, int groups) {
       this.jc = jc;
       this.nc = nc;
       this.ncPanels = ncPanels;
@@ -221,6 +228,8 @@ final class VectorGemm {
       this.betaBlock = betaBlock;
       this.pb = pb;
       this.pbOff = pbOff;
+      this.panelStep = panelStep;
+      this.bStride = bStride;
       this.groups = groups;
       this.groupPanels = (ncPanels + groups - 1) / groups;
     }
@@ -249,8 +258,8 @@ final class VectorGemm {
         packA(transA, a, aOff, lda, ic, mc, pc, kc, pa);
         panels(kc, pa, mc, pb, pbOff, jp0, jp1, nc, alpha, betaBlock, c, cBlock, ldc, ws.tile);
       } else if (transA) {
-        colPanels(kc, a, aOff + pc * lda + ic, lda, mc, pb, pbOff, jp0, jp1, nc, alpha,
-            betaBlock, c, cBlock, ldc, ws);
+        colPanels(kc, a, aOff + pc * lda + ic, lda, mc, pb, pbOff, panelStep, bStride, jp0, jp1,
+            nc, alpha, betaBlock, c, cBlock, ldc, ws);
       } else {
         rowPanels(kc, a, aOff + ic * lda + pc, lda, mc, pb, pbOff, jp0, jp1, nc, alpha,
             betaBlock, c, cBlock, ldc, ws);
@@ -340,25 +349,27 @@ final class VectorGemm {
    * in-place cases, choosing the kernel per tile, made the SRE step 10% slower on JDK 17.)
    */
   private static void colPanels(int kc, float[] a, int aCol, int lda, int mc, float[] pb,
-      int pbOff, int jp0, int jp1, int nc, float alpha, float beta, float[] c, int cBlock,
-      int ldc, Workspace ws) {
+      int pbOff, int panelStep, int bStride, int jp0, int jp1, int nc, float alpha, float beta,
+      float[] c, int cBlock, int ldc, Workspace ws) {
     int full = mc / MR;
     for (int jp = jp0; jp < jp1; jp++) {
       int j0 = jp * NR;
       int cols = Math.min(NR, nc - j0);
+      int bPanel = pbOff + jp * panelStep;
       for (int ip = 0; ip < full; ip++) {
         int i0 = ip * MR;
         int cTile = cBlock + i0 * ldc + j0;
-        int bPanel = pbOff + jp * NR * kc;
         if (cols == NR) {
           if (MR == 8) {
-            kernelCols8(kc, a, aCol + i0, lda, pb, bPanel, alpha, beta, c, cTile, ldc, ws.tile);
+            kernelCols8(kc, a, aCol + i0, lda, pb, bPanel, bStride, alpha, beta, c, cTile, ldc,
+                ws.tile);
           } else {
             kernelCols(kc, a, aCol + i0, lda, pb, bPanel, alpha, beta, c, cTile, ldc);
           }
         } else {
           if (MR == 8) {
-            kernelCols8(kc, a, aCol + i0, lda, pb, bPanel, alpha, 0f, ws.tile, 0, NR, ws.tile);
+            kernelCols8(kc, a, aCol + i0, lda, pb, bPanel, bStride, alpha, 0f, ws.tile, 0, NR,
+                ws.tile);
           } else {
             kernelCols(kc, a, aCol + i0, lda, pb, bPanel, alpha, 0f, ws.tile, 0, NR);
           }
@@ -370,8 +381,17 @@ final class VectorGemm {
     if (rest > 0) {
       float[] pa = ws.a(MR * kc);
       packA(true, a, aCol + full * MR, lda, 0, rest, 0, kc, pa);
-      panels(kc, pa, rest, pb, pbOff, jp0, jp1, nc, alpha, beta, c, cBlock + full * MR * ldc,
-          ldc, ws.tile);
+      int cRest = cBlock + full * MR * ldc;
+      if (MR == 8) { // the packed panel is a transposed A with leading dimension MR
+        for (int jp = jp0; jp < jp1; jp++) {
+          int j0 = jp * NR;
+          kernelCols8(kc, pa, 0, MR, pb, pbOff + jp * panelStep, bStride, alpha, 0f, ws.tile, 0,
+              NR, ws.tile);
+          copyEdge(ws.tile, rest, Math.min(NR, nc - j0), beta, c, cRest + j0, ldc);
+        }
+      } else {
+        panels(kc, pa, rest, pb, pbOff, jp0, jp1, nc, alpha, beta, c, cRest, ldc, ws.tile);
+      }
     }
   }
 
@@ -633,9 +653,13 @@ final class VectorGemm {
     }
   }
 
-  /** {@link #kernelCols} for MR = 8: the eight values of step p at a[aOff + p lda + r]. */
+  /**
+   * {@link #kernelCols} for MR = 8: the eight values of step p at a[aOff + p lda + r], and the
+   * NR values of B at pb[bOff + p bStride + j] (bStride = NR for a packed panel, or B's leading
+   * dimension when B is read in place). The same sums in the same order.
+   */
   private static void kernelCols8(int kc, float[] a, int aOff, int lda, float[] pb, int bOff,
-      float alpha, float beta, float[] c, int cOff, int ldc, float[] tile) {
+      int bStride, float alpha, float beta, float[] c, int cOff, int ldc, float[] tile) {
     FloatVector c00 = FloatVector.zero(S), c01 = c00;
     FloatVector c10 = c00, c11 = c00;
     FloatVector c20 = c00, c21 = c00;
@@ -645,7 +669,7 @@ final class VectorGemm {
     FloatVector c60 = c00, c61 = c00;
     FloatVector c70 = c00, c71 = c00;
     for (int p = 0; p < kc; p++) {
-      int bp = bOff + p * NR;
+      int bp = bOff + p * bStride;
       FloatVector b0 = FloatVector.fromArray(S, pb, bp);
       FloatVector b1 = FloatVector.fromArray(S, pb, bp + L);
       int ap = aOff + p * lda;
