@@ -903,12 +903,15 @@ final class VectorGemm {
           FloatVector.fromArray(S, b, src).intoArray(pb, dst + p * NR);
           FloatVector.fromArray(S, b, src + L).intoArray(pb, dst + p * NR + L);
         }
-      } else if (!transB) {
+      } else if (!transB) { // two loops without a test per value (the narrow B of an embedding)
         for (int p = 0; p < kc; p++) {
           int src = bOff + (p0 + p) * ldb + jBase;
           int d = dst + p * NR;
-          for (int j = 0; j < NR; j++) {
-            pb[d + j] = j < cols ? b[src + j] : 0f;
+          for (int j = 0; j < cols; j++) {
+            pb[d + j] = b[src + j];
+          }
+          for (int j = cols; j < NR; j++) {
+            pb[d + j] = 0f;
           }
         }
       } else {
