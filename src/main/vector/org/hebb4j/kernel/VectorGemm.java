@@ -626,12 +626,31 @@ final class VectorGemm {
       c70 = a7.fma(b0, c70);
       c71 = a7.fma(b1, c71);
     }
-    // C = s straight away; else the sums go through the tile (see the note before finish)
-    boolean direct = alpha == 1f && beta == 0f;
+    // C = s or C + s (= fma(C, 1, s)) straight away; else the sums go through the tile (see the
+    // note before finish)
+    boolean direct = alpha == 1f && (beta == 0f || beta == 1f);
     float[] t = direct ? c : tile;
     int t0 = direct ? cOff : 0, ld = direct ? ldc : NR;
     int t1 = t0 + ld, t2 = t1 + ld, t3 = t2 + ld, t4 = t3 + ld, t5 = t4 + ld, t6 = t5 + ld;
     int t7 = t6 + ld;
+    if (direct && beta == 1f) {
+      c00 = c00.add(FloatVector.fromArray(S, c, t0));
+      c01 = c01.add(FloatVector.fromArray(S, c, t0 + L));
+      c10 = c10.add(FloatVector.fromArray(S, c, t1));
+      c11 = c11.add(FloatVector.fromArray(S, c, t1 + L));
+      c20 = c20.add(FloatVector.fromArray(S, c, t2));
+      c21 = c21.add(FloatVector.fromArray(S, c, t2 + L));
+      c30 = c30.add(FloatVector.fromArray(S, c, t3));
+      c31 = c31.add(FloatVector.fromArray(S, c, t3 + L));
+      c40 = c40.add(FloatVector.fromArray(S, c, t4));
+      c41 = c41.add(FloatVector.fromArray(S, c, t4 + L));
+      c50 = c50.add(FloatVector.fromArray(S, c, t5));
+      c51 = c51.add(FloatVector.fromArray(S, c, t5 + L));
+      c60 = c60.add(FloatVector.fromArray(S, c, t6));
+      c61 = c61.add(FloatVector.fromArray(S, c, t6 + L));
+      c70 = c70.add(FloatVector.fromArray(S, c, t7));
+      c71 = c71.add(FloatVector.fromArray(S, c, t7 + L));
+    }
     c00.intoArray(t, t0);
     c01.intoArray(t, t0 + L);
     c10.intoArray(t, t1);
@@ -698,12 +717,31 @@ final class VectorGemm {
       c70 = a7.fma(b0, c70);
       c71 = a7.fma(b1, c71);
     }
-    // C = s straight away; else the sums go through the tile (see the note before finish)
-    boolean direct = alpha == 1f && beta == 0f;
+    // C = s or C + s (= fma(C, 1, s)) straight away; else the sums go through the tile (see the
+    // note before finish)
+    boolean direct = alpha == 1f && (beta == 0f || beta == 1f);
     float[] t = direct ? c : tile;
     int t0 = direct ? cOff : 0, ld = direct ? ldc : NR;
     int t1 = t0 + ld, t2 = t1 + ld, t3 = t2 + ld, t4 = t3 + ld, t5 = t4 + ld, t6 = t5 + ld;
     int t7 = t6 + ld;
+    if (direct && beta == 1f) {
+      c00 = c00.add(FloatVector.fromArray(S, c, t0));
+      c01 = c01.add(FloatVector.fromArray(S, c, t0 + L));
+      c10 = c10.add(FloatVector.fromArray(S, c, t1));
+      c11 = c11.add(FloatVector.fromArray(S, c, t1 + L));
+      c20 = c20.add(FloatVector.fromArray(S, c, t2));
+      c21 = c21.add(FloatVector.fromArray(S, c, t2 + L));
+      c30 = c30.add(FloatVector.fromArray(S, c, t3));
+      c31 = c31.add(FloatVector.fromArray(S, c, t3 + L));
+      c40 = c40.add(FloatVector.fromArray(S, c, t4));
+      c41 = c41.add(FloatVector.fromArray(S, c, t4 + L));
+      c50 = c50.add(FloatVector.fromArray(S, c, t5));
+      c51 = c51.add(FloatVector.fromArray(S, c, t5 + L));
+      c60 = c60.add(FloatVector.fromArray(S, c, t6));
+      c61 = c61.add(FloatVector.fromArray(S, c, t6 + L));
+      c70 = c70.add(FloatVector.fromArray(S, c, t7));
+      c71 = c71.add(FloatVector.fromArray(S, c, t7 + L));
+    }
     c00.intoArray(t, t0);
     c01.intoArray(t, t0 + L);
     c10.intoArray(t, t1);
@@ -767,12 +805,31 @@ final class VectorGemm {
       c70 = a7.fma(b0, c70);
       c71 = a7.fma(b1, c71);
     }
-    // C = s straight away; else the sums go through the tile (see the note before finish)
-    boolean direct = alpha == 1f && beta == 0f;
+    // C = s or C + s (= fma(C, 1, s)) straight away; else the sums go through the tile (see the
+    // note before finish)
+    boolean direct = alpha == 1f && (beta == 0f || beta == 1f);
     float[] t = direct ? c : tile;
     int t0 = direct ? cOff : 0, ld = direct ? ldc : NR;
     int t1 = t0 + ld, t2 = t1 + ld, t3 = t2 + ld, t4 = t3 + ld, t5 = t4 + ld, t6 = t5 + ld;
     int t7 = t6 + ld;
+    if (direct && beta == 1f) {
+      c00 = c00.add(FloatVector.fromArray(S, c, t0));
+      c01 = c01.add(FloatVector.fromArray(S, c, t0 + L));
+      c10 = c10.add(FloatVector.fromArray(S, c, t1));
+      c11 = c11.add(FloatVector.fromArray(S, c, t1 + L));
+      c20 = c20.add(FloatVector.fromArray(S, c, t2));
+      c21 = c21.add(FloatVector.fromArray(S, c, t2 + L));
+      c30 = c30.add(FloatVector.fromArray(S, c, t3));
+      c31 = c31.add(FloatVector.fromArray(S, c, t3 + L));
+      c40 = c40.add(FloatVector.fromArray(S, c, t4));
+      c41 = c41.add(FloatVector.fromArray(S, c, t4 + L));
+      c50 = c50.add(FloatVector.fromArray(S, c, t5));
+      c51 = c51.add(FloatVector.fromArray(S, c, t5 + L));
+      c60 = c60.add(FloatVector.fromArray(S, c, t6));
+      c61 = c61.add(FloatVector.fromArray(S, c, t6 + L));
+      c70 = c70.add(FloatVector.fromArray(S, c, t7));
+      c71 = c71.add(FloatVector.fromArray(S, c, t7 + L));
+    }
     c00.intoArray(t, t0);
     c01.intoArray(t, t0 + L);
     c10.intoArray(t, t1);
