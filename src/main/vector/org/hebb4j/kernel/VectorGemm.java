@@ -18,16 +18,20 @@ import org.hebb4j.parallel.Workers;
  *       for each NR panel of B, each MR panel of A: micro-kernel: MR x NR tile of C
  * </pre>
  *
- * <p>B is always packed, through its transpose when transB, with the last panel padded with zeros.
+ * <p>B is packed, through its transpose when transB, with the last panel padded with zeros, except
+ * when it needs no packing: one panel whose rows are already NR contiguous floats (n = ldb = NR,
+ * not transposed), or, with MR = 8 beside a transposed A read in place, whole panels read in
+ * place at B's leading dimension (the long-k weight gradients dW = delta^T x of a training step).
  * A is packed when the block of B is wide; against a narrow block
  * ({@link #IN_PLACE_PANELS}) A is read in place, MR rows at a time ({@link #kernelRows}) or, when
  * transposed, MR contiguous values per k step ({@link #kernelCols}), and alpha scales the sums at
  * the store: packing A cost about a fifth of an SRE training step. A ragged
  * last row panel is packed alone, and ragged tiles are computed in full into a small tile and
- * copied back with a scalar loop (no masked loads or stores). The micro-kernel keeps an MR x NR =
- * 4 x (2 vectors) tile of C in 8 vector registers, accumulating over k with one broadcast of A and
- * two FMAs per row, and touches C once per k block. beta is applied at write-back of the first k
- * block only, and beta == 0 stores without reading C (NaN in C is not propagated), as in BLAS.
+ * copied back with a scalar loop (no masked loads or stores). The micro-kernel keeps an MR x NR
+ * tile of C in vector registers, 8 x (2 vectors) = 16 accumulators with 512-bit vectors and
+ * 4 x (2 vectors) = 8 otherwise, accumulating over k with one broadcast of A and two FMAs per row,
+ * and touches C once per k block. beta is applied at write-back of the first k block only, and
+ * beta == 0 stores without reading C (NaN in C is not propagated), as in BLAS.
  *
  * <p>The one order (spec/kernels.md#one-result): every element of C is, per k block of
  * {@link #KC}, the chain of fused multiply-adds over p from 0, then {@code C = fma(C, beta', alpha
@@ -396,10 +400,10 @@ final class VectorGemm {
   }
 
   /**
-   * The micro-kernel: C[0:MR, 0:NR] (at c[cOff], stride ldc) = alpha sum_p pa[p][0:MR] x
-   * pb[p][0:NR] + beta C. pa is an MR-interleaved panel (pa[aOff + p MR + r]), pb an
-   * NR-interleaved one. Eight accumulators: with more (6 x 2 or 4 x 3 tiles), C2 spills on JDK 25
-   * and runs at half speed.
+   * The micro-kernel for MR = 4: C[0:4, 0:NR] (at c[cOff], stride ldc) = alpha sum_p
+   * pa[p][0:4] x pb[p][0:NR] + beta C. pa is an MR-interleaved panel (pa[aOff + p MR + r]), pb an
+   * NR-interleaved one. Eight accumulators: with more (6 x 2 or 4 x 3 tiles), C2 spills the 16
+   * vector registers of AVX2 on JDK 25 and runs at half speed.
    */
   private static void kernel(int kc, float[] pa, int aOff, float[] pb, int bOff,
       float alpha, float beta, float[] c, int cOff, int ldc) {
@@ -858,10 +862,11 @@ final class VectorGemm {
   // transformer's dW = delta^T x over 1024 rows), which then spent most of their time there
   // (BENCHMARKS.md, the transformer step).
 
-  // The 8-row kernels store their sums to C directly when C = s (alpha 1, beta 0) and otherwise
-  // to the tile, which finish scales and adds to C: written out in the kernel like the 4-row
-  // store, those 32 more vector operations went past C2's inlining budget for one method on JDK
-  // 17, which then ran part of the loop in the Vector API's Java fallback (BENCHMARKS.md).
+  // The 8-row kernels write C = s or C + s (alpha 1, beta 0 or 1: every GEMM of a training step)
+  // from their registers, and otherwise store the sums to the tile, which finish scales and adds
+  // to C: with the general store written out in the kernel as in the 4-row ones (32 more vector
+  // operations), C2 ran out of its inlining budget for the method on JDK 17 and ran part of the
+  // loop in the Vector API's Java fallback, which allocates (BENCHMARKS.md).
 
   /**
    * C[0:MR, 0:NR] (at c[cOff], stride ldc) = fma(C, beta, alpha s) for the sums s in tile
