@@ -22,6 +22,8 @@ import org.hebb4j.parallel.Workers;
  * when it needs no packing: one panel whose rows are already NR contiguous floats (n = ldb = NR,
  * not transposed), or, with MR = 8 beside a transposed A read in place, whole panels read in
  * place at B's leading dimension (the long-k weight gradients dW = delta^T x of a training step).
+ * A transposed A against a B of MR = 8 columns (an embedding's dW) is computed as C^T
+ * ({@link #transposedTiles}).
  * A is packed when the block of B is wide; against a narrow block
  * ({@link #IN_PLACE_PANELS}) A is read in place, MR rows at a time ({@link #kernelRows}) or, when
  * transposed, MR contiguous values per k step ({@link #kernelCols}), and alpha scales the sums at
@@ -145,6 +147,10 @@ final class VectorGemm {
     }
     boolean shared = workers != null && workers.threads() > 1;
     Workspace ws = WORKSPACE.get();
+    if (MR == 8 && transA && !transB && n == MR && m % NR == 0 && !shared) {
+      transposedTiles(m, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, ws.tile);
+      return;
+    }
     Job job = ws.job;
     job.set(transA, transB, m, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
     int rowBlocks = (m + MC - 1) / MC;
@@ -267,6 +273,33 @@ final class VectorGemm {
       } else {
         rowPanels(kc, a, aOff + ic * lda + pc, lda, mc, pb, pbOff, jp0, jp1, nc, alpha,
             betaBlock, c, cBlock, ldc, ws);
+      }
+    }
+  }
+
+  /**
+   * C = alpha A^T B + beta C for a B of n = MR columns (the weight gradient of an embedding with
+   * few features), computed as its transpose C^T = B^T A, MR x NR at a time by {@link
+   * #kernelCols8} with both operands read in place: B's rows are the MR values of a step, A's
+   * rows NR columns of C. A product of floats does not depend on the order of its factors, so each
+   * element is the chain of fused multiply-adds of {@link #gemm} (spec/kernels.md#one-result),
+   * without padding eight columns of B to NR and packing them.
+   */
+  private static void transposedTiles(int m, int k, float alpha, float[] a, int aOff, int lda,
+      float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc, float[] tile) {
+    for (int pc = 0; pc < k; pc += KC) {
+      int kc = Math.min(KC, k - pc);
+      float betaBlock = pc == 0 ? beta : 1f;
+      for (int i0 = 0; i0 < m; i0 += NR) {
+        kernelCols8(kc, b, bOff + pc * ldb, ldb, a, aOff + pc * lda + i0, lda, alpha, 0f, tile, 0,
+            NR, tile);
+        for (int i = 0; i < NR; i++) { // tile[j][i] is C[i0 + i][j], as copyEdge rounds it
+          int ci = cOff + (i0 + i) * ldc;
+          for (int j = 0; j < MR; j++) {
+            float t = tile[j * NR + i];
+            c[ci + j] = betaBlock == 0f ? t : Math.fma(c[ci + j], betaBlock, t);
+          }
+        }
       }
     }
   }

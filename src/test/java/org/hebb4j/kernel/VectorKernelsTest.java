@@ -232,6 +232,14 @@ class VectorKernelsTest {
           }
         }
       }
+      // A transposed against B of 8 columns (an embedding's dW), computed as C^T with 8-row tiles
+      int[] ks2 = {1, 5, 513, 1100};
+      for (int i = 0; i < 8; i++) {
+        float[] ab = alphaBeta[i % alphaBeta.length];
+        checkGemmTight(rng, VEC, true, false, (1 + i % 3) * nr, 8, ks2[i % 4], ab[0], ab[1],
+            i % 3 != 2);
+        checkGemmTight(rng, threaded, true, false, nr, 8, ks2[i % 4], ab[0], ab[1], i < 4);
+      }
     }
   }
 
