@@ -293,6 +293,9 @@ final class VectorGemm {
       for (int i0 = 0; i0 < m; i0 += NR) {
         kernelCols8(kc, b, bOff + pc * ldb, ldb, a, aOff + pc * lda + i0, lda, alpha, 0f, tile, 0,
             NR, tile);
+        if (!direct(alpha, 0f)) {
+          finish(tile, alpha, 0f, tile, 0, NR);
+        }
         for (int i = 0; i < NR; i++) { // tile[j][i] is C[i0 + i][j], as copyEdge rounds it
           int ci = cOff + (i0 + i) * ldc;
           for (int j = 0; j < MR; j++) {
@@ -322,12 +325,18 @@ final class VectorGemm {
         if (rows == MR && cols == NR) {
           if (MR == 8) {
             kernel8(kc, pa, aPanel, pb, bPanel, alpha, beta, c, cTile, ldc, tile);
+            if (!direct(alpha, beta)) {
+              finish(tile, alpha, beta, c, cTile, ldc);
+            }
           } else {
             kernel(kc, pa, aPanel, pb, bPanel, alpha, beta, c, cTile, ldc);
           }
         } else {
           if (MR == 8) {
             kernel8(kc, pa, aPanel, pb, bPanel, alpha, 0f, tile, 0, NR, tile);
+            if (!direct(alpha, 0f)) {
+              finish(tile, alpha, 0f, tile, 0, NR);
+            }
           } else {
             kernel(kc, pa, aPanel, pb, bPanel, alpha, 0f, tile, 0, NR);
           }
@@ -357,12 +366,18 @@ final class VectorGemm {
         if (cols == NR) {
           if (MR == 8) {
             kernelRows8(kc, a, aPanel, lda, pb, bPanel, alpha, beta, c, cTile, ldc, ws.tile);
+            if (!direct(alpha, beta)) {
+              finish(ws.tile, alpha, beta, c, cTile, ldc);
+            }
           } else {
             kernelRows(kc, a, aPanel, lda, pb, bPanel, alpha, beta, c, cTile, ldc);
           }
         } else {
           if (MR == 8) {
             kernelRows8(kc, a, aPanel, lda, pb, bPanel, alpha, 0f, ws.tile, 0, NR, ws.tile);
+            if (!direct(alpha, 0f)) {
+              finish(ws.tile, alpha, 0f, ws.tile, 0, NR);
+            }
           } else {
             kernelRows(kc, a, aPanel, lda, pb, bPanel, alpha, 0f, ws.tile, 0, NR);
           }
@@ -400,6 +415,9 @@ final class VectorGemm {
           if (MR == 8) {
             kernelCols8(kc, a, aCol + i0, lda, pb, bPanel, bStride, alpha, beta, c, cTile, ldc,
                 ws.tile);
+            if (!direct(alpha, beta)) {
+              finish(ws.tile, alpha, beta, c, cTile, ldc);
+            }
           } else {
             kernelCols(kc, a, aCol + i0, lda, pb, bPanel, alpha, beta, c, cTile, ldc);
           }
@@ -407,6 +425,9 @@ final class VectorGemm {
           if (MR == 8) {
             kernelCols8(kc, a, aCol + i0, lda, pb, bPanel, bStride, alpha, 0f, ws.tile, 0, NR,
                 ws.tile);
+            if (!direct(alpha, 0f)) {
+              finish(ws.tile, alpha, 0f, ws.tile, 0, NR);
+            }
           } else {
             kernelCols(kc, a, aCol + i0, lda, pb, bPanel, alpha, 0f, ws.tile, 0, NR);
           }
@@ -424,6 +445,9 @@ final class VectorGemm {
           int j0 = jp * NR;
           kernelCols8(kc, pa, 0, MR, pb, pbOff + jp * panelStep, bStride, alpha, 0f, ws.tile, 0,
               NR, ws.tile);
+          if (!direct(alpha, 0f)) {
+            finish(ws.tile, alpha, 0f, ws.tile, 0, NR);
+          }
           copyEdge(ws.tile, rest, Math.min(NR, nc - j0), beta, c, cRest + j0, ldc);
         }
       } else {
@@ -665,7 +689,7 @@ final class VectorGemm {
     }
     // C = s or C + s (= fma(C, 1, s)) straight away; else the sums go through the tile (see the
     // note before finish)
-    boolean direct = alpha == 1f && (beta == 0f || beta == 1f);
+    boolean direct = direct(alpha, beta);
     float[] t = direct ? c : tile;
     int t0 = direct ? cOff : 0, ld = direct ? ldc : NR;
     int t1 = t0 + ld, t2 = t1 + ld, t3 = t2 + ld, t4 = t3 + ld, t5 = t4 + ld, t6 = t5 + ld;
@@ -704,9 +728,6 @@ final class VectorGemm {
     c61.intoArray(t, t6 + L);
     c70.intoArray(t, t7);
     c71.intoArray(t, t7 + L);
-    if (!direct) {
-      finish(tile, alpha, beta, c, cOff, ldc);
-    }
   }
 
   /**
@@ -756,7 +777,7 @@ final class VectorGemm {
     }
     // C = s or C + s (= fma(C, 1, s)) straight away; else the sums go through the tile (see the
     // note before finish)
-    boolean direct = alpha == 1f && (beta == 0f || beta == 1f);
+    boolean direct = direct(alpha, beta);
     float[] t = direct ? c : tile;
     int t0 = direct ? cOff : 0, ld = direct ? ldc : NR;
     int t1 = t0 + ld, t2 = t1 + ld, t3 = t2 + ld, t4 = t3 + ld, t5 = t4 + ld, t6 = t5 + ld;
@@ -795,9 +816,6 @@ final class VectorGemm {
     c61.intoArray(t, t6 + L);
     c70.intoArray(t, t7);
     c71.intoArray(t, t7 + L);
-    if (!direct) {
-      finish(tile, alpha, beta, c, cOff, ldc);
-    }
   }
 
   /** {@link #kernelRows} for MR = 8: row r of the 8 x kc panel at a[aOff + r lda + p]. */
@@ -844,7 +862,7 @@ final class VectorGemm {
     }
     // C = s or C + s (= fma(C, 1, s)) straight away; else the sums go through the tile (see the
     // note before finish)
-    boolean direct = alpha == 1f && (beta == 0f || beta == 1f);
+    boolean direct = direct(alpha, beta);
     float[] t = direct ? c : tile;
     int t0 = direct ? cOff : 0, ld = direct ? ldc : NR;
     int t1 = t0 + ld, t2 = t1 + ld, t3 = t2 + ld, t4 = t3 + ld, t5 = t4 + ld, t6 = t5 + ld;
@@ -883,9 +901,6 @@ final class VectorGemm {
     c61.intoArray(t, t6 + L);
     c70.intoArray(t, t7);
     c71.intoArray(t, t7 + L);
-    if (!direct) {
-      finish(tile, alpha, beta, c, cOff, ldc);
-    }
   }
 
   // The tile's store, C = alpha acc + beta C per row (beta == 0 does not read C, alpha == 1
@@ -896,10 +911,19 @@ final class VectorGemm {
   // (BENCHMARKS.md, the transformer step).
 
   // The 8-row kernels write C = s or C + s (alpha 1, beta 0 or 1: every GEMM of a training step)
-  // from their registers, and otherwise store the sums to the tile, which finish scales and adds
-  // to C: with the general store written out in the kernel as in the 4-row ones (32 more vector
-  // operations), C2 ran out of its inlining budget for the method on JDK 17 and ran part of the
-  // loop in the Vector API's Java fallback, which allocates (BENCHMARKS.md).
+  // from their registers, and otherwise store the sums to the tile, which their caller then hands
+  // to finish: with the general store written out in the kernel as in the 4-row ones (32 more
+  // vector operations), C2 ran out of its inlining budget for the method on JDK 17 and ran part of
+  // the loop in the Vector API's Java fallback, which allocates (BENCHMARKS.md). finish is called
+  // from outside the kernels so that its vector operations are never inlined into them.
+
+  /**
+   * Whether the 8-row kernels write C themselves (C = s, or C + s = fma(C, 1, s)) for this alpha
+   * and beta; else they leave the sums in the tile and the caller calls {@link #finish}.
+   */
+  private static boolean direct(float alpha, float beta) {
+    return alpha == 1f && (beta == 0f || beta == 1f);
+  }
 
   /**
    * C[0:MR, 0:NR] (at c[cOff], stride ldc) = fma(C, beta, alpha s) for the sums s in tile
