@@ -18,16 +18,22 @@ import org.hebb4j.parallel.Workers;
  *       for each NR panel of B, each MR panel of A: micro-kernel: MR x NR tile of C
  * </pre>
  *
- * <p>B is always packed, through its transpose when transB, with the last panel padded with zeros.
+ * <p>B is packed, through its transpose when transB, with the last panel padded with zeros, except
+ * when it needs no packing: one panel whose rows are already NR contiguous floats (n = ldb = NR,
+ * not transposed), or, with MR = 8 beside a transposed A read in place, whole panels read in
+ * place at B's leading dimension (the long-k weight gradients dW = delta^T x of a training step).
+ * A transposed A against a B of MR = 8 columns (an embedding's dW) is computed as C^T
+ * ({@link #transposedTiles}).
  * A is packed when the block of B is wide; against a narrow block
  * ({@link #IN_PLACE_PANELS}) A is read in place, MR rows at a time ({@link #kernelRows}) or, when
  * transposed, MR contiguous values per k step ({@link #kernelCols}), and alpha scales the sums at
  * the store: packing A cost about a fifth of an SRE training step. A ragged
  * last row panel is packed alone, and ragged tiles are computed in full into a small tile and
- * copied back with a scalar loop (no masked loads or stores). The micro-kernel keeps an MR x NR =
- * 4 x (2 vectors) tile of C in 8 vector registers, accumulating over k with one broadcast of A and
- * two FMAs per row, and touches C once per k block. beta is applied at write-back of the first k
- * block only, and beta == 0 stores without reading C (NaN in C is not propagated), as in BLAS.
+ * copied back with a scalar loop (no masked loads or stores). The micro-kernel keeps an MR x NR
+ * tile of C in vector registers, 8 x (2 vectors) = 16 accumulators with 512-bit vectors and
+ * 4 x (2 vectors) = 8 otherwise, accumulating over k with one broadcast of A and two FMAs per row,
+ * and touches C once per k block. beta is applied at write-back of the first k block only, and
+ * beta == 0 stores without reading C (NaN in C is not propagated), as in BLAS.
  *
  * <p>The one order (spec/kernels.md#one-result): every element of C is, per k block of
  * {@link #KC}, the chain of fused multiply-adds over p from 0, then {@code C = fma(C, beta', alpha
@@ -52,8 +58,12 @@ final class VectorGemm {
 
   static final VectorSpecies<Float> S = VectorKernels.S;
   static final int L = S.length();
-  /** Rows of the C tile held in registers. */
-  static final int MR = 4;
+  /**
+   * Rows of the C tile held in registers: 8 with 512-bit vectors (sixteen accumulators of the 32
+   * vector registers of AVX-512; a 4 x 2 tile left the FMA ports idle, BENCHMARKS.md), else 4
+   * (eight accumulators: with more, C2 spills the sixteen registers of AVX2 on JDK 25).
+   */
+  static final int MR = L >= 16 ? 8 : 4;
   /** Columns of the C tile held in registers: two vectors. */
   static final int NR = 2 * L;
   /**
@@ -64,7 +74,7 @@ final class VectorGemm {
    */
   static final int KC = ScalarKernels.GEMM_KC;
   /** Rows of A packed at once (a multiple of MR): MC x KC floats (128 KiB) stay in L2. */
-  static final int MC = 16 * MR;
+  static final int MC = 64;
   /** Columns of B packed at once (a multiple of NR). */
   static final int NC = NR * (1024 / NR);
 
@@ -137,21 +147,42 @@ final class VectorGemm {
     }
     boolean shared = workers != null && workers.threads() > 1;
     Workspace ws = WORKSPACE.get();
+    if (MR == 8 && transA && !transB && n == MR && m % NR == 0 && !shared) {
+      transposedTiles(m, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, ws.tile);
+      return;
+    }
     Job job = ws.job;
     job.set(transA, transB, m, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
     int rowBlocks = (m + MC - 1) / MC;
+    // B is not packed when it is one row-contiguous panel, or, for a transposed A read in place
+    // with MR = 8 (kernelCols8), when its columns are whole panels: the long-k weight gradients
+    boolean inPlaceB = !transB && n == NR && ldb == NR;
+    boolean stridedB = !inPlaceB && MR == 8 && transA && !transB && n % NR == 0
+        && n <= IN_PLACE_PANELS * NR;
     for (int jc = 0; jc < n; jc += NC) {
       int nc = Math.min(NC, n - jc);
       int ncPanels = (nc + NR - 1) / NR;
       int groups = shared ? Math.min(ncPanels, (MIN_CHUNKS + rowBlocks - 1) / rowBlocks) : 1;
       for (int pc = 0; pc < k; pc += KC) {
         int kc = Math.min(KC, k - pc);
-        job.block(jc, nc, ncPanels, pc, kc, pc == 0 ? beta : 1f, ws.b(ncPanels * NR * kc), groups);
+        float betaBlock = pc == 0 ? beta : 1f;
+        if (inPlaceB) { // B is one packed panel already: rows of NR contiguous floats
+          job.block(jc, nc, ncPanels, pc, kc, betaBlock, b, bOff + pc * NR, NR * kc, NR, groups);
+        } else if (stridedB) { // B's rows read in place, NR floats at a time
+          job.block(jc, nc, ncPanels, pc, kc, betaBlock, b, bOff + pc * ldb + jc, NR, ldb, groups);
+        } else {
+          job.block(jc, nc, ncPanels, pc, kc, betaBlock, ws.b(ncPanels * NR * kc), 0, NR * kc, NR,
+              groups);
+        }
         if (shared) {
-          workers.run((ncPanels + PACK_PANELS - 1) / PACK_PANELS, job.pack);
+          if (!inPlaceB && !stridedB) {
+            workers.run((ncPanels + PACK_PANELS - 1) / PACK_PANELS, job.pack);
+          }
           workers.run(rowBlocks * groups, job.compute);
         } else {
-          job.pack(0, ncPanels);
+          if (!inPlaceB && !stridedB) {
+            job.pack(0, ncPanels);
+          }
           for (int ib = 0; ib < rowBlocks; ib++) {
             job.compute.accept(ib);
           }
@@ -173,6 +204,7 @@ final class VectorGemm {
     private int jc, nc, ncPanels, pc, kc, groups, groupPanels;
     private float betaBlock;
     private float[] pb;
+    private int pbOff, panelStep, bStride;
 
     /** Chunk i packs B panels [i PACK_PANELS, (i + 1) PACK_PANELS). */
     final IntConsumer pack = i -> pack(i * PACK_PANELS, Math.min(ncPanels, (i + 1) * PACK_PANELS));
@@ -197,7 +229,7 @@ final class VectorGemm {
     }
 
     void block(int jc, int nc, int ncPanels, int pc, int kc, float betaBlock, float[] pb,
-        int groups) {
+        int pbOff, int panelStep, int bStride, int groups) {
       this.jc = jc;
       this.nc = nc;
       this.ncPanels = ncPanels;
@@ -205,6 +237,9 @@ final class VectorGemm {
       this.kc = kc;
       this.betaBlock = betaBlock;
       this.pb = pb;
+      this.pbOff = pbOff;
+      this.panelStep = panelStep;
+      this.bStride = bStride;
       this.groups = groups;
       this.groupPanels = (ncPanels + groups - 1) / groups;
     }
@@ -231,13 +266,43 @@ final class VectorGemm {
       if (ncPanels > IN_PLACE_PANELS) {
         float[] pa = ws.a((mc + MR - 1) / MR * MR * kc);
         packA(transA, a, aOff, lda, ic, mc, pc, kc, pa);
-        panels(kc, pa, mc, pb, jp0, jp1, nc, alpha, betaBlock, c, cBlock, ldc, ws.tile);
+        panels(kc, pa, mc, pb, pbOff, jp0, jp1, nc, alpha, betaBlock, c, cBlock, ldc, ws.tile);
       } else if (transA) {
-        colPanels(kc, a, aOff + pc * lda + ic, lda, mc, pb, jp0, jp1, nc, alpha, betaBlock,
-            c, cBlock, ldc, ws);
+        colPanels(kc, a, aOff + pc * lda + ic, lda, mc, pb, pbOff, panelStep, bStride, jp0, jp1,
+            nc, alpha, betaBlock, c, cBlock, ldc, ws);
       } else {
-        rowPanels(kc, a, aOff + ic * lda + pc, lda, mc, pb, jp0, jp1, nc, alpha, betaBlock,
-            c, cBlock, ldc, ws);
+        rowPanels(kc, a, aOff + ic * lda + pc, lda, mc, pb, pbOff, jp0, jp1, nc, alpha,
+            betaBlock, c, cBlock, ldc, ws);
+      }
+    }
+  }
+
+  /**
+   * C = alpha A^T B + beta C for a B of n = MR columns (the weight gradient of an embedding with
+   * few features), computed as its transpose C^T = B^T A, MR x NR at a time by {@link
+   * #kernelCols8} with both operands read in place: B's rows are the MR values of a step, A's
+   * rows NR columns of C. A product of floats does not depend on the order of its factors, so each
+   * element is the chain of fused multiply-adds of {@link #gemm} (spec/kernels.md#one-result),
+   * without padding eight columns of B to NR and packing them.
+   */
+  private static void transposedTiles(int m, int k, float alpha, float[] a, int aOff, int lda,
+      float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc, float[] tile) {
+    for (int pc = 0; pc < k; pc += KC) {
+      int kc = Math.min(KC, k - pc);
+      float betaBlock = pc == 0 ? beta : 1f;
+      for (int i0 = 0; i0 < m; i0 += NR) {
+        kernelCols8(kc, b, bOff + pc * ldb, ldb, a, aOff + pc * lda + i0, lda, alpha, 0f, tile, 0,
+            NR, tile);
+        if (!direct(alpha, 0f)) {
+          finish(tile, alpha, 0f, tile, 0, NR);
+        }
+        for (int i = 0; i < NR; i++) { // tile[j][i] is C[i0 + i][j], as copyEdge rounds it
+          int ci = cOff + (i0 + i) * ldc;
+          for (int j = 0; j < MR; j++) {
+            float t = tile[j * NR + i];
+            c[ci + j] = betaBlock == 0f ? t : Math.fma(c[ci + j], betaBlock, t);
+          }
+        }
       }
     }
   }
@@ -246,8 +311,8 @@ final class VectorGemm {
    * Tiles of one mc x nc block of C against B panels [jp0, jp1), from packed A; alpha scales the
    * sums.
    */
-  private static void panels(int kc, float[] pa, int mc, float[] pb, int jp0, int jp1, int nc,
-      float alpha, float beta, float[] c, int cBlock, int ldc, float[] tile) {
+  private static void panels(int kc, float[] pa, int mc, float[] pb, int pbOff, int jp0, int jp1,
+      int nc, float alpha, float beta, float[] c, int cBlock, int ldc, float[] tile) {
     int mcPanels = (mc + MR - 1) / MR;
     for (int jp = jp0; jp < jp1; jp++) {
       int j0 = jp * NR;
@@ -256,10 +321,25 @@ final class VectorGemm {
         int i0 = ip * MR;
         int rows = Math.min(MR, mc - i0);
         int cTile = cBlock + i0 * ldc + j0;
+        int aPanel = ip * MR * kc, bPanel = pbOff + jp * NR * kc;
         if (rows == MR && cols == NR) {
-          kernel(kc, pa, ip * MR * kc, pb, jp * NR * kc, alpha, beta, c, cTile, ldc);
+          if (MR == 8) {
+            kernel8(kc, pa, aPanel, pb, bPanel, alpha, beta, c, cTile, ldc, tile);
+            if (!direct(alpha, beta)) {
+              finish(tile, alpha, beta, c, cTile, ldc);
+            }
+          } else {
+            kernel(kc, pa, aPanel, pb, bPanel, alpha, beta, c, cTile, ldc);
+          }
         } else {
-          kernel(kc, pa, ip * MR * kc, pb, jp * NR * kc, alpha, 0f, tile, 0, NR);
+          if (MR == 8) {
+            kernel8(kc, pa, aPanel, pb, bPanel, alpha, 0f, tile, 0, NR, tile);
+            if (!direct(alpha, 0f)) {
+              finish(tile, alpha, 0f, tile, 0, NR);
+            }
+          } else {
+            kernel(kc, pa, aPanel, pb, bPanel, alpha, 0f, tile, 0, NR);
+          }
           copyEdge(tile, rows, cols, beta, c, cTile, ldc);
         }
       }
@@ -272,8 +352,8 @@ final class VectorGemm {
    * training step; a ragged last panel is packed alone. alpha is applied to the sums.
    */
   private static void rowPanels(int kc, float[] a, int aRow, int lda, int mc, float[] pb,
-      int jp0, int jp1, int nc, float alpha, float beta, float[] c, int cBlock, int ldc,
-      Workspace ws) {
+      int pbOff, int jp0, int jp1, int nc, float alpha, float beta, float[] c, int cBlock,
+      int ldc, Workspace ws) {
     int full = mc / MR;
     for (int jp = jp0; jp < jp1; jp++) {
       int j0 = jp * NR;
@@ -282,10 +362,25 @@ final class VectorGemm {
         int i0 = ip * MR;
         int cTile = cBlock + i0 * ldc + j0;
         int aPanel = aRow + i0 * lda;
+        int bPanel = pbOff + jp * NR * kc;
         if (cols == NR) {
-          kernelRows(kc, a, aPanel, lda, pb, jp * NR * kc, alpha, beta, c, cTile, ldc);
+          if (MR == 8) {
+            kernelRows8(kc, a, aPanel, lda, pb, bPanel, alpha, beta, c, cTile, ldc, ws.tile);
+            if (!direct(alpha, beta)) {
+              finish(ws.tile, alpha, beta, c, cTile, ldc);
+            }
+          } else {
+            kernelRows(kc, a, aPanel, lda, pb, bPanel, alpha, beta, c, cTile, ldc);
+          }
         } else {
-          kernelRows(kc, a, aPanel, lda, pb, jp * NR * kc, alpha, 0f, ws.tile, 0, NR);
+          if (MR == 8) {
+            kernelRows8(kc, a, aPanel, lda, pb, bPanel, alpha, 0f, ws.tile, 0, NR, ws.tile);
+            if (!direct(alpha, 0f)) {
+              finish(ws.tile, alpha, 0f, ws.tile, 0, NR);
+            }
+          } else {
+            kernelRows(kc, a, aPanel, lda, pb, bPanel, alpha, 0f, ws.tile, 0, NR);
+          }
           copyEdge(ws.tile, MR, cols, beta, c, cTile, ldc);
         }
       }
@@ -294,8 +389,8 @@ final class VectorGemm {
     if (rest > 0) {
       float[] pa = ws.a(MR * kc);
       packRows(a, aRow + full * MR * lda, lda, rest, kc, pa);
-      panels(kc, pa, rest, pb, jp0, jp1, nc, alpha, beta, c, cBlock + full * MR * ldc, ldc,
-          ws.tile);
+      panels(kc, pa, rest, pb, pbOff, jp0, jp1, nc, alpha, beta, c, cBlock + full * MR * ldc,
+          ldc, ws.tile);
     }
   }
 
@@ -306,19 +401,36 @@ final class VectorGemm {
    * in-place cases, choosing the kernel per tile, made the SRE step 10% slower on JDK 17.)
    */
   private static void colPanels(int kc, float[] a, int aCol, int lda, int mc, float[] pb,
-      int jp0, int jp1, int nc, float alpha, float beta, float[] c, int cBlock, int ldc,
-      Workspace ws) {
+      int pbOff, int panelStep, int bStride, int jp0, int jp1, int nc, float alpha, float beta,
+      float[] c, int cBlock, int ldc, Workspace ws) {
     int full = mc / MR;
     for (int jp = jp0; jp < jp1; jp++) {
       int j0 = jp * NR;
       int cols = Math.min(NR, nc - j0);
+      int bPanel = pbOff + jp * panelStep;
       for (int ip = 0; ip < full; ip++) {
         int i0 = ip * MR;
         int cTile = cBlock + i0 * ldc + j0;
         if (cols == NR) {
-          kernelCols(kc, a, aCol + i0, lda, pb, jp * NR * kc, alpha, beta, c, cTile, ldc);
+          if (MR == 8) {
+            kernelCols8(kc, a, aCol + i0, lda, pb, bPanel, bStride, alpha, beta, c, cTile, ldc,
+                ws.tile);
+            if (!direct(alpha, beta)) {
+              finish(ws.tile, alpha, beta, c, cTile, ldc);
+            }
+          } else {
+            kernelCols(kc, a, aCol + i0, lda, pb, bPanel, alpha, beta, c, cTile, ldc);
+          }
         } else {
-          kernelCols(kc, a, aCol + i0, lda, pb, jp * NR * kc, alpha, 0f, ws.tile, 0, NR);
+          if (MR == 8) {
+            kernelCols8(kc, a, aCol + i0, lda, pb, bPanel, bStride, alpha, 0f, ws.tile, 0, NR,
+                ws.tile);
+            if (!direct(alpha, 0f)) {
+              finish(ws.tile, alpha, 0f, ws.tile, 0, NR);
+            }
+          } else {
+            kernelCols(kc, a, aCol + i0, lda, pb, bPanel, alpha, 0f, ws.tile, 0, NR);
+          }
           copyEdge(ws.tile, MR, cols, beta, c, cTile, ldc);
         }
       }
@@ -327,16 +439,28 @@ final class VectorGemm {
     if (rest > 0) {
       float[] pa = ws.a(MR * kc);
       packA(true, a, aCol + full * MR, lda, 0, rest, 0, kc, pa);
-      panels(kc, pa, rest, pb, jp0, jp1, nc, alpha, beta, c, cBlock + full * MR * ldc, ldc,
-          ws.tile);
+      int cRest = cBlock + full * MR * ldc;
+      if (MR == 8) { // the packed panel is a transposed A with leading dimension MR
+        for (int jp = jp0; jp < jp1; jp++) {
+          int j0 = jp * NR;
+          kernelCols8(kc, pa, 0, MR, pb, pbOff + jp * panelStep, bStride, alpha, 0f, ws.tile, 0,
+              NR, ws.tile);
+          if (!direct(alpha, 0f)) {
+            finish(ws.tile, alpha, 0f, ws.tile, 0, NR);
+          }
+          copyEdge(ws.tile, rest, Math.min(NR, nc - j0), beta, c, cRest + j0, ldc);
+        }
+      } else {
+        panels(kc, pa, rest, pb, pbOff, jp0, jp1, nc, alpha, beta, c, cRest, ldc, ws.tile);
+      }
     }
   }
 
   /**
-   * The micro-kernel: C[0:MR, 0:NR] (at c[cOff], stride ldc) = alpha sum_p pa[p][0:MR] x
-   * pb[p][0:NR] + beta C. pa is an MR-interleaved panel (pa[aOff + p MR + r]), pb an
-   * NR-interleaved one. Eight accumulators: with more (6 x 2 or 4 x 3 tiles), C2 spills on JDK 25
-   * and runs at half speed.
+   * The micro-kernel for MR = 4: C[0:4, 0:NR] (at c[cOff], stride ldc) = alpha sum_p
+   * pa[p][0:4] x pb[p][0:NR] + beta C. pa is an MR-interleaved panel (pa[aOff + p MR + r]), pb an
+   * NR-interleaved one. Eight accumulators: with more (6 x 2 or 4 x 3 tiles), C2 spills the 16
+   * vector registers of AVX2 on JDK 25 and runs at half speed.
    */
   private static void kernel(int kc, float[] pa, int aOff, float[] pb, int bOff,
       float alpha, float beta, float[] c, int cOff, int ldc) {
@@ -519,12 +643,310 @@ final class VectorGemm {
     c31.intoArray(c, c3 + L);
   }
 
+  /**
+   * {@link #kernel} for MR = 8 (512-bit vectors, 32 vector registers): sixteen accumulators, so
+   * that two FMA ports with a latency of four cycles stay busy. The same sums in the same order.
+   */
+  private static void kernel8(int kc, float[] pa, int aOff, float[] pb, int bOff,
+      float alpha, float beta, float[] c, int cOff, int ldc, float[] tile) {
+    FloatVector c00 = FloatVector.zero(S), c01 = c00;
+    FloatVector c10 = c00, c11 = c00;
+    FloatVector c20 = c00, c21 = c00;
+    FloatVector c30 = c00, c31 = c00;
+    FloatVector c40 = c00, c41 = c00;
+    FloatVector c50 = c00, c51 = c00;
+    FloatVector c60 = c00, c61 = c00;
+    FloatVector c70 = c00, c71 = c00;
+    for (int p = 0; p < kc; p++) {
+      int bp = bOff + p * NR;
+      FloatVector b0 = FloatVector.fromArray(S, pb, bp);
+      FloatVector b1 = FloatVector.fromArray(S, pb, bp + L);
+      int ap = aOff + p * MR;
+      FloatVector a0 = FloatVector.broadcast(S, pa[ap]);
+      c00 = a0.fma(b0, c00);
+      c01 = a0.fma(b1, c01);
+      FloatVector a1 = FloatVector.broadcast(S, pa[ap + 1]);
+      c10 = a1.fma(b0, c10);
+      c11 = a1.fma(b1, c11);
+      FloatVector a2 = FloatVector.broadcast(S, pa[ap + 2]);
+      c20 = a2.fma(b0, c20);
+      c21 = a2.fma(b1, c21);
+      FloatVector a3 = FloatVector.broadcast(S, pa[ap + 3]);
+      c30 = a3.fma(b0, c30);
+      c31 = a3.fma(b1, c31);
+      FloatVector a4 = FloatVector.broadcast(S, pa[ap + 4]);
+      c40 = a4.fma(b0, c40);
+      c41 = a4.fma(b1, c41);
+      FloatVector a5 = FloatVector.broadcast(S, pa[ap + 5]);
+      c50 = a5.fma(b0, c50);
+      c51 = a5.fma(b1, c51);
+      FloatVector a6 = FloatVector.broadcast(S, pa[ap + 6]);
+      c60 = a6.fma(b0, c60);
+      c61 = a6.fma(b1, c61);
+      FloatVector a7 = FloatVector.broadcast(S, pa[ap + 7]);
+      c70 = a7.fma(b0, c70);
+      c71 = a7.fma(b1, c71);
+    }
+    // C = s or C + s (= fma(C, 1, s)) straight away; else the sums go through the tile (see the
+    // note before finish)
+    boolean direct = direct(alpha, beta);
+    float[] t = direct ? c : tile;
+    int t0 = direct ? cOff : 0, ld = direct ? ldc : NR;
+    int t1 = t0 + ld, t2 = t1 + ld, t3 = t2 + ld, t4 = t3 + ld, t5 = t4 + ld, t6 = t5 + ld;
+    int t7 = t6 + ld;
+    if (direct && beta == 1f) {
+      c00 = c00.add(FloatVector.fromArray(S, c, t0));
+      c01 = c01.add(FloatVector.fromArray(S, c, t0 + L));
+      c10 = c10.add(FloatVector.fromArray(S, c, t1));
+      c11 = c11.add(FloatVector.fromArray(S, c, t1 + L));
+      c20 = c20.add(FloatVector.fromArray(S, c, t2));
+      c21 = c21.add(FloatVector.fromArray(S, c, t2 + L));
+      c30 = c30.add(FloatVector.fromArray(S, c, t3));
+      c31 = c31.add(FloatVector.fromArray(S, c, t3 + L));
+      c40 = c40.add(FloatVector.fromArray(S, c, t4));
+      c41 = c41.add(FloatVector.fromArray(S, c, t4 + L));
+      c50 = c50.add(FloatVector.fromArray(S, c, t5));
+      c51 = c51.add(FloatVector.fromArray(S, c, t5 + L));
+      c60 = c60.add(FloatVector.fromArray(S, c, t6));
+      c61 = c61.add(FloatVector.fromArray(S, c, t6 + L));
+      c70 = c70.add(FloatVector.fromArray(S, c, t7));
+      c71 = c71.add(FloatVector.fromArray(S, c, t7 + L));
+    }
+    c00.intoArray(t, t0);
+    c01.intoArray(t, t0 + L);
+    c10.intoArray(t, t1);
+    c11.intoArray(t, t1 + L);
+    c20.intoArray(t, t2);
+    c21.intoArray(t, t2 + L);
+    c30.intoArray(t, t3);
+    c31.intoArray(t, t3 + L);
+    c40.intoArray(t, t4);
+    c41.intoArray(t, t4 + L);
+    c50.intoArray(t, t5);
+    c51.intoArray(t, t5 + L);
+    c60.intoArray(t, t6);
+    c61.intoArray(t, t6 + L);
+    c70.intoArray(t, t7);
+    c71.intoArray(t, t7 + L);
+  }
+
+  /**
+   * {@link #kernelCols} for MR = 8: the eight values of step p at a[aOff + p lda + r], and the
+   * NR values of B at pb[bOff + p bStride + j] (bStride = NR for a packed panel, or B's leading
+   * dimension when B is read in place). The same sums in the same order.
+   */
+  private static void kernelCols8(int kc, float[] a, int aOff, int lda, float[] pb, int bOff,
+      int bStride, float alpha, float beta, float[] c, int cOff, int ldc, float[] tile) {
+    FloatVector c00 = FloatVector.zero(S), c01 = c00;
+    FloatVector c10 = c00, c11 = c00;
+    FloatVector c20 = c00, c21 = c00;
+    FloatVector c30 = c00, c31 = c00;
+    FloatVector c40 = c00, c41 = c00;
+    FloatVector c50 = c00, c51 = c00;
+    FloatVector c60 = c00, c61 = c00;
+    FloatVector c70 = c00, c71 = c00;
+    for (int p = 0; p < kc; p++) {
+      int bp = bOff + p * bStride;
+      FloatVector b0 = FloatVector.fromArray(S, pb, bp);
+      FloatVector b1 = FloatVector.fromArray(S, pb, bp + L);
+      int ap = aOff + p * lda;
+      FloatVector a0 = FloatVector.broadcast(S, a[ap]);
+      c00 = a0.fma(b0, c00);
+      c01 = a0.fma(b1, c01);
+      FloatVector a1 = FloatVector.broadcast(S, a[ap + 1]);
+      c10 = a1.fma(b0, c10);
+      c11 = a1.fma(b1, c11);
+      FloatVector a2 = FloatVector.broadcast(S, a[ap + 2]);
+      c20 = a2.fma(b0, c20);
+      c21 = a2.fma(b1, c21);
+      FloatVector a3 = FloatVector.broadcast(S, a[ap + 3]);
+      c30 = a3.fma(b0, c30);
+      c31 = a3.fma(b1, c31);
+      FloatVector a4 = FloatVector.broadcast(S, a[ap + 4]);
+      c40 = a4.fma(b0, c40);
+      c41 = a4.fma(b1, c41);
+      FloatVector a5 = FloatVector.broadcast(S, a[ap + 5]);
+      c50 = a5.fma(b0, c50);
+      c51 = a5.fma(b1, c51);
+      FloatVector a6 = FloatVector.broadcast(S, a[ap + 6]);
+      c60 = a6.fma(b0, c60);
+      c61 = a6.fma(b1, c61);
+      FloatVector a7 = FloatVector.broadcast(S, a[ap + 7]);
+      c70 = a7.fma(b0, c70);
+      c71 = a7.fma(b1, c71);
+    }
+    // C = s or C + s (= fma(C, 1, s)) straight away; else the sums go through the tile (see the
+    // note before finish)
+    boolean direct = direct(alpha, beta);
+    float[] t = direct ? c : tile;
+    int t0 = direct ? cOff : 0, ld = direct ? ldc : NR;
+    int t1 = t0 + ld, t2 = t1 + ld, t3 = t2 + ld, t4 = t3 + ld, t5 = t4 + ld, t6 = t5 + ld;
+    int t7 = t6 + ld;
+    if (direct && beta == 1f) {
+      c00 = c00.add(FloatVector.fromArray(S, c, t0));
+      c01 = c01.add(FloatVector.fromArray(S, c, t0 + L));
+      c10 = c10.add(FloatVector.fromArray(S, c, t1));
+      c11 = c11.add(FloatVector.fromArray(S, c, t1 + L));
+      c20 = c20.add(FloatVector.fromArray(S, c, t2));
+      c21 = c21.add(FloatVector.fromArray(S, c, t2 + L));
+      c30 = c30.add(FloatVector.fromArray(S, c, t3));
+      c31 = c31.add(FloatVector.fromArray(S, c, t3 + L));
+      c40 = c40.add(FloatVector.fromArray(S, c, t4));
+      c41 = c41.add(FloatVector.fromArray(S, c, t4 + L));
+      c50 = c50.add(FloatVector.fromArray(S, c, t5));
+      c51 = c51.add(FloatVector.fromArray(S, c, t5 + L));
+      c60 = c60.add(FloatVector.fromArray(S, c, t6));
+      c61 = c61.add(FloatVector.fromArray(S, c, t6 + L));
+      c70 = c70.add(FloatVector.fromArray(S, c, t7));
+      c71 = c71.add(FloatVector.fromArray(S, c, t7 + L));
+    }
+    c00.intoArray(t, t0);
+    c01.intoArray(t, t0 + L);
+    c10.intoArray(t, t1);
+    c11.intoArray(t, t1 + L);
+    c20.intoArray(t, t2);
+    c21.intoArray(t, t2 + L);
+    c30.intoArray(t, t3);
+    c31.intoArray(t, t3 + L);
+    c40.intoArray(t, t4);
+    c41.intoArray(t, t4 + L);
+    c50.intoArray(t, t5);
+    c51.intoArray(t, t5 + L);
+    c60.intoArray(t, t6);
+    c61.intoArray(t, t6 + L);
+    c70.intoArray(t, t7);
+    c71.intoArray(t, t7 + L);
+  }
+
+  /** {@link #kernelRows} for MR = 8: row r of the 8 x kc panel at a[aOff + r lda + p]. */
+  private static void kernelRows8(int kc, float[] a, int aOff, int lda, float[] pb, int bOff,
+      float alpha, float beta, float[] c, int cOff, int ldc, float[] tile) {
+    FloatVector c00 = FloatVector.zero(S), c01 = c00;
+    FloatVector c10 = c00, c11 = c00;
+    FloatVector c20 = c00, c21 = c00;
+    FloatVector c30 = c00, c31 = c00;
+    FloatVector c40 = c00, c41 = c00;
+    FloatVector c50 = c00, c51 = c00;
+    FloatVector c60 = c00, c61 = c00;
+    FloatVector c70 = c00, c71 = c00;
+    int a0r = aOff, a1r = aOff + lda, a2r = aOff + 2 * lda, a3r = aOff + 3 * lda;
+    int a4r = aOff + 4 * lda, a5r = aOff + 5 * lda, a6r = aOff + 6 * lda, a7r = aOff + 7 * lda;
+    for (int p = 0; p < kc; p++) {
+      int bp = bOff + p * NR;
+      FloatVector b0 = FloatVector.fromArray(S, pb, bp);
+      FloatVector b1 = FloatVector.fromArray(S, pb, bp + L);
+      FloatVector a0 = FloatVector.broadcast(S, a[a0r + p]);
+      c00 = a0.fma(b0, c00);
+      c01 = a0.fma(b1, c01);
+      FloatVector a1 = FloatVector.broadcast(S, a[a1r + p]);
+      c10 = a1.fma(b0, c10);
+      c11 = a1.fma(b1, c11);
+      FloatVector a2 = FloatVector.broadcast(S, a[a2r + p]);
+      c20 = a2.fma(b0, c20);
+      c21 = a2.fma(b1, c21);
+      FloatVector a3 = FloatVector.broadcast(S, a[a3r + p]);
+      c30 = a3.fma(b0, c30);
+      c31 = a3.fma(b1, c31);
+      FloatVector a4 = FloatVector.broadcast(S, a[a4r + p]);
+      c40 = a4.fma(b0, c40);
+      c41 = a4.fma(b1, c41);
+      FloatVector a5 = FloatVector.broadcast(S, a[a5r + p]);
+      c50 = a5.fma(b0, c50);
+      c51 = a5.fma(b1, c51);
+      FloatVector a6 = FloatVector.broadcast(S, a[a6r + p]);
+      c60 = a6.fma(b0, c60);
+      c61 = a6.fma(b1, c61);
+      FloatVector a7 = FloatVector.broadcast(S, a[a7r + p]);
+      c70 = a7.fma(b0, c70);
+      c71 = a7.fma(b1, c71);
+    }
+    // C = s or C + s (= fma(C, 1, s)) straight away; else the sums go through the tile (see the
+    // note before finish)
+    boolean direct = direct(alpha, beta);
+    float[] t = direct ? c : tile;
+    int t0 = direct ? cOff : 0, ld = direct ? ldc : NR;
+    int t1 = t0 + ld, t2 = t1 + ld, t3 = t2 + ld, t4 = t3 + ld, t5 = t4 + ld, t6 = t5 + ld;
+    int t7 = t6 + ld;
+    if (direct && beta == 1f) {
+      c00 = c00.add(FloatVector.fromArray(S, c, t0));
+      c01 = c01.add(FloatVector.fromArray(S, c, t0 + L));
+      c10 = c10.add(FloatVector.fromArray(S, c, t1));
+      c11 = c11.add(FloatVector.fromArray(S, c, t1 + L));
+      c20 = c20.add(FloatVector.fromArray(S, c, t2));
+      c21 = c21.add(FloatVector.fromArray(S, c, t2 + L));
+      c30 = c30.add(FloatVector.fromArray(S, c, t3));
+      c31 = c31.add(FloatVector.fromArray(S, c, t3 + L));
+      c40 = c40.add(FloatVector.fromArray(S, c, t4));
+      c41 = c41.add(FloatVector.fromArray(S, c, t4 + L));
+      c50 = c50.add(FloatVector.fromArray(S, c, t5));
+      c51 = c51.add(FloatVector.fromArray(S, c, t5 + L));
+      c60 = c60.add(FloatVector.fromArray(S, c, t6));
+      c61 = c61.add(FloatVector.fromArray(S, c, t6 + L));
+      c70 = c70.add(FloatVector.fromArray(S, c, t7));
+      c71 = c71.add(FloatVector.fromArray(S, c, t7 + L));
+    }
+    c00.intoArray(t, t0);
+    c01.intoArray(t, t0 + L);
+    c10.intoArray(t, t1);
+    c11.intoArray(t, t1 + L);
+    c20.intoArray(t, t2);
+    c21.intoArray(t, t2 + L);
+    c30.intoArray(t, t3);
+    c31.intoArray(t, t3 + L);
+    c40.intoArray(t, t4);
+    c41.intoArray(t, t4 + L);
+    c50.intoArray(t, t5);
+    c51.intoArray(t, t5 + L);
+    c60.intoArray(t, t6);
+    c61.intoArray(t, t6 + L);
+    c70.intoArray(t, t7);
+    c71.intoArray(t, t7 + L);
+  }
+
   // The tile's store, C = alpha acc + beta C per row (beta == 0 does not read C, alpha == 1
   // skips the product), is written out at the end of each kernel rather than called: a call that
   // C2 does not inline receives its vectors boxed and runs the Vector API's Java fallback. C2
   // judged the call sites cold in the kernels compiled on stack replacement (long k loops, as the
   // transformer's dW = delta^T x over 1024 rows), which then spent most of their time there
   // (BENCHMARKS.md, the transformer step).
+
+  // The 8-row kernels write C = s or C + s (alpha 1, beta 0 or 1: every GEMM of a training step)
+  // from their registers, and otherwise store the sums to the tile, which their caller then hands
+  // to finish: with the general store written out in the kernel as in the 4-row ones (32 more
+  // vector operations), C2 ran out of its inlining budget for the method on JDK 17 and ran part of
+  // the loop in the Vector API's Java fallback, which allocates (BENCHMARKS.md). finish is called
+  // from outside the kernels so that its vector operations are never inlined into them.
+
+  /**
+   * Whether the 8-row kernels write C themselves (C = s, or C + s = fma(C, 1, s)) for this alpha
+   * and beta; else they leave the sums in the tile and the caller calls {@link #finish}.
+   */
+  private static boolean direct(float alpha, float beta) {
+    return alpha == 1f && (beta == 0f || beta == 1f);
+  }
+
+  /**
+   * C[0:MR, 0:NR] (at c[cOff], stride ldc) = fma(C, beta, alpha s) for the sums s in tile
+   * (stride NR); alpha == 1 skips the product, beta == 0 does not read C. c may be the tile itself.
+   */
+  private static void finish(float[] tile, float alpha, float beta, float[] c, int cOff, int ldc) {
+    for (int r = 0; r < MR; r++) {
+      int ci = cOff + r * ldc;
+      FloatVector s0 = FloatVector.fromArray(S, tile, r * NR);
+      FloatVector s1 = FloatVector.fromArray(S, tile, r * NR + L);
+      if (alpha != 1f) {
+        s0 = s0.mul(alpha);
+        s1 = s1.mul(alpha);
+      }
+      if (beta != 0f) {
+        FloatVector bv = FloatVector.broadcast(S, beta);
+        s0 = FloatVector.fromArray(S, c, ci).fma(bv, s0);
+        s1 = FloatVector.fromArray(S, c, ci + L).fma(bv, s1);
+      }
+      s0.intoArray(c, ci);
+      s1.intoArray(c, ci + L);
+    }
+  }
 
   /** A ragged tile computed in full into {@code tile}: copies its rows x cols corner to C. */
   private static void copyEdge(float[] tile, int rows, int cols, float beta, float[] c, int cOff,
@@ -557,14 +979,13 @@ final class VectorGemm {
     for (int ip = 0; ip * MR < mc; ip++) {
       int dst = ip * MR * kc;
       int rows = Math.min(MR, mc - ip * MR);
-      if (transA && rows == MR) { // written out for MR = 4
+      if (transA && rows == MR) {
         int src = aOff + p0 * lda + i0 + ip * MR;
         for (int p = 0; p < kc; p++) {
           int sp = src + p * lda, d = dst + p * MR;
-          pa[d] = a[sp];
-          pa[d + 1] = a[sp + 1];
-          pa[d + 2] = a[sp + 2];
-          pa[d + 3] = a[sp + 3];
+          for (int r = 0; r < MR; r++) {
+            pa[d + r] = a[sp + r];
+          }
         }
       } else if (transA) {
         int src = aOff + p0 * lda + i0 + ip * MR;
@@ -601,12 +1022,15 @@ final class VectorGemm {
           FloatVector.fromArray(S, b, src).intoArray(pb, dst + p * NR);
           FloatVector.fromArray(S, b, src + L).intoArray(pb, dst + p * NR + L);
         }
-      } else if (!transB) {
+      } else if (!transB) { // two loops without a test per value (the narrow B of an embedding)
         for (int p = 0; p < kc; p++) {
           int src = bOff + (p0 + p) * ldb + jBase;
           int d = dst + p * NR;
-          for (int j = 0; j < NR; j++) {
-            pb[d + j] = j < cols ? b[src + j] : 0f;
+          for (int j = 0; j < cols; j++) {
+            pb[d + j] = b[src + j];
+          }
+          for (int j = cols; j < NR; j++) {
+            pb[d + j] = 0f;
           }
         }
       } else {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.util.Arrays;
+import org.hebb4j.parallel.Workers;
 import org.hebb4j.rng.Rng;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -199,6 +200,66 @@ class VectorKernelsTest {
     checkGemm(rng, true, true, 150, 37, 600, 0.5f, 1f);
     checkGemm(rng, true, false, 261, 45, 300, 1f, 0f);
     checkGemm(rng, false, true, 45, 261, 300, -1f, 0.5f);
+  }
+
+  /**
+   * GEMM around VectorGemm's register tile (MR = 4 or 8 rows, NR = two vectors) and the cases
+   * where it reads B in place: m and n on both sides of multiples of the tile (and m past one
+   * block of 64 rows by a half tile), k = 1, small, and past one KC block, leading dimensions
+   * equal to the widths (B one contiguous panel, or whole panels read in place beside a transposed
+   * A) or padded, with and without offsets; on one thread and through ThreadedKernels.
+   */
+  @Test
+  void gemmAroundTheTileAndBInPlace() {
+    Rng rng = new Rng(8);
+    int nr = 2 * VEC.vectorBitSize() / 32;
+    int[] ms = {1, 4, 7, 8, 9, 12, 20, 68};
+    int[] ns = {3, nr - 1, nr, nr + 5, 2 * nr, 3 * nr, 9 * nr};
+    int[] ks = {1, 3, 32, 513};
+    float[][] alphaBeta = {{1f, 0f}, {1f, 1f}, {-0.5f, 2f}, {0.25f, 0f}, {1f, -1f}};
+    try (Workers w = new Workers(2)) {
+      Kernels threaded = new ThreadedKernels(VEC, w);
+      for (boolean ta : new boolean[] {false, true}) {
+        for (boolean tb : new boolean[] {false, true}) {
+          for (int mi = 0; mi < ms.length; mi++) {
+            for (int ni = 0; ni < ns.length; ni++) {
+              int k = ks[(mi + ni) % ks.length];
+              float[] ab = alphaBeta[(mi + 2 * ni) % alphaBeta.length];
+              boolean tight = (mi + ni) % 3 != 2;
+              Kernels kern = (mi + ni) % 2 == 0 ? VEC : threaded;
+              checkGemmTight(rng, kern, ta, tb, ms[mi], ns[ni], k, ab[0], ab[1], tight);
+            }
+          }
+        }
+      }
+      // A transposed against B of 8 columns (an embedding's dW), computed as C^T with 8-row tiles
+      int[] ks2 = {1, 5, 513, 1100};
+      for (int i = 0; i < 8; i++) {
+        float[] ab = alphaBeta[i % alphaBeta.length];
+        checkGemmTight(rng, VEC, true, false, (1 + i % 3) * nr, 8, ks2[i % 4], ab[0], ab[1],
+            i % 3 != 2);
+        checkGemmTight(rng, threaded, true, false, nr, 8, ks2[i % 4], ab[0], ab[1], i < 4);
+      }
+    }
+  }
+
+  /**
+   * {@link #checkGemm} on {@code kern}, with leading dimensions equal to the widths and A, B, C at
+   * offset 0 when {@code tight}, else padded and offset.
+   */
+  private static void checkGemmTight(Rng rng, Kernels kern, boolean ta, boolean tb, int m, int n,
+      int k, float alpha, float beta, boolean tight) {
+    int aRows = ta ? k : m, aCols = ta ? m : k, bRows = tb ? n : k, bCols = tb ? k : n;
+    int pad = tight ? 0 : 3, off = tight ? 0 : 5;
+    int lda = aCols + pad, ldb = bCols + pad, ldc = n + pad;
+    float[] a = random(rng, off + aRows * lda);
+    float[] b = random(rng, off + bRows * ldb);
+    float[] c0 = random(rng, off + m * ldc);
+    float[] cr = c0.clone(), cv = c0.clone();
+    REF.gemm(ta, tb, m, n, k, alpha, a, off, lda, b, off, ldb, beta, cr, off, ldc);
+    kern.gemm(ta, tb, m, n, k, alpha, a, off, lda, b, off, ldb, beta, cv, off, ldc);
+    checkAll(cr, cv, k, kern.name() + " gemm transA=" + ta + " transB=" + tb + " " + m + "x" + n
+        + "x" + k + " alpha=" + alpha + " beta=" + beta + (tight ? " tight" : " padded"));
   }
 
   @Test
