@@ -278,6 +278,39 @@ final class VectorKernels extends ScalarKernels implements ParallelGemm {
     }
   }
 
+  /**
+   * (K22) in vector lanes over batch rows at 256 and 512 bits ({@link VectorAttention}); at 128
+   * bits the scalar reference (the double lanes, as for {@link #exp}).
+   */
+  @Override
+  public void attention(int batch, int tokens, int heads, int dh, float alpha, float[] q,
+      float[] k, float[] v, int xOff, float[] p, double[] e, int pOff, float[] o) {
+    AttentionCore.check(batch, tokens, heads, dh, q, k, v, xOff, p, e, pOff, o);
+    if (DOUBLE_LANES) {
+      VectorAttention.forward(this, batch, tokens, heads, dh, alpha, q, k, v, xOff, p, e, pOff,
+          o);
+    } else {
+      AttentionCore.forward(this, 0, batch, tokens, heads, dh, alpha, q, k, v, xOff, p, e, pOff,
+          o);
+    }
+  }
+
+  /** (K23) in vector lanes over batch rows, as {@link #attention}. */
+  @Override
+  public void attentionBackward(int batch, int tokens, int heads, int dh, float alpha,
+      float[] q, float[] k, float[] v, float[] dO, int xOff, float[] p, int pOff, float[] ds,
+      int dsOff, float[] dq, float[] dk, float[] dv) {
+    AttentionCore.checkBackward(batch, tokens, heads, dh, q, k, v, dO, xOff, p, pOff, ds, dsOff,
+        dq, dk, dv);
+    if (DOUBLE_LANES) {
+      VectorAttention.backward(this, batch, tokens, heads, dh, alpha, q, k, v, dO, xOff, p, pOff,
+          ds, dsOff, dq, dk, dv);
+    } else {
+      AttentionCore.backward(this, 0, batch, tokens, heads, dh, alpha, q, k, v, dO, xOff, p,
+          pOff, ds, dsOff, dq, dk, dv);
+    }
+  }
+
   @Override
   public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
       float[] a, int aOff, int lda, float[] b, int bOff, int ldb,

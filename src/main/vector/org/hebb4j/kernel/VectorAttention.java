@@ -1,0 +1,315 @@
+package org.hebb4j.kernel;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The attention core (spec/kernels.md#attention (K22)-(K23)) in vector lanes over batch rows:
+ * lane l of every vector belongs to batch row {@code g + l} of a group of L rows, so each lane
+ * performs exactly the scalar reference's ({@link AttentionCore}) IEEE operations on its own
+ * elements, in the same order (the fma chains over the inner index from +0, the maximum, the
+ * double exponents, (K21), the double sums, the roundings), and the bits are the reference's.
+ * Nothing is summed across lanes.
+ *
+ * <p>Per group and head, the head's columns of q, k, v (and dO, P) are gathered into per-thread
+ * lane-major matrices ({@code [row][column][lane]}, one vector per element: a gather with the
+ * scalar copies), the products, the softmax and dS are computed on those, and
+ * the results are scattered back into the row layout [batch, tokens, dim] that the linear maps
+ * and the parameter gradients use. The double parts (the softmax, dS) take a float vector's low
+ * half at a time as double lanes (part-0 conversions of the kernels' own species only, as in
+ * {@link VectorLayerNorm}): the float matrices are padded by L floats so that the half from lane
+ * DL loads whole, and a double vector rounds back into the low DL lanes of a float vector,
+ * stored whole (the element's high half, stored next, overwrites the rest). The rows of a range
+ * that do not fill a group take the scalar reference. Every method loads and stores its own
+ * vectors and stays small: a vector passed to a method C2 does not inline is boxed, and a large
+ * method can reach C2's inlining cutoff (BENCHMARKS.md, the transformer step, third pass).
+ */
+final class VectorAttention {
+
+  private VectorAttention() {}
+
+  private static final VectorSpecies<Float> S = VectorKernels.S;
+  /** Float lanes: batch rows per group. */
+  private static final int L = S.length();
+
+  /** One thread's lane-major matrices, grown on demand and then reused. */
+  private static final class Scratch {
+    /** [tokens][dim][L]: q, k, v, dO of a group; o, dv, dq, dk on their way out. */
+    float[] q = new float[0];
+    float[] k = new float[0];
+    float[] v = new float[0];
+    float[] d = new float[0];
+    float[] out = new float[0];
+    /** [heads][tokens][tokens][L]: S or dP, P, dS. */
+    float[] s = new float[0];
+    float[] p = new float[0];
+    float[] g = new float[0];
+    /** [heads][tokens][tokens][L] doubles: the exponents and exponentials. */
+    double[] x = new double[0];
+    /** Per lane: a row's maximum (float), 1 / sum or the row sum of dP P (double). */
+    final float[] m = new float[L];
+    final double[] w = new double[L];
+    /** The eight partial sums of (K5a) per lane. */
+    final double[] part = new double[8 * L];
+
+    Scratch size(int t, int heads, int dh) {
+      int rows = t * heads * dh * L;
+      int probs = heads * t * t * L;
+      if (q.length < rows) {
+        q = new float[rows];
+        k = new float[rows];
+        v = new float[rows];
+        d = new float[rows];
+        out = new float[rows];
+      }
+      if (s.length < probs) {
+        s = new float[probs];
+        p = new float[probs];
+        g = new float[probs];
+        x = new double[probs];
+      }
+      return this;
+    }
+  }
+
+  private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+  /** (K22); arguments checked by the caller. kern gives the scalar rows their (K21). */
+  static void forward(Kernels kern, int batch, int t, int heads, int dh, float alpha, float[] q,
+      float[] k, float[] v, int xOff, float[] p, double[] e, int pOff, float[] o) {
+    int full = batch - batch % L; // the rows that fill groups; the rest: the scalar reference
+    if (full > 0) {
+      Scratch s = SCRATCH.get().size(t, heads, dh);
+      int dim = heads * dh;
+      int rows = t * dim; // a batch row's elements in q, k, v, o
+      int probs = heads * t * t; // in p
+      for (int b = 0; b < full; b += L) {
+        int x0 = xOff + b * rows;
+        gather(rows, q, x0, s.q);
+        gather(rows, k, x0, s.k);
+        gather(rows, v, x0, s.v);
+        for (int j = 0; j < heads; j++) { // S_j = alpha q_j k_j^T
+          product(t, t, dh, alpha, s.q, j * dh, dim, 1, s.k, j * dh, 1, dim, s.s, j * t * t, t);
+        }
+        softmax(heads * t, t, s);
+        scatter(probs, s.p, p, pOff + b * probs);
+        for (int j = 0; j < heads; j++) { // o_j = P_j v_j
+          product(t, dh, t, 1f, s.p, j * t * t, t, 1, s.v, j * dh, dim, 1, s.out, j * dh, dim);
+        }
+        scatter(rows, s.out, o, x0);
+      }
+    }
+    AttentionCore.forward(kern, full, batch, t, heads, dh, alpha, q, k, v, xOff, p, e, pOff, o);
+  }
+
+  /** (K23); arguments checked by the caller. kern gives the scalar rows their (K5a). */
+  static void backward(Kernels kern, int batch, int t, int heads, int dh, float alpha,
+      float[] q, float[] k, float[] v, float[] dO, int xOff, float[] p, int pOff, float[] ds,
+      int dsOff, float[] dq, float[] dk, float[] dv) {
+    int full = batch - batch % L;
+    if (full > 0) {
+      Scratch s = SCRATCH.get().size(t, heads, dh);
+      int dim = heads * dh;
+      int rows = t * dim;
+      int probs = heads * t * t;
+      for (int b = 0; b < full; b += L) {
+        int x0 = xOff + b * rows;
+        gather(rows, dO, x0, s.d);
+        gather(rows, v, x0, s.v);
+        gather(probs, p, pOff + b * probs, s.p);
+        for (int j = 0; j < heads; j++) { // dP_j = dO_j v_j^T; dv_j = P_j^T dO_j
+          int c = j * dh;
+          product(t, t, dh, 1f, s.d, c, dim, 1, s.v, c, 1, dim, s.s, j * t * t, t);
+          product(t, dh, t, 1f, s.p, j * t * t, 1, t, s.d, c, dim, 1, s.out, c, dim);
+        }
+        scatter(rows, s.out, dv, x0);
+        gradScores(heads * t, t, s);
+        gather(rows, k, x0, s.k);
+        for (int j = 0; j < heads; j++) { // dq_j = alpha dS_j k_j
+          int c = j * dh;
+          product(t, dh, t, alpha, s.g, j * t * t, t, 1, s.k, c, dim, 1, s.out, c, dim);
+        }
+        scatter(rows, s.out, dq, x0);
+        gather(rows, q, x0, s.q);
+        for (int j = 0; j < heads; j++) { // dk_j = alpha dS_j^T q_j
+          int c = j * dh;
+          product(t, dh, t, alpha, s.g, j * t * t, 1, t, s.q, c, dim, 1, s.out, c, dim);
+        }
+        scatter(rows, s.out, dk, x0);
+      }
+    }
+    AttentionCore.backward(kern, full, batch, t, heads, dh, alpha, q, k, v, dO, xOff, p, pOff,
+        ds, dsOff, dq, dk, dv);
+  }
+
+  /**
+   * dst[i L + l] = src[base + l n + i] for i &lt; n, l &lt; L: the n elements of each of L
+   * consecutive batch rows, lane-major. Scalar copies: the Vector API's gather ran its Java
+   * fallback on JDK 17 (and, with that, made the shared Vector API code of the GEMM and the
+   * layer norm allocate too).
+   */
+  private static void gather(int n, float[] src, int base, float[] dst) {
+    for (int l = 0; l < L; l++) {
+      int from = base + l * n;
+      for (int i = 0; i < n; i++) {
+        dst[i * L + l] = src[from + i];
+      }
+    }
+  }
+
+  /** The inverse of {@link #gather}: n lane-major elements back to their L batch rows. */
+  private static void scatter(int n, float[] src, float[] dst, int base) {
+    for (int l = 0; l < L; l++) {
+      int to = base + l * n;
+      for (int i = 0; i < n; i++) {
+        dst[to + i] = src[i * L + l];
+      }
+    }
+  }
+
+  /**
+   * c[r][col] = alpha (the fma chain over i from +0 of A(r, i) B(i, col)) (K11), alpha skipped
+   * when 1, for r &lt; m, col &lt; n, i &lt; kk; A(r, i) is the vector at a[(a0 + r ar + i ai) L],
+   * B(i, col) at b[(b0 + i bi + col bc) L], c[r][col] at c[(c0 + r cr + col) L].
+   */
+  private static void product(int m, int n, int kk, float alpha, float[] a, int a0, int ar,
+      int ai, float[] b, int b0, int bi, int bc, float[] c, int c0, int cr) {
+    int n4 = n & ~3;
+    for (int r = 0; r < m; r++) {
+      for (int col = 0; col < n4; col += 4) {
+        product4((a0 + r * ar) * L, ai * L, kk, alpha, a, b, (b0 + col * bc) * L, bi * L,
+            bc * L, c, (c0 + r * cr + col) * L);
+      }
+      for (int col = n4; col < n; col++) {
+        FloatVector acc = FloatVector.zero(S);
+        for (int i = 0; i < kk; i++) {
+          acc = FloatVector.fromArray(S, a, (a0 + r * ar + i * ai) * L)
+              .fma(FloatVector.fromArray(S, b, (b0 + i * bi + col * bc) * L), acc);
+        }
+        if (alpha != 1f) {
+          acc = acc.mul(alpha);
+        }
+        acc.intoArray(c, (c0 + r * cr + col) * L);
+      }
+    }
+  }
+
+  /**
+   * Four elements of {@link #product} side by side: the chains over i of a[x + i ai] and
+   * b[y + i bi + q bc] for q &lt; 4, stored at c[z + q L] (offsets in floats).
+   */
+  private static void product4(int x, int ai, int kk, float alpha, float[] a, float[] b, int y,
+      int bi, int bc, float[] c, int z) {
+    FloatVector c0 = FloatVector.zero(S);
+    FloatVector c1 = c0;
+    FloatVector c2 = c0;
+    FloatVector c3 = c0;
+    for (int i = 0; i < kk; i++) {
+      FloatVector u = FloatVector.fromArray(S, a, x + i * ai);
+      int w = y + i * bi;
+      c0 = u.fma(FloatVector.fromArray(S, b, w), c0);
+      c1 = u.fma(FloatVector.fromArray(S, b, w + bc), c1);
+      c2 = u.fma(FloatVector.fromArray(S, b, w + 2 * bc), c2);
+      c3 = u.fma(FloatVector.fromArray(S, b, w + 3 * bc), c3);
+    }
+    if (alpha != 1f) {
+      c0 = c0.mul(alpha);
+      c1 = c1.mul(alpha);
+      c2 = c2.mul(alpha);
+      c3 = c3.mul(alpha);
+    }
+    c0.intoArray(c, z);
+    c1.intoArray(c, z + L);
+    c2.intoArray(c, z + 2 * L);
+    c3.intoArray(c, z + 3 * L);
+  }
+
+  // The double parts per lane in plain loops over the L contiguous lanes of an element: the
+  // Vector API's float-double conversions fell back to Java here on JDK 17 (C2 lost the
+  // constant species once these methods were inlined into one another), and the loops are a
+  // small part of the step.
+
+  /**
+   * The softmax of each of the {@code rows} rows (width t) of s.s to s.p, per lane as
+   * {@link AttentionCore#softmaxRows}: the maximum in order, the exponents in double, (K21), the
+   * sum in double from +0 in order, p = (float) ((float) e (1 / sum)).
+   */
+  private static void softmax(int rows, int t, Scratch s) {
+    float[] sc = s.s;
+    double[] x = s.x;
+    float[] m = s.m;
+    for (int r = 0; r < rows; r++) {
+      int at = r * t * L;
+      System.arraycopy(sc, at, m, 0, L);
+      for (int c = 1; c < t; c++) {
+        int a = at + c * L;
+        for (int l = 0; l < L; l++) {
+          m[l] = Math.max(m[l], sc[a + l]);
+        }
+      }
+      for (int c = 0; c < t; c++) {
+        int a = at + c * L;
+        for (int l = 0; l < L; l++) {
+          x[a + l] = (double) sc[a + l] - m[l];
+        }
+      }
+    }
+    VectorExp.exp(rows * t * L, x, 0, x, 0);
+    double[] w = s.w;
+    float[] p = s.p;
+    for (int r = 0; r < rows; r++) {
+      int at = r * t * L;
+      java.util.Arrays.fill(w, 0.0);
+      for (int c = 0; c < t; c++) {
+        int a = at + c * L;
+        for (int l = 0; l < L; l++) {
+          w[l] += x[a + l];
+        }
+      }
+      for (int l = 0; l < L; l++) {
+        w[l] = 1.0 / w[l];
+      }
+      for (int c = 0; c < t; c++) {
+        int a = at + c * L;
+        for (int l = 0; l < L; l++) {
+          p[a + l] = (float) ((float) x[a + l] * w[l]);
+        }
+      }
+    }
+  }
+
+  /**
+   * dS = (float) (P (dP - dot)) of s.s (dP) and s.p (P) to s.g for the {@code rows} rows of
+   * width t, dot the row's (K5a) of dP and P per lane: term c to partial sum c mod 8 from +0,
+   * combined as {@link Reductions#combine(double, double, double, double, double, double,
+   * double, double)}; as {@link AttentionCore#backward}.
+   */
+  private static void gradScores(int rows, int t, Scratch s) {
+    float[] dp = s.s;
+    float[] p = s.p;
+    float[] g = s.g;
+    double[] part = s.part;
+    double[] w = s.w;
+    for (int r = 0; r < rows; r++) {
+      int at = r * t * L;
+      java.util.Arrays.fill(part, 0.0);
+      for (int c = 0; c < t; c++) {
+        int a = at + c * L;
+        int q = (c & 7) * L;
+        for (int l = 0; l < L; l++) {
+          part[q + l] += (double) dp[a + l] * p[a + l];
+        }
+      }
+      for (int l = 0; l < L; l++) {
+        w[l] = Reductions.combine(part[l], part[L + l], part[2 * L + l], part[3 * L + l],
+            part[4 * L + l], part[5 * L + l], part[6 * L + l], part[7 * L + l]);
+      }
+      for (int c = 0; c < t; c++) {
+        int a = at + c * L;
+        for (int l = 0; l < L; l++) {
+          g[a + l] = (float) (p[a + l] * (dp[a + l] - w[l]));
+        }
+      }
+    }
+  }
+}
