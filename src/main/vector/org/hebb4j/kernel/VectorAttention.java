@@ -44,8 +44,6 @@ final class VectorAttention {
     float[] s = new float[0];
     float[] p = new float[0];
     float[] g = new float[0];
-    /** [heads][tokens][tokens][L] doubles: the exponents and exponentials. */
-    double[] x = new double[0];
     /** Per lane: a row's maximum (float), 1 / sum or the row sum of dP P (double). */
     final float[] m = new float[L];
     final double[] w = new double[L];
@@ -66,7 +64,6 @@ final class VectorAttention {
         s = new float[probs];
         p = new float[probs];
         g = new float[probs];
-        x = new double[probs];
       }
       return this;
     }
@@ -83,16 +80,23 @@ final class VectorAttention {
       int dim = heads * dh;
       int rows = t * dim; // a batch row's elements in q, k, v, o
       int probs = heads * t * t; // in p
+      // three passes, as the reference: the exponents of every group into e (its lane-major
+      // blocks), one (K21) call for them all, then the probabilities and the outputs
       for (int b = 0; b < full; b += L) {
         int x0 = xOff + b * rows;
         gather(rows, q, x0, s.q);
         gather(rows, k, x0, s.k);
-        gather(rows, v, x0, s.v);
         for (int j = 0; j < heads; j++) { // S_j = alpha q_j k_j^T
           product(t, t, dh, alpha, s.q, j * dh, dim, 1, s.k, j * dh, 1, dim, s.s, j * t * t, t);
         }
-        softmax(heads * t, t, s);
+        exponents(heads * t, t, s.s, s.m, e, pOff + b * probs);
+      }
+      VectorExp.exp(full * probs, e, pOff, e, pOff);
+      for (int b = 0; b < full; b += L) {
+        int x0 = xOff + b * rows;
+        probabilities(heads * t, t, e, pOff + b * probs, s.w, s.p);
         scatter(probs, s.p, p, pOff + b * probs);
+        gather(rows, v, x0, s.v);
         for (int j = 0; j < heads; j++) { // o_j = P_j v_j
           product(t, dh, t, 1f, s.p, j * t * t, t, 1, s.v, j * dh, dim, 1, s.out, j * dh, dim);
         }
@@ -168,30 +172,77 @@ final class VectorAttention {
   }
 
   /**
-   * c[r][col] = alpha (the fma chain over i from +0 of A(r, i) B(i, col)) (K11), alpha skipped
-   * when 1, for r &lt; m, col &lt; n, i &lt; kk; A(r, i) is the vector at a[(a0 + r ar + i ai) L],
+   * c[r][col] = alpha (the fma chain over i from +0 of A(r, i) B(i, col)) (K11) (times 1 is
+   * exact: the reference's skipped product), for r &lt; m, col &lt; n, i &lt; kk; A(r, i) is the vector at a[(a0 + r ar + i ai) L],
    * B(i, col) at b[(b0 + i bi + col bc) L], c[r][col] at c[(c0 + r cr + col) L].
    */
   private static void product(int m, int n, int kk, float alpha, float[] a, int a0, int ar,
       int ai, float[] b, int b0, int bi, int bc, float[] c, int c0, int cr) {
     int n4 = n & ~3;
-    for (int r = 0; r < m; r++) {
+    int r = 0;
+    for (; r + 2 <= m; r += 2) { // two rows by four columns: six loads for eight fmas
+      for (int col = 0; col < n4; col += 4) {
+        product8((a0 + r * ar) * L, ar * L, ai * L, kk, alpha, a, b, (b0 + col * bc) * L,
+            bi * L, bc * L, c, (c0 + r * cr + col) * L, cr * L);
+      }
+    }
+    for (; r < m; r++) {
       for (int col = 0; col < n4; col += 4) {
         product4((a0 + r * ar) * L, ai * L, kk, alpha, a, b, (b0 + col * bc) * L, bi * L,
             bc * L, c, (c0 + r * cr + col) * L);
       }
+    }
+    for (r = 0; r < m; r++) {
       for (int col = n4; col < n; col++) {
         FloatVector acc = FloatVector.zero(S);
         for (int i = 0; i < kk; i++) {
           acc = FloatVector.fromArray(S, a, (a0 + r * ar + i * ai) * L)
               .fma(FloatVector.fromArray(S, b, (b0 + i * bi + col * bc) * L), acc);
         }
-        if (alpha != 1f) {
-          acc = acc.mul(alpha);
-        }
-        acc.intoArray(c, (c0 + r * cr + col) * L);
+        acc.mul(alpha).intoArray(c, (c0 + r * cr + col) * L); // exact for alpha 1
       }
     }
+  }
+
+  /**
+   * Two rows by four columns of {@link #product}: the chains over i of a[x + p ar + i ai] and
+   * b[y + i bi + q bc] for p &lt; 2, q &lt; 4, stored at c[z + p cr + q L] (offsets in floats).
+   */
+  private static void product8(int x, int ar, int ai, int kk, float alpha, float[] a, float[] b,
+      int y, int bi, int bc, float[] c, int z, int cr) {
+    FloatVector c00 = FloatVector.zero(S);
+    FloatVector c01 = c00;
+    FloatVector c02 = c00;
+    FloatVector c03 = c00;
+    FloatVector c10 = c00;
+    FloatVector c11 = c00;
+    FloatVector c12 = c00;
+    FloatVector c13 = c00;
+    for (int i = 0; i < kk; i++) {
+      FloatVector u0 = FloatVector.fromArray(S, a, x + i * ai);
+      FloatVector u1 = FloatVector.fromArray(S, a, x + ar + i * ai);
+      int w = y + i * bi;
+      FloatVector v0 = FloatVector.fromArray(S, b, w);
+      FloatVector v1 = FloatVector.fromArray(S, b, w + bc);
+      FloatVector v2 = FloatVector.fromArray(S, b, w + 2 * bc);
+      FloatVector v3 = FloatVector.fromArray(S, b, w + 3 * bc);
+      c00 = u0.fma(v0, c00);
+      c01 = u0.fma(v1, c01);
+      c02 = u0.fma(v2, c02);
+      c03 = u0.fma(v3, c03);
+      c10 = u1.fma(v0, c10);
+      c11 = u1.fma(v1, c11);
+      c12 = u1.fma(v2, c12);
+      c13 = u1.fma(v3, c13);
+    }
+    c00.mul(alpha).intoArray(c, z);
+    c01.mul(alpha).intoArray(c, z + L);
+    c02.mul(alpha).intoArray(c, z + 2 * L);
+    c03.mul(alpha).intoArray(c, z + 3 * L);
+    c10.mul(alpha).intoArray(c, z + cr);
+    c11.mul(alpha).intoArray(c, z + cr + L);
+    c12.mul(alpha).intoArray(c, z + cr + 2 * L);
+    c13.mul(alpha).intoArray(c, z + cr + 3 * L);
   }
 
   /**
@@ -212,16 +263,12 @@ final class VectorAttention {
       c2 = u.fma(FloatVector.fromArray(S, b, w + 2 * bc), c2);
       c3 = u.fma(FloatVector.fromArray(S, b, w + 3 * bc), c3);
     }
-    if (alpha != 1f) {
-      c0 = c0.mul(alpha);
-      c1 = c1.mul(alpha);
-      c2 = c2.mul(alpha);
-      c3 = c3.mul(alpha);
-    }
-    c0.intoArray(c, z);
-    c1.intoArray(c, z + L);
-    c2.intoArray(c, z + 2 * L);
-    c3.intoArray(c, z + 3 * L);
+    // times alpha even when it is 1: exact, the bits of the reference's skipped product, and no
+    // branch (a merge of vectors after it was the hottest point of this method)
+    c0.mul(alpha).intoArray(c, z);
+    c1.mul(alpha).intoArray(c, z + L);
+    c2.mul(alpha).intoArray(c, z + 2 * L);
+    c3.mul(alpha).intoArray(c, z + 3 * L);
   }
 
   // The double parts per lane in plain loops over the L contiguous lanes of an element: the
@@ -230,14 +277,11 @@ final class VectorAttention {
   // small part of the step.
 
   /**
-   * The softmax of each of the {@code rows} rows (width t) of s.s to s.p, per lane as
-   * {@link AttentionCore#softmaxRows}: the maximum in order, the exponents in double, (K21), the
-   * sum in double from +0 in order, p = (float) ((float) e (1 / sum)).
+   * The first half of the softmax of {@link AttentionCore#softmaxRows} for each of the {@code
+   * rows} rows (width t) of sc, per lane: the maximum m in order, x = (double) s - m to x from
+   * x0 (lane-major as sc).
    */
-  private static void softmax(int rows, int t, Scratch s) {
-    float[] sc = s.s;
-    double[] x = s.x;
-    float[] m = s.m;
+  private static void exponents(int rows, int t, float[] sc, float[] m, double[] x, int x0) {
     for (int r = 0; r < rows; r++) {
       int at = r * t * L;
       System.arraycopy(sc, at, m, 0, L);
@@ -250,18 +294,22 @@ final class VectorAttention {
       for (int c = 0; c < t; c++) {
         int a = at + c * L;
         for (int l = 0; l < L; l++) {
-          x[a + l] = (double) sc[a + l] - m[l];
+          x[x0 + a + l] = (double) sc[a + l] - m[l];
         }
       }
     }
-    VectorExp.exp(rows * t * L, x, 0, x, 0);
-    double[] w = s.w;
-    float[] p = s.p;
+  }
+
+  /**
+   * The second half, from the exponentials x from x0: per row and lane the sum in double from
+   * +0 in order, p = (float) ((float) x (1 / sum)).
+   */
+  private static void probabilities(int rows, int t, double[] x, int x0, double[] w, float[] p) {
     for (int r = 0; r < rows; r++) {
       int at = r * t * L;
       java.util.Arrays.fill(w, 0.0);
       for (int c = 0; c < t; c++) {
-        int a = at + c * L;
+        int a = x0 + at + c * L;
         for (int l = 0; l < L; l++) {
           w[l] += x[a + l];
         }
@@ -272,7 +320,7 @@ final class VectorAttention {
       for (int c = 0; c < t; c++) {
         int a = at + c * L;
         for (int l = 0; l < L; l++) {
-          p[a + l] = (float) ((float) x[a + l] * w[l]);
+          p[a + l] = (float) ((float) x[x0 + a + l] * w[l]);
         }
       }
     }
