@@ -5,24 +5,24 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The attention core (spec/kernels.md#attention (K22)-(K23)) in vector lanes over batch rows:
- * lane l of every vector belongs to batch row {@code g + l} of a group of L rows, so each lane
- * performs exactly the scalar reference's ({@link AttentionCore}) IEEE operations on its own
- * elements, in the same order (the fma chains over the inner index from +0, the maximum, the
- * double exponents, (K21), the double sums, the roundings), and the bits are the reference's.
+ * lane l of every vector belongs to batch row {@code b + l} of a group of L consecutive rows, so
+ * each lane performs exactly the scalar reference's ({@link AttentionCore}) IEEE operations on
+ * its own elements, in the same order (the fma chains over the inner index from +0, the maximum,
+ * the double exponents, (K21), the double sums, the roundings), and the bits are the reference's.
  * Nothing is summed across lanes.
  *
- * <p>Per group and head, the head's columns of q, k, v (and dO, P) are gathered into per-thread
- * lane-major matrices ({@code [row][column][lane]}, one vector per element: a gather with the
- * scalar copies), the products, the softmax and dS are computed on those, and
- * the results are scattered back into the row layout [batch, tokens, dim] that the linear maps
- * and the parameter gradients use. The double parts (the softmax, dS) take a float vector's low
- * half at a time as double lanes (part-0 conversions of the kernels' own species only, as in
- * {@link VectorLayerNorm}): the float matrices are padded by L floats so that the half from lane
- * DL loads whole, and a double vector rounds back into the low DL lanes of a float vector,
- * stored whole (the element's high half, stored next, overwrites the rest). The rows of a range
- * that do not fill a group take the scalar reference. Every method loads and stores its own
- * vectors and stays small: a vector passed to a method C2 does not inline is boxed, and a large
- * method can reach C2's inlining cutoff (BENCHMARKS.md, the transformer step, third pass).
+ * <p>Per group, q, k, v (dO, P) are copied into per-thread lane-major matrices ({@code
+ * [token][column][lane]}, one vector per element), the products run on those in 2 x 4 blocks of
+ * elements, and o, P, dq, dk, dv are copied back into the row layout [batch, tokens, dim] that
+ * the linear maps and the parameter gradients use. The copies are scalar: the Vector API's gather
+ * ran its Java fallback on JDK 17 (it allocated, and made the shared Vector API code of the GEMM
+ * and the layer norm allocate too). The double parts (the softmax's exponents and sums, dS) are
+ * plain loops over the L contiguous lanes of an element: the Vector API's float-double
+ * conversions fell back to Java here on JDK 17 once C2 inlined these methods into one another
+ * (the species stopped being a constant), and these loops are a small part of the step. The
+ * exponentials of all groups take one (K21) call, in the caller's e (lane-major within each
+ * group's block). The batch rows after the last full group take the scalar reference. Vectors
+ * are never passed to methods (C2 would box them where it does not inline).
  */
 final class VectorAttention {
 
