@@ -1,6 +1,8 @@
 package org.hebb4j.kernel;
 
+import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -31,6 +33,9 @@ final class VectorAttention {
   private static final VectorSpecies<Float> S = VectorKernels.S;
   /** Float lanes: batch rows per group. */
   private static final int L = S.length();
+  /** Double lanes of the kernels' width (part-0 conversions of S only, as VectorLayerNorm). */
+  private static final VectorSpecies<Double> D = VectorSpecies.of(double.class, S.vectorShape());
+  private static final int DL = D.length();
 
   /** One thread's lane-major matrices, grown on demand and then reused. */
   private static final class Scratch {
@@ -47,12 +52,12 @@ final class VectorAttention {
     /** Per lane: a row's maximum (float), 1 / sum or the row sum of dP P (double). */
     final float[] m = new float[L];
     final double[] w = new double[L];
-    /** The eight partial sums of (K5a) per lane. */
+    /** The eight partial sums of (K5a), DL lanes each. */
     final double[] part = new double[8 * L];
 
     Scratch size(int t, int heads, int dh) {
       int rows = t * heads * dh * L;
-      int probs = heads * t * t * L;
+      int probs = heads * t * t * L + L; // padded: a half vector loads whole
       if (q.length < rows) {
         q = new float[rows];
         k = new float[rows];
@@ -333,31 +338,52 @@ final class VectorAttention {
    * double, double)}; as {@link AttentionCore#backward}.
    */
   private static void gradScores(int rows, int t, Scratch s) {
-    float[] dp = s.s;
-    float[] p = s.p;
-    float[] g = s.g;
-    double[] part = s.part;
-    double[] w = s.w;
     for (int r = 0; r < rows; r++) {
       int at = r * t * L;
-      java.util.Arrays.fill(part, 0.0);
-      for (int c = 0; c < t; c++) {
-        int a = at + c * L;
-        int q = (c & 7) * L;
-        for (int l = 0; l < L; l++) {
-          part[q + l] += (double) dp[a + l] * p[a + l];
-        }
-      }
-      for (int l = 0; l < L; l++) {
-        w[l] = Reductions.combine(part[l], part[L + l], part[2 * L + l], part[3 * L + l],
-            part[4 * L + l], part[5 * L + l], part[6 * L + l], part[7 * L + l]);
+      for (int h = 0; h < L; h += DL) {
+        rowDot(t, at + h, s.s, s.p, s.part, s.w, h);
       }
       for (int c = 0; c < t; c++) {
-        int a = at + c * L;
-        for (int l = 0; l < L; l++) {
-          g[a + l] = (float) (p[a + l] * (dp[a + l] - w[l]));
+        for (int h = 0; h < L; h += DL) { // the low half first: its store's high lanes are padding
+          scoreGradient(at + c * L + h, s.s, s.p, s.w, h, s.g);
         }
       }
     }
+  }
+
+  /**
+   * w[h ..] = (K5a) of the row's t products (double) dP P from at (stride L), DL lanes: term c
+   * to partial sum c mod 8 (part, from +0), combined as Reductions.combine.
+   */
+  private static void rowDot(int t, int at, float[] dp, float[] p, double[] part, double[] w,
+      int h) {
+    for (int q = 0; q < 8; q++) {
+      DoubleVector.zero(D).intoArray(part, q * DL);
+    }
+    for (int c = 0; c < t; c++) {
+      int a = at + c * L;
+      int q = (c & 7) * DL;
+      DoubleVector x = (DoubleVector) FloatVector.fromArray(S, dp, a)
+          .convertShape(VectorOperators.F2D, D, 0);
+      DoubleVector y = (DoubleVector) FloatVector.fromArray(S, p, a)
+          .convertShape(VectorOperators.F2D, D, 0);
+      DoubleVector.fromArray(D, part, q).add(x.mul(y)).intoArray(part, q);
+    }
+    DoubleVector.fromArray(D, part, 0).add(DoubleVector.fromArray(D, part, 4 * DL))
+        .add(DoubleVector.fromArray(D, part, 2 * DL).add(DoubleVector.fromArray(D, part, 6 * DL)))
+        .add(DoubleVector.fromArray(D, part, DL).add(DoubleVector.fromArray(D, part, 5 * DL))
+            .add(DoubleVector.fromArray(D, part, 3 * DL)
+                .add(DoubleVector.fromArray(D, part, 7 * DL))))
+        .intoArray(w, h);
+  }
+
+  /** dS = (float) (P (dP - dot)) of the DL lanes at a, dot at w[h], into g (a whole vector). */
+  private static void scoreGradient(int a, float[] dp, float[] p, double[] w, int h, float[] g) {
+    DoubleVector x = (DoubleVector) FloatVector.fromArray(S, dp, a)
+        .convertShape(VectorOperators.F2D, D, 0);
+    DoubleVector y = (DoubleVector) FloatVector.fromArray(S, p, a)
+        .convertShape(VectorOperators.F2D, D, 0);
+    ((FloatVector) y.mul(x.sub(DoubleVector.fromArray(D, w, h)))
+        .convertShape(VectorOperators.D2F, S, 0)).intoArray(g, a);
   }
 }
