@@ -50,7 +50,7 @@ final class VectorAttention {
     float[] p = new float[0];
     float[] g = new float[0];
     /** Per lane: a row's maximum (float), 1 / sum or the row sum of dP P (double). */
-    final float[] m = new float[L];
+    final float[] m = new float[2 * L]; // padded: the half from lane DL loads whole
     final double[] w = new double[L];
     /** The eight partial sums of (K5a), DL lanes each. */
     final double[] part = new double[8 * L];
@@ -283,26 +283,37 @@ final class VectorAttention {
 
   /**
    * The first half of the softmax of {@link AttentionCore#softmaxRows} for each of the {@code
-   * rows} rows (width t) of sc, per lane: the maximum m in order, x = (double) s - m to x from
-   * x0 (lane-major as sc).
+   * rows} rows (width t) of sc, per lane: the maximum m in order (Math.max, the Vector API's
+   * MAX), x = (double) s - m to x from x0 (lane-major as sc).
    */
   private static void exponents(int rows, int t, float[] sc, float[] m, double[] x, int x0) {
     for (int r = 0; r < rows; r++) {
       int at = r * t * L;
-      System.arraycopy(sc, at, m, 0, L);
-      for (int c = 1; c < t; c++) {
-        int a = at + c * L;
-        for (int l = 0; l < L; l++) {
-          m[l] = Math.max(m[l], sc[a + l]);
-        }
-      }
+      rowMax(t, at, sc, m);
       for (int c = 0; c < t; c++) {
-        int a = at + c * L;
-        for (int l = 0; l < L; l++) {
-          x[x0 + a + l] = (double) sc[a + l] - m[l];
+        for (int h = 0; h < L; h += DL) {
+          exponent(at + c * L + h, sc, m, h, x, x0);
         }
       }
     }
+  }
+
+  /** m[0 .. L) = the maximum in order of the row's t elements from at (stride L). */
+  private static void rowMax(int t, int at, float[] sc, float[] m) {
+    FloatVector v = FloatVector.fromArray(S, sc, at);
+    for (int c = 1; c < t; c++) {
+      v = v.max(FloatVector.fromArray(S, sc, at + c * L));
+    }
+    v.intoArray(m, 0);
+  }
+
+  /** x[x0 + a ..] = (double) s - m of the DL lanes at sc[a], m at m[h]. */
+  private static void exponent(int a, float[] sc, float[] m, int h, double[] x, int x0) {
+    DoubleVector s = (DoubleVector) FloatVector.fromArray(S, sc, a)
+        .convertShape(VectorOperators.F2D, D, 0);
+    DoubleVector mx = (DoubleVector) FloatVector.fromArray(S, m, h)
+        .convertShape(VectorOperators.F2D, D, 0);
+    s.sub(mx).intoArray(x, x0 + a);
   }
 
   /**
@@ -312,23 +323,33 @@ final class VectorAttention {
   private static void probabilities(int rows, int t, double[] x, int x0, double[] w, float[] p) {
     for (int r = 0; r < rows; r++) {
       int at = r * t * L;
-      java.util.Arrays.fill(w, 0.0);
-      for (int c = 0; c < t; c++) {
-        int a = x0 + at + c * L;
-        for (int l = 0; l < L; l++) {
-          w[l] += x[a + l];
-        }
-      }
-      for (int l = 0; l < L; l++) {
-        w[l] = 1.0 / w[l];
+      for (int h = 0; h < L; h += DL) {
+        inverseSum(t, x0 + at + h, x, w, h);
       }
       for (int c = 0; c < t; c++) {
-        int a = at + c * L;
-        for (int l = 0; l < L; l++) {
-          p[a + l] = (float) ((float) x[x0 + a + l] * w[l]);
+        for (int h = 0; h < L; h += DL) { // the low half first: its store's high lanes are padding
+          probability(at + c * L + h, x, x0, w, h, p);
         }
       }
     }
+  }
+
+  /** w[h ..] = 1 / (+0 + x_0 + ... + x_(t-1)) of the DL lanes from x[at] (stride L). */
+  private static void inverseSum(int t, int at, double[] x, double[] w, int h) {
+    DoubleVector sum = DoubleVector.zero(D);
+    for (int c = 0; c < t; c++) {
+      sum = sum.add(DoubleVector.fromArray(D, x, at + c * L));
+    }
+    DoubleVector.broadcast(D, 1.0).div(sum).intoArray(w, h);
+  }
+
+  /** p[a ..] = (float) ((float) x (1 / sum)) of the DL lanes at x[x0 + a], 1 / sum at w[h]. */
+  private static void probability(int a, double[] x, int x0, double[] w, int h, float[] p) {
+    FloatVector e = (FloatVector) DoubleVector.fromArray(D, x, x0 + a)
+        .convertShape(VectorOperators.D2F, S, 0);
+    DoubleVector ef = (DoubleVector) e.convertShape(VectorOperators.F2D, D, 0);
+    ((FloatVector) ef.mul(DoubleVector.fromArray(D, w, h)).convertShape(VectorOperators.D2F, S,
+        0)).intoArray(p, a);
   }
 
   /**
