@@ -18,10 +18,13 @@ import jdk.incubator.vector.VectorSpecies;
  * elements, and o, P, dq, dk, dv are copied back into the row layout [batch, tokens, dim] that
  * the linear maps and the parameter gradients use. The copies are scalar: the Vector API's gather
  * ran its Java fallback on JDK 17 (it allocated, and made the shared Vector API code of the GEMM
- * and the layer norm allocate too). The double parts (the softmax's exponents and sums, dS) are
- * plain loops over the L contiguous lanes of an element: the Vector API's float-double
- * conversions fell back to Java here on JDK 17 once C2 inlined these methods into one another
- * (the species stopped being a constant), and these loops are a small part of the step. The
+ * and the layer norm allocate too). The double parts (the softmax, dS) take half a float vector
+ * at a time as double lanes, with part-0 conversions of the kernels' own species only (as {@link
+ * VectorLayerNorm}): the float matrices are padded by L floats so that the half from lane DL
+ * loads whole, and a double vector rounds back into the low DL lanes of a float vector, stored
+ * whole (the element's high half, stored next, overwrites the rest). Each conversion is written
+ * out in the method that uses it: through a helper taking a vector, C2 compiled the helper alone
+ * when it did not inline it, lost the constant species and ran the Java fallback. The
  * exponentials of all groups take one (K21) call, in the caller's e (lane-major within each
  * group's block). The batch rows after the last full group take the scalar reference. Vectors
  * are never passed to methods (C2 would box them where it does not inline).
@@ -276,10 +279,8 @@ final class VectorAttention {
     c3.mul(alpha).intoArray(c, z + 3 * L);
   }
 
-  // The double parts per lane in plain loops over the L contiguous lanes of an element: the
-  // Vector API's float-double conversions fell back to Java here on JDK 17 (C2 lost the
-  // constant species once these methods were inlined into one another), and the loops are a
-  // small part of the step.
+  // The double parts: each method handles the DL lanes of half an element (h = 0 or DL) and
+  // loads and stores its own vectors.
 
   /**
    * The first half of the softmax of {@link AttentionCore#softmaxRows} for each of the {@code
