@@ -1,6 +1,8 @@
 package org.hebb4j.kernel;
 
+import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -16,13 +18,13 @@ import jdk.incubator.vector.VectorSpecies;
  * elements, and o, P, dq, dk, dv are copied back into the row layout [batch, tokens, dim] that
  * the linear maps and the parameter gradients use. The copies are scalar: the Vector API's gather
  * ran its Java fallback on JDK 17 (it allocated, and made the shared Vector API code of the GEMM
- * and the layer norm allocate too). The double parts (the softmax's exponents and sums, dS) are
- * plain loops over the L contiguous lanes of an element. In double lanes (part-0 conversions of
- * the kernels' species, as {@link VectorLayerNorm}) they first ran the Java fallback (through
- * helpers taking a vector, compiled alone, the species no longer a constant); written out per
- * method they saved about 35 us of the 260 us per block on JDK 17, but on Temurin 25 the step's
- * median then rose from 2.7 to 9 ms, a third of the samples in the Java fallback of the GEMM's
- * and the activations' vector code (BENCHMARKS.md). These loops are a small part of the step. The
+ * and the layer norm allocate too). The double parts (the softmax, dS) take half a float vector
+ * at a time as double lanes, with part-0 conversions of the kernels' own species only (as {@link
+ * VectorLayerNorm}): the float matrices are padded by L floats so that the half from lane DL
+ * loads whole, and a double vector rounds back into the low DL lanes of a float vector, stored
+ * whole (the element's high half, stored next, overwrites the rest). Each conversion is written
+ * out in the method that uses it: through a helper taking a vector, C2 compiled the helper alone
+ * when it did not inline it, lost the constant species and ran the Java fallback. The
  * exponentials of all groups take one (K21) call, in the caller's e (lane-major within each
  * group's block). The batch rows after the last full group take the scalar reference. Vectors
  * are never passed to methods (C2 would box them where it does not inline).
@@ -34,6 +36,9 @@ final class VectorAttention {
   private static final VectorSpecies<Float> S = VectorKernels.S;
   /** Float lanes: batch rows per group. */
   private static final int L = S.length();
+  /** Double lanes of the kernels' width (part-0 conversions of S only, as VectorLayerNorm). */
+  private static final VectorSpecies<Double> D = VectorSpecies.of(double.class, S.vectorShape());
+  private static final int DL = D.length();
 
   /** One thread's lane-major matrices, grown on demand and then reused. */
   private static final class Scratch {
@@ -48,14 +53,14 @@ final class VectorAttention {
     float[] p = new float[0];
     float[] g = new float[0];
     /** Per lane: a row's maximum (float), 1 / sum or the row sum of dP P (double). */
-    final float[] m = new float[L];
+    final float[] m = new float[2 * L]; // padded: the half from lane DL loads whole
     final double[] w = new double[L];
-    /** The eight partial sums of (K5a) per lane. */
+    /** The eight partial sums of (K5a), DL lanes each. */
     final double[] part = new double[8 * L];
 
     Scratch size(int t, int heads, int dh) {
       int rows = t * heads * dh * L;
-      int probs = heads * t * t * L;
+      int probs = heads * t * t * L + L; // padded: a half vector loads whole
       if (q.length < rows) {
         q = new float[rows];
         k = new float[rows];
@@ -274,33 +279,42 @@ final class VectorAttention {
     c3.mul(alpha).intoArray(c, z + 3 * L);
   }
 
-  // The double parts per lane in plain loops over the L contiguous lanes of an element: the
-  // Vector API's float-double conversions fell back to Java here on JDK 17 (C2 lost the
-  // constant species once these methods were inlined into one another), and the loops are a
-  // small part of the step.
+  // The double parts: each method handles the DL lanes of half an element (h = 0 or DL) and
+  // loads and stores its own vectors.
 
   /**
    * The first half of the softmax of {@link AttentionCore#softmaxRows} for each of the {@code
-   * rows} rows (width t) of sc, per lane: the maximum m in order, x = (double) s - m to x from
-   * x0 (lane-major as sc).
+   * rows} rows (width t) of sc, per lane: the maximum m in order (Math.max, the Vector API's
+   * MAX), x = (double) s - m to x from x0 (lane-major as sc).
    */
   private static void exponents(int rows, int t, float[] sc, float[] m, double[] x, int x0) {
     for (int r = 0; r < rows; r++) {
       int at = r * t * L;
-      System.arraycopy(sc, at, m, 0, L);
-      for (int c = 1; c < t; c++) {
-        int a = at + c * L;
-        for (int l = 0; l < L; l++) {
-          m[l] = Math.max(m[l], sc[a + l]);
-        }
-      }
+      rowMax(t, at, sc, m);
       for (int c = 0; c < t; c++) {
-        int a = at + c * L;
-        for (int l = 0; l < L; l++) {
-          x[x0 + a + l] = (double) sc[a + l] - m[l];
+        for (int h = 0; h < L; h += DL) {
+          exponent(at + c * L + h, sc, m, h, x, x0);
         }
       }
     }
+  }
+
+  /** m[0 .. L) = the maximum in order of the row's t elements from at (stride L). */
+  private static void rowMax(int t, int at, float[] sc, float[] m) {
+    FloatVector v = FloatVector.fromArray(S, sc, at);
+    for (int c = 1; c < t; c++) {
+      v = v.max(FloatVector.fromArray(S, sc, at + c * L));
+    }
+    v.intoArray(m, 0);
+  }
+
+  /** x[x0 + a ..] = (double) s - m of the DL lanes at sc[a], m at m[h]. */
+  private static void exponent(int a, float[] sc, float[] m, int h, double[] x, int x0) {
+    DoubleVector s = (DoubleVector) FloatVector.fromArray(S, sc, a)
+        .convertShape(VectorOperators.F2D, D, 0);
+    DoubleVector mx = (DoubleVector) FloatVector.fromArray(S, m, h)
+        .convertShape(VectorOperators.F2D, D, 0);
+    s.sub(mx).intoArray(x, x0 + a);
   }
 
   /**
@@ -310,23 +324,33 @@ final class VectorAttention {
   private static void probabilities(int rows, int t, double[] x, int x0, double[] w, float[] p) {
     for (int r = 0; r < rows; r++) {
       int at = r * t * L;
-      java.util.Arrays.fill(w, 0.0);
-      for (int c = 0; c < t; c++) {
-        int a = x0 + at + c * L;
-        for (int l = 0; l < L; l++) {
-          w[l] += x[a + l];
-        }
-      }
-      for (int l = 0; l < L; l++) {
-        w[l] = 1.0 / w[l];
+      for (int h = 0; h < L; h += DL) {
+        inverseSum(t, x0 + at + h, x, w, h);
       }
       for (int c = 0; c < t; c++) {
-        int a = at + c * L;
-        for (int l = 0; l < L; l++) {
-          p[a + l] = (float) ((float) x[x0 + a + l] * w[l]);
+        for (int h = 0; h < L; h += DL) { // the low half first: its store's high lanes are padding
+          probability(at + c * L + h, x, x0, w, h, p);
         }
       }
     }
+  }
+
+  /** w[h ..] = 1 / (+0 + x_0 + ... + x_(t-1)) of the DL lanes from x[at] (stride L). */
+  private static void inverseSum(int t, int at, double[] x, double[] w, int h) {
+    DoubleVector sum = DoubleVector.zero(D);
+    for (int c = 0; c < t; c++) {
+      sum = sum.add(DoubleVector.fromArray(D, x, at + c * L));
+    }
+    DoubleVector.broadcast(D, 1.0).div(sum).intoArray(w, h);
+  }
+
+  /** p[a ..] = (float) ((float) x (1 / sum)) of the DL lanes at x[x0 + a], 1 / sum at w[h]. */
+  private static void probability(int a, double[] x, int x0, double[] w, int h, float[] p) {
+    FloatVector e = (FloatVector) DoubleVector.fromArray(D, x, x0 + a)
+        .convertShape(VectorOperators.D2F, S, 0);
+    DoubleVector ef = (DoubleVector) e.convertShape(VectorOperators.F2D, D, 0);
+    ((FloatVector) ef.mul(DoubleVector.fromArray(D, w, h)).convertShape(VectorOperators.D2F, S,
+        0)).intoArray(p, a);
   }
 
   /**
@@ -336,31 +360,52 @@ final class VectorAttention {
    * double, double)}; as {@link AttentionCore#backward}.
    */
   private static void gradScores(int rows, int t, Scratch s) {
-    float[] dp = s.s;
-    float[] p = s.p;
-    float[] g = s.g;
-    double[] part = s.part;
-    double[] w = s.w;
     for (int r = 0; r < rows; r++) {
       int at = r * t * L;
-      java.util.Arrays.fill(part, 0.0);
-      for (int c = 0; c < t; c++) {
-        int a = at + c * L;
-        int q = (c & 7) * L;
-        for (int l = 0; l < L; l++) {
-          part[q + l] += (double) dp[a + l] * p[a + l];
-        }
-      }
-      for (int l = 0; l < L; l++) {
-        w[l] = Reductions.combine(part[l], part[L + l], part[2 * L + l], part[3 * L + l],
-            part[4 * L + l], part[5 * L + l], part[6 * L + l], part[7 * L + l]);
+      for (int h = 0; h < L; h += DL) {
+        rowDot(t, at + h, s.s, s.p, s.part, s.w, h);
       }
       for (int c = 0; c < t; c++) {
-        int a = at + c * L;
-        for (int l = 0; l < L; l++) {
-          g[a + l] = (float) (p[a + l] * (dp[a + l] - w[l]));
+        for (int h = 0; h < L; h += DL) { // the low half first: its store's high lanes are padding
+          scoreGradient(at + c * L + h, s.s, s.p, s.w, h, s.g);
         }
       }
     }
+  }
+
+  /**
+   * w[h ..] = (K5a) of the row's t products (double) dP P from at (stride L), DL lanes: term c
+   * to partial sum c mod 8 (part, from +0), combined as Reductions.combine.
+   */
+  private static void rowDot(int t, int at, float[] dp, float[] p, double[] part, double[] w,
+      int h) {
+    for (int q = 0; q < 8; q++) {
+      DoubleVector.zero(D).intoArray(part, q * DL);
+    }
+    for (int c = 0; c < t; c++) {
+      int a = at + c * L;
+      int q = (c & 7) * DL;
+      DoubleVector x = (DoubleVector) FloatVector.fromArray(S, dp, a)
+          .convertShape(VectorOperators.F2D, D, 0);
+      DoubleVector y = (DoubleVector) FloatVector.fromArray(S, p, a)
+          .convertShape(VectorOperators.F2D, D, 0);
+      DoubleVector.fromArray(D, part, q).add(x.mul(y)).intoArray(part, q);
+    }
+    DoubleVector.fromArray(D, part, 0).add(DoubleVector.fromArray(D, part, 4 * DL))
+        .add(DoubleVector.fromArray(D, part, 2 * DL).add(DoubleVector.fromArray(D, part, 6 * DL)))
+        .add(DoubleVector.fromArray(D, part, DL).add(DoubleVector.fromArray(D, part, 5 * DL))
+            .add(DoubleVector.fromArray(D, part, 3 * DL)
+                .add(DoubleVector.fromArray(D, part, 7 * DL))))
+        .intoArray(w, h);
+  }
+
+  /** dS = (float) (P (dP - dot)) of the DL lanes at a, dot at w[h], into g (a whole vector). */
+  private static void scoreGradient(int a, float[] dp, float[] p, double[] w, int h, float[] g) {
+    DoubleVector x = (DoubleVector) FloatVector.fromArray(S, dp, a)
+        .convertShape(VectorOperators.F2D, D, 0);
+    DoubleVector y = (DoubleVector) FloatVector.fromArray(S, p, a)
+        .convertShape(VectorOperators.F2D, D, 0);
+    ((FloatVector) y.mul(x.sub(DoubleVector.fromArray(D, w, h)))
+        .convertShape(VectorOperators.D2F, S, 0)).intoArray(g, a);
   }
 }
