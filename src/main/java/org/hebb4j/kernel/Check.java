@@ -209,7 +209,7 @@ final class Check {
     }
   }
 
-  /** The arguments of (K22): A m x n at a[aOff] with leading dimension lda, y[yOff, yOff + n). */
+  /** The arguments of (K24): A m x n at a[aOff] with leading dimension lda, y[yOff, yOff + n). */
   static void addRows(int m, int n, float[] a, int aOff, int lda, float[] y, int yOff) {
     size("addRows", "m", m);
     size("addRows", "n", n);
@@ -306,6 +306,49 @@ final class Check {
     }
     if (yOff + (long) n > y.length) {
       throw fail("exp", "y too short: needs " + n + " from offset " + yOff + ", has " + y.length);
+    }
+  }
+
+  /**
+   * (K22), (K23): batch &gt;= 0, tokens, heads, dh &gt;= 1, the offsets &gt;= 0, and the sizes of
+   * one batch row ({@code tokens heads dh} and {@code heads tokens tokens} elements) inside an
+   * array; returns the elements of one batch row of q [tokens, heads dh].
+   */
+  static long attention(String op, int batch, int tokens, int heads, int dh, int xOff,
+      int pOff) {
+    size(op, "batch", batch);
+    positive(op, "tokens", tokens);
+    positive(op, "heads", heads);
+    positive(op, "dh", dh);
+    offset(op, "x", xOff);
+    offset(op, "p", pOff);
+    long dim = (long) heads * dh;
+    long probs = (long) tokens * tokens;
+    if (dim * tokens > Integer.MAX_VALUE || probs * heads > Integer.MAX_VALUE) {
+      throw fail(op, "tokens " + tokens + " x heads " + heads + " x dh " + dh
+          + " exceed an array");
+    }
+    return dim * tokens;
+  }
+
+  /** (K22), (K23): the batch rows' span of x from off, rowSize elements a row. */
+  static void rows(String op, String name, float[] x, int off, int batch, long rowSize) {
+    if (batch > 0) {
+      span(op, name, x, off, batch * rowSize);
+    }
+  }
+
+  /** {@link #rows} for doubles. */
+  static void rows(String op, String name, double[] x, int off, int batch, long rowSize) {
+    if (batch > 0) {
+      if (x == null) {
+        throw fail(op, name + " is null");
+      }
+      long need = batch * rowSize;
+      if (off + need > x.length) {
+        throw fail(op, name + " too short: needs " + need
+            + (off == 0 ? "" : " from offset " + off) + ", has " + x.length);
+      }
     }
   }
 

@@ -69,7 +69,7 @@ public interface Kernels {
   void scale(int n, float alpha, float[] x, int xOff);
 
   /**
-   * spec/kernels.md#sum-of-rows (K22): y_j += A[i][j] for every row i &lt; m in increasing order,
+   * spec/kernels.md#sum-of-rows (K24): y_j += A[i][j] for every row i &lt; m in increasing order,
    * j &lt; n: each y_j the float sum of its column added row after row, the bits of m calls
    * {@code axpy(n, 1, A row i, y)} (a bias gradient: y = db, A = delta [m, n]).
    *
@@ -371,6 +371,76 @@ public interface Kernels {
       float[] dgamma, float[] dbeta) {
     Check.layerNormParamGradients(rows, dim, dy, xhat, dgamma, dbeta);
     LayerNormRows.paramGradients(rows, dim, dy, xhat, dgamma, dbeta);
+  }
+
+  /**
+   * spec/kernels.md#attention (K22), the core of the multi-head attention of
+   * spec/transformer.md#attention (T10)-(T11) between its linear maps, for {@code batch} rows of
+   * {@code tokens} tokens: for each batch row b and head j (columns {@code j dh .. (j+1) dh - 1}
+   * of q, k, v, o, row stride {@code heads dh}), {@code S = alpha q_j k_j^T}, the row softmax
+   * {@code P} (maximum subtracted in double, (K21), the sum in double, each exp rounded to float
+   * and scaled by 1 / sum) and {@code o_j = P v_j}, every product element the fma chain of
+   * (K11) from +0. q, k, v and o are [batch, tokens, heads dh] from {@code xOff}; p and e are
+   * [batch, heads, tokens, tokens] from {@code pOff}.
+   *
+   * @param batch batch rows, &gt;= 0
+   * @param tokens tokens per batch row, &gt;= 1
+   * @param heads heads, &gt;= 1
+   * @param dh columns per head, &gt;= 1
+   * @param alpha the scale of the scores, 1 / sqrt(dh) in the transformer
+   * @param q queries
+   * @param k keys
+   * @param v values
+   * @param xOff offset of the first batch row in q, k, v and o
+   * @param p receives the probabilities P
+   * @param e scratch of P's size (doubles), its contents afterwards unspecified
+   * @param pOff offset of the first batch row in p and e
+   * @param o receives the heads' outputs, concatenated
+   * @throws IllegalArgumentException on a bad size or offset or a short or null array
+   *     (spec/kernels.md#checks)
+   */
+  default void attention(int batch, int tokens, int heads, int dh, float alpha, float[] q,
+      float[] k, float[] v, int xOff, float[] p, double[] e, int pOff, float[] o) {
+    AttentionCore.check(batch, tokens, heads, dh, q, k, v, xOff, p, e, pOff, o);
+    AttentionCore.forward(this, 0, batch, tokens, heads, dh, alpha, q, k, v, xOff, p, e, pOff, o);
+  }
+
+  /**
+   * spec/kernels.md#attention (K23), the backward pass of {@link #attention} (the core of
+   * spec/transformer.md#attention-backward (T18)-(T19)) from dO = dL/do: per batch row and head,
+   * {@code dP = dO_j v_j^T}, {@code dv_j = P^T dO_j}, {@code dS = P (dP - rowsum(dP P))} (the
+   * row sum (K5a) in double, each element rounded to float once), {@code dq_j = alpha dS k_j},
+   * {@code dk_j = alpha dS^T q_j}. q, k, v, dO, dq, dk, dv are [batch, tokens, heads dh] from
+   * {@code xOff}; p is [batch, heads, tokens, tokens] from {@code pOff}; ds is scratch.
+   *
+   * @param batch batch rows, &gt;= 0
+   * @param tokens tokens per batch row, &gt;= 1
+   * @param heads heads, &gt;= 1
+   * @param dh columns per head, &gt;= 1
+   * @param alpha the scale of the scores in the forward pass
+   * @param q queries
+   * @param k keys
+   * @param v values
+   * @param dO dL/do
+   * @param xOff offset of the first batch row in q, k, v, dO, dq, dk and dv
+   * @param p the forward pass's probabilities
+   * @param pOff offset of the first batch row in p
+   * @param ds scratch of [batch, tokens, tokens] floats from {@code dsOff}, its contents
+   *     afterwards unspecified
+   * @param dsOff offset of the first batch row in ds
+   * @param dq receives dL/dq
+   * @param dk receives dL/dk
+   * @param dv receives dL/dv
+   * @throws IllegalArgumentException on a bad size or offset or a short or null array
+   *     (spec/kernels.md#checks)
+   */
+  default void attentionBackward(int batch, int tokens, int heads, int dh, float alpha,
+      float[] q, float[] k, float[] v, float[] dO, int xOff, float[] p, int pOff, float[] ds,
+      int dsOff, float[] dq, float[] dk, float[] dv) {
+    AttentionCore.checkBackward(batch, tokens, heads, dh, q, k, v, dO, xOff, p, pOff, ds, dsOff,
+        dq, dk, dv);
+    AttentionCore.backward(this, 0, batch, tokens, heads, dh, alpha, q, k, v, dO, xOff, p, pOff,
+        ds, dsOff, dq, dk, dv);
   }
 
   /**

@@ -219,7 +219,7 @@ public final class Dense {
   }
 
   /**
-   * Elements [o0, o1) of db = sum over rows of delta (E6), row after row (the sum of rows (K22),
+   * Elements [o0, o1) of db = sum over rows of delta (E6), row after row (the sum of rows (K24),
    * the bits of an axpy with alpha 1 per row), added to with {@code accumulate}: db cut into
    * ranges has the bits of one call (spec/transformer.md#performance).
    *
@@ -236,7 +236,7 @@ public final class Dense {
     if (!accumulate) {
       java.util.Arrays.fill(db, o0, o1, 0f);
     }
-    k.addRows(rows, o1 - o0, delta, o0, out, db, o0); // (K22): row after row, as an axpy each
+    k.addRows(rows, o1 - o0, delta, o0, out, db, o0); // (K24): row after row, as an axpy each
   }
 
   /**

@@ -597,7 +597,7 @@ public final class Transformer {
       int r0 = s0 * t, n = (s1 - s0) * t;
       embed.forward(k, r0, n, this.x, h0, h0); // (T1) x as [N, F]
       // + P_t, P's rows added to each batch row's token rows; an axpy with alpha 1, fma(x, 1, y),
-      // is the float sum y + x, and so is (K22)
+      // is the float sum y + x, and so is (K24)
       for (int sr = s0; sr < s1; sr++) {
         k.axpy(t * D, 1f, pos, 0, h0, sr * t * D);
       }
@@ -621,7 +621,7 @@ public final class Transformer {
         lnf.forward(k, r0, n, h, hf, lnfBuf); // (T6)
       }
       Arrays.fill(m, s0 * D, s1 * D, 0f);
-      for (int sr = s0; sr < s1; sr++) { // the sum of a batch row's token rows, in order (K22)
+      for (int sr = s0; sr < s1; sr++) { // the sum of a batch row's token rows, in order (K24)
         k.addRows(t, D, hf, sr * t * D, D, m, sr * D);
       }
       k.scale((s1 - s0) * D, 1f / t, m, s0 * D);
@@ -797,7 +797,7 @@ public final class Transformer {
         if (!accumulate) {
           Arrays.fill(dP, 0f);
         }
-        for (int p = 0; p < t; p++) { // token p's rows of every batch row, in order (K22)
+        for (int p = 0; p < t; p++) { // token p's rows of every batch row, in order (K24)
           kc.addRows(rows, D, d0, p * D, t * D, dP, p * D);
         }
       });

@@ -134,7 +134,7 @@ final class VectorKernels extends ScalarKernels implements ParallelGemm {
   }
 
   /**
-   * spec/kernels.md#sum-of-rows (K22): chunks of y in vector registers (four, two or one at a
+   * spec/kernels.md#sum-of-rows (K24): chunks of y in vector registers (four, two or one at a
    * time) down all the rows, each lane the column's chain of float additions in row order.
    */
   @Override
@@ -366,6 +366,39 @@ final class VectorKernels extends ScalarKernels implements ParallelGemm {
       VectorLayerNorm.backward(row0, rows, dim, dy, xhat, rstd, gamma, dgamma, dbeta, dxhat, dx);
     } else {
       LayerNormRows.backward(row0, rows, dim, dy, xhat, rstd, gamma, dgamma, dbeta, dxhat, dx);
+    }
+  }
+
+  /**
+   * (K22) in vector lanes over batch rows at 256 and 512 bits ({@link VectorAttention}); at 128
+   * bits the scalar reference (the double lanes, as for {@link #exp}).
+   */
+  @Override
+  public void attention(int batch, int tokens, int heads, int dh, float alpha, float[] q,
+      float[] k, float[] v, int xOff, float[] p, double[] e, int pOff, float[] o) {
+    AttentionCore.check(batch, tokens, heads, dh, q, k, v, xOff, p, e, pOff, o);
+    if (DOUBLE_LANES) {
+      VectorAttention.forward(this, batch, tokens, heads, dh, alpha, q, k, v, xOff, p, e, pOff,
+          o);
+    } else {
+      AttentionCore.forward(this, 0, batch, tokens, heads, dh, alpha, q, k, v, xOff, p, e, pOff,
+          o);
+    }
+  }
+
+  /** (K23) in vector lanes over batch rows, as {@link #attention}. */
+  @Override
+  public void attentionBackward(int batch, int tokens, int heads, int dh, float alpha,
+      float[] q, float[] k, float[] v, float[] dO, int xOff, float[] p, int pOff, float[] ds,
+      int dsOff, float[] dq, float[] dk, float[] dv) {
+    AttentionCore.checkBackward(batch, tokens, heads, dh, q, k, v, dO, xOff, p, pOff, ds, dsOff,
+        dq, dk, dv);
+    if (DOUBLE_LANES) {
+      VectorAttention.backward(this, batch, tokens, heads, dh, alpha, q, k, v, dO, xOff, p, pOff,
+          ds, dsOff, dq, dk, dv);
+    } else {
+      AttentionCore.backward(this, 0, batch, tokens, heads, dh, alpha, q, k, v, dO, xOff, p,
+          pOff, ds, dsOff, dq, dk, dv);
     }
   }
 

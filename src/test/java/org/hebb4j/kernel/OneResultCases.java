@@ -105,6 +105,7 @@ final class OneResultCases {
     for (int dim : new int[] {1, 5, 8, 12, 32, 37, 40}) {
       layerNorm(k, r, dim, out);
     }
+    attention(k, r, out);
     conv(k, r, out);
     training(k, out);
     transformer(k, out);
@@ -194,6 +195,27 @@ final class OneResultCases {
     out.add(new Case("layer norm dim=" + dim + " dx", dx));
     out.add(new Case("layer norm dim=" + dim + " dgamma", dg));
     out.add(new Case("layer norm dim=" + dim + " dbeta", db));
+  }
+
+  /** (K22)-(K23) over batches that fill groups of every width and ragged ones, with edges. */
+  private static void attention(Kernels k, Rng r, List<Case> out) {
+    int[][] shapes = {{37, 4, 4, 8}, {19, 8, 1, 8}, {5, 3, 2, 5}};
+    for (int[] sh : shapes) {
+      int batch = sh[0], t = sh[1], heads = sh[2], dh = sh[3], n = batch * t * heads * dh;
+      int np = batch * heads * t * t;
+      float[] q = random(r, n, 4f), kk = random(r, n, 4f), v = withEdges(r, n);
+      float[] dO = random(r, n, 1f), o = new float[n], p = new float[np];
+      float[] dq = new float[n], dk = new float[n], dv = new float[n];
+      k.attention(batch, t, heads, dh, 0.35f, q, kk, v, 0, p, new double[np], 0, o);
+      k.attentionBackward(batch, t, heads, dh, 0.35f, q, kk, v, dO, 0, p, 0,
+          new float[batch * t * t], 0, dq, dk, dv);
+      String name = "attention " + batch + "x" + t + "x" + heads + "x" + dh;
+      out.add(new Case(name + " o", o));
+      out.add(new Case(name + " p", p));
+      out.add(new Case(name + " dq", dq));
+      out.add(new Case(name + " dk", dk));
+      out.add(new Case(name + " dv", dv));
+    }
   }
 
   /** Three SGD steps of the SRE transformer (spec/transformer.md#cost), every parameter. */

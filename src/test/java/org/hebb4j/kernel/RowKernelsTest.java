@@ -12,7 +12,7 @@ import org.hebb4j.rng.Rng;
 import org.junit.jupiter.api.Test;
 
 /**
- * The sum of rows (K22), the layer norm kernels on a range of rows (K19)-(K20) and (K20)'s
+ * The sum of rows (K24), the layer norm kernels on a range of rows (K19)-(K20) and (K20)'s
  * parameter gradients alone, on the scalar kernels and, when the Vector API is there, the vector
  * kernels: bit for bit against their definitions (m axpys with alpha 1; one whole-batch layer
  * norm call), on ragged widths, at

@@ -1,0 +1,411 @@
+package org.hebb4j.kernel;
+
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The attention core (spec/kernels.md#attention (K22)-(K23)) in vector lanes over batch rows:
+ * lane l of every vector belongs to batch row {@code b + l} of a group of L consecutive rows, so
+ * each lane performs exactly the scalar reference's ({@link AttentionCore}) IEEE operations on
+ * its own elements, in the same order (the fma chains over the inner index from +0, the maximum,
+ * the double exponents, (K21), the double sums, the roundings), and the bits are the reference's.
+ * Nothing is summed across lanes.
+ *
+ * <p>Per group, q, k, v (dO, P) are copied into per-thread lane-major matrices ({@code
+ * [token][column][lane]}, one vector per element), the products run on those in 2 x 4 blocks of
+ * elements, and o, P, dq, dk, dv are copied back into the row layout [batch, tokens, dim] that
+ * the linear maps and the parameter gradients use. The copies are scalar: the Vector API's gather
+ * ran its Java fallback on JDK 17 (it allocated, and made the shared Vector API code of the GEMM
+ * and the layer norm allocate too). The double parts (the softmax, dS) take half a float vector
+ * at a time as double lanes, with part-0 conversions of the kernels' own species only (as {@link
+ * VectorLayerNorm}): the float matrices are padded by L floats so that the half from lane DL
+ * loads whole, and a double vector rounds back into the low DL lanes of a float vector, stored
+ * whole (the element's high half, stored next, overwrites the rest). Each conversion is written
+ * out in the method that uses it: through a helper taking a vector, C2 compiled the helper alone
+ * when it did not inline it, lost the constant species and ran the Java fallback. The
+ * exponentials of all groups take one (K21) call, in the caller's e (lane-major within each
+ * group's block). The batch rows after the last full group take the scalar reference. Vectors
+ * are never passed to methods (C2 would box them where it does not inline).
+ */
+final class VectorAttention {
+
+  private VectorAttention() {}
+
+  private static final VectorSpecies<Float> S = VectorKernels.S;
+  /** Float lanes: batch rows per group. */
+  private static final int L = S.length();
+  /** Double lanes of the kernels' width (part-0 conversions of S only, as VectorLayerNorm). */
+  private static final VectorSpecies<Double> D = VectorSpecies.of(double.class, S.vectorShape());
+  private static final int DL = D.length();
+
+  /** One thread's lane-major matrices, grown on demand and then reused. */
+  private static final class Scratch {
+    /** [tokens][dim][L]: q, k, v, dO of a group; o, dv, dq, dk on their way out. */
+    float[] q = new float[0];
+    float[] k = new float[0];
+    float[] v = new float[0];
+    float[] d = new float[0];
+    float[] out = new float[0];
+    /** [heads][tokens][tokens][L]: S or dP, P, dS. */
+    float[] s = new float[0];
+    float[] p = new float[0];
+    float[] g = new float[0];
+    /** Per lane: a row's maximum (float), 1 / sum or the row sum of dP P (double). */
+    final float[] m = new float[2 * L]; // padded: the half from lane DL loads whole
+    final double[] w = new double[L];
+    /** The eight partial sums of (K5a), DL lanes each. */
+    final double[] part = new double[8 * L];
+
+    Scratch size(int t, int heads, int dh) {
+      int rows = t * heads * dh * L;
+      int probs = heads * t * t * L + L; // padded: a half vector loads whole
+      if (q.length < rows) {
+        q = new float[rows];
+        k = new float[rows];
+        v = new float[rows];
+        d = new float[rows];
+        out = new float[rows];
+      }
+      if (s.length < probs) {
+        s = new float[probs];
+        p = new float[probs];
+        g = new float[probs];
+      }
+      return this;
+    }
+  }
+
+  private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+  /** (K22); arguments checked by the caller. kern gives the scalar rows their (K21). */
+  static void forward(Kernels kern, int batch, int t, int heads, int dh, float alpha, float[] q,
+      float[] k, float[] v, int xOff, float[] p, double[] e, int pOff, float[] o) {
+    int full = batch - batch % L; // the rows that fill groups; the rest: the scalar reference
+    if (full > 0) {
+      Scratch s = SCRATCH.get().size(t, heads, dh);
+      int dim = heads * dh;
+      int rows = t * dim; // a batch row's elements in q, k, v, o
+      int probs = heads * t * t; // in p
+      // three passes, as the reference: the exponents of every group into e (its lane-major
+      // blocks), one (K21) call for them all, then the probabilities and the outputs
+      for (int b = 0; b < full; b += L) {
+        int x0 = xOff + b * rows;
+        gather(rows, q, x0, s.q);
+        gather(rows, k, x0, s.k);
+        for (int j = 0; j < heads; j++) { // S_j = alpha q_j k_j^T
+          product(t, t, dh, alpha, s.q, j * dh, dim, 1, s.k, j * dh, 1, dim, s.s, j * t * t, t);
+        }
+        exponents(heads * t, t, s.s, s.m, e, pOff + b * probs);
+      }
+      VectorExp.exp(full * probs, e, pOff, e, pOff);
+      for (int b = 0; b < full; b += L) {
+        int x0 = xOff + b * rows;
+        probabilities(heads * t, t, e, pOff + b * probs, s.w, s.p);
+        scatter(probs, s.p, p, pOff + b * probs);
+        gather(rows, v, x0, s.v);
+        for (int j = 0; j < heads; j++) { // o_j = P_j v_j
+          product(t, dh, t, 1f, s.p, j * t * t, t, 1, s.v, j * dh, dim, 1, s.out, j * dh, dim);
+        }
+        scatter(rows, s.out, o, x0);
+      }
+    }
+    AttentionCore.forward(kern, full, batch, t, heads, dh, alpha, q, k, v, xOff, p, e, pOff, o);
+  }
+
+  /** (K23); arguments checked by the caller. kern gives the scalar rows their (K5a). */
+  static void backward(Kernels kern, int batch, int t, int heads, int dh, float alpha,
+      float[] q, float[] k, float[] v, float[] dO, int xOff, float[] p, int pOff, float[] ds,
+      int dsOff, float[] dq, float[] dk, float[] dv) {
+    int full = batch - batch % L;
+    if (full > 0) {
+      Scratch s = SCRATCH.get().size(t, heads, dh);
+      int dim = heads * dh;
+      int rows = t * dim;
+      int probs = heads * t * t;
+      for (int b = 0; b < full; b += L) {
+        int x0 = xOff + b * rows;
+        gather(rows, dO, x0, s.d);
+        gather(rows, v, x0, s.v);
+        gather(probs, p, pOff + b * probs, s.p);
+        for (int j = 0; j < heads; j++) { // dP_j = dO_j v_j^T; dv_j = P_j^T dO_j
+          int c = j * dh;
+          product(t, t, dh, 1f, s.d, c, dim, 1, s.v, c, 1, dim, s.s, j * t * t, t);
+          product(t, dh, t, 1f, s.p, j * t * t, 1, t, s.d, c, dim, 1, s.out, c, dim);
+        }
+        scatter(rows, s.out, dv, x0);
+        gradScores(heads * t, t, s);
+        gather(rows, k, x0, s.k);
+        for (int j = 0; j < heads; j++) { // dq_j = alpha dS_j k_j
+          int c = j * dh;
+          product(t, dh, t, alpha, s.g, j * t * t, t, 1, s.k, c, dim, 1, s.out, c, dim);
+        }
+        scatter(rows, s.out, dq, x0);
+        gather(rows, q, x0, s.q);
+        for (int j = 0; j < heads; j++) { // dk_j = alpha dS_j^T q_j
+          int c = j * dh;
+          product(t, dh, t, alpha, s.g, j * t * t, 1, t, s.q, c, dim, 1, s.out, c, dim);
+        }
+        scatter(rows, s.out, dk, x0);
+      }
+    }
+    AttentionCore.backward(kern, full, batch, t, heads, dh, alpha, q, k, v, dO, xOff, p, pOff,
+        ds, dsOff, dq, dk, dv);
+  }
+
+  /**
+   * dst[i L + l] = src[base + l n + i] for i &lt; n, l &lt; L: the n elements of each of L
+   * consecutive batch rows, lane-major. Scalar copies: the Vector API's gather ran its Java
+   * fallback on JDK 17 (and, with that, made the shared Vector API code of the GEMM and the
+   * layer norm allocate too).
+   */
+  private static void gather(int n, float[] src, int base, float[] dst) {
+    for (int l = 0; l < L; l++) {
+      int from = base + l * n;
+      for (int i = 0; i < n; i++) {
+        dst[i * L + l] = src[from + i];
+      }
+    }
+  }
+
+  /** The inverse of {@link #gather}: n lane-major elements back to their L batch rows. */
+  private static void scatter(int n, float[] src, float[] dst, int base) {
+    for (int l = 0; l < L; l++) {
+      int to = base + l * n;
+      for (int i = 0; i < n; i++) {
+        dst[to + i] = src[i * L + l];
+      }
+    }
+  }
+
+  /**
+   * c[r][col] = alpha (the fma chain over i from +0 of A(r, i) B(i, col)) (K11) (times 1 is
+   * exact: the reference's skipped product), for r &lt; m, col &lt; n, i &lt; kk; A(r, i) is the vector at a[(a0 + r ar + i ai) L],
+   * B(i, col) at b[(b0 + i bi + col bc) L], c[r][col] at c[(c0 + r cr + col) L].
+   */
+  private static void product(int m, int n, int kk, float alpha, float[] a, int a0, int ar,
+      int ai, float[] b, int b0, int bi, int bc, float[] c, int c0, int cr) {
+    int n4 = n & ~3;
+    int r = 0;
+    for (; r + 2 <= m; r += 2) { // two rows by four columns: six loads for eight fmas
+      for (int col = 0; col < n4; col += 4) {
+        product8((a0 + r * ar) * L, ar * L, ai * L, kk, alpha, a, b, (b0 + col * bc) * L,
+            bi * L, bc * L, c, (c0 + r * cr + col) * L, cr * L);
+      }
+    }
+    for (; r < m; r++) {
+      for (int col = 0; col < n4; col += 4) {
+        product4((a0 + r * ar) * L, ai * L, kk, alpha, a, b, (b0 + col * bc) * L, bi * L,
+            bc * L, c, (c0 + r * cr + col) * L);
+      }
+    }
+    for (r = 0; r < m; r++) {
+      for (int col = n4; col < n; col++) {
+        FloatVector acc = FloatVector.zero(S);
+        for (int i = 0; i < kk; i++) {
+          acc = FloatVector.fromArray(S, a, (a0 + r * ar + i * ai) * L)
+              .fma(FloatVector.fromArray(S, b, (b0 + i * bi + col * bc) * L), acc);
+        }
+        acc.mul(alpha).intoArray(c, (c0 + r * cr + col) * L); // exact for alpha 1
+      }
+    }
+  }
+
+  /**
+   * Two rows by four columns of {@link #product}: the chains over i of a[x + p ar + i ai] and
+   * b[y + i bi + q bc] for p &lt; 2, q &lt; 4, stored at c[z + p cr + q L] (offsets in floats).
+   */
+  private static void product8(int x, int ar, int ai, int kk, float alpha, float[] a, float[] b,
+      int y, int bi, int bc, float[] c, int z, int cr) {
+    FloatVector c00 = FloatVector.zero(S);
+    FloatVector c01 = c00;
+    FloatVector c02 = c00;
+    FloatVector c03 = c00;
+    FloatVector c10 = c00;
+    FloatVector c11 = c00;
+    FloatVector c12 = c00;
+    FloatVector c13 = c00;
+    for (int i = 0; i < kk; i++) {
+      FloatVector u0 = FloatVector.fromArray(S, a, x + i * ai);
+      FloatVector u1 = FloatVector.fromArray(S, a, x + ar + i * ai);
+      int w = y + i * bi;
+      FloatVector v0 = FloatVector.fromArray(S, b, w);
+      FloatVector v1 = FloatVector.fromArray(S, b, w + bc);
+      FloatVector v2 = FloatVector.fromArray(S, b, w + 2 * bc);
+      FloatVector v3 = FloatVector.fromArray(S, b, w + 3 * bc);
+      c00 = u0.fma(v0, c00);
+      c01 = u0.fma(v1, c01);
+      c02 = u0.fma(v2, c02);
+      c03 = u0.fma(v3, c03);
+      c10 = u1.fma(v0, c10);
+      c11 = u1.fma(v1, c11);
+      c12 = u1.fma(v2, c12);
+      c13 = u1.fma(v3, c13);
+    }
+    c00.mul(alpha).intoArray(c, z);
+    c01.mul(alpha).intoArray(c, z + L);
+    c02.mul(alpha).intoArray(c, z + 2 * L);
+    c03.mul(alpha).intoArray(c, z + 3 * L);
+    c10.mul(alpha).intoArray(c, z + cr);
+    c11.mul(alpha).intoArray(c, z + cr + L);
+    c12.mul(alpha).intoArray(c, z + cr + 2 * L);
+    c13.mul(alpha).intoArray(c, z + cr + 3 * L);
+  }
+
+  /**
+   * Four elements of {@link #product} side by side: the chains over i of a[x + i ai] and
+   * b[y + i bi + q bc] for q &lt; 4, stored at c[z + q L] (offsets in floats).
+   */
+  private static void product4(int x, int ai, int kk, float alpha, float[] a, float[] b, int y,
+      int bi, int bc, float[] c, int z) {
+    FloatVector c0 = FloatVector.zero(S);
+    FloatVector c1 = c0;
+    FloatVector c2 = c0;
+    FloatVector c3 = c0;
+    for (int i = 0; i < kk; i++) {
+      FloatVector u = FloatVector.fromArray(S, a, x + i * ai);
+      int w = y + i * bi;
+      c0 = u.fma(FloatVector.fromArray(S, b, w), c0);
+      c1 = u.fma(FloatVector.fromArray(S, b, w + bc), c1);
+      c2 = u.fma(FloatVector.fromArray(S, b, w + 2 * bc), c2);
+      c3 = u.fma(FloatVector.fromArray(S, b, w + 3 * bc), c3);
+    }
+    // times alpha even when it is 1: exact, the bits of the reference's skipped product, and no
+    // branch (a merge of vectors after it was the hottest point of this method)
+    c0.mul(alpha).intoArray(c, z);
+    c1.mul(alpha).intoArray(c, z + L);
+    c2.mul(alpha).intoArray(c, z + 2 * L);
+    c3.mul(alpha).intoArray(c, z + 3 * L);
+  }
+
+  // The double parts: each method handles the DL lanes of half an element (h = 0 or DL) and
+  // loads and stores its own vectors.
+
+  /**
+   * The first half of the softmax of {@link AttentionCore#softmaxRows} for each of the {@code
+   * rows} rows (width t) of sc, per lane: the maximum m in order (Math.max, the Vector API's
+   * MAX), x = (double) s - m to x from x0 (lane-major as sc).
+   */
+  private static void exponents(int rows, int t, float[] sc, float[] m, double[] x, int x0) {
+    for (int r = 0; r < rows; r++) {
+      int at = r * t * L;
+      rowMax(t, at, sc, m);
+      for (int c = 0; c < t; c++) {
+        for (int h = 0; h < L; h += DL) {
+          exponent(at + c * L + h, sc, m, h, x, x0);
+        }
+      }
+    }
+  }
+
+  /** m[0 .. L) = the maximum in order of the row's t elements from at (stride L). */
+  private static void rowMax(int t, int at, float[] sc, float[] m) {
+    FloatVector v = FloatVector.fromArray(S, sc, at);
+    for (int c = 1; c < t; c++) {
+      v = v.max(FloatVector.fromArray(S, sc, at + c * L));
+    }
+    v.intoArray(m, 0);
+  }
+
+  /** x[x0 + a ..] = (double) s - m of the DL lanes at sc[a], m at m[h]. */
+  private static void exponent(int a, float[] sc, float[] m, int h, double[] x, int x0) {
+    DoubleVector s = (DoubleVector) FloatVector.fromArray(S, sc, a)
+        .convertShape(VectorOperators.F2D, D, 0);
+    DoubleVector mx = (DoubleVector) FloatVector.fromArray(S, m, h)
+        .convertShape(VectorOperators.F2D, D, 0);
+    s.sub(mx).intoArray(x, x0 + a);
+  }
+
+  /**
+   * The second half, from the exponentials x from x0: per row and lane the sum in double from
+   * +0 in order, p = (float) ((float) x (1 / sum)).
+   */
+  private static void probabilities(int rows, int t, double[] x, int x0, double[] w, float[] p) {
+    for (int r = 0; r < rows; r++) {
+      int at = r * t * L;
+      for (int h = 0; h < L; h += DL) {
+        inverseSum(t, x0 + at + h, x, w, h);
+      }
+      for (int c = 0; c < t; c++) {
+        for (int h = 0; h < L; h += DL) { // the low half first: its store's high lanes are padding
+          probability(at + c * L + h, x, x0, w, h, p);
+        }
+      }
+    }
+  }
+
+  /** w[h ..] = 1 / (+0 + x_0 + ... + x_(t-1)) of the DL lanes from x[at] (stride L). */
+  private static void inverseSum(int t, int at, double[] x, double[] w, int h) {
+    DoubleVector sum = DoubleVector.zero(D);
+    for (int c = 0; c < t; c++) {
+      sum = sum.add(DoubleVector.fromArray(D, x, at + c * L));
+    }
+    DoubleVector.broadcast(D, 1.0).div(sum).intoArray(w, h);
+  }
+
+  /** p[a ..] = (float) ((float) x (1 / sum)) of the DL lanes at x[x0 + a], 1 / sum at w[h]. */
+  private static void probability(int a, double[] x, int x0, double[] w, int h, float[] p) {
+    FloatVector e = (FloatVector) DoubleVector.fromArray(D, x, x0 + a)
+        .convertShape(VectorOperators.D2F, S, 0);
+    DoubleVector ef = (DoubleVector) e.convertShape(VectorOperators.F2D, D, 0);
+    ((FloatVector) ef.mul(DoubleVector.fromArray(D, w, h)).convertShape(VectorOperators.D2F, S,
+        0)).intoArray(p, a);
+  }
+
+  /**
+   * dS = (float) (P (dP - dot)) of s.s (dP) and s.p (P) to s.g for the {@code rows} rows of
+   * width t, dot the row's (K5a) of dP and P per lane: term c to partial sum c mod 8 from +0,
+   * combined as {@link Reductions#combine(double, double, double, double, double, double,
+   * double, double)}; as {@link AttentionCore#backward}.
+   */
+  private static void gradScores(int rows, int t, Scratch s) {
+    for (int r = 0; r < rows; r++) {
+      int at = r * t * L;
+      for (int h = 0; h < L; h += DL) {
+        rowDot(t, at + h, s.s, s.p, s.part, s.w, h);
+      }
+      for (int c = 0; c < t; c++) {
+        for (int h = 0; h < L; h += DL) { // the low half first: its store's high lanes are padding
+          scoreGradient(at + c * L + h, s.s, s.p, s.w, h, s.g);
+        }
+      }
+    }
+  }
+
+  /**
+   * w[h ..] = (K5a) of the row's t products (double) dP P from at (stride L), DL lanes: term c
+   * to partial sum c mod 8 (part, from +0), combined as Reductions.combine.
+   */
+  private static void rowDot(int t, int at, float[] dp, float[] p, double[] part, double[] w,
+      int h) {
+    for (int q = 0; q < 8; q++) {
+      DoubleVector.zero(D).intoArray(part, q * DL);
+    }
+    for (int c = 0; c < t; c++) {
+      int a = at + c * L;
+      int q = (c & 7) * DL;
+      DoubleVector x = (DoubleVector) FloatVector.fromArray(S, dp, a)
+          .convertShape(VectorOperators.F2D, D, 0);
+      DoubleVector y = (DoubleVector) FloatVector.fromArray(S, p, a)
+          .convertShape(VectorOperators.F2D, D, 0);
+      DoubleVector.fromArray(D, part, q).add(x.mul(y)).intoArray(part, q);
+    }
+    DoubleVector.fromArray(D, part, 0).add(DoubleVector.fromArray(D, part, 4 * DL))
+        .add(DoubleVector.fromArray(D, part, 2 * DL).add(DoubleVector.fromArray(D, part, 6 * DL)))
+        .add(DoubleVector.fromArray(D, part, DL).add(DoubleVector.fromArray(D, part, 5 * DL))
+            .add(DoubleVector.fromArray(D, part, 3 * DL)
+                .add(DoubleVector.fromArray(D, part, 7 * DL))))
+        .intoArray(w, h);
+  }
+
+  /** dS = (float) (P (dP - dot)) of the DL lanes at a, dot at w[h], into g (a whole vector). */
+  private static void scoreGradient(int a, float[] dp, float[] p, double[] w, int h, float[] g) {
+    DoubleVector x = (DoubleVector) FloatVector.fromArray(S, dp, a)
+        .convertShape(VectorOperators.F2D, D, 0);
+    DoubleVector y = (DoubleVector) FloatVector.fromArray(S, p, a)
+        .convertShape(VectorOperators.F2D, D, 0);
+    ((FloatVector) y.mul(x.sub(DoubleVector.fromArray(D, w, h)))
+        .convertShape(VectorOperators.D2F, S, 0)).intoArray(g, a);
+  }
+}
