@@ -556,6 +556,38 @@ public interface Kernels {
   }
 
   /**
+   * spec/kernels.md#gemm (K11) with a bias row: C = A B^T + 1 (row of biases on every row of C),
+   * with A [m, k] at {@code aOff}, B [n, k] at {@code bOff}, the n biases at {@code biasOff} and C
+   * [m, n] at {@code cOff} (a dense layer's forward pass, x W^T + b). The bits are those of C =
+   * bias on every row followed by {@code gemmNT(m, n, k, 1, a, aOff, b, bOff, 1, c, cOff)}, which
+   * is what this default does; a kernel may add the bias at the store instead of writing and
+   * reading C once more (spec/kernels.md#one-result).
+   *
+   * @param m rows of C, &gt;= 0
+   * @param n columns of C and biases, &gt;= 0
+   * @param k length of the inner dimension, &gt;= 0
+   * @param a A, contiguous from {@code aOff}
+   * @param aOff offset of A[0][0]
+   * @param b B, contiguous from {@code bOff}
+   * @param bOff offset of B[0][0]
+   * @param bias the n biases from {@code biasOff}
+   * @param biasOff offset of the first bias
+   * @param c C [m, n], contiguous from {@code cOff}, overwritten
+   * @param cOff offset of C[0][0]
+   * @throws IllegalArgumentException on a bad size, offset or array (spec/kernels.md#checks)
+   */
+  default void gemmNTBias(int m, int n, int k, float[] a, int aOff, float[] b, int bOff,
+      float[] bias, int biasOff, float[] c, int cOff) {
+    Check.gemm("gemmNTBias", false, true, m, n, k, a, aOff, ld(k), b, bOff, ld(k), c, cOff,
+        ld(n));
+    Check.vector("gemmNTBias", n, "bias", bias, biasOff);
+    for (int r = 0; r < m; r++) {
+      System.arraycopy(bias, biasOff, c, cOff + r * n, n);
+    }
+    gemmNT(m, n, k, 1f, a, aOff, b, bOff, 1f, c, cOff);
+  }
+
+  /**
    * {@code gemmNT} with every offset 0.
    *
    * @param m rows of C, &gt;= 0

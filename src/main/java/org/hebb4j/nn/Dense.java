@@ -155,10 +155,8 @@ public final class Dense {
   public void forward(Kernels k, int row0, int rows, float[] hPre, float[] a, float[] z) {
     int x0 = row0 * in, a0 = row0 * out;
     if (b != null && in <= K_BLOCK) {
-      for (int r = 0; r < rows; r++) { // C = b on every row, then C = fma(C, 1, s)
-        System.arraycopy(b, 0, a, a0 + r * out, out);
-      }
-      k.gemmNT(rows, out, in, 1f, hPre, x0, w, 0, 1f, a, a0);
+      // C = b on every row, then C = fma(C, 1, s): the bias added at the GEMM's store
+      k.gemmNTBias(rows, out, in, hPre, x0, w, 0, b, 0, a, a0);
     } else {
       k.gemmNT(rows, out, in, 1f, hPre, x0, w, 0, 0f, a, a0);
       if (b != null) {

@@ -193,6 +193,44 @@ final class VectorGemm {
   }
 
   /**
+   * C = A B^T + bias on every row, A [m, k], B [n, k] and C [m, n] contiguous (a dense layer's
+   * forward pass, {@link org.hebb4j.kernel.Kernels#gemmNTBias}): the bits of C = bias on every row
+   * followed by {@link #gemm} with alpha = beta = 1 (spec/kernels.md#one-result), since each
+   * element is fma(bias_j, 1, s) = bias_j + s. When one k block, MR = 8 and whole tiles cover C,
+   * the 8-row kernel adds the bias from its registers' store instead of C being filled with it
+   * first and read back (a pass over C per layer, BENCHMARKS.md); otherwise it does just that.
+   */
+  static void gemmBias(int m, int n, int k, float[] a, int aOff, float[] b, int bOff,
+      float[] bias, int biasOff, float[] c, int cOff) {
+    if (m <= 0 || n <= 0) {
+      return;
+    }
+    if (MR != 8 || k <= 0 || k > KC || m % MR != 0 || n % NR != 0
+        || n > IN_PLACE_PANELS * NR) {
+      for (int r = 0; r < m; r++) {
+        System.arraycopy(bias, biasOff, c, cOff + r * n, n);
+      }
+      gemm(false, true, m, n, k, 1f, a, aOff, k, b, bOff, k, 1f, c, cOff, n);
+      return;
+    }
+    Workspace ws = WORKSPACE.get();
+    int panels = n / NR;
+    float[] pb = ws.b(panels * NR * k);
+    packB(true, b, bOff, k, 0, k, 0, n, 0, panels, pb);
+    for (int ic = 0; ic < m; ic += MC) {
+      int mc = Math.min(MC, m - ic);
+      for (int jp = 0; jp < panels; jp++) {
+        int j0 = jp * NR;
+        for (int i0 = ic; i0 < ic + mc; i0 += MR) {
+          int cTile = cOff + i0 * n + j0;
+          kernelRows8(k, a, aOff + i0 * k, k, pb, jp * NR * k, 1f, 1f, c, cTile, n, bias,
+              biasOff + j0, 0, ws.tile);
+        }
+      }
+    }
+  }
+
+  /**
    * One GEMM call: its arguments, the packed block of B being worked on, and the two chunk bodies
    * handed to the workers (created once per thread, so a call allocates nothing).
    */
@@ -365,7 +403,8 @@ final class VectorGemm {
         int bPanel = pbOff + jp * NR * kc;
         if (cols == NR) {
           if (MR == 8) {
-            kernelRows8(kc, a, aPanel, lda, pb, bPanel, alpha, beta, c, cTile, ldc, ws.tile);
+            kernelRows8(kc, a, aPanel, lda, pb, bPanel, alpha, beta, c, cTile, ldc, c, cTile, ldc,
+                ws.tile);
             if (!direct(alpha, beta)) {
               finish(ws.tile, alpha, beta, c, cTile, ldc);
             }
@@ -374,7 +413,8 @@ final class VectorGemm {
           }
         } else {
           if (MR == 8) {
-            kernelRows8(kc, a, aPanel, lda, pb, bPanel, alpha, 0f, ws.tile, 0, NR, ws.tile);
+            kernelRows8(kc, a, aPanel, lda, pb, bPanel, alpha, 0f, ws.tile, 0, NR, ws.tile, 0, NR,
+                ws.tile);
             if (!direct(alpha, 0f)) {
               finish(ws.tile, alpha, 0f, ws.tile, 0, NR);
             }
@@ -818,9 +858,14 @@ final class VectorGemm {
     c71.intoArray(t, t7 + L);
   }
 
-  /** {@link #kernelRows} for MR = 8: row r of the 8 x kc panel at a[aOff + r lda + p]. */
+  /**
+   * {@link #kernelRows} for MR = 8: row r of the 8 x kc panel at a[aOff + r lda + p]. With alpha
+   * = beta = 1 the addend of row r is read at add[addOff + r addLd]: C itself, or with addLd = 0
+   * one row of biases ({@link #gemmBias}).
+   */
   private static void kernelRows8(int kc, float[] a, int aOff, int lda, float[] pb, int bOff,
-      float alpha, float beta, float[] c, int cOff, int ldc, float[] tile) {
+      float alpha, float beta, float[] c, int cOff, int ldc, float[] add, int addOff, int addLd,
+      float[] tile) {
     FloatVector c00 = FloatVector.zero(S), c01 = c00;
     FloatVector c10 = c00, c11 = c00;
     FloatVector c20 = c00, c21 = c00;
@@ -868,22 +913,24 @@ final class VectorGemm {
     int t1 = t0 + ld, t2 = t1 + ld, t3 = t2 + ld, t4 = t3 + ld, t5 = t4 + ld, t6 = t5 + ld;
     int t7 = t6 + ld;
     if (direct && beta == 1f) {
-      c00 = c00.add(FloatVector.fromArray(S, c, t0));
-      c01 = c01.add(FloatVector.fromArray(S, c, t0 + L));
-      c10 = c10.add(FloatVector.fromArray(S, c, t1));
-      c11 = c11.add(FloatVector.fromArray(S, c, t1 + L));
-      c20 = c20.add(FloatVector.fromArray(S, c, t2));
-      c21 = c21.add(FloatVector.fromArray(S, c, t2 + L));
-      c30 = c30.add(FloatVector.fromArray(S, c, t3));
-      c31 = c31.add(FloatVector.fromArray(S, c, t3 + L));
-      c40 = c40.add(FloatVector.fromArray(S, c, t4));
-      c41 = c41.add(FloatVector.fromArray(S, c, t4 + L));
-      c50 = c50.add(FloatVector.fromArray(S, c, t5));
-      c51 = c51.add(FloatVector.fromArray(S, c, t5 + L));
-      c60 = c60.add(FloatVector.fromArray(S, c, t6));
-      c61 = c61.add(FloatVector.fromArray(S, c, t6 + L));
-      c70 = c70.add(FloatVector.fromArray(S, c, t7));
-      c71 = c71.add(FloatVector.fromArray(S, c, t7 + L));
+      int u0 = addOff, u1 = u0 + addLd, u2 = u1 + addLd, u3 = u2 + addLd, u4 = u3 + addLd;
+      int u5 = u4 + addLd, u6 = u5 + addLd, u7 = u6 + addLd;
+      c00 = c00.add(FloatVector.fromArray(S, add, u0));
+      c01 = c01.add(FloatVector.fromArray(S, add, u0 + L));
+      c10 = c10.add(FloatVector.fromArray(S, add, u1));
+      c11 = c11.add(FloatVector.fromArray(S, add, u1 + L));
+      c20 = c20.add(FloatVector.fromArray(S, add, u2));
+      c21 = c21.add(FloatVector.fromArray(S, add, u2 + L));
+      c30 = c30.add(FloatVector.fromArray(S, add, u3));
+      c31 = c31.add(FloatVector.fromArray(S, add, u3 + L));
+      c40 = c40.add(FloatVector.fromArray(S, add, u4));
+      c41 = c41.add(FloatVector.fromArray(S, add, u4 + L));
+      c50 = c50.add(FloatVector.fromArray(S, add, u5));
+      c51 = c51.add(FloatVector.fromArray(S, add, u5 + L));
+      c60 = c60.add(FloatVector.fromArray(S, add, u6));
+      c61 = c61.add(FloatVector.fromArray(S, add, u6 + L));
+      c70 = c70.add(FloatVector.fromArray(S, add, u7));
+      c71 = c71.add(FloatVector.fromArray(S, add, u7 + L));
     }
     c00.intoArray(t, t0);
     c01.intoArray(t, t0 + L);

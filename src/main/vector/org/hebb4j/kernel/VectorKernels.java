@@ -410,6 +410,16 @@ final class VectorKernels extends ScalarKernels implements ParallelGemm {
     VectorGemm.gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
   }
 
+  /** The bias added at the store of the 8-row kernel, see {@link VectorGemm#gemmBias}. */
+  @Override
+  public void gemmNTBias(int m, int n, int k, float[] a, int aOff, float[] b, int bOff,
+      float[] bias, int biasOff, float[] c, int cOff) {
+    Check.gemm("gemmNTBias", false, true, m, n, k, a, aOff, Math.max(1, k), b, bOff,
+        Math.max(1, k), c, cOff, Math.max(1, n));
+    Check.vector("gemmNTBias", n, "bias", bias, biasOff);
+    VectorGemm.gemmBias(m, n, k, a, aOff, b, bOff, bias, biasOff, c, cOff);
+  }
+
   /** spec/parallel.md (P5): packed panels of B shared by the workers, see {@link VectorGemm}. */
   @Override
   public void gemm(Workers workers, boolean transA, boolean transB, int m, int n, int k,

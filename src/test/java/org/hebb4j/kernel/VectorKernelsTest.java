@@ -262,6 +262,36 @@ class VectorKernelsTest {
         + "x" + k + " alpha=" + alpha + " beta=" + beta + (tight ? " tight" : " padded"));
   }
 
+  /**
+   * gemmNTBias (a dense layer's forward, the bias added at the 8-row kernel's store) has the bits
+   * of C = bias on every row then gemmNT with alpha = beta = 1, on whole tiles (m a multiple of
+   * 8, n of two vectors, k in one block), ragged shapes, k past one block and k = 0, with offsets;
+   * C starts as NaN, which must not leak.
+   */
+  @Test
+  void gemmNTBiasIsBiasThenGemmNT() {
+    Rng rng = new Rng(9);
+    int nr = 2 * VEC.vectorBitSize() / 32;
+    int[][] shapes = {
+      {1024, nr, 32}, {64, 4 * nr, 32}, {16, nr, 128}, {8, 8 * nr, 1}, {24, 9 * nr, 5},
+      {7, nr, 32}, {16, nr + 3, 32}, {16, nr, 513}, {9, 3, 0}, {0, nr, 4}, {256, nr, 8}};
+    for (int[] sh : shapes) {
+      int m = sh[0], n = sh[1], k = sh[2];
+      int aOff = 3, bOff = 1, biasOff = 2, cOff = 5;
+      float[] a = random(rng, aOff + m * k), b = random(rng, bOff + n * k);
+      float[] bias = random(rng, biasOff + n);
+      float[] cr = new float[cOff + m * n + 2];
+      Arrays.fill(cr, Float.NaN);
+      float[] cv = cr.clone();
+      for (int r = 0; r < m; r++) {
+        System.arraycopy(bias, biasOff, cr, cOff + r * n, n);
+      }
+      REF.gemmNT(m, n, k, 1f, a, aOff, b, bOff, 1f, cr, cOff);
+      VEC.gemmNTBias(m, n, k, a, aOff, b, bOff, bias, biasOff, cv, cOff);
+      checkAll(cr, cv, Math.max(k, 1), "gemmNTBias " + m + "x" + n + "x" + k);
+    }
+  }
+
   @Test
   void gemmEmptyShapes() {
     Rng rng = new Rng(6);
