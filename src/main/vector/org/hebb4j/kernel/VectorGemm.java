@@ -197,7 +197,7 @@ final class VectorGemm {
    * forward pass, {@link org.hebb4j.kernel.Kernels#gemmNTBias}): the bits of C = bias on every row
    * followed by {@link #gemm} with alpha = beta = 1 (spec/kernels.md#one-result), since each
    * element is fma(bias_j, 1, s) = bias_j + s. When one k block, MR = 8 and whole tiles cover C,
-   * the 8-row kernel adds the bias from its registers' store instead of C being filled with it
+   * {@link #kernelRows8Bias} adds the bias at its store instead of C being filled with it
    * first and read back (a pass over C per layer, BENCHMARKS.md); otherwise it does just that.
    */
   static void gemmBias(int m, int n, int k, float[] a, int aOff, float[] b, int bOff,
@@ -223,8 +223,8 @@ final class VectorGemm {
         int j0 = jp * NR;
         for (int i0 = ic; i0 < ic + mc; i0 += MR) {
           int cTile = cOff + i0 * n + j0;
-          kernelRows8(k, a, aOff + i0 * k, k, pb, jp * NR * k, 1f, 1f, c, cTile, n, bias,
-              biasOff + j0, 0, ws.tile);
+          kernelRows8Bias(k, a, aOff + i0 * k, k, pb, jp * NR * k, bias, biasOff + j0, c, cTile,
+              n);
         }
       }
     }
@@ -403,8 +403,7 @@ final class VectorGemm {
         int bPanel = pbOff + jp * NR * kc;
         if (cols == NR) {
           if (MR == 8) {
-            kernelRows8(kc, a, aPanel, lda, pb, bPanel, alpha, beta, c, cTile, ldc, c, cTile, ldc,
-                ws.tile);
+            kernelRows8(kc, a, aPanel, lda, pb, bPanel, alpha, beta, c, cTile, ldc, ws.tile);
             if (!direct(alpha, beta)) {
               finish(ws.tile, alpha, beta, c, cTile, ldc);
             }
@@ -413,8 +412,7 @@ final class VectorGemm {
           }
         } else {
           if (MR == 8) {
-            kernelRows8(kc, a, aPanel, lda, pb, bPanel, alpha, 0f, ws.tile, 0, NR, ws.tile, 0, NR,
-                ws.tile);
+            kernelRows8(kc, a, aPanel, lda, pb, bPanel, alpha, 0f, ws.tile, 0, NR, ws.tile);
             if (!direct(alpha, 0f)) {
               finish(ws.tile, alpha, 0f, ws.tile, 0, NR);
             }
@@ -858,14 +856,9 @@ final class VectorGemm {
     c71.intoArray(t, t7 + L);
   }
 
-  /**
-   * {@link #kernelRows} for MR = 8: row r of the 8 x kc panel at a[aOff + r lda + p]. With alpha
-   * = beta = 1 the addend of row r is read at add[addOff + r addLd]: C itself, or with addLd = 0
-   * one row of biases ({@link #gemmBias}).
-   */
+  /** {@link #kernelRows} for MR = 8: row r of the 8 x kc panel at a[aOff + r lda + p]. */
   private static void kernelRows8(int kc, float[] a, int aOff, int lda, float[] pb, int bOff,
-      float alpha, float beta, float[] c, int cOff, int ldc, float[] add, int addOff, int addLd,
-      float[] tile) {
+      float alpha, float beta, float[] c, int cOff, int ldc, float[] tile) {
     FloatVector c00 = FloatVector.zero(S), c01 = c00;
     FloatVector c10 = c00, c11 = c00;
     FloatVector c20 = c00, c21 = c00;
@@ -913,24 +906,22 @@ final class VectorGemm {
     int t1 = t0 + ld, t2 = t1 + ld, t3 = t2 + ld, t4 = t3 + ld, t5 = t4 + ld, t6 = t5 + ld;
     int t7 = t6 + ld;
     if (direct && beta == 1f) {
-      int u0 = addOff, u1 = u0 + addLd, u2 = u1 + addLd, u3 = u2 + addLd, u4 = u3 + addLd;
-      int u5 = u4 + addLd, u6 = u5 + addLd, u7 = u6 + addLd;
-      c00 = c00.add(FloatVector.fromArray(S, add, u0));
-      c01 = c01.add(FloatVector.fromArray(S, add, u0 + L));
-      c10 = c10.add(FloatVector.fromArray(S, add, u1));
-      c11 = c11.add(FloatVector.fromArray(S, add, u1 + L));
-      c20 = c20.add(FloatVector.fromArray(S, add, u2));
-      c21 = c21.add(FloatVector.fromArray(S, add, u2 + L));
-      c30 = c30.add(FloatVector.fromArray(S, add, u3));
-      c31 = c31.add(FloatVector.fromArray(S, add, u3 + L));
-      c40 = c40.add(FloatVector.fromArray(S, add, u4));
-      c41 = c41.add(FloatVector.fromArray(S, add, u4 + L));
-      c50 = c50.add(FloatVector.fromArray(S, add, u5));
-      c51 = c51.add(FloatVector.fromArray(S, add, u5 + L));
-      c60 = c60.add(FloatVector.fromArray(S, add, u6));
-      c61 = c61.add(FloatVector.fromArray(S, add, u6 + L));
-      c70 = c70.add(FloatVector.fromArray(S, add, u7));
-      c71 = c71.add(FloatVector.fromArray(S, add, u7 + L));
+      c00 = c00.add(FloatVector.fromArray(S, c, t0));
+      c01 = c01.add(FloatVector.fromArray(S, c, t0 + L));
+      c10 = c10.add(FloatVector.fromArray(S, c, t1));
+      c11 = c11.add(FloatVector.fromArray(S, c, t1 + L));
+      c20 = c20.add(FloatVector.fromArray(S, c, t2));
+      c21 = c21.add(FloatVector.fromArray(S, c, t2 + L));
+      c30 = c30.add(FloatVector.fromArray(S, c, t3));
+      c31 = c31.add(FloatVector.fromArray(S, c, t3 + L));
+      c40 = c40.add(FloatVector.fromArray(S, c, t4));
+      c41 = c41.add(FloatVector.fromArray(S, c, t4 + L));
+      c50 = c50.add(FloatVector.fromArray(S, c, t5));
+      c51 = c51.add(FloatVector.fromArray(S, c, t5 + L));
+      c60 = c60.add(FloatVector.fromArray(S, c, t6));
+      c61 = c61.add(FloatVector.fromArray(S, c, t6 + L));
+      c70 = c70.add(FloatVector.fromArray(S, c, t7));
+      c71 = c71.add(FloatVector.fromArray(S, c, t7 + L));
     }
     c00.intoArray(t, t0);
     c01.intoArray(t, t0 + L);
@@ -949,6 +940,74 @@ final class VectorGemm {
     c70.intoArray(t, t7);
     c71.intoArray(t, t7 + L);
   }
+
+  /**
+   * {@link #kernelRows8} storing C = s + bias: column j of the tile gets bias[biasOff + j] added
+   * to its sum, as fma(C, 1, s) with C = bias would ({@link #gemmBias}).
+   */
+  private static void kernelRows8Bias(int kc, float[] a, int aOff, int lda, float[] pb, int bOff,
+      float[] bias, int biasOff, float[] c, int cOff, int ldc) {
+    FloatVector c00 = FloatVector.zero(S), c01 = c00;
+    FloatVector c10 = c00, c11 = c00;
+    FloatVector c20 = c00, c21 = c00;
+    FloatVector c30 = c00, c31 = c00;
+    FloatVector c40 = c00, c41 = c00;
+    FloatVector c50 = c00, c51 = c00;
+    FloatVector c60 = c00, c61 = c00;
+    FloatVector c70 = c00, c71 = c00;
+    int a0r = aOff, a1r = aOff + lda, a2r = aOff + 2 * lda, a3r = aOff + 3 * lda;
+    int a4r = aOff + 4 * lda, a5r = aOff + 5 * lda, a6r = aOff + 6 * lda, a7r = aOff + 7 * lda;
+    for (int p = 0; p < kc; p++) {
+      int bp = bOff + p * NR;
+      FloatVector b0 = FloatVector.fromArray(S, pb, bp);
+      FloatVector b1 = FloatVector.fromArray(S, pb, bp + L);
+      FloatVector a0 = FloatVector.broadcast(S, a[a0r + p]);
+      c00 = a0.fma(b0, c00);
+      c01 = a0.fma(b1, c01);
+      FloatVector a1 = FloatVector.broadcast(S, a[a1r + p]);
+      c10 = a1.fma(b0, c10);
+      c11 = a1.fma(b1, c11);
+      FloatVector a2 = FloatVector.broadcast(S, a[a2r + p]);
+      c20 = a2.fma(b0, c20);
+      c21 = a2.fma(b1, c21);
+      FloatVector a3 = FloatVector.broadcast(S, a[a3r + p]);
+      c30 = a3.fma(b0, c30);
+      c31 = a3.fma(b1, c31);
+      FloatVector a4 = FloatVector.broadcast(S, a[a4r + p]);
+      c40 = a4.fma(b0, c40);
+      c41 = a4.fma(b1, c41);
+      FloatVector a5 = FloatVector.broadcast(S, a[a5r + p]);
+      c50 = a5.fma(b0, c50);
+      c51 = a5.fma(b1, c51);
+      FloatVector a6 = FloatVector.broadcast(S, a[a6r + p]);
+      c60 = a6.fma(b0, c60);
+      c61 = a6.fma(b1, c61);
+      FloatVector a7 = FloatVector.broadcast(S, a[a7r + p]);
+      c70 = a7.fma(b0, c70);
+      c71 = a7.fma(b1, c71);
+    }
+    FloatVector d0 = FloatVector.fromArray(S, bias, biasOff);
+    FloatVector d1 = FloatVector.fromArray(S, bias, biasOff + L);
+    int t1 = cOff + ldc, t2 = t1 + ldc, t3 = t2 + ldc, t4 = t3 + ldc, t5 = t4 + ldc;
+    int t6 = t5 + ldc, t7 = t6 + ldc;
+    c00.add(d0).intoArray(c, cOff);
+    c01.add(d1).intoArray(c, cOff + L);
+    c10.add(d0).intoArray(c, t1);
+    c11.add(d1).intoArray(c, t1 + L);
+    c20.add(d0).intoArray(c, t2);
+    c21.add(d1).intoArray(c, t2 + L);
+    c30.add(d0).intoArray(c, t3);
+    c31.add(d1).intoArray(c, t3 + L);
+    c40.add(d0).intoArray(c, t4);
+    c41.add(d1).intoArray(c, t4 + L);
+    c50.add(d0).intoArray(c, t5);
+    c51.add(d1).intoArray(c, t5 + L);
+    c60.add(d0).intoArray(c, t6);
+    c61.add(d1).intoArray(c, t6 + L);
+    c70.add(d0).intoArray(c, t7);
+    c71.add(d1).intoArray(c, t7 + L);
+  }
+
 
   // The tile's store, C = alpha acc + beta C per row (beta == 0 does not read C, alpha == 1
   // skips the product), is written out at the end of each kernel rather than called: a call that
