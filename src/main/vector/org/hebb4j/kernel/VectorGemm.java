@@ -205,7 +205,7 @@ final class VectorGemm {
     if (m <= 0 || n <= 0) {
       return;
     }
-    if (MR != 8 || k <= 0 || k > KC || m % MR != 0 || n % NR != 0
+    if (k <= 0 || k > KC || m % MR != 0 || n % NR != 0
         || n > IN_PLACE_PANELS * NR) {
       for (int r = 0; r < m; r++) {
         System.arraycopy(bias, biasOff, c, cOff + r * n, n);
@@ -223,8 +223,13 @@ final class VectorGemm {
         int j0 = jp * NR;
         for (int i0 = ic; i0 < ic + mc; i0 += MR) {
           int cTile = cOff + i0 * n + j0;
-          kernelRows8Bias(k, a, aOff + i0 * k, k, pb, jp * NR * k, bias, biasOff + j0, c, cTile,
-              n);
+          if (MR == 8) {
+            kernelRows8Bias(k, a, aOff + i0 * k, k, pb, jp * NR * k, bias, biasOff + j0, c,
+                cTile, n);
+          } else {
+            kernelRows4Bias(k, a, aOff + i0 * k, k, pb, jp * NR * k, bias, biasOff + j0, c,
+                cTile, n);
+          }
         }
       }
     }
@@ -618,6 +623,47 @@ final class VectorGemm {
     c21.intoArray(c, c2 + L);
     c30.intoArray(c, c3);
     c31.intoArray(c, c3 + L);
+  }
+
+  /**
+   * {@link #kernelRows} storing C = s + bias: column j of the tile gets bias[biasOff + j] added
+   * to its sum, as fma(C, 1, s) with C = bias would ({@link #gemmBias}).
+   */
+  private static void kernelRows4Bias(int kc, float[] a, int aOff, int lda, float[] pb, int bOff,
+      float[] bias, int biasOff, float[] c, int cOff, int ldc) {
+    FloatVector c00 = FloatVector.zero(S), c01 = c00;
+    FloatVector c10 = c00, c11 = c00;
+    FloatVector c20 = c00, c21 = c00;
+    FloatVector c30 = c00, c31 = c00;
+    int a0r = aOff, a1r = aOff + lda, a2r = aOff + 2 * lda, a3r = aOff + 3 * lda;
+    for (int p = 0; p < kc; p++) {
+      int bp = bOff + p * NR;
+      FloatVector b0 = FloatVector.fromArray(S, pb, bp);
+      FloatVector b1 = FloatVector.fromArray(S, pb, bp + L);
+      FloatVector a0 = FloatVector.broadcast(S, a[a0r + p]);
+      c00 = a0.fma(b0, c00);
+      c01 = a0.fma(b1, c01);
+      FloatVector a1 = FloatVector.broadcast(S, a[a1r + p]);
+      c10 = a1.fma(b0, c10);
+      c11 = a1.fma(b1, c11);
+      FloatVector a2 = FloatVector.broadcast(S, a[a2r + p]);
+      c20 = a2.fma(b0, c20);
+      c21 = a2.fma(b1, c21);
+      FloatVector a3 = FloatVector.broadcast(S, a[a3r + p]);
+      c30 = a3.fma(b0, c30);
+      c31 = a3.fma(b1, c31);
+    }
+    FloatVector d0 = FloatVector.fromArray(S, bias, biasOff);
+    FloatVector d1 = FloatVector.fromArray(S, bias, biasOff + L);
+    int c1 = cOff + ldc, c2 = c1 + ldc, c3 = c2 + ldc;
+    c00.add(d0).intoArray(c, cOff);
+    c01.add(d1).intoArray(c, cOff + L);
+    c10.add(d0).intoArray(c, c1);
+    c11.add(d1).intoArray(c, c1 + L);
+    c20.add(d0).intoArray(c, c2);
+    c21.add(d1).intoArray(c, c2 + L);
+    c30.add(d0).intoArray(c, c3);
+    c31.add(d1).intoArray(c, c3 + L);
   }
 
   /**
