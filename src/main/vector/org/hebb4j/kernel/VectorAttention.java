@@ -27,7 +27,10 @@ import jdk.incubator.vector.VectorSpecies;
  * when it did not inline it, lost the constant species and ran the Java fallback. The
  * exponentials of all groups take one (K21) call, in the caller's e (lane-major within each
  * group's block). The batch rows after the last full group take the scalar reference. Vectors
- * are never passed to methods (C2 would box them where it does not inline).
+ * are never passed to methods (C2 would box them where it does not inline). With {@link
+ * AttentionLanes}, the forward pass keeps each group's lane-major q, k, v and P there and the
+ * backward pass copies them back contiguously instead of gathering them again
+ * (spec/kernels.md#attention).
  */
 final class VectorAttention {
 
