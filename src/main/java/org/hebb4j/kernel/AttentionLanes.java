@@ -20,12 +20,15 @@ public final class AttentionLanes {
   /** Floats of a batch row in q, k, v (tokens heads dh) and in P (heads tokens tokens). */
   final int rowSize;
   final int probSize;
-  /** The lane-major q, k, v of the vector path's groups, rowSize floats a batch row. */
-  final float[] q;
-  final float[] k;
-  final float[] v;
+  /**
+   * The lane-major q, k, v of the vector path's groups, rowSize floats a batch row; null until
+   * the vector path's first call ({@link #allocate}), so the scalar path holds no copies.
+   */
+  float[] q;
+  float[] k;
+  float[] v;
   /** The lane-major P of the vector path's groups, probSize floats a batch row. */
-  final float[] p;
+  float[] p;
   /**
    * Per batch row: 0 before a forward pass; l + 1 when the vector path computed it in lane l of
    * a group (its q, k, v, P here); -1 when the scalar code computed it.
@@ -48,7 +51,7 @@ public final class AttentionLanes {
     }
     long row = (long) tokens * heads * dh;
     long probs = (long) heads * tokens * tokens;
-    if (row * capacity > Integer.MAX_VALUE - 8 || probs * capacity > Integer.MAX_VALUE - 72) {
+    if (row * capacity > Integer.MAX_VALUE - 8 || probs * capacity > Integer.MAX_VALUE - 8) {
       throw new IllegalArgumentException("attention lanes of " + capacity + " batch rows x "
           + tokens + " tokens x " + heads + " heads x " + dh + " exceed a Java array");
     }
@@ -58,12 +61,21 @@ public final class AttentionLanes {
     this.dh = dh;
     rowSize = (int) row;
     probSize = (int) probs;
-    int n = (int) row * capacity;
-    q = new float[n];
-    k = new float[n];
-    v = new float[n];
-    p = new float[(int) probs * capacity];
     mark = new int[capacity];
+  }
+
+  /**
+   * Allocates q, k, v, p at the first call (the vector path's); synchronized, as calls on
+   * disjoint batch rows may run at once, and so that every caller sees the arrays.
+   */
+  synchronized void allocate() {
+    if (q == null) {
+      int n = rowSize * capacity;
+      q = new float[n];
+      k = new float[n];
+      v = new float[n];
+      p = new float[probSize * capacity];
+    }
   }
 
   /**

@@ -415,6 +415,7 @@ final class VectorKernels extends ScalarKernels implements ParallelGemm {
     AttentionCore.check(batch, tokens, heads, dh, q, k, v, xOff, p, e, pOff, o);
     int first = AttentionCore.lanes("attention", lanes).firstRow("attention", batch, tokens,
         heads, dh, xOff, pOff);
+    lanes.allocate();
     VectorAttention.forward(this, batch, tokens, heads, dh, alpha, q, k, v, xOff, p, e, pOff, o,
         lanes, first);
   }
@@ -435,6 +436,7 @@ final class VectorKernels extends ScalarKernels implements ParallelGemm {
     AttentionLanes l = AttentionCore.lanes(op, lanes);
     int first = l.firstRow(op, batch, tokens, heads, dh, xOff, pOff);
     l.requireForward(op, first, batch);
+    l.allocate();
     VectorAttention.backward(this, batch, tokens, heads, dh, alpha, q, k, v, dO, xOff, p, pOff,
         ds, dsOff, dq, dk, dv, l, first);
   }
