@@ -25,6 +25,14 @@ final class AttentionCore {
     Check.rows(op, "e", e, pOff, batch, probs);
   }
 
+  /** lanes, not null. */
+  static AttentionLanes lanes(String op, AttentionLanes lanes) {
+    if (lanes == null) {
+      throw Check.fail(op, "lanes is null");
+    }
+    return lanes;
+  }
+
   /** The arguments of (K23). */
   static void checkBackward(int batch, int tokens, int heads, int dh, float[] q, float[] k,
       float[] v, float[] dO, int xOff, float[] p, int pOff, float[] ds, int dsOff, float[] dq,

@@ -444,6 +444,83 @@ public interface Kernels {
   }
 
   /**
+   * {@link #attention(int, int, int, int, float, float[], float[], float[], int, float[],
+   * double[], int, float[])}, the same bits, recording in {@code lanes} (one per layer and its
+   * arrays) the batch rows it computed and, on the vector path, keeping its lane-major q, k, v
+   * and P there for {@link #attentionBackward(int, int, int, int, float, float[], float[],
+   * float[], float[], int, float[], int, float[], int, float[], float[], float[],
+   * AttentionLanes)} (spec/kernels.md#attention). xOff and pOff must start the same batch row
+   * (a whole number of rows of q and of p).
+   *
+   * @param batch batch rows, &gt;= 0
+   * @param tokens tokens per batch row, &gt;= 1
+   * @param heads heads, &gt;= 1
+   * @param dh columns per head, &gt;= 1
+   * @param alpha the scale of the scores
+   * @param q queries
+   * @param k keys
+   * @param v values
+   * @param xOff offset of the first batch row in q, k, v and o
+   * @param p receives the probabilities P
+   * @param e scratch of P's size (doubles)
+   * @param pOff offset of the first batch row in p and e
+   * @param o receives the heads' outputs, concatenated
+   * @param lanes the layer's lanes, of this shape
+   * @throws IllegalArgumentException on a bad size or offset, a short or null array, or lanes
+   *     of another shape or too small (spec/kernels.md#checks)
+   */
+  default void attention(int batch, int tokens, int heads, int dh, float alpha, float[] q,
+      float[] k, float[] v, int xOff, float[] p, double[] e, int pOff, float[] o,
+      AttentionLanes lanes) {
+    AttentionCore.check(batch, tokens, heads, dh, q, k, v, xOff, p, e, pOff, o);
+    int first = AttentionCore.lanes("attention", lanes).firstRow("attention", batch, tokens,
+        heads, dh, xOff, pOff);
+    AttentionCore.forward(this, 0, batch, tokens, heads, dh, alpha, q, k, v, xOff, p, e, pOff, o);
+    java.util.Arrays.fill(lanes.mark, first, first + batch, -1);
+  }
+
+  /**
+   * {@link #attentionBackward(int, int, int, int, float, float[], float[], float[], float[],
+   * int, float[], int, float[], int, float[], float[], float[])} after {@link #attention(int,
+   * int, int, int, float, float[], float[], float[], int, float[], double[], int, float[],
+   * AttentionLanes)} with the same lanes, q, k, v and p (the vector path takes them from the
+   * lanes where the forward pass left them), the same bits (spec/kernels.md#attention).
+   *
+   * @param batch batch rows, &gt;= 0
+   * @param tokens tokens per batch row, &gt;= 1
+   * @param heads heads, &gt;= 1
+   * @param dh columns per head, &gt;= 1
+   * @param alpha the scale of the scores in the forward pass
+   * @param q queries of the forward pass
+   * @param k keys of the forward pass
+   * @param v values of the forward pass
+   * @param dO dL/do
+   * @param xOff offset of the first batch row in q, k, v, dO, dq, dk and dv
+   * @param p the forward pass's probabilities
+   * @param pOff offset of the first batch row in p
+   * @param ds scratch of [batch, tokens, tokens] floats from {@code dsOff}
+   * @param dsOff offset of the first batch row in ds
+   * @param dq receives dL/dq
+   * @param dk receives dL/dk
+   * @param dv receives dL/dv
+   * @param lanes the lanes of the forward pass
+   * @throws IllegalArgumentException on a bad size or offset, a short or null array, lanes of
+   *     another shape or too small, or a batch row the lanes' forward pass did not compute
+   *     (spec/kernels.md#checks)
+   */
+  default void attentionBackward(int batch, int tokens, int heads, int dh, float alpha,
+      float[] q, float[] k, float[] v, float[] dO, int xOff, float[] p, int pOff, float[] ds,
+      int dsOff, float[] dq, float[] dk, float[] dv, AttentionLanes lanes) {
+    AttentionCore.checkBackward(batch, tokens, heads, dh, q, k, v, dO, xOff, p, pOff, ds, dsOff,
+        dq, dk, dv);
+    String op = "attentionBackward";
+    AttentionLanes l = AttentionCore.lanes(op, lanes);
+    l.requireForward(op, l.firstRow(op, batch, tokens, heads, dh, xOff, pOff), batch);
+    AttentionCore.backward(this, 0, batch, tokens, heads, dh, alpha, q, k, v, dO, xOff, p, pOff,
+        ds, dsOff, dq, dk, dv);
+  }
+
+  /**
    * spec/kernels.md#outer (K10): A[i][j] += alpha x_i y_j for an m x n block of A (stride lda).
    *
    * @param m rows, &gt;= 0

@@ -275,6 +275,21 @@ public final class ThreadedKernels implements Kernels {
   }
 
   @Override
+  public void attention(int batch, int tokens, int heads, int dh, float alpha, float[] q,
+      float[] k, float[] v, int xOff, float[] p, double[] e, int pOff, float[] o,
+      AttentionLanes lanes) {
+    base.attention(batch, tokens, heads, dh, alpha, q, k, v, xOff, p, e, pOff, o, lanes);
+  }
+
+  @Override
+  public void attentionBackward(int batch, int tokens, int heads, int dh, float alpha,
+      float[] q, float[] k, float[] v, float[] dO, int xOff, float[] p, int pOff, float[] ds,
+      int dsOff, float[] dq, float[] dk, float[] dv, AttentionLanes lanes) {
+    base.attentionBackward(batch, tokens, heads, dh, alpha, q, k, v, dO, xOff, p, pOff, ds, dsOff,
+        dq, dk, dv, lanes);
+  }
+
+  @Override
   public void outerAcc(int m, int n, float alpha, float[] x, int xOff, float[] y, int yOff,
       float[] a, int aOff, int lda) {
     base.outerAcc(m, n, alpha, x, xOff, y, yOff, a, aOff, lda);

@@ -1,6 +1,7 @@
 package org.hebb4j.nn;
 
 import org.hebb4j.kernel.Activation;
+import org.hebb4j.kernel.AttentionLanes;
 import org.hebb4j.kernel.Kernels;
 
 /**
@@ -79,6 +80,8 @@ public final class Attention {
     final float[] dk;
     final float[] dv;
     final float[] ds;
+    /** What the attention core's forward pass keeps for its backward (spec/kernels.md#attention). */
+    final AttentionLanes lanes;
     /** dL/dWq [dim, dim] of the last backward pass. */
     public final float[] dWq;
     /** dL/dbq [dim]. */
@@ -121,6 +124,7 @@ public final class Attention {
       dk = new float[n];
       dv = new float[n];
       ds = new float[(int) rows * tokens];
+      lanes = new AttentionLanes(capacity, tokens, heads, dim / heads);
       dWq = new float[dim * dim];
       dbq = new float[dim];
       dWk = new float[dim * dim];
@@ -185,7 +189,7 @@ public final class Attention {
     float scale = (float) (1.0 / Math.sqrt(dh));
     // (T10)-(T11) between the maps: the kernels' attention core (spec/kernels.md#attention)
     kern.attention(s1 - s0, t, heads, dh, scale, b.q, b.k, b.v, r0 * dim, b.p, b.e,
-        s0 * heads * t * t, b.o);
+        s0 * heads * t * t, b.o, b.lanes);
     wo.forward(kern, r0, n, b.o, y, y);
   }
 
@@ -225,7 +229,7 @@ public final class Attention {
     float scale = (float) (1.0 / Math.sqrt(dh));
     // (T18)-(T19) between the maps (spec/kernels.md#attention)
     kern.attentionBackward(s1 - s0, t, heads, dh, scale, b.q, b.k, b.v, b.dO, r0 * dim, b.p,
-        s0 * heads * t * t, b.ds, s0 * t * t, b.dq, b.dk, b.dv);
+        s0 * heads * t * t, b.ds, s0 * t * t, b.dq, b.dk, b.dv, b.lanes);
     int x0 = r0 * dim;
     kern.gemmNN(n, dim, dim, 1f, b.dq, x0, wq.w, 0, 0f, dx, x0);
     kern.gemmNN(n, dim, dim, 1f, b.dk, x0, wk.w, 0, 1f, dx, x0);

@@ -27,7 +27,10 @@ import jdk.incubator.vector.VectorSpecies;
  * when it did not inline it, lost the constant species and ran the Java fallback. The
  * exponentials of all groups take one (K21) call, in the caller's e (lane-major within each
  * group's block). The batch rows after the last full group take the scalar reference. Vectors
- * are never passed to methods (C2 would box them where it does not inline).
+ * are never passed to methods (C2 would box them where it does not inline). With {@link
+ * AttentionLanes}, the forward pass keeps each group's lane-major q, k, v and P there and the
+ * backward pass copies them back contiguously instead of gathering them again
+ * (spec/kernels.md#attention).
  */
 final class VectorAttention {
 
@@ -82,6 +85,16 @@ final class VectorAttention {
   /** (K22); arguments checked by the caller. kern gives the scalar rows their (K21). */
   static void forward(Kernels kern, int batch, int t, int heads, int dh, float alpha, float[] q,
       float[] k, float[] v, int xOff, float[] p, double[] e, int pOff, float[] o) {
+    forward(kern, batch, t, heads, dh, alpha, q, k, v, xOff, p, e, pOff, o, null, 0);
+  }
+
+  /**
+   * (K22), keeping each group's lane-major q, k, v and P in lanes (when not null) from batch
+   * row {@code first} of the lanes, and marking its rows; arguments checked by the caller.
+   */
+  static void forward(Kernels kern, int batch, int t, int heads, int dh, float alpha, float[] q,
+      float[] k, float[] v, int xOff, float[] p, double[] e, int pOff, float[] o,
+      AttentionLanes lanes, int first) {
     int full = batch - batch % L; // the rows that fill groups; the rest: the scalar reference
     if (full > 0) {
       Scratch s = SCRATCH.get().size(t, heads, dh);
@@ -94,6 +107,10 @@ final class VectorAttention {
         int x0 = xOff + b * rows;
         gather(rows, q, x0, s.q);
         gather(rows, k, x0, s.k);
+        if (lanes != null) { // kept for the backward pass: contiguous copies
+          System.arraycopy(s.q, 0, lanes.q, (first + b) * rows, rows * L);
+          System.arraycopy(s.k, 0, lanes.k, (first + b) * rows, rows * L);
+        }
         for (int j = 0; j < heads; j++) { // S_j = alpha q_j k_j^T
           product(t, t, dh, alpha, s.q, j * dh, dim, 1, s.k, j * dh, 1, dim, s.s, j * t * t, t);
         }
@@ -109,15 +126,37 @@ final class VectorAttention {
           product(t, dh, t, 1f, s.p, j * t * t, t, 1, s.v, j * dh, dim, 1, s.out, j * dh, dim);
         }
         scatter(rows, s.out, o, x0);
+        if (lanes != null) {
+          System.arraycopy(s.v, 0, lanes.v, (first + b) * rows, rows * L);
+          System.arraycopy(s.p, 0, lanes.p, (first + b) * probs, probs * L);
+          for (int l = 0; l < L; l++) {
+            lanes.mark[first + b + l] = l + 1;
+          }
+        }
       }
     }
     AttentionCore.forward(kern, full, batch, t, heads, dh, alpha, q, k, v, xOff, p, e, pOff, o);
+    if (lanes != null) {
+      java.util.Arrays.fill(lanes.mark, first + full, first + batch, -1);
+    }
   }
 
   /** (K23); arguments checked by the caller. kern gives the scalar rows their (K5a). */
   static void backward(Kernels kern, int batch, int t, int heads, int dh, float alpha,
       float[] q, float[] k, float[] v, float[] dO, int xOff, float[] p, int pOff, float[] ds,
       int dsOff, float[] dq, float[] dk, float[] dv) {
+    backward(kern, batch, t, heads, dh, alpha, q, k, v, dO, xOff, p, pOff, ds, dsOff, dq, dk, dv,
+        null, 0);
+  }
+
+  /**
+   * (K23), taking q, k, v and P of each group from lanes (when not null, from batch row {@code
+   * first} of the lanes) where the forward pass left them in the same group; arguments checked
+   * by the caller (every row has a forward pass).
+   */
+  static void backward(Kernels kern, int batch, int t, int heads, int dh, float alpha,
+      float[] q, float[] k, float[] v, float[] dO, int xOff, float[] p, int pOff, float[] ds,
+      int dsOff, float[] dq, float[] dk, float[] dv, AttentionLanes lanes, int first) {
     int full = batch - batch % L;
     if (full > 0) {
       Scratch s = SCRATCH.get().size(t, heads, dh);
@@ -126,9 +165,15 @@ final class VectorAttention {
       int probs = heads * t * t;
       for (int b = 0; b < full; b += L) {
         int x0 = xOff + b * rows;
+        boolean kept = lanes != null && kept(lanes.mark, first + b);
         gather(rows, dO, x0, s.d);
-        gather(rows, v, x0, s.v);
-        gather(probs, p, pOff + b * probs, s.p);
+        if (kept) {
+          System.arraycopy(lanes.v, (first + b) * rows, s.v, 0, rows * L);
+          System.arraycopy(lanes.p, (first + b) * probs, s.p, 0, probs * L);
+        } else {
+          gather(rows, v, x0, s.v);
+          gather(probs, p, pOff + b * probs, s.p);
+        }
         for (int j = 0; j < heads; j++) { // dP_j = dO_j v_j^T; dv_j = P_j^T dO_j
           int c = j * dh;
           product(t, t, dh, 1f, s.d, c, dim, 1, s.v, c, 1, dim, s.s, j * t * t, t);
@@ -136,13 +181,21 @@ final class VectorAttention {
         }
         scatter(rows, s.out, dv, x0);
         gradScores(heads * t, t, s);
-        gather(rows, k, x0, s.k);
+        if (kept) {
+          System.arraycopy(lanes.k, (first + b) * rows, s.k, 0, rows * L);
+        } else {
+          gather(rows, k, x0, s.k);
+        }
         for (int j = 0; j < heads; j++) { // dq_j = alpha dS_j k_j
           int c = j * dh;
           product(t, dh, t, alpha, s.g, j * t * t, t, 1, s.k, c, dim, 1, s.out, c, dim);
         }
         scatter(rows, s.out, dq, x0);
-        gather(rows, q, x0, s.q);
+        if (kept) {
+          System.arraycopy(lanes.q, (first + b) * rows, s.q, 0, rows * L);
+        } else {
+          gather(rows, q, x0, s.q);
+        }
         for (int j = 0; j < heads; j++) { // dk_j = alpha dS_j^T q_j
           int c = j * dh;
           product(t, dh, t, alpha, s.g, j * t * t, 1, t, s.q, c, dim, 1, s.out, c, dim);
@@ -152,6 +205,16 @@ final class VectorAttention {
     }
     AttentionCore.backward(kern, full, batch, t, heads, dh, alpha, q, k, v, dO, xOff, p, pOff,
         ds, dsOff, dq, dk, dv);
+  }
+
+  /** Whether the L batch rows from i were the lanes 0 .. L - 1 of one forward group. */
+  private static boolean kept(int[] mark, int i) {
+    for (int l = 0; l < L; l++) {
+      if (mark[i + l] != l + 1) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**

@@ -402,6 +402,45 @@ final class VectorKernels extends ScalarKernels implements ParallelGemm {
     }
   }
 
+  /** (K22) keeping the lanes for the backward pass (spec/kernels.md#attention). */
+  @Override
+  public void attention(int batch, int tokens, int heads, int dh, float alpha, float[] q,
+      float[] k, float[] v, int xOff, float[] p, double[] e, int pOff, float[] o,
+      AttentionLanes lanes) {
+    if (!DOUBLE_LANES) {
+      super.attention(batch, tokens, heads, dh, alpha, q, k, v, xOff, p, e, pOff, o,
+          lanes);
+      return;
+    }
+    AttentionCore.check(batch, tokens, heads, dh, q, k, v, xOff, p, e, pOff, o);
+    int first = AttentionCore.lanes("attention", lanes).firstRow("attention", batch, tokens,
+        heads, dh, xOff, pOff);
+    lanes.allocate();
+    VectorAttention.forward(this, batch, tokens, heads, dh, alpha, q, k, v, xOff, p, e, pOff, o,
+        lanes, first);
+  }
+
+  /** (K23) from the lanes of the forward pass (spec/kernels.md#attention). */
+  @Override
+  public void attentionBackward(int batch, int tokens, int heads, int dh, float alpha,
+      float[] q, float[] k, float[] v, float[] dO, int xOff, float[] p, int pOff, float[] ds,
+      int dsOff, float[] dq, float[] dk, float[] dv, AttentionLanes lanes) {
+    if (!DOUBLE_LANES) {
+      super.attentionBackward(batch, tokens, heads, dh, alpha, q, k, v, dO, xOff, p,
+          pOff, ds, dsOff, dq, dk, dv, lanes);
+      return;
+    }
+    AttentionCore.checkBackward(batch, tokens, heads, dh, q, k, v, dO, xOff, p, pOff, ds, dsOff,
+        dq, dk, dv);
+    String op = "attentionBackward";
+    AttentionLanes l = AttentionCore.lanes(op, lanes);
+    int first = l.firstRow(op, batch, tokens, heads, dh, xOff, pOff);
+    l.requireForward(op, first, batch);
+    l.allocate();
+    VectorAttention.backward(this, batch, tokens, heads, dh, alpha, q, k, v, dO, xOff, p, pOff,
+        ds, dsOff, dq, dk, dv, l, first);
+  }
+
   @Override
   public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
       float[] a, int aOff, int lda, float[] b, int bOff, int ldb,

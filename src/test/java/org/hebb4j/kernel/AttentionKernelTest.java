@@ -159,4 +159,110 @@ class AttentionKernelTest {
           null, null);
     }
   }
+
+  /**
+   * o, p, dq, dk, dv of forward calls on the batch row ranges cut at fwd and backward calls cut
+   * at bwd (both from row 0 to batch), all with lanes of capacity batch + first from row first.
+   */
+  private static float[][] runLanes(Kernels kern, int batch, int t, int heads, int dh,
+      float alpha, float[][] in, int first, int[] fwd, int[] bwd) {
+    int row = t * heads * dh, probs = heads * t * t;
+    int n = (first + batch) * row;
+    int np = (first + batch) * probs;
+    float[] o = new float[n];
+    float[] p = new float[np];
+    double[] e = new double[np];
+    float[] ds = new float[(first + batch) * t * t];
+    float[] dq = new float[n];
+    float[] dk = new float[n];
+    float[] dv = new float[n];
+    AttentionLanes lanes = new AttentionLanes(first + batch, t, heads, dh);
+    for (int c = 0; c + 1 < fwd.length; c++) {
+      int b0 = first + fwd[c], rows = fwd[c + 1] - fwd[c];
+      kern.attention(rows, t, heads, dh, alpha, in[0], in[1], in[2], b0 * row, p, e, b0 * probs,
+          o, lanes);
+    }
+    for (int c = 0; c + 1 < bwd.length; c++) {
+      int b0 = first + bwd[c], rows = bwd[c + 1] - bwd[c];
+      kern.attentionBackward(rows, t, heads, dh, alpha, in[0], in[1], in[2], in[3], b0 * row, p,
+          b0 * probs, ds, b0 * t * t, dq, dk, dv, lanes);
+    }
+    return new float[][] {o, p, dq, dk, dv};
+  }
+
+  @Test
+  void lanesKeepTheBits() {
+    Rng r = new Rng(25);
+    try (Workers w = new Workers(2)) {
+      Kernels[] kerns = VEC != null
+          ? new Kernels[] {REF, VEC, new ThreadedKernels(VEC, w)} : new Kernels[] {REF};
+      for (Kernels kern : kerns) {
+        for (int batch : new int[] {1, 16, 17, 33, 64}) {
+          for (int t : new int[] {4, 5}) {
+            int heads = 1 + r.nextInt(4);
+            int dh = 1 + r.nextInt(9);
+            int first = r.nextInt(3);
+            int row = t * heads * dh;
+            float[][] in = inputs(r, (first + batch) * row, 1f, false);
+            float alpha = (float) (1.0 / Math.sqrt(dh));
+            float[][] ref = run(REF, batch, t, heads, dh, alpha, in, first * row,
+                first * heads * t * t, first * t * t);
+            // slice the expected outputs' rows from first as runLanes lays them out
+            int cut = batch / 2;
+            int[][] splits = {{0, batch}, {0, cut, batch}};
+            for (int[] fwd : splits) {
+              for (int[] bwd : splits) { // different cuts: groups the lanes do not hold
+                String what = kern.name() + " lanes batch " + batch + " t " + t + " heads "
+                    + heads + " dh " + dh + " forward cuts " + fwd.length + " backward cuts "
+                    + bwd.length;
+                same(ref, runLanes(kern, batch, t, heads, dh, alpha, in, first, fwd, bwd),
+                    what);
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void lanesFailWithOneLine() {
+    float[] x = new float[4096];
+    float[] p = new float[4096];
+    double[] e = new double[4096];
+    for (Kernels kern : new Kernels[] {REF, VEC != null ? VEC : REF}) {
+      AttentionLanes lanes = new AttentionLanes(32, 4, 2, 4); // rows of 32 floats, P of 32
+      IllegalArgumentException a = assertThrows(IllegalArgumentException.class,
+          () -> kern.attentionBackward(32, 4, 2, 4, 1f, x, x, x, x, 0, p, 0, x, 0, x, x, x,
+              lanes));
+      assertEquals("attentionBackward: batch row 0 has no forward pass in these lanes",
+          a.getMessage());
+      kern.attention(16, 4, 2, 4, 1f, x, x, x, 0, p, e, 0, x, lanes);
+      kern.attentionBackward(16, 4, 2, 4, 1f, x, x, x, x, 0, p, 0, x, 0, x, x, x, lanes);
+      a = assertThrows(IllegalArgumentException.class,
+          () -> kern.attentionBackward(17, 4, 2, 4, 1f, x, x, x, x, 0, p, 0, x, 0, x, x, x,
+              lanes));
+      assertEquals("attentionBackward: batch row 16 has no forward pass in these lanes",
+          a.getMessage());
+      a = assertThrows(IllegalArgumentException.class,
+          () -> kern.attention(1, 4, 4, 2, 1f, x, x, x, 0, p, e, 0, x, lanes));
+      assertEquals("attention: lanes of 4 tokens x 2 heads x 4 for 4 x 4 x 2", a.getMessage());
+      a = assertThrows(IllegalArgumentException.class,
+          () -> kern.attention(1, 4, 2, 4, 1f, x, x, x, 32, p, e, 0, x, lanes));
+      assertEquals("attention: with lanes, xOff 32 and pOff 0 must start the same batch row",
+          a.getMessage());
+      a = assertThrows(IllegalArgumentException.class,
+          () -> kern.attention(2, 4, 2, 4, 1f, x, x, x, 31 * 32, p, e, 31 * 32, x, lanes));
+      assertEquals("attention: batch rows 31 .. 32 exceed the lanes' capacity 32",
+          a.getMessage());
+      a = assertThrows(IllegalArgumentException.class,
+          () -> kern.attentionBackward(1, 4, 2, 4, 1f, x, x, x, x, 0, p, 0, x, 0, x, x, x,
+              null));
+      assertEquals("attentionBackward: lanes is null", a.getMessage());
+    }
+    IllegalArgumentException a = assertThrows(IllegalArgumentException.class,
+        () -> new AttentionLanes(0, 4, 4, 8));
+    assertEquals("attention lanes: capacity 0, tokens 4, heads 4, dh 8 must be at least 1",
+        a.getMessage());
+  }
 }
