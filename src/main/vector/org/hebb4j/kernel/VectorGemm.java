@@ -989,7 +989,9 @@ final class VectorGemm {
 
   /**
    * {@link #kernelRows8} storing C = s + bias: column j of the tile gets bias[biasOff + j] added
-   * to its sum, as fma(C, 1, s) with C = bias would ({@link #gemmBias}).
+   * to its sum, as fma(C, 1, s) with C = bias would ({@link #gemmBias}). A copy of kernelRows8
+   * rather than a bias operand of it: the operand made the whole step 1-4% slower (BENCHMARKS.md,
+   * the bias at the store).
    */
   private static void kernelRows8Bias(int kc, float[] a, int aOff, int lda, float[] pb, int bOff,
       float[] bias, int biasOff, float[] c, int cOff, int ldc) {
