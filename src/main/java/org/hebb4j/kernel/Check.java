@@ -186,14 +186,19 @@ final class Check {
     array(op, "dx", dx, s.inputSize());
   }
 
-  /** The arguments of (K19): sizes, then every array long enough for rows x dim. */
-  static void layerNorm(String op, int rows, int dim, float[] x, String xName, float[] gamma,
-      float[] beta, float[] xhat, double[] rstd, float[] y, String yName) {
+  /** rows &gt;= 0, dim &gt;= 1 and rows x dim within an array. */
+  private static void rowsByDim(String op, int rows, int dim) {
     size(op, "rows", rows);
     positive(op, "dim", dim);
     if ((long) rows * dim > Integer.MAX_VALUE) {
       throw fail(op, "rows " + rows + " x dim " + dim + " exceed an array");
     }
+  }
+
+  /** The arguments of (K19): sizes, then every array long enough for rows x dim. */
+  static void layerNorm(String op, int rows, int dim, float[] x, String xName, float[] gamma,
+      float[] beta, float[] xhat, double[] rstd, float[] y, String yName) {
+    rowsByDim(op, rows, dim);
     array(op, "gamma", gamma, dim);
     array(op, "beta", beta, dim);
     if (rows > 0) {
@@ -224,11 +229,7 @@ final class Check {
   static void layerNormParamGradients(int rows, int dim, float[] dy, float[] xhat,
       float[] dgamma, float[] dbeta) {
     String op = "layerNormParamGradients";
-    size(op, "rows", rows);
-    positive(op, "dim", dim);
-    if ((long) rows * dim > Integer.MAX_VALUE) {
-      throw fail(op, "rows " + rows + " x dim " + dim + " exceed an array");
-    }
+    rowsByDim(op, rows, dim);
     array(op, "dgamma", dgamma, dim);
     array(op, "dbeta", dbeta, dim);
     if (rows > 0) {
@@ -240,11 +241,7 @@ final class Check {
   /** The arguments of (K20). */
   static void layerNormBackward(int rows, int dim, float[] dy, float[] xhat, double[] rstd,
       float[] gamma, float[] dgamma, float[] dbeta, float[] dxhat, float[] dx) {
-    String op = "layerNormBackward";
-    layerNorm(op, rows, dim, dy, "dy", gamma, gamma, xhat, rstd, dx, "dx");
-    array(op, "dgamma", dgamma, dim);
-    array(op, "dbeta", dbeta, dim);
-    array(op, "dxhat", dxhat, dim);
+    layerNormBackwardRows(0, rows, dim, dy, xhat, rstd, gamma, dgamma, dbeta, dxhat, dx);
   }
 
   /**
