@@ -67,29 +67,17 @@ final class VectorExp {
     int bound = D.loopBound(n);
     for (int b = 0; b < bound; b += BLOCK) {
       int len = Math.min(BLOCK, bound - b);
+      int xb = xOff + b;
       // stage by stage over the block: a vector stored to a row and loaded right back by the next
       // stage waited for the store
-      for (int i = 0; i < len; i += DL) {
-        far(x, xOff + b + i, scratch, i);
-      }
-      boolean common = true;
-      for (int i = 0; i < len; i += DL) {
-        common &= reduce(x, xOff + b + i, scratch, i);
-      }
-      for (int i = 0; i < len; i += DL) {
-        polynomial(scratch, i);
-      }
+      far(len, x, xb, scratch[0]);
+      boolean common = reduce(len, x, xb, scratch[0], scratch[1]);
+      polynomial(len, scratch[1], scratch[2]);
       if (common) {
-        for (int i = 0; i < len; i += DL) {
-          finishCommon(x, xOff + b + i, y, yOff + b + i, scratch, i);
-        }
+        finishCommon(len, x, xb, y, yOff + b, scratch[0], scratch[2]);
       } else {
-        for (int i = 0; i < len; i += DL) {
-          result(x, xOff + b + i, scratch, i);
-        }
-        for (int i = 0; i < len; i += DL) {
-          specials(x, xOff + b + i, y, yOff + b + i, scratch, i);
-        }
+        result(len, x, xb, scratch[0], scratch[2], scratch[3]);
+        specials(len, x, xb, y, yOff + b, scratch[3]);
       }
     }
     for (int i = bound; i < n; i++) {
@@ -108,14 +96,16 @@ final class VectorExp {
    * integer part of |v|, (|v| + 2^52) - 2^52 less 1 where that rounded up, with v's sign (v &lt;
    * 0 exactly where x &lt; 0).
    */
-  private static void far(double[] in, int xOff, double[][] s, int kOff) {
-    DoubleVector x = DoubleVector.fromArray(D, in, xOff);
-    VectorMask<Double> neg = x.compare(VectorOperators.LT, 0.0);
-    DoubleVector v = x.mul(INVLN2).add(HALF.blend(M_HALF, neg));
-    DoubleVector av = v.abs();
-    DoubleVector fl = av.add(TWO52).sub(TWO52);
-    fl = fl.blend(fl.sub(1.0), fl.compare(VectorOperators.GT, av));
-    fl.blend(fl.neg(), neg).intoArray(s[0], kOff);
+  private static void far(int len, double[] in, int xOff, double[] k) {
+    for (int i = 0; i < len; i += DL) {
+      DoubleVector x = DoubleVector.fromArray(D, in, xOff + i);
+      VectorMask<Double> neg = x.compare(VectorOperators.LT, 0.0);
+      DoubleVector v = x.mul(INVLN2).add(HALF.blend(M_HALF, neg));
+      DoubleVector av = v.abs();
+      DoubleVector fl = av.add(TWO52).sub(TWO52);
+      fl = fl.blend(fl.sub(1.0), fl.compare(VectorOperators.GT, av));
+      fl.blend(fl.neg(), neg).intoArray(k, i);
+    }
   }
 
   /**
@@ -124,75 +114,88 @@ final class VectorExp {
    * &lt; |x| &lt; 1.5 ln 2, far's k is fdlibm's +-1 and these are fdlibm's hi and lo
    * (spec/kernels.md#exp). Returns whether every lane has |x| &lt;= 708.
    */
-  private static boolean reduce(double[] in, int xOff, double[][] s, int kOff) {
-    DoubleVector x = DoubleVector.fromArray(D, in, xOff);
-    DoubleVector ax = x.abs();
-    DoubleVector k = DoubleVector.zero(D).blend(DoubleVector.fromArray(D, s[0], kOff),
-        ax.compare(VectorOperators.GE, REDUCE));
-    k.intoArray(s[0], kOff);
-    x.sub(k.mul(LN2HI)).sub(k.mul(LN2LO)).intoArray(s[1], kOff);
-    return ax.compare(VectorOperators.LE, COMMON).allTrue();
+  private static boolean reduce(int len, double[] in, int xOff, double[] kr, double[] r) {
+    boolean common = true;
+    for (int i = 0; i < len; i += DL) {
+      DoubleVector x = DoubleVector.fromArray(D, in, xOff + i);
+      DoubleVector ax = x.abs();
+      DoubleVector k = DoubleVector.zero(D).blend(DoubleVector.fromArray(D, kr, i),
+          ax.compare(VectorOperators.GE, REDUCE));
+      k.intoArray(kr, i);
+      x.sub(k.mul(LN2HI)).sub(k.mul(LN2LO)).intoArray(r, i);
+      common &= ax.compare(VectorOperators.LE, COMMON).allTrue();
+    }
+    return common;
   }
 
   /**
    * fdlibm's polynomial c of the reduced arguments r (s[1]) and the quotient q = r c / (c - 2)
    * (to s[2]), which is -(r c / (2 - c)) (spec/kernels.md#exp).
    */
-  private static void polynomial(double[][] s, int kOff) {
-    DoubleVector r = DoubleVector.fromArray(D, s[1], kOff);
-    DoubleVector t = r.mul(r);
-    DoubleVector p = t.mul(P5).add(P4);
-    p = t.mul(p).add(P3);
-    p = t.mul(p).add(P2);
-    p = t.mul(p).add(P1);
-    DoubleVector c = r.sub(t.mul(p));
-    r.mul(c).div(c.sub(2.0)).intoArray(s[2], kOff);
+  private static void polynomial(int len, double[] rr, double[] q) {
+    for (int i = 0; i < len; i += DL) {
+      DoubleVector r = DoubleVector.fromArray(D, rr, i);
+      DoubleVector t = r.mul(r);
+      DoubleVector p = t.mul(P5).add(P4);
+      p = t.mul(p).add(P3);
+      p = t.mul(p).add(P2);
+      p = t.mul(p).add(P1);
+      DoubleVector c = r.sub(t.mul(p));
+      r.mul(c).div(c.sub(2.0)).intoArray(q, i);
+    }
   }
 
   /**
    * The common case (every lane |x| &lt;= 708): y = 1 - ((lo + q) - hi) with hi = x - k ln2HI,
    * lo = k ln2LO, k added to y's exponent field, and 1 + x where |x| &lt; 2^-28.
    */
-  private static void finishCommon(double[] in, int xOff, double[] out, int yOff, double[][] s,
-      int kOff) {
-    DoubleVector x = DoubleVector.fromArray(D, in, xOff);
-    DoubleVector k = DoubleVector.fromArray(D, s[0], kOff);
-    DoubleVector q = DoubleVector.fromArray(D, s[2], kOff);
-    DoubleVector hi = x.sub(k.mul(LN2HI));
-    DoubleVector y = ONE.sub(k.mul(LN2LO).add(q).sub(hi));
-    LongVector e = k.add(SHIFTER).reinterpretAsLongs().lanewise(VectorOperators.LSHL, 52);
-    y = y.reinterpretAsLongs().add(e).reinterpretAsDoubles();
-    y.blend(x.add(1.0), x.abs().compare(VectorOperators.LT, TINY)).intoArray(out, yOff);
+  private static void finishCommon(int len, double[] in, int xOff, double[] out, int yOff,
+      double[] kk, double[] qq) {
+    for (int i = 0; i < len; i += DL) {
+      DoubleVector x = DoubleVector.fromArray(D, in, xOff + i);
+      DoubleVector k = DoubleVector.fromArray(D, kk, i);
+      DoubleVector q = DoubleVector.fromArray(D, qq, i);
+      DoubleVector hi = x.sub(k.mul(LN2HI));
+      DoubleVector y = ONE.sub(k.mul(LN2LO).add(q).sub(hi));
+      LongVector e = k.add(SHIFTER).reinterpretAsLongs().lanewise(VectorOperators.LSHL, 52);
+      y = y.reinterpretAsLongs().add(e).reinterpretAsDoubles();
+      y.blend(x.add(1.0), x.abs().compare(VectorOperators.LT, TINY)).intoArray(out, yOff + i);
+    }
   }
 
   /**
    * y = 1 - ((lo + q) - hi) (to s[3]) with k added to its exponent field: k + 1000 and a product
    * by 2^-1000 where k &lt; -1021 (a subnormal result), as fdlibm.
    */
-  private static void result(double[] in, int xOff, double[][] s, int kOff) {
-    DoubleVector x = DoubleVector.fromArray(D, in, xOff);
-    DoubleVector k = DoubleVector.fromArray(D, s[0], kOff);
-    DoubleVector q = DoubleVector.fromArray(D, s[2], kOff);
-    DoubleVector hi = x.sub(k.mul(LN2HI));
-    DoubleVector y = ONE.sub(k.mul(LN2LO).add(q).sub(hi));
-    VectorMask<Double> sub = k.compare(VectorOperators.LT, -1021.0);
-    LongVector e = k.blend(k.add(1000.0), sub).add(SHIFTER).reinterpretAsLongs()
-        .lanewise(VectorOperators.LSHL, 52);
-    y.reinterpretAsLongs().add(e).reinterpretAsDoubles().mul(ONE.blend(V_TWOM1000, sub))
-        .intoArray(s[3], kOff);
+  private static void result(int len, double[] in, int xOff, double[] kk, double[] qq,
+      double[] out) {
+    for (int i = 0; i < len; i += DL) {
+      DoubleVector x = DoubleVector.fromArray(D, in, xOff + i);
+      DoubleVector k = DoubleVector.fromArray(D, kk, i);
+      DoubleVector q = DoubleVector.fromArray(D, qq, i);
+      DoubleVector hi = x.sub(k.mul(LN2HI));
+      DoubleVector y = ONE.sub(k.mul(LN2LO).add(q).sub(hi));
+      VectorMask<Double> sub = k.compare(VectorOperators.LT, -1021.0);
+      LongVector e = k.blend(k.add(1000.0), sub).add(SHIFTER).reinterpretAsLongs()
+          .lanewise(VectorOperators.LSHL, 52);
+      y.reinterpretAsLongs().add(e).reinterpretAsDoubles().mul(ONE.blend(V_TWOM1000, sub))
+          .intoArray(out, i);
+    }
   }
 
   /**
    * fdlibm's early returns over {@link #result}: 1 + x for |x| &lt; 2^-28, +inf above the
    * overflow threshold, +0 below the underflow one, x + x for NaN.
    */
-  private static void specials(double[] in, int xOff, double[] y, int yOff, double[][] s,
-      int kOff) {
-    DoubleVector x = DoubleVector.fromArray(D, in, xOff);
-    DoubleVector result = DoubleVector.fromArray(D, s[3], kOff)
-        .blend(x.add(1.0), x.abs().compare(VectorOperators.LT, TINY));
-    result = result.blend(V_INF, x.compare(VectorOperators.GT, O_THRESHOLD))
-        .blend(DoubleVector.zero(D), x.compare(VectorOperators.LT, U_THRESHOLD));
-    result.blend(x.add(x), x.compare(VectorOperators.NE, x)).intoArray(y, yOff); // NaN
+  private static void specials(int len, double[] in, int xOff, double[] y, int yOff,
+      double[] res) {
+    for (int i = 0; i < len; i += DL) {
+      DoubleVector x = DoubleVector.fromArray(D, in, xOff + i);
+      DoubleVector result = DoubleVector.fromArray(D, res, i)
+          .blend(x.add(1.0), x.abs().compare(VectorOperators.LT, TINY));
+      result = result.blend(V_INF, x.compare(VectorOperators.GT, O_THRESHOLD))
+          .blend(DoubleVector.zero(D), x.compare(VectorOperators.LT, U_THRESHOLD));
+      result.blend(x.add(x), x.compare(VectorOperators.NE, x)).intoArray(y, yOff + i); // NaN
+    }
   }
 }
