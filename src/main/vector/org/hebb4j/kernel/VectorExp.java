@@ -10,8 +10,10 @@ import jdk.incubator.vector.VectorSpecies;
  * spec/kernels.md#exp (K21) in double lanes: fdlibm's e_exp.c (the JDK's {@code StrictMath.exp},
  * {@code FdLibm.Exp}) with the lane's own branch chosen by blends. Each lane performs fdlibm's
  * IEEE operations on its element (no fma, the same constants; sums and products are commutative
- * in IEEE arithmetic), or operations proven to give the same bits (spec/kernels.md#exp), so the
- * bits are {@code StrictMath.exp}'s, which the scalar tail calls. fdlibm's tests on the high
+ * in IEEE arithmetic), or operations that give the same bits for every input
+ * (spec/kernels.md#exp-lanes: one division, one reduction for every |x| &gt; 0.5 ln 2, k = 0 as a
+ * reduction by zero, the exponent added in long lanes, the common range), so the bits are {@code
+ * StrictMath.exp}'s, which the scalar tail calls. fdlibm's tests on the high
  * word {@code hx} of |x| are tests on |x| itself: for non-negative doubles the order of the bit
  * patterns is the order of the values, so {@code hx > h} is {@code |x| >= (h + 1) 2^32} as a bit
  * pattern and {@code hx < h} is {@code |x| < h 2^32}.
@@ -68,8 +70,8 @@ final class VectorExp {
     for (int b = 0; b < bound; b += BLOCK) {
       int len = Math.min(BLOCK, bound - b);
       int xb = xOff + b;
-      // stage by stage over the block: a vector stored to a row and loaded right back by the next
-      // stage waited for the store
+      // stage by stage over the block (a vector stored to a row and loaded right back by the
+      // next stage waited for the store); the common range skips the special cases
       far(len, x, xb, scratch[0]);
       boolean common = reduce(len, x, xb, scratch[0], scratch[1]);
       polynomial(len, scratch[1], scratch[2]);
@@ -85,16 +87,18 @@ final class VectorExp {
     }
   }
 
-  // fdlibm's exp of DL lanes in small methods, through per-thread rows (s[0] k, s[1] r, s[2] q,
-  // s[3] the result before the special cases): in larger methods JDK 17's C2 reached its node
-  // count cutoff for inlining before the last operations, whose intrinsics then failed and
-  // allocated a vector each (BENCHMARKS.md, the transformer step, third pass). Vector arguments
-  // would be boxed: each method loads its own. x is read again by the last, so y may alias x.
+  // fdlibm's exp in small methods, each a loop over the block's len doubles (a multiple of DL)
+  // through per-thread rows (k, r, q, the result before the special cases): in larger methods
+  // JDK 17's C2 reached its node count cutoff for inlining before the last operations, whose
+  // intrinsics then failed and allocated a vector each (BENCHMARKS.md, the transformer step, third
+  // pass). Called per vector, each method paid its frame, its constants and the rows' bounds
+  // checks (half the time of the exp). Vector arguments would be boxed: each method loads its
+  // own. x is read again by the last, so y may alias x at the same offset.
 
   /**
-   * k = (int) (invln2 x + half[xsb]) of the DL doubles at in[xOff ..] to s[0], truncated: the
-   * integer part of |v|, (|v| + 2^52) - 2^52 less 1 where that rounded up, with v's sign (v &lt;
-   * 0 exactly where x &lt; 0).
+   * k = (int) (invln2 x + half[xsb]) of in[xOff ..] to k, truncated: the integer part of |v|,
+   * (|v| + 2^52) - 2^52 less 1 where that rounded up, with v's sign (v &lt; 0 exactly where x
+   * &lt; 0).
    */
   private static void far(int len, double[] in, int xOff, double[] k) {
     for (int i = 0; i < len; i += DL) {
@@ -109,10 +113,10 @@ final class VectorExp {
   }
 
   /**
-   * The argument reduction of the DL doubles at in[xOff ..]: k (s[0]) where |x| &gt; 0.5 ln 2,
-   * else 0 (to s[0]), and r = (x - k ln2HI) - k ln2LO (to s[1]; x itself for k = 0). For 0.5 ln 2
-   * &lt; |x| &lt; 1.5 ln 2, far's k is fdlibm's +-1 and these are fdlibm's hi and lo
-   * (spec/kernels.md#exp). Returns whether every lane has |x| &lt;= 708.
+   * The argument reduction of in[xOff ..]: k (kr, from far) where |x| &gt; 0.5 ln 2, else +0 (to
+   * kr), and r = (x - k ln2HI) - k ln2LO (to r; x itself for k = 0). For 0.5 ln 2 &lt; |x| &lt;
+   * 1.5 ln 2, far's k is fdlibm's +-1 and these are fdlibm's hi and lo
+   * (spec/kernels.md#exp-lanes). Returns whether every lane has |x| &lt;= 708 (not NaN).
    */
   private static boolean reduce(int len, double[] in, int xOff, double[] kr, double[] r) {
     boolean common = true;
@@ -129,8 +133,8 @@ final class VectorExp {
   }
 
   /**
-   * fdlibm's polynomial c of the reduced arguments r (s[1]) and the quotient q = r c / (c - 2)
-   * (to s[2]), which is -(r c / (2 - c)) (spec/kernels.md#exp).
+   * fdlibm's polynomial c of the reduced arguments rr and the quotient q = r c / (c - 2) (to q),
+   * which is -(r c / (2 - c)) exactly (spec/kernels.md#exp-lanes).
    */
   private static void polynomial(int len, double[] rr, double[] q) {
     for (int i = 0; i < len; i += DL) {
@@ -146,8 +150,8 @@ final class VectorExp {
   }
 
   /**
-   * The common case (every lane |x| &lt;= 708): y = 1 - ((lo + q) - hi) with hi = x - k ln2HI,
-   * lo = k ln2LO, k added to y's exponent field, and 1 + x where |x| &lt; 2^-28.
+   * The common range (every |x| &lt;= 708): y = 1 - ((lo + q) - hi) with hi = x - k ln2HI, lo =
+   * k ln2LO, k (&gt;= -1021) added to y's exponent field, and 1 + x where |x| &lt; 2^-28, to out.
    */
   private static void finishCommon(int len, double[] in, int xOff, double[] out, int yOff,
       double[] kk, double[] qq) {
@@ -164,7 +168,7 @@ final class VectorExp {
   }
 
   /**
-   * y = 1 - ((lo + q) - hi) (to s[3]) with k added to its exponent field: k + 1000 and a product
+   * y = 1 - ((lo + q) - hi) (to out) with k added to its exponent field: k + 1000 and a product
    * by 2^-1000 where k &lt; -1021 (a subnormal result), as fdlibm.
    */
   private static void result(int len, double[] in, int xOff, double[] kk, double[] qq,
@@ -184,8 +188,8 @@ final class VectorExp {
   }
 
   /**
-   * fdlibm's early returns over {@link #result}: 1 + x for |x| &lt; 2^-28, +inf above the
-   * overflow threshold, +0 below the underflow one, x + x for NaN.
+   * fdlibm's early returns over {@link #result}'s res, to y: 1 + x for |x| &lt; 2^-28, +inf
+   * above the overflow threshold, +0 below the underflow one, x + x for NaN.
    */
   private static void specials(int len, double[] in, int xOff, double[] y, int yOff,
       double[] res) {
