@@ -47,8 +47,6 @@ final class VectorExp {
    */
   private static final double COMMON = 708;
 
-  private static final DoubleVector M_HALF = DoubleVector.broadcast(D, -0.5);
-  private static final DoubleVector HALF = DoubleVector.broadcast(D, 0.5);
   private static final DoubleVector ONE = DoubleVector.broadcast(D, 1.0);
   private static final DoubleVector V_TWOM1000 = DoubleVector.broadcast(D, TWOM1000);
   private static final DoubleVector V_INF = DoubleVector.broadcast(D, Double.POSITIVE_INFINITY);
@@ -59,6 +57,8 @@ final class VectorExp {
   private static final double TWO52 = 0x1.0p52;
   /** 1.5 2^52: the bits of k + 1.5 2^52 end in k's two's complement (|k| &lt; 2^51). */
   private static final double SHIFTER = 0x1.8p52;
+  /** 0.5 as bits: or-ed with x's sign bit, fdlibm's half[xsb]. */
+  private static final long HALF_BITS = Double.doubleToRawLongBits(0.5);
   /** Per-thread rows of a block: k, the reduced argument r, the quotient q, the result. */
   private static final ThreadLocal<double[][]> K =
       ThreadLocal.withInitial(() -> new double[4][BLOCK]);
@@ -72,7 +72,6 @@ final class VectorExp {
       int xb = xOff + b;
       // stage by stage over the block (a vector stored to a row and loaded right back by the
       // next stage waited for the store); the common range skips the special cases
-      far(len, x, xb, scratch[0]);
       boolean common = reduce(len, x, xb, scratch[0], scratch[1]);
       polynomial(len, scratch[1], scratch[2]);
       if (common) {
@@ -96,34 +95,25 @@ final class VectorExp {
   // own. x is read again by the last, so y may alias x at the same offset.
 
   /**
-   * k = (int) (invln2 x + half[xsb]) of in[xOff ..] to k, truncated: the integer part of |v|,
-   * (|v| + 2^52) - 2^52 less 1 where that rounded up, with v's sign (v &lt; 0 exactly where x
-   * &lt; 0).
-   */
-  private static void far(int len, double[] in, int xOff, double[] k) {
-    for (int i = 0; i < len; i += DL) {
-      DoubleVector x = DoubleVector.fromArray(D, in, xOff + i);
-      VectorMask<Double> neg = x.compare(VectorOperators.LT, 0.0);
-      DoubleVector v = x.mul(INVLN2).add(HALF.blend(M_HALF, neg));
-      DoubleVector av = v.abs();
-      DoubleVector fl = av.add(TWO52).sub(TWO52);
-      fl = fl.blend(fl.sub(1.0), fl.compare(VectorOperators.GT, av));
-      fl.blend(fl.neg(), neg).intoArray(k, i);
-    }
-  }
-
-  /**
-   * The argument reduction of in[xOff ..]: k (kr, from far) where |x| &gt; 0.5 ln 2, else +0 (to
-   * kr), and r = (x - k ln2HI) - k ln2LO (to r; x itself for k = 0). For 0.5 ln 2 &lt; |x| &lt;
-   * 1.5 ln 2, far's k is fdlibm's +-1 and these are fdlibm's hi and lo
+   * The argument reduction of in[xOff ..]: k = (int) (invln2 x + half[xsb]) where |x| &gt; 0.5
+   * ln 2, else +0 (to kr), and r = (x - k ln2HI) - k ln2LO (to r; x itself for k = 0). half[xsb]
+   * is 0.5 with x's sign bit (xsb); the truncation is the integer part of |v|, (|v| + 2^52) -
+   * 2^52 less 1 where that rounded up, with v's sign, which is xsb where |x| &gt; 0.5 ln 2. For
+   * 0.5 ln 2 &lt; |x| &lt; 1.5 ln 2, k is fdlibm's +-1 and these are fdlibm's hi and lo
    * (spec/kernels.md#exp-lanes). Returns whether every lane has |x| &lt;= 708 (not NaN).
    */
   private static boolean reduce(int len, double[] in, int xOff, double[] kr, double[] r) {
     boolean common = true;
     for (int i = 0; i < len; i += DL) {
       DoubleVector x = DoubleVector.fromArray(D, in, xOff + i);
+      LongVector sx = x.reinterpretAsLongs().and(Long.MIN_VALUE);
+      DoubleVector v = x.mul(INVLN2).add(sx.or(HALF_BITS).reinterpretAsDoubles());
+      DoubleVector av = v.abs();
+      DoubleVector fl = av.add(TWO52).sub(TWO52);
+      fl = fl.blend(fl.sub(1.0), fl.compare(VectorOperators.GT, av));
       DoubleVector ax = x.abs();
-      DoubleVector k = DoubleVector.zero(D).blend(DoubleVector.fromArray(D, kr, i),
+      DoubleVector k = DoubleVector.zero(D).blend(
+          fl.reinterpretAsLongs().or(sx).reinterpretAsDoubles(),
           ax.compare(VectorOperators.GE, REDUCE));
       k.intoArray(kr, i);
       x.sub(k.mul(LN2HI)).sub(k.mul(LN2LO)).intoArray(r, i);
