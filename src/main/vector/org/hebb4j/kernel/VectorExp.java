@@ -73,10 +73,10 @@ final class VectorExp {
       // stage by stage over the block (a vector stored to a row and loaded right back by the
       // next stage waited for the store); the common range skips the special cases
       boolean common = reduce(len, x, xb, scratch[0], scratch[1]);
-      polynomial(len, scratch[1], scratch[2]);
       if (common) {
-        finishCommon(len, x, xb, y, yOff + b, scratch[0], scratch[2]);
+        finishCommon(len, x, xb, y, yOff + b, scratch[0], scratch[1]);
       } else {
+        polynomial(len, scratch[1], scratch[2]);
         result(len, x, xb, scratch[0], scratch[2], scratch[3]);
         specials(len, x, xb, y, yOff + b, scratch[3]);
       }
@@ -140,15 +140,23 @@ final class VectorExp {
   }
 
   /**
-   * The common range (every |x| &lt;= 708): y = 1 - ((lo + q) - hi) with hi = x - k ln2HI, lo =
-   * k ln2LO, k (&gt;= -1021) added to y's exponent field, and 1 + x where |x| &lt; 2^-28, to out.
+   * The common range (every |x| &lt;= 708): from r (rr), {@link #polynomial}'s q, then y = 1 -
+   * ((lo + q) - hi) with hi = x - k ln2HI, lo = k ln2LO, k (&gt;= -1021) added to y's exponent
+   * field, and 1 + x where |x| &lt; 2^-28, to out.
    */
   private static void finishCommon(int len, double[] in, int xOff, double[] out, int yOff,
-      double[] kk, double[] qq) {
+      double[] kk, double[] rr) {
     for (int i = 0; i < len; i += DL) {
+      DoubleVector r = DoubleVector.fromArray(D, rr, i);
+      DoubleVector t = r.mul(r);
+      DoubleVector p = t.mul(P5).add(P4);
+      p = t.mul(p).add(P3);
+      p = t.mul(p).add(P2);
+      p = t.mul(p).add(P1);
+      DoubleVector c = r.sub(t.mul(p));
+      DoubleVector q = r.mul(c).div(c.sub(2.0));
       DoubleVector x = DoubleVector.fromArray(D, in, xOff + i);
       DoubleVector k = DoubleVector.fromArray(D, kk, i);
-      DoubleVector q = DoubleVector.fromArray(D, qq, i);
       DoubleVector hi = x.sub(k.mul(LN2HI));
       DoubleVector y = ONE.sub(k.mul(LN2LO).add(q).sub(hi));
       LongVector e = k.add(SHIFTER).reinterpretAsLongs().lanewise(VectorOperators.LSHL, 52);
