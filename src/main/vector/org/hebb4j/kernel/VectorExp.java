@@ -13,10 +13,10 @@ import jdk.incubator.vector.VectorSpecies;
  * in IEEE arithmetic), or operations that give the same bits for every input
  * (spec/kernels.md#exp-lanes: one division, one reduction for every |x| &gt; 0.5 ln 2, k = 0 as a
  * reduction by zero, the exponent added in long lanes, the common range), so the bits are {@code
- * StrictMath.exp}'s, which the scalar tail calls. fdlibm's tests on the high
- * word {@code hx} of |x| are tests on |x| itself: for non-negative doubles the order of the bit
- * patterns is the order of the values, so {@code hx > h} is {@code |x| >= (h + 1) 2^32} as a bit
- * pattern and {@code hx < h} is {@code |x| < h 2^32}.
+ * StrictMath.exp}'s, which the scalar tail calls. fdlibm's tests on the high word {@code hx} of
+ * |x| are tests on |x| itself: for non-negative doubles the order of the bit patterns is the order
+ * of the values, so {@code hx > h} is {@code |x| >= (h + 1) 2^32} as a bit pattern and {@code hx
+ * < h} is {@code |x| < h 2^32}.
  */
 final class VectorExp {
 
@@ -71,7 +71,8 @@ final class VectorExp {
       int len = Math.min(BLOCK, bound - b);
       int xb = xOff + b;
       // stage by stage over the block (a vector stored to a row and loaded right back by the
-      // next stage waited for the store); the common range skips the special cases
+      // next stage waited for the store); a block in the common range takes two stages and no
+      // special case
       boolean common = reduce(len, x, xb, scratch[0], scratch[1]);
       if (common) {
         finishCommon(len, x, xb, y, yOff + b, scratch[0], scratch[1]);
