@@ -71,6 +71,11 @@ final class VectorLayerNorm {
     float[] gamma = new float[0];
     final double[] a = new double[BLOCK];
     final double[] b = new double[BLOCK];
+    /**
+     * {@link #BLOCK32} rows of 32 in double lanes for {@link #moments32}: per row dy gamma at
+     * 0, xhat at 32, then the eight partial sums of each mean.
+     */
+    final double[] row = new double[BLOCK32 * ROW32_DOUBLES];
   }
 
   private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
@@ -102,17 +107,53 @@ final class VectorLayerNorm {
       for (int r = r0; r < r1; r++) {
         mu[r - r0] = sum8(dim, x, r * dim) / dim;
       }
-      for (int r = r0; r < r1; r++) {
-        rstd[r] = 1.0 / Math.sqrt(deviations8(dim, x, r * dim, mu[r - r0]) / dim + eps);
-      }
-      for (int r = r0; r < r1; r++) {
-        normalize(dim, x, r * dim, mu[r - r0], rstd[r], xhat);
+      if (ROW32 && dim == 32) {
+        for (int r = r0; r < r1; r++) {
+          normalize32(x, r * dim, mu[r - r0], eps, xhat, rstd, r);
+        }
+      } else {
+        for (int r = r0; r < r1; r++) {
+          rstd[r] = 1.0 / Math.sqrt(deviations8(dim, x, r * dim, mu[r - r0]) / dim + eps);
+        }
+        for (int r = r0; r < r1; r++) {
+          normalize(dim, x, r * dim, mu[r - r0], rstd[r], xhat);
+        }
       }
       for (int r = r0; r < r1; r++) {
         affine(dim, xhat, r * dim, gamma, beta, y);
       }
     }
     LayerNormRows.forward(end, row0 + rows - end, dim, eps, x, gamma, beta, xhat, rstd, y);
+  }
+
+  /**
+   * Rows of 32 at 512 bits: four chunks of DL = 8, the row converted to double once per method
+   * (see the class comment).
+   */
+  private static final boolean ROW32 = DL == 8;
+
+  /**
+   * Row r of 32 at 512 bits, (K19) from its mean mu: the deviations x - mu in double lanes, their
+   * squares summed as in {@link #deviations8}, rstd[r], and xhat = (float) ((x - mu) rstd) from
+   * the same deviations (the operations of {@link #deviations8} and {@link #normalize}, each
+   * element converted once instead of twice). The whole-vector stores end at off + 40.
+   */
+  private static void normalize32(float[] x, int off, double mu, float eps, float[] xhat,
+      double[] rstd, int r) {
+    DoubleVector vmu = DoubleVector.broadcast(D, mu);
+    DoubleVector d0 = toDouble(x, off).sub(vmu);
+    DoubleVector d1 = toDouble(x, off + 8).sub(vmu);
+    DoubleVector d2 = toDouble(x, off + 16).sub(vmu);
+    DoubleVector d3 = toDouble(x, off + 24).sub(vmu);
+    DoubleVector z = DoubleVector.zero(D);
+    DoubleVector a = z.add(d0.mul(d0)).add(d1.mul(d1)).add(d2.mul(d2)).add(d3.mul(d3));
+    double rs = 1.0 / Math.sqrt(combine(a, z, z, z) / 32 + eps);
+    rstd[r] = rs;
+    DoubleVector vrs = DoubleVector.broadcast(D, rs);
+    toFloat(d0.mul(vrs)).intoArray(xhat, off);
+    toFloat(d1.mul(vrs)).intoArray(xhat, off + 8);
+    toFloat(d2.mul(vrs)).intoArray(xhat, off + 16);
+    toFloat(d3.mul(vrs)).intoArray(xhat, off + 24);
   }
 
   /** xhat of one row (K19); the whole-vector stores end at off + dim - DL + L. */
@@ -156,13 +197,17 @@ final class VectorLayerNorm {
     double[] m2 = sc.b;
     int end = row0 + vectorRows(row0, rows, dim);
     paramGradients(row0, end, dim, dy, xhat, dgamma, dbeta);
-    for (int r0 = row0; r0 < end; r0 += BLOCK) {
-      int r1 = Math.min(end, r0 + BLOCK);
-      for (int r = r0; r < r1; r++) {
-        m2[r - r0] = moments(dim, dy, g, xhat, r * dim, m1, r - r0);
-      }
-      for (int r = r0; r < r1; r++) {
-        inputGradient(dim, dy, xhat, r * dim, g, m1[r - r0], m2[r - r0], rstd[r], dx);
+    if (ROW32 && dim == 32) {
+      backward32(row0, end, dy, xhat, rstd, g, sc.row, dx);
+    } else {
+      for (int r0 = row0; r0 < end; r0 += BLOCK) {
+        int r1 = Math.min(end, r0 + BLOCK);
+        for (int r = r0; r < r1; r++) {
+          m2[r - r0] = moments(dim, dy, g, xhat, r * dim, m1, r - r0);
+        }
+        for (int r = r0; r < r1; r++) {
+          inputGradient(dim, dy, xhat, r * dim, g, m1[r - r0], m2[r - r0], rstd[r], dx);
+        }
       }
     }
     LayerNormRows.backward(end, row0 + rows - end, dim, dy, xhat, rstd, gamma, dgamma, dbeta,
@@ -234,6 +279,77 @@ final class VectorLayerNorm {
       DoubleVector gd = toDouble(d.mul(FloatVector.fromArray(S, g, i)));
       DoubleVector xd = toDouble(FloatVector.fromArray(S, xhat, off + i));
       d.blend(toFloat(gd.sub(vm1).sub(xd.mul(vm2)).mul(vrs)), low).intoArray(dx, off + i);
+    }
+  }
+
+  /** Rows per stage of {@link #backward32}: their moments, then their dx. */
+  private static final int BLOCK32 = 16;
+  /** Doubles per row in {@link #backward32}'s scratch: g, xhat and the two sets of sums. */
+  private static final int ROW32_DOUBLES = 2 * 32 + 16;
+
+  /**
+   * dx of (K20) for rows [r0, r1) of 32 at 512 bits, in blocks of {@link #BLOCK32} rows: the
+   * moments of the block's rows, then their dx (a vector stored and loaded straight back would
+   * wait for the store).
+   */
+  private static void backward32(int r0, int r1, float[] dy, float[] xhat, double[] rstd,
+      float[] gamma, double[] t, float[] dx) {
+    for (int b0 = r0; b0 < r1; b0 += BLOCK32) {
+      int b1 = Math.min(r1, b0 + BLOCK32);
+      for (int r = b0; r < b1; r++) {
+        moments32(dy, xhat, r * 32, gamma, t, (r - b0) * ROW32_DOUBLES);
+      }
+      for (int r = b0; r < b1; r++) {
+        inputGradient32(dy, r * 32, t, (r - b0) * ROW32_DOUBLES, rstd[r], dx);
+      }
+    }
+  }
+
+  /**
+   * The sums of the two means of (K20) for the row of 32 at off at 512 bits, as
+   * {@link #moments}: g = dy gamma (float) and xhat in double lanes kept in t (g at 0, xhat at
+   * 32) for {@link #inputGradient32}, the eight partial sums of g at 64 and of g xhat at 72
+   * (combined there, in scalars). Two methods, and the combination through memory, rather than
+   * one method: (K20) of a row in one method hits C2's inlining cutoff on JDK 17 (its last
+   * Vector API calls are then not inlined, box their vectors and allocate).
+   */
+  private static void moments32(float[] dy, float[] xhat, int off, float[] gamma,
+      double[] t, int at) {
+    DoubleVector a = DoubleVector.zero(D);
+    DoubleVector b = a;
+    for (int k = 0; k < 32; k += 8) {
+      DoubleVector g = product(dy, gamma, off + k, k);
+      DoubleVector x = toDouble(xhat, off + k);
+      g.intoArray(t, at + k);
+      x.intoArray(t, at + 32 + k);
+      a = a.add(g);
+      b = b.add(g.mul(x));
+    }
+    a.intoArray(t, at + 64);
+    b.intoArray(t, at + 72);
+  }
+
+  /** ((s0 + s4) + (s2 + s6)) + ((s1 + s5) + (s3 + s7)) of the eight sums s_l = t[o + l]. */
+  private static double combine(double[] t, int o) {
+    return ((t[o] + t[o + 4]) + (t[o + 2] + t[o + 6]))
+        + ((t[o + 1] + t[o + 5]) + (t[o + 3] + t[o + 7]));
+  }
+
+  /**
+   * dx of the row of 32 at off (K20) from {@link #moments32}'s t, as {@link #inputGradient}:
+   * the whole-vector stores end at off + 40, their high lanes dy's (so dx may alias dy).
+   */
+  private static void inputGradient32(float[] dy, int off, double[] t, int at, double rs,
+      float[] dx) {
+    VectorMask<Float> low = FloatVector.fromArray(S, IOTA, 0).compare(VectorOperators.LT, DL);
+    DoubleVector vm1 = DoubleVector.broadcast(D, combine(t, at + 64) / 32);
+    DoubleVector vm2 = DoubleVector.broadcast(D, combine(t, at + 72) / 32);
+    DoubleVector vrs = DoubleVector.broadcast(D, rs);
+    for (int k = 0; k < 32; k += 8) {
+      DoubleVector gd = DoubleVector.fromArray(D, t, at + k);
+      DoubleVector xd = DoubleVector.fromArray(D, t, at + 32 + k);
+      FloatVector.fromArray(S, dy, off + k)
+          .blend(toFloat(gd.sub(vm1).sub(xd.mul(vm2)).mul(vrs)), low).intoArray(dx, off + k);
     }
   }
 
