@@ -100,18 +100,17 @@ final class VectorLayerNorm {
       LayerNormRows.forward(row0, rows, dim, eps, x, gamma, beta, xhat, rstd, y);
       return;
     }
-    double[] mu = SCRATCH.get().a;
+    Scratch sc = SCRATCH.get();
+    double[] mu = sc.a;
     int end = row0 + vectorRows(row0, rows, dim);
     for (int r0 = row0; r0 < end; r0 += BLOCK) {
       int r1 = Math.min(end, r0 + BLOCK);
-      for (int r = r0; r < r1; r++) {
-        mu[r - r0] = sum8(dim, x, r * dim) / dim;
-      }
       if (ROW32 && dim == 32) {
-        for (int r = r0; r < r1; r++) {
-          normalize32(x, r * dim, mu[r - r0], eps, xhat, rstd, r);
-        }
+        forward32(r0, r1, x, eps, xhat, rstd, sc.row);
       } else {
+        for (int r = r0; r < r1; r++) {
+          mu[r - r0] = sum8(dim, x, r * dim) / dim;
+        }
         for (int r = r0; r < r1; r++) {
           rstd[r] = 1.0 / Math.sqrt(deviations8(dim, x, r * dim, mu[r - r0]) / dim + eps);
         }
@@ -133,27 +132,68 @@ final class VectorLayerNorm {
   private static final boolean ROW32 = DL == 8;
 
   /**
-   * Row r of 32 at 512 bits, (K19) from its mean mu: the deviations x - mu in double lanes, their
-   * squares summed as in {@link #deviations8}, rstd[r], and xhat = (float) ((x - mu) rstd) from
-   * the same deviations (the operations of {@link #deviations8} and {@link #normalize}, each
-   * element converted once instead of twice). The whole-vector stores end at off + 40.
+   * xhat and rstd of (K19) for rows [r0, r1) of 32 at 512 bits, in blocks of {@link #BLOCK32}
+   * rows, each stage over the block before the next (a vector stored and loaded straight back
+   * would wait for the store): x in double lanes and its partial sums ({@link #sums32}), the
+   * squared deviations ({@link #deviations32}), then xhat ({@link #xhat32}); the operations of
+   * {@link #sum8}, {@link #deviations8} and {@link #normalize}, each element converted once.
    */
-  private static void normalize32(float[] x, int off, double mu, float eps, float[] xhat,
-      double[] rstd, int r) {
+  private static void forward32(int r0, int r1, float[] x, float eps, float[] xhat,
+      double[] rstd, double[] t) {
+    for (int b0 = r0; b0 < r1; b0 += BLOCK32) {
+      int b1 = Math.min(r1, b0 + BLOCK32);
+      for (int r = b0; r < b1; r++) {
+        sums32(x, r * 32, t, (r - b0) * ROW32_DOUBLES);
+      }
+      for (int r = b0; r < b1; r++) {
+        deviations32(t, (r - b0) * ROW32_DOUBLES);
+      }
+      for (int r = b0; r < b1; r++) {
+        xhat32(t, (r - b0) * ROW32_DOUBLES, eps, xhat, r * 32, rstd, r);
+      }
+    }
+  }
+
+  /** The row of 32 at x[off] in double lanes at t[at], its eight partial sums at at + 64. */
+  private static void sums32(float[] x, int off, double[] t, int at) {
+    DoubleVector a = DoubleVector.zero(D);
+    for (int k = 0; k < 32; k += 8) {
+      DoubleVector v = toDouble(x, off + k);
+      v.intoArray(t, at + k);
+      a = a.add(v);
+    }
+    a.intoArray(t, at + 64);
+  }
+
+  /**
+   * The row's mean mu (K6) into t[at + 32] and the eight partial sums of (x - mu)^2 (K7) at
+   * at + 72, from {@link #sums32}'s t.
+   */
+  private static void deviations32(double[] t, int at) {
+    double mu = combine(t, at + 64) / 32;
+    t[at + 32] = mu;
     DoubleVector vmu = DoubleVector.broadcast(D, mu);
-    DoubleVector d0 = toDouble(x, off).sub(vmu);
-    DoubleVector d1 = toDouble(x, off + 8).sub(vmu);
-    DoubleVector d2 = toDouble(x, off + 16).sub(vmu);
-    DoubleVector d3 = toDouble(x, off + 24).sub(vmu);
-    DoubleVector z = DoubleVector.zero(D);
-    DoubleVector a = z.add(d0.mul(d0)).add(d1.mul(d1)).add(d2.mul(d2)).add(d3.mul(d3));
-    double rs = 1.0 / Math.sqrt(combine(a, z, z, z) / 32 + eps);
+    DoubleVector a = DoubleVector.zero(D);
+    for (int k = 0; k < 32; k += 8) {
+      DoubleVector d = DoubleVector.fromArray(D, t, at + k).sub(vmu);
+      a = a.add(d.mul(d));
+    }
+    a.intoArray(t, at + 72);
+  }
+
+  /**
+   * rstd[r] = 1 / sqrt(var + eps) and xhat = (float) ((x - mu) rstd) of the row from
+   * {@link #deviations32}'s t; the whole-vector stores end at off + 40.
+   */
+  private static void xhat32(double[] t, int at, float eps, float[] xhat, int off,
+      double[] rstd, int r) {
+    double rs = 1.0 / Math.sqrt(combine(t, at + 72) / 32 + eps);
     rstd[r] = rs;
+    DoubleVector vmu = DoubleVector.broadcast(D, t[at + 32]);
     DoubleVector vrs = DoubleVector.broadcast(D, rs);
-    toFloat(d0.mul(vrs)).intoArray(xhat, off);
-    toFloat(d1.mul(vrs)).intoArray(xhat, off + 8);
-    toFloat(d2.mul(vrs)).intoArray(xhat, off + 16);
-    toFloat(d3.mul(vrs)).intoArray(xhat, off + 24);
+    for (int k = 0; k < 32; k += 8) {
+      toFloat(DoubleVector.fromArray(D, t, at + k).sub(vmu).mul(vrs)).intoArray(xhat, off + k);
+    }
   }
 
   /** xhat of one row (K19); the whole-vector stores end at off + dim - DL + L. */
