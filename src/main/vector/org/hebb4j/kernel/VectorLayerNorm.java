@@ -38,6 +38,15 @@ import jdk.incubator.vector.VectorSpecies;
  * the two means, dx) over the block before the next, so that the out-of-order core overlaps the
  * rows' long chains of statistics (row after row, each row waited for its own). Row widths that
  * are not a multiple of 8 take {@link LayerNormRows}.
+ *
+ * <p>Rows of 32 (the transformer's d) at 512 bits take their own stages over blocks of
+ * {@link #BLOCK32} rows through a per-thread double scratch: each element is converted to double
+ * once (forward: x, for its sum, its deviation and xhat; backward: dy gamma and xhat, for the two
+ * means and dx) instead of once per pass, and the eight partial sums of each statistic are stored
+ * and combined in scalars (the same fixed order) instead of taken lane by lane from the vector.
+ * Every value is the same double as in the general stages, so the bits are too. One 1024 x 32
+ * layer norm (thread CPU time, JDK 17): forward 23 to 16 us, backward 25 to 18 us
+ * (BENCHMARKS.md).
  */
 final class VectorLayerNorm {
 
@@ -71,6 +80,12 @@ final class VectorLayerNorm {
     float[] gamma = new float[0];
     final double[] a = new double[BLOCK];
     final double[] b = new double[BLOCK];
+    /**
+     * {@link #BLOCK32} rows of 32 in double lanes, {@link #ROW32_DOUBLES} per row: forward x at
+     * 0, its mean at 32, the partial sums of x at 64 and of the squared deviations at 72;
+     * backward dy gamma at 0, xhat at 32, the partial sums of the two means at 64 and 72.
+     */
+    final double[] row = new double[BLOCK32 * ROW32_DOUBLES];
   }
 
   private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
@@ -95,24 +110,102 @@ final class VectorLayerNorm {
       LayerNormRows.forward(row0, rows, dim, eps, x, gamma, beta, xhat, rstd, y);
       return;
     }
-    double[] mu = SCRATCH.get().a;
+    Scratch sc = SCRATCH.get();
+    double[] mu = sc.a;
     int end = row0 + vectorRows(row0, rows, dim);
     for (int r0 = row0; r0 < end; r0 += BLOCK) {
       int r1 = Math.min(end, r0 + BLOCK);
-      for (int r = r0; r < r1; r++) {
-        mu[r - r0] = sum8(dim, x, r * dim) / dim;
-      }
-      for (int r = r0; r < r1; r++) {
-        rstd[r] = 1.0 / Math.sqrt(deviations8(dim, x, r * dim, mu[r - r0]) / dim + eps);
-      }
-      for (int r = r0; r < r1; r++) {
-        normalize(dim, x, r * dim, mu[r - r0], rstd[r], xhat);
+      if (ROW32 && dim == 32) {
+        forward32(r0, r1, x, eps, xhat, rstd, sc.row);
+      } else {
+        for (int r = r0; r < r1; r++) {
+          mu[r - r0] = sum8(dim, x, r * dim) / dim;
+        }
+        for (int r = r0; r < r1; r++) {
+          rstd[r] = 1.0 / Math.sqrt(deviations8(dim, x, r * dim, mu[r - r0]) / dim + eps);
+        }
+        for (int r = r0; r < r1; r++) {
+          normalize(dim, x, r * dim, mu[r - r0], rstd[r], xhat);
+        }
       }
       for (int r = r0; r < r1; r++) {
         affine(dim, xhat, r * dim, gamma, beta, y);
       }
     }
     LayerNormRows.forward(end, row0 + rows - end, dim, eps, x, gamma, beta, xhat, rstd, y);
+  }
+
+  /** Rows of 32 at 512 bits, four chunks of DL = 8, take their own stages (class comment). */
+  private static final boolean ROW32 = DL == 8;
+
+  /** Rows per stage of {@link #forward32} and {@link #backward32}. */
+  private static final int BLOCK32 = 16;
+  /** Doubles per row in their scratch: two rows of 32 and two sets of eight sums. */
+  private static final int ROW32_DOUBLES = 2 * 32 + 16;
+
+  /**
+   * xhat and rstd of (K19) for rows [r0, r1) of 32 at 512 bits, in blocks of {@link #BLOCK32}
+   * rows, each stage over the block before the next (a vector stored and loaded straight back
+   * would wait for the store): x in double lanes and its partial sums ({@link #sums32}), the
+   * squared deviations ({@link #deviations32}), then xhat ({@link #xhat32}); the operations of
+   * {@link #sum8}, {@link #deviations8} and {@link #normalize}, each element converted once.
+   */
+  private static void forward32(int r0, int r1, float[] x, float eps, float[] xhat,
+      double[] rstd, double[] t) {
+    for (int b0 = r0; b0 < r1; b0 += BLOCK32) {
+      int b1 = Math.min(r1, b0 + BLOCK32);
+      for (int r = b0; r < b1; r++) {
+        sums32(x, r * 32, t, (r - b0) * ROW32_DOUBLES);
+      }
+      for (int r = b0; r < b1; r++) {
+        deviations32(t, (r - b0) * ROW32_DOUBLES);
+      }
+      for (int r = b0; r < b1; r++) {
+        xhat32(t, (r - b0) * ROW32_DOUBLES, eps, xhat, r * 32, rstd, r);
+      }
+    }
+  }
+
+  /** The row of 32 at x[off] in double lanes at t[at], its eight partial sums at at + 64. */
+  private static void sums32(float[] x, int off, double[] t, int at) {
+    DoubleVector a = DoubleVector.zero(D);
+    for (int k = 0; k < 32; k += 8) {
+      DoubleVector v = toDouble(x, off + k);
+      v.intoArray(t, at + k);
+      a = a.add(v);
+    }
+    a.intoArray(t, at + 64);
+  }
+
+  /**
+   * The row's mean mu (K6) into t[at + 32] and the eight partial sums of (x - mu)^2 (K7) at
+   * at + 72, from {@link #sums32}'s t.
+   */
+  private static void deviations32(double[] t, int at) {
+    double mu = combine(t, at + 64) / 32;
+    t[at + 32] = mu;
+    DoubleVector vmu = DoubleVector.broadcast(D, mu);
+    DoubleVector a = DoubleVector.zero(D);
+    for (int k = 0; k < 32; k += 8) {
+      DoubleVector d = DoubleVector.fromArray(D, t, at + k).sub(vmu);
+      a = a.add(d.mul(d));
+    }
+    a.intoArray(t, at + 72);
+  }
+
+  /**
+   * rstd[r] = 1 / sqrt(var + eps) and xhat = (float) ((x - mu) rstd) of the row from
+   * {@link #deviations32}'s t; the whole-vector stores end at off + 40.
+   */
+  private static void xhat32(double[] t, int at, float eps, float[] xhat, int off,
+      double[] rstd, int r) {
+    double rs = 1.0 / Math.sqrt(combine(t, at + 72) / 32 + eps);
+    rstd[r] = rs;
+    DoubleVector vmu = DoubleVector.broadcast(D, t[at + 32]);
+    DoubleVector vrs = DoubleVector.broadcast(D, rs);
+    for (int k = 0; k < 32; k += 8) {
+      toFloat(DoubleVector.fromArray(D, t, at + k).sub(vmu).mul(vrs)).intoArray(xhat, off + k);
+    }
   }
 
   /** xhat of one row (K19); the whole-vector stores end at off + dim - DL + L. */
@@ -156,13 +249,17 @@ final class VectorLayerNorm {
     double[] m2 = sc.b;
     int end = row0 + vectorRows(row0, rows, dim);
     paramGradients(row0, end, dim, dy, xhat, dgamma, dbeta);
-    for (int r0 = row0; r0 < end; r0 += BLOCK) {
-      int r1 = Math.min(end, r0 + BLOCK);
-      for (int r = r0; r < r1; r++) {
-        m2[r - r0] = moments(dim, dy, g, xhat, r * dim, m1, r - r0);
-      }
-      for (int r = r0; r < r1; r++) {
-        inputGradient(dim, dy, xhat, r * dim, g, m1[r - r0], m2[r - r0], rstd[r], dx);
+    if (ROW32 && dim == 32) {
+      backward32(row0, end, dy, xhat, rstd, g, sc.row, dx);
+    } else {
+      for (int r0 = row0; r0 < end; r0 += BLOCK) {
+        int r1 = Math.min(end, r0 + BLOCK);
+        for (int r = r0; r < r1; r++) {
+          m2[r - r0] = moments(dim, dy, g, xhat, r * dim, m1, r - r0);
+        }
+        for (int r = r0; r < r1; r++) {
+          inputGradient(dim, dy, xhat, r * dim, g, m1[r - r0], m2[r - r0], rstd[r], dx);
+        }
       }
     }
     LayerNormRows.backward(end, row0 + rows - end, dim, dy, xhat, rstd, gamma, dgamma, dbeta,
@@ -234,6 +331,72 @@ final class VectorLayerNorm {
       DoubleVector gd = toDouble(d.mul(FloatVector.fromArray(S, g, i)));
       DoubleVector xd = toDouble(FloatVector.fromArray(S, xhat, off + i));
       d.blend(toFloat(gd.sub(vm1).sub(xd.mul(vm2)).mul(vrs)), low).intoArray(dx, off + i);
+    }
+  }
+
+  /**
+   * dx of (K20) for rows [r0, r1) of 32 at 512 bits, in blocks of {@link #BLOCK32} rows: the
+   * moments of the block's rows, then their dx (a vector stored and loaded straight back would
+   * wait for the store).
+   */
+  private static void backward32(int r0, int r1, float[] dy, float[] xhat, double[] rstd,
+      float[] gamma, double[] t, float[] dx) {
+    for (int b0 = r0; b0 < r1; b0 += BLOCK32) {
+      int b1 = Math.min(r1, b0 + BLOCK32);
+      for (int r = b0; r < b1; r++) {
+        moments32(dy, xhat, r * 32, gamma, t, (r - b0) * ROW32_DOUBLES);
+      }
+      for (int r = b0; r < b1; r++) {
+        inputGradient32(dy, r * 32, t, (r - b0) * ROW32_DOUBLES, rstd[r], dx);
+      }
+    }
+  }
+
+  /**
+   * The sums of the two means of (K20) for the row of 32 at off at 512 bits, as
+   * {@link #moments}: g = dy gamma (float) and xhat in double lanes kept in t (g at 0, xhat at
+   * 32) for {@link #inputGradient32}, the eight partial sums of g at 64 and of g xhat at 72
+   * (combined there, in scalars). Two methods, and the combination through memory, rather than
+   * one method: (K20) of a row in one method hits C2's inlining cutoff on JDK 17 (its last
+   * Vector API calls are then not inlined, box their vectors and allocate).
+   */
+  private static void moments32(float[] dy, float[] xhat, int off, float[] gamma,
+      double[] t, int at) {
+    DoubleVector a = DoubleVector.zero(D);
+    DoubleVector b = a;
+    for (int k = 0; k < 32; k += 8) {
+      DoubleVector g = product(dy, gamma, off + k, k);
+      DoubleVector x = toDouble(xhat, off + k);
+      g.intoArray(t, at + k);
+      x.intoArray(t, at + 32 + k);
+      a = a.add(g);
+      b = b.add(g.mul(x));
+    }
+    a.intoArray(t, at + 64);
+    b.intoArray(t, at + 72);
+  }
+
+  /** ((s0 + s4) + (s2 + s6)) + ((s1 + s5) + (s3 + s7)) of the eight sums s_l = t[o + l]. */
+  private static double combine(double[] t, int o) {
+    return ((t[o] + t[o + 4]) + (t[o + 2] + t[o + 6]))
+        + ((t[o + 1] + t[o + 5]) + (t[o + 3] + t[o + 7]));
+  }
+
+  /**
+   * dx of the row of 32 at off (K20) from {@link #moments32}'s t, as {@link #inputGradient}:
+   * the whole-vector stores end at off + 40, their high lanes dy's (so dx may alias dy).
+   */
+  private static void inputGradient32(float[] dy, int off, double[] t, int at, double rs,
+      float[] dx) {
+    VectorMask<Float> low = FloatVector.fromArray(S, IOTA, 0).compare(VectorOperators.LT, DL);
+    DoubleVector vm1 = DoubleVector.broadcast(D, combine(t, at + 64) / 32);
+    DoubleVector vm2 = DoubleVector.broadcast(D, combine(t, at + 72) / 32);
+    DoubleVector vrs = DoubleVector.broadcast(D, rs);
+    for (int k = 0; k < 32; k += 8) {
+      DoubleVector gd = DoubleVector.fromArray(D, t, at + k);
+      DoubleVector xd = DoubleVector.fromArray(D, t, at + 32 + k);
+      FloatVector.fromArray(S, dy, off + k)
+          .blend(toFloat(gd.sub(vm1).sub(xd.mul(vm2)).mul(vrs)), low).intoArray(dx, off + k);
     }
   }
 
