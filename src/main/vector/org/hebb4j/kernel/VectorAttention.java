@@ -2,7 +2,9 @@ package org.hebb4j.kernel;
 
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -105,29 +107,32 @@ final class VectorAttention {
       // blocks), one (K21) call for them all, then the probabilities and the outputs
       for (int b = 0; b < full; b += L) {
         int x0 = xOff + b * rows;
-        gather(rows, q, x0, s.q);
-        gather(rows, k, x0, s.k);
-        if (lanes != null) { // kept for the backward pass: contiguous copies
-          System.arraycopy(s.q, 0, lanes.q, (first + b) * rows, rows * L);
-          System.arraycopy(s.k, 0, lanes.k, (first + b) * rows, rows * L);
-        }
+        // with lanes, q, k, v go straight to their place there (kept for the backward pass)
+        float[] qa = lanes != null ? lanes.q : s.q;
+        float[] ka = lanes != null ? lanes.k : s.k;
+        int lo = lanes != null ? (first + b) * rows : 0;
+        gather(rows, q, x0, qa, lo);
+        gather(rows, k, x0, ka, lo);
         for (int j = 0; j < heads; j++) { // S_j = alpha q_j k_j^T
-          product(t, t, dh, alpha, s.q, j * dh, dim, 1, s.k, j * dh, 1, dim, s.s, j * t * t, t);
+          product(t, t, dh, alpha, qa, lo + j * dh * L, dim, 1, ka, lo + j * dh * L, 1, dim,
+              s.s, j * t * t * L, t);
         }
         exponents(heads * t, t, s.s, s.m, e, pOff + b * probs);
       }
       VectorExp.exp(full * probs, e, pOff, e, pOff);
       for (int b = 0; b < full; b += L) {
         int x0 = xOff + b * rows;
+        float[] va = lanes != null ? lanes.v : s.v;
+        int lo = lanes != null ? (first + b) * rows : 0;
         probabilities(heads * t, t, e, pOff + b * probs, s.w, s.p);
         scatter(probs, s.p, p, pOff + b * probs);
-        gather(rows, v, x0, s.v);
+        gather(rows, v, x0, va, lo);
         for (int j = 0; j < heads; j++) { // o_j = P_j v_j
-          product(t, dh, t, 1f, s.p, j * t * t, t, 1, s.v, j * dh, dim, 1, s.out, j * dh, dim);
+          product(t, dh, t, 1f, s.p, j * t * t * L, t, 1, va, lo + j * dh * L, dim, 1, s.out,
+              j * dh * L, dim);
         }
         scatter(rows, s.out, o, x0);
         if (lanes != null) {
-          System.arraycopy(s.v, 0, lanes.v, (first + b) * rows, rows * L);
           System.arraycopy(s.p, 0, lanes.p, (first + b) * probs, probs * L);
           for (int l = 0; l < L; l++) {
             lanes.mark[first + b + l] = l + 1;
@@ -166,39 +171,43 @@ final class VectorAttention {
       for (int b = 0; b < full; b += L) {
         int x0 = xOff + b * rows;
         boolean kept = lanes != null && kept(lanes.mark, first + b);
-        gather(rows, dO, x0, s.d);
+        // q, k, v, P of a kept group are read where the forward pass left them
+        float[] qa = s.q;
+        float[] ka = s.k;
+        float[] va = s.v;
+        float[] pa = s.p;
+        int lo = 0;
+        int po = 0;
         if (kept) {
-          System.arraycopy(lanes.v, (first + b) * rows, s.v, 0, rows * L);
-          System.arraycopy(lanes.p, (first + b) * probs, s.p, 0, probs * L);
+          qa = lanes.q;
+          ka = lanes.k;
+          va = lanes.v;
+          pa = lanes.p;
+          lo = (first + b) * rows;
+          po = (first + b) * probs;
         } else {
-          gather(rows, v, x0, s.v);
-          gather(probs, p, pOff + b * probs, s.p);
+          gather(rows, v, x0, va, 0);
+          gather(probs, p, pOff + b * probs, pa, 0);
+          gather(rows, k, x0, ka, 0);
+          gather(rows, q, x0, qa, 0);
         }
+        gather(rows, dO, x0, s.d, 0);
         for (int j = 0; j < heads; j++) { // dP_j = dO_j v_j^T; dv_j = P_j^T dO_j
-          int c = j * dh;
-          product(t, t, dh, 1f, s.d, c, dim, 1, s.v, c, 1, dim, s.s, j * t * t, t);
-          product(t, dh, t, 1f, s.p, j * t * t, 1, t, s.d, c, dim, 1, s.out, c, dim);
+          int c = j * dh * L;
+          int pj = j * t * t * L;
+          product(t, t, dh, 1f, s.d, c, dim, 1, va, lo + c, 1, dim, s.s, pj, t);
+          product(t, dh, t, 1f, pa, po + pj, 1, t, s.d, c, dim, 1, s.out, c, dim);
         }
         scatter(rows, s.out, dv, x0);
-        gradScores(heads * t, t, s);
-        if (kept) {
-          System.arraycopy(lanes.k, (first + b) * rows, s.k, 0, rows * L);
-        } else {
-          gather(rows, k, x0, s.k);
-        }
+        gradScores(heads * t, t, s.s, pa, po, s);
         for (int j = 0; j < heads; j++) { // dq_j = alpha dS_j k_j
-          int c = j * dh;
-          product(t, dh, t, alpha, s.g, j * t * t, t, 1, s.k, c, dim, 1, s.out, c, dim);
+          int c = j * dh * L;
+          product(t, dh, t, alpha, s.g, j * t * t * L, t, 1, ka, lo + c, dim, 1, s.out, c, dim);
         }
         scatter(rows, s.out, dq, x0);
-        if (kept) {
-          System.arraycopy(lanes.q, (first + b) * rows, s.q, 0, rows * L);
-        } else {
-          gather(rows, q, x0, s.q);
-        }
         for (int j = 0; j < heads; j++) { // dk_j = alpha dS_j^T q_j
-          int c = j * dh;
-          product(t, dh, t, alpha, s.g, j * t * t, 1, t, s.q, c, dim, 1, s.out, c, dim);
+          int c = j * dh * L;
+          product(t, dh, t, alpha, s.g, j * t * t * L, 1, t, qa, lo + c, dim, 1, s.out, c, dim);
         }
         scatter(rows, s.out, dk, x0);
       }
@@ -218,59 +227,359 @@ final class VectorAttention {
   }
 
   /**
-   * dst[i L + l] = src[base + l n + i] for i &lt; n, l &lt; L: the n elements of each of L
-   * consecutive batch rows, lane-major. Scalar copies: the Vector API's gather ran its Java
-   * fallback on JDK 17 (and, with that, made the shared Vector API code of the GEMM and the
-   * layer norm allocate too).
+   * dst[at + i L + l] = src[base + l n + i] for i &lt; n, l &lt; L: the n elements of each of L
+   * consecutive batch rows, lane-major. L x L blocks go through {@link #transpose} (vector loads,
+   * rotations and blends, vector stores); the n mod L elements after the last block are scalar
+   * copies. (The Vector API's gather ran its Java fallback on JDK 17, and, with that, made the
+   * shared Vector API code of the GEMM and the layer norm allocate too.)
    */
-  private static void gather(int n, float[] src, int base, float[] dst) {
+  private static void gather(int n, float[] src, int base, float[] dst, int at) {
+    int n0 = n - n % L;
+    for (int i = 0; i < n0; i += L) {
+      transpose(src, base + i, n, dst, at + i * L, L);
+    }
     for (int l = 0; l < L; l++) {
       int from = base + l * n;
-      for (int i = 0; i < n; i++) {
-        dst[i * L + l] = src[from + i];
+      for (int i = n0; i < n; i++) {
+        dst[at + i * L + l] = src[from + i];
       }
     }
   }
 
-  /** The inverse of {@link #gather}: n lane-major elements back to their L batch rows. */
+  /** The inverse of {@link #gather} (from 0): n lane-major elements back to their L batch rows. */
   private static void scatter(int n, float[] src, float[] dst, int base) {
+    int n0 = n - n % L;
+    for (int i = 0; i < n0; i += L) {
+      transpose(src, i * L, L, dst, base + i, n);
+    }
     for (int l = 0; l < L; l++) {
       int to = base + l * n;
-      for (int i = 0; i < n; i++) {
+      for (int i = n0; i < n; i++) {
         dst[to + i] = src[i * L + l];
       }
     }
   }
 
   /**
-   * c[r][col] = alpha (the fma chain over i from +0 of A(r, i) B(i, col)) (K11) (times 1 is
-   * exact: the reference's skipped product), for r &lt; m, col &lt; n, i &lt; kk; A(r, i) is the vector at a[(a0 + r ar + i ai) L],
-   * B(i, col) at b[(b0 + i bi + col bc) L], c[r][col] at c[(c0 + r cr + col) L].
+   * dst[y + c ys + r] = src[x + r xs + c] for r, c &lt; L: an L x L block transposed (a copy, so
+   * the bits are the elements'). In vectors for L = 16 and 8 (the shuffles and masks are
+   * constants: taken from arrays they cost more than the scalar loops, BENCHMARKS.md), else
+   * scalar.
    */
-  private static void product(int m, int n, int kk, float alpha, float[] a, int a0, int ar,
-      int ai, float[] b, int b0, int bi, int bc, float[] c, int c0, int cr) {
+  private static void transpose(float[] src, int x, int xs, float[] dst, int y, int ys) {
+    if (L == 16) {
+      transpose16(src, x, xs, dst, y, ys);
+    } else if (L == 8) {
+      transpose8(src, x, xs, dst, y, ys);
+    } else {
+      for (int r = 0; r < L; r++) {
+        for (int c = 0; c < L; c++) {
+          dst[y + c * ys + r] = src[x + r * xs + c];
+        }
+      }
+    }
+  }
+
+  /** Lane i from lane i - d (rotated up by d), and from lane i + d; lanes with bit d set. */
+  private static final VectorShuffle<Float> UP8 = rotation(8);
+  private static final VectorShuffle<Float> UP4 = rotation(4);
+  private static final VectorShuffle<Float> UP2 = rotation(2);
+  private static final VectorShuffle<Float> UP1 = rotation(1);
+  private static final VectorShuffle<Float> DOWN8 = rotation(-8);
+  private static final VectorShuffle<Float> DOWN4 = rotation(-4);
+  private static final VectorShuffle<Float> DOWN2 = rotation(-2);
+  private static final VectorShuffle<Float> DOWN1 = rotation(-1);
+  private static final VectorMask<Float> AT8 = bit(8);
+  private static final VectorMask<Float> AT4 = bit(4);
+  private static final VectorMask<Float> AT2 = bit(2);
+  private static final VectorMask<Float> AT1 = bit(1);
+
+  private static VectorShuffle<Float> rotation(int d) {
+    int[] from = new int[L];
+    for (int i = 0; i < L; i++) {
+      from[i] = Math.floorMod(i - d, L);
+    }
+    return VectorShuffle.fromArray(S, from, 0);
+  }
+
+  private static VectorMask<Float> bit(int d) {
+    boolean[] set = new boolean[L];
+    for (int i = 0; i < L; i++) {
+      set[i] = (i & d) != 0;
+    }
+    return VectorMask.fromArray(S, set, 0);
+  }
+
+  /**
+   * The 16 x 16 transpose for L = 16 (see {@link #transpose}): 16 loads, log2 16 stages of
+   * row pairs at distance d (each row of the pair rotated by d, then blended with the other by
+   * the lanes with bit d set), 16 stores.
+   */
+  private static void transpose16(float[] src, int x, int xs, float[] dst, int y, int ys) {
+    FloatVector v0 = FloatVector.fromArray(S, src, x);
+    FloatVector v1 = FloatVector.fromArray(S, src, x + 1 * xs);
+    FloatVector v2 = FloatVector.fromArray(S, src, x + 2 * xs);
+    FloatVector v3 = FloatVector.fromArray(S, src, x + 3 * xs);
+    FloatVector v4 = FloatVector.fromArray(S, src, x + 4 * xs);
+    FloatVector v5 = FloatVector.fromArray(S, src, x + 5 * xs);
+    FloatVector v6 = FloatVector.fromArray(S, src, x + 6 * xs);
+    FloatVector v7 = FloatVector.fromArray(S, src, x + 7 * xs);
+    FloatVector v8 = FloatVector.fromArray(S, src, x + 8 * xs);
+    FloatVector v9 = FloatVector.fromArray(S, src, x + 9 * xs);
+    FloatVector v10 = FloatVector.fromArray(S, src, x + 10 * xs);
+    FloatVector v11 = FloatVector.fromArray(S, src, x + 11 * xs);
+    FloatVector v12 = FloatVector.fromArray(S, src, x + 12 * xs);
+    FloatVector v13 = FloatVector.fromArray(S, src, x + 13 * xs);
+    FloatVector v14 = FloatVector.fromArray(S, src, x + 14 * xs);
+    FloatVector v15 = FloatVector.fromArray(S, src, x + 15 * xs);
+    FloatVector w0 = v0.blend(v8.rearrange(UP8), AT8);
+    FloatVector w8 = v0.rearrange(DOWN8).blend(v8, AT8);
+    FloatVector w1 = v1.blend(v9.rearrange(UP8), AT8);
+    FloatVector w9 = v1.rearrange(DOWN8).blend(v9, AT8);
+    FloatVector w2 = v2.blend(v10.rearrange(UP8), AT8);
+    FloatVector w10 = v2.rearrange(DOWN8).blend(v10, AT8);
+    FloatVector w3 = v3.blend(v11.rearrange(UP8), AT8);
+    FloatVector w11 = v3.rearrange(DOWN8).blend(v11, AT8);
+    FloatVector w4 = v4.blend(v12.rearrange(UP8), AT8);
+    FloatVector w12 = v4.rearrange(DOWN8).blend(v12, AT8);
+    FloatVector w5 = v5.blend(v13.rearrange(UP8), AT8);
+    FloatVector w13 = v5.rearrange(DOWN8).blend(v13, AT8);
+    FloatVector w6 = v6.blend(v14.rearrange(UP8), AT8);
+    FloatVector w14 = v6.rearrange(DOWN8).blend(v14, AT8);
+    FloatVector w7 = v7.blend(v15.rearrange(UP8), AT8);
+    FloatVector w15 = v7.rearrange(DOWN8).blend(v15, AT8);
+    v0 = w0;
+    v1 = w1;
+    v2 = w2;
+    v3 = w3;
+    v4 = w4;
+    v5 = w5;
+    v6 = w6;
+    v7 = w7;
+    v8 = w8;
+    v9 = w9;
+    v10 = w10;
+    v11 = w11;
+    v12 = w12;
+    v13 = w13;
+    v14 = w14;
+    v15 = w15;
+    w0 = v0.blend(v4.rearrange(UP4), AT4);
+    w4 = v0.rearrange(DOWN4).blend(v4, AT4);
+    w1 = v1.blend(v5.rearrange(UP4), AT4);
+    w5 = v1.rearrange(DOWN4).blend(v5, AT4);
+    w2 = v2.blend(v6.rearrange(UP4), AT4);
+    w6 = v2.rearrange(DOWN4).blend(v6, AT4);
+    w3 = v3.blend(v7.rearrange(UP4), AT4);
+    w7 = v3.rearrange(DOWN4).blend(v7, AT4);
+    w8 = v8.blend(v12.rearrange(UP4), AT4);
+    w12 = v8.rearrange(DOWN4).blend(v12, AT4);
+    w9 = v9.blend(v13.rearrange(UP4), AT4);
+    w13 = v9.rearrange(DOWN4).blend(v13, AT4);
+    w10 = v10.blend(v14.rearrange(UP4), AT4);
+    w14 = v10.rearrange(DOWN4).blend(v14, AT4);
+    w11 = v11.blend(v15.rearrange(UP4), AT4);
+    w15 = v11.rearrange(DOWN4).blend(v15, AT4);
+    v0 = w0;
+    v1 = w1;
+    v2 = w2;
+    v3 = w3;
+    v4 = w4;
+    v5 = w5;
+    v6 = w6;
+    v7 = w7;
+    v8 = w8;
+    v9 = w9;
+    v10 = w10;
+    v11 = w11;
+    v12 = w12;
+    v13 = w13;
+    v14 = w14;
+    v15 = w15;
+    w0 = v0.blend(v2.rearrange(UP2), AT2);
+    w2 = v0.rearrange(DOWN2).blend(v2, AT2);
+    w1 = v1.blend(v3.rearrange(UP2), AT2);
+    w3 = v1.rearrange(DOWN2).blend(v3, AT2);
+    w4 = v4.blend(v6.rearrange(UP2), AT2);
+    w6 = v4.rearrange(DOWN2).blend(v6, AT2);
+    w5 = v5.blend(v7.rearrange(UP2), AT2);
+    w7 = v5.rearrange(DOWN2).blend(v7, AT2);
+    w8 = v8.blend(v10.rearrange(UP2), AT2);
+    w10 = v8.rearrange(DOWN2).blend(v10, AT2);
+    w9 = v9.blend(v11.rearrange(UP2), AT2);
+    w11 = v9.rearrange(DOWN2).blend(v11, AT2);
+    w12 = v12.blend(v14.rearrange(UP2), AT2);
+    w14 = v12.rearrange(DOWN2).blend(v14, AT2);
+    w13 = v13.blend(v15.rearrange(UP2), AT2);
+    w15 = v13.rearrange(DOWN2).blend(v15, AT2);
+    v0 = w0;
+    v1 = w1;
+    v2 = w2;
+    v3 = w3;
+    v4 = w4;
+    v5 = w5;
+    v6 = w6;
+    v7 = w7;
+    v8 = w8;
+    v9 = w9;
+    v10 = w10;
+    v11 = w11;
+    v12 = w12;
+    v13 = w13;
+    v14 = w14;
+    v15 = w15;
+    w0 = v0.blend(v1.rearrange(UP1), AT1);
+    w1 = v0.rearrange(DOWN1).blend(v1, AT1);
+    w2 = v2.blend(v3.rearrange(UP1), AT1);
+    w3 = v2.rearrange(DOWN1).blend(v3, AT1);
+    w4 = v4.blend(v5.rearrange(UP1), AT1);
+    w5 = v4.rearrange(DOWN1).blend(v5, AT1);
+    w6 = v6.blend(v7.rearrange(UP1), AT1);
+    w7 = v6.rearrange(DOWN1).blend(v7, AT1);
+    w8 = v8.blend(v9.rearrange(UP1), AT1);
+    w9 = v8.rearrange(DOWN1).blend(v9, AT1);
+    w10 = v10.blend(v11.rearrange(UP1), AT1);
+    w11 = v10.rearrange(DOWN1).blend(v11, AT1);
+    w12 = v12.blend(v13.rearrange(UP1), AT1);
+    w13 = v12.rearrange(DOWN1).blend(v13, AT1);
+    w14 = v14.blend(v15.rearrange(UP1), AT1);
+    w15 = v14.rearrange(DOWN1).blend(v15, AT1);
+    v0 = w0;
+    v1 = w1;
+    v2 = w2;
+    v3 = w3;
+    v4 = w4;
+    v5 = w5;
+    v6 = w6;
+    v7 = w7;
+    v8 = w8;
+    v9 = w9;
+    v10 = w10;
+    v11 = w11;
+    v12 = w12;
+    v13 = w13;
+    v14 = w14;
+    v15 = w15;
+    v0.intoArray(dst, y);
+    v1.intoArray(dst, y + 1 * ys);
+    v2.intoArray(dst, y + 2 * ys);
+    v3.intoArray(dst, y + 3 * ys);
+    v4.intoArray(dst, y + 4 * ys);
+    v5.intoArray(dst, y + 5 * ys);
+    v6.intoArray(dst, y + 6 * ys);
+    v7.intoArray(dst, y + 7 * ys);
+    v8.intoArray(dst, y + 8 * ys);
+    v9.intoArray(dst, y + 9 * ys);
+    v10.intoArray(dst, y + 10 * ys);
+    v11.intoArray(dst, y + 11 * ys);
+    v12.intoArray(dst, y + 12 * ys);
+    v13.intoArray(dst, y + 13 * ys);
+    v14.intoArray(dst, y + 14 * ys);
+    v15.intoArray(dst, y + 15 * ys);
+  }
+
+  /**
+   * The 8 x 8 transpose for L = 8 (see {@link #transpose}): 8 loads, log2 8 stages of
+   * row pairs at distance d (each row of the pair rotated by d, then blended with the other by
+   * the lanes with bit d set), 8 stores.
+   */
+  private static void transpose8(float[] src, int x, int xs, float[] dst, int y, int ys) {
+    FloatVector v0 = FloatVector.fromArray(S, src, x);
+    FloatVector v1 = FloatVector.fromArray(S, src, x + 1 * xs);
+    FloatVector v2 = FloatVector.fromArray(S, src, x + 2 * xs);
+    FloatVector v3 = FloatVector.fromArray(S, src, x + 3 * xs);
+    FloatVector v4 = FloatVector.fromArray(S, src, x + 4 * xs);
+    FloatVector v5 = FloatVector.fromArray(S, src, x + 5 * xs);
+    FloatVector v6 = FloatVector.fromArray(S, src, x + 6 * xs);
+    FloatVector v7 = FloatVector.fromArray(S, src, x + 7 * xs);
+    FloatVector w0 = v0.blend(v4.rearrange(UP4), AT4);
+    FloatVector w4 = v0.rearrange(DOWN4).blend(v4, AT4);
+    FloatVector w1 = v1.blend(v5.rearrange(UP4), AT4);
+    FloatVector w5 = v1.rearrange(DOWN4).blend(v5, AT4);
+    FloatVector w2 = v2.blend(v6.rearrange(UP4), AT4);
+    FloatVector w6 = v2.rearrange(DOWN4).blend(v6, AT4);
+    FloatVector w3 = v3.blend(v7.rearrange(UP4), AT4);
+    FloatVector w7 = v3.rearrange(DOWN4).blend(v7, AT4);
+    v0 = w0;
+    v1 = w1;
+    v2 = w2;
+    v3 = w3;
+    v4 = w4;
+    v5 = w5;
+    v6 = w6;
+    v7 = w7;
+    w0 = v0.blend(v2.rearrange(UP2), AT2);
+    w2 = v0.rearrange(DOWN2).blend(v2, AT2);
+    w1 = v1.blend(v3.rearrange(UP2), AT2);
+    w3 = v1.rearrange(DOWN2).blend(v3, AT2);
+    w4 = v4.blend(v6.rearrange(UP2), AT2);
+    w6 = v4.rearrange(DOWN2).blend(v6, AT2);
+    w5 = v5.blend(v7.rearrange(UP2), AT2);
+    w7 = v5.rearrange(DOWN2).blend(v7, AT2);
+    v0 = w0;
+    v1 = w1;
+    v2 = w2;
+    v3 = w3;
+    v4 = w4;
+    v5 = w5;
+    v6 = w6;
+    v7 = w7;
+    w0 = v0.blend(v1.rearrange(UP1), AT1);
+    w1 = v0.rearrange(DOWN1).blend(v1, AT1);
+    w2 = v2.blend(v3.rearrange(UP1), AT1);
+    w3 = v2.rearrange(DOWN1).blend(v3, AT1);
+    w4 = v4.blend(v5.rearrange(UP1), AT1);
+    w5 = v4.rearrange(DOWN1).blend(v5, AT1);
+    w6 = v6.blend(v7.rearrange(UP1), AT1);
+    w7 = v6.rearrange(DOWN1).blend(v7, AT1);
+    v0 = w0;
+    v1 = w1;
+    v2 = w2;
+    v3 = w3;
+    v4 = w4;
+    v5 = w5;
+    v6 = w6;
+    v7 = w7;
+    v0.intoArray(dst, y);
+    v1.intoArray(dst, y + 1 * ys);
+    v2.intoArray(dst, y + 2 * ys);
+    v3.intoArray(dst, y + 3 * ys);
+    v4.intoArray(dst, y + 4 * ys);
+    v5.intoArray(dst, y + 5 * ys);
+    v6.intoArray(dst, y + 6 * ys);
+    v7.intoArray(dst, y + 7 * ys);
+  }
+
+  /**
+   * c[r][col] = alpha (the fma chain over i from +0 of A(r, i) B(i, col)) (K11) (times 1 is
+   * exact: the reference's skipped product), for r &lt; m, col &lt; n, i &lt; kk; A(r, i) is the
+   * vector at a[x + (r ar + i ai) L], B(i, col) at b[y + (i bi + col bc) L], c[r][col] at
+   * c[z + (r cr + col) L] (x, y, z in floats, the strides in elements).
+   */
+  private static void product(int m, int n, int kk, float alpha, float[] a, int x, int ar,
+      int ai, float[] b, int y, int bi, int bc, float[] c, int z, int cr) {
     int n4 = n & ~3;
     int r = 0;
     for (; r + 2 <= m; r += 2) { // two rows by four columns: six loads for eight fmas
       for (int col = 0; col < n4; col += 4) {
-        product8((a0 + r * ar) * L, ar * L, ai * L, kk, alpha, a, b, (b0 + col * bc) * L,
-            bi * L, bc * L, c, (c0 + r * cr + col) * L, cr * L);
+        product8(x + r * ar * L, ar * L, ai * L, kk, alpha, a, b, y + col * bc * L,
+            bi * L, bc * L, c, z + (r * cr + col) * L, cr * L);
       }
     }
     for (; r < m; r++) {
       for (int col = 0; col < n4; col += 4) {
-        product4((a0 + r * ar) * L, ai * L, kk, alpha, a, b, (b0 + col * bc) * L, bi * L,
-            bc * L, c, (c0 + r * cr + col) * L);
+        product4(x + r * ar * L, ai * L, kk, alpha, a, b, y + col * bc * L, bi * L,
+            bc * L, c, z + (r * cr + col) * L);
       }
     }
     for (r = 0; r < m; r++) {
       for (int col = n4; col < n; col++) {
         FloatVector acc = FloatVector.zero(S);
         for (int i = 0; i < kk; i++) {
-          acc = FloatVector.fromArray(S, a, (a0 + r * ar + i * ai) * L)
-              .fma(FloatVector.fromArray(S, b, (b0 + i * bi + col * bc) * L), acc);
+          acc = FloatVector.fromArray(S, a, x + (r * ar + i * ai) * L)
+              .fma(FloatVector.fromArray(S, b, y + (i * bi + col * bc) * L), acc);
         }
-        acc.mul(alpha).intoArray(c, (c0 + r * cr + col) * L); // exact for alpha 1
+        acc.mul(alpha).intoArray(c, z + (r * cr + col) * L); // exact for alpha 1
       }
     }
   }
@@ -417,20 +726,20 @@ final class VectorAttention {
   }
 
   /**
-   * dS = (float) (P (dP - dot)) of s.s (dP) and s.p (P) to s.g for the {@code rows} rows of
+   * dS = (float) (P (dP - dot)) of dp (at 0) and p (from po) to s.g for the {@code rows} rows of
    * width t, dot the row's (K5a) of dP and P per lane: term c to partial sum c mod 8 from +0,
    * combined as {@link Reductions#combine(double, double, double, double, double, double,
-   * double, double)}; as {@link AttentionCore#backward}.
+   * double, double)}; as {@link AttentionCore#backward}. Both arrays are padded by L floats.
    */
-  private static void gradScores(int rows, int t, Scratch s) {
+  private static void gradScores(int rows, int t, float[] dp, float[] p, int po, Scratch s) {
     for (int r = 0; r < rows; r++) {
       int at = r * t * L;
       for (int h = 0; h < L; h += DL) {
-        rowDot(t, at + h, s.s, s.p, s.part, s.w, h);
+        rowDot(t, at + h, dp, p, po, s.part, s.w, h);
       }
       for (int c = 0; c < t; c++) {
         for (int h = 0; h < L; h += DL) { // the low half first: its store's high lanes are padding
-          scoreGradient(at + c * L + h, s.s, s.p, s.w, h, s.g);
+          scoreGradient(at + c * L + h, dp, p, po, s.w, h, s.g);
         }
       }
     }
@@ -440,8 +749,8 @@ final class VectorAttention {
    * w[h ..] = (K5a) of the row's t products (double) dP P from at (stride L), DL lanes: term c
    * to partial sum c mod 8 (part, from +0), combined as Reductions.combine.
    */
-  private static void rowDot(int t, int at, float[] dp, float[] p, double[] part, double[] w,
-      int h) {
+  private static void rowDot(int t, int at, float[] dp, float[] p, int po, double[] part,
+      double[] w, int h) {
     for (int q = 0; q < 8; q++) {
       DoubleVector.zero(D).intoArray(part, q * DL);
     }
@@ -450,7 +759,7 @@ final class VectorAttention {
       int q = (c & 7) * DL;
       DoubleVector x = (DoubleVector) FloatVector.fromArray(S, dp, a)
           .convertShape(VectorOperators.F2D, D, 0);
-      DoubleVector y = (DoubleVector) FloatVector.fromArray(S, p, a)
+      DoubleVector y = (DoubleVector) FloatVector.fromArray(S, p, po + a)
           .convertShape(VectorOperators.F2D, D, 0);
       DoubleVector.fromArray(D, part, q).add(x.mul(y)).intoArray(part, q);
     }
@@ -462,11 +771,15 @@ final class VectorAttention {
         .intoArray(w, h);
   }
 
-  /** dS = (float) (P (dP - dot)) of the DL lanes at a, dot at w[h], into g (a whole vector). */
-  private static void scoreGradient(int a, float[] dp, float[] p, double[] w, int h, float[] g) {
+  /**
+   * dS = (float) (P (dP - dot)) of the DL lanes at dp[a] and p[po + a], dot at w[h], into g[a]
+   * (a whole vector).
+   */
+  private static void scoreGradient(int a, float[] dp, float[] p, int po, double[] w, int h,
+      float[] g) {
     DoubleVector x = (DoubleVector) FloatVector.fromArray(S, dp, a)
         .convertShape(VectorOperators.F2D, D, 0);
-    DoubleVector y = (DoubleVector) FloatVector.fromArray(S, p, a)
+    DoubleVector y = (DoubleVector) FloatVector.fromArray(S, p, po + a)
         .convertShape(VectorOperators.F2D, D, 0);
     ((FloatVector) y.mul(x.sub(DoubleVector.fromArray(D, w, h)))
         .convertShape(VectorOperators.D2F, S, 0)).intoArray(g, a);
