@@ -560,6 +560,12 @@ final class VectorAttention {
       int ai, float[] b, int y, int bi, int bc, float[] c, int z, int cr) {
     int n4 = n & ~3;
     int r = 0;
+    for (; r + 4 <= m; r += 4) { // four rows by four columns: eight loads for sixteen fmas
+      for (int col = 0; col < n4; col += 4) {
+        product16(x + r * ar * L, ar * L, ai * L, kk, alpha, a, b, y + col * bc * L,
+            bi * L, bc * L, c, z + (r * cr + col) * L, cr * L);
+      }
+    }
     for (; r + 2 <= m; r += 2) { // two rows by four columns: six loads for eight fmas
       for (int col = 0; col < n4; col += 4) {
         product8(x + r * ar * L, ar * L, ai * L, kk, alpha, a, b, y + col * bc * L,
@@ -581,6 +587,93 @@ final class VectorAttention {
         }
         acc.mul(alpha).intoArray(c, z + (r * cr + col) * L); // exact for alpha 1
       }
+    }
+  }
+
+  /**
+   * Four rows by four columns of {@link #product}: the chains over i of a[x + p ar + i ai] and
+   * b[y + i bi + q bc] for p, q &lt; 4, stored at c[z + p cr + q L] (offsets in floats).
+   */
+  private static void product16(int x, int ar, int ai, int kk, float alpha, float[] a,
+      float[] b, int y, int bi, int bc, float[] c, int z, int cr) {
+    FloatVector c00 = FloatVector.zero(S);
+    FloatVector c01 = c00;
+    FloatVector c02 = c00;
+    FloatVector c03 = c00;
+    FloatVector c10 = c00;
+    FloatVector c11 = c00;
+    FloatVector c12 = c00;
+    FloatVector c13 = c00;
+    FloatVector c20 = c00;
+    FloatVector c21 = c00;
+    FloatVector c22 = c00;
+    FloatVector c23 = c00;
+    FloatVector c30 = c00;
+    FloatVector c31 = c00;
+    FloatVector c32 = c00;
+    FloatVector c33 = c00;
+    for (int i = 0; i < kk; i++) {
+      int u = x + i * ai;
+      int w = y + i * bi;
+      FloatVector v0 = FloatVector.fromArray(S, b, w);
+      FloatVector v1 = FloatVector.fromArray(S, b, w + bc);
+      FloatVector v2 = FloatVector.fromArray(S, b, w + 2 * bc);
+      FloatVector v3 = FloatVector.fromArray(S, b, w + 3 * bc);
+      FloatVector u0 = FloatVector.fromArray(S, a, u);
+      c00 = u0.fma(v0, c00);
+      c01 = u0.fma(v1, c01);
+      c02 = u0.fma(v2, c02);
+      c03 = u0.fma(v3, c03);
+      FloatVector u1 = FloatVector.fromArray(S, a, u + ar);
+      c10 = u1.fma(v0, c10);
+      c11 = u1.fma(v1, c11);
+      c12 = u1.fma(v2, c12);
+      c13 = u1.fma(v3, c13);
+      FloatVector u2 = FloatVector.fromArray(S, a, u + 2 * ar);
+      c20 = u2.fma(v0, c20);
+      c21 = u2.fma(v1, c21);
+      c22 = u2.fma(v2, c22);
+      c23 = u2.fma(v3, c23);
+      FloatVector u3 = FloatVector.fromArray(S, a, u + 3 * ar);
+      c30 = u3.fma(v0, c30);
+      c31 = u3.fma(v1, c31);
+      c32 = u3.fma(v2, c32);
+      c33 = u3.fma(v3, c33);
+    }
+    if (alpha == 1f) { // the reference's skipped product; whole stores in both branches
+      c00.intoArray(c, z);
+      c01.intoArray(c, z + L);
+      c02.intoArray(c, z + 2 * L);
+      c03.intoArray(c, z + 3 * L);
+      c10.intoArray(c, z + cr);
+      c11.intoArray(c, z + cr + L);
+      c12.intoArray(c, z + cr + 2 * L);
+      c13.intoArray(c, z + cr + 3 * L);
+      c20.intoArray(c, z + 2 * cr);
+      c21.intoArray(c, z + 2 * cr + L);
+      c22.intoArray(c, z + 2 * cr + 2 * L);
+      c23.intoArray(c, z + 2 * cr + 3 * L);
+      c30.intoArray(c, z + 3 * cr);
+      c31.intoArray(c, z + 3 * cr + L);
+      c32.intoArray(c, z + 3 * cr + 2 * L);
+      c33.intoArray(c, z + 3 * cr + 3 * L);
+    } else {
+      c00.mul(alpha).intoArray(c, z);
+      c01.mul(alpha).intoArray(c, z + L);
+      c02.mul(alpha).intoArray(c, z + 2 * L);
+      c03.mul(alpha).intoArray(c, z + 3 * L);
+      c10.mul(alpha).intoArray(c, z + cr);
+      c11.mul(alpha).intoArray(c, z + cr + L);
+      c12.mul(alpha).intoArray(c, z + cr + 2 * L);
+      c13.mul(alpha).intoArray(c, z + cr + 3 * L);
+      c20.mul(alpha).intoArray(c, z + 2 * cr);
+      c21.mul(alpha).intoArray(c, z + 2 * cr + L);
+      c22.mul(alpha).intoArray(c, z + 2 * cr + 2 * L);
+      c23.mul(alpha).intoArray(c, z + 2 * cr + 3 * L);
+      c30.mul(alpha).intoArray(c, z + 3 * cr);
+      c31.mul(alpha).intoArray(c, z + 3 * cr + L);
+      c32.mul(alpha).intoArray(c, z + 3 * cr + 2 * L);
+      c33.mul(alpha).intoArray(c, z + 3 * cr + 3 * L);
     }
   }
 
