@@ -2,6 +2,7 @@ package org.hebb4j.kernel;
 
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShuffle;
@@ -267,7 +268,9 @@ final class VectorAttention {
    * scalar.
    */
   private static void transpose(float[] src, int x, int xs, float[] dst, int y, int ys) {
-    if (L == 16) {
+    if (L == 16 && BITS) {
+      transpose16Bits(src, x, xs, dst, y, ys);
+    } else if (L == 16) {
       transpose16(src, x, xs, dst, y, ys);
     } else if (L == 8) {
       transpose8(src, x, xs, dst, y, ys);
@@ -279,6 +282,15 @@ final class VectorAttention {
       }
     }
   }
+
+  /**
+   * Whether {@link #transpose16Bits} rather than {@link #transpose16}: on JDK 17 (AVX-512) the
+   * blends by bit operations took two thirds of the time of blends by masks, on Temurin 25 one and
+   * a half times (BENCHMARKS.md); the same bits either way (copies).
+   */
+  private static final boolean BITS = Runtime.version().feature() < 18;
+  /** The int lanes of S's shape, for {@link #transpose16Bits}. */
+  private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, S.vectorShape());
 
   /** Lane i from lane i - d (rotated up by d), and from lane i + d; lanes with bit d set. */
   private static final VectorShuffle<Float> UP8 = rotation(8);
@@ -294,6 +306,41 @@ final class VectorAttention {
   private static final VectorMask<Float> AT2 = bit(2);
   private static final VectorMask<Float> AT1 = bit(1);
 
+  /** As UPd, DOWNd, ATd for int lanes: ATd's lanes all ones, OFFd the other lanes'. */
+  private static final VectorShuffle<Integer> UP8I = rotationI(8);
+  private static final VectorShuffle<Integer> UP4I = rotationI(4);
+  private static final VectorShuffle<Integer> UP2I = rotationI(2);
+  private static final VectorShuffle<Integer> UP1I = rotationI(1);
+  private static final VectorShuffle<Integer> DOWN8I = rotationI(-8);
+  private static final VectorShuffle<Integer> DOWN4I = rotationI(-4);
+  private static final VectorShuffle<Integer> DOWN2I = rotationI(-2);
+  private static final VectorShuffle<Integer> DOWN1I = rotationI(-1);
+  private static final IntVector AT8I = bits(8, true);
+  private static final IntVector AT4I = bits(4, true);
+  private static final IntVector AT2I = bits(2, true);
+  private static final IntVector AT1I = bits(1, true);
+  private static final IntVector OFF8I = bits(8, false);
+  private static final IntVector OFF4I = bits(4, false);
+  private static final IntVector OFF2I = bits(2, false);
+  private static final IntVector OFF1I = bits(1, false);
+
+  private static VectorShuffle<Integer> rotationI(int d) {
+    int[] from = new int[I.length()];
+    for (int i = 0; i < from.length; i++) {
+      from[i] = Math.floorMod(i - d, from.length);
+    }
+    return VectorShuffle.fromArray(I, from, 0);
+  }
+
+  /** All ones in the lanes whose bit d is (set), else 0. */
+  private static IntVector bits(int d, boolean set) {
+    int[] b = new int[I.length()];
+    for (int i = 0; i < b.length; i++) {
+      b[i] = ((i & d) != 0) == set ? -1 : 0;
+    }
+    return IntVector.fromArray(I, b, 0);
+  }
+
   private static VectorShuffle<Float> rotation(int d) {
     int[] from = new int[L];
     for (int i = 0; i < L; i++) {
@@ -308,6 +355,173 @@ final class VectorAttention {
       set[i] = (i & d) != 0;
     }
     return VectorMask.fromArray(S, set, 0);
+  }
+
+  /**
+   * {@link #transpose16} with the blends as bit operations on the floats' bits (the lanes with bit
+   * d set from one vector, the others from the other).
+   */
+  private static void transpose16Bits(float[] src, int x, int xs, float[] dst, int y, int ys) {
+    IntVector v0 = FloatVector.fromArray(S, src, x).reinterpretAsInts();
+    IntVector v1 = FloatVector.fromArray(S, src, x + 1 * xs).reinterpretAsInts();
+    IntVector v2 = FloatVector.fromArray(S, src, x + 2 * xs).reinterpretAsInts();
+    IntVector v3 = FloatVector.fromArray(S, src, x + 3 * xs).reinterpretAsInts();
+    IntVector v4 = FloatVector.fromArray(S, src, x + 4 * xs).reinterpretAsInts();
+    IntVector v5 = FloatVector.fromArray(S, src, x + 5 * xs).reinterpretAsInts();
+    IntVector v6 = FloatVector.fromArray(S, src, x + 6 * xs).reinterpretAsInts();
+    IntVector v7 = FloatVector.fromArray(S, src, x + 7 * xs).reinterpretAsInts();
+    IntVector v8 = FloatVector.fromArray(S, src, x + 8 * xs).reinterpretAsInts();
+    IntVector v9 = FloatVector.fromArray(S, src, x + 9 * xs).reinterpretAsInts();
+    IntVector v10 = FloatVector.fromArray(S, src, x + 10 * xs).reinterpretAsInts();
+    IntVector v11 = FloatVector.fromArray(S, src, x + 11 * xs).reinterpretAsInts();
+    IntVector v12 = FloatVector.fromArray(S, src, x + 12 * xs).reinterpretAsInts();
+    IntVector v13 = FloatVector.fromArray(S, src, x + 13 * xs).reinterpretAsInts();
+    IntVector v14 = FloatVector.fromArray(S, src, x + 14 * xs).reinterpretAsInts();
+    IntVector v15 = FloatVector.fromArray(S, src, x + 15 * xs).reinterpretAsInts();
+    IntVector w0 = v0.and(OFF8I).or(v8.rearrange(UP8I).and(AT8I));
+    IntVector w8 = v0.rearrange(DOWN8I).and(OFF8I).or(v8.and(AT8I));
+    IntVector w1 = v1.and(OFF8I).or(v9.rearrange(UP8I).and(AT8I));
+    IntVector w9 = v1.rearrange(DOWN8I).and(OFF8I).or(v9.and(AT8I));
+    IntVector w2 = v2.and(OFF8I).or(v10.rearrange(UP8I).and(AT8I));
+    IntVector w10 = v2.rearrange(DOWN8I).and(OFF8I).or(v10.and(AT8I));
+    IntVector w3 = v3.and(OFF8I).or(v11.rearrange(UP8I).and(AT8I));
+    IntVector w11 = v3.rearrange(DOWN8I).and(OFF8I).or(v11.and(AT8I));
+    IntVector w4 = v4.and(OFF8I).or(v12.rearrange(UP8I).and(AT8I));
+    IntVector w12 = v4.rearrange(DOWN8I).and(OFF8I).or(v12.and(AT8I));
+    IntVector w5 = v5.and(OFF8I).or(v13.rearrange(UP8I).and(AT8I));
+    IntVector w13 = v5.rearrange(DOWN8I).and(OFF8I).or(v13.and(AT8I));
+    IntVector w6 = v6.and(OFF8I).or(v14.rearrange(UP8I).and(AT8I));
+    IntVector w14 = v6.rearrange(DOWN8I).and(OFF8I).or(v14.and(AT8I));
+    IntVector w7 = v7.and(OFF8I).or(v15.rearrange(UP8I).and(AT8I));
+    IntVector w15 = v7.rearrange(DOWN8I).and(OFF8I).or(v15.and(AT8I));
+    v0 = w0;
+    v1 = w1;
+    v2 = w2;
+    v3 = w3;
+    v4 = w4;
+    v5 = w5;
+    v6 = w6;
+    v7 = w7;
+    v8 = w8;
+    v9 = w9;
+    v10 = w10;
+    v11 = w11;
+    v12 = w12;
+    v13 = w13;
+    v14 = w14;
+    v15 = w15;
+    w0 = v0.and(OFF4I).or(v4.rearrange(UP4I).and(AT4I));
+    w4 = v0.rearrange(DOWN4I).and(OFF4I).or(v4.and(AT4I));
+    w1 = v1.and(OFF4I).or(v5.rearrange(UP4I).and(AT4I));
+    w5 = v1.rearrange(DOWN4I).and(OFF4I).or(v5.and(AT4I));
+    w2 = v2.and(OFF4I).or(v6.rearrange(UP4I).and(AT4I));
+    w6 = v2.rearrange(DOWN4I).and(OFF4I).or(v6.and(AT4I));
+    w3 = v3.and(OFF4I).or(v7.rearrange(UP4I).and(AT4I));
+    w7 = v3.rearrange(DOWN4I).and(OFF4I).or(v7.and(AT4I));
+    w8 = v8.and(OFF4I).or(v12.rearrange(UP4I).and(AT4I));
+    w12 = v8.rearrange(DOWN4I).and(OFF4I).or(v12.and(AT4I));
+    w9 = v9.and(OFF4I).or(v13.rearrange(UP4I).and(AT4I));
+    w13 = v9.rearrange(DOWN4I).and(OFF4I).or(v13.and(AT4I));
+    w10 = v10.and(OFF4I).or(v14.rearrange(UP4I).and(AT4I));
+    w14 = v10.rearrange(DOWN4I).and(OFF4I).or(v14.and(AT4I));
+    w11 = v11.and(OFF4I).or(v15.rearrange(UP4I).and(AT4I));
+    w15 = v11.rearrange(DOWN4I).and(OFF4I).or(v15.and(AT4I));
+    v0 = w0;
+    v1 = w1;
+    v2 = w2;
+    v3 = w3;
+    v4 = w4;
+    v5 = w5;
+    v6 = w6;
+    v7 = w7;
+    v8 = w8;
+    v9 = w9;
+    v10 = w10;
+    v11 = w11;
+    v12 = w12;
+    v13 = w13;
+    v14 = w14;
+    v15 = w15;
+    w0 = v0.and(OFF2I).or(v2.rearrange(UP2I).and(AT2I));
+    w2 = v0.rearrange(DOWN2I).and(OFF2I).or(v2.and(AT2I));
+    w1 = v1.and(OFF2I).or(v3.rearrange(UP2I).and(AT2I));
+    w3 = v1.rearrange(DOWN2I).and(OFF2I).or(v3.and(AT2I));
+    w4 = v4.and(OFF2I).or(v6.rearrange(UP2I).and(AT2I));
+    w6 = v4.rearrange(DOWN2I).and(OFF2I).or(v6.and(AT2I));
+    w5 = v5.and(OFF2I).or(v7.rearrange(UP2I).and(AT2I));
+    w7 = v5.rearrange(DOWN2I).and(OFF2I).or(v7.and(AT2I));
+    w8 = v8.and(OFF2I).or(v10.rearrange(UP2I).and(AT2I));
+    w10 = v8.rearrange(DOWN2I).and(OFF2I).or(v10.and(AT2I));
+    w9 = v9.and(OFF2I).or(v11.rearrange(UP2I).and(AT2I));
+    w11 = v9.rearrange(DOWN2I).and(OFF2I).or(v11.and(AT2I));
+    w12 = v12.and(OFF2I).or(v14.rearrange(UP2I).and(AT2I));
+    w14 = v12.rearrange(DOWN2I).and(OFF2I).or(v14.and(AT2I));
+    w13 = v13.and(OFF2I).or(v15.rearrange(UP2I).and(AT2I));
+    w15 = v13.rearrange(DOWN2I).and(OFF2I).or(v15.and(AT2I));
+    v0 = w0;
+    v1 = w1;
+    v2 = w2;
+    v3 = w3;
+    v4 = w4;
+    v5 = w5;
+    v6 = w6;
+    v7 = w7;
+    v8 = w8;
+    v9 = w9;
+    v10 = w10;
+    v11 = w11;
+    v12 = w12;
+    v13 = w13;
+    v14 = w14;
+    v15 = w15;
+    w0 = v0.and(OFF1I).or(v1.rearrange(UP1I).and(AT1I));
+    w1 = v0.rearrange(DOWN1I).and(OFF1I).or(v1.and(AT1I));
+    w2 = v2.and(OFF1I).or(v3.rearrange(UP1I).and(AT1I));
+    w3 = v2.rearrange(DOWN1I).and(OFF1I).or(v3.and(AT1I));
+    w4 = v4.and(OFF1I).or(v5.rearrange(UP1I).and(AT1I));
+    w5 = v4.rearrange(DOWN1I).and(OFF1I).or(v5.and(AT1I));
+    w6 = v6.and(OFF1I).or(v7.rearrange(UP1I).and(AT1I));
+    w7 = v6.rearrange(DOWN1I).and(OFF1I).or(v7.and(AT1I));
+    w8 = v8.and(OFF1I).or(v9.rearrange(UP1I).and(AT1I));
+    w9 = v8.rearrange(DOWN1I).and(OFF1I).or(v9.and(AT1I));
+    w10 = v10.and(OFF1I).or(v11.rearrange(UP1I).and(AT1I));
+    w11 = v10.rearrange(DOWN1I).and(OFF1I).or(v11.and(AT1I));
+    w12 = v12.and(OFF1I).or(v13.rearrange(UP1I).and(AT1I));
+    w13 = v12.rearrange(DOWN1I).and(OFF1I).or(v13.and(AT1I));
+    w14 = v14.and(OFF1I).or(v15.rearrange(UP1I).and(AT1I));
+    w15 = v14.rearrange(DOWN1I).and(OFF1I).or(v15.and(AT1I));
+    v0 = w0;
+    v1 = w1;
+    v2 = w2;
+    v3 = w3;
+    v4 = w4;
+    v5 = w5;
+    v6 = w6;
+    v7 = w7;
+    v8 = w8;
+    v9 = w9;
+    v10 = w10;
+    v11 = w11;
+    v12 = w12;
+    v13 = w13;
+    v14 = w14;
+    v15 = w15;
+    v0.reinterpretAsFloats().intoArray(dst, y);
+    v1.reinterpretAsFloats().intoArray(dst, y + 1 * ys);
+    v2.reinterpretAsFloats().intoArray(dst, y + 2 * ys);
+    v3.reinterpretAsFloats().intoArray(dst, y + 3 * ys);
+    v4.reinterpretAsFloats().intoArray(dst, y + 4 * ys);
+    v5.reinterpretAsFloats().intoArray(dst, y + 5 * ys);
+    v6.reinterpretAsFloats().intoArray(dst, y + 6 * ys);
+    v7.reinterpretAsFloats().intoArray(dst, y + 7 * ys);
+    v8.reinterpretAsFloats().intoArray(dst, y + 8 * ys);
+    v9.reinterpretAsFloats().intoArray(dst, y + 9 * ys);
+    v10.reinterpretAsFloats().intoArray(dst, y + 10 * ys);
+    v11.reinterpretAsFloats().intoArray(dst, y + 11 * ys);
+    v12.reinterpretAsFloats().intoArray(dst, y + 12 * ys);
+    v13.reinterpretAsFloats().intoArray(dst, y + 13 * ys);
+    v14.reinterpretAsFloats().intoArray(dst, y + 14 * ys);
+    v15.reinterpretAsFloats().intoArray(dst, y + 15 * ys);
   }
 
   /**
