@@ -17,11 +17,12 @@ import jdk.incubator.vector.VectorSpecies;
  * Nothing is summed across lanes.
  *
  * <p>Per group, q, k, v (dO, P) are copied into per-thread lane-major matrices ({@code
- * [token][column][lane]}, one vector per element), the products run on those in 2 x 4 blocks of
- * elements, and o, P, dq, dk, dv are copied back into the row layout [batch, tokens, dim] that
- * the linear maps and the parameter gradients use. The copies are scalar: the Vector API's gather
- * ran its Java fallback on JDK 17 (it allocated, and made the shared Vector API code of the GEMM
- * and the layer norm allocate too). The double parts (the softmax, dS) take half a float vector
+ * [token][column][lane]}, one vector per element), the products run on those in 4 x 4 (2 x 4)
+ * blocks of elements, and o, P, dq, dk, dv are copied back into the row layout [batch, tokens,
+ * dim] that the linear maps and the parameter gradients use. The copies transpose L x L blocks
+ * in vectors ({@link #transpose}: rotations and blends by constant shuffles and masks); the
+ * Vector API's gather ran its Java fallback on JDK 17 (it allocated, and made the shared Vector
+ * API code of the GEMM and the layer norm allocate too). The double parts (the softmax, dS) take half a float vector
  * at a time as double lanes, with part-0 conversions of the kernels' own species only (as {@link
  * VectorLayerNorm}): the float matrices are padded by L floats so that the half from lane DL
  * loads whole, and a double vector rounds back into the low DL lanes of a float vector, stored
@@ -31,8 +32,8 @@ import jdk.incubator.vector.VectorSpecies;
  * exponentials of all groups take one (K21) call, in the caller's e (lane-major within each
  * group's block). The batch rows after the last full group take the scalar reference. Vectors
  * are never passed to methods (C2 would box them where it does not inline). With {@link
- * AttentionLanes}, the forward pass keeps each group's lane-major q, k, v and P there and the
- * backward pass copies them back contiguously instead of gathering them again
+ * AttentionLanes}, the forward pass writes each group's lane-major q, k, v there (and copies P
+ * there) and the backward pass reads them there instead of gathering them again
  * (spec/kernels.md#attention).
  */
 final class VectorAttention {
