@@ -56,7 +56,8 @@ public final class AttentionLanes {
     }
     long row = (long) tokens * heads * dh;
     long probs = (long) heads * tokens * tokens;
-    if (row * capacity > Integer.MAX_VALUE - 8 || probs * capacity > Integer.MAX_VALUE - 8) {
+    if (row * capacity > Integer.MAX_VALUE - 8
+        || probs * capacity > Integer.MAX_VALUE - 8 - PAD) {
       throw new IllegalArgumentException("attention lanes of " + capacity + " batch rows x "
           + tokens + " tokens x " + heads + " heads x " + dh + " exceed a Java array");
     }
