@@ -27,13 +27,18 @@ public final class AttentionLanes {
   float[] q;
   float[] k;
   float[] v;
-  /** The lane-major P of the vector path's groups, probSize floats a batch row. */
+  /**
+   * The lane-major P of the vector path's groups, probSize floats a batch row, then PAD floats
+   * (the vector path loads half vectors of P from lane L / 2 whole).
+   */
   float[] p;
   /**
    * Per batch row: 0 before a forward pass; l + 1 when the vector path computed it in lane l of
    * a group (its q, k, v, P here); -1 when the scalar code computed it.
    */
   final int[] mark;
+  /** Floats after the last row of p: at least the widest vector's lanes. */
+  static final int PAD = 64;
 
   /**
    * Lanes for up to {@code capacity} batch rows.
@@ -51,7 +56,8 @@ public final class AttentionLanes {
     }
     long row = (long) tokens * heads * dh;
     long probs = (long) heads * tokens * tokens;
-    if (row * capacity > Integer.MAX_VALUE - 8 || probs * capacity > Integer.MAX_VALUE - 8) {
+    if (row * capacity > Integer.MAX_VALUE - 8
+        || probs * capacity > Integer.MAX_VALUE - 8 - PAD) {
       throw new IllegalArgumentException("attention lanes of " + capacity + " batch rows x "
           + tokens + " tokens x " + heads + " heads x " + dh + " exceed a Java array");
     }
@@ -74,7 +80,7 @@ public final class AttentionLanes {
       q = new float[n];
       k = new float[n];
       v = new float[n];
-      p = new float[probSize * capacity];
+      p = new float[probSize * capacity + PAD]; // the vector path's half vectors load whole
     }
   }
 

@@ -14,11 +14,10 @@ import jdk.incubator.vector.VectorSpecies;
  * Nothing is summed across lanes.
  *
  * <p>Per group, q, k, v (dO, P) are copied into per-thread lane-major matrices ({@code
- * [token][column][lane]}, one vector per element), the products run on those in 2 x 4 blocks of
- * elements, and o, P, dq, dk, dv are copied back into the row layout [batch, tokens, dim] that
- * the linear maps and the parameter gradients use. The copies are scalar: the Vector API's gather
- * ran its Java fallback on JDK 17 (it allocated, and made the shared Vector API code of the GEMM
- * and the layer norm allocate too). The double parts (the softmax, dS) take half a float vector
+ * [token][column][lane]}, one vector per element), the products run on those in 4 x 4 (2 x 4)
+ * blocks of elements, and o, P, dq, dk, dv are copied back into the row layout [batch, tokens,
+ * dim] that the linear maps and the parameter gradients use. The copies are scalar ({@link
+ * #gather} says why). The double parts (the softmax, dS) take half a float vector
  * at a time as double lanes, with part-0 conversions of the kernels' own species only (as {@link
  * VectorLayerNorm}): the float matrices are padded by L floats so that the half from lane DL
  * loads whole, and a double vector rounds back into the low DL lanes of a float vector, stored
@@ -28,8 +27,8 @@ import jdk.incubator.vector.VectorSpecies;
  * exponentials of all groups take one (K21) call, in the caller's e (lane-major within each
  * group's block). The batch rows after the last full group take the scalar reference. Vectors
  * are never passed to methods (C2 would box them where it does not inline). With {@link
- * AttentionLanes}, the forward pass keeps each group's lane-major q, k, v and P there and the
- * backward pass copies them back contiguously instead of gathering them again
+ * AttentionLanes}, the forward pass writes each group's lane-major q, k, v there (and copies P
+ * there) and the backward pass reads them there instead of gathering them again
  * (spec/kernels.md#attention).
  */
 final class VectorAttention {
@@ -105,29 +104,32 @@ final class VectorAttention {
       // blocks), one (K21) call for them all, then the probabilities and the outputs
       for (int b = 0; b < full; b += L) {
         int x0 = xOff + b * rows;
-        gather(rows, q, x0, s.q);
-        gather(rows, k, x0, s.k);
-        if (lanes != null) { // kept for the backward pass: contiguous copies
-          System.arraycopy(s.q, 0, lanes.q, (first + b) * rows, rows * L);
-          System.arraycopy(s.k, 0, lanes.k, (first + b) * rows, rows * L);
-        }
+        // with lanes, q, k, v go straight to their place there (kept for the backward pass)
+        float[] qa = lanes != null ? lanes.q : s.q;
+        float[] ka = lanes != null ? lanes.k : s.k;
+        int lo = lanes != null ? (first + b) * rows : 0;
+        gather(rows, q, x0, qa, lo);
+        gather(rows, k, x0, ka, lo);
         for (int j = 0; j < heads; j++) { // S_j = alpha q_j k_j^T
-          product(t, t, dh, alpha, s.q, j * dh, dim, 1, s.k, j * dh, 1, dim, s.s, j * t * t, t);
+          product(t, t, dh, alpha, qa, lo + j * dh * L, dim, 1, ka, lo + j * dh * L, 1, dim,
+              s.s, j * t * t * L, t);
         }
         exponents(heads * t, t, s.s, s.m, e, pOff + b * probs);
       }
       VectorExp.exp(full * probs, e, pOff, e, pOff);
       for (int b = 0; b < full; b += L) {
         int x0 = xOff + b * rows;
+        float[] va = lanes != null ? lanes.v : s.v;
+        int lo = lanes != null ? (first + b) * rows : 0;
         probabilities(heads * t, t, e, pOff + b * probs, s.w, s.p);
         scatter(probs, s.p, p, pOff + b * probs);
-        gather(rows, v, x0, s.v);
+        gather(rows, v, x0, va, lo);
         for (int j = 0; j < heads; j++) { // o_j = P_j v_j
-          product(t, dh, t, 1f, s.p, j * t * t, t, 1, s.v, j * dh, dim, 1, s.out, j * dh, dim);
+          product(t, dh, t, 1f, s.p, j * t * t * L, t, 1, va, lo + j * dh * L, dim, 1, s.out,
+              j * dh * L, dim);
         }
         scatter(rows, s.out, o, x0);
         if (lanes != null) {
-          System.arraycopy(s.v, 0, lanes.v, (first + b) * rows, rows * L);
           System.arraycopy(s.p, 0, lanes.p, (first + b) * probs, probs * L);
           for (int l = 0; l < L; l++) {
             lanes.mark[first + b + l] = l + 1;
@@ -166,39 +168,43 @@ final class VectorAttention {
       for (int b = 0; b < full; b += L) {
         int x0 = xOff + b * rows;
         boolean kept = lanes != null && kept(lanes.mark, first + b);
-        gather(rows, dO, x0, s.d);
+        // q, k, v, P of a kept group are read where the forward pass left them
+        float[] qa = s.q;
+        float[] ka = s.k;
+        float[] va = s.v;
+        float[] pa = s.p;
+        int lo = 0;
+        int po = 0;
         if (kept) {
-          System.arraycopy(lanes.v, (first + b) * rows, s.v, 0, rows * L);
-          System.arraycopy(lanes.p, (first + b) * probs, s.p, 0, probs * L);
+          qa = lanes.q;
+          ka = lanes.k;
+          va = lanes.v;
+          pa = lanes.p;
+          lo = (first + b) * rows;
+          po = (first + b) * probs;
         } else {
-          gather(rows, v, x0, s.v);
-          gather(probs, p, pOff + b * probs, s.p);
+          gather(rows, v, x0, va, 0);
+          gather(probs, p, pOff + b * probs, pa, 0);
+          gather(rows, k, x0, ka, 0);
+          gather(rows, q, x0, qa, 0);
         }
+        gather(rows, dO, x0, s.d, 0);
         for (int j = 0; j < heads; j++) { // dP_j = dO_j v_j^T; dv_j = P_j^T dO_j
-          int c = j * dh;
-          product(t, t, dh, 1f, s.d, c, dim, 1, s.v, c, 1, dim, s.s, j * t * t, t);
-          product(t, dh, t, 1f, s.p, j * t * t, 1, t, s.d, c, dim, 1, s.out, c, dim);
+          int c = j * dh * L;
+          int pj = j * t * t * L;
+          product(t, t, dh, 1f, s.d, c, dim, 1, va, lo + c, 1, dim, s.s, pj, t);
+          product(t, dh, t, 1f, pa, po + pj, 1, t, s.d, c, dim, 1, s.out, c, dim);
         }
         scatter(rows, s.out, dv, x0);
-        gradScores(heads * t, t, s);
-        if (kept) {
-          System.arraycopy(lanes.k, (first + b) * rows, s.k, 0, rows * L);
-        } else {
-          gather(rows, k, x0, s.k);
-        }
+        gradScores(heads * t, t, s.s, pa, po, s);
         for (int j = 0; j < heads; j++) { // dq_j = alpha dS_j k_j
-          int c = j * dh;
-          product(t, dh, t, alpha, s.g, j * t * t, t, 1, s.k, c, dim, 1, s.out, c, dim);
+          int c = j * dh * L;
+          product(t, dh, t, alpha, s.g, j * t * t * L, t, 1, ka, lo + c, dim, 1, s.out, c, dim);
         }
         scatter(rows, s.out, dq, x0);
-        if (kept) {
-          System.arraycopy(lanes.q, (first + b) * rows, s.q, 0, rows * L);
-        } else {
-          gather(rows, q, x0, s.q);
-        }
         for (int j = 0; j < heads; j++) { // dk_j = alpha dS_j^T q_j
-          int c = j * dh;
-          product(t, dh, t, alpha, s.g, j * t * t, 1, t, s.q, c, dim, 1, s.out, c, dim);
+          int c = j * dh * L;
+          product(t, dh, t, alpha, s.g, j * t * t * L, 1, t, qa, lo + c, dim, 1, s.out, c, dim);
         }
         scatter(rows, s.out, dk, x0);
       }
@@ -218,21 +224,23 @@ final class VectorAttention {
   }
 
   /**
-   * dst[i L + l] = src[base + l n + i] for i &lt; n, l &lt; L: the n elements of each of L
+   * dst[at + i L + l] = src[base + l n + i] for i &lt; n, l &lt; L: the n elements of each of L
    * consecutive batch rows, lane-major. Scalar copies: the Vector API's gather ran its Java
    * fallback on JDK 17 (and, with that, made the shared Vector API code of the GEMM and the
-   * layer norm allocate too).
+   * layer norm allocate too), and L x L transposes by rearranges and blends, faster once
+   * compiled, ran their Java fallback (a rearrange costs L arrays there) for seconds of a
+   * loaded machine's warm-up (BENCHMARKS.md).
    */
-  private static void gather(int n, float[] src, int base, float[] dst) {
+  private static void gather(int n, float[] src, int base, float[] dst, int at) {
     for (int l = 0; l < L; l++) {
       int from = base + l * n;
       for (int i = 0; i < n; i++) {
-        dst[i * L + l] = src[from + i];
+        dst[at + i * L + l] = src[from + i];
       }
     }
   }
 
-  /** The inverse of {@link #gather}: n lane-major elements back to their L batch rows. */
+  /** The inverse of {@link #gather} (from 0): n lane-major elements back to their L batch rows. */
   private static void scatter(int n, float[] src, float[] dst, int base) {
     for (int l = 0; l < L; l++) {
       int to = base + l * n;
@@ -244,34 +252,128 @@ final class VectorAttention {
 
   /**
    * c[r][col] = alpha (the fma chain over i from +0 of A(r, i) B(i, col)) (K11) (times 1 is
-   * exact: the reference's skipped product), for r &lt; m, col &lt; n, i &lt; kk; A(r, i) is the vector at a[(a0 + r ar + i ai) L],
-   * B(i, col) at b[(b0 + i bi + col bc) L], c[r][col] at c[(c0 + r cr + col) L].
+   * exact: the reference's skipped product), for r &lt; m, col &lt; n, i &lt; kk; A(r, i) is the
+   * vector at a[x + (r ar + i ai) L], B(i, col) at b[y + (i bi + col bc) L], c[r][col] at
+   * c[z + (r cr + col) L] (x, y, z in floats, the strides in elements).
    */
-  private static void product(int m, int n, int kk, float alpha, float[] a, int a0, int ar,
-      int ai, float[] b, int b0, int bi, int bc, float[] c, int c0, int cr) {
+  private static void product(int m, int n, int kk, float alpha, float[] a, int x, int ar,
+      int ai, float[] b, int y, int bi, int bc, float[] c, int z, int cr) {
     int n4 = n & ~3;
     int r = 0;
+    for (; r + 4 <= m; r += 4) { // four rows by four columns: eight loads for sixteen fmas
+      for (int col = 0; col < n4; col += 4) {
+        product16(x + r * ar * L, ar * L, ai * L, kk, alpha, a, b, y + col * bc * L,
+            bi * L, bc * L, c, z + (r * cr + col) * L, cr * L);
+      }
+    }
     for (; r + 2 <= m; r += 2) { // two rows by four columns: six loads for eight fmas
       for (int col = 0; col < n4; col += 4) {
-        product8((a0 + r * ar) * L, ar * L, ai * L, kk, alpha, a, b, (b0 + col * bc) * L,
-            bi * L, bc * L, c, (c0 + r * cr + col) * L, cr * L);
+        product8(x + r * ar * L, ar * L, ai * L, kk, alpha, a, b, y + col * bc * L,
+            bi * L, bc * L, c, z + (r * cr + col) * L, cr * L);
       }
     }
     for (; r < m; r++) {
       for (int col = 0; col < n4; col += 4) {
-        product4((a0 + r * ar) * L, ai * L, kk, alpha, a, b, (b0 + col * bc) * L, bi * L,
-            bc * L, c, (c0 + r * cr + col) * L);
+        product4(x + r * ar * L, ai * L, kk, alpha, a, b, y + col * bc * L, bi * L,
+            bc * L, c, z + (r * cr + col) * L);
       }
     }
     for (r = 0; r < m; r++) {
       for (int col = n4; col < n; col++) {
         FloatVector acc = FloatVector.zero(S);
         for (int i = 0; i < kk; i++) {
-          acc = FloatVector.fromArray(S, a, (a0 + r * ar + i * ai) * L)
-              .fma(FloatVector.fromArray(S, b, (b0 + i * bi + col * bc) * L), acc);
+          acc = FloatVector.fromArray(S, a, x + (r * ar + i * ai) * L)
+              .fma(FloatVector.fromArray(S, b, y + (i * bi + col * bc) * L), acc);
         }
-        acc.mul(alpha).intoArray(c, (c0 + r * cr + col) * L); // exact for alpha 1
+        acc.mul(alpha).intoArray(c, z + (r * cr + col) * L); // exact for alpha 1
       }
+    }
+  }
+
+  /**
+   * Four rows by four columns of {@link #product}: the chains over i of a[x + p ar + i ai] and
+   * b[y + i bi + q bc] for p, q &lt; 4, stored at c[z + p cr + q L] (offsets in floats).
+   */
+  private static void product16(int x, int ar, int ai, int kk, float alpha, float[] a,
+      float[] b, int y, int bi, int bc, float[] c, int z, int cr) {
+    FloatVector c00 = FloatVector.zero(S);
+    FloatVector c01 = c00;
+    FloatVector c02 = c00;
+    FloatVector c03 = c00;
+    FloatVector c10 = c00;
+    FloatVector c11 = c00;
+    FloatVector c12 = c00;
+    FloatVector c13 = c00;
+    FloatVector c20 = c00;
+    FloatVector c21 = c00;
+    FloatVector c22 = c00;
+    FloatVector c23 = c00;
+    FloatVector c30 = c00;
+    FloatVector c31 = c00;
+    FloatVector c32 = c00;
+    FloatVector c33 = c00;
+    for (int i = 0; i < kk; i++) {
+      int u = x + i * ai;
+      int w = y + i * bi;
+      FloatVector v0 = FloatVector.fromArray(S, b, w);
+      FloatVector v1 = FloatVector.fromArray(S, b, w + bc);
+      FloatVector v2 = FloatVector.fromArray(S, b, w + 2 * bc);
+      FloatVector v3 = FloatVector.fromArray(S, b, w + 3 * bc);
+      FloatVector u0 = FloatVector.fromArray(S, a, u);
+      c00 = u0.fma(v0, c00);
+      c01 = u0.fma(v1, c01);
+      c02 = u0.fma(v2, c02);
+      c03 = u0.fma(v3, c03);
+      FloatVector u1 = FloatVector.fromArray(S, a, u + ar);
+      c10 = u1.fma(v0, c10);
+      c11 = u1.fma(v1, c11);
+      c12 = u1.fma(v2, c12);
+      c13 = u1.fma(v3, c13);
+      FloatVector u2 = FloatVector.fromArray(S, a, u + 2 * ar);
+      c20 = u2.fma(v0, c20);
+      c21 = u2.fma(v1, c21);
+      c22 = u2.fma(v2, c22);
+      c23 = u2.fma(v3, c23);
+      FloatVector u3 = FloatVector.fromArray(S, a, u + 3 * ar);
+      c30 = u3.fma(v0, c30);
+      c31 = u3.fma(v1, c31);
+      c32 = u3.fma(v2, c32);
+      c33 = u3.fma(v3, c33);
+    }
+    if (alpha == 1f) { // the reference's skipped product; whole stores in both branches
+      c00.intoArray(c, z);
+      c01.intoArray(c, z + L);
+      c02.intoArray(c, z + 2 * L);
+      c03.intoArray(c, z + 3 * L);
+      c10.intoArray(c, z + cr);
+      c11.intoArray(c, z + cr + L);
+      c12.intoArray(c, z + cr + 2 * L);
+      c13.intoArray(c, z + cr + 3 * L);
+      c20.intoArray(c, z + 2 * cr);
+      c21.intoArray(c, z + 2 * cr + L);
+      c22.intoArray(c, z + 2 * cr + 2 * L);
+      c23.intoArray(c, z + 2 * cr + 3 * L);
+      c30.intoArray(c, z + 3 * cr);
+      c31.intoArray(c, z + 3 * cr + L);
+      c32.intoArray(c, z + 3 * cr + 2 * L);
+      c33.intoArray(c, z + 3 * cr + 3 * L);
+    } else {
+      c00.mul(alpha).intoArray(c, z);
+      c01.mul(alpha).intoArray(c, z + L);
+      c02.mul(alpha).intoArray(c, z + 2 * L);
+      c03.mul(alpha).intoArray(c, z + 3 * L);
+      c10.mul(alpha).intoArray(c, z + cr);
+      c11.mul(alpha).intoArray(c, z + cr + L);
+      c12.mul(alpha).intoArray(c, z + cr + 2 * L);
+      c13.mul(alpha).intoArray(c, z + cr + 3 * L);
+      c20.mul(alpha).intoArray(c, z + 2 * cr);
+      c21.mul(alpha).intoArray(c, z + 2 * cr + L);
+      c22.mul(alpha).intoArray(c, z + 2 * cr + 2 * L);
+      c23.mul(alpha).intoArray(c, z + 2 * cr + 3 * L);
+      c30.mul(alpha).intoArray(c, z + 3 * cr);
+      c31.mul(alpha).intoArray(c, z + 3 * cr + L);
+      c32.mul(alpha).intoArray(c, z + 3 * cr + 2 * L);
+      c33.mul(alpha).intoArray(c, z + 3 * cr + 3 * L);
     }
   }
 
@@ -417,20 +519,20 @@ final class VectorAttention {
   }
 
   /**
-   * dS = (float) (P (dP - dot)) of s.s (dP) and s.p (P) to s.g for the {@code rows} rows of
+   * dS = (float) (P (dP - dot)) of dp (at 0) and p (from po) to s.g for the {@code rows} rows of
    * width t, dot the row's (K5a) of dP and P per lane: term c to partial sum c mod 8 from +0,
    * combined as {@link Reductions#combine(double, double, double, double, double, double,
-   * double, double)}; as {@link AttentionCore#backward}.
+   * double, double)}; as {@link AttentionCore#backward}. Both arrays are padded by L floats.
    */
-  private static void gradScores(int rows, int t, Scratch s) {
+  private static void gradScores(int rows, int t, float[] dp, float[] p, int po, Scratch s) {
     for (int r = 0; r < rows; r++) {
       int at = r * t * L;
       for (int h = 0; h < L; h += DL) {
-        rowDot(t, at + h, s.s, s.p, s.part, s.w, h);
+        rowDot(t, at + h, dp, p, po, s.part, s.w, h);
       }
       for (int c = 0; c < t; c++) {
         for (int h = 0; h < L; h += DL) { // the low half first: its store's high lanes are padding
-          scoreGradient(at + c * L + h, s.s, s.p, s.w, h, s.g);
+          scoreGradient(at + c * L + h, dp, p, po, s.w, h, s.g);
         }
       }
     }
@@ -440,8 +542,8 @@ final class VectorAttention {
    * w[h ..] = (K5a) of the row's t products (double) dP P from at (stride L), DL lanes: term c
    * to partial sum c mod 8 (part, from +0), combined as Reductions.combine.
    */
-  private static void rowDot(int t, int at, float[] dp, float[] p, double[] part, double[] w,
-      int h) {
+  private static void rowDot(int t, int at, float[] dp, float[] p, int po, double[] part,
+      double[] w, int h) {
     for (int q = 0; q < 8; q++) {
       DoubleVector.zero(D).intoArray(part, q * DL);
     }
@@ -450,7 +552,7 @@ final class VectorAttention {
       int q = (c & 7) * DL;
       DoubleVector x = (DoubleVector) FloatVector.fromArray(S, dp, a)
           .convertShape(VectorOperators.F2D, D, 0);
-      DoubleVector y = (DoubleVector) FloatVector.fromArray(S, p, a)
+      DoubleVector y = (DoubleVector) FloatVector.fromArray(S, p, po + a)
           .convertShape(VectorOperators.F2D, D, 0);
       DoubleVector.fromArray(D, part, q).add(x.mul(y)).intoArray(part, q);
     }
@@ -462,11 +564,15 @@ final class VectorAttention {
         .intoArray(w, h);
   }
 
-  /** dS = (float) (P (dP - dot)) of the DL lanes at a, dot at w[h], into g (a whole vector). */
-  private static void scoreGradient(int a, float[] dp, float[] p, double[] w, int h, float[] g) {
+  /**
+   * dS = (float) (P (dP - dot)) of the DL lanes at dp[a] and p[po + a], dot at w[h], into g[a]
+   * (a whole vector).
+   */
+  private static void scoreGradient(int a, float[] dp, float[] p, int po, double[] w, int h,
+      float[] g) {
     DoubleVector x = (DoubleVector) FloatVector.fromArray(S, dp, a)
         .convertShape(VectorOperators.F2D, D, 0);
-    DoubleVector y = (DoubleVector) FloatVector.fromArray(S, p, a)
+    DoubleVector y = (DoubleVector) FloatVector.fromArray(S, p, po + a)
         .convertShape(VectorOperators.F2D, D, 0);
     ((FloatVector) y.mul(x.sub(DoubleVector.fromArray(D, w, h)))
         .convertShape(VectorOperators.D2F, S, 0)).intoArray(g, a);
