@@ -1,13 +1,11 @@
 package org.hebb4j.kernel;
 
 /**
- * The layer norm kernels (spec/kernels.md#layer-norm (K19)-(K20)), the scalar reference and the
- * row statistics both paths share. The statistics are the double reductions of
- * spec/kernels.md#reduction-order, written out for widths that are a multiple of 8 (term i to
- * partial sum i mod 8, combined as ((s0 + s4) + (s2 + s6)) + ((s1 + s5) + (s3 + s7))): through the
- * kernels' mean, variance and dsdot (a call, the checks and a second pass for the mean per row)
- * the layer norms took about a sixth of the transformer's training step. Other widths call
- * {@link Reductions}; the bits are the same either way.
+ * The layer norm kernels (spec/kernels.md#layer-norm (K19)-(K20)), the scalar reference. The row
+ * statistics are the double reductions of spec/kernels.md#reduction-order, called straight from
+ * {@link Reductions} (no argument checks per row, and the variance around the mean already
+ * computed): through the kernels' mean, variance and dsdot (a call, the checks and a second pass
+ * for the mean per row) the layer norms took about a sixth of the transformer's training step.
  */
 final class LayerNormRows {
 
@@ -18,7 +16,7 @@ final class LayerNormRows {
       float[] beta, float[] xhat, double[] rstd, float[] y) {
     for (int r = row0; r < row0 + rows; r++) {
       int off = r * dim;
-      double mu = mean(dim, x, off);
+      double mu = Reductions.mean(dim, x, off);
       double rs = rstd(dim, x, off, mu, eps);
       rstd[r] = rs;
       for (int i = 0; i < dim; i++) {
@@ -40,7 +38,7 @@ final class LayerNormRows {
         dbeta[i] += d;
         dxh[i] = d * gamma[i];
       }
-      double m1 = mean(dim, dxh, 0);
+      double m1 = Reductions.mean(dim, dxh, 0);
       double m2 = dotMean(dim, dxh, xhat, off);
       double rs = rstd[r];
       for (int i = 0; i < dim; i++) {
@@ -110,77 +108,14 @@ final class LayerNormRows {
     }
   }
 
-  /** (K6) of the row: (1/dim) sum_i x_i in double. */
-  static double mean(int dim, float[] x, int off) {
-    return dim % 8 == 0 ? sum8(dim, x, off) / dim : Reductions.mean(dim, x, off);
-  }
-
   /** 1 / sqrt(var + eps) with var (K7) of the row around {@code mu} (= (K6) of the row). */
   static double rstd(int dim, float[] x, int off, double mu, float eps) {
-    double var = dim % 8 == 0 ? deviations8(dim, x, off, mu) / dim
-        : Reductions.variance(dim, x, off);
+    double var = Reductions.deviationsFrom(0, dim, x, off, mu, 0, 0, 0, 0, 0, 0, 0, 0) / dim;
     return 1.0 / Math.sqrt(var + eps);
   }
 
   /** (K5a) / dim: (1/dim) sum_i x_i y_{off + i} in double. */
   static double dotMean(int dim, float[] x, float[] y, int off) {
-    return (dim % 8 == 0 ? dot8(dim, x, y, off) : Reductions.dsdot(dim, x, 0, y, off)) / dim;
-  }
-
-  /** The fixed combination of the eight partial sums (spec/kernels.md#reduction-order). */
-  private static double combine(double s0, double s1, double s2, double s3, double s4,
-      double s5, double s6, double s7) {
-    return ((s0 + s4) + (s2 + s6)) + ((s1 + s5) + (s3 + s7));
-  }
-
-  /** (K6) without the division: sum_i x_i in double, n a multiple of 8. */
-  private static double sum8(int n, float[] x, int off) {
-    double s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
-    for (int i = off; i < off + n; i += 8) {
-      s0 += x[i];
-      s1 += x[i + 1];
-      s2 += x[i + 2];
-      s3 += x[i + 3];
-      s4 += x[i + 4];
-      s5 += x[i + 5];
-      s6 += x[i + 6];
-      s7 += x[i + 7];
-    }
-    return combine(s0, s1, s2, s3, s4, s5, s6, s7);
-  }
-
-  /** (K7) without the division: sum_i (x_i - mu)^2 in double, n a multiple of 8. */
-  private static double deviations8(int n, float[] x, int off, double mu) {
-    double s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
-    for (int i = off; i < off + n; i += 8) {
-      double d0 = x[i] - mu, d1 = x[i + 1] - mu, d2 = x[i + 2] - mu, d3 = x[i + 3] - mu;
-      double d4 = x[i + 4] - mu, d5 = x[i + 5] - mu, d6 = x[i + 6] - mu, d7 = x[i + 7] - mu;
-      s0 += d0 * d0;
-      s1 += d1 * d1;
-      s2 += d2 * d2;
-      s3 += d3 * d3;
-      s4 += d4 * d4;
-      s5 += d5 * d5;
-      s6 += d6 * d6;
-      s7 += d7 * d7;
-    }
-    return combine(s0, s1, s2, s3, s4, s5, s6, s7);
-  }
-
-  /** (K5a) sum_i x_i y_{off + i} in double (every product exact), n a multiple of 8. */
-  private static double dot8(int n, float[] x, float[] y, int off) {
-    double s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
-    for (int i = 0; i < n; i += 8) {
-      int j = off + i;
-      s0 += (double) x[i] * y[j];
-      s1 += (double) x[i + 1] * y[j + 1];
-      s2 += (double) x[i + 2] * y[j + 2];
-      s3 += (double) x[i + 3] * y[j + 3];
-      s4 += (double) x[i + 4] * y[j + 4];
-      s5 += (double) x[i + 5] * y[j + 5];
-      s6 += (double) x[i + 6] * y[j + 6];
-      s7 += (double) x[i + 7] * y[j + 7];
-    }
-    return combine(s0, s1, s2, s3, s4, s5, s6, s7);
+    return Reductions.dsdot(dim, x, 0, y, off) / dim;
   }
 }

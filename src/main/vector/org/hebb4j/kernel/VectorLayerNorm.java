@@ -376,10 +376,10 @@ final class VectorLayerNorm {
     b.intoArray(t, at + 72);
   }
 
-  /** ((s0 + s4) + (s2 + s6)) + ((s1 + s5) + (s3 + s7)) of the eight sums s_l = t[o + l]. */
+  /** {@link Reductions#combine} of the eight sums s_l = t[o + l]. */
   private static double combine(double[] t, int o) {
-    return ((t[o] + t[o + 4]) + (t[o + 2] + t[o + 6]))
-        + ((t[o + 1] + t[o + 5]) + (t[o + 3] + t[o + 7]));
+    return Reductions.combine(t[o], t[o + 1], t[o + 2], t[o + 3], t[o + 4], t[o + 5], t[o + 6],
+        t[o + 7]);
   }
 
   /**
@@ -417,7 +417,7 @@ final class VectorLayerNorm {
 
   // The eight partial sums of spec/kernels.md#reduction-order: term i to sum i mod 8, held as
   // lane i mod DL of accumulator (i mod 8) / DL (one, two or four accumulators), then the fixed
-  // combination of LayerNormRows. n is a multiple of 8; each load reads L floats from its element.
+  // combination of Reductions.combine. n is a multiple of 8; each load reads L floats from its element.
 
   /** sum_i x_{off + i} in double. */
   private static double sum8(int n, float[] x, int off) {
