@@ -745,9 +745,7 @@ public final class Transformer {
         BlockBuffers bb = buf[l];
         float[] dout = dh[l + 1];
         // (T15) feed-forward; dout is the gradient of hout
-        b.w2.backwardInput(k, r0, n, dout, bb.dz);
-        int f0 = r0 * config.ffn(), nf = n * config.ffn();
-        k.activateBackwardFromOutput(b.w1.act, nf, bb.z, f0, bb.dz, f0, bb.dz, f0);
+        b.w2.backwardInput(k, r0, n, dout, b.w1.act, bb.z, bb.dz); // dz through W1's act (K9b)
         if (whole) { // dW2 while dout and z are in cache
           blockJobs[l][0].run();
         }
