@@ -665,6 +665,41 @@ public interface Kernels {
   }
 
   /**
+   * spec/kernels.md#gemm (K11) then spec/kernels.md#activations (K9b): C = (A B) * act'(a) with
+   * the derivative taken from {@code z = act(a)}, A [m, k] at {@code aOff}, B [k, n] at
+   * {@code bOff}, z and C [m, n] at {@code zOff} and {@code cOff}, all contiguous (a dense layer's
+   * input gradient carried through the activation of the layer below, whose output z is this
+   * layer's input). The bits are those of {@code gemmNN(m, n, k, 1, a, aOff, b, bOff, 0, c, cOff)}
+   * followed by {@code activateBackwardFromOutput(act, m n, z, zOff, c, cOff, c, cOff)}, which is
+   * what this default does; a kernel may apply the derivative to rows of C right after computing
+   * them instead of in a pass over C and z after the product (spec/kernels.md#one-result). z must
+   * not overlap A, B or C.
+   *
+   * @param act the activation of the layer below
+   * @param m rows of C, &gt;= 0
+   * @param n columns of C, &gt;= 0
+   * @param k length of the inner dimension, &gt;= 0
+   * @param a A, contiguous from {@code aOff}
+   * @param aOff offset of A[0][0]
+   * @param b B, contiguous from {@code bOff}
+   * @param bOff offset of B[0][0]
+   * @param z the activations act(a) [m, n], contiguous from {@code zOff}
+   * @param zOff offset of z[0][0]
+   * @param c C [m, n], contiguous from {@code cOff}, overwritten (not read)
+   * @param cOff offset of C[0][0]
+   * @throws IllegalArgumentException on a null act or a bad size, offset or array
+   *     (spec/kernels.md#checks)
+   */
+  default void gemmNNBackwardFromOutput(Activation act, int m, int n, int k, float[] a, int aOff,
+      float[] b, int bOff, float[] z, int zOff, float[] c, int cOff) {
+    Check.gemm("gemmNNBackwardFromOutput", false, false, m, n, k, a, aOff, ld(k), b, bOff, ld(n),
+        c, cOff, ld(n));
+    Check.backward("gemmNNBackwardFromOutput", act, m * n, "z", z, zOff, c, cOff, c, cOff);
+    gemmNN(m, n, k, 1f, a, aOff, b, bOff, 0f, c, cOff);
+    activateBackwardFromOutput(act, m * n, z, zOff, c, cOff, c, cOff);
+  }
+
+  /**
    * {@code gemmNT} with every offset 0.
    *
    * @param m rows of C, &gt;= 0

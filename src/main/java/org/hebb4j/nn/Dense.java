@@ -263,4 +263,27 @@ public final class Dense {
   public void backwardInput(Kernels k, int row0, int rows, float[] delta, float[] dIn) {
     k.gemmNN(rows, in, out, 1f, delta, row0 * out, w, 0, 0f, dIn, row0 * in);
   }
+
+  /**
+   * (E7) carried through the activation of the layer below, (K9b): dIn = (delta W) * act'(a)
+   * with the derivative taken from this layer's input {@code z = act(a)}, for rows
+   * [row0, row0 + rows): the gradient with respect to the pre-activation of the layer below. The
+   * bits of {@link #backwardInput(Kernels, int, int, float[], float[])} followed by
+   * {@link Kernels#activateBackwardFromOutput} on those rows, in one call so that the kernels can
+   * apply the derivative to rows of dIn as they are computed (spec/kernels.md#one-result,
+   * spec/emergence.md#backprop).
+   *
+   * @param k the kernels
+   * @param row0 the first row
+   * @param rows rows from row0
+   * @param delta dL/da [row0 + rows, out]
+   * @param act the activation of the layer below
+   * @param z this layer's input act(a) [row0 + rows, in]
+   * @param dIn receives those rows of dL/da of the layer below [row0 + rows, in]
+   */
+  public void backwardInput(Kernels k, int row0, int rows, float[] delta, Activation act,
+      float[] z, float[] dIn) {
+    k.gemmNNBackwardFromOutput(act, rows, in, out, delta, row0 * out, w, 0, z, row0 * in, dIn,
+        row0 * in);
+  }
 }

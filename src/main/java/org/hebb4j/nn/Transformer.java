@@ -381,6 +381,12 @@ public final class Transformer {
     private final Runnable[] reductions;
     private final Runnable[] reductionParts;
     private final IntConsumer reduction;
+    /**
+     * On one range: block l's dW, db jobs (W2, W1, Wo, Wq, Wk, Wv), run inside the backward pass
+     * as soon as their delta is computed, while delta and h_pre are still in cache; and the others.
+     */
+    private final Runnable[][] blockJobs;
+    private final Runnable[] otherJobs;
 
     Workspace(int capacity) {
       int t = config.tokens();
@@ -421,6 +427,11 @@ public final class Transformer {
       maps = linearMapList();
       reductions = reductionList(false);
       reductionParts = reductionList(true);
+      blockJobs = new Runnable[buf.length][];
+      for (int l = 0; l < buf.length; l++) {
+        blockJobs[l] = blockJobs(l);
+      }
+      otherJobs = Arrays.copyOfRange(reductions, 6 * buf.length, reductions.length);
       Runnable[] red = reductionParts;
       reduction = i -> red[i].run();
     }
@@ -686,9 +697,9 @@ public final class Transformer {
       this.accumulate = accumulate;
       run(k, backwardSpan); // every input gradient, range by range
       Workers w = k instanceof ThreadedKernels ? ((ThreadedKernels) k).workers() : null;
-      if (w == null || spans == 1) {
-        for (int i = 0; i < reductions.length; i++) {
-          reductions[i].run();
+      if (w == null || spans == 1) { // the blocks' jobs ran inside backwardSpan
+        for (int i = 0; i < otherJobs.length; i++) {
+          otherJobs[i].run();
         }
       } else {
         w.run(reductionParts.length, reduction); // the sums over rows, each on one thread
@@ -734,10 +745,14 @@ public final class Transformer {
         BlockBuffers bb = buf[l];
         float[] dout = dh[l + 1];
         // (T15) feed-forward; dout is the gradient of hout
-        b.w2.backwardInput(k, r0, n, dout, bb.dz);
-        int f0 = r0 * config.ffn(), nf = n * config.ffn();
-        k.activateBackwardFromOutput(b.w1.act, nf, bb.z, f0, bb.dz, f0, bb.dz, f0);
+        b.w2.backwardInput(k, r0, n, dout, b.w1.act, bb.z, bb.dz); // dz through W1's act (K9b)
+        if (whole) { // dW2 while dout and z are in cache
+          blockJobs[l][0].run();
+        }
         b.w1.backwardInput(k, r0, n, bb.dz, bb.dv);
+        if (whole) { // dW1 while dz is in cache
+          blockJobs[l][1].run();
+        }
         if (b.ln2 != null) {
           lnBackward(b.ln2, bb.ln2, k, r0, n, bb.dv, lndx, s, whole);
           add(o, nd, lndx, dout, bb.da);
@@ -746,6 +761,11 @@ public final class Transformer {
         }
         // (T16) attention
         b.attn.backwardInput(k, s0, s1, bb.da, bb.du, bb.attn);
+        if (whole) { // dWo, dWq, dWk, dWv while their deltas are in cache
+          for (int j = 2; j < 6; j++) {
+            blockJobs[l][j].run();
+          }
+        }
         if (b.ln1 != null) {
           lnBackward(b.ln1, bb.ln1, k, r0, n, bb.du, lndx, s, whole);
           add(o, nd, lndx, bb.da, dh[l]);
@@ -753,6 +773,26 @@ public final class Transformer {
           add(o, nd, bb.du, bb.da, dh[l]);
         }
       }
+    }
+
+    /**
+     * Block l's dW, db jobs as one product each, in the order W2, W1, Wo, Wq, Wk, Wv: the first
+     * ones of {@link #reductionList} (false) for the block, which lists the blocks' W2 and W1
+     * from the last block down, then their attention maps.
+     */
+    private Runnable[] blockJobs(int l) {
+      List<Runnable> j = new ArrayList<>();
+      int t = config.tokens();
+      Block b = blocks.get(l);
+      BlockBuffers bb = buf[l];
+      Attention.Buffers ab = bb.attn;
+      params(j, false, b.w2, dh[l + 1], bb.z, bb.dW2, bb.db2, t);
+      params(j, false, b.w1, bb.dz, bb.v, bb.dW1, bb.db1, t);
+      params(j, false, b.attn.wo, bb.da, ab.o, ab.dWo, ab.dbo, t);
+      params(j, false, b.attn.wq, ab.dq, bb.u, ab.dWq, ab.dbq, t);
+      params(j, false, b.attn.wk, ab.dk, bb.u, ab.dWk, ab.dbk, t);
+      params(j, false, b.attn.wv, ab.dv, bb.u, ab.dWv, ab.dbv, t);
+      return j.toArray(new Runnable[0]);
     }
 
     /** A layer norm's dx for a row range; with the whole batch, its dgamma and dbeta too. */

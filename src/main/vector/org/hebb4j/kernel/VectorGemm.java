@@ -236,6 +236,43 @@ final class VectorGemm {
   }
 
   /**
+   * C = (A B) * act'(a) from z = act(a), A [m, k], B [k, n], z and C [m, n] contiguous (a dense
+   * layer's input gradient through the activation below it,
+   * {@link org.hebb4j.kernel.Kernels#gemmNNBackwardFromOutput}): the bits of {@link #gemm} with
+   * alpha 1 and beta 0 followed by (K9b) on C, since every element is its own chain and (K9b)
+   * its own product (spec/kernels.md#one-result). With one k block, whole tiles and a narrow B
+   * (the transformer's dz = dout W2), each MR rows of C are computed against the packed B, A read
+   * in place, and multiplied by the derivative while they are in L1, instead of in a pass over C
+   * and z after the product (BENCHMARKS.md); otherwise it does just that.
+   */
+  static void gemmBackward(Kernels kern, Activation act, int m, int n, int k, float[] a, int aOff,
+      float[] b, int bOff, float[] z, int zOff, float[] c, int cOff) {
+    if (m <= 0 || n <= 0) {
+      return;
+    }
+    if (k <= 0 || k > KC || m % MR != 0 || n % NR != 0 || n > IN_PLACE_PANELS * NR) {
+      gemm(false, false, m, n, k, 1f, a, aOff, k, b, bOff, n, 0f, c, cOff, n);
+      kern.activateBackwardFromOutput(act, m * n, z, zOff, c, cOff, c, cOff);
+      return;
+    }
+    Workspace ws = WORKSPACE.get();
+    int panels = n / NR;
+    float[] pb = ws.b(panels * NR * k);
+    packB(false, b, bOff, n, 0, k, 0, n, 0, panels, pb);
+    for (int i0 = 0; i0 < m; i0 += MR) {
+      int cRow = cOff + i0 * n, aRow = aOff + i0 * k;
+      for (int jp = 0; jp < panels; jp++) {
+        if (MR == 8) { // alpha 1, beta 0: C = s, stored by the kernel itself
+          kernelRows8(k, a, aRow, k, pb, jp * NR * k, 1f, 0f, c, cRow + jp * NR, n, ws.tile);
+        } else {
+          kernelRows(k, a, aRow, k, pb, jp * NR * k, 1f, 0f, c, cRow + jp * NR, n);
+        }
+      }
+      kern.activateBackwardFromOutput(act, MR * n, z, zOff + i0 * n, c, cRow, c, cRow);
+    }
+  }
+
+  /**
    * One GEMM call: its arguments, the packed block of B being worked on, and the two chunk bodies
    * handed to the workers (created once per thread, so a call allocates nothing).
    */

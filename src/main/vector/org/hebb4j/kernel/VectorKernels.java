@@ -459,6 +459,16 @@ final class VectorKernels extends ScalarKernels implements ParallelGemm {
     VectorGemm.gemmBias(m, n, k, a, aOff, b, bOff, bias, biasOff, c, cOff);
   }
 
+  /** The derivative applied to MR rows of C as they are done ({@link VectorGemm#gemmBackward}). */
+  @Override
+  public void gemmNNBackwardFromOutput(Activation act, int m, int n, int k, float[] a, int aOff,
+      float[] b, int bOff, float[] z, int zOff, float[] c, int cOff) {
+    Check.gemm("gemmNNBackwardFromOutput", false, false, m, n, k, a, aOff, Math.max(1, k), b,
+        bOff, Math.max(1, n), c, cOff, Math.max(1, n));
+    Check.backward("gemmNNBackwardFromOutput", act, m * n, "z", z, zOff, c, cOff, c, cOff);
+    VectorGemm.gemmBackward(this, act, m, n, k, a, aOff, b, bOff, z, zOff, c, cOff);
+  }
+
   /** spec/parallel.md (P5): packed panels of B shared by the workers, see {@link VectorGemm}. */
   @Override
   public void gemm(Workers workers, boolean transA, boolean transB, int m, int n, int k,

@@ -118,6 +118,14 @@ class KernelArgumentsTest {
     c.add(new Bad("gemmTN: a too short: needs 6 from offset 2, has 7",
         k -> k.gemmTN(2, 4, 3, 1f, f(7), 2, f(12), 0, 0f, f(8), 0)));
     c.add(new Bad("gemmTN: n -4 < 0", k -> k.gemmTN(2, -4, 3, 1f, f(6), f(12), 0f, f(8))));
+    c.add(new Bad("gemmNNBackwardFromOutput: z too short: needs 8 from offset 1, has 8",
+        k -> k.gemmNNBackwardFromOutput(Activation.TANH, 2, 4, 3, f(6), 0, f(12), 0, f(8), 1, f(8),
+            0)));
+    c.add(new Bad("gemmNNBackwardFromOutput: act is null",
+        k -> k.gemmNNBackwardFromOutput(null, 2, 4, 3, f(6), 0, f(12), 0, f(8), 0, f(8), 0)));
+    c.add(new Bad("gemmNNBackwardFromOutput: b too short: needs 12, has 11",
+        k -> k.gemmNNBackwardFromOutput(Activation.RELU, 2, 4, 3, f(6), 0, f(11), 0, f(8), 0,
+            f(8), 0)));
     // conv2d (K12)-(K15), (K18)
     Conv2dShape s = new Conv2dShape(2, 3, 5, 5, 4, 3, 3, 1, 1); // x 150, w 108, y 200, col 675
     c.add(new Bad("conv2dForward: x too short: needs 150, has 149",

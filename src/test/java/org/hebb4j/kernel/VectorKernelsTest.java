@@ -292,6 +292,43 @@ class VectorKernelsTest {
     }
   }
 
+  /**
+   * gemmNNBackwardFromOutput (a dense layer's input gradient through the activation below, the
+   * derivative applied to each 8 or 4 rows as they are done) has the bits of gemmNN with alpha 1
+   * and beta 0 followed by activateBackwardFromOutput, for every activation, on whole tiles (m a
+   * multiple of 8, n of two vectors, k in one block), ragged shapes, k past one block and k = 0,
+   * with offsets; C starts as NaN, which must not leak.
+   */
+  @Test
+  void gemmNNBackwardFromOutputIsGemmNNThenDerivative() {
+    Rng rng = new Rng(10);
+    int nr = 2 * VEC.vectorBitSize() / 32;
+    int[][] shapes = {
+      {1024, 4 * nr, 32}, {64, nr, 32}, {16, nr, 128}, {8, 8 * nr, 1}, {24, 9 * nr, 5},
+      {7, nr, 32}, {16, nr + 3, 32}, {16, nr, 513}, {9, 3, 0}, {0, nr, 4}, {256, 2 * nr, 8}};
+    for (Activation act : Activation.values()) {
+      for (int[] sh : shapes) {
+        int m = sh[0], n = sh[1], k = sh[2];
+        int aOff = 3, bOff = 1, zOff = 2, cOff = 5;
+        float[] a = random(rng, aOff + m * k), b = random(rng, bOff + k * n);
+        float[] z = new float[zOff + m * n];
+        REF.activate(act, m * n, random(rng, zOff + m * n), zOff, z, zOff);
+        float[] cr = new float[cOff + m * n + 2];
+        Arrays.fill(cr, Float.NaN);
+        float[] cv = cr.clone();
+        REF.gemmNN(m, n, k, 1f, a, aOff, b, bOff, 0f, cr, cOff);
+        REF.activateBackwardFromOutput(act, m * n, z, zOff, cr, cOff, cr, cOff);
+        VEC.gemmNNBackwardFromOutput(act, m, n, k, a, aOff, b, bOff, z, zOff, cv, cOff);
+        checkAll(cr, cv, Math.max(k, 1), "gemmNNBackwardFromOutput " + act + " " + m + "x" + n
+            + "x" + k);
+        float[] cs = cr.clone();
+        Arrays.fill(cs, Float.NaN);
+        REF.gemmNNBackwardFromOutput(act, m, n, k, a, aOff, b, bOff, z, zOff, cs, cOff);
+        checkAll(cr, cs, Math.max(k, 1), "scalar gemmNNBackwardFromOutput " + act);
+      }
+    }
+  }
+
   @Test
   void gemmEmptyShapes() {
     Rng rng = new Rng(6);
