@@ -11,7 +11,6 @@ import static jdk.incubator.vector.VectorOperators.MIN;
 import static jdk.incubator.vector.VectorOperators.MUL;
 import static jdk.incubator.vector.VectorOperators.NEG;
 import static jdk.incubator.vector.VectorOperators.OR;
-import static jdk.incubator.vector.VectorOperators.SQRT;
 import static jdk.incubator.vector.VectorOperators.SUB;
 
 import java.util.List;
@@ -44,7 +43,7 @@ final class OperatorCaches {
 
   /** The float and double operators of the kernels, by the names of {@link VectorOperators}. */
   static final List<VectorOperators.Operator> FLOATING = List.of(
-      ADD, SUB, MUL, DIV, MIN, MAX, NEG, ABS, SQRT, FMA);
+      ADD, SUB, MUL, DIV, MIN, MAX, NEG, ABS, FMA);
   /** The long operators of the kernels (exp's exponent bits). */
   static final List<VectorOperators.Operator> LONG = List.of(ADD, SUB, AND, OR, LSHL);
 
