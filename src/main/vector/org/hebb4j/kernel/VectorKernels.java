@@ -39,6 +39,11 @@ final class VectorKernels extends ScalarKernels implements ParallelGemm {
    */
   private static final boolean DOUBLE_LANES = S.vectorBitSize() >= 256;
 
+  static {
+    // before C2 compiles a kernel (spec/kernels.md#operator-caches)
+    OperatorCaches.fill(S.vectorShape());
+  }
+
   private static VectorSpecies<Float> species(String bits) {
     String bad = KernelProvider.checkVectorBits(bits);
     if (bad != null) {
