@@ -104,7 +104,7 @@ final class VectorExp {
    * (spec/kernels.md#exp-lanes). Returns whether every lane has |x| &lt;= 708 (not NaN).
    */
   private static boolean reduce(int len, double[] in, int xOff, double[] kr, double[] r) {
-    boolean common = true;
+    DoubleVector amax = DoubleVector.zero(D); // the largest |x|, NaN if any x is (Math.max)
     for (int i = 0; i < len; i += DL) {
       DoubleVector x = DoubleVector.fromArray(D, in, xOff + i);
       LongVector sx = x.reinterpretAsLongs().and(Long.MIN_VALUE);
@@ -118,9 +118,9 @@ final class VectorExp {
           ax.compare(VectorOperators.GE, REDUCE));
       k.intoArray(kr, i);
       x.sub(k.mul(LN2HI)).sub(k.mul(LN2LO)).intoArray(r, i);
-      common &= ax.compare(VectorOperators.LE, COMMON).allTrue();
+      amax = amax.max(ax);
     }
-    return common;
+    return amax.compare(VectorOperators.LE, COMMON).allTrue();
   }
 
   /**
