@@ -732,11 +732,13 @@ public final class Transformer {
       boolean whole = spans == 1;
       LayerNorm.Scratch s = scratch[i];
       readout.backwardInput(k, s0, s1 - s0, e, dm); // (T13)
+      // the mean's 1/t: on dm, once per batch row, before the copies to its tokens (the same
+      // products as on every token's copy)
+      k.scale((s1 - s0) * D, 1f / t, dm, s0 * D);
       float[] dtop = lnf == null ? dh[buf.length] : dhf;
       for (int r = r0; r < r0 + n; r++) {
         System.arraycopy(dm, (r / t) * D, dtop, r * D, D);
       }
-      k.scale(nd, 1f / t, dtop, o);
       if (lnf != null) { // (T14)
         lnBackward(lnf, lnfBuf, k, r0, n, dhf, dh[buf.length], s, whole);
       }
