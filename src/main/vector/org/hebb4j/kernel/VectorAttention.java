@@ -2,7 +2,9 @@ package org.hebb4j.kernel;
 
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -16,8 +18,10 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Per group, q, k, v (dO, P) are copied into per-thread lane-major matrices ({@code
  * [token][column][lane]}, one vector per element), the products run on those in 4 x 4 (2 x 4)
  * blocks of elements, and o, P, dq, dk, dv are copied back into the row layout [batch, tokens,
- * dim] that the linear maps and the parameter gradients use. The copies are scalar ({@link
- * #gather} says why). The double parts (the softmax, dS) take half a float vector
+ * dim] that the linear maps and the parameter gradients use. At 512 bits the copies transpose
+ * 16 x 16 blocks in vectors ({@link #transpose}: rotations and blends by constant shuffles and
+ * masks), else they are scalar; the Vector API's gather ran its Java fallback on JDK 17. The
+ * double parts (the softmax, dS) take half a float vector
  * at a time as double lanes, with part-0 conversions of the kernels' own species only (as {@link
  * VectorLayerNorm}): the float matrices are padded by L floats so that the half from lane DL
  * loads whole, and a double vector rounds back into the low DL lanes of a float vector, stored
@@ -225,16 +229,19 @@ final class VectorAttention {
 
   /**
    * dst[at + i L + l] = src[base + l n + i] for i &lt; n, l &lt; L: the n elements of each of L
-   * consecutive batch rows, lane-major. Scalar copies: the Vector API's gather ran its Java
-   * fallback on JDK 17 (and, with that, made the shared Vector API code of the GEMM and the
-   * layer norm allocate too), and L x L transposes by rearranges and blends, faster once
-   * compiled, ran their Java fallback (a rearrange costs L arrays there) for seconds of a
-   * loaded machine's warm-up (BENCHMARKS.md).
+   * consecutive batch rows, lane-major. L x L blocks go through {@link #transpose} (vector loads,
+   * rotations and blends, vector stores); the n mod L elements after the last block are scalar
+   * copies. (The Vector API's gather ran its Java fallback on JDK 17, and, with that, made the
+   * shared Vector API code of the GEMM and the layer norm allocate too.)
    */
   private static void gather(int n, float[] src, int base, float[] dst, int at) {
+    int n0 = n - n % L;
+    for (int i = 0; i < n0; i += L) {
+      transpose(src, base + i, n, dst, at + i * L, L);
+    }
     for (int l = 0; l < L; l++) {
       int from = base + l * n;
-      for (int i = 0; i < n; i++) {
+      for (int i = n0; i < n; i++) {
         dst[at + i * L + l] = src[from + i];
       }
     }
@@ -242,12 +249,232 @@ final class VectorAttention {
 
   /** The inverse of {@link #gather} (from 0): n lane-major elements back to their L batch rows. */
   private static void scatter(int n, float[] src, float[] dst, int base) {
+    int n0 = n - n % L;
+    for (int i = 0; i < n0; i += L) {
+      transpose(src, i * L, L, dst, base + i, n);
+    }
     for (int l = 0; l < L; l++) {
       int to = base + l * n;
-      for (int i = 0; i < n; i++) {
+      for (int i = n0; i < n; i++) {
         dst[to + i] = src[i * L + l];
       }
     }
+  }
+
+  /**
+   * dst[y + c ys + r] = src[x + r xs + c] for r, c &lt; L: an L x L block transposed (a copy, so
+   * the bits are the elements'). In vectors for L = 16 (the shuffles and masks are constants:
+   * taken from arrays they cost more than the scalar loops), else scalar: at 256 bits the 8 x 8
+   * transposes made the step 1-2% slower than the scalar copies (BENCHMARKS.md).
+   */
+  private static void transpose(float[] src, int x, int xs, float[] dst, int y, int ys) {
+    if (L == 16) {
+      transpose16(src, x, xs, dst, y, ys);
+    } else {
+      for (int r = 0; r < L; r++) {
+        for (int c = 0; c < L; c++) {
+          dst[y + c * ys + r] = src[x + r * xs + c];
+        }
+      }
+    }
+  }
+
+  /** Lane i from lane i - d (rotated up by d), and from lane i + d; lanes with bit d set. */
+  private static final VectorShuffle<Float> UP8 = rotation(8);
+  private static final VectorShuffle<Float> UP4 = rotation(4);
+  private static final VectorShuffle<Float> UP2 = rotation(2);
+  private static final VectorShuffle<Float> UP1 = rotation(1);
+  private static final VectorShuffle<Float> DOWN8 = rotation(-8);
+  private static final VectorShuffle<Float> DOWN4 = rotation(-4);
+  private static final VectorShuffle<Float> DOWN2 = rotation(-2);
+  private static final VectorShuffle<Float> DOWN1 = rotation(-1);
+  private static final VectorMask<Float> AT8 = bit(8);
+  private static final VectorMask<Float> AT4 = bit(4);
+  private static final VectorMask<Float> AT2 = bit(2);
+  private static final VectorMask<Float> AT1 = bit(1);
+
+  private static VectorShuffle<Float> rotation(int d) {
+    int[] from = new int[L];
+    for (int i = 0; i < L; i++) {
+      from[i] = Math.floorMod(i - d, L);
+    }
+    return VectorShuffle.fromArray(S, from, 0);
+  }
+
+  private static VectorMask<Float> bit(int d) {
+    boolean[] set = new boolean[L];
+    for (int i = 0; i < L; i++) {
+      set[i] = (i & d) != 0;
+    }
+    return VectorMask.fromArray(S, set, 0);
+  }
+
+  /**
+   * The 16 x 16 transpose for L = 16 (see {@link #transpose}): 16 loads, log2 16 stages of
+   * row pairs at distance d (each row of the pair rotated by d, then blended with the other by
+   * the lanes with bit d set), 16 stores.
+   */
+  private static void transpose16(float[] src, int x, int xs, float[] dst, int y, int ys) {
+    FloatVector v0 = FloatVector.fromArray(S, src, x);
+    FloatVector v1 = FloatVector.fromArray(S, src, x + 1 * xs);
+    FloatVector v2 = FloatVector.fromArray(S, src, x + 2 * xs);
+    FloatVector v3 = FloatVector.fromArray(S, src, x + 3 * xs);
+    FloatVector v4 = FloatVector.fromArray(S, src, x + 4 * xs);
+    FloatVector v5 = FloatVector.fromArray(S, src, x + 5 * xs);
+    FloatVector v6 = FloatVector.fromArray(S, src, x + 6 * xs);
+    FloatVector v7 = FloatVector.fromArray(S, src, x + 7 * xs);
+    FloatVector v8 = FloatVector.fromArray(S, src, x + 8 * xs);
+    FloatVector v9 = FloatVector.fromArray(S, src, x + 9 * xs);
+    FloatVector v10 = FloatVector.fromArray(S, src, x + 10 * xs);
+    FloatVector v11 = FloatVector.fromArray(S, src, x + 11 * xs);
+    FloatVector v12 = FloatVector.fromArray(S, src, x + 12 * xs);
+    FloatVector v13 = FloatVector.fromArray(S, src, x + 13 * xs);
+    FloatVector v14 = FloatVector.fromArray(S, src, x + 14 * xs);
+    FloatVector v15 = FloatVector.fromArray(S, src, x + 15 * xs);
+    FloatVector w0 = v0.blend(v8.rearrange(UP8), AT8);
+    FloatVector w8 = v0.rearrange(DOWN8).blend(v8, AT8);
+    FloatVector w1 = v1.blend(v9.rearrange(UP8), AT8);
+    FloatVector w9 = v1.rearrange(DOWN8).blend(v9, AT8);
+    FloatVector w2 = v2.blend(v10.rearrange(UP8), AT8);
+    FloatVector w10 = v2.rearrange(DOWN8).blend(v10, AT8);
+    FloatVector w3 = v3.blend(v11.rearrange(UP8), AT8);
+    FloatVector w11 = v3.rearrange(DOWN8).blend(v11, AT8);
+    FloatVector w4 = v4.blend(v12.rearrange(UP8), AT8);
+    FloatVector w12 = v4.rearrange(DOWN8).blend(v12, AT8);
+    FloatVector w5 = v5.blend(v13.rearrange(UP8), AT8);
+    FloatVector w13 = v5.rearrange(DOWN8).blend(v13, AT8);
+    FloatVector w6 = v6.blend(v14.rearrange(UP8), AT8);
+    FloatVector w14 = v6.rearrange(DOWN8).blend(v14, AT8);
+    FloatVector w7 = v7.blend(v15.rearrange(UP8), AT8);
+    FloatVector w15 = v7.rearrange(DOWN8).blend(v15, AT8);
+    v0 = w0;
+    v1 = w1;
+    v2 = w2;
+    v3 = w3;
+    v4 = w4;
+    v5 = w5;
+    v6 = w6;
+    v7 = w7;
+    v8 = w8;
+    v9 = w9;
+    v10 = w10;
+    v11 = w11;
+    v12 = w12;
+    v13 = w13;
+    v14 = w14;
+    v15 = w15;
+    w0 = v0.blend(v4.rearrange(UP4), AT4);
+    w4 = v0.rearrange(DOWN4).blend(v4, AT4);
+    w1 = v1.blend(v5.rearrange(UP4), AT4);
+    w5 = v1.rearrange(DOWN4).blend(v5, AT4);
+    w2 = v2.blend(v6.rearrange(UP4), AT4);
+    w6 = v2.rearrange(DOWN4).blend(v6, AT4);
+    w3 = v3.blend(v7.rearrange(UP4), AT4);
+    w7 = v3.rearrange(DOWN4).blend(v7, AT4);
+    w8 = v8.blend(v12.rearrange(UP4), AT4);
+    w12 = v8.rearrange(DOWN4).blend(v12, AT4);
+    w9 = v9.blend(v13.rearrange(UP4), AT4);
+    w13 = v9.rearrange(DOWN4).blend(v13, AT4);
+    w10 = v10.blend(v14.rearrange(UP4), AT4);
+    w14 = v10.rearrange(DOWN4).blend(v14, AT4);
+    w11 = v11.blend(v15.rearrange(UP4), AT4);
+    w15 = v11.rearrange(DOWN4).blend(v15, AT4);
+    v0 = w0;
+    v1 = w1;
+    v2 = w2;
+    v3 = w3;
+    v4 = w4;
+    v5 = w5;
+    v6 = w6;
+    v7 = w7;
+    v8 = w8;
+    v9 = w9;
+    v10 = w10;
+    v11 = w11;
+    v12 = w12;
+    v13 = w13;
+    v14 = w14;
+    v15 = w15;
+    w0 = v0.blend(v2.rearrange(UP2), AT2);
+    w2 = v0.rearrange(DOWN2).blend(v2, AT2);
+    w1 = v1.blend(v3.rearrange(UP2), AT2);
+    w3 = v1.rearrange(DOWN2).blend(v3, AT2);
+    w4 = v4.blend(v6.rearrange(UP2), AT2);
+    w6 = v4.rearrange(DOWN2).blend(v6, AT2);
+    w5 = v5.blend(v7.rearrange(UP2), AT2);
+    w7 = v5.rearrange(DOWN2).blend(v7, AT2);
+    w8 = v8.blend(v10.rearrange(UP2), AT2);
+    w10 = v8.rearrange(DOWN2).blend(v10, AT2);
+    w9 = v9.blend(v11.rearrange(UP2), AT2);
+    w11 = v9.rearrange(DOWN2).blend(v11, AT2);
+    w12 = v12.blend(v14.rearrange(UP2), AT2);
+    w14 = v12.rearrange(DOWN2).blend(v14, AT2);
+    w13 = v13.blend(v15.rearrange(UP2), AT2);
+    w15 = v13.rearrange(DOWN2).blend(v15, AT2);
+    v0 = w0;
+    v1 = w1;
+    v2 = w2;
+    v3 = w3;
+    v4 = w4;
+    v5 = w5;
+    v6 = w6;
+    v7 = w7;
+    v8 = w8;
+    v9 = w9;
+    v10 = w10;
+    v11 = w11;
+    v12 = w12;
+    v13 = w13;
+    v14 = w14;
+    v15 = w15;
+    w0 = v0.blend(v1.rearrange(UP1), AT1);
+    w1 = v0.rearrange(DOWN1).blend(v1, AT1);
+    w2 = v2.blend(v3.rearrange(UP1), AT1);
+    w3 = v2.rearrange(DOWN1).blend(v3, AT1);
+    w4 = v4.blend(v5.rearrange(UP1), AT1);
+    w5 = v4.rearrange(DOWN1).blend(v5, AT1);
+    w6 = v6.blend(v7.rearrange(UP1), AT1);
+    w7 = v6.rearrange(DOWN1).blend(v7, AT1);
+    w8 = v8.blend(v9.rearrange(UP1), AT1);
+    w9 = v8.rearrange(DOWN1).blend(v9, AT1);
+    w10 = v10.blend(v11.rearrange(UP1), AT1);
+    w11 = v10.rearrange(DOWN1).blend(v11, AT1);
+    w12 = v12.blend(v13.rearrange(UP1), AT1);
+    w13 = v12.rearrange(DOWN1).blend(v13, AT1);
+    w14 = v14.blend(v15.rearrange(UP1), AT1);
+    w15 = v14.rearrange(DOWN1).blend(v15, AT1);
+    v0 = w0;
+    v1 = w1;
+    v2 = w2;
+    v3 = w3;
+    v4 = w4;
+    v5 = w5;
+    v6 = w6;
+    v7 = w7;
+    v8 = w8;
+    v9 = w9;
+    v10 = w10;
+    v11 = w11;
+    v12 = w12;
+    v13 = w13;
+    v14 = w14;
+    v15 = w15;
+    v0.intoArray(dst, y);
+    v1.intoArray(dst, y + 1 * ys);
+    v2.intoArray(dst, y + 2 * ys);
+    v3.intoArray(dst, y + 3 * ys);
+    v4.intoArray(dst, y + 4 * ys);
+    v5.intoArray(dst, y + 5 * ys);
+    v6.intoArray(dst, y + 6 * ys);
+    v7.intoArray(dst, y + 7 * ys);
+    v8.intoArray(dst, y + 8 * ys);
+    v9.intoArray(dst, y + 9 * ys);
+    v10.intoArray(dst, y + 10 * ys);
+    v11.intoArray(dst, y + 11 * ys);
+    v12.intoArray(dst, y + 12 * ys);
+    v13.intoArray(dst, y + 13 * ys);
+    v14.intoArray(dst, y + 14 * ys);
+    v15.intoArray(dst, y + 15 * ys);
   }
 
   /**
