@@ -205,18 +205,15 @@ final class VectorGemm {
     if (m <= 0 || n <= 0) {
       return;
     }
-    if (k <= 0 || k > KC || m % MR != 0 || n % NR != 0
-        || n > IN_PLACE_PANELS * NR) {
+    if (!wholeTiles(m, n, k)) {
       for (int r = 0; r < m; r++) {
         System.arraycopy(bias, biasOff, c, cOff + r * n, n);
       }
       gemm(false, true, m, n, k, 1f, a, aOff, k, b, bOff, k, 1f, c, cOff, n);
       return;
     }
-    Workspace ws = WORKSPACE.get();
     int panels = n / NR;
-    float[] pb = ws.b(panels * NR * k);
-    packB(true, b, bOff, k, 0, k, 0, n, 0, panels, pb);
+    float[] pb = packedB(true, b, bOff, k, k, n);
     for (int ic = 0; ic < m; ic += MC) {
       int mc = Math.min(MC, m - ic);
       for (int jp = 0; jp < panels; jp++) {
@@ -236,6 +233,23 @@ final class VectorGemm {
   }
 
   /**
+   * Whether an m x n x k product with a narrow B runs as whole MR-row tiles against B packed
+   * once, A read in place ({@link #gemmBias}, {@link #gemmBackward}): one k block, whole tiles,
+   * at most {@link #IN_PLACE_PANELS} panels.
+   */
+  private static boolean wholeTiles(int m, int n, int k) {
+    return k > 0 && k <= KC && m % MR == 0 && n % NR == 0 && n <= IN_PLACE_PANELS * NR;
+  }
+
+  /** The k x n B (or B^T, transB) packed into n / NR panels in this thread's workspace. */
+  private static float[] packedB(boolean transB, float[] b, int bOff, int ldb, int k, int n) {
+    int panels = n / NR;
+    float[] pb = WORKSPACE.get().b(panels * NR * k);
+    packB(transB, b, bOff, ldb, 0, k, 0, n, 0, panels, pb);
+    return pb;
+  }
+
+  /**
    * C = (A B) * act'(a) from z = act(a), A [m, k], B [k, n], z and C [m, n] contiguous (a dense
    * layer's input gradient through the activation below it,
    * {@link org.hebb4j.kernel.Kernels#gemmNNBackwardFromOutput}): the bits of {@link #gemm} with
@@ -250,20 +264,19 @@ final class VectorGemm {
     if (m <= 0 || n <= 0) {
       return;
     }
-    if (k <= 0 || k > KC || m % MR != 0 || n % NR != 0 || n > IN_PLACE_PANELS * NR) {
+    if (!wholeTiles(m, n, k)) {
       gemm(false, false, m, n, k, 1f, a, aOff, k, b, bOff, n, 0f, c, cOff, n);
       kern.activateBackwardFromOutput(act, m * n, z, zOff, c, cOff, c, cOff);
       return;
     }
-    Workspace ws = WORKSPACE.get();
     int panels = n / NR;
-    float[] pb = ws.b(panels * NR * k);
-    packB(false, b, bOff, n, 0, k, 0, n, 0, panels, pb);
+    float[] pb = packedB(false, b, bOff, n, k, n);
+    float[] tile = WORKSPACE.get().tile;
     for (int i0 = 0; i0 < m; i0 += MR) {
       int cRow = cOff + i0 * n, aRow = aOff + i0 * k;
       for (int jp = 0; jp < panels; jp++) {
         if (MR == 8) { // alpha 1, beta 0: C = s, stored by the kernel itself
-          kernelRows8(k, a, aRow, k, pb, jp * NR * k, 1f, 0f, c, cRow + jp * NR, n, ws.tile);
+          kernelRows8(k, a, aRow, k, pb, jp * NR * k, 1f, 0f, c, cRow + jp * NR, n, tile);
         } else {
           kernelRows(k, a, aRow, k, pb, jp * NR * k, 1f, 0f, c, cRow + jp * NR, n);
         }
