@@ -377,13 +377,13 @@ public final class Transformer {
     private LayerNorm.Scratch[] scratch = new LayerNorm.Scratch[0];
     private final IntConsumer forwardSpan = this::forwardSpan;
     private final IntConsumer backwardSpan = this::backwardSpan;
-    /** The parameter-gradient jobs: each map's dW as one product, and cut into smaller jobs. */
-    private final Runnable[] reductions;
+    /** With several ranges: the parameter-gradient jobs, each map's dW cut into smaller jobs. */
     private final Runnable[] reductionParts;
     private final IntConsumer reduction;
     /**
      * On one range: block l's dW, db jobs (W2, W1, Wo, Wq, Wk, Wv), run inside the backward pass
-     * as soon as their delta is computed, while delta and h_pre are still in cache; and the others.
+     * as soon as their delta is computed, while delta and h_pre are still in cache; and the other
+     * jobs, run after it.
      */
     private final Runnable[][] blockJobs;
     private final Runnable[] otherJobs;
@@ -425,13 +425,14 @@ public final class Transformer {
       dr = new float[D];
       grads = gradientMap();
       maps = linearMapList();
-      reductions = reductionList(false);
       reductionParts = reductionList(true);
       blockJobs = new Runnable[buf.length][];
       for (int l = 0; l < buf.length; l++) {
         blockJobs[l] = blockJobs(l);
       }
-      otherJobs = Arrays.copyOfRange(reductions, 6 * buf.length, reductions.length);
+      List<Runnable> others = new ArrayList<>();
+      otherParams(others, false);
+      otherJobs = others.toArray(new Runnable[0]);
       Runnable[] red = reductionParts;
       reduction = i -> red[i].run();
     }
@@ -778,22 +779,13 @@ public final class Transformer {
     }
 
     /**
-     * Block l's dW, db jobs as one product each, in the order W2, W1, Wo, Wq, Wk, Wv: the first
-     * ones of {@link #reductionList} (false) for the block, which lists the blocks' W2 and W1
-     * from the last block down, then their attention maps.
+     * Block l's dW, db jobs as one product each, in the order W2, W1, Wo, Wq, Wk, Wv (run inside
+     * the backward pass on one range).
      */
     private Runnable[] blockJobs(int l) {
       List<Runnable> j = new ArrayList<>();
-      int t = config.tokens();
-      Block b = blocks.get(l);
-      BlockBuffers bb = buf[l];
-      Attention.Buffers ab = bb.attn;
-      params(j, false, b.w2, dh[l + 1], bb.z, bb.dW2, bb.db2, t);
-      params(j, false, b.w1, bb.dz, bb.v, bb.dW1, bb.db1, t);
-      params(j, false, b.attn.wo, bb.da, ab.o, ab.dWo, ab.dbo, t);
-      params(j, false, b.attn.wq, ab.dq, bb.u, ab.dWq, ab.dbq, t);
-      params(j, false, b.attn.wk, ab.dk, bb.u, ab.dWk, ab.dbk, t);
-      params(j, false, b.attn.wv, ab.dv, bb.u, ab.dWv, ab.dbv, t);
+      feedForwardParams(j, false, l);
+      attentionParams(j, false, l);
       return j.toArray(new Runnable[0]);
     }
 
@@ -815,23 +807,40 @@ public final class Transformer {
      */
     private Runnable[] reductionList(boolean cut) {
       List<Runnable> l = new ArrayList<>();
+      for (int i = buf.length - 1; i >= 0; i--) {
+        feedForwardParams(l, cut, i);
+      }
+      for (int i = buf.length - 1; i >= 0; i--) {
+        attentionParams(l, cut, i);
+      }
+      otherParams(l, cut);
+      return l.toArray(new Runnable[0]);
+    }
+
+    /** Block i's W2 and W1 jobs, in that order. */
+    private void feedForwardParams(List<Runnable> l, boolean cut, int i) {
       int t = config.tokens();
-      for (int i = buf.length - 1; i >= 0; i--) {
-        Block b = blocks.get(i);
-        BlockBuffers bb = buf[i];
-        float[] dout = dh[i + 1];
-        params(l, cut, b.w2, dout, bb.z, bb.dW2, bb.db2, t);
-        params(l, cut, b.w1, bb.dz, bb.v, bb.dW1, bb.db1, t);
-      }
-      for (int i = buf.length - 1; i >= 0; i--) {
-        Block b = blocks.get(i);
-        BlockBuffers bb = buf[i];
-        Attention.Buffers ab = bb.attn;
-        params(l, cut, b.attn.wo, bb.da, ab.o, ab.dWo, ab.dbo, t);
-        params(l, cut, b.attn.wq, ab.dq, bb.u, ab.dWq, ab.dbq, t);
-        params(l, cut, b.attn.wk, ab.dk, bb.u, ab.dWk, ab.dbk, t);
-        params(l, cut, b.attn.wv, ab.dv, bb.u, ab.dWv, ab.dbv, t);
-      }
+      Block b = blocks.get(i);
+      BlockBuffers bb = buf[i];
+      params(l, cut, b.w2, dh[i + 1], bb.z, bb.dW2, bb.db2, t);
+      params(l, cut, b.w1, bb.dz, bb.v, bb.dW1, bb.db1, t);
+    }
+
+    /** Block i's Wo, Wq, Wk, Wv jobs, in that order. */
+    private void attentionParams(List<Runnable> l, boolean cut, int i) {
+      int t = config.tokens();
+      Block b = blocks.get(i);
+      BlockBuffers bb = buf[i];
+      Attention.Buffers ab = bb.attn;
+      params(l, cut, b.attn.wo, bb.da, ab.o, ab.dWo, ab.dbo, t);
+      params(l, cut, b.attn.wq, ab.dq, bb.u, ab.dWq, ab.dbq, t);
+      params(l, cut, b.attn.wk, ab.dk, bb.u, ab.dWk, ab.dbk, t);
+      params(l, cut, b.attn.wv, ab.dv, bb.u, ab.dWv, ab.dbv, t);
+    }
+
+    /** The jobs outside the blocks' linear maps: E, R, dP and every layer norm's parameters. */
+    private void otherParams(List<Runnable> l, boolean cut) {
+      int t = config.tokens();
       params(l, cut, embed, dh[0], x, dE, de, t);
       params(l, cut, readout, e, m, dR, dr, 1);
       float[] d0 = dh[0];
@@ -854,7 +863,6 @@ public final class Transformer {
       if (lnf != null) {
         lnParams(l, lnf, lnfBuf, dhf, t);
       }
-      return l.toArray(new Runnable[0]);
     }
 
     /**

@@ -7,7 +7,6 @@ import static jdk.incubator.vector.VectorOperators.DIV;
 import static jdk.incubator.vector.VectorOperators.FMA;
 import static jdk.incubator.vector.VectorOperators.LSHL;
 import static jdk.incubator.vector.VectorOperators.MAX;
-import static jdk.incubator.vector.VectorOperators.MIN;
 import static jdk.incubator.vector.VectorOperators.MUL;
 import static jdk.incubator.vector.VectorOperators.NEG;
 import static jdk.incubator.vector.VectorOperators.OR;
@@ -43,9 +42,9 @@ final class OperatorCaches {
 
   /** The float and double operators of the kernels, by the names of {@link VectorOperators}. */
   static final List<VectorOperators.Operator> FLOATING = List.of(
-      ADD, SUB, MUL, DIV, MIN, MAX, NEG, ABS, FMA);
+      ADD, SUB, MUL, DIV, MAX, NEG, ABS, FMA);
   /** The long operators of the kernels (exp's exponent bits). */
-  static final List<VectorOperators.Operator> LONG = List.of(ADD, SUB, AND, OR, LSHL);
+  static final List<VectorOperators.Operator> LONG = List.of(ADD, AND, OR, LSHL);
 
   private OperatorCaches() {}
 

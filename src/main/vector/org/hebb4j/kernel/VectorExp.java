@@ -143,7 +143,9 @@ final class VectorExp {
   /**
    * The common range (every |x| &lt;= 708): from r (rr), {@link #polynomial}'s q, then y = 1 -
    * ((lo + q) - hi) with hi = x - k ln2HI, lo = k ln2LO, k (&gt;= -1021) added to y's exponent
-   * field, and 1 + x where |x| &lt; 2^-28, to out.
+   * field, and 1 + x where |x| &lt; 2^-28, to out. The polynomial is {@link #polynomial}'s,
+   * written out again rather than called: a helper returning a vector is boxed wherever C2 does
+   * not inline it, and this method is past C2's inlining size limit for non-forced callees.
    */
   private static void finishCommon(int len, double[] in, int xOff, double[] out, int yOff,
       double[] kk, double[] rr) {

@@ -24,7 +24,9 @@ import org.junit.jupiter.api.Test;
  * tiles into the Vector API's Java fallback for a whole run.
  *
  * <p>The calls are read from the sources of src/main/vector: the shorthand methods ({@code fma},
- * {@code add}, ...; not {@code Math.min} and the like) and {@code lanewise(OP, ...)}.
+ * {@code add}, ...; not {@code Math.min} and the like) and {@code lanewise(OP, ...)}. The scan
+ * does not tell element types apart: an operator already filled for one type but newly used on
+ * another (the caches are per type) has to be added to OperatorCaches' list for that type.
  */
 class OperatorCachesTest {
 
